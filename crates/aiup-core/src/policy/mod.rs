@@ -1,0 +1,416 @@
+//! Policy as dated, cited data.
+//!
+//! A policy is a set of TOML files (see `policy/` at the repository root and
+//! `docs/policy-files.md`). Every parameter value carries the date it takes
+//! effect, a citation and a confidence. Loading is strict: an unknown key, a
+//! parameter with no value for part of the covered period, or two values
+//! that conflict are errors that name the file and line. Nothing falls back.
+
+mod load;
+pub mod schema;
+
+pub use load::{Override, PolicyLoadError, PolicyLoadErrors, PolicySource};
+pub use schema::{Kind, ParamSpec, PARAMS, REQUIRED_PROGRAMMES};
+
+use crate::money::{Rate, RoundingMode, Won};
+use crate::types::{Delivery, ProgrammeId, RegionTier, Stage, TraineeStatus};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Text in Korean and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub ko: String,
+    pub en: String,
+}
+
+/// How far a value can be trusted (BRIEF's ✅ / ◐ marks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Two or more public sources agree (✅).
+    Confirmed,
+    /// Stated by the plan itself (seed 002) or another seed document.
+    Seed,
+    /// One secondary source (◐): a default an administrator should check.
+    SingleSource,
+    /// No source states it; aiup's documented default.
+    AiupDefault,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Confirmed => "confirmed",
+            Confidence::Seed => "seed",
+            Confidence::SingleSource => "single_source",
+            Confidence::AiupDefault => "aiup_default",
+        }
+    }
+}
+
+/// Where a definition sits, for error messages and `aiup policy`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Charge {
+    Rate(Rate),
+    Fixed(Won),
+}
+
+/// One row of a self-payment table: fees up to `up_to` (inclusive) are charged `charge`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bracket {
+    pub up_to: Option<Won>,
+    pub charge: Charge,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    Won(Won),
+    Hours(u32),
+    Count(u32),
+    Rate(Rate),
+    Bool(bool),
+    Deliveries(Vec<Delivery>),
+    Statuses(Vec<TraineeStatus>),
+    Brackets(Vec<Bracket>),
+    Tier(RegionTier),
+    Rounding(RoundingMode),
+    WonList(Vec<Won>),
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValue::Won(w) => write!(f, "{w}"),
+            ParamValue::Hours(h) => write!(f, "{h}h"),
+            ParamValue::Count(c) => write!(f, "{c}"),
+            ParamValue::Rate(r) => write!(f, "{r}"),
+            ParamValue::Bool(b) => write!(f, "{b}"),
+            ParamValue::Deliveries(list) => write!(
+                f,
+                "[{}]",
+                list.iter()
+                    .map(|d| d.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ParamValue::Statuses(list) => write!(
+                f,
+                "[{}]",
+                list.iter()
+                    .map(|d| d.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ParamValue::Brackets(list) => {
+                let parts: Vec<String> = list
+                    .iter()
+                    .map(|b| {
+                        let charge = match &b.charge {
+                            Charge::Rate(r) => r.to_string(),
+                            Charge::Fixed(w) => w.to_string(),
+                        };
+                        match b.up_to {
+                            Some(up_to) => format!("≤{up_to}: {charge}"),
+                            None => format!("above: {charge}"),
+                        }
+                    })
+                    .collect();
+                write!(f, "[{}]", parts.join("; "))
+            }
+            ParamValue::Tier(t) => write!(f, "{t}"),
+            ParamValue::Rounding(r) => f.write_str(r.as_str()),
+            ParamValue::WonList(list) => write!(
+                f,
+                "[{}]",
+                list.iter()
+                    .map(Won::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatedValue {
+    pub from: NaiveDate,
+    pub value: ParamValue,
+    pub cite: String,
+    pub confidence: Confidence,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parameter {
+    pub id: String,
+    #[serde(skip)]
+    pub kind: Kind,
+    pub description: Text,
+    /// Sorted by `from`; the first starts on or before the policy's coverage start.
+    pub values: Vec<DatedValue>,
+    pub at: Location,
+}
+
+impl Parameter {
+    /// The value in force on `date`, if the date is covered.
+    pub fn at(&self, date: NaiveDate) -> Option<&DatedValue> {
+        let after = self.values.partition_point(|v| v.from <= date);
+        after.checked_sub(1).map(|i| &self.values[i])
+    }
+}
+
+/// Which allowance rules a programme's trainees fall under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllowanceScheme {
+    /// The programme pays no trainee allowance.
+    None,
+    /// General occupations (내일배움카드 일반).
+    General,
+    /// KDT, national-key-industry and 산대특 courses.
+    Priority,
+    KdtAiCampus,
+    /// The "AI as work assistant" pilot (seed 001).
+    AiAssistant,
+}
+
+/// Which tuition-support rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TuitionScheme {
+    /// No per-trainee tuition support (grants, infrastructure, diagnosis).
+    None,
+    /// 내일배움카드: self-payment 15–55 % by the occupation's employment rate.
+    Card,
+    AiAssistant,
+    Kdc,
+    /// The 2026 fee-bracket table for KDT, national-key-industry and 산대특.
+    PriorityTable,
+    /// No fee to the trainee.
+    Exempt,
+    /// Employer training (사업주훈련) support rates by firm size.
+    Employer,
+    SmeOnline,
+    SmePremium,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetUnit {
+    People,
+    Workplaces,
+    Firms,
+    Sites,
+    Centres,
+    Courses,
+}
+
+impl TargetUnit {
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            TargetUnit::People => "명",
+            TargetUnit::Workplaces => "개소",
+            TargetUnit::Firms => "개사",
+            TargetUnit::Sites => "개소",
+            TargetUnit::Centres => "개소",
+            TargetUnit::Courses => "개 과정",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetGroup {
+    JobSeekers,
+    Youth,
+    FirmsAndEmployees,
+    MiddleAgedAndCareerChangers,
+    TrainingSystem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub year: i32,
+    pub value: i64,
+    pub unit: TargetUnit,
+    pub cite: String,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Programme {
+    pub id: ProgrammeId,
+    pub name: Text,
+    pub description: Text,
+    pub stage: Stage,
+    pub target_group: TargetGroup,
+    pub plan_line: Option<String>,
+    pub allowance_scheme: AllowanceScheme,
+    pub tuition_scheme: TuitionScheme,
+    /// The `training_cost.*` parameter that scales the unit price for AI courses.
+    pub training_cost_multiplier: Option<String>,
+    pub targets: Vec<Target>,
+    pub cite: String,
+    pub at: Location,
+}
+
+impl Programme {
+    /// Whether the engine can estimate support for one trainee in this programme.
+    pub fn is_trainee_facing(&self) -> bool {
+        self.allowance_scheme != AllowanceScheme::None || self.tuition_scheme != TuitionScheme::None
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanLine {
+    pub id: String,
+    pub year: i32,
+    pub stage: Stage,
+    pub target_group: TargetGroup,
+    pub content: Text,
+    pub size: Option<i64>,
+    pub unit: Option<TargetUnit>,
+    pub cite: String,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Funding {
+    /// Budget new to the AI plan.
+    New,
+    /// Existing funds the plan draws on (활용).
+    Existing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetLine {
+    pub id: String,
+    pub year: i32,
+    pub label: Text,
+    pub amount_won: Won,
+    pub funding: Funding,
+    /// The AI-specific part of an existing-funds line, where the plan names one.
+    pub ai_specific_won: Option<Won>,
+    pub plan_line: String,
+    pub programmes: Vec<ProgrammeId>,
+    pub cite: String,
+    pub at: Location,
+}
+
+impl BudgetLine {
+    /// What this line contributes to the plan's AI-specific total (붙임1 footnote).
+    pub fn ai_specific_total(&self) -> Won {
+        match self.funding {
+            Funding::New => self.amount_won,
+            Funding::Existing => self.ai_specific_won.unwrap_or(Won::ZERO),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorValue {
+    Count(i64),
+    Won(Won),
+    Rate(Rate),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Indicator {
+    pub id: String,
+    pub year: i32,
+    pub programme: Option<ProgrammeId>,
+    pub label: Text,
+    pub value: IndicatorValue,
+    /// The top of a range, where the source gives one (e.g. ₩150–200 m).
+    pub max: Option<IndicatorValue>,
+    pub cite: String,
+    pub confidence: Confidence,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub title: Text,
+    pub vision: Text,
+    pub year: i32,
+    pub people: i64,
+    pub budget_won: Won,
+    pub five_year_people: i64,
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Meta {
+    pub revision: String,
+    /// The first date every parameter must have a value for.
+    pub coverage_start: NaiveDate,
+}
+
+/// A loaded, validated policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicySet {
+    pub version: String,
+    pub sha256: String,
+    pub meta: Meta,
+    pub plan: Plan,
+    pub parameters: BTreeMap<String, Parameter>,
+    pub programmes: Vec<Programme>,
+    pub plan_lines: Vec<PlanLine>,
+    pub budget_lines: Vec<BudgetLine>,
+    pub indicators: Vec<Indicator>,
+}
+
+impl PolicySet {
+    pub fn parameter(&self, id: &str) -> Option<&Parameter> {
+        self.parameters.get(id)
+    }
+
+    pub fn programme(&self, id: &str) -> Option<&Programme> {
+        self.programmes.iter().find(|p| p.id.as_str() == id)
+    }
+
+    /// Every date on which some parameter changes, ascending, starting at the
+    /// coverage start. Between two such dates all values are constant.
+    pub fn breakpoints(&self) -> Vec<NaiveDate> {
+        let mut dates: Vec<NaiveDate> = self
+            .parameters
+            .values()
+            .flat_map(|p| p.values.iter().map(|v| v.from))
+            .filter(|d| *d >= self.meta.coverage_start)
+            .collect();
+        dates.push(self.meta.coverage_start);
+        dates.sort();
+        dates.dedup();
+        dates
+    }
+
+    /// Sum of the budget lines for `year` that count toward the AI-specific total.
+    pub fn ai_specific_budget(&self, year: i32) -> Won {
+        self.budget_lines
+            .iter()
+            .filter(|b| b.year == year)
+            .fold(Won::ZERO, |acc, b| acc + b.ai_specific_total())
+    }
+}

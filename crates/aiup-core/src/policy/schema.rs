@@ -1,0 +1,160 @@
+//! The registry of every policy parameter the engine reads, with its kind.
+//! A policy file may define only these ids, and must define all of them.
+
+/// What a parameter's value is, and so how its text is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Won,
+    Hours,
+    Count,
+    Rate,
+    Bool,
+    Deliveries,
+    Statuses,
+    /// The fee brackets of a self-payment table.
+    Brackets,
+    /// Which tier wins for a region that is both capital-area and population-declining.
+    TierPrecedence,
+    Rounding,
+    WonList,
+}
+
+impl Kind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Won => "an integer amount in won, e.g. 5800",
+            Kind::Hours => "a whole number of hours",
+            Kind::Count => "a whole number",
+            Kind::Rate => "a percentage string, e.g. \"90%\"",
+            Kind::Bool => "true or false",
+            Kind::Deliveries => "a list of deliveries, e.g. [\"classroom\", \"blended\"]",
+            Kind::Statuses => "a list of trainee statuses, e.g. [\"job_seeker\"]",
+            Kind::Brackets => "a list of {up_to_won?, rate? | fixed_won?} brackets in ascending order, the last without up_to_won",
+            Kind::TierPrecedence => "\"population_declining\" or \"capital\"",
+            Kind::Rounding => "\"floor\", \"half_up\" or \"ceil\"",
+            Kind::WonList => "a list of integer amounts in won",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ParamSpec {
+    pub id: &'static str,
+    pub kind: Kind,
+}
+
+macro_rules! params {
+    ($($id:literal : $kind:ident),+ $(,)?) => {
+        pub const PARAMS: &[ParamSpec] = &[$(ParamSpec { id: $id, kind: Kind::$kind }),+];
+    };
+}
+
+params! {
+    // Allowance (훈련장려금): who and what qualifies.
+    "allowance.min_total_hours": Hours,
+    "allowance.eligible_deliveries": Deliveries,
+    "allowance.eligible_statuses": Statuses,
+    "allowance.attendance_threshold": Rate,
+    // Base allowance per scheme.
+    "allowance.base.general.daily_won": Won,
+    "allowance.base.general.monthly_cap_won": Won,
+    "allowance.base.general_short_day.below_hours_per_day": Hours,
+    "allowance.base.general_short_day.daily_won": Won,
+    "allowance.base.general_short_day.monthly_cap_won": Won,
+    "allowance.base.priority.daily_won": Won,
+    "allowance.base.priority.monthly_cap_won": Won,
+    "allowance.base.kdt_ai_campus.daily_won": Won,
+    "allowance.base.kdt_ai_campus.monthly_cap_won": Won,
+    "allowance.base.ai_assistant.daily_won": Won,
+    "allowance.base.ai_assistant.monthly_cap_won": Won,
+    // Special allowance by where the institution is.
+    "allowance.special.min_total_hours": Hours,
+    "allowance.special.min_hours_per_day": Hours,
+    "allowance.special.priority.capital.daily_won": Won,
+    "allowance.special.priority.capital.monthly_cap_won": Won,
+    "allowance.special.priority.non_capital.daily_won": Won,
+    "allowance.special.priority.non_capital.monthly_cap_won": Won,
+    "allowance.special.priority.population_declining.daily_won": Won,
+    "allowance.special.priority.population_declining.monthly_cap_won": Won,
+    "allowance.special.kdt_ai_campus.capital.daily_won": Won,
+    "allowance.special.kdt_ai_campus.capital.monthly_cap_won": Won,
+    "allowance.special.kdt_ai_campus.non_capital.daily_won": Won,
+    "allowance.special.kdt_ai_campus.non_capital.monthly_cap_won": Won,
+    "allowance.special.kdt_ai_campus.population_declining.daily_won": Won,
+    "allowance.special.kdt_ai_campus.population_declining.monthly_cap_won": Won,
+    "allowance.special.ai_assistant.capital.daily_won": Won,
+    "allowance.special.ai_assistant.capital.monthly_cap_won": Won,
+    "allowance.special.ai_assistant.non_capital.daily_won": Won,
+    "allowance.special.ai_assistant.non_capital.monthly_cap_won": Won,
+    "allowance.special.ai_assistant.population_declining.daily_won": Won,
+    "allowance.special.ai_assistant.population_declining.monthly_cap_won": Won,
+    // Attendance counting.
+    "attendance.tardies_per_absence": Count,
+    "attendance.under_half_day_is_absence": Bool,
+    // Tuition support and self-payment.
+    "tuition.card.account_won": Won,
+    "tuition.card.account_years": Count,
+    "tuition.card.vulnerable_extra_won": Won,
+    "tuition.card.self_payment_rate_min": Rate,
+    "tuition.card.self_payment_rate_max": Rate,
+    "tuition.card.default_self_payment_rate": Rate,
+    "tuition.card.exempt_self_payment_rate": Rate,
+    "tuition.card.dropout_deductions_won": WonList,
+    "tuition.ai_assistant.self_payment_rate": Rate,
+    "tuition.kdc.self_payment_rate": Rate,
+    "tuition.priority_table.brackets": Brackets,
+    "tuition.sme_online.self_payment_rate": Rate,
+    "tuition.sme_premium.support_rate.capital": Rate,
+    "tuition.sme_premium.support_rate.non_capital": Rate,
+    "tuition.employer.priority_support.classroom_in_house": Rate,
+    "tuition.employer.priority_support.classroom_outsourced": Rate,
+    "tuition.employer.priority_support.remote": Rate,
+    "tuition.employer.large.classroom_in_house": Rate,
+    "tuition.employer.large.classroom_outsourced": Rate,
+    "tuition.employer.large.remote": Rate,
+    "tuition.employer.large_1000.classroom_in_house": Rate,
+    "tuition.employer.large_1000.classroom_outsourced": Rate,
+    "tuition.employer.large_1000.remote": Rate,
+    // Training-cost recognition (훈련비 기준단가 multipliers) for AI courses.
+    "training_cost.card_ai.multiplier": Rate,
+    "training_cost.sandaetuk_ai.multiplier": Rate,
+    "training_cost.regional_consortium_ai.multiplier": Rate,
+    "training_cost.sme_ai.multiplier": Rate,
+    "training_cost.joint_centre_ai.multiplier": Rate,
+    // Completion.
+    "completion.attendance_rate": Rate,
+    "completion.remote.progress_rate": Rate,
+    "completion.remote.min_score": Count,
+    // Regions and rounding.
+    "region.tier_precedence": TierPrecedence,
+    "rounding.rate_amounts": Rounding,
+}
+
+pub fn spec(id: &str) -> Option<&'static ParamSpec> {
+    PARAMS.iter().find(|p| p.id == id)
+}
+
+/// The programme ids the policy files must hold (BRIEF §1, issue #2).
+pub const REQUIRED_PROGRAMMES: &[&str] = &[
+    "card-ai-general",
+    "kdc-ai",
+    "ai-assistant-job",
+    "sandaetuk-entry",
+    "kdt-ai-campus",
+    "kdt-general",
+    "polytech-hightech-ai",
+    "startup-hiring-grant",
+    "sme-ai-online",
+    "sme-premium-skillup",
+    "sme-pbl",
+    "sme-diagnosis",
+    "polytech-ai-basics",
+    "sandaetuk-ai-transition",
+    "polytech-ax",
+    "regional-consortium-ai",
+    "physical-ai-labs",
+    "ai-joint-training-centres",
+    "ai-instructor-academy",
+    "digital-twin-training",
+    "ai-course-review",
+];

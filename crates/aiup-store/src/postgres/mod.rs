@@ -1,0 +1,413 @@
+//! PostgreSQL backend.
+//!
+//! Every write transaction first takes a transaction-scoped advisory lock for the data it
+//! changes (regions or policy), so concurrent imports and activations are serialised and the
+//! "exactly one active version" index can never be violated by a race.
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::{Postgres, QueryBuilder};
+
+use crate::{
+    clamp_limit, version_conflict, AuditEvent, AuditRow, Backend, ImportOutcome, NewPolicyVersion,
+    PolicyFileRecord, PolicyVersionSummary, RegionAliasRecord, RegionRecord, RegionSet, Store,
+    StoreError, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT, ACTION_REGIONS_IMPORT, INSERT_CHUNK,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+const MAX_CONNECTIONS: u32 = 8;
+
+/// Advisory lock keys (transaction scoped): "aiup" in ASCII, then a small discriminator.
+const LOCK_REGIONS: i64 = 0x6169_7570_0001;
+const LOCK_POLICY: i64 = 0x6169_7570_0002;
+
+const SUMMARY_COLUMNS: &str = "v.version, v.sha256, v.imported_at, v.actor, v.note, v.active, \
+     (SELECT COUNT(*) FROM policy_files f WHERE f.version_id = v.id) AS file_count";
+
+/// A [`Store`] backed by PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database named by a `postgres://` / `postgresql://` URL. Does not
+    /// migrate; [`crate::connect`] does.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url)?.application_name("aiup");
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// Wraps an existing pool.
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// The underlying pool, for later modules that add their own tables.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn begin_locked(
+        &self,
+        key: i64,
+    ) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// A read-only transaction whose statements all see one snapshot.
+    async fn begin_snapshot(&self) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
+        Ok(self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await?)
+    }
+}
+
+async fn audit(
+    conn: &mut PgConnection,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: serde_json::Value,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor, action, subject, detail) \
+         VALUES ($1, $2, $3, $4, $5::jsonb)",
+    )
+    .bind(Utc::now())
+    .bind(actor)
+    .bind(action)
+    .bind(subject)
+    .bind(detail.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn active_version_name(conn: &mut PgConnection) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT version FROM policy_versions WHERE active")
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Makes the version with `id` the only active one.
+async fn set_active(conn: &mut PgConnection, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE policy_versions SET active = false WHERE active AND id <> $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE policy_versions SET active = true WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    id: i64,
+    version: String,
+    sha256: String,
+    active: bool,
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn replace_regions(
+        &self,
+        set: &RegionSet,
+        actor: &str,
+    ) -> Result<ImportOutcome, StoreError> {
+        let mut tx = self.begin_locked(LOCK_REGIONS).await?;
+        let previous: Option<String> =
+            sqlx::query_scalar("SELECT sha256 FROM region_sets ORDER BY id DESC LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+        if previous.as_deref() == Some(set.sha256.as_str()) {
+            return Ok(ImportOutcome::Unchanged);
+        }
+
+        sqlx::query("DELETE FROM region_aliases")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM regions").execute(&mut *tx).await?;
+        for chunk in set.regions.chunks(INSERT_CHUNK) {
+            let mut qb = QueryBuilder::<Postgres>::new(
+                "INSERT INTO regions (code, sido_code, sido_name, name, kind, parent_code, \
+                 capital_area, population_declining) ",
+            );
+            qb.push_values(chunk, |mut b, r| {
+                b.push_bind(r.code.clone())
+                    .push_bind(r.sido_code.clone())
+                    .push_bind(r.sido_name.clone())
+                    .push_bind(r.name.clone())
+                    .push_bind(r.kind.clone())
+                    .push_bind(r.parent_code.clone())
+                    .push_bind(r.capital_area)
+                    .push_bind(r.population_declining);
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        for chunk in set.aliases.chunks(INSERT_CHUNK) {
+            let mut qb = QueryBuilder::<Postgres>::new(
+                "INSERT INTO region_aliases (alias, current_code, changed_on, note) ",
+            );
+            qb.push_values(chunk, |mut b, a| {
+                b.push_bind(a.alias.clone())
+                    .push_bind(a.current_code.clone())
+                    .push_bind(a.changed_on)
+                    .push_bind(a.note.clone());
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        sqlx::query(
+            "INSERT INTO region_sets (sha256, imported_at, actor, region_count, alias_count) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&set.sha256)
+        .bind(Utc::now())
+        .bind(actor)
+        .bind(set.regions.len() as i64)
+        .bind(set.aliases.len() as i64)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            ACTION_REGIONS_IMPORT,
+            &set.sha256,
+            serde_json::json!({
+                "regions": set.regions.len(),
+                "aliases": set.aliases.len(),
+                "previous_sha256": previous,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(sha256 = %set.sha256, regions = set.regions.len(), aliases = set.aliases.len(), "region set imported");
+        Ok(ImportOutcome::Imported)
+    }
+
+    async fn region_set(&self) -> Result<Option<RegionSet>, StoreError> {
+        // One read transaction so the rows and the sha come from the same snapshot.
+        let mut tx = self.begin_snapshot().await?;
+        let Some(sha256) = sqlx::query_scalar::<_, String>(
+            "SELECT sha256 FROM region_sets ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let regions = sqlx::query_as::<_, RegionRecord>(
+            "SELECT code, sido_code, sido_name, name, kind, parent_code, capital_area, \
+             population_declining FROM regions ORDER BY code",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let aliases = sqlx::query_as::<_, RegionAliasRecord>(
+            "SELECT alias, current_code, changed_on, note FROM region_aliases ORDER BY alias",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(RegionSet {
+            sha256,
+            regions,
+            aliases,
+        }))
+    }
+
+    async fn import_policy_version(
+        &self,
+        v: &NewPolicyVersion,
+    ) -> Result<ImportOutcome, StoreError> {
+        let mut tx = self.begin_locked(LOCK_POLICY).await?;
+        let existing = sqlx::query_as::<_, VersionRow>(
+            "SELECT id, version, sha256, active FROM policy_versions WHERE sha256 = $1",
+        )
+        .bind(&v.sha256)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(existing) = existing {
+            if !existing.active {
+                let previous = active_version_name(&mut tx).await?;
+                set_active(&mut tx, existing.id).await?;
+                audit(
+                    &mut tx,
+                    &v.actor,
+                    ACTION_POLICY_ACTIVATE,
+                    &existing.version,
+                    serde_json::json!({
+                        "sha256": existing.sha256,
+                        "previous": previous,
+                        "via": "import",
+                    }),
+                )
+                .await?;
+                tx.commit().await?;
+                tracing::info!(version = %existing.version, "policy version re-activated by import");
+            }
+            return Ok(ImportOutcome::Unchanged);
+        }
+        let same_name: Option<String> =
+            sqlx::query_scalar("SELECT sha256 FROM policy_versions WHERE version = $1")
+                .bind(&v.version)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(sha) = same_name {
+            return Err(version_conflict(&v.version, &sha));
+        }
+
+        let previous = active_version_name(&mut tx).await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO policy_versions (version, sha256, imported_at, actor, note, active) \
+             VALUES ($1, $2, $3, $4, $5, false) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+        )
+        .bind(&v.version)
+        .bind(&v.sha256)
+        .bind(Utc::now())
+        .bind(&v.actor)
+        .bind(&v.note)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
+            // Unreachable while writers hold the policy lock, but a lost race is "already
+            // stored", not an error.
+            return Ok(ImportOutcome::Unchanged);
+        };
+        for chunk in v.files.chunks(INSERT_CHUNK) {
+            let mut qb = QueryBuilder::<Postgres>::new(
+                "INSERT INTO policy_files (version_id, path, content) ",
+            );
+            qb.push_values(chunk, |mut b, f| {
+                b.push_bind(id)
+                    .push_bind(f.path.clone())
+                    .push_bind(f.content.clone());
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        set_active(&mut tx, id).await?;
+        audit(
+            &mut tx,
+            &v.actor,
+            ACTION_POLICY_IMPORT,
+            &v.version,
+            serde_json::json!({
+                "sha256": v.sha256,
+                "files": v.files.len(),
+                "note": v.note,
+                "previous": previous,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(version = %v.version, sha256 = %v.sha256, files = v.files.len(), "policy version imported");
+        Ok(ImportOutcome::Imported)
+    }
+
+    async fn active_policy(
+        &self,
+    ) -> Result<Option<(PolicyVersionSummary, Vec<PolicyFileRecord>)>, StoreError> {
+        let mut tx = self.begin_snapshot().await?;
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM policy_versions WHERE active")
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((id,)) = row else {
+            return Ok(None);
+        };
+        let summary = sqlx::query_as::<_, PolicyVersionSummary>(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM policy_versions v WHERE v.id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let files = sqlx::query_as::<_, PolicyFileRecord>(
+            "SELECT path, content FROM policy_files WHERE version_id = $1 ORDER BY path",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some((summary, files)))
+    }
+
+    async fn policy_versions(&self) -> Result<Vec<PolicyVersionSummary>, StoreError> {
+        Ok(sqlx::query_as::<_, PolicyVersionSummary>(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM policy_versions v ORDER BY v.id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn activate_policy_version(&self, version: &str, actor: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_locked(LOCK_POLICY).await?;
+        let Some(target) = sqlx::query_as::<_, VersionRow>(
+            "SELECT id, version, sha256, active FROM policy_versions WHERE version = $1",
+        )
+        .bind(version)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Err(StoreError::NotFound {
+                what: "policy version".to_owned(),
+                key: version.to_owned(),
+            });
+        };
+        let previous = active_version_name(&mut tx).await?;
+        set_active(&mut tx, target.id).await?;
+        audit(
+            &mut tx,
+            actor,
+            ACTION_POLICY_ACTIVATE,
+            &target.version,
+            serde_json::json!({
+                "sha256": target.sha256,
+                "previous": previous,
+                "was_active": target.active,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(version = %target.version, actor, "policy version activated");
+        Ok(())
+    }
+
+    async fn audit_events(&self, limit: i64) -> Result<Vec<AuditEvent>, StoreError> {
+        sqlx::query_as::<_, AuditRow>(
+            "SELECT id, at, actor, action, subject, detail::text AS detail FROM audit_events \
+             ORDER BY id DESC LIMIT $1",
+        )
+        .bind(clamp_limit(limit))
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(AuditEvent::try_from)
+        .collect()
+    }
+}
