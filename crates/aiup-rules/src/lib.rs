@@ -1,1 +1,16 @@
-//! placeholder
+//! The aiup support rules engine.
+//!
+//! Given a programme, a course, a trainee, a unit period and its attendance,
+//! it computes in integer won what is paid, what the trainee pays and why.
+//! It does no IO: the policy and region table come in as loaded values.
+#![deny(clippy::float_arithmetic)]
+
+pub mod case;
+pub mod engine;
+pub mod explain;
+pub mod period;
+pub mod reform;
+
+pub use case::{parse_json, Case, CaseError, CaseJson};
+pub use engine::{Engine, EngineError, Outcome, Totals};
+pub use explain::{Component, Estimate, TraceNode};

@@ -1,0 +1,649 @@
+//! The engine: policy parameters compiled per breakpoint date, and the rules
+//! that turn a `Case` into an `Outcome` of intermediate values and totals.
+//! No IO; no allocation on the evaluation path.
+
+use crate::case::{Case, Tenths};
+use crate::period::{self, UnitPeriod};
+use aiup_core::policy::{AllowanceScheme, Bracket, Charge, ParamValue, PolicySet, TuitionScheme};
+use aiup_core::region::RegionTable;
+use aiup_core::{Delivery, EmployerSize, Provision, Rate, RegionTier, RoundingMode, TraineeStatus, Won};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    #[error("parameter `{0}` has no value on {1}")]
+    Uncovered(String, NaiveDate),
+    #[error("parameter `{0}` does not have the kind the engine reads")]
+    WrongKind(String),
+}
+
+/// A per-day amount with a monthly cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DailyCap {
+    pub daily: Won,
+    pub cap: Won,
+}
+
+/// Which base-allowance table applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaseTable {
+    General,
+    GeneralShortDay,
+    Priority,
+    KdtAiCampus,
+    AiAssistant,
+}
+
+impl BaseTable {
+    pub fn param_prefix(self) -> &'static str {
+        match self {
+            BaseTable::General => "allowance.base.general",
+            BaseTable::GeneralShortDay => "allowance.base.general_short_day",
+            BaseTable::Priority => "allowance.base.priority",
+            BaseTable::KdtAiCampus => "allowance.base.kdt_ai_campus",
+            BaseTable::AiAssistant => "allowance.base.ai_assistant",
+        }
+    }
+}
+
+const TIERS: [RegionTier; 3] = [RegionTier::Capital, RegionTier::NonCapital, RegionTier::PopulationDeclining];
+const SIZES: [EmployerSize; 3] = [EmployerSize::PrioritySupport, EmployerSize::Large, EmployerSize::Large1000];
+
+fn tier_index(tier: RegionTier) -> usize {
+    match tier {
+        RegionTier::Capital => 0,
+        RegionTier::NonCapital => 1,
+        RegionTier::PopulationDeclining => 2,
+    }
+}
+
+/// Employer-training mode: which column of the support-rate table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmployerMode {
+    ClassroomInHouse,
+    ClassroomOutsourced,
+    Remote,
+}
+
+impl EmployerMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmployerMode::ClassroomInHouse => "classroom_in_house",
+            EmployerMode::ClassroomOutsourced => "classroom_outsourced",
+            EmployerMode::Remote => "remote",
+        }
+    }
+}
+
+/// Every parameter the engine reads, resolved for one date.
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub min_total_hours: Tenths,
+    pub eligible_deliveries: u8,
+    pub eligible_statuses: u8,
+    pub attendance_threshold: Rate,
+    pub base: [DailyCap; 5],
+    pub short_day_below: Tenths,
+    pub special_min_total_hours: Tenths,
+    pub special_min_hours_per_day: Tenths,
+    /// [scheme: priority, kdt_ai_campus, ai_assistant][tier]
+    pub special: [[DailyCap; 3]; 3],
+    pub tardies_per_absence: u32,
+    pub under_half_day_is_absence: bool,
+    pub card_account: Won,
+    pub card_vulnerable_extra: Won,
+    pub card_default_rate: Rate,
+    pub card_exempt_rate: Rate,
+    pub card_rate_min: Rate,
+    pub card_rate_max: Rate,
+    pub ai_assistant_rate: Rate,
+    pub kdc_rate: Rate,
+    pub brackets: Vec<Bracket>,
+    pub sme_online_rate: Rate,
+    pub sme_premium: [Rate; 2],
+    /// [size][mode]
+    pub employer: [[Rate; 3]; 3],
+    /// Indexed like `Engine::multiplier_ids`.
+    pub multipliers: Vec<Rate>,
+    pub tier_precedence: RegionTier,
+    pub rounding: RoundingMode,
+}
+
+fn base_index(table: BaseTable) -> usize {
+    match table {
+        BaseTable::General => 0,
+        BaseTable::GeneralShortDay => 1,
+        BaseTable::Priority => 2,
+        BaseTable::KdtAiCampus => 3,
+        BaseTable::AiAssistant => 4,
+    }
+}
+
+fn special_index(scheme: AllowanceScheme) -> Option<usize> {
+    match scheme {
+        AllowanceScheme::Priority => Some(0),
+        AllowanceScheme::KdtAiCampus => Some(1),
+        AllowanceScheme::AiAssistant => Some(2),
+        AllowanceScheme::None | AllowanceScheme::General => None,
+    }
+}
+
+pub fn special_prefix(scheme: AllowanceScheme) -> Option<&'static str> {
+    match scheme {
+        AllowanceScheme::Priority => Some("allowance.special.priority"),
+        AllowanceScheme::KdtAiCampus => Some("allowance.special.kdt_ai_campus"),
+        AllowanceScheme::AiAssistant => Some("allowance.special.ai_assistant"),
+        AllowanceScheme::None | AllowanceScheme::General => None,
+    }
+}
+
+fn delivery_bit(d: Delivery) -> u8 {
+    1 << Delivery::ALL.iter().position(|x| *x == d).unwrap_or(0)
+}
+
+fn status_bit(s: TraineeStatus) -> u8 {
+    1 << TraineeStatus::ALL.iter().position(|x| *x == s).unwrap_or(0)
+}
+
+struct Reader<'a> {
+    policy: &'a PolicySet,
+    date: NaiveDate,
+}
+
+impl Reader<'_> {
+    fn value(&self, id: &str) -> Result<&ParamValue, EngineError> {
+        self.policy.parameter(id).and_then(|p| p.at(self.date)).map(|v| &v.value).ok_or_else(|| EngineError::Uncovered(id.to_owned(), self.date))
+    }
+    fn won(&self, id: &str) -> Result<Won, EngineError> {
+        match self.value(id)? {
+            ParamValue::Won(w) => Ok(*w),
+            _ => Err(EngineError::WrongKind(id.to_owned())),
+        }
+    }
+    fn hours(&self, id: &str) -> Result<Tenths, EngineError> {
+        match self.value(id)? {
+            ParamValue::Hours(h) => Ok(Tenths::from_hours(*h)),
+            _ => Err(EngineError::WrongKind(id.to_owned())),
+        }
+    }
+    fn count(&self, id: &str) -> Result<u32, EngineError> {
+        match self.value(id)? {
+            ParamValue::Count(c) => Ok(*c),
+            _ => Err(EngineError::WrongKind(id.to_owned())),
+        }
+    }
+    fn rate(&self, id: &str) -> Result<Rate, EngineError> {
+        match self.value(id)? {
+            ParamValue::Rate(r) => Ok(*r),
+            _ => Err(EngineError::WrongKind(id.to_owned())),
+        }
+    }
+    fn daily_cap(&self, prefix: &str) -> Result<DailyCap, EngineError> {
+        Ok(DailyCap { daily: self.won(&format!("{prefix}.daily_won"))?, cap: self.won(&format!("{prefix}.monthly_cap_won"))? })
+    }
+}
+
+impl Params {
+    fn compile(policy: &PolicySet, date: NaiveDate, multiplier_ids: &[String]) -> Result<Params, EngineError> {
+        let r = Reader { policy, date };
+        let eligible_deliveries = match r.value("allowance.eligible_deliveries")? {
+            ParamValue::Deliveries(list) => list.iter().fold(0, |m, d| m | delivery_bit(*d)),
+            _ => return Err(EngineError::WrongKind("allowance.eligible_deliveries".into())),
+        };
+        let eligible_statuses = match r.value("allowance.eligible_statuses")? {
+            ParamValue::Statuses(list) => list.iter().fold(0, |m, s| m | status_bit(*s)),
+            _ => return Err(EngineError::WrongKind("allowance.eligible_statuses".into())),
+        };
+        let base_tables = [BaseTable::General, BaseTable::GeneralShortDay, BaseTable::Priority, BaseTable::KdtAiCampus, BaseTable::AiAssistant];
+        let mut base = [DailyCap { daily: Won::ZERO, cap: Won::ZERO }; 5];
+        for table in base_tables {
+            base[base_index(table)] = r.daily_cap(table.param_prefix())?;
+        }
+        let mut special = [[DailyCap { daily: Won::ZERO, cap: Won::ZERO }; 3]; 3];
+        for scheme in [AllowanceScheme::Priority, AllowanceScheme::KdtAiCampus, AllowanceScheme::AiAssistant] {
+            let (Some(i), Some(prefix)) = (special_index(scheme), special_prefix(scheme)) else { continue };
+            for tier in TIERS {
+                special[i][tier_index(tier)] = r.daily_cap(&format!("{prefix}.{tier}"))?;
+            }
+        }
+        let mut employer = [[Rate::ZERO; 3]; 3];
+        for (s, size) in SIZES.iter().enumerate() {
+            for (m, mode) in [EmployerMode::ClassroomInHouse, EmployerMode::ClassroomOutsourced, EmployerMode::Remote].iter().enumerate() {
+                employer[s][m] = r.rate(&format!("tuition.employer.{size}.{}", mode.as_str()))?;
+            }
+        }
+        let brackets = match r.value("tuition.priority_table.brackets")? {
+            ParamValue::Brackets(b) => b.clone(),
+            _ => return Err(EngineError::WrongKind("tuition.priority_table.brackets".into())),
+        };
+        let tier_precedence = match r.value("region.tier_precedence")? {
+            ParamValue::Tier(t) => *t,
+            _ => return Err(EngineError::WrongKind("region.tier_precedence".into())),
+        };
+        let rounding = match r.value("rounding.rate_amounts")? {
+            ParamValue::Rounding(m) => *m,
+            _ => return Err(EngineError::WrongKind("rounding.rate_amounts".into())),
+        };
+        let under_half_day_is_absence = match r.value("attendance.under_half_day_is_absence")? {
+            ParamValue::Bool(b) => *b,
+            _ => return Err(EngineError::WrongKind("attendance.under_half_day_is_absence".into())),
+        };
+        Ok(Params {
+            min_total_hours: r.hours("allowance.min_total_hours")?,
+            eligible_deliveries,
+            eligible_statuses,
+            attendance_threshold: r.rate("allowance.attendance_threshold")?,
+            base,
+            short_day_below: r.hours("allowance.base.general_short_day.below_hours_per_day")?,
+            special_min_total_hours: r.hours("allowance.special.min_total_hours")?,
+            special_min_hours_per_day: r.hours("allowance.special.min_hours_per_day")?,
+            special,
+            tardies_per_absence: r.count("attendance.tardies_per_absence")?.max(1),
+            under_half_day_is_absence,
+            card_account: r.won("tuition.card.account_won")?,
+            card_vulnerable_extra: r.won("tuition.card.vulnerable_extra_won")?,
+            card_default_rate: r.rate("tuition.card.default_self_payment_rate")?,
+            card_exempt_rate: r.rate("tuition.card.exempt_self_payment_rate")?,
+            card_rate_min: r.rate("tuition.card.self_payment_rate_min")?,
+            card_rate_max: r.rate("tuition.card.self_payment_rate_max")?,
+            ai_assistant_rate: r.rate("tuition.ai_assistant.self_payment_rate")?,
+            kdc_rate: r.rate("tuition.kdc.self_payment_rate")?,
+            brackets,
+            sme_online_rate: r.rate("tuition.sme_online.self_payment_rate")?,
+            sme_premium: [r.rate("tuition.sme_premium.support_rate.capital")?, r.rate("tuition.sme_premium.support_rate.non_capital")?],
+            employer,
+            multipliers: multiplier_ids.iter().map(|id| r.rate(id)).collect::<Result<_, _>>()?,
+            tier_precedence,
+            rounding,
+        })
+    }
+}
+
+/// Attendance as counted for the allowance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AttendanceOutcome {
+    pub scheduled_days: u32,
+    pub attended_days: u32,
+    pub tardies: u32,
+    pub tardy_absences: u32,
+    pub under_half_absences: u32,
+    pub recognised_days: u32,
+    pub threshold: Rate,
+    pub threshold_met: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Eligibility {
+    pub scheme_pays: bool,
+    pub hours_ok: bool,
+    pub delivery_ok: bool,
+    pub status_ok: bool,
+    pub attendance_ok: bool,
+}
+
+impl Eligibility {
+    pub fn all(&self) -> bool {
+        self.scheme_pays && self.hours_ok && self.delivery_ok && self.status_ok && self.attendance_ok
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AllowancePart {
+    pub rate: DailyCap,
+    pub uncapped: Won,
+    pub amount: Won,
+}
+
+impl AllowancePart {
+    fn new(rate: DailyCap, days: u32, paid: bool) -> AllowancePart {
+        let uncapped = rate.daily.times(i64::from(days));
+        AllowancePart { rate, uncapped, amount: if paid { uncapped.min(rate.cap) } else { Won::ZERO } }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SpecialOutcome {
+    pub hours_ok: bool,
+    pub hours_per_day_ok: bool,
+    pub tier: RegionTier,
+    pub part: AllowancePart,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RecognisedCost {
+    /// `unit price × hours`, before the multiplier; `None` without a unit price.
+    pub standard: Option<Won>,
+    /// The multiplier parameter applied, if any, and its rate.
+    pub multiplier: Option<(usize, Rate)>,
+    /// The recognised training cost; the fee itself when no unit price was given.
+    pub recognised: Won,
+    /// `min(fee, recognised)`: what support is computed on.
+    pub supported_base: Won,
+    /// The fee above the recognised cost, paid by the trainee or the employer.
+    pub excess: Won,
+}
+
+/// How tuition was settled, by scheme, with the values each rule used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum TuitionRule {
+    NoFee,
+    NoSupport,
+    CardRate { rate: Rate, source: RateSource, account_limit: Won, limited: bool },
+    FixedRate { rate: Rate },
+    Bracket { index: usize, charge: BracketCharge },
+    Exempt,
+    Employer { size: EmployerSize, mode: EmployerMode, rate: Rate },
+    SupportRate { rate: Rate, tier: RegionTier },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateSource {
+    Course,
+    Default,
+    Exempt,
+    Programme,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BracketCharge {
+    Rate(Rate),
+    Fixed(Won),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Totals {
+    pub allowance_won: i64,
+    pub base_allowance_won: i64,
+    pub special_allowance_won: i64,
+    pub tuition_support_won: i64,
+    pub self_payment_won: i64,
+    pub employer_payment_won: i64,
+    pub recognised_training_cost_won: i64,
+}
+
+impl Totals {
+    pub fn difference(&self, baseline: &Totals) -> Totals {
+        Totals {
+            allowance_won: self.allowance_won - baseline.allowance_won,
+            base_allowance_won: self.base_allowance_won - baseline.base_allowance_won,
+            special_allowance_won: self.special_allowance_won - baseline.special_allowance_won,
+            tuition_support_won: self.tuition_support_won - baseline.tuition_support_won,
+            self_payment_won: self.self_payment_won - baseline.self_payment_won,
+            employer_payment_won: self.employer_payment_won - baseline.employer_payment_won,
+            recognised_training_cost_won: self.recognised_training_cost_won - baseline.recognised_training_cost_won,
+        }
+    }
+
+    pub fn add(&mut self, other: &Totals) {
+        self.allowance_won += other.allowance_won;
+        self.base_allowance_won += other.base_allowance_won;
+        self.special_allowance_won += other.special_allowance_won;
+        self.tuition_support_won += other.tuition_support_won;
+        self.self_payment_won += other.self_payment_won;
+        self.employer_payment_won += other.employer_payment_won;
+        self.recognised_training_cost_won += other.recognised_training_cost_won;
+    }
+}
+
+/// Every intermediate value of one evaluation. The trace and the
+/// explanations are renderings of this; nothing is computed twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// The date the parameters were read at: the course start date.
+    pub policy_date: NaiveDate,
+    pub snapshot: usize,
+    pub unit_period: UnitPeriod,
+    pub tier: RegionTier,
+    pub attendance: AttendanceOutcome,
+    pub eligibility: Eligibility,
+    pub base_table: BaseTable,
+    pub base: AllowancePart,
+    pub special: Option<SpecialOutcome>,
+    pub cost: RecognisedCost,
+    pub tuition: TuitionRule,
+    pub totals: Totals,
+}
+
+/// A loaded policy and region table, compiled for evaluation.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    policy: Arc<PolicySet>,
+    regions: Arc<RegionTable>,
+    /// (from date, parameters) ascending; one per policy breakpoint.
+    snapshots: Vec<(NaiveDate, Params)>,
+    multiplier_ids: Vec<String>,
+    /// Per programme: index into `multiplier_ids`.
+    programme_multiplier: Vec<Option<usize>>,
+    /// Per region: (capital area, population declining).
+    region_flags: Vec<(bool, bool)>,
+}
+
+impl Engine {
+    pub fn new(policy: Arc<PolicySet>, regions: Arc<RegionTable>) -> Result<Engine, EngineError> {
+        let mut multiplier_ids: Vec<String> = policy.programmes.iter().filter_map(|p| p.training_cost_multiplier.clone()).collect();
+        multiplier_ids.sort();
+        multiplier_ids.dedup();
+        let programme_multiplier = policy.programmes.iter().map(|p| p.training_cost_multiplier.as_ref().and_then(|id| multiplier_ids.iter().position(|m| m == id))).collect();
+        let snapshots = policy.breakpoints().into_iter().map(|date| Params::compile(&policy, date, &multiplier_ids).map(|p| (date, p))).collect::<Result<_, _>>()?;
+        let region_flags = regions.regions().iter().map(|r| (r.capital_area, r.population_declining)).collect();
+        Ok(Engine { policy, regions, snapshots, multiplier_ids, programme_multiplier, region_flags })
+    }
+
+    pub fn policy(&self) -> &PolicySet {
+        &self.policy
+    }
+
+    pub fn policy_arc(&self) -> Arc<PolicySet> {
+        Arc::clone(&self.policy)
+    }
+
+    pub fn regions(&self) -> &RegionTable {
+        &self.regions
+    }
+
+    pub fn regions_arc(&self) -> Arc<RegionTable> {
+        Arc::clone(&self.regions)
+    }
+
+    pub fn multiplier_id(&self, index: usize) -> &str {
+        &self.multiplier_ids[index]
+    }
+
+    pub fn programme_index(&self, id: &str) -> Option<usize> {
+        self.policy.programmes.iter().position(|p| p.id.as_str() == id)
+    }
+
+    /// The parameters in force on `date` (which must be covered).
+    pub fn params_at(&self, date: NaiveDate) -> (usize, &Params) {
+        let i = self.snapshots.partition_point(|(from, _)| *from <= date).saturating_sub(1);
+        (i, &self.snapshots[i].1)
+    }
+
+    pub(crate) fn card_band(&self, date: NaiveDate) -> (Rate, Rate) {
+        let (_, p) = self.params_at(date);
+        (p.card_rate_min, p.card_rate_max)
+    }
+
+    /// A copy of this engine whose policy has `overrides` applied.
+    pub fn with_policy(&self, policy: Arc<PolicySet>) -> Result<Engine, EngineError> {
+        Engine::new(policy, Arc::clone(&self.regions))
+    }
+
+    /// Evaluates one case to its intermediate values and totals.
+    pub fn evaluate(&self, case: &Case) -> Outcome {
+        let (snapshot, p) = self.params_at(case.start);
+        let programme = &self.policy.programmes[case.programme];
+        let unit_period = period::unit_period_unchecked(case.start, case.end, case.period, case.periods);
+        let (capital, declining) = self.region_flags[case.region];
+        let tier = match (capital, declining) {
+            (true, true) => p.tier_precedence,
+            (true, false) => RegionTier::Capital,
+            (false, true) => RegionTier::PopulationDeclining,
+            (false, false) => RegionTier::NonCapital,
+        };
+
+        // Attendance: lateness, early leave and outings together count as absences.
+        let a = case.attendance;
+        let tardies = a.late + a.early_leave + a.outing;
+        let tardy_absences = tardies / p.tardies_per_absence;
+        let under_half_absences = if p.under_half_day_is_absence { a.under_half_days } else { 0 };
+        let recognised_days = a.attended_days.saturating_sub(tardy_absences).saturating_sub(under_half_absences);
+        let threshold_met = p.attendance_threshold.is_met_by(recognised_days, a.scheduled_days);
+        let attendance = AttendanceOutcome { scheduled_days: a.scheduled_days, attended_days: a.attended_days, tardies, tardy_absences, under_half_absences, recognised_days, threshold: p.attendance_threshold, threshold_met };
+
+        // Allowance.
+        let scheme = programme.allowance_scheme;
+        let eligibility = Eligibility {
+            scheme_pays: scheme != AllowanceScheme::None,
+            hours_ok: case.total_hours >= p.min_total_hours,
+            delivery_ok: p.eligible_deliveries & delivery_bit(case.delivery) != 0,
+            status_ok: p.eligible_statuses & status_bit(case.status) != 0,
+            attendance_ok: threshold_met,
+        };
+        let paid = eligibility.all();
+        let base_table = match scheme {
+            AllowanceScheme::None | AllowanceScheme::General if case.hours_per_day < p.short_day_below => BaseTable::GeneralShortDay,
+            AllowanceScheme::None | AllowanceScheme::General => BaseTable::General,
+            AllowanceScheme::Priority => BaseTable::Priority,
+            AllowanceScheme::KdtAiCampus => BaseTable::KdtAiCampus,
+            AllowanceScheme::AiAssistant => BaseTable::AiAssistant,
+        };
+        let base = AllowancePart::new(p.base[base_index(base_table)], recognised_days, paid);
+        let special = special_index(scheme).map(|i| {
+            let hours_ok = case.total_hours >= p.special_min_total_hours;
+            let hours_per_day_ok = case.hours_per_day >= p.special_min_hours_per_day;
+            SpecialOutcome { hours_ok, hours_per_day_ok, tier, part: AllowancePart::new(p.special[i][tier_index(tier)], recognised_days, paid && hours_ok && hours_per_day_ok) }
+        });
+        let special_amount = special.map_or(Won::ZERO, |s| s.part.amount);
+
+        // Training cost and tuition.
+        let multiplier = self.programme_multiplier[case.programme].filter(|_| case.ai_course).map(|i| (i, p.multipliers[i]));
+        let fee = case.fee.unwrap_or(Won::ZERO);
+        let standard = case.unit_price.map(|price| Won(i64::try_from(i128::from(price.0) * i128::from(case.total_hours.0) / 10).unwrap_or(i64::MAX)));
+        let recognised = match (standard, multiplier) {
+            (Some(s), Some((_, rate))) => rate.apply(s, p.rounding),
+            (Some(s), None) => s,
+            (None, _) => fee,
+        };
+        let supported_base = fee.min(recognised);
+        let excess = fee - supported_base;
+        let cost = RecognisedCost { standard, multiplier, recognised, supported_base, excess };
+        let (tuition, support, trainee_pays, employer_pays) = self.tuition(programme.tuition_scheme, case, p, tier, &cost);
+
+        let totals = Totals {
+            allowance_won: (base.amount + special_amount).0,
+            base_allowance_won: base.amount.0,
+            special_allowance_won: special_amount.0,
+            tuition_support_won: support.0,
+            self_payment_won: trainee_pays.0,
+            employer_payment_won: employer_pays.0,
+            recognised_training_cost_won: if case.unit_price.is_some() { recognised.0 } else { supported_base.0 },
+        };
+        Outcome { policy_date: case.start, snapshot, unit_period, tier, attendance, eligibility, base_table, base, special, cost, tuition, totals }
+    }
+
+    /// Returns (rule, government support, trainee pays, employer pays).
+    fn tuition(&self, scheme: TuitionScheme, case: &Case, p: &Params, tier: RegionTier, cost: &RecognisedCost) -> (TuitionRule, Won, Won, Won) {
+        let base = cost.supported_base;
+        if scheme == TuitionScheme::None {
+            return (TuitionRule::NoSupport, Won::ZERO, Won::ZERO, Won::ZERO);
+        }
+        if case.fee.is_none() {
+            return (TuitionRule::NoFee, Won::ZERO, Won::ZERO, Won::ZERO);
+        }
+        let rounding = p.rounding;
+        // Card-style: trainee pays a share; support is limited by the account.
+        let card = |rate: Rate, source: RateSource| {
+            let share = rate.apply(base, rounding);
+            let limit = case.card_balance.unwrap_or(p.card_account + if case.vulnerable_group { p.card_vulnerable_extra } else { Won::ZERO });
+            let wanted = base - share;
+            let support = wanted.min(limit);
+            let rule = TuitionRule::CardRate { rate, source, account_limit: limit, limited: support < wanted };
+            (rule, support, base - support + cost.excess, Won::ZERO)
+        };
+        match scheme {
+            TuitionScheme::None => (TuitionRule::NoSupport, Won::ZERO, Won::ZERO, Won::ZERO),
+            TuitionScheme::Card => {
+                let (rate, source) = if case.exempt_group {
+                    (p.card_exempt_rate, RateSource::Exempt)
+                } else {
+                    match case.self_payment_rate {
+                        Some(r) => (r, RateSource::Course),
+                        None => (p.card_default_rate, RateSource::Default),
+                    }
+                };
+                card(rate, source)
+            }
+            TuitionScheme::AiAssistant => {
+                if case.exempt_group {
+                    card(p.card_exempt_rate, RateSource::Exempt)
+                } else {
+                    card(p.ai_assistant_rate, RateSource::Programme)
+                }
+            }
+            TuitionScheme::Kdc | TuitionScheme::SmeOnline => {
+                let rate = if scheme == TuitionScheme::Kdc { p.kdc_rate } else { p.sme_online_rate };
+                let share = rate.apply(base, rounding);
+                (TuitionRule::FixedRate { rate }, base - share, share + cost.excess, Won::ZERO)
+            }
+            TuitionScheme::PriorityTable => {
+                let index = p.brackets.iter().position(|b| b.up_to.is_none_or(|up_to| base <= up_to)).unwrap_or(p.brackets.len().saturating_sub(1));
+                let (charge, share) = match p.brackets.get(index).map(|b| &b.charge) {
+                    Some(Charge::Rate(r)) => (BracketCharge::Rate(*r), r.apply(base, rounding)),
+                    Some(Charge::Fixed(w)) => (BracketCharge::Fixed(*w), (*w).min(base)),
+                    None => (BracketCharge::Fixed(Won::ZERO), Won::ZERO),
+                };
+                (TuitionRule::Bracket { index, charge }, base - share, share + cost.excess, Won::ZERO)
+            }
+            TuitionScheme::Exempt => (TuitionRule::Exempt, base, Won::ZERO, Won::ZERO),
+            TuitionScheme::Employer => {
+                let size = case.employer_size.unwrap_or(EmployerSize::PrioritySupport);
+                let mode = match (case.delivery, case.provision) {
+                    (Delivery::Remote, _) => EmployerMode::Remote,
+                    (_, Provision::InHouse) => EmployerMode::ClassroomInHouse,
+                    (_, Provision::Outsourced) => EmployerMode::ClassroomOutsourced,
+                };
+                let s = SIZES.iter().position(|x| *x == size).unwrap_or(0);
+                let m = match mode {
+                    EmployerMode::ClassroomInHouse => 0,
+                    EmployerMode::ClassroomOutsourced => 1,
+                    EmployerMode::Remote => 2,
+                };
+                let rate = p.employer[s][m];
+                let support = rate.apply(base, rounding);
+                (TuitionRule::Employer { size, mode, rate }, support, Won::ZERO, base - support + cost.excess)
+            }
+            TuitionScheme::SmePremium => {
+                let rate = if tier == RegionTier::Capital { p.sme_premium[0] } else { p.sme_premium[1] };
+                let support = rate.apply(base, rounding);
+                (TuitionRule::SupportRate { rate, tier }, support, base - support + cost.excess, Won::ZERO)
+            }
+        }
+    }
+
+    /// Totals only: the fast path for batches.
+    pub fn totals(&self, case: &Case) -> Totals {
+        self.evaluate(case).totals
+    }
+
+    /// Evaluates a batch, returning the totals of each case and their sum.
+    pub fn evaluate_batch(&self, cases: &[Case]) -> (Vec<Totals>, Totals) {
+        let mut sum = Totals::default();
+        let each: Vec<Totals> = cases
+            .iter()
+            .map(|c| {
+                let t = self.totals(c);
+                sum.add(&t);
+                t
+            })
+            .collect();
+        (each, sum)
+    }
+}
