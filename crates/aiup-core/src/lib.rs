@@ -4,6 +4,7 @@
 //! validated values back. It never reads the clock, the disk or the network.
 #![deny(clippy::float_arithmetic)]
 
+pub mod bundle;
 pub mod csv;
 pub mod defaults;
 pub mod money;

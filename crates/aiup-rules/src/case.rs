@@ -20,8 +20,16 @@ pub struct CaseError {
 }
 
 impl CaseError {
-    pub fn new(code: &'static str, field: impl Into<String>, reason: impl Into<String>) -> CaseError {
-        CaseError { code, field: field.into(), reason: reason.into() }
+    pub fn new(
+        code: &'static str,
+        field: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> CaseError {
+        CaseError {
+            code,
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -149,22 +157,45 @@ pub struct Case {
 const MAX_WON: i64 = 1_000_000_000_000;
 
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, CaseError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| CaseError::new("invalid_date", field, format!("`{text}` is not a calendar date in YYYY-MM-DD form")))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        CaseError::new(
+            "invalid_date",
+            field,
+            format!("`{text}` is not a calendar date in YYYY-MM-DD form"),
+        )
+    })
 }
 
 fn parse_tenths(field: &str, number: &serde_json::Number) -> Result<Tenths, CaseError> {
     let text = number.to_string();
-    let bad = || CaseError::new("invalid_hours", field, format!("`{text}` must be a positive number of hours with at most one decimal place"));
+    let bad = || {
+        CaseError::new(
+            "invalid_hours",
+            field,
+            format!("`{text}` must be a positive number of hours with at most one decimal place"),
+        )
+    };
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let fraction = fraction.trim_end_matches('0');
     if fraction.len() > 1 || whole.starts_with('-') || text.contains(['e', 'E']) {
         return Err(bad());
     }
     let whole: u32 = whole.parse().map_err(|_| bad())?;
-    let tenth: u32 = if fraction.is_empty() { 0 } else { fraction.parse().map_err(|_| bad())? };
-    let value = whole.checked_mul(10).and_then(|w| w.checked_add(tenth)).ok_or_else(bad)?;
+    let tenth: u32 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().map_err(|_| bad())?
+    };
+    let value = whole
+        .checked_mul(10)
+        .and_then(|w| w.checked_add(tenth))
+        .ok_or_else(bad)?;
     if value == 0 {
-        return Err(CaseError::new("invalid_hours", field, "must be more than 0"));
+        return Err(CaseError::new(
+            "invalid_hours",
+            field,
+            "must be more than 0",
+        ));
     }
     Ok(Tenths(value))
 }
@@ -173,7 +204,11 @@ fn parse_money(field: &str, value: Option<i64>) -> Result<Option<Won>, CaseError
     match value {
         None => Ok(None),
         Some(v) if (0..=MAX_WON).contains(&v) => Ok(Some(Won(v))),
-        Some(v) => Err(CaseError::new("invalid_amount", field, format!("{v} must be a whole number of won from 0 to {MAX_WON}"))),
+        Some(v) => Err(CaseError::new(
+            "invalid_amount",
+            field,
+            format!("{v} must be a whole number of won from 0 to {MAX_WON}"),
+        )),
     }
 }
 
@@ -182,9 +217,17 @@ pub fn parse_json(text: &str) -> Result<CaseJson, CaseError> {
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { "(body)".to_owned() } else { path };
+        let field = if path == "." {
+            "(body)".to_owned()
+        } else {
+            path
+        };
         let inner = e.into_inner();
-        let code = if inner.is_syntax() || inner.is_eof() { "malformed_json" } else { "invalid_field" };
+        let code = if inner.is_syntax() || inner.is_eof() {
+            "malformed_json"
+        } else {
+            "invalid_field"
+        };
         CaseError::new(code, field, inner.to_string())
     })
 }
@@ -193,70 +236,169 @@ impl Engine {
     /// Validates a raw request against the policy and the region table.
     pub fn parse_case(&self, raw: &CaseJson) -> Result<Case, CaseError> {
         let programme = self.programme_index(&raw.programme).ok_or_else(|| {
-            CaseError::new("unknown_programme", "programme", format!("`{}` is not a programme; known programmes: {}", raw.programme, self.policy().programmes.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")))
+            CaseError::new(
+                "unknown_programme",
+                "programme",
+                format!(
+                    "`{}` is not a programme; known programmes: {}",
+                    raw.programme,
+                    self.policy()
+                        .programmes
+                        .iter()
+                        .map(|p| p.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
         })?;
         let rules = &self.policy().programmes[programme];
         if !rules.is_trainee_facing() {
             return Err(CaseError::new("programme_not_trainee_facing", "programme", format!("`{}` supports firms or the training system, not individual trainees; there is no per-trainee estimate", rules.id)));
         }
         let c = &raw.course;
-        let resolved = self.regions().resolve(&c.region).map_err(|e| CaseError::new("unknown_region", "course.region", e.to_string()))?;
-        let region = self.regions().index_of(resolved.region.code).ok_or_else(|| CaseError::new("unknown_region", "course.region", "not in the region table"))?;
+        let resolved = self
+            .regions()
+            .resolve(&c.region)
+            .map_err(|e| CaseError::new("unknown_region", "course.region", e.to_string()))?;
+        let region = self
+            .regions()
+            .index_of(resolved.region.code)
+            .ok_or_else(|| {
+                CaseError::new("unknown_region", "course.region", "not in the region table")
+            })?;
         let start = parse_date("course.start_date", &c.start_date)?;
         let end = parse_date("course.end_date", &c.end_date)?;
         if end < start {
-            return Err(CaseError::new("end_before_start", "course.end_date", format!("{end} is before course.start_date {start}")));
+            return Err(CaseError::new(
+                "end_before_start",
+                "course.end_date",
+                format!("{end} is before course.start_date {start}"),
+            ));
         }
         let coverage = self.policy().meta.coverage_start;
         if start < coverage {
-            return Err(CaseError::new("date_outside_policy", "course.start_date", format!("{start} is before {coverage}, the earliest date the policy covers")));
+            return Err(CaseError::new(
+                "date_outside_policy",
+                "course.start_date",
+                format!("{start} is before {coverage}, the earliest date the policy covers"),
+            ));
         }
         if (end - start).num_days() > 366 * 4 {
-            return Err(CaseError::new("course_too_long", "course.end_date", "a course may last at most four years"));
+            return Err(CaseError::new(
+                "course_too_long",
+                "course.end_date",
+                "a course may last at most four years",
+            ));
         }
         let total_hours = parse_tenths("course.total_hours", &c.total_hours)?;
         let hours_per_day = parse_tenths("course.hours_per_day", &c.hours_per_day)?;
         if hours_per_day > Tenths::from_hours(24) {
-            return Err(CaseError::new("invalid_hours", "course.hours_per_day", format!("{hours_per_day} is more than 24 hours")));
+            return Err(CaseError::new(
+                "invalid_hours",
+                "course.hours_per_day",
+                format!("{hours_per_day} is more than 24 hours"),
+            ));
         }
         if hours_per_day > total_hours {
-            return Err(CaseError::new("invalid_hours", "course.hours_per_day", format!("{hours_per_day} is more than course.total_hours {total_hours}")));
+            return Err(CaseError::new(
+                "invalid_hours",
+                "course.hours_per_day",
+                format!("{hours_per_day} is more than course.total_hours {total_hours}"),
+            ));
         }
-        let delivery = Delivery::parse(&c.delivery).ok_or_else(|| CaseError::new("invalid_field", "course.delivery", format!("`{}` is not one of {}", c.delivery, Delivery::expected())))?;
+        let delivery = Delivery::parse(&c.delivery).ok_or_else(|| {
+            CaseError::new(
+                "invalid_field",
+                "course.delivery",
+                format!("`{}` is not one of {}", c.delivery, Delivery::expected()),
+            )
+        })?;
         let fee = parse_money("course.fee_won", c.fee_won)?;
-        let unit_price = parse_money("course.base_unit_price_won_per_hour", c.base_unit_price_won_per_hour)?;
+        let unit_price = parse_money(
+            "course.base_unit_price_won_per_hour",
+            c.base_unit_price_won_per_hour,
+        )?;
         let self_payment_rate = match &c.self_payment_rate_percent {
             None => None,
             Some(n) => {
-                let rate = Rate::parse_percent(&format!("{n}%")).ok_or_else(|| CaseError::new("invalid_rate", "course.self_payment_rate_percent", format!("`{n}` must be a percentage with at most two decimal places")))?;
+                let rate = Rate::parse_percent(&format!("{n}%")).ok_or_else(|| {
+                    CaseError::new(
+                        "invalid_rate",
+                        "course.self_payment_rate_percent",
+                        format!("`{n}` must be a percentage with at most two decimal places"),
+                    )
+                })?;
                 let (min, max) = self.card_band(start);
                 if rules.tuition_scheme == TuitionScheme::Card && (rate < min || rate > max) {
-                    return Err(CaseError::new("invalid_rate", "course.self_payment_rate_percent", format!("{rate} is outside the card band {min}–{max}")));
+                    return Err(CaseError::new(
+                        "invalid_rate",
+                        "course.self_payment_rate_percent",
+                        format!("{rate} is outside the card band {min}–{max}"),
+                    ));
                 }
                 Some(rate)
             }
         };
         let provision = match c.provision.as_deref() {
             None => Provision::Outsourced,
-            Some(text) => Provision::parse(text).ok_or_else(|| CaseError::new("invalid_field", "course.provision", format!("`{text}` is not one of {}", Provision::expected())))?,
+            Some(text) => Provision::parse(text).ok_or_else(|| {
+                CaseError::new(
+                    "invalid_field",
+                    "course.provision",
+                    format!("`{text}` is not one of {}", Provision::expected()),
+                )
+            })?,
         };
 
         let t = &raw.trainee;
-        let status = TraineeStatus::parse(&t.status).ok_or_else(|| CaseError::new("invalid_field", "trainee.status", format!("`{}` is not one of {}", t.status, TraineeStatus::expected())))?;
+        let status = TraineeStatus::parse(&t.status).ok_or_else(|| {
+            CaseError::new(
+                "invalid_field",
+                "trainee.status",
+                format!("`{}` is not one of {}", t.status, TraineeStatus::expected()),
+            )
+        })?;
         let employer_size = match t.employer_size.as_deref() {
             None => None,
-            Some(text) => Some(EmployerSize::parse(text).ok_or_else(|| CaseError::new("invalid_field", "trainee.employer_size", format!("`{text}` is not one of {}", EmployerSize::expected())))?),
+            Some(text) => Some(EmployerSize::parse(text).ok_or_else(|| {
+                CaseError::new(
+                    "invalid_field",
+                    "trainee.employer_size",
+                    format!("`{text}` is not one of {}", EmployerSize::expected()),
+                )
+            })?),
         };
         match rules.tuition_scheme {
             TuitionScheme::Employer | TuitionScheme::SmeOnline | TuitionScheme::SmePremium => {
                 if status != TraineeStatus::Employed {
-                    return Err(CaseError::new("ineligible_trainee", "trainee.status", format!("`{}` is for employees; the trainee's status is {status}", rules.id)));
+                    return Err(CaseError::new(
+                        "ineligible_trainee",
+                        "trainee.status",
+                        format!(
+                            "`{}` is for employees; the trainee's status is {status}",
+                            rules.id
+                        ),
+                    ));
                 }
                 if employer_size.is_none() {
-                    return Err(CaseError::new("missing_field", "trainee.employer_size", format!("`{}` needs the employer's size ({})", rules.id, EmployerSize::expected())));
+                    return Err(CaseError::new(
+                        "missing_field",
+                        "trainee.employer_size",
+                        format!(
+                            "`{}` needs the employer's size ({})",
+                            rules.id,
+                            EmployerSize::expected()
+                        ),
+                    ));
                 }
-                if rules.tuition_scheme != TuitionScheme::Employer && employer_size != Some(EmployerSize::PrioritySupport) {
-                    return Err(CaseError::new("ineligible_trainee", "trainee.employer_size", format!("`{}` is for employees of SMEs (priority_support)", rules.id)));
+                if rules.tuition_scheme != TuitionScheme::Employer
+                    && employer_size != Some(EmployerSize::PrioritySupport)
+                {
+                    return Err(CaseError::new(
+                        "ineligible_trainee",
+                        "trainee.employer_size",
+                        format!("`{}` is for employees of SMEs (priority_support)", rules.id),
+                    ));
                 }
             }
             _ => {}
@@ -265,31 +407,86 @@ impl Engine {
 
         let periods = period::count(start, end);
         if raw.period == 0 || raw.period > periods {
-            return Err(CaseError::new("period_out_of_range", "period", format!("{} is not a unit period of this course, which has {periods} (1 to {periods})", raw.period)));
+            return Err(CaseError::new(
+                "period_out_of_range",
+                "period",
+                format!(
+                    "{} is not a unit period of this course, which has {periods} (1 to {periods})",
+                    raw.period
+                ),
+            ));
         }
         let unit = period::unit_period_unchecked(start, end, raw.period, periods);
         let attendance = match &raw.attendance {
             None => {
                 let days = period::weekdays(&unit);
-                Attendance { scheduled_days: days, attended_days: days, late: 0, early_leave: 0, outing: 0, under_half_days: 0, assumed: true }
+                Attendance {
+                    scheduled_days: days,
+                    attended_days: days,
+                    late: 0,
+                    early_leave: 0,
+                    outing: 0,
+                    under_half_days: 0,
+                    assumed: true,
+                }
             }
             Some(a) => {
                 let span = unit.days();
                 if a.scheduled_days > span {
-                    return Err(CaseError::new("attendance_exceeds_period", "attendance.scheduled_days", format!("{} is more than the {span} days of unit period {} ({} to {})", a.scheduled_days, unit.index, unit.start, unit.end)));
+                    return Err(CaseError::new(
+                        "attendance_exceeds_period",
+                        "attendance.scheduled_days",
+                        format!(
+                            "{} is more than the {span} days of unit period {} ({} to {})",
+                            a.scheduled_days, unit.index, unit.start, unit.end
+                        ),
+                    ));
                 }
                 if a.attended_days > a.scheduled_days {
-                    return Err(CaseError::new("attendance_exceeds_schedule", "attendance.attended_days", format!("{} is more than attendance.scheduled_days {}", a.attended_days, a.scheduled_days)));
+                    return Err(CaseError::new(
+                        "attendance_exceeds_schedule",
+                        "attendance.attended_days",
+                        format!(
+                            "{} is more than attendance.scheduled_days {}",
+                            a.attended_days, a.scheduled_days
+                        ),
+                    ));
                 }
-                for (field, value) in [("attendance.late", a.late), ("attendance.early_leave", a.early_leave), ("attendance.under_half_days", a.under_half_days)] {
+                for (field, value) in [
+                    ("attendance.late", a.late),
+                    ("attendance.early_leave", a.early_leave),
+                    ("attendance.under_half_days", a.under_half_days),
+                ] {
                     if value > a.attended_days {
-                        return Err(CaseError::new("attendance_exceeds_schedule", field, format!("{value} is more than attendance.attended_days {}", a.attended_days)));
+                        return Err(CaseError::new(
+                            "attendance_exceeds_schedule",
+                            field,
+                            format!(
+                                "{value} is more than attendance.attended_days {}",
+                                a.attended_days
+                            ),
+                        ));
                     }
                 }
                 if a.outing > a.attended_days.saturating_mul(3) {
-                    return Err(CaseError::new("attendance_exceeds_schedule", "attendance.outing", format!("{} is more than three a day over {} attended days", a.outing, a.attended_days)));
+                    return Err(CaseError::new(
+                        "attendance_exceeds_schedule",
+                        "attendance.outing",
+                        format!(
+                            "{} is more than three a day over {} attended days",
+                            a.outing, a.attended_days
+                        ),
+                    ));
                 }
-                Attendance { scheduled_days: a.scheduled_days, attended_days: a.attended_days, late: a.late, early_leave: a.early_leave, outing: a.outing, under_half_days: a.under_half_days, assumed: false }
+                Attendance {
+                    scheduled_days: a.scheduled_days,
+                    attended_days: a.attended_days,
+                    late: a.late,
+                    early_leave: a.early_leave,
+                    outing: a.outing,
+                    under_half_days: a.under_half_days,
+                    assumed: false,
+                }
             }
         };
 
@@ -321,4 +518,65 @@ impl Engine {
     pub fn parse_case_json(&self, text: &str) -> Result<Case, CaseError> {
         self.parse_case(&parse_json(text)?)
     }
+}
+
+/// An estimate request as the CLI and HTTP API take it: a case, plus
+/// `"trace": bool` (default true) and an optional what-if `"reform"`.
+#[derive(Debug, Clone)]
+pub struct EstimateRequest {
+    pub case: CaseJson,
+    pub trace: bool,
+    pub reform: Option<crate::reform::Reform>,
+}
+
+/// Parses an estimate request, naming the field that failed.
+pub fn parse_request(text: &str) -> Result<EstimateRequest, CaseError> {
+    let mut value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| CaseError::new("malformed_json", "(body)", e.to_string()))?;
+    let object = value.as_object_mut().ok_or_else(|| {
+        CaseError::new("malformed_json", "(body)", "the body must be a JSON object")
+    })?;
+    let trace = match object.remove("trace") {
+        None => true,
+        Some(serde_json::Value::Bool(b)) => b,
+        Some(other) => {
+            return Err(CaseError::new(
+                "invalid_field",
+                "trace",
+                format!("must be true or false, got {other}"),
+            ))
+        }
+    };
+    let reform = match object.remove("reform") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(raw) => Some(serde_path_to_error::deserialize(raw).map_err(|e| {
+            let path = e.path().to_string();
+            CaseError::new(
+                "invalid_reform",
+                if path == "." {
+                    "reform".to_owned()
+                } else {
+                    format!("reform.{path}")
+                },
+                e.into_inner().to_string(),
+            )
+        })?),
+    };
+    let case = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        CaseError::new(
+            "invalid_field",
+            if path == "." {
+                "(body)".to_owned()
+            } else {
+                path
+            },
+            e.into_inner().to_string(),
+        )
+    })?;
+    Ok(EstimateRequest {
+        case,
+        trace,
+        reform,
+    })
 }

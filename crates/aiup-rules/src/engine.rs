@@ -6,7 +6,9 @@ use crate::case::{Case, Tenths};
 use crate::period::{self, UnitPeriod};
 use aiup_core::policy::{AllowanceScheme, Bracket, Charge, ParamValue, PolicySet, TuitionScheme};
 use aiup_core::region::RegionTable;
-use aiup_core::{Delivery, EmployerSize, Provision, Rate, RegionTier, RoundingMode, TraineeStatus, Won};
+use aiup_core::{
+    Delivery, EmployerSize, Provision, Rate, RegionTier, RoundingMode, TraineeStatus, Won,
+};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::sync::Arc;
@@ -49,8 +51,16 @@ impl BaseTable {
     }
 }
 
-const TIERS: [RegionTier; 3] = [RegionTier::Capital, RegionTier::NonCapital, RegionTier::PopulationDeclining];
-const SIZES: [EmployerSize; 3] = [EmployerSize::PrioritySupport, EmployerSize::Large, EmployerSize::Large1000];
+const TIERS: [RegionTier; 3] = [
+    RegionTier::Capital,
+    RegionTier::NonCapital,
+    RegionTier::PopulationDeclining,
+];
+const SIZES: [EmployerSize; 3] = [
+    EmployerSize::PrioritySupport,
+    EmployerSize::Large,
+    EmployerSize::Large1000,
+];
 
 fn tier_index(tier: RegionTier) -> usize {
     match tier {
@@ -156,7 +166,11 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn value(&self, id: &str) -> Result<&ParamValue, EngineError> {
-        self.policy.parameter(id).and_then(|p| p.at(self.date)).map(|v| &v.value).ok_or_else(|| EngineError::Uncovered(id.to_owned(), self.date))
+        self.policy
+            .parameter(id)
+            .and_then(|p| p.at(self.date))
+            .map(|v| &v.value)
+            .ok_or_else(|| EngineError::Uncovered(id.to_owned(), self.date))
     }
     fn won(&self, id: &str) -> Result<Won, EngineError> {
         match self.value(id)? {
@@ -183,42 +197,82 @@ impl Reader<'_> {
         }
     }
     fn daily_cap(&self, prefix: &str) -> Result<DailyCap, EngineError> {
-        Ok(DailyCap { daily: self.won(&format!("{prefix}.daily_won"))?, cap: self.won(&format!("{prefix}.monthly_cap_won"))? })
+        Ok(DailyCap {
+            daily: self.won(&format!("{prefix}.daily_won"))?,
+            cap: self.won(&format!("{prefix}.monthly_cap_won"))?,
+        })
     }
 }
 
 impl Params {
-    fn compile(policy: &PolicySet, date: NaiveDate, multiplier_ids: &[String]) -> Result<Params, EngineError> {
+    fn compile(
+        policy: &PolicySet,
+        date: NaiveDate,
+        multiplier_ids: &[String],
+    ) -> Result<Params, EngineError> {
         let r = Reader { policy, date };
         let eligible_deliveries = match r.value("allowance.eligible_deliveries")? {
             ParamValue::Deliveries(list) => list.iter().fold(0, |m, d| m | delivery_bit(*d)),
-            _ => return Err(EngineError::WrongKind("allowance.eligible_deliveries".into())),
+            _ => {
+                return Err(EngineError::WrongKind(
+                    "allowance.eligible_deliveries".into(),
+                ))
+            }
         };
         let eligible_statuses = match r.value("allowance.eligible_statuses")? {
             ParamValue::Statuses(list) => list.iter().fold(0, |m, s| m | status_bit(*s)),
             _ => return Err(EngineError::WrongKind("allowance.eligible_statuses".into())),
         };
-        let base_tables = [BaseTable::General, BaseTable::GeneralShortDay, BaseTable::Priority, BaseTable::KdtAiCampus, BaseTable::AiAssistant];
-        let mut base = [DailyCap { daily: Won::ZERO, cap: Won::ZERO }; 5];
+        let base_tables = [
+            BaseTable::General,
+            BaseTable::GeneralShortDay,
+            BaseTable::Priority,
+            BaseTable::KdtAiCampus,
+            BaseTable::AiAssistant,
+        ];
+        let mut base = [DailyCap {
+            daily: Won::ZERO,
+            cap: Won::ZERO,
+        }; 5];
         for table in base_tables {
             base[base_index(table)] = r.daily_cap(table.param_prefix())?;
         }
-        let mut special = [[DailyCap { daily: Won::ZERO, cap: Won::ZERO }; 3]; 3];
-        for scheme in [AllowanceScheme::Priority, AllowanceScheme::KdtAiCampus, AllowanceScheme::AiAssistant] {
-            let (Some(i), Some(prefix)) = (special_index(scheme), special_prefix(scheme)) else { continue };
+        let mut special = [[DailyCap {
+            daily: Won::ZERO,
+            cap: Won::ZERO,
+        }; 3]; 3];
+        for scheme in [
+            AllowanceScheme::Priority,
+            AllowanceScheme::KdtAiCampus,
+            AllowanceScheme::AiAssistant,
+        ] {
+            let (Some(i), Some(prefix)) = (special_index(scheme), special_prefix(scheme)) else {
+                continue;
+            };
             for tier in TIERS {
                 special[i][tier_index(tier)] = r.daily_cap(&format!("{prefix}.{tier}"))?;
             }
         }
         let mut employer = [[Rate::ZERO; 3]; 3];
         for (s, size) in SIZES.iter().enumerate() {
-            for (m, mode) in [EmployerMode::ClassroomInHouse, EmployerMode::ClassroomOutsourced, EmployerMode::Remote].iter().enumerate() {
+            for (m, mode) in [
+                EmployerMode::ClassroomInHouse,
+                EmployerMode::ClassroomOutsourced,
+                EmployerMode::Remote,
+            ]
+            .iter()
+            .enumerate()
+            {
                 employer[s][m] = r.rate(&format!("tuition.employer.{size}.{}", mode.as_str()))?;
             }
         }
         let brackets = match r.value("tuition.priority_table.brackets")? {
             ParamValue::Brackets(b) => b.clone(),
-            _ => return Err(EngineError::WrongKind("tuition.priority_table.brackets".into())),
+            _ => {
+                return Err(EngineError::WrongKind(
+                    "tuition.priority_table.brackets".into(),
+                ))
+            }
         };
         let tier_precedence = match r.value("region.tier_precedence")? {
             ParamValue::Tier(t) => *t,
@@ -230,7 +284,11 @@ impl Params {
         };
         let under_half_day_is_absence = match r.value("attendance.under_half_day_is_absence")? {
             ParamValue::Bool(b) => *b,
-            _ => return Err(EngineError::WrongKind("attendance.under_half_day_is_absence".into())),
+            _ => {
+                return Err(EngineError::WrongKind(
+                    "attendance.under_half_day_is_absence".into(),
+                ))
+            }
         };
         Ok(Params {
             min_total_hours: r.hours("allowance.min_total_hours")?,
@@ -254,9 +312,15 @@ impl Params {
             kdc_rate: r.rate("tuition.kdc.self_payment_rate")?,
             brackets,
             sme_online_rate: r.rate("tuition.sme_online.self_payment_rate")?,
-            sme_premium: [r.rate("tuition.sme_premium.support_rate.capital")?, r.rate("tuition.sme_premium.support_rate.non_capital")?],
+            sme_premium: [
+                r.rate("tuition.sme_premium.support_rate.capital")?,
+                r.rate("tuition.sme_premium.support_rate.non_capital")?,
+            ],
             employer,
-            multipliers: multiplier_ids.iter().map(|id| r.rate(id)).collect::<Result<_, _>>()?,
+            multipliers: multiplier_ids
+                .iter()
+                .map(|id| r.rate(id))
+                .collect::<Result<_, _>>()?,
             tier_precedence,
             rounding,
         })
@@ -287,7 +351,11 @@ pub struct Eligibility {
 
 impl Eligibility {
     pub fn all(&self) -> bool {
-        self.scheme_pays && self.hours_ok && self.delivery_ok && self.status_ok && self.attendance_ok
+        self.scheme_pays
+            && self.hours_ok
+            && self.delivery_ok
+            && self.status_ok
+            && self.attendance_ok
     }
 }
 
@@ -301,7 +369,15 @@ pub struct AllowancePart {
 impl AllowancePart {
     fn new(rate: DailyCap, days: u32, paid: bool) -> AllowancePart {
         let uncapped = rate.daily.times(i64::from(days));
-        AllowancePart { rate, uncapped, amount: if paid { uncapped.min(rate.cap) } else { Won::ZERO } }
+        AllowancePart {
+            rate,
+            uncapped,
+            amount: if paid {
+                uncapped.min(rate.cap)
+            } else {
+                Won::ZERO
+            },
+        }
     }
 }
 
@@ -333,12 +409,29 @@ pub struct RecognisedCost {
 pub enum TuitionRule {
     NoFee,
     NoSupport,
-    CardRate { rate: Rate, source: RateSource, account_limit: Won, limited: bool },
-    FixedRate { rate: Rate },
-    Bracket { index: usize, charge: BracketCharge },
+    CardRate {
+        rate: Rate,
+        source: RateSource,
+        account_limit: Won,
+        limited: bool,
+    },
+    FixedRate {
+        rate: Rate,
+    },
+    Bracket {
+        index: usize,
+        charge: BracketCharge,
+    },
     Exempt,
-    Employer { size: EmployerSize, mode: EmployerMode, rate: Rate },
-    SupportRate { rate: Rate, tier: RegionTier },
+    Employer {
+        size: EmployerSize,
+        mode: EmployerMode,
+        rate: Rate,
+    },
+    SupportRate {
+        rate: Rate,
+        tier: RegionTier,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -377,7 +470,8 @@ impl Totals {
             tuition_support_won: self.tuition_support_won - baseline.tuition_support_won,
             self_payment_won: self.self_payment_won - baseline.self_payment_won,
             employer_payment_won: self.employer_payment_won - baseline.employer_payment_won,
-            recognised_training_cost_won: self.recognised_training_cost_won - baseline.recognised_training_cost_won,
+            recognised_training_cost_won: self.recognised_training_cost_won
+                - baseline.recognised_training_cost_won,
         }
     }
 
@@ -427,13 +521,40 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(policy: Arc<PolicySet>, regions: Arc<RegionTable>) -> Result<Engine, EngineError> {
-        let mut multiplier_ids: Vec<String> = policy.programmes.iter().filter_map(|p| p.training_cost_multiplier.clone()).collect();
+        let mut multiplier_ids: Vec<String> = policy
+            .programmes
+            .iter()
+            .filter_map(|p| p.training_cost_multiplier.clone())
+            .collect();
         multiplier_ids.sort();
         multiplier_ids.dedup();
-        let programme_multiplier = policy.programmes.iter().map(|p| p.training_cost_multiplier.as_ref().and_then(|id| multiplier_ids.iter().position(|m| m == id))).collect();
-        let snapshots = policy.breakpoints().into_iter().map(|date| Params::compile(&policy, date, &multiplier_ids).map(|p| (date, p))).collect::<Result<_, _>>()?;
-        let region_flags = regions.regions().iter().map(|r| (r.capital_area, r.population_declining)).collect();
-        Ok(Engine { policy, regions, snapshots, multiplier_ids, programme_multiplier, region_flags })
+        let programme_multiplier = policy
+            .programmes
+            .iter()
+            .map(|p| {
+                p.training_cost_multiplier
+                    .as_ref()
+                    .and_then(|id| multiplier_ids.iter().position(|m| m == id))
+            })
+            .collect();
+        let snapshots = policy
+            .breakpoints()
+            .into_iter()
+            .map(|date| Params::compile(&policy, date, &multiplier_ids).map(|p| (date, p)))
+            .collect::<Result<_, _>>()?;
+        let region_flags = regions
+            .regions()
+            .iter()
+            .map(|r| (r.capital_area, r.population_declining))
+            .collect();
+        Ok(Engine {
+            policy,
+            regions,
+            snapshots,
+            multiplier_ids,
+            programme_multiplier,
+            region_flags,
+        })
     }
 
     pub fn policy(&self) -> &PolicySet {
@@ -457,12 +578,18 @@ impl Engine {
     }
 
     pub fn programme_index(&self, id: &str) -> Option<usize> {
-        self.policy.programmes.iter().position(|p| p.id.as_str() == id)
+        self.policy
+            .programmes
+            .iter()
+            .position(|p| p.id.as_str() == id)
     }
 
     /// The parameters in force on `date` (which must be covered).
     pub fn params_at(&self, date: NaiveDate) -> (usize, &Params) {
-        let i = self.snapshots.partition_point(|(from, _)| *from <= date).saturating_sub(1);
+        let i = self
+            .snapshots
+            .partition_point(|(from, _)| *from <= date)
+            .saturating_sub(1);
         (i, &self.snapshots[i].1)
     }
 
@@ -480,7 +607,8 @@ impl Engine {
     pub fn evaluate(&self, case: &Case) -> Outcome {
         let (snapshot, p) = self.params_at(case.start);
         let programme = &self.policy.programmes[case.programme];
-        let unit_period = period::unit_period_unchecked(case.start, case.end, case.period, case.periods);
+        let unit_period =
+            period::unit_period_unchecked(case.start, case.end, case.period, case.periods);
         let (capital, declining) = self.region_flags[case.region];
         let tier = match (capital, declining) {
             (true, true) => p.tier_precedence,
@@ -493,10 +621,28 @@ impl Engine {
         let a = case.attendance;
         let tardies = a.late + a.early_leave + a.outing;
         let tardy_absences = tardies / p.tardies_per_absence;
-        let under_half_absences = if p.under_half_day_is_absence { a.under_half_days } else { 0 };
-        let recognised_days = a.attended_days.saturating_sub(tardy_absences).saturating_sub(under_half_absences);
-        let threshold_met = p.attendance_threshold.is_met_by(recognised_days, a.scheduled_days);
-        let attendance = AttendanceOutcome { scheduled_days: a.scheduled_days, attended_days: a.attended_days, tardies, tardy_absences, under_half_absences, recognised_days, threshold: p.attendance_threshold, threshold_met };
+        let under_half_absences = if p.under_half_day_is_absence {
+            a.under_half_days
+        } else {
+            0
+        };
+        let recognised_days = a
+            .attended_days
+            .saturating_sub(tardy_absences)
+            .saturating_sub(under_half_absences);
+        let threshold_met = p
+            .attendance_threshold
+            .is_met_by(recognised_days, a.scheduled_days);
+        let attendance = AttendanceOutcome {
+            scheduled_days: a.scheduled_days,
+            attended_days: a.attended_days,
+            tardies,
+            tardy_absences,
+            under_half_absences,
+            recognised_days,
+            threshold: p.attendance_threshold,
+            threshold_met,
+        };
 
         // Allowance.
         let scheme = programme.allowance_scheme;
@@ -509,7 +655,11 @@ impl Engine {
         };
         let paid = eligibility.all();
         let base_table = match scheme {
-            AllowanceScheme::None | AllowanceScheme::General if case.hours_per_day < p.short_day_below => BaseTable::GeneralShortDay,
+            AllowanceScheme::None | AllowanceScheme::General
+                if case.hours_per_day < p.short_day_below =>
+            {
+                BaseTable::GeneralShortDay
+            }
             AllowanceScheme::None | AllowanceScheme::General => BaseTable::General,
             AllowanceScheme::Priority => BaseTable::Priority,
             AllowanceScheme::KdtAiCampus => BaseTable::KdtAiCampus,
@@ -519,14 +669,30 @@ impl Engine {
         let special = special_index(scheme).map(|i| {
             let hours_ok = case.total_hours >= p.special_min_total_hours;
             let hours_per_day_ok = case.hours_per_day >= p.special_min_hours_per_day;
-            SpecialOutcome { hours_ok, hours_per_day_ok, tier, part: AllowancePart::new(p.special[i][tier_index(tier)], recognised_days, paid && hours_ok && hours_per_day_ok) }
+            SpecialOutcome {
+                hours_ok,
+                hours_per_day_ok,
+                tier,
+                part: AllowancePart::new(
+                    p.special[i][tier_index(tier)],
+                    recognised_days,
+                    paid && hours_ok && hours_per_day_ok,
+                ),
+            }
         });
         let special_amount = special.map_or(Won::ZERO, |s| s.part.amount);
 
         // Training cost and tuition.
-        let multiplier = self.programme_multiplier[case.programme].filter(|_| case.ai_course).map(|i| (i, p.multipliers[i]));
+        let multiplier = self.programme_multiplier[case.programme]
+            .filter(|_| case.ai_course)
+            .map(|i| (i, p.multipliers[i]));
         let fee = case.fee.unwrap_or(Won::ZERO);
-        let standard = case.unit_price.map(|price| Won(i64::try_from(i128::from(price.0) * i128::from(case.total_hours.0) / 10).unwrap_or(i64::MAX)));
+        let standard = case.unit_price.map(|price| {
+            Won(
+                i64::try_from(i128::from(price.0) * i128::from(case.total_hours.0) / 10)
+                    .unwrap_or(i64::MAX),
+            )
+        });
         let recognised = match (standard, multiplier) {
             (Some(s), Some((_, rate))) => rate.apply(s, p.rounding),
             (Some(s), None) => s,
@@ -534,8 +700,15 @@ impl Engine {
         };
         let supported_base = fee.min(recognised);
         let excess = fee - supported_base;
-        let cost = RecognisedCost { standard, multiplier, recognised, supported_base, excess };
-        let (tuition, support, trainee_pays, employer_pays) = self.tuition(programme.tuition_scheme, case, p, tier, &cost);
+        let cost = RecognisedCost {
+            standard,
+            multiplier,
+            recognised,
+            supported_base,
+            excess,
+        };
+        let (tuition, support, trainee_pays, employer_pays) =
+            self.tuition(programme.tuition_scheme, case, p, tier, &cost);
 
         let totals = Totals {
             allowance_won: (base.amount + special_amount).0,
@@ -544,13 +717,37 @@ impl Engine {
             tuition_support_won: support.0,
             self_payment_won: trainee_pays.0,
             employer_payment_won: employer_pays.0,
-            recognised_training_cost_won: if case.unit_price.is_some() { recognised.0 } else { supported_base.0 },
+            recognised_training_cost_won: if case.unit_price.is_some() {
+                recognised.0
+            } else {
+                supported_base.0
+            },
         };
-        Outcome { policy_date: case.start, snapshot, unit_period, tier, attendance, eligibility, base_table, base, special, cost, tuition, totals }
+        Outcome {
+            policy_date: case.start,
+            snapshot,
+            unit_period,
+            tier,
+            attendance,
+            eligibility,
+            base_table,
+            base,
+            special,
+            cost,
+            tuition,
+            totals,
+        }
     }
 
     /// Returns (rule, government support, trainee pays, employer pays).
-    fn tuition(&self, scheme: TuitionScheme, case: &Case, p: &Params, tier: RegionTier, cost: &RecognisedCost) -> (TuitionRule, Won, Won, Won) {
+    fn tuition(
+        &self,
+        scheme: TuitionScheme,
+        case: &Case,
+        p: &Params,
+        tier: RegionTier,
+        cost: &RecognisedCost,
+    ) -> (TuitionRule, Won, Won, Won) {
         let base = cost.supported_base;
         if scheme == TuitionScheme::None {
             return (TuitionRule::NoSupport, Won::ZERO, Won::ZERO, Won::ZERO);
@@ -562,10 +759,22 @@ impl Engine {
         // Card-style: trainee pays a share; support is limited by the account.
         let card = |rate: Rate, source: RateSource| {
             let share = rate.apply(base, rounding);
-            let limit = case.card_balance.unwrap_or(p.card_account + if case.vulnerable_group { p.card_vulnerable_extra } else { Won::ZERO });
+            let limit = case.card_balance.unwrap_or(
+                p.card_account
+                    + if case.vulnerable_group {
+                        p.card_vulnerable_extra
+                    } else {
+                        Won::ZERO
+                    },
+            );
             let wanted = base - share;
             let support = wanted.min(limit);
-            let rule = TuitionRule::CardRate { rate, source, account_limit: limit, limited: support < wanted };
+            let rule = TuitionRule::CardRate {
+                rate,
+                source,
+                account_limit: limit,
+                limited: support < wanted,
+            };
             (rule, support, base - support + cost.excess, Won::ZERO)
         };
         match scheme {
@@ -589,18 +798,36 @@ impl Engine {
                 }
             }
             TuitionScheme::Kdc | TuitionScheme::SmeOnline => {
-                let rate = if scheme == TuitionScheme::Kdc { p.kdc_rate } else { p.sme_online_rate };
+                let rate = if scheme == TuitionScheme::Kdc {
+                    p.kdc_rate
+                } else {
+                    p.sme_online_rate
+                };
                 let share = rate.apply(base, rounding);
-                (TuitionRule::FixedRate { rate }, base - share, share + cost.excess, Won::ZERO)
+                (
+                    TuitionRule::FixedRate { rate },
+                    base - share,
+                    share + cost.excess,
+                    Won::ZERO,
+                )
             }
             TuitionScheme::PriorityTable => {
-                let index = p.brackets.iter().position(|b| b.up_to.is_none_or(|up_to| base <= up_to)).unwrap_or(p.brackets.len().saturating_sub(1));
+                let index = p
+                    .brackets
+                    .iter()
+                    .position(|b| b.up_to.is_none_or(|up_to| base <= up_to))
+                    .unwrap_or(p.brackets.len().saturating_sub(1));
                 let (charge, share) = match p.brackets.get(index).map(|b| &b.charge) {
                     Some(Charge::Rate(r)) => (BracketCharge::Rate(*r), r.apply(base, rounding)),
                     Some(Charge::Fixed(w)) => (BracketCharge::Fixed(*w), (*w).min(base)),
                     None => (BracketCharge::Fixed(Won::ZERO), Won::ZERO),
                 };
-                (TuitionRule::Bracket { index, charge }, base - share, share + cost.excess, Won::ZERO)
+                (
+                    TuitionRule::Bracket { index, charge },
+                    base - share,
+                    share + cost.excess,
+                    Won::ZERO,
+                )
             }
             TuitionScheme::Exempt => (TuitionRule::Exempt, base, Won::ZERO, Won::ZERO),
             TuitionScheme::Employer => {
@@ -618,12 +845,26 @@ impl Engine {
                 };
                 let rate = p.employer[s][m];
                 let support = rate.apply(base, rounding);
-                (TuitionRule::Employer { size, mode, rate }, support, Won::ZERO, base - support + cost.excess)
+                (
+                    TuitionRule::Employer { size, mode, rate },
+                    support,
+                    Won::ZERO,
+                    base - support + cost.excess,
+                )
             }
             TuitionScheme::SmePremium => {
-                let rate = if tier == RegionTier::Capital { p.sme_premium[0] } else { p.sme_premium[1] };
+                let rate = if tier == RegionTier::Capital {
+                    p.sme_premium[0]
+                } else {
+                    p.sme_premium[1]
+                };
                 let support = rate.apply(base, rounding);
-                (TuitionRule::SupportRate { rate, tier }, support, base - support + cost.excess, Won::ZERO)
+                (
+                    TuitionRule::SupportRate { rate, tier },
+                    support,
+                    base - support + cost.excess,
+                    Won::ZERO,
+                )
             }
         }
     }

@@ -3,7 +3,9 @@
 //! date and citation.
 
 use crate::case::Case;
-use crate::engine::{BracketCharge, Engine, EmployerMode, Outcome, RateSource, Totals, TuitionRule};
+use crate::engine::{
+    BracketCharge, EmployerMode, Engine, Outcome, RateSource, Totals, TuitionRule,
+};
 use crate::period;
 use aiup_core::policy::{AllowanceScheme, Confidence, TuitionScheme};
 use aiup_core::{RegionTier, Won};
@@ -17,7 +19,10 @@ pub struct Bilingual {
 }
 
 fn bi(ko: impl Into<String>, en: impl Into<String>) -> Bilingual {
-    Bilingual { ko: ko.into(), en: en.into() }
+    Bilingual {
+        ko: ko.into(),
+        en: en.into(),
+    }
 }
 
 /// A parameter value used by a rule, with its provenance.
@@ -126,9 +131,26 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn param(&self, id: &str) -> ParamUse {
-        match self.engine.policy().parameter(id).and_then(|p| p.at(self.date)) {
-            Some(v) => ParamUse { id: id.to_owned(), value: v.value.to_string(), from: v.from, cite: v.cite.clone(), confidence: v.confidence },
-            None => ParamUse { id: id.to_owned(), value: "—".into(), from: self.date, cite: String::new(), confidence: Confidence::AiupDefault },
+        match self
+            .engine
+            .policy()
+            .parameter(id)
+            .and_then(|p| p.at(self.date))
+        {
+            Some(v) => ParamUse {
+                id: id.to_owned(),
+                value: v.value.to_string(),
+                from: v.from,
+                cite: v.cite.clone(),
+                confidence: v.confidence,
+            },
+            None => ParamUse {
+                id: id.to_owned(),
+                value: "—".into(),
+                from: self.date,
+                cite: String::new(),
+                confidence: Confidence::AiupDefault,
+            },
         }
     }
 
@@ -137,15 +159,32 @@ impl Ctx<'_> {
     }
 
     fn cites(&self, ids: &[String]) -> Vec<String> {
-        let mut cites: Vec<String> = ids.iter().map(|id| self.param(id).cite).filter(|c| !c.is_empty()).collect();
+        let mut cites: Vec<String> = ids
+            .iter()
+            .map(|id| self.param(id).cite)
+            .filter(|c| !c.is_empty())
+            .collect();
         cites.sort();
         cites.dedup();
         cites
     }
 }
 
-fn node(rule: &str, label: Bilingual, value: impl Into<String>, params: Vec<ParamUse>, children: Vec<TraceNode>) -> TraceNode {
-    TraceNode { rule: rule.to_owned(), label, value: value.into(), params, citation: None, children }
+fn node(
+    rule: &str,
+    label: Bilingual,
+    value: impl Into<String>,
+    params: Vec<ParamUse>,
+    children: Vec<TraceNode>,
+) -> TraceNode {
+    TraceNode {
+        rule: rule.to_owned(),
+        label,
+        value: value.into(),
+        params,
+        citation: None,
+        children,
+    }
 }
 
 fn yes(ok: bool) -> &'static str {
@@ -166,23 +205,56 @@ impl Engine {
     pub fn render(&self, case: &Case, o: &Outcome, with_trace: bool) -> Estimate {
         let programme = &self.policy().programmes[case.programme];
         let region = &self.regions().regions()[case.region];
-        let ctx = Ctx { engine: self, date: o.policy_date };
+        let ctx = Ctx {
+            engine: self,
+            date: o.policy_date,
+        };
         let scheme = programme.allowance_scheme;
         let s = |x: &str| x.to_owned();
 
         // ---- parameters each rule reads ----
         let base_prefix = o.base_table.param_prefix();
-        let base_ids = vec![format!("{base_prefix}.daily_won"), format!("{base_prefix}.monthly_cap_won")];
-        let eligibility_ids = vec![s("allowance.min_total_hours"), s("allowance.eligible_deliveries"), s("allowance.eligible_statuses"), s("allowance.attendance_threshold")];
-        let attendance_ids = vec![s("attendance.tardies_per_absence"), s("attendance.under_half_day_is_absence"), s("allowance.attendance_threshold")];
+        let base_ids = vec![
+            format!("{base_prefix}.daily_won"),
+            format!("{base_prefix}.monthly_cap_won"),
+        ];
+        let eligibility_ids = vec![
+            s("allowance.min_total_hours"),
+            s("allowance.eligible_deliveries"),
+            s("allowance.eligible_statuses"),
+            s("allowance.attendance_threshold"),
+        ];
+        let attendance_ids = vec![
+            s("attendance.tardies_per_absence"),
+            s("attendance.under_half_day_is_absence"),
+            s("allowance.attendance_threshold"),
+        ];
         let special_ids: Vec<String> = crate::engine::special_prefix(scheme)
-            .map(|prefix| vec![s("allowance.special.min_total_hours"), s("allowance.special.min_hours_per_day"), format!("{prefix}.{}.daily_won", o.tier), format!("{prefix}.{}.monthly_cap_won", o.tier)])
+            .map(|prefix| {
+                vec![
+                    s("allowance.special.min_total_hours"),
+                    s("allowance.special.min_hours_per_day"),
+                    format!("{prefix}.{}.daily_won", o.tier),
+                    format!("{prefix}.{}.monthly_cap_won", o.tier),
+                ]
+            })
             .unwrap_or_default();
-        let tier_ids: Vec<String> = if region.capital_area && region.population_declining { vec![s("region.tier_precedence")] } else { vec![] };
-        let cost_ids: Vec<String> = o.cost.multiplier.map(|(i, _)| vec![self.multiplier_id(i).to_owned()]).unwrap_or_default();
+        let tier_ids: Vec<String> = if region.capital_area && region.population_declining {
+            vec![s("region.tier_precedence")]
+        } else {
+            vec![]
+        };
+        let cost_ids: Vec<String> = o
+            .cost
+            .multiplier
+            .map(|(i, _)| vec![self.multiplier_id(i).to_owned()])
+            .unwrap_or_default();
         let tuition_ids: Vec<String> = match (programme.tuition_scheme, o.tuition) {
             (_, TuitionRule::CardRate { source, .. }) => {
-                let mut ids = vec![s("tuition.card.account_won"), s("tuition.card.vulnerable_extra_won")];
+                let mut ids = vec![
+                    s("tuition.card.account_won"),
+                    s("tuition.card.vulnerable_extra_won"),
+                ];
                 ids.push(match source {
                     RateSource::Course => s("tuition.card.self_payment_rate_min"),
                     RateSource::Default => s("tuition.card.default_self_payment_rate"),
@@ -197,8 +269,14 @@ impl Engine {
             (TuitionScheme::Kdc, _) => vec![s("tuition.kdc.self_payment_rate")],
             (TuitionScheme::SmeOnline, _) => vec![s("tuition.sme_online.self_payment_rate")],
             (_, TuitionRule::Bracket { .. }) => vec![s("tuition.priority_table.brackets")],
-            (_, TuitionRule::Employer { size, mode, .. }) => vec![format!("tuition.employer.{size}.{}", mode.as_str())],
-            (_, TuitionRule::SupportRate { tier, .. }) => vec![if tier == RegionTier::Capital { s("tuition.sme_premium.support_rate.capital") } else { s("tuition.sme_premium.support_rate.non_capital") }],
+            (_, TuitionRule::Employer { size, mode, .. }) => {
+                vec![format!("tuition.employer.{size}.{}", mode.as_str())]
+            }
+            (_, TuitionRule::SupportRate { tier, .. }) => vec![if tier == RegionTier::Capital {
+                s("tuition.sme_premium.support_rate.capital")
+            } else {
+                s("tuition.sme_premium.support_rate.non_capital")
+            }],
             _ => vec![],
         };
         let rounding_ids = vec![s("rounding.rate_amounts")];
@@ -207,21 +285,67 @@ impl Engine {
         let a = &o.attendance;
         let e = &o.eligibility;
         let not_paid_reason = if !e.scheme_pays {
-            bi(format!("{}은(는) 훈련장려금을 지급하지 않는 사업입니다.", programme.name.ko), format!("{} pays no trainee allowance.", programme.name.en))
+            bi(
+                format!(
+                    "{}은(는) 훈련장려금을 지급하지 않는 사업입니다.",
+                    programme.name.ko
+                ),
+                format!("{} pays no trainee allowance.", programme.name.en),
+            )
         } else if !e.status_ok {
             bi(format!("훈련장려금은 지급 대상 훈련생(구직자 등)에게만 지급되며, 이 훈련생은 {}입니다.", case.status.label_ko()), format!("The allowance is paid only to eligible trainees (job seekers); this trainee is {}.", case.status.label_en()))
         } else if !e.hours_ok {
-            bi(format!("총 훈련시간 {}시간이 지급 요건({} 이상)에 못 미칩니다.", case.total_hours, ctx.param("allowance.min_total_hours").value), format!("The course's {} hours are below the {} needed.", case.total_hours, ctx.param("allowance.min_total_hours").value))
+            bi(
+                format!(
+                    "총 훈련시간 {}시간이 지급 요건({} 이상)에 못 미칩니다.",
+                    case.total_hours,
+                    ctx.param("allowance.min_total_hours").value
+                ),
+                format!(
+                    "The course's {} hours are below the {} needed.",
+                    case.total_hours,
+                    ctx.param("allowance.min_total_hours").value
+                ),
+            )
         } else if !e.delivery_ok {
-            bi(format!("{} 과정은 훈련장려금 지급 대상이 아닙니다(원격훈련 제외).", case.delivery.label_ko()), format!("{} courses earn no allowance (remote courses are excluded).", case.delivery.label_en()))
+            bi(
+                format!(
+                    "{} 과정은 훈련장려금 지급 대상이 아닙니다(원격훈련 제외).",
+                    case.delivery.label_ko()
+                ),
+                format!(
+                    "{} courses earn no allowance (remote courses are excluded).",
+                    case.delivery.label_en()
+                ),
+            )
         } else {
             bi(format!("단위기간 출석률 {}이(가) 요건 {}에 못 미쳐 지급되지 않습니다.", pct(a.recognised_days, a.scheduled_days), a.threshold), format!("Attendance of {} in the unit period is below the {} needed, so nothing is paid.", pct(a.recognised_days, a.scheduled_days), a.threshold))
         };
         let base_reason = if o.base.amount.0 > 0 || e.all() {
             let capped = o.base.uncapped > o.base.rate.cap;
             bi(
-                format!("인정 출석 {}일 × 일 {} = {}{}.", a.recognised_days, o.base.rate.daily, o.base.uncapped, if capped { format!(", 월 상한 {} 적용", o.base.rate.cap) } else { String::new() }),
-                format!("{} recognised days × {} a day = {}{}.", a.recognised_days, o.base.rate.daily, o.base.uncapped, if capped { format!(", capped at {} a month", o.base.rate.cap) } else { String::new() }),
+                format!(
+                    "인정 출석 {}일 × 일 {} = {}{}.",
+                    a.recognised_days,
+                    o.base.rate.daily,
+                    o.base.uncapped,
+                    if capped {
+                        format!(", 월 상한 {} 적용", o.base.rate.cap)
+                    } else {
+                        String::new()
+                    }
+                ),
+                format!(
+                    "{} recognised days × {} a day = {}{}.",
+                    a.recognised_days,
+                    o.base.rate.daily,
+                    o.base.uncapped,
+                    if capped {
+                        format!(", capped at {} a month", o.base.rate.cap)
+                    } else {
+                        String::new()
+                    }
+                ),
             )
         } else {
             not_paid_reason.clone()
@@ -243,13 +367,37 @@ impl Engine {
             }
         });
         let cost_reason = match (o.cost.standard, o.cost.multiplier) {
-            (None, _) => bi("기준단가가 주어지지 않아 훈련비 전액을 인정 훈련비로 봅니다.", "No unit price was given, so the whole fee is taken as the recognised cost."),
-            (Some(std), Some((_, rate))) => bi(format!("기준단가 × {}시간 = {}, AI 과정 우대 {} 적용 = {}.", case.total_hours, std, rate, o.cost.recognised), format!("Unit price × {} hours = {}, at the AI-course rate of {} = {}.", case.total_hours, std, rate, o.cost.recognised)),
-            (Some(std), None) => bi(format!("기준단가 × {}시간 = {}.", case.total_hours, std), format!("Unit price × {} hours = {}.", case.total_hours, std)),
+            (None, _) => bi(
+                "기준단가가 주어지지 않아 훈련비 전액을 인정 훈련비로 봅니다.",
+                "No unit price was given, so the whole fee is taken as the recognised cost.",
+            ),
+            (Some(std), Some((_, rate))) => bi(
+                format!(
+                    "기준단가 × {}시간 = {}, AI 과정 우대 {} 적용 = {}.",
+                    case.total_hours, std, rate, o.cost.recognised
+                ),
+                format!(
+                    "Unit price × {} hours = {}, at the AI-course rate of {} = {}.",
+                    case.total_hours, std, rate, o.cost.recognised
+                ),
+            ),
+            (Some(std), None) => bi(
+                format!("기준단가 × {}시간 = {}.", case.total_hours, std),
+                format!("Unit price × {} hours = {}.", case.total_hours, std),
+            ),
         };
         let excess_note = |ko: &str, en: &str| -> (String, String) {
             if o.cost.excess.0 > 0 {
-                (format!(" 인정 훈련비를 넘는 {}은(는) {}이(가) 부담합니다.", o.cost.excess, ko), format!(" The {} above the recognised cost is paid by the {}.", o.cost.excess, en))
+                (
+                    format!(
+                        " 인정 훈련비를 넘는 {}은(는) {}이(가) 부담합니다.",
+                        o.cost.excess, ko
+                    ),
+                    format!(
+                        " The {} above the recognised cost is paid by the {}.",
+                        o.cost.excess, en
+                    ),
+                )
             } else {
                 (String::new(), String::new())
             }
@@ -323,7 +471,14 @@ impl Engine {
         if let Some(reason) = &special_reason {
             components.push(Component {
                 id: "special_allowance",
-                label: if scheme == AllowanceScheme::KdtAiCampus { bi("KDT AI 캠퍼스 지역우대 지원금", "KDT AI Campus regional top-up") } else { bi("특별훈련수당", "Special allowance") },
+                label: if scheme == AllowanceScheme::KdtAiCampus {
+                    bi(
+                        "KDT AI 캠퍼스 지역우대 지원금",
+                        "KDT AI Campus regional top-up",
+                    )
+                } else {
+                    bi("특별훈련수당", "Special allowance")
+                },
                 amount_won: t.special_allowance_won,
                 payer: Party::Government,
                 payee: Party::Trainee,
@@ -332,13 +487,53 @@ impl Engine {
                 citations: ctx.cites(&special_ids),
             });
         }
-        let tuition_cites = ctx.cites(&[tuition_ids.clone(), rounding_ids.clone()].concat());
-        components.push(Component { id: "tuition_support", label: bi("수강료 지원", "Tuition support"), amount_won: t.tuition_support_won, payer: Party::Government, payee: Party::Institution, basis: Basis::Course, reason: tuition_reason.clone(), citations: tuition_cites.clone() });
-        components.push(Component { id: "self_payment", label: bi("자부담", "Self-payment"), amount_won: t.self_payment_won, payer: Party::Trainee, payee: Party::Institution, basis: Basis::Course, reason: tuition_reason.clone(), citations: tuition_cites.clone() });
-        if programme.tuition_scheme == TuitionScheme::Employer {
-            components.push(Component { id: "employer_payment", label: bi("사업주 부담", "Employer pays"), amount_won: t.employer_payment_won, payer: Party::Employer, payee: Party::Institution, basis: Basis::Course, reason: tuition_reason.clone(), citations: tuition_cites });
+        let mut tuition_cites = ctx.cites(&[tuition_ids.clone(), rounding_ids.clone()].concat());
+        if matches!(o.tuition, TuitionRule::Exempt | TuitionRule::NoSupport) {
+            // No parameter decides these: the programme's own definition does.
+            tuition_cites = vec![programme.cite.clone()];
         }
-        components.push(Component { id: "recognised_training_cost", label: bi("인정 훈련비", "Recognised training cost"), amount_won: t.recognised_training_cost_won, payer: Party::Government, payee: Party::Institution, basis: Basis::Course, reason: cost_reason.clone(), citations: ctx.cites(&cost_ids) });
+        components.push(Component {
+            id: "tuition_support",
+            label: bi("수강료 지원", "Tuition support"),
+            amount_won: t.tuition_support_won,
+            payer: Party::Government,
+            payee: Party::Institution,
+            basis: Basis::Course,
+            reason: tuition_reason.clone(),
+            citations: tuition_cites.clone(),
+        });
+        components.push(Component {
+            id: "self_payment",
+            label: bi("자부담", "Self-payment"),
+            amount_won: t.self_payment_won,
+            payer: Party::Trainee,
+            payee: Party::Institution,
+            basis: Basis::Course,
+            reason: tuition_reason.clone(),
+            citations: tuition_cites.clone(),
+        });
+        if programme.tuition_scheme == TuitionScheme::Employer {
+            components.push(Component {
+                id: "employer_payment",
+                label: bi("사업주 부담", "Employer pays"),
+                amount_won: t.employer_payment_won,
+                payer: Party::Employer,
+                payee: Party::Institution,
+                basis: Basis::Course,
+                reason: tuition_reason.clone(),
+                citations: tuition_cites,
+            });
+        }
+        components.push(Component {
+            id: "recognised_training_cost",
+            label: bi("인정 훈련비", "Recognised training cost"),
+            amount_won: t.recognised_training_cost_won,
+            payer: Party::Government,
+            payee: Party::Institution,
+            basis: Basis::Course,
+            reason: cost_reason.clone(),
+            citations: ctx.cites(&cost_ids),
+        });
 
         // ---- explanation ----
         let p = &o.unit_period;
@@ -353,21 +548,59 @@ impl Engine {
             o.policy_date,
             self.policy().version
         )];
-        let mut en = vec![format!("{} · {} · unit period {} of {} ({} to {}) · policy {} as in force on {}.", programme.name.en, region.full_name, p.index, p.of, p.start, p.end, self.policy().version, o.policy_date)];
+        let mut en = vec![format!(
+            "{} · {} · unit period {} of {} ({} to {}) · policy {} as in force on {}.",
+            programme.name.en,
+            region.full_name,
+            p.index,
+            p.of,
+            p.start,
+            p.end,
+            self.policy().version,
+            o.policy_date
+        )];
         if case.attendance.assumed {
             ko.push(format!("출석 정보가 없어 단위기간의 평일 {}일을 모두 출석한 것으로 가정했습니다(공휴일 미반영).", a.scheduled_days));
             en.push(format!("No attendance was given, so all {} weekdays of the unit period are assumed attended (public holidays not known).", a.scheduled_days));
         }
-        ko.push(format!("출석: 예정 {}일 중 출석 {}일, 지각·조퇴·외출 {}회 → 결석 {}일, 인정 출석 {}일({}).", a.scheduled_days, a.attended_days, a.tardies, a.tardy_absences + a.under_half_absences, a.recognised_days, pct(a.recognised_days, a.scheduled_days)));
+        ko.push(format!(
+            "출석: 예정 {}일 중 출석 {}일, 지각·조퇴·외출 {}회 → 결석 {}일, 인정 출석 {}일({}).",
+            a.scheduled_days,
+            a.attended_days,
+            a.tardies,
+            a.tardy_absences + a.under_half_absences,
+            a.recognised_days,
+            pct(a.recognised_days, a.scheduled_days)
+        ));
         en.push(format!("Attendance: {} of {} scheduled days; {} late arrivals, early leaves and outings → {} absence(s); {} recognised days ({}).", a.attended_days, a.scheduled_days, a.tardies, a.tardy_absences + a.under_half_absences, a.recognised_days, pct(a.recognised_days, a.scheduled_days)));
-        ko.push(format!("이번 달 훈련장려금 {}: 기본 {} — {}", Won(t.allowance_won), Won(t.base_allowance_won), base_reason.ko));
-        en.push(format!("Allowance this unit period {}: base {} — {}", Won(t.allowance_won), Won(t.base_allowance_won), base_reason.en));
+        ko.push(format!(
+            "이번 달 훈련장려금 {}: 기본 {} — {}",
+            Won(t.allowance_won),
+            Won(t.base_allowance_won),
+            base_reason.ko
+        ));
+        en.push(format!(
+            "Allowance this unit period {}: base {} — {}",
+            Won(t.allowance_won),
+            Won(t.base_allowance_won),
+            base_reason.en
+        ));
         if let Some(r) = &special_reason {
             ko.push(format!("추가 {} — {}", Won(t.special_allowance_won), r.ko));
-            en.push(format!("Top-up {} — {}", Won(t.special_allowance_won), r.en));
+            en.push(format!(
+                "Top-up {} — {}",
+                Won(t.special_allowance_won),
+                r.en
+            ));
         }
-        ko.push(format!("과정 전체: {} {}", cost_reason.ko, tuition_reason.ko));
-        en.push(format!("Whole course: {} {}", cost_reason.en, tuition_reason.en));
+        ko.push(format!(
+            "과정 전체: {} {}",
+            cost_reason.ko, tuition_reason.ko
+        ));
+        en.push(format!(
+            "Whole course: {} {}",
+            cost_reason.en, tuition_reason.en
+        ));
         let explanation = bi(ko.join("\n"), en.join("\n"));
 
         // ---- trace ----
@@ -422,9 +655,21 @@ impl Engine {
         Estimate {
             policy_version: self.policy().version.clone(),
             policy_date: o.policy_date,
-            programme: ProgrammeRef { id: programme.id.to_string(), name: bi(programme.name.ko.clone(), programme.name.en.clone()) },
-            region: RegionRef { code: region.code.to_string(), name: region.full_name.clone(), tier: o.tier },
-            unit_period: UnitPeriodRef { index: p.index, of: p.of, start: p.start, end: p.end },
+            programme: ProgrammeRef {
+                id: programme.id.to_string(),
+                name: bi(programme.name.ko.clone(), programme.name.en.clone()),
+            },
+            region: RegionRef {
+                code: region.code.to_string(),
+                name: region.full_name.clone(),
+                tier: o.tier,
+            },
+            unit_period: UnitPeriodRef {
+                index: p.index,
+                of: p.of,
+                start: p.start,
+                end: p.end,
+            },
             attendance_assumed: case.attendance.assumed,
             totals: o.totals,
             components,
@@ -442,10 +687,17 @@ impl Engine {
                 let days = period::weekdays(&unit);
                 let mut c = *case;
                 c.period = index;
-                c.attendance = crate::case::Attendance { scheduled_days: days, attended_days: days, late: 0, early_leave: 0, outing: 0, under_half_days: 0, assumed: true };
+                c.attendance = crate::case::Attendance {
+                    scheduled_days: days,
+                    attended_days: days,
+                    late: 0,
+                    early_leave: 0,
+                    outing: 0,
+                    under_half_days: 0,
+                    assumed: true,
+                };
                 (unit, self.totals(&c))
             })
             .collect()
     }
 }
-

@@ -5,12 +5,14 @@
 //! It does no IO: the policy and region table come in as loaded values.
 #![deny(clippy::float_arithmetic)]
 
+pub mod answer;
 pub mod case;
 pub mod engine;
 pub mod explain;
 pub mod period;
 pub mod reform;
 
-pub use case::{parse_json, Case, CaseError, CaseJson};
+pub use answer::answer;
+pub use case::{parse_json, parse_request, Case, CaseError, CaseJson, EstimateRequest};
 pub use engine::{Engine, EngineError, Outcome, Totals};
 pub use explain::{Component, Estimate, TraceNode};

@@ -27,8 +27,14 @@ impl UnitPeriod {
 }
 
 fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
-    let (next_year, next_month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
-    NaiveDate::from_ymd_opt(next_year, next_month, 1).and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
+    let (next_year, next_month) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    NaiveDate::from_ymd_opt(next_year, next_month, 1)
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// The uncapped end of period `k` (1-based) for a course starting on `start`.
@@ -44,8 +50,12 @@ fn nominal_end(start: NaiveDate, k: u32) -> NaiveDate {
 
 /// How many unit periods a course from `start` to `end` (inclusive) has.
 pub fn count(start: NaiveDate, end: NaiveDate) -> u32 {
-    let months = (end.year() - start.year()) * 12 + i32::try_from(end.month()).unwrap_or(0) - i32::try_from(start.month()).unwrap_or(0);
-    let mut k = u32::try_from(months.max(1)).unwrap_or(1).saturating_sub(1).max(1);
+    let months = (end.year() - start.year()) * 12 + i32::try_from(end.month()).unwrap_or(0)
+        - i32::try_from(start.month()).unwrap_or(0);
+    let mut k = u32::try_from(months.max(1))
+        .unwrap_or(1)
+        .saturating_sub(1)
+        .max(1);
     while nominal_end(start, k) < end {
         k += 1;
     }
@@ -63,9 +73,20 @@ pub fn unit_period(start: NaiveDate, end: NaiveDate, index: u32) -> Option<UnitP
 
 /// As `unit_period`, for an index already checked against `of`.
 pub fn unit_period_unchecked(start: NaiveDate, end: NaiveDate, index: u32, of: u32) -> UnitPeriod {
-    let period_start = if index == 1 { start } else { nominal_end(start, index - 1).checked_add_days(Days::new(1)).unwrap_or(end) };
+    let period_start = if index == 1 {
+        start
+    } else {
+        nominal_end(start, index - 1)
+            .checked_add_days(Days::new(1))
+            .unwrap_or(end)
+    };
     let period_end = nominal_end(start, index).min(end);
-    UnitPeriod { index, of, start: period_start, end: period_end }
+    UnitPeriod {
+        index,
+        of,
+        start: period_start,
+        end: period_end,
+    }
 }
 
 /// Monday-to-Friday days in a period: the default scheduled days when a
@@ -125,7 +146,12 @@ mod tests {
 
     #[test]
     fn periods_tile_the_course_exactly() {
-        for (start, end) in [("2025-01-31", "2026-12-15"), ("2026-02-28", "2026-03-01"), ("2026-05-01", "2026-05-01"), ("2025-12-30", "2027-01-02")] {
+        for (start, end) in [
+            ("2025-01-31", "2026-12-15"),
+            ("2026-02-28", "2026-03-01"),
+            ("2026-05-01", "2026-05-01"),
+            ("2025-12-30", "2027-01-02"),
+        ] {
             let (start, end) = (d(start), d(end));
             let of = count(start, end);
             let mut expected_start = start;

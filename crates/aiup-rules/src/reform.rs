@@ -34,11 +34,18 @@ pub struct Comparison {
 impl Engine {
     /// An engine for the same regions with the reform's overrides applied.
     pub fn reformed(&self, reform: &Reform) -> Result<Engine, ReformError> {
-        let name_ok = !reform.name.is_empty() && reform.name.len() <= 64 && reform.name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        let name_ok = !reform.name.is_empty()
+            && reform.name.len() <= 64
+            && reform
+                .name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
         if !name_ok {
             return Err(ReformError::BadName);
         }
-        let policy = self.policy().with_overrides(&reform.name, &reform.overrides)?;
+        let policy = self
+            .policy()
+            .with_overrides(&reform.name, &reform.overrides)?;
         Ok(self.with_policy(Arc::new(policy))?)
     }
 
@@ -46,6 +53,10 @@ impl Engine {
     pub fn compare_batch(&self, other: &Engine, cases: &[Case]) -> Comparison {
         let (_, baseline) = self.evaluate_batch(cases);
         let (_, reform) = other.evaluate_batch(cases);
-        Comparison { baseline, reform, difference: reform.difference(&baseline) }
+        Comparison {
+            baseline,
+            reform,
+            difference: reform.difference(&baseline),
+        }
     }
 }

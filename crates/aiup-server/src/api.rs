@@ -1,0 +1,152 @@
+//! The JSON API under /api/v1. Thin: parse, call the domain, render.
+
+use crate::error::ApiError;
+use crate::AppState;
+use aiup_core::RegionTier;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/estimate", post(estimate))
+        .route("/api/v1/programmes", get(programmes))
+        .route("/api/v1/parameters", get(parameters))
+        .route("/api/v1/regions", get(regions))
+        .route("/api/v1/regions/{query}", get(region))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/policy/versions", get(policy_versions))
+        .route("/api/v1/audit", get(audit))
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    state.store.audit_events(1).await.map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", None, format!("the database did not answer: {e}")))?;
+    Ok(Json(json!({ "status": "ok", "policy_version": state.engine().policy().version, "database": state.store.backend().to_string() })))
+}
+
+async fn estimate(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let text = std::str::from_utf8(&body).map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", Some("(body)"), "the body is not UTF-8"))?;
+    let request = aiup_rules::parse_request(text)?;
+    Ok(Json(aiup_rules::answer(&state.engine(), &request)?))
+}
+
+async fn programmes(State(state): State<AppState>) -> Json<Value> {
+    let engine = state.engine();
+    let policy = engine.policy();
+    let programmes: Vec<Value> = policy
+        .programmes
+        .iter()
+        .map(|p| {
+            let budget: Vec<&aiup_core::policy::BudgetLine> = policy.budget_lines.iter().filter(|b| b.programmes.contains(&p.id)).collect();
+            json!({
+                "id": p.id, "name": p.name, "description": p.description, "stage": p.stage, "target_group": p.target_group,
+                "plan_line": p.plan_line, "allowance_scheme": p.allowance_scheme, "tuition_scheme": p.tuition_scheme,
+                "training_cost_multiplier": p.training_cost_multiplier, "trainee_facing": p.is_trainee_facing(),
+                "targets": p.targets, "budget_lines": budget.iter().map(|b| &b.id).collect::<Vec<_>>(), "cite": p.cite,
+            })
+        })
+        .collect();
+    Json(json!({
+        "policy_version": policy.version,
+        "plan": policy.plan,
+        "ai_specific_budget_won": policy.ai_specific_budget(policy.plan.year),
+        "programmes": programmes,
+        "plan_lines": policy.plan_lines,
+        "budget_lines": policy.budget_lines,
+        "indicators": policy.indicators,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+struct ParametersQuery {
+    on: Option<String>,
+    prefix: Option<String>,
+}
+
+async fn parameters(State(state): State<AppState>, Query(query): Query<ParametersQuery>) -> Result<Json<Value>, ApiError> {
+    let on = match query.on.as_deref() {
+        None => None,
+        Some(text) => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_date", Some("on"), format!("`{text}` is not a calendar date in YYYY-MM-DD form")))?),
+    };
+    let engine = state.engine();
+    let policy = engine.policy();
+    let list: Vec<Value> = policy
+        .parameters
+        .values()
+        .filter(|p| query.prefix.as_deref().is_none_or(|prefix| p.id.starts_with(prefix)))
+        .map(|p| {
+            let mut v = json!({ "id": p.id, "description": p.description, "values": p.values, "defined_at": p.at });
+            if let Some(date) = on {
+                v["in_force"] = json!(p.at(date));
+            }
+            v
+        })
+        .collect();
+    Ok(Json(json!({ "policy_version": policy.version, "coverage_start": policy.meta.coverage_start, "parameters": list })))
+}
+
+fn region_json(region: &aiup_core::region::Region, precedence: RegionTier) -> Value {
+    json!({
+        "code": region.code, "name": region.full_name, "local_name": region.name, "name_en": region.name_en, "kind": region.kind,
+        "sido_code": region.sido_code, "parent_code": region.parent_code, "capital_area": region.capital_area,
+        "population_declining": region.population_declining, "tier": region.tier(precedence),
+    })
+}
+
+fn tier_precedence(state: &AppState) -> RegionTier {
+    let engine = state.engine();
+    let today = crate::today_in_seoul();
+    let date = today.max(engine.policy().meta.coverage_start);
+    engine.params_at(date).1.tier_precedence
+}
+
+#[derive(Debug, Deserialize)]
+struct RegionsQuery {
+    q: Option<String>,
+}
+
+async fn regions(State(state): State<AppState>, Query(query): Query<RegionsQuery>) -> Result<Json<Value>, ApiError> {
+    let q = query.q.unwrap_or_default();
+    if q.chars().count() > 100 {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", Some("q"), "must be at most 100 characters"));
+    }
+    let precedence = tier_precedence(&state);
+    let engine = state.engine();
+    let table = engine.regions();
+    let found: Vec<Value> = if q.trim().is_empty() { table.regions().iter().map(|r| region_json(r, precedence)).collect() } else { table.search(&q).into_iter().map(|r| region_json(r, precedence)).collect() };
+    Ok(Json(json!({ "count": found.len(), "regions": found })))
+}
+
+async fn region(State(state): State<AppState>, Path(query): Path<String>) -> Result<Json<Value>, ApiError> {
+    let precedence = tier_precedence(&state);
+    let engine = state.engine();
+    match engine.regions().resolve(&query) {
+        Ok(found) => {
+            let mut v = region_json(found.region, precedence);
+            v["via_alias"] = json!(found.via_alias);
+            Ok(Json(v))
+        }
+        Err(aiup_core::region::ResolveError::NotFound { .. }) => Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_region", Some("query"), format!("no region matches `{query}`"))),
+        Err(e) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "ambiguous_region", Some("query"), e.to_string())),
+    }
+}
+
+async fn openapi() -> Json<Value> {
+    Json(crate::openapi::document())
+}
+
+async fn policy_versions(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let versions = state.store.policy_versions().await.map_err(|e| ApiError::internal(&e))?;
+    Ok(Json(json!({ "versions": versions })))
+}
+
+async fn audit(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let events = state.store.audit_events(200).await.map_err(|e| ApiError::internal(&e))?;
+    Ok(Json(json!({ "events": events })))
+}

@@ -1,0 +1,344 @@
+//! The page frame, the calculator form, the error summary and the 404 page.
+
+use super::form::{href_in, Field, FieldError, FormInput, PageQuery};
+use super::results;
+use super::Outcome;
+use crate::i18n::Lang;
+use aiup_core::{Delivery, EmployerSize, Stage, TraineeStatus};
+use aiup_rules::Engine;
+use maud::{html, Markup, DOCTYPE};
+
+/// The frame every page shares: head, skip link, header and footer.
+fn page(lang: Lang, title: &str, header_extra: Markup, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="color-scheme" content="light";
+                title { (title) }
+                link rel="stylesheet" href="/assets/app.css";
+            }
+            body {
+                a.skip-link href="#main" { (lang.pick("본문으로 건너뛰기", "Skip to main content")) }
+                header.site-header {
+                    div.wrap.site-header__inner {
+                        a.brand href=(if lang == Lang::En { "/?lang=en" } else { "/" }) {
+                            span.brand__mark aria-hidden="true" { "AI+" }
+                            span.brand__name { (lang.pick("AI+역량 Up", "AI+ Skills Up")) }
+                        }
+                        (header_extra)
+                    }
+                }
+                main #main.wrap tabindex="-1" { (body) }
+                footer.site-footer {
+                    div.wrap {
+                        p {
+                            (lang.pick(
+                                "고용노동부 「노동시장 AI 인재양성 추진방안」(2026 AI+역량 Up 프로젝트)의 지원 규칙을 정책 파일로 계산합니다. 실제 지급액은 훈련기관과 고용센터의 확인에 따라 달라질 수 있습니다.",
+                                "Computed from the policy files for the Ministry of Employment and Labor's 2026 AI+ Skills Up plan. Actual payments depend on confirmation by the training institution and the job centre.",
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The calculator: intro, form, errors and (when computed) the results.
+pub fn calculator_page(engine: &Engine, query: &PageQuery, outcome: &Outcome) -> Markup {
+    let lang = query.lang;
+    let errors: &[FieldError] = match outcome {
+        Outcome::Invalid(errors) => errors,
+        _ => &[],
+    };
+    let title = match (outcome, lang) {
+        (Outcome::Invalid(_), Lang::Ko) => "입력 오류 — 지원금 계산기 — AI+역량 Up".to_owned(),
+        (Outcome::Invalid(_), Lang::En) => "Error — Support calculator — AI+ Skills Up".to_owned(),
+        (_, Lang::Ko) => "지원금 계산기 — AI+역량 Up".to_owned(),
+        (_, Lang::En) => "Support calculator — AI+ Skills Up".to_owned(),
+    };
+    let other = lang.other();
+    let toggle = html! {
+        nav.lang-switch aria-label=(lang.pick("언어", "Language")) {
+            a #lang-toggle href=(href_in(other, query)) lang=(other.code()) hreflang=(other.code()) {
+                (other.pick("한국어", "English"))
+            }
+        }
+    };
+    let policy = engine.policy();
+    let body = html! {
+        h1 #page-title { (lang.pick("지원금 계산기", "Support calculator")) }
+        p.lede {
+            (lang.pick(
+                "AI+역량 Up 훈련 과정을 들을 때 받을 수 있는 훈련장려금, 정부의 수강료 지원, 본인 부담(자부담)을 계산합니다. 모든 금액은 정책 파일의 날짜별 규칙으로 계산되며, 항목마다 근거 법령·계획 문서를 함께 보여 줍니다.",
+                "Work out the training allowance, the government's tuition support and what you pay yourself (self-payment) for an AI+ Skills Up course. Every amount comes from the dated rules in the policy files, and each one shows the notice or plan it is based on.",
+            ))
+        }
+        p.policy-note {
+            (lang.pick("적용 정책 버전: ", "Policy version: "))
+            strong #policy-version { (policy.version) }
+        }
+        @if !errors.is_empty() {
+            (error_summary(lang, errors))
+        }
+        (calculator_form(engine, query, errors))
+        @if let Outcome::Computed(computed) = outcome {
+            (results::render(engine, lang, &query.form, computed))
+        }
+    };
+    page(lang, &title, toggle, body)
+}
+
+fn error_summary(lang: Lang, errors: &[FieldError]) -> Markup {
+    html! {
+        div #error-summary.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+            h2 #error-summary-title { (lang.pick("입력 내용을 확인하세요", "Check the form")) }
+            ul {
+                @for error in errors {
+                    li {
+                        @match error.field {
+                            Some(field) => {
+                                a href=(format!("#{}", field.name())) {
+                                    strong { (field.label(lang)) } ": " (error.message(lang))
+                                }
+                            }
+                            None => { (error.message(lang)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The ids an input is described by: its hint, then its error.
+fn described_by(field: Field, has_hint: bool, error: Option<&FieldError>) -> Option<String> {
+    let mut ids = Vec::new();
+    if has_hint {
+        ids.push(format!("{}-hint", field.name()));
+    }
+    if error.is_some() {
+        ids.push(format!("{}-error", field.name()));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// A field's label, hint and error around its control.
+struct Slot<'a> {
+    field: Field,
+    lang: Lang,
+    hint: Option<&'a str>,
+    error: Option<&'a FieldError>,
+    optional: bool,
+}
+
+impl Slot<'_> {
+    fn describedby(&self) -> Option<String> {
+        described_by(self.field, self.hint.is_some(), self.error)
+    }
+
+    fn invalid(&self) -> Option<&'static str> {
+        self.error.map(|_| "true")
+    }
+
+    fn wrap(&self, control: Markup) -> Markup {
+        let name = self.field.name();
+        html! {
+            div.field.field--error[self.error.is_some()] #(format!("{name}-field")) {
+                label for=(name) {
+                    (self.field.label(self.lang))
+                    @if self.optional {
+                        " " span.optional { (self.lang.pick("(선택)", "(optional)")) }
+                    }
+                }
+                @if let Some(hint) = self.hint {
+                    p.hint #(format!("{name}-hint")) { (hint) }
+                }
+                @if let Some(error) = self.error {
+                    p.field-error #(format!("{name}-error")) {
+                        span.visually-hidden { (self.lang.pick("오류: ", "Error: ")) }
+                        (error.message(self.lang))
+                    }
+                }
+                (control)
+            }
+        }
+    }
+}
+
+fn calculator_form(engine: &Engine, query: &PageQuery, errors: &[FieldError]) -> Markup {
+    let lang = query.lang;
+    let form = &query.form;
+    let slot = |field: Field, hint: Option<&'static str>, optional: bool| Slot { field, lang, hint, error: errors.iter().find(|e| e.field == Some(field)), optional };
+
+    let programme = slot(Field::Programme, Some(lang.pick("훈련생 개인을 지원하는 사업만 보입니다.", "Only programmes that support individual trainees are listed.")), false);
+    let region = slot(
+        Field::Region,
+        Some(lang.pick("「시도 시군구」 이름(옛 이름도 가능) 또는 5자리 행정구역 코드. 지원금 등급(수도권·비수도권·인구감소지역)을 정합니다.", "A \"province district\" name in Korean (old names work too) or a 5-digit region code. It sets the tier: capital area, non-capital area or population-declining area.")),
+        false,
+    );
+    let start = slot(Field::StartDate, None, false);
+    let end = slot(Field::EndDate, None, false);
+    let total_hours = slot(Field::TotalHours, Some(lang.pick("과정 전체의 훈련시간", "Hours of the whole course")), false);
+    let hours_per_day = slot(Field::HoursPerDay, Some(lang.pick("소수 첫째 자리까지 (예: 7.5)", "Up to one decimal place (e.g. 7.5)")), false);
+    let delivery = slot(Field::Delivery, None, false);
+    let fee = slot(Field::FeeWon, Some(lang.pick("비워 두면 수강료 지원과 자부담을 계산하지 않습니다.", "Leave empty to skip tuition support and self-payment.")), true);
+    let unit_price = slot(Field::UnitPrice, Some(lang.pick("주면 기준단가 × 시간에 AI 과정 우대 배수를 적용해 인정 훈련비를 계산합니다.", "If given, the recognised cost is unit price × hours at the AI-course multiplier.")), true);
+    let rate = slot(Field::SelfPaymentRate, Some(lang.pick("내일배움카드 과정의 직종별 자부담률(15–55%). 비우면 상한을 적용합니다.", "The card course's rate for its occupation (15–55%). Empty means the highest rate.")), true);
+    let status = slot(Field::Status, None, false);
+    let employer = slot(Field::EmployerSize, Some(lang.pick("재직자 대상 사업(사업주훈련)에 필요합니다.", "Needed for programmes for employees (employer training).")), true);
+    let exempt = errors.iter().find(|e| e.field == Some(Field::ExemptGroup));
+
+    html! {
+        form #calculator.calculator method="get" action="/" novalidate[false] {
+            input type="hidden" name="lang" value=(lang.code());
+            fieldset.group {
+                legend { (lang.pick("사업", "Programme")) }
+                (programme.wrap(programme_select(engine, lang, form, &programme)))
+            }
+            fieldset.group {
+                legend { (lang.pick("훈련 과정", "The course")) }
+                (region.wrap(html! {
+                    input #region type="text" name="region" value=(form.region) list="region-list" autocomplete="off" required
+                        aria-describedby=[region.describedby()] aria-invalid=[region.invalid()];
+                }))
+                (region_datalist(engine, lang))
+                div.row {
+                    (start.wrap(html! {
+                        input #start_date type="date" name="start_date" value=(form.start_date) required
+                            aria-describedby=[start.describedby()] aria-invalid=[start.invalid()];
+                    }))
+                    (end.wrap(html! {
+                        input #end_date type="date" name="end_date" value=(form.end_date) required
+                            aria-describedby=[end.describedby()] aria-invalid=[end.invalid()];
+                    }))
+                }
+                div.row {
+                    (total_hours.wrap(html! {
+                        input #total_hours type="text" inputmode="decimal" name="total_hours" value=(form.total_hours) required
+                            aria-describedby=[total_hours.describedby()] aria-invalid=[total_hours.invalid()];
+                    }))
+                    (hours_per_day.wrap(html! {
+                        input #hours_per_day type="text" inputmode="decimal" name="hours_per_day" value=(form.hours_per_day) required
+                            aria-describedby=[hours_per_day.describedby()] aria-invalid=[hours_per_day.invalid()];
+                    }))
+                }
+                (delivery.wrap(html! {
+                    select #delivery name="delivery" required aria-describedby=[delivery.describedby()] aria-invalid=[delivery.invalid()] {
+                        @for d in Delivery::ALL {
+                            option value=(d.as_str()) selected[form.delivery == d.as_str()] { (lang.pick(d.label_ko(), d.label_en())) }
+                        }
+                    }
+                }))
+                div.row {
+                    (fee.wrap(html! {
+                        input #fee_won type="text" inputmode="numeric" name="fee_won" value=(form.fee_won)
+                            aria-describedby=[fee.describedby()] aria-invalid=[fee.invalid()];
+                    }))
+                    (unit_price.wrap(html! {
+                        input #base_unit_price_won_per_hour type="text" inputmode="numeric" name="base_unit_price_won_per_hour" value=(form.base_unit_price_won_per_hour)
+                            aria-describedby=[unit_price.describedby()] aria-invalid=[unit_price.invalid()];
+                    }))
+                }
+                (rate.wrap(html! {
+                    input #self_payment_rate_percent type="text" inputmode="decimal" name="self_payment_rate_percent" value=(form.self_payment_rate_percent)
+                        aria-describedby=[rate.describedby()] aria-invalid=[rate.invalid()];
+                }))
+            }
+            fieldset.group {
+                legend { (lang.pick("훈련생", "The trainee")) }
+                div.row {
+                    (status.wrap(html! {
+                        select #status name="status" required aria-describedby=[status.describedby()] aria-invalid=[status.invalid()] {
+                            @for s in TraineeStatus::ALL {
+                                option value=(s.as_str()) selected[form.status == s.as_str()] { (lang.pick(s.label_ko(), s.label_en())) }
+                            }
+                        }
+                    }))
+                    (employer.wrap(html! {
+                        select #employer_size name="employer_size" aria-describedby=[employer.describedby()] aria-invalid=[employer.invalid()] {
+                            option value="" selected[form.employer_size.is_empty()] { (lang.pick("해당 없음", "Not applicable")) }
+                            @for s in EmployerSize::ALL {
+                                option value=(s.as_str()) selected[form.employer_size == s.as_str()] { (lang.pick(s.label_ko(), s.label_en())) }
+                            }
+                        }
+                    }))
+                }
+                div.field.field--check.field--error[exempt.is_some()] #exempt_group-field {
+                    input #exempt_group type="checkbox" name="exempt_group" value="true" checked[form.exempt_group]
+                        aria-describedby=[described_by(Field::ExemptGroup, true, exempt)] aria-invalid=[exempt.map(|_| "true")];
+                    label for="exempt_group" { (Field::ExemptGroup.label(lang)) }
+                    p.hint #exempt_group-hint {
+                        (lang.pick("내일배움카드 과정에서 자부담 면제 대상이면 선택하세요.", "Tick if the trainee is exempt from card self-payment."))
+                    }
+                    @if let Some(error) = exempt {
+                        p.field-error #exempt_group-error { (error.message(lang)) }
+                    }
+                }
+            }
+            div.actions {
+                button #submit type="submit" { (lang.pick("계산하기", "Calculate")) }
+                a.reset href=(if lang == Lang::En { "/?lang=en" } else { "/" }) { (lang.pick("처음 값으로", "Reset to the example")) }
+            }
+        }
+    }
+}
+
+fn programme_select(engine: &Engine, lang: Lang, form: &FormInput, slot: &Slot<'_>) -> Markup {
+    let programmes = &engine.policy().programmes;
+    html! {
+        select #programme name="programme" required aria-describedby=[slot.describedby()] aria-invalid=[slot.invalid()] {
+            @for stage in Stage::ALL {
+                @let list: Vec<_> = programmes.iter().filter(|p| p.stage == *stage && p.is_trainee_facing()).collect();
+                @if !list.is_empty() {
+                    optgroup label=(lang.pick(stage.label_ko(), stage_label_en(*stage))) {
+                        @for p in list {
+                            option value=(p.id.as_str()) selected[form.programme == p.id.as_str()] { (lang.pick(&p.name.ko, &p.name.en)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn stage_label_en(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Entry => "Entry (job seekers, youth)",
+        Stage::Participation => "Participation (employees, SMEs)",
+        Stage::Transition => "Transition (mid-career)",
+        Stage::Infrastructure => "Infrastructure",
+    }
+}
+
+fn region_datalist(engine: &Engine, lang: Lang) -> Markup {
+    let table = engine.regions();
+    html! {
+        datalist #region-list {
+            @for r in table.regions() {
+                @let province = table.provinces().iter().find(|p| p.code == r.sido_code);
+                @let label = match (lang, province) {
+                    (Lang::En, Some(p)) => format!("{}, {}", r.name_en, p.name_en),
+                    _ => r.code.to_string(),
+                };
+                option value=(r.full_name) label=(label) {}
+            }
+        }
+    }
+}
+
+/// A small 404 page in Korean, then English.
+pub fn not_found_page() -> Markup {
+    let body = html! {
+        h1 #page-title { "페이지를 찾을 수 없습니다" }
+        p { "주소가 바뀌었거나 없는 페이지입니다. " a href="/" { "지원금 계산기로 가기" } }
+        div lang="en" {
+            h2 { "Page not found" }
+            p { "This address does not exist or has moved. " a href="/?lang=en" { "Go to the support calculator" } }
+        }
+    };
+    page(Lang::Ko, "페이지를 찾을 수 없습니다 (404) — AI+역량 Up", html! {}, body)
+}

@@ -1,0 +1,48 @@
+//! Shared test harness: the real application on a loopback port, over a
+//! fresh SQLite store (or a given store).
+
+use aiup_server::{app, runtime, AppState};
+use aiup_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub const STAFF_TOKEN: &str = "test-staff-token-0123456789";
+
+#[derive(Debug)]
+pub struct TestApp {
+    pub base_url: String,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Starts the app on 127.0.0.1 with a fresh SQLite file store.
+pub async fn spawn_app() -> TestApp {
+    let (store, dir) = aiup_store::testing::sqlite_test_store().await;
+    let mut app = spawn_app_on(store).await;
+    app._dir = Some(dir);
+    app
+}
+
+/// Starts the app over `store`, importing the embedded bundle if it is empty.
+pub async fn spawn_app_on(store: Arc<dyn Store>) -> TestApp {
+    let loaded = runtime::active_bundle(store.as_ref())
+        .await
+        .expect("active bundle");
+    let engine = runtime::engine_for(loaded).expect("engine");
+    let state = AppState::new(store, engine, Some(STAFF_TOKEN.to_owned()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    let router = app(state.clone());
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.expect("serve");
+    });
+    TestApp {
+        base_url: format!("http://{addr}"),
+        addr,
+        state,
+        _dir: None,
+    }
+}
