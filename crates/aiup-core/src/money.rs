@@ -52,7 +52,7 @@ impl fmt::Display for Won {
         let digits = self.0.unsigned_abs().to_string();
         let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
         for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(ch);
@@ -90,6 +90,17 @@ impl RoundingMode {
             RoundingMode::Floor => "floor",
             RoundingMode::HalfUp => "half_up",
             RoundingMode::Ceil => "ceil",
+        }
+    }
+
+    /// As `divide`, in i64.
+    fn divide_i64(self, numerator: i64, denominator: i64) -> i64 {
+        let quotient = numerator / denominator;
+        let remainder = numerator % denominator;
+        match self {
+            RoundingMode::Floor => quotient,
+            RoundingMode::Ceil => quotient + i64::from(remainder > 0),
+            RoundingMode::HalfUp => quotient + i64::from(remainder * 2 >= denominator),
         }
     }
 
@@ -145,9 +156,16 @@ impl Rate {
 
     /// `amount × rate`, settled by `rounding`. Amounts are never negative here.
     pub fn apply(self, amount: Won, rounding: RoundingMode) -> Won {
-        let product = i128::from(amount.0.max(0)) * i128::from(self.0);
-        let settled = rounding.divide(product, 10_000);
-        Won(i64::try_from(settled).unwrap_or(i64::MAX))
+        let amount = amount.0.max(0);
+        // i64 when the product fits (always, for amounts up to ₩10¹⁴): i128
+        // division is a slow library call on the batch path.
+        match amount.checked_mul(i64::from(self.0)) {
+            Some(product) => Won(rounding.divide_i64(product, 10_000)),
+            None => {
+                let settled = rounding.divide(i128::from(amount) * i128::from(self.0), 10_000);
+                Won(i64::try_from(settled).unwrap_or(i64::MAX))
+            }
+        }
     }
 
     /// The complement `100 % − self`, floored at zero.
@@ -167,7 +185,7 @@ impl fmt::Display for Rate {
         let fraction = self.0 % 100;
         if fraction == 0 {
             write!(f, "{whole}%")
-        } else if fraction % 10 == 0 {
+        } else if fraction.is_multiple_of(10) {
             write!(f, "{whole}.{}%", fraction / 10)
         } else {
             write!(f, "{whole}.{fraction:02}%")

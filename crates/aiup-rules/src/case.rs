@@ -108,7 +108,7 @@ impl Tenths {
 
 impl std::fmt::Display for Tenths {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0 % 10 == 0 {
+        if self.0.is_multiple_of(10) {
             write!(f, "{}", self.0 / 10)
         } else {
             write!(f, "{}.{}", self.0 / 10, self.0 % 10)

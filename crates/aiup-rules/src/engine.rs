@@ -3,7 +3,6 @@
 //! No IO; no allocation on the evaluation path.
 
 use crate::case::{Case, Tenths};
-use crate::period::{self, UnitPeriod};
 use aiup_core::policy::{AllowanceScheme, Bracket, Charge, ParamValue, PolicySet, TuitionScheme};
 use aiup_core::region::RegionTable;
 use aiup_core::{
@@ -152,11 +151,11 @@ pub fn special_prefix(scheme: AllowanceScheme) -> Option<&'static str> {
 }
 
 fn delivery_bit(d: Delivery) -> u8 {
-    1 << Delivery::ALL.iter().position(|x| *x == d).unwrap_or(0)
+    1 << (d as u8)
 }
 
 fn status_bit(s: TraineeStatus) -> u8 {
-    1 << TraineeStatus::ALL.iter().position(|x| *x == s).unwrap_or(0)
+    1 << (s as u8)
 }
 
 struct Reader<'a> {
@@ -486,6 +485,17 @@ impl Totals {
     }
 }
 
+/// The allowance half of an outcome.
+#[derive(Debug, Clone, Copy)]
+struct AllowanceOutcome {
+    tier: RegionTier,
+    attendance: AttendanceOutcome,
+    eligibility: Eligibility,
+    base_table: BaseTable,
+    base: AllowancePart,
+    special: Option<SpecialOutcome>,
+}
+
 /// Every intermediate value of one evaluation. The trace and the
 /// explanations are renderings of this; nothing is computed twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -493,7 +503,6 @@ pub struct Outcome {
     /// The date the parameters were read at: the course start date.
     pub policy_date: NaiveDate,
     pub snapshot: usize,
-    pub unit_period: UnitPeriod,
     pub tier: RegionTier,
     pub attendance: AttendanceOutcome,
     pub eligibility: Eligibility,
@@ -505,6 +514,13 @@ pub struct Outcome {
     pub totals: Totals,
 }
 
+#[derive(Debug, Clone, Copy)]
+struct ProgrammeRules {
+    allowance: AllowanceScheme,
+    tuition: TuitionScheme,
+    multiplier: Option<usize>,
+}
+
 /// A loaded policy and region table, compiled for evaluation.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -513,8 +529,8 @@ pub struct Engine {
     /// (from date, parameters) ascending; one per policy breakpoint.
     snapshots: Vec<(NaiveDate, Params)>,
     multiplier_ids: Vec<String>,
-    /// Per programme: index into `multiplier_ids`.
-    programme_multiplier: Vec<Option<usize>>,
+    /// Per programme, the few facts evaluation reads, kept compact.
+    programme_rules: Vec<ProgrammeRules>,
     /// Per region: (capital area, population declining).
     region_flags: Vec<(bool, bool)>,
 }
@@ -528,13 +544,16 @@ impl Engine {
             .collect();
         multiplier_ids.sort();
         multiplier_ids.dedup();
-        let programme_multiplier = policy
+        let programme_rules = policy
             .programmes
             .iter()
-            .map(|p| {
-                p.training_cost_multiplier
+            .map(|p| ProgrammeRules {
+                allowance: p.allowance_scheme,
+                tuition: p.tuition_scheme,
+                multiplier: p
+                    .training_cost_multiplier
                     .as_ref()
-                    .and_then(|id| multiplier_ids.iter().position(|m| m == id))
+                    .and_then(|id| multiplier_ids.iter().position(|m| m == id)),
             })
             .collect();
         let snapshots = policy
@@ -552,7 +571,7 @@ impl Engine {
             regions,
             snapshots,
             multiplier_ids,
-            programme_multiplier,
+            programme_rules,
             region_flags,
         })
     }
@@ -603,20 +622,45 @@ impl Engine {
         Engine::new(policy, Arc::clone(&self.regions))
     }
 
-    /// Evaluates one case to its intermediate values and totals.
-    pub fn evaluate(&self, case: &Case) -> Outcome {
-        let (snapshot, p) = self.params_at(case.start);
-        let programme = &self.policy.programmes[case.programme];
-        let unit_period =
-            period::unit_period_unchecked(case.start, case.end, case.period, case.periods);
-        let (capital, declining) = self.region_flags[case.region];
+    /// The allowance for one case: what a monthly payroll computes for
+    /// every trainee. The same rules as `evaluate`, without tuition.
+    #[inline]
+    pub fn allowance(&self, case: &Case) -> Won {
+        let (_, p) = self.params_at(case.start);
+        let o = Self::allowance_rules(
+            case,
+            p,
+            self.programme_rules[case.programme],
+            self.region_flags[case.region],
+        );
+        o.base.amount + o.special.map_or(Won::ZERO, |s| s.part.amount)
+    }
+
+    /// The sum of a batch's allowances, on `threads` threads.
+    pub fn sum_allowances(&self, cases: &[Case], threads: usize) -> Won {
+        self.par_fold(
+            cases,
+            threads,
+            Won::ZERO,
+            |sum, case| sum + self.allowance(case),
+            |a, b| a + b,
+        )
+    }
+
+    /// Attendance counting, eligibility and the base and special allowance.
+    #[inline]
+    fn allowance_rules(
+        case: &Case,
+        p: &Params,
+        rules: ProgrammeRules,
+        (capital, declining): (bool, bool),
+    ) -> AllowanceOutcome {
         let tier = match (capital, declining) {
             (true, true) => p.tier_precedence,
             (true, false) => RegionTier::Capital,
             (false, true) => RegionTier::PopulationDeclining,
             (false, false) => RegionTier::NonCapital,
         };
-
         // Attendance: lateness, early leave and outings together count as absences.
         let a = case.attendance;
         let tardies = a.late + a.early_leave + a.outing;
@@ -645,7 +689,7 @@ impl Engine {
         };
 
         // Allowance.
-        let scheme = programme.allowance_scheme;
+        let scheme = rules.allowance;
         let eligibility = Eligibility {
             scheme_pays: scheme != AllowanceScheme::None,
             hours_ok: case.total_hours >= p.min_total_hours,
@@ -680,19 +724,41 @@ impl Engine {
                 ),
             }
         });
+        AllowanceOutcome {
+            tier,
+            attendance,
+            eligibility,
+            base_table,
+            base,
+            special,
+        }
+    }
+
+    /// Evaluates one case to its intermediate values and totals.
+    #[inline]
+    pub fn evaluate(&self, case: &Case) -> Outcome {
+        let (snapshot, p) = self.params_at(case.start);
+        let rules = self.programme_rules[case.programme];
+        let AllowanceOutcome {
+            tier,
+            attendance,
+            eligibility,
+            base_table,
+            base,
+            special,
+        } = Self::allowance_rules(case, p, rules, self.region_flags[case.region]);
         let special_amount = special.map_or(Won::ZERO, |s| s.part.amount);
 
         // Training cost and tuition.
-        let multiplier = self.programme_multiplier[case.programme]
+        let multiplier = rules
+            .multiplier
             .filter(|_| case.ai_course)
             .map(|i| (i, p.multipliers[i]));
         let fee = case.fee.unwrap_or(Won::ZERO);
-        let standard = case.unit_price.map(|price| {
-            Won(
-                i64::try_from(i128::from(price.0) * i128::from(case.total_hours.0) / 10)
-                    .unwrap_or(i64::MAX),
-            )
-        });
+        // Unit price × hours (in tenths); i64 is ample for ₩10¹² × 10⁶ tenths.
+        let standard = case
+            .unit_price
+            .map(|price| Won(price.0.saturating_mul(i64::from(case.total_hours.0)) / 10));
         let recognised = match (standard, multiplier) {
             (Some(s), Some((_, rate))) => rate.apply(s, p.rounding),
             (Some(s), None) => s,
@@ -708,7 +774,7 @@ impl Engine {
             excess,
         };
         let (tuition, support, trainee_pays, employer_pays) =
-            self.tuition(programme.tuition_scheme, case, p, tier, &cost);
+            self.tuition(rules.tuition, case, p, tier, &cost);
 
         let totals = Totals {
             allowance_won: (base.amount + special_amount).0,
@@ -726,7 +792,6 @@ impl Engine {
         Outcome {
             policy_date: case.start,
             snapshot,
-            unit_period,
             tier,
             attendance,
             eligibility,
@@ -870,8 +935,54 @@ impl Engine {
     }
 
     /// Totals only: the fast path for batches.
+    #[inline]
     pub fn totals(&self, case: &Case) -> Totals {
         self.evaluate(case).totals
+    }
+
+    /// The sum of a batch's totals, evaluated on `threads` threads.
+    pub fn sum_batch(&self, cases: &[Case], threads: usize) -> Totals {
+        self.par_fold(
+            cases,
+            threads,
+            Totals::default(),
+            |mut sum, case| {
+                sum.add(&self.totals(case));
+                sum
+            },
+            |mut a, b| {
+                a.add(&b);
+                a
+            },
+        )
+    }
+
+    /// Folds `cases` in `threads` contiguous chunks and combines the results.
+    fn par_fold<T: Send + Copy>(
+        &self,
+        cases: &[Case],
+        threads: usize,
+        zero: T,
+        fold: impl Fn(T, &Case) -> T + Sync,
+        combine: impl Fn(T, T) -> T,
+    ) -> T {
+        let threads = threads.clamp(1, 64);
+        let chunk = cases.len().div_ceil(threads).max(1);
+        let fold = &fold;
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = cases
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().fold(zero, fold)))
+                .collect();
+            workers
+                .into_iter()
+                // A worker only panics if evaluation does: a bug to surface, not hide.
+                .map(|w| {
+                    w.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .fold(zero, combine)
+        })
     }
 
     /// Evaluates a batch, returning the totals of each case and their sum.

@@ -536,7 +536,8 @@ impl Engine {
         });
 
         // ---- explanation ----
-        let p = &o.unit_period;
+        let unit = period::unit_period_unchecked(case.start, case.end, case.period, case.periods);
+        let p = &unit;
         let mut ko = vec![format!(
             "{} · {} · 단위기간 {}/{} ({} ~ {}) · {} 기준 정책 {}.",
             programme.name.ko,

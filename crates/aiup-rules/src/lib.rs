@@ -16,3 +16,6 @@ pub use answer::answer;
 pub use case::{parse_json, parse_request, Case, CaseError, CaseJson, EstimateRequest};
 pub use engine::{Engine, EngineError, Outcome, Totals};
 pub use explain::{Component, Estimate, TraceNode};
+
+#[cfg(test)]
+mod properties;

@@ -223,7 +223,7 @@ fn check_cite(cite: &str) -> Result<(), String> {
         ));
     }
     if scheme == "seed" {
-        let seed = rest.trim().split_whitespace().next().unwrap_or("");
+        let seed = rest.split_whitespace().next().unwrap_or("");
         if !SEEDS.contains(&seed) {
             return Err(format!(
                 "citation `{cite}` names seed `{seed}`, which does not exist (seeds: {})",

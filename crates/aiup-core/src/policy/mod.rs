@@ -79,8 +79,9 @@ pub struct Bracket {
     pub charge: Charge,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+/// A parameter value. Serialises as it is written in the policy files:
+/// rates as `"95%"`, money as integer won, lists and brackets as tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParamValue {
     Won(Won),
     Hours(u32),
@@ -93,6 +94,40 @@ pub enum ParamValue {
     Tier(RegionTier),
     Rounding(RoundingMode),
     WonList(Vec<Won>),
+}
+
+impl Serialize for ParamValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            ParamValue::Won(w) => serializer.serialize_i64(w.0),
+            ParamValue::Hours(n) | ParamValue::Count(n) => serializer.serialize_u32(*n),
+            ParamValue::Rate(r) => serializer.collect_str(r),
+            ParamValue::Bool(b) => serializer.serialize_bool(*b),
+            ParamValue::Deliveries(list) => serializer.collect_seq(list.iter().map(|d| d.as_str())),
+            ParamValue::Statuses(list) => serializer.collect_seq(list.iter().map(|s| s.as_str())),
+            ParamValue::Tier(t) => serializer.serialize_str(t.as_str()),
+            ParamValue::Rounding(r) => serializer.serialize_str(r.as_str()),
+            ParamValue::WonList(list) => serializer.collect_seq(list.iter().map(|w| w.0)),
+            ParamValue::Brackets(list) => {
+                struct Row<'a>(&'a Bracket);
+                impl Serialize for Row<'_> {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        let mut map = serializer.serialize_map(None)?;
+                        if let Some(up_to) = self.0.up_to {
+                            map.serialize_entry("up_to_won", &up_to.0)?;
+                        }
+                        match &self.0.charge {
+                            Charge::Rate(r) => map.serialize_entry("rate", &r.to_string())?,
+                            Charge::Fixed(w) => map.serialize_entry("fixed_won", &w.0)?,
+                        }
+                        map.end()
+                    }
+                }
+                serializer.collect_seq(list.iter().map(Row))
+            }
+        }
+    }
 }
 
 impl fmt::Display for ParamValue {

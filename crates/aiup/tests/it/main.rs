@@ -1,5 +1,9 @@
 //! aiup's integration tests, in one binary to keep link time down.
 
 mod browser;
+mod cli;
+mod conformance;
+mod docs;
 mod golden;
+mod http;
 mod support;

@@ -1,0 +1,200 @@
+//! Property tests of the engine's invariants over random valid cases.
+
+use crate::case::{AttendanceJson, CaseJson, CourseJson, TraineeJson};
+use crate::Engine;
+use aiup_core::bundle::Bundle;
+use aiup_core::policy::AllowanceScheme;
+use proptest::prelude::*;
+use std::sync::{Arc, OnceLock};
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let loaded = Bundle::embedded().load().expect("embedded bundle");
+        Engine::new(Arc::new(loaded.policy), Arc::new(loaded.regions)).expect("engine")
+    })
+}
+
+const PROGRAMMES: &[&str] = &[
+    "card-ai-general",
+    "ai-assistant-job",
+    "sandaetuk-entry",
+    "kdt-ai-campus",
+    "kdt-general",
+    "polytech-ai-basics",
+    "sandaetuk-ai-transition",
+    "polytech-ax",
+    "kdc-ai",
+];
+const DELIVERIES: &[&str] = &[
+    "classroom",
+    "remote",
+    "blended",
+    "live_online",
+    "vr_metaverse",
+    "digital_twin",
+];
+
+#[derive(Debug, Clone)]
+struct Input {
+    programme: &'static str,
+    region: usize,
+    start_offset: u32,
+    months: u32,
+    total_hours: u32,
+    hours_per_day: u32,
+    delivery: &'static str,
+    scheduled: u32,
+    attended: u32,
+    late: u32,
+    early: u32,
+    outing: u32,
+    under_half: u32,
+    fee: i64,
+}
+
+fn input() -> impl Strategy<Value = Input> {
+    (
+        (
+            prop::sample::select(PROGRAMMES),
+            0usize..264,
+            0u32..700,
+            1u32..12,
+            40u32..1500,
+            2u32..10,
+            prop::sample::select(DELIVERIES),
+        ),
+        (
+            1u32..24,
+            0u32..=100,
+            0u32..6,
+            0u32..6,
+            0u32..6,
+            0u32..4,
+            0i64..25_000_000,
+        ),
+    )
+        .prop_map(
+            |(
+                (programme, region, start_offset, months, total_hours, hours_per_day, delivery),
+                (scheduled, attended_pct, late, early, outing, under_half, fee),
+            )| {
+                let attended = scheduled * attended_pct / 100;
+                Input {
+                    programme,
+                    region,
+                    start_offset,
+                    months,
+                    total_hours,
+                    hours_per_day,
+                    delivery,
+                    scheduled,
+                    attended,
+                    late: late.min(attended),
+                    early: early.min(attended),
+                    outing,
+                    under_half: under_half.min(attended),
+                    fee,
+                }
+            },
+        )
+}
+
+fn case_json(i: &Input, attended: u32) -> CaseJson {
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).expect("date")
+        + chrono::Days::new(u64::from(i.start_offset));
+    let end = start
+        .checked_add_months(chrono::Months::new(i.months))
+        .expect("date")
+        - chrono::Days::new(1);
+    let region = engine().regions().regions()[i.region % engine().regions().regions().len()]
+        .code
+        .to_string();
+    CaseJson {
+        programme: i.programme.into(),
+        course: CourseJson {
+            region,
+            start_date: start.to_string(),
+            end_date: end.to_string(),
+            total_hours: i.total_hours.max(i.hours_per_day).into(),
+            hours_per_day: i.hours_per_day.into(),
+            delivery: i.delivery.into(),
+            fee_won: Some(i.fee),
+            base_unit_price_won_per_hour: None,
+            ai_course: None,
+            self_payment_rate_percent: None,
+            provision: None,
+        },
+        trainee: TraineeJson {
+            status: "job_seeker".into(),
+            employer_size: None,
+            exempt_group: false,
+            vulnerable_group: false,
+            card_balance_won: None,
+        },
+        period: 1,
+        attendance: Some(AttendanceJson {
+            scheduled_days: i.scheduled,
+            attended_days: attended,
+            late: i.late.min(attended),
+            early_leave: i.early.min(attended),
+            outing: i.outing.min(attended * 3),
+            under_half_days: i.under_half.min(attended),
+        }),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn allowance_stays_within_zero_and_its_caps(i in input()) {
+        let engine = engine();
+        let case = engine.parse_case(&case_json(&i, i.attended)).expect("valid by construction");
+        let o = engine.evaluate(&case);
+        prop_assert!(o.totals.allowance_won >= 0);
+        prop_assert!(o.base.amount <= o.base.rate.cap);
+        if let Some(special) = o.special {
+            prop_assert!(special.part.amount <= special.part.rate.cap);
+        }
+        prop_assert_eq!(o.totals.allowance_won, o.totals.base_allowance_won + o.totals.special_allowance_won);
+        prop_assert!(o.totals.self_payment_won >= 0 && o.totals.tuition_support_won >= 0);
+        prop_assert!(o.totals.tuition_support_won + o.totals.self_payment_won + o.totals.employer_payment_won <= i.fee.max(0));
+    }
+
+    #[test]
+    fn nothing_is_paid_below_the_attendance_threshold(i in input()) {
+        let engine = engine();
+        let case = engine.parse_case(&case_json(&i, i.attended)).expect("valid");
+        let o = engine.evaluate(&case);
+        if !o.attendance.threshold.is_met_by(o.attendance.recognised_days, o.attendance.scheduled_days) {
+            prop_assert_eq!(o.totals.allowance_won, 0);
+        }
+        if engine.policy().programmes[case.programme].allowance_scheme == AllowanceScheme::None || i.delivery == "remote" {
+            prop_assert_eq!(o.totals.allowance_won, 0);
+        }
+    }
+
+    #[test]
+    fn allowance_is_monotone_in_attended_days(i in input()) {
+        let engine = engine();
+        let mut previous = 0;
+        for attended in 0..=i.scheduled {
+            let case = engine.parse_case(&case_json(&i, attended)).expect("valid");
+            let allowance = engine.totals(&case).allowance_won;
+            prop_assert!(allowance >= previous, "attended {} paid {} < {} for one day fewer", attended, allowance, previous);
+            previous = allowance;
+        }
+    }
+
+    #[test]
+    fn trace_and_fast_path_agree(i in input()) {
+        let engine = engine();
+        let case = engine.parse_case(&case_json(&i, i.attended)).expect("valid");
+        let estimate = engine.estimate(&case, true);
+        prop_assert_eq!(estimate.totals, engine.totals(&case));
+        let component_sum: i64 = estimate.components.iter().filter(|c| c.id.ends_with("allowance")).map(|c| c.amount_won).sum();
+        prop_assert_eq!(component_sum, estimate.totals.allowance_won);
+        prop_assert!(!estimate.trace.unwrap_or_default().is_empty());
+    }
+}
