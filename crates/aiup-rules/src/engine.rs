@@ -88,6 +88,39 @@ impl EmployerMode {
     }
 }
 
+/// The rates one (scheme, day length, tier) combination pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemeRates {
+    pub base_table: BaseTable,
+    pub base: DailyCap,
+    pub special: DailyCap,
+    pub has_special: bool,
+}
+
+const SCHEMES: [AllowanceScheme; 5] = [AllowanceScheme::None, AllowanceScheme::General, AllowanceScheme::Priority, AllowanceScheme::KdtAiCampus, AllowanceScheme::AiAssistant];
+
+/// Compiles the base and special tables into one lookup by scheme, day length and tier.
+fn allowance_rates(base: &[DailyCap; 5], special: &[[DailyCap; 3]; 3]) -> [[[SchemeRates; 3]; 2]; 5] {
+    let zero = DailyCap { daily: Won::ZERO, cap: Won::ZERO };
+    std::array::from_fn(|s| {
+        let scheme = SCHEMES[s];
+        debug_assert_eq!(scheme as usize, s, "SCHEMES must follow the declaration order");
+        std::array::from_fn(|short_day| {
+            std::array::from_fn(|t| {
+                let base_table = match scheme {
+                    AllowanceScheme::None | AllowanceScheme::General if short_day == 1 => BaseTable::GeneralShortDay,
+                    AllowanceScheme::None | AllowanceScheme::General => BaseTable::General,
+                    AllowanceScheme::Priority => BaseTable::Priority,
+                    AllowanceScheme::KdtAiCampus => BaseTable::KdtAiCampus,
+                    AllowanceScheme::AiAssistant => BaseTable::AiAssistant,
+                };
+                let special_rate = special_index(scheme).map(|i| special[i][t]);
+                SchemeRates { base_table, base: base[base_index(base_table)], special: special_rate.unwrap_or(zero), has_special: special_rate.is_some() }
+            })
+        })
+    })
+}
+
 /// Every parameter the engine reads, resolved for one date.
 #[derive(Debug, Clone)]
 pub struct Params {
@@ -119,6 +152,10 @@ pub struct Params {
     /// Indexed like `Engine::multiplier_ids`.
     pub multipliers: Vec<Rate>,
     pub tier_precedence: RegionTier,
+    /// Tier by region bits (capital << 1 | declining), with the slot index.
+    pub tier_lookup: [(RegionTier, usize); 4],
+    /// Allowance rates by [scheme][short day][tier].
+    pub allowance_rates: [[[SchemeRates; 3]; 2]; 5],
     pub rounding: RoundingMode,
 }
 
@@ -321,6 +358,8 @@ impl Params {
                 .map(|id| r.rate(id))
                 .collect::<Result<_, _>>()?,
             tier_precedence,
+            tier_lookup: [RegionTier::NonCapital, RegionTier::PopulationDeclining, RegionTier::Capital, tier_precedence].map(|t| (t, tier_index(t))),
+            allowance_rates: allowance_rates(&base, &special),
             rounding,
         })
     }
@@ -350,11 +389,8 @@ pub struct Eligibility {
 
 impl Eligibility {
     pub fn all(&self) -> bool {
-        self.scheme_pays
-            && self.hours_ok
-            && self.delivery_ok
-            && self.status_ok
-            && self.attendance_ok
+        // `&`, not `&&`: every flag is already computed, and this stays branch-free.
+        self.scheme_pays & self.hours_ok & self.delivery_ok & self.status_ok & self.attendance_ok
     }
 }
 
@@ -368,15 +404,7 @@ pub struct AllowancePart {
 impl AllowancePart {
     fn new(rate: DailyCap, days: u32, paid: bool) -> AllowancePart {
         let uncapped = rate.daily.times(i64::from(days));
-        AllowancePart {
-            rate,
-            uncapped,
-            amount: if paid {
-                uncapped.min(rate.cap)
-            } else {
-                Won::ZERO
-            },
-        }
+        AllowancePart { rate, uncapped, amount: Won(uncapped.min(rate.cap).0 * i64::from(paid)) }
     }
 }
 
@@ -494,6 +522,7 @@ struct AllowanceOutcome {
     base_table: BaseTable,
     base: AllowancePart,
     special: Option<SpecialOutcome>,
+    special_amount: Won,
 }
 
 /// Every intermediate value of one evaluation. The trace and the
@@ -532,7 +561,8 @@ pub struct Engine {
     /// Per programme, the few facts evaluation reads, kept compact.
     programme_rules: Vec<ProgrammeRules>,
     /// Per region: (capital area, population declining).
-    region_flags: Vec<(bool, bool)>,
+    /// Per region: capital area (bit 1) and population-declining (bit 0).
+    region_bits: Vec<u8>,
 }
 
 impl Engine {
@@ -561,18 +591,14 @@ impl Engine {
             .into_iter()
             .map(|date| Params::compile(&policy, date, &multiplier_ids).map(|p| (date, p)))
             .collect::<Result<_, _>>()?;
-        let region_flags = regions
-            .regions()
-            .iter()
-            .map(|r| (r.capital_area, r.population_declining))
-            .collect();
+        let region_bits = regions.regions().iter().map(|r| (u8::from(r.capital_area) << 1) | u8::from(r.population_declining)).collect();
         Ok(Engine {
             policy,
             regions,
             snapshots,
             multiplier_ids,
             programme_rules,
-            region_flags,
+            region_bits,
         })
     }
 
@@ -631,9 +657,9 @@ impl Engine {
             case,
             p,
             self.programme_rules[case.programme],
-            self.region_flags[case.region],
+            self.region_bits[case.region],
         );
-        o.base.amount + o.special.map_or(Won::ZERO, |s| s.part.amount)
+        o.base.amount + o.special_amount
     }
 
     /// The sum of a batch's allowances, on `threads` threads.
@@ -648,35 +674,18 @@ impl Engine {
     }
 
     /// Attendance counting, eligibility and the base and special allowance.
+    /// Written without data-dependent branches: rates come from a table
+    /// compiled per breakpoint, and conditions multiply amounts by 0 or 1.
     #[inline]
-    fn allowance_rules(
-        case: &Case,
-        p: &Params,
-        rules: ProgrammeRules,
-        (capital, declining): (bool, bool),
-    ) -> AllowanceOutcome {
-        let tier = match (capital, declining) {
-            (true, true) => p.tier_precedence,
-            (true, false) => RegionTier::Capital,
-            (false, true) => RegionTier::PopulationDeclining,
-            (false, false) => RegionTier::NonCapital,
-        };
+    fn allowance_rules(case: &Case, p: &Params, rules: ProgrammeRules, region_bits: u8) -> AllowanceOutcome {
+        let (tier, tier_slot) = p.tier_lookup[usize::from(region_bits & 3)];
         // Attendance: lateness, early leave and outings together count as absences.
         let a = case.attendance;
         let tardies = a.late + a.early_leave + a.outing;
         let tardy_absences = tardies / p.tardies_per_absence;
-        let under_half_absences = if p.under_half_day_is_absence {
-            a.under_half_days
-        } else {
-            0
-        };
-        let recognised_days = a
-            .attended_days
-            .saturating_sub(tardy_absences)
-            .saturating_sub(under_half_absences);
-        let threshold_met = p
-            .attendance_threshold
-            .is_met_by(recognised_days, a.scheduled_days);
+        let under_half_absences = a.under_half_days * u32::from(p.under_half_day_is_absence);
+        let recognised_days = a.attended_days.saturating_sub(tardy_absences).saturating_sub(under_half_absences);
+        let threshold_met = p.attendance_threshold.is_met_by(recognised_days, a.scheduled_days);
         let attendance = AttendanceOutcome {
             scheduled_days: a.scheduled_days,
             attended_days: a.attended_days,
@@ -690,6 +699,8 @@ impl Engine {
 
         // Allowance.
         let scheme = rules.allowance;
+        let short_day = usize::from(case.hours_per_day < p.short_day_below);
+        let rates = &p.allowance_rates[scheme as usize][short_day][tier_slot];
         let eligibility = Eligibility {
             scheme_pays: scheme != AllowanceScheme::None,
             hours_ok: case.total_hours >= p.min_total_hours,
@@ -698,40 +709,13 @@ impl Engine {
             attendance_ok: threshold_met,
         };
         let paid = eligibility.all();
-        let base_table = match scheme {
-            AllowanceScheme::None | AllowanceScheme::General
-                if case.hours_per_day < p.short_day_below =>
-            {
-                BaseTable::GeneralShortDay
-            }
-            AllowanceScheme::None | AllowanceScheme::General => BaseTable::General,
-            AllowanceScheme::Priority => BaseTable::Priority,
-            AllowanceScheme::KdtAiCampus => BaseTable::KdtAiCampus,
-            AllowanceScheme::AiAssistant => BaseTable::AiAssistant,
-        };
-        let base = AllowancePart::new(p.base[base_index(base_table)], recognised_days, paid);
-        let special = special_index(scheme).map(|i| {
-            let hours_ok = case.total_hours >= p.special_min_total_hours;
-            let hours_per_day_ok = case.hours_per_day >= p.special_min_hours_per_day;
-            SpecialOutcome {
-                hours_ok,
-                hours_per_day_ok,
-                tier,
-                part: AllowancePart::new(
-                    p.special[i][tier_index(tier)],
-                    recognised_days,
-                    paid && hours_ok && hours_per_day_ok,
-                ),
-            }
-        });
-        AllowanceOutcome {
-            tier,
-            attendance,
-            eligibility,
-            base_table,
-            base,
-            special,
-        }
+        let base = AllowancePart::new(rates.base, recognised_days, paid);
+        let hours_ok = case.total_hours >= p.special_min_total_hours;
+        let hours_per_day_ok = case.hours_per_day >= p.special_min_hours_per_day;
+        // Schemes without a special allowance have zero special rates.
+        let special_part = AllowancePart::new(rates.special, recognised_days, paid & hours_ok & hours_per_day_ok);
+        let special = rates.has_special.then_some(SpecialOutcome { hours_ok, hours_per_day_ok, tier, part: special_part });
+        AllowanceOutcome { tier, attendance, eligibility, base_table: rates.base_table, base, special, special_amount: special_part.amount }
     }
 
     /// Evaluates one case to its intermediate values and totals.
@@ -746,8 +730,8 @@ impl Engine {
             base_table,
             base,
             special,
-        } = Self::allowance_rules(case, p, rules, self.region_flags[case.region]);
-        let special_amount = special.map_or(Won::ZERO, |s| s.part.amount);
+            special_amount,
+        } = Self::allowance_rules(case, p, rules, self.region_bits[case.region]);
 
         // Training cost and tuition.
         let multiplier = rules
