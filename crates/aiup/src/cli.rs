@@ -263,6 +263,11 @@ async fn serve(listen: &str, db: &Db) -> Result<(), Failure> {
         .await
         .map_err(runtime_failure)?;
     let version = loaded.version.clone();
+    let shipped = Bundle::embedded();
+    if shipped.sha256() != loaded.sha256 {
+        // By design the database's active version wins; say so, so an edit is not silently ignored.
+        tracing::warn!(active = %version, "the policy bundle built into this binary differs from the active version in the database; `aiup policy import policy --regions-dir data/regions` adopts it");
+    }
     let engine = runtime::engine_for(loaded).map_err(|e| Failure::Other(e.into()))?;
     let state = AppState::new(
         Arc::clone(&store),
