@@ -6,11 +6,7 @@ use crate::policy::{PolicyLoadError, PolicyLoadErrors, PolicySet, PolicySource};
 use crate::region::{hex, RegionFiles, RegionTable};
 use sha2::{Digest, Sha256};
 
-pub const REGION_FILES: [&str; 3] = [
-    "regions/sido.csv",
-    "regions/sigungu.csv",
-    "regions/aliases.csv",
-];
+pub const REGION_FILES: [&str; 3] = ["regions/sido.csv", "regions/sigungu.csv", "regions/aliases.csv"];
 
 /// The files of one bundle: `policy/*.toml` and `regions/*.csv`, by path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,18 +70,16 @@ impl Bundle {
     pub fn embedded() -> Bundle {
         let mut files = crate::defaults::policy_sources();
         let regions = crate::defaults::region_files();
-        for (path, content) in
-            REGION_FILES
-                .iter()
-                .zip([regions.sido_csv, regions.sigungu_csv, regions.aliases_csv])
+        for (path, content) in REGION_FILES
+            .iter()
+            .zip([regions.sido_csv, regions.sigungu_csv, regions.aliases_csv])
         {
             files.push(PolicySource {
                 path: (*path).to_owned(),
                 content: content.to_owned(),
             });
         }
-        Bundle::new(files)
-            .unwrap_or_else(|e| unreachable!("the embedded bundle is checked by tests: {e}"))
+        Bundle::new(files).unwrap_or_else(|e| unreachable!("the embedded bundle is checked by tests: {e}"))
     }
 
     pub fn files(&self) -> &[PolicySource] {
@@ -93,10 +87,7 @@ impl Bundle {
     }
 
     /// This bundle with its region files replaced by `regions`.
-    pub fn with_region_files(
-        &self,
-        regions: Vec<PolicySource>,
-    ) -> Result<Bundle, PolicyLoadErrors> {
+    pub fn with_region_files(&self, regions: Vec<PolicySource>) -> Result<Bundle, PolicyLoadErrors> {
         let mut files: Vec<PolicySource> = self
             .files
             .iter()
@@ -182,9 +173,19 @@ mod tests {
     fn region_errors_name_the_region_file() {
         let broken = Bundle::embedded()
             .with_region_files(vec![
-                PolicySource { path: REGION_FILES[0].into(), content: "code,name,short_name,name_en,capital_area,former_names\n11,서울특별시,서울,Seoul,2,\n".into() },
-                PolicySource { path: REGION_FILES[1].into(), content: String::new() },
-                PolicySource { path: REGION_FILES[2].into(), content: String::new() },
+                PolicySource {
+                    path: REGION_FILES[0].into(),
+                    content: "code,name,short_name,name_en,capital_area,former_names\n11,서울특별시,서울,Seoul,2,\n"
+                        .into(),
+                },
+                PolicySource {
+                    path: REGION_FILES[1].into(),
+                    content: String::new(),
+                },
+                PolicySource {
+                    path: REGION_FILES[2].into(),
+                    content: String::new(),
+                },
             ])
             .unwrap();
         let errors = broken.load().unwrap_err();
@@ -200,9 +201,6 @@ mod tests {
             path: "notes.txt".into(),
             content: String::new(),
         });
-        assert!(Bundle::new(files)
-            .unwrap_err()
-            .to_string()
-            .contains("notes.txt"));
+        assert!(Bundle::new(files).unwrap_err().to_string().contains("notes.txt"));
     }
 }

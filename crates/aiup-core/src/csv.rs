@@ -60,10 +60,7 @@ impl CsvTable {
             if !columns.contains_key(*column) {
                 return Err(CsvError {
                     line: header_line,
-                    message: format!(
-                        "missing column `{column}` (expected: {})",
-                        required.join(",")
-                    ),
+                    message: format!("missing column `{column}` (expected: {})", required.join(",")),
                 });
             }
         }
@@ -76,11 +73,7 @@ impl CsvTable {
             if fields.len() != names.len() {
                 return Err(CsvError {
                     line,
-                    message: format!(
-                        "has {} fields, the header has {}",
-                        fields.len(),
-                        names.len()
-                    ),
+                    message: format!("has {} fields, the header has {}", fields.len(), names.len()),
                 });
             }
             rows.push((line, fields));
@@ -130,18 +123,14 @@ mod tests {
 
     #[test]
     fn reads_quoted_fields_and_keeps_line_numbers() {
-        let t =
-            CsvTable::parse("a,b\n\n1,\"x, \"\"y\"\"\"\n# comment\n2,z\n", &["a", "b"]).unwrap();
+        let t = CsvTable::parse("a,b\n\n1,\"x, \"\"y\"\"\"\n# comment\n2,z\n", &["a", "b"]).unwrap();
         let rows: Vec<_> = t
             .rows()
             .map(|r| (r.line, r.get("a").to_owned(), r.get("b").to_owned()))
             .collect();
         assert_eq!(
             rows,
-            vec![
-                (3, "1".into(), "x, \"y\"".into()),
-                (5, "2".into(), "z".into())
-            ]
+            vec![(3, "1".into(), "x, \"y\"".into()), (5, "2".into(), "z".into())]
         );
     }
 

@@ -4,9 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An amount of Korean won. Always whole won; never a float.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Won(pub i64);
 
@@ -118,9 +116,7 @@ impl RoundingMode {
 
 /// A rate in basis points: 10000 = 100 %. Multipliers above 100 % (for
 /// example 300 % of the unit price) are rates too.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Rate(pub u32);
 
@@ -143,11 +139,7 @@ impl Rate {
             return None;
         }
         let whole: u32 = whole.parse().ok()?;
-        let mut fraction_bp: u32 = if fraction.is_empty() {
-            0
-        } else {
-            fraction.parse().ok()?
-        };
+        let mut fraction_bp: u32 = if fraction.is_empty() { 0 } else { fraction.parse().ok()? };
         if fraction.len() == 1 {
             fraction_bp *= 10;
         }
@@ -220,18 +212,9 @@ mod tests {
 
     #[test]
     fn rates_apply_with_the_written_rounding() {
-        assert_eq!(
-            Rate(1_000).apply(Won(2_999_999), RoundingMode::Floor),
-            Won(299_999)
-        );
-        assert_eq!(
-            Rate(1_000).apply(Won(2_999_995), RoundingMode::HalfUp),
-            Won(300_000)
-        );
-        assert_eq!(
-            Rate(1_000).apply(Won(2_999_991), RoundingMode::Ceil),
-            Won(300_000)
-        );
+        assert_eq!(Rate(1_000).apply(Won(2_999_999), RoundingMode::Floor), Won(299_999));
+        assert_eq!(Rate(1_000).apply(Won(2_999_995), RoundingMode::HalfUp), Won(300_000));
+        assert_eq!(Rate(1_000).apply(Won(2_999_991), RoundingMode::Ceil), Won(300_000));
         assert_eq!(Rate(15).apply(Won(100), RoundingMode::Floor), Won(0));
     }
 

@@ -149,13 +149,12 @@ pub struct RegionLoadError {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
-    #[error("no region matches `{query}`; give a 5-digit code or a \"시도 시군구\" name such as \"강원특별자치도 평창군\"")]
+    #[error(
+        "no region matches `{query}`; give a 5-digit code or a \"시도 시군구\" name such as \"강원특별자치도 평창군\""
+    )]
     NotFound { query: String },
     #[error("`{query}` is ambiguous: it matches {}; add the province", candidates.join(", "))]
-    Ambiguous {
-        query: String,
-        candidates: Vec<String>,
-    },
+    Ambiguous { query: String, candidates: Vec<String> },
 }
 
 /// How a query was resolved: directly, or through an alias of an old name or code.
@@ -186,12 +185,7 @@ fn normalise(name: &str) -> String {
     name.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn flag(
-    value: &str,
-    file: &'static str,
-    line: usize,
-    column: &str,
-) -> Result<bool, RegionLoadError> {
+fn flag(value: &str, file: &'static str, line: usize, column: &str) -> Result<bool, RegionLoadError> {
     match value {
         "1" => Ok(true),
         "0" => Ok(false),
@@ -219,14 +213,7 @@ impl RegionTable {
 
         let sido = CsvTable::parse(
             files.sido_csv,
-            &[
-                "code",
-                "name",
-                "short_name",
-                "name_en",
-                "capital_area",
-                "former_names",
-            ],
+            &["code", "name", "short_name", "name_en", "capital_area", "former_names"],
         )
         .map_err(csv_error(SIDO))?;
         let mut provinces: Vec<Province> = Vec::new();
@@ -346,12 +333,7 @@ impl RegionTable {
             .map(|r| {
                 (
                     r.code,
-                    (
-                        r.name.clone(),
-                        r.population_declining,
-                        r.kind,
-                        r.sido_code.clone(),
-                    ),
+                    (r.name.clone(), r.population_declining, r.kind, r.sido_code.clone()),
                 )
             })
             .collect();
@@ -371,9 +353,7 @@ impl RegionTable {
                         return Err(RegionLoadError {
                             file: SIGUNGU,
                             line,
-                            message: format!(
-                                "parent_code {parent} must be a city in the same province"
-                            ),
+                            message: format!("parent_code {parent} must be a city in the same province"),
                         });
                     }
                     region.population_declining |= declining;
@@ -389,11 +369,7 @@ impl RegionTable {
             return Err(RegionLoadError { file: SIGUNGU, line: 1, message: format!("expected {POPULATION_DECLINING_AREAS} population-declining areas (행정안전부고시 제2021-66호), found {declining}") });
         }
 
-        let by_code: HashMap<RegionCode, usize> = regions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.code, i))
-            .collect();
+        let by_code: HashMap<RegionCode, usize> = regions.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, region) in regions.iter().enumerate() {
             let province = provinces
@@ -409,12 +385,7 @@ impl RegionTable {
             let mut keys = vec![region.full_name.clone(), local.clone(), region.name.clone()];
             if !local.is_empty() {
                 keys.push(format!("{} {local}", province.short_name));
-                keys.extend(
-                    province
-                        .former_names
-                        .iter()
-                        .map(|former| format!("{former} {local}")),
-                );
+                keys.extend(province.former_names.iter().map(|former| format!("{former} {local}")));
             }
             keys.sort();
             keys.dedup();
@@ -425,13 +396,7 @@ impl RegionTable {
 
         let alias_table = CsvTable::parse(
             files.aliases_csv,
-            &[
-                "alias_code",
-                "alias_name",
-                "current_code",
-                "changed_on",
-                "note",
-            ],
+            &["alias_code", "alias_name", "current_code", "changed_on", "note"],
         )
         .map_err(csv_error(ALIASES))?;
         let mut aliases = Vec::new();
@@ -444,17 +409,15 @@ impl RegionTable {
             };
             let current_code = RegionCode::parse(row.get("current_code")).map_err(&err)?;
             if !by_code.contains_key(&current_code) {
-                return Err(err(format!(
-                    "current_code {current_code} is not in sigungu.csv"
-                )));
+                return Err(err(format!("current_code {current_code} is not in sigungu.csv")));
             }
-            let changed_on =
-                match row.get("changed_on") {
-                    "" => None,
-                    text => Some(chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(
-                        |_| err(format!("changed_on `{text}` is not a YYYY-MM-DD date")),
-                    )?),
-                };
+            let changed_on = match row.get("changed_on") {
+                "" => None,
+                text => Some(
+                    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                        .map_err(|_| err(format!("changed_on `{text}` is not a YYYY-MM-DD date")))?,
+                ),
+            };
             let mut keys = Vec::new();
             if !row.get("alias_code").is_empty() {
                 let code = RegionCode::parse(row.get("alias_code")).map_err(&err)?;
@@ -547,20 +510,15 @@ impl RegionTable {
                 }),
                 many => Err(ResolveError::Ambiguous {
                     query: query.to_owned(),
-                    candidates: many
-                        .iter()
-                        .map(|&i| self.regions[i].full_name.clone())
-                        .collect(),
+                    candidates: many.iter().map(|&i| self.regions[i].full_name.clone()).collect(),
                 }),
             };
         }
         if let Some(&i) = self.alias_by_key.get(&key) {
             let alias = &self.aliases[i];
-            let region = self
-                .get(alias.current_code)
-                .ok_or_else(|| ResolveError::NotFound {
-                    query: query.to_owned(),
-                })?;
+            let region = self.get(alias.current_code).ok_or_else(|| ResolveError::NotFound {
+                query: query.to_owned(),
+            })?;
             return Ok(Resolved {
                 region,
                 via_alias: Some(alias),
@@ -579,10 +537,7 @@ impl RegionTable {
         }
         self.regions
             .iter()
-            .filter(|r| {
-                r.full_name.contains(&needle)
-                    || r.name_en.to_lowercase().contains(&needle.to_lowercase())
-            })
+            .filter(|r| r.full_name.contains(&needle) || r.name_en.to_lowercase().contains(&needle.to_lowercase()))
             .collect()
     }
 

@@ -168,12 +168,8 @@ struct Generator<'a> {
 impl<'a> Generator<'a> {
     fn new(engine: &'a Engine) -> Generator<'a> {
         let regions = engine.regions().regions();
-        let capital = (0..regions.len())
-            .filter(|&i| regions[i].capital_area)
-            .collect();
-        let elsewhere = (0..regions.len())
-            .filter(|&i| !regions[i].capital_area)
-            .collect();
+        let capital = (0..regions.len()).filter(|&i| regions[i].capital_area).collect();
+        let elsewhere = (0..regions.len()).filter(|&i| !regions[i].capital_area).collect();
         let first_day = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
         Generator {
             rng: SplitMix64(SEED),
@@ -187,10 +183,7 @@ impl<'a> Generator<'a> {
     fn row(&mut self) -> Row {
         let rng = &mut self.rng;
         let programme = rng.pick(PROGRAMMES);
-        let rules = &self.engine.policy().programmes[self
-            .engine
-            .programme_index(programme)
-            .expect("known programme")];
+        let rules = &self.engine.policy().programmes[self.engine.programme_index(programme).expect("known programme")];
 
         // About 68% of trainees train in the capital area.
         let pool = if rng.chance(680) {
@@ -299,18 +292,11 @@ fn eps(n: usize, elapsed: Duration) -> f64 {
 fn csv_path() -> PathBuf {
     match std::env::var_os("AIUP_BENCH_CSV") {
         Some(path) => PathBuf::from(path),
-        None => {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench/allowance_batch.csv")
-        }
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench/allowance_batch.csv"),
     }
 }
 
-fn write_csv(
-    path: &PathBuf,
-    rows: &[Row],
-    cases: &[Case],
-    totals: &[Totals],
-) -> std::io::Result<()> {
+fn write_csv(path: &PathBuf, rows: &[Row], cases: &[Case], totals: &[Totals]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -361,10 +347,8 @@ fn main() {
     let n = env_usize("AIUP_BENCH_N").unwrap_or(DEFAULT_N);
     let trace_all = std::env::var("AIUP_BENCH_TRACE_ALL").is_ok_and(|v| v == "1");
 
-    let policy =
-        Arc::new(PolicySet::load(&defaults::policy_sources()).expect("default policy loads"));
-    let regions =
-        Arc::new(RegionTable::load(defaults::region_files()).expect("default regions load"));
+    let policy = Arc::new(PolicySet::load(&defaults::policy_sources()).expect("default policy loads"));
+    let regions = Arc::new(RegionTable::load(defaults::region_files()).expect("default regions load"));
     let engine = Engine::new(policy, regions).expect("engine compiles");
 
     // ---- build and parse the batch (not timed) ----
@@ -440,10 +424,7 @@ fn main() {
     let (_, batch_sum) = engine.evaluate_batch(&cases[..n.min(1_000)]);
     assert_eq!(
         batch_sum.allowance_won,
-        totals[..n.min(1_000)]
-            .iter()
-            .map(|t| t.allowance_won)
-            .sum::<i64>()
+        totals[..n.min(1_000)].iter().map(|t| t.allowance_won).sum::<i64>()
     );
 
     // ---- (a2) the same batch on every core (Engine::sum_batch) ----
@@ -477,11 +458,7 @@ fn main() {
             sum = sum.wrapping_add(engine.allowance(black_box(case)).0);
         }
         let elapsed = started.elapsed();
-        assert_eq!(
-            black_box(sum),
-            checksum,
-            "allowance() disagrees with totals()"
-        );
+        assert_eq!(black_box(sum), checksum, "allowance() disagrees with totals()");
         println!(
             "allowance only, run {}: {n} evaluations in {elapsed:.3?} = {:.0} evals/s",
             rep + 1,
@@ -497,7 +474,11 @@ fn main() {
         let sum = engine.sum_allowances(black_box(&cases), threads);
         let elapsed = started.elapsed();
         assert_eq!(sum.0, checksum, "sum_allowances() disagrees with totals()");
-        println!("allowance only, {threads} threads, run {}: {n} evaluations in {elapsed:.3?} = {:.0} evals/s", rep + 1, eps(n, elapsed));
+        println!(
+            "allowance only, {threads} threads, run {}: {n} evaluations in {elapsed:.3?} = {:.0} evals/s",
+            rep + 1,
+            eps(n, elapsed)
+        );
         allowance_parallel_runs.push(elapsed);
     }
     allowance_parallel_runs.sort();
@@ -520,8 +501,7 @@ fn main() {
     // ---- the batch for OpenFisca ----
     let path = csv_path();
     let written = Instant::now();
-    write_csv(&path, &rows, &cases, &totals)
-        .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    write_csv(&path, &rows, &cases, &totals).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
     println!(
         "csv: {} ({n} rows, written in {:.2?}); {paid} rows paid ({:.1}%), allowance total {sum} won",
         path.display(),

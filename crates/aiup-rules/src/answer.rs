@@ -9,17 +9,17 @@ use serde_json::{json, Value};
 pub fn answer(engine: &Engine, request: &EstimateRequest) -> Result<Value, CaseError> {
     let case = engine.parse_case(&request.case)?;
     let estimate = engine.estimate(&case, request.trace);
-    let mut value = serde_json::to_value(&estimate)
-        .map_err(|e| CaseError::new("internal", "(response)", e.to_string()))?;
+    let mut value =
+        serde_json::to_value(&estimate).map_err(|e| CaseError::new("internal", "(response)", e.to_string()))?;
     if let Some(reform) = &request.reform {
         let reformed = engine
             .reformed(reform)
             .map_err(|e| CaseError::new("invalid_reform", "reform", e.to_string()))?;
         // The reform engine validates the same case again: a reform may move a
         // band (say, the card self-payment range) that the case must fit.
-        let reform_case = reformed.parse_case(&request.case).map_err(|e| {
-            CaseError::new("invalid_reform", format!("reform: {}", e.field), e.reason)
-        })?;
+        let reform_case = reformed
+            .parse_case(&request.case)
+            .map_err(|e| CaseError::new("invalid_reform", format!("reform: {}", e.field), e.reason))?;
         let totals = reformed.totals(&reform_case);
         value["reform"] = json!({
             "name": reform.name,

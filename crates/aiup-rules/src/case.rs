@@ -20,11 +20,7 @@ pub struct CaseError {
 }
 
 impl CaseError {
-    pub fn new(
-        code: &'static str,
-        field: impl Into<String>,
-        reason: impl Into<String>,
-    ) -> CaseError {
+    pub fn new(code: &'static str, field: impl Into<String>, reason: impl Into<String>) -> CaseError {
         CaseError {
             code,
             field: field.into(),
@@ -191,11 +187,7 @@ fn parse_tenths(field: &str, number: &serde_json::Number) -> Result<Tenths, Case
         .and_then(|w| w.checked_add(tenth))
         .ok_or_else(bad)?;
     if value == 0 {
-        return Err(CaseError::new(
-            "invalid_hours",
-            field,
-            "must be more than 0",
-        ));
+        return Err(CaseError::new("invalid_hours", field, "must be more than 0"));
     }
     Ok(Tenths(value))
 }
@@ -217,11 +209,7 @@ pub fn parse_json(text: &str) -> Result<CaseJson, CaseError> {
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." {
-            "(body)".to_owned()
-        } else {
-            path
-        };
+        let field = if path == "." { "(body)".to_owned() } else { path };
         let inner = e.into_inner();
         let code = if inner.is_syntax() || inner.is_eof() {
             "malformed_json"
@@ -263,9 +251,7 @@ impl Engine {
         let region = self
             .regions()
             .index_of(resolved.region.code)
-            .ok_or_else(|| {
-                CaseError::new("unknown_region", "course.region", "not in the region table")
-            })?;
+            .ok_or_else(|| CaseError::new("unknown_region", "course.region", "not in the region table"))?;
         let start = parse_date("course.start_date", &c.start_date)?;
         let end = parse_date("course.end_date", &c.end_date)?;
         if end < start {
@@ -314,10 +300,7 @@ impl Engine {
             )
         })?;
         let fee = parse_money("course.fee_won", c.fee_won)?;
-        let unit_price = parse_money(
-            "course.base_unit_price_won_per_hour",
-            c.base_unit_price_won_per_hour,
-        )?;
+        let unit_price = parse_money("course.base_unit_price_won_per_hour", c.base_unit_price_won_per_hour)?;
         let self_payment_rate = match &c.self_payment_rate_percent {
             None => None,
             Some(n) => {
@@ -374,10 +357,7 @@ impl Engine {
                     return Err(CaseError::new(
                         "ineligible_trainee",
                         "trainee.status",
-                        format!(
-                            "`{}` is for employees; the trainee's status is {status}",
-                            rules.id
-                        ),
+                        format!("`{}` is for employees; the trainee's status is {status}", rules.id),
                     ));
                 }
                 if employer_size.is_none() {
@@ -461,10 +441,7 @@ impl Engine {
                         return Err(CaseError::new(
                             "attendance_exceeds_schedule",
                             field,
-                            format!(
-                                "{value} is more than attendance.attended_days {}",
-                                a.attended_days
-                            ),
+                            format!("{value} is more than attendance.attended_days {}", a.attended_days),
                         ));
                     }
                 }
@@ -531,11 +508,11 @@ pub struct EstimateRequest {
 
 /// Parses an estimate request, naming the field that failed.
 pub fn parse_request(text: &str) -> Result<EstimateRequest, CaseError> {
-    let mut value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| CaseError::new("malformed_json", "(body)", e.to_string()))?;
-    let object = value.as_object_mut().ok_or_else(|| {
-        CaseError::new("malformed_json", "(body)", "the body must be a JSON object")
-    })?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| CaseError::new("malformed_json", "(body)", e.to_string()))?;
+    let object = value
+        .as_object_mut()
+        .ok_or_else(|| CaseError::new("malformed_json", "(body)", "the body must be a JSON object"))?;
     let trace = match object.remove("trace") {
         None => true,
         Some(serde_json::Value::Bool(b)) => b,
@@ -566,17 +543,9 @@ pub fn parse_request(text: &str) -> Result<EstimateRequest, CaseError> {
         let path = e.path().to_string();
         CaseError::new(
             "invalid_field",
-            if path == "." {
-                "(body)".to_owned()
-            } else {
-                path
-            },
+            if path == "." { "(body)".to_owned() } else { path },
             e.into_inner().to_string(),
         )
     })?;
-    Ok(EstimateRequest {
-        case,
-        trace,
-        reform,
-    })
+    Ok(EstimateRequest { case, trace, reform })
 }

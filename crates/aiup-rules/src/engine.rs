@@ -5,9 +5,7 @@
 use crate::case::{Case, Tenths};
 use aiup_core::policy::{AllowanceScheme, Bracket, Charge, ParamValue, PolicySet, TuitionScheme};
 use aiup_core::region::RegionTable;
-use aiup_core::{
-    Delivery, EmployerSize, Provision, Rate, RegionTier, RoundingMode, TraineeStatus, Won,
-};
+use aiup_core::{Delivery, EmployerSize, Provision, Rate, RegionTier, RoundingMode, TraineeStatus, Won};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::sync::Arc;
@@ -97,11 +95,20 @@ pub struct SchemeRates {
     pub has_special: bool,
 }
 
-const SCHEMES: [AllowanceScheme; 5] = [AllowanceScheme::None, AllowanceScheme::General, AllowanceScheme::Priority, AllowanceScheme::KdtAiCampus, AllowanceScheme::AiAssistant];
+const SCHEMES: [AllowanceScheme; 5] = [
+    AllowanceScheme::None,
+    AllowanceScheme::General,
+    AllowanceScheme::Priority,
+    AllowanceScheme::KdtAiCampus,
+    AllowanceScheme::AiAssistant,
+];
 
 /// Compiles the base and special tables into one lookup by scheme, day length and tier.
 fn allowance_rates(base: &[DailyCap; 5], special: &[[DailyCap; 3]; 3]) -> [[[SchemeRates; 3]; 2]; 5] {
-    let zero = DailyCap { daily: Won::ZERO, cap: Won::ZERO };
+    let zero = DailyCap {
+        daily: Won::ZERO,
+        cap: Won::ZERO,
+    };
     std::array::from_fn(|s| {
         let scheme = SCHEMES[s];
         debug_assert_eq!(scheme as usize, s, "SCHEMES must follow the declaration order");
@@ -115,7 +122,12 @@ fn allowance_rates(base: &[DailyCap; 5], special: &[[DailyCap; 3]; 3]) -> [[[Sch
                     AllowanceScheme::AiAssistant => BaseTable::AiAssistant,
                 };
                 let special_rate = special_index(scheme).map(|i| special[i][t]);
-                SchemeRates { base_table, base: base[base_index(base_table)], special: special_rate.unwrap_or(zero), has_special: special_rate.is_some() }
+                SchemeRates {
+                    base_table,
+                    base: base[base_index(base_table)],
+                    special: special_rate.unwrap_or(zero),
+                    has_special: special_rate.is_some(),
+                }
             })
         })
     })
@@ -241,19 +253,11 @@ impl Reader<'_> {
 }
 
 impl Params {
-    fn compile(
-        policy: &PolicySet,
-        date: NaiveDate,
-        multiplier_ids: &[String],
-    ) -> Result<Params, EngineError> {
+    fn compile(policy: &PolicySet, date: NaiveDate, multiplier_ids: &[String]) -> Result<Params, EngineError> {
         let r = Reader { policy, date };
         let eligible_deliveries = match r.value("allowance.eligible_deliveries")? {
             ParamValue::Deliveries(list) => list.iter().fold(0, |m, d| m | delivery_bit(*d)),
-            _ => {
-                return Err(EngineError::WrongKind(
-                    "allowance.eligible_deliveries".into(),
-                ))
-            }
+            _ => return Err(EngineError::WrongKind("allowance.eligible_deliveries".into())),
         };
         let eligible_statuses = match r.value("allowance.eligible_statuses")? {
             ParamValue::Statuses(list) => list.iter().fold(0, |m, s| m | status_bit(*s)),
@@ -304,11 +308,7 @@ impl Params {
         }
         let brackets = match r.value("tuition.priority_table.brackets")? {
             ParamValue::Brackets(b) => b.clone(),
-            _ => {
-                return Err(EngineError::WrongKind(
-                    "tuition.priority_table.brackets".into(),
-                ))
-            }
+            _ => return Err(EngineError::WrongKind("tuition.priority_table.brackets".into())),
         };
         let tier_precedence = match r.value("region.tier_precedence")? {
             ParamValue::Tier(t) => *t,
@@ -320,11 +320,7 @@ impl Params {
         };
         let under_half_day_is_absence = match r.value("attendance.under_half_day_is_absence")? {
             ParamValue::Bool(b) => *b,
-            _ => {
-                return Err(EngineError::WrongKind(
-                    "attendance.under_half_day_is_absence".into(),
-                ))
-            }
+            _ => return Err(EngineError::WrongKind("attendance.under_half_day_is_absence".into())),
         };
         Ok(Params {
             min_total_hours: r.hours("allowance.min_total_hours")?,
@@ -353,12 +349,15 @@ impl Params {
                 r.rate("tuition.sme_premium.support_rate.non_capital")?,
             ],
             employer,
-            multipliers: multiplier_ids
-                .iter()
-                .map(|id| r.rate(id))
-                .collect::<Result<_, _>>()?,
+            multipliers: multiplier_ids.iter().map(|id| r.rate(id)).collect::<Result<_, _>>()?,
             tier_precedence,
-            tier_lookup: [RegionTier::NonCapital, RegionTier::PopulationDeclining, RegionTier::Capital, tier_precedence].map(|t| (t, tier_index(t))),
+            tier_lookup: [
+                RegionTier::NonCapital,
+                RegionTier::PopulationDeclining,
+                RegionTier::Capital,
+                tier_precedence,
+            ]
+            .map(|t| (t, tier_index(t))),
             allowance_rates: allowance_rates(&base, &special),
             rounding,
         })
@@ -404,7 +403,11 @@ pub struct AllowancePart {
 impl AllowancePart {
     fn new(rate: DailyCap, days: u32, paid: bool) -> AllowancePart {
         let uncapped = rate.daily.times(i64::from(days));
-        AllowancePart { rate, uncapped, amount: Won(uncapped.min(rate.cap).0 * i64::from(paid)) }
+        AllowancePart {
+            rate,
+            uncapped,
+            amount: Won(uncapped.min(rate.cap).0 * i64::from(paid)),
+        }
     }
 }
 
@@ -497,8 +500,7 @@ impl Totals {
             tuition_support_won: self.tuition_support_won - baseline.tuition_support_won,
             self_payment_won: self.self_payment_won - baseline.self_payment_won,
             employer_payment_won: self.employer_payment_won - baseline.employer_payment_won,
-            recognised_training_cost_won: self.recognised_training_cost_won
-                - baseline.recognised_training_cost_won,
+            recognised_training_cost_won: self.recognised_training_cost_won - baseline.recognised_training_cost_won,
         }
     }
 
@@ -591,7 +593,11 @@ impl Engine {
             .into_iter()
             .map(|date| Params::compile(&policy, date, &multiplier_ids).map(|p| (date, p)))
             .collect::<Result<_, _>>()?;
-        let region_bits = regions.regions().iter().map(|r| (u8::from(r.capital_area) << 1) | u8::from(r.population_declining)).collect();
+        let region_bits = regions
+            .regions()
+            .iter()
+            .map(|r| (u8::from(r.capital_area) << 1) | u8::from(r.population_declining))
+            .collect();
         Ok(Engine {
             policy,
             regions,
@@ -623,10 +629,7 @@ impl Engine {
     }
 
     pub fn programme_index(&self, id: &str) -> Option<usize> {
-        self.policy
-            .programmes
-            .iter()
-            .position(|p| p.id.as_str() == id)
+        self.policy.programmes.iter().position(|p| p.id.as_str() == id)
     }
 
     /// The parameters in force on `date` (which must be covered).
@@ -684,7 +687,10 @@ impl Engine {
         let tardies = a.late + a.early_leave + a.outing;
         let tardy_absences = tardies / p.tardies_per_absence;
         let under_half_absences = a.under_half_days * u32::from(p.under_half_day_is_absence);
-        let recognised_days = a.attended_days.saturating_sub(tardy_absences).saturating_sub(under_half_absences);
+        let recognised_days = a
+            .attended_days
+            .saturating_sub(tardy_absences)
+            .saturating_sub(under_half_absences);
         let threshold_met = p.attendance_threshold.is_met_by(recognised_days, a.scheduled_days);
         let attendance = AttendanceOutcome {
             scheduled_days: a.scheduled_days,
@@ -714,8 +720,21 @@ impl Engine {
         let hours_per_day_ok = case.hours_per_day >= p.special_min_hours_per_day;
         // Schemes without a special allowance have zero special rates.
         let special_part = AllowancePart::new(rates.special, recognised_days, paid & hours_ok & hours_per_day_ok);
-        let special = rates.has_special.then_some(SpecialOutcome { hours_ok, hours_per_day_ok, tier, part: special_part });
-        AllowanceOutcome { tier, attendance, eligibility, base_table: rates.base_table, base, special, special_amount: special_part.amount }
+        let special = rates.has_special.then_some(SpecialOutcome {
+            hours_ok,
+            hours_per_day_ok,
+            tier,
+            part: special_part,
+        });
+        AllowanceOutcome {
+            tier,
+            attendance,
+            eligibility,
+            base_table: rates.base_table,
+            base,
+            special,
+            special_amount: special_part.amount,
+        }
     }
 
     /// Evaluates one case to its intermediate values and totals.
@@ -757,8 +776,7 @@ impl Engine {
             supported_base,
             excess,
         };
-        let (tuition, support, trainee_pays, employer_pays) =
-            self.tuition(rules.tuition, case, p, tier, &cost);
+        let (tuition, support, trainee_pays, employer_pays) = self.tuition(rules.tuition, case, p, tier, &cost);
 
         let totals = Totals {
             allowance_won: (base.amount + special_amount).0,
@@ -961,10 +979,7 @@ impl Engine {
             workers
                 .into_iter()
                 // A worker only panics if evaluation does: a bug to surface, not hide.
-                .map(|w| {
-                    w.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
+                .map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
                 .fold(zero, combine)
         })
     }

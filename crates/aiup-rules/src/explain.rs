@@ -3,9 +3,7 @@
 //! date and citation.
 
 use crate::case::Case;
-use crate::engine::{
-    BracketCharge, EmployerMode, Engine, Outcome, RateSource, Totals, TuitionRule,
-};
+use crate::engine::{BracketCharge, EmployerMode, Engine, Outcome, RateSource, Totals, TuitionRule};
 use crate::period;
 use aiup_core::policy::{AllowanceScheme, Confidence, TuitionScheme};
 use aiup_core::{RegionTier, Won};
@@ -131,12 +129,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn param(&self, id: &str) -> ParamUse {
-        match self
-            .engine
-            .policy()
-            .parameter(id)
-            .and_then(|p| p.at(self.date))
-        {
+        match self.engine.policy().parameter(id).and_then(|p| p.at(self.date)) {
             Some(v) => ParamUse {
                 id: id.to_owned(),
                 value: v.value.to_string(),
@@ -251,10 +244,7 @@ impl Engine {
             .unwrap_or_default();
         let tuition_ids: Vec<String> = match (programme.tuition_scheme, o.tuition) {
             (_, TuitionRule::CardRate { source, .. }) => {
-                let mut ids = vec![
-                    s("tuition.card.account_won"),
-                    s("tuition.card.vulnerable_extra_won"),
-                ];
+                let mut ids = vec![s("tuition.card.account_won"), s("tuition.card.vulnerable_extra_won")];
                 ids.push(match source {
                     RateSource::Course => s("tuition.card.self_payment_rate_min"),
                     RateSource::Default => s("tuition.card.default_self_payment_rate"),
@@ -286,14 +276,20 @@ impl Engine {
         let e = &o.eligibility;
         let not_paid_reason = if !e.scheme_pays {
             bi(
-                format!(
-                    "{}은(는) 훈련장려금을 지급하지 않는 사업입니다.",
-                    programme.name.ko
-                ),
+                format!("{}은(는) 훈련장려금을 지급하지 않는 사업입니다.", programme.name.ko),
                 format!("{} pays no trainee allowance.", programme.name.en),
             )
         } else if !e.status_ok {
-            bi(format!("훈련장려금은 지급 대상 훈련생(구직자 등)에게만 지급되며, 이 훈련생은 {}입니다.", case.status.label_ko()), format!("The allowance is paid only to eligible trainees (job seekers); this trainee is {}.", case.status.label_en()))
+            bi(
+                format!(
+                    "훈련장려금은 지급 대상 훈련생(구직자 등)에게만 지급되며, 이 훈련생은 {}입니다.",
+                    case.status.label_ko()
+                ),
+                format!(
+                    "The allowance is paid only to eligible trainees (job seekers); this trainee is {}.",
+                    case.status.label_en()
+                ),
+            )
         } else if !e.hours_ok {
             bi(
                 format!(
@@ -319,7 +315,18 @@ impl Engine {
                 ),
             )
         } else {
-            bi(format!("단위기간 출석률 {}이(가) 요건 {}에 못 미쳐 지급되지 않습니다.", pct(a.recognised_days, a.scheduled_days), a.threshold), format!("Attendance of {} in the unit period is below the {} needed, so nothing is paid.", pct(a.recognised_days, a.scheduled_days), a.threshold))
+            bi(
+                format!(
+                    "단위기간 출석률 {}이(가) 요건 {}에 못 미쳐 지급되지 않습니다.",
+                    pct(a.recognised_days, a.scheduled_days),
+                    a.threshold
+                ),
+                format!(
+                    "Attendance of {} in the unit period is below the {} needed, so nothing is paid.",
+                    pct(a.recognised_days, a.scheduled_days),
+                    a.threshold
+                ),
+            )
         };
         let base_reason = if o.base.amount.0 > 0 || e.all() {
             let capped = o.base.uncapped > o.base.rate.cap;
@@ -389,10 +396,7 @@ impl Engine {
         let excess_note = |ko: &str, en: &str| -> (String, String) {
             if o.cost.excess.0 > 0 {
                 (
-                    format!(
-                        " 인정 훈련비를 넘는 {}은(는) {}이(가) 부담합니다.",
-                        o.cost.excess, ko
-                    ),
+                    format!(" 인정 훈련비를 넘는 {}은(는) {}이(가) 부담합니다.", o.cost.excess, ko),
                     format!(
                         " The {} above the recognised cost is paid by the {}.",
                         o.cost.excess, en
@@ -404,25 +408,73 @@ impl Engine {
         };
         let t = &o.totals;
         let tuition_reason = match o.tuition {
-            TuitionRule::NoSupport => bi("이 사업은 훈련생 개인의 수강료를 지원하지 않습니다.", "This programme does not support individual trainees' fees."),
-            TuitionRule::NoFee => bi("훈련비가 주어지지 않아 수강료 지원과 자부담을 계산하지 않았습니다.", "No course fee was given, so tuition support and self-payment were not computed."),
-            TuitionRule::CardRate { rate, source, account_limit, limited } => {
+            TuitionRule::NoSupport => bi(
+                "이 사업은 훈련생 개인의 수강료를 지원하지 않습니다.",
+                "This programme does not support individual trainees' fees.",
+            ),
+            TuitionRule::NoFee => bi(
+                "훈련비가 주어지지 않아 수강료 지원과 자부담을 계산하지 않았습니다.",
+                "No course fee was given, so tuition support and self-payment were not computed.",
+            ),
+            TuitionRule::CardRate {
+                rate,
+                source,
+                account_limit,
+                limited,
+            } => {
                 let (src_ko, src_en) = match source {
                     RateSource::Course => ("과정의 자부담률", "the course's self-payment rate"),
-                    RateSource::Default => ("과정 자부담률이 주어지지 않아 상한 자부담률", "the highest rate, as the course gave none"),
+                    RateSource::Default => (
+                        "과정 자부담률이 주어지지 않아 상한 자부담률",
+                        "the highest rate, as the course gave none",
+                    ),
                     RateSource::Exempt => ("자부담 면제 대상 자부담률", "the exempt-group rate"),
                     RateSource::Programme => ("이 사업의 자부담률", "this programme's rate"),
                 };
                 let (x_ko, x_en) = excess_note("훈련생", "trainee");
-                let (l_ko, l_en) = if limited { (format!(" 카드 계좌 한도 {}까지만 지원됩니다.", account_limit), format!(" Support is limited to the card account's {}.", account_limit)) } else { (String::new(), String::new()) };
+                let (l_ko, l_en) = if limited {
+                    (
+                        format!(" 카드 계좌 한도 {}까지만 지원됩니다.", account_limit),
+                        format!(" Support is limited to the card account's {}.", account_limit),
+                    )
+                } else {
+                    (String::new(), String::new())
+                };
                 bi(
-                    format!("인정 훈련비 {}에 {} {}을(를) 적용해 훈련생이 {}, 정부가 {}을(를) 부담합니다.{l_ko}{x_ko}", o.cost.supported_base, src_ko, rate, Won(t.self_payment_won), Won(t.tuition_support_won)),
-                    format!("{} of the recognised fee {} at {}: the trainee pays {} and the government {}.{l_en}{x_en}", rate, o.cost.supported_base, src_en, Won(t.self_payment_won), Won(t.tuition_support_won)),
+                    format!(
+                        "인정 훈련비 {}에 {} {}을(를) 적용해 훈련생이 {}, 정부가 {}을(를) 부담합니다.{l_ko}{x_ko}",
+                        o.cost.supported_base,
+                        src_ko,
+                        rate,
+                        Won(t.self_payment_won),
+                        Won(t.tuition_support_won)
+                    ),
+                    format!(
+                        "{} of the recognised fee {} at {}: the trainee pays {} and the government {}.{l_en}{x_en}",
+                        rate,
+                        o.cost.supported_base,
+                        src_en,
+                        Won(t.self_payment_won),
+                        Won(t.tuition_support_won)
+                    ),
                 )
             }
             TuitionRule::FixedRate { rate } => {
                 let (x_ko, x_en) = excess_note("훈련생", "trainee");
-                bi(format!("자부담률 {}: 훈련생 {}, 정부 {}.{x_ko}", rate, Won(t.self_payment_won), Won(t.tuition_support_won)), format!("Self-payment rate {}: the trainee pays {}, the government {}.{x_en}", rate, Won(t.self_payment_won), Won(t.tuition_support_won)))
+                bi(
+                    format!(
+                        "자부담률 {}: 훈련생 {}, 정부 {}.{x_ko}",
+                        rate,
+                        Won(t.self_payment_won),
+                        Won(t.tuition_support_won)
+                    ),
+                    format!(
+                        "Self-payment rate {}: the trainee pays {}, the government {}.{x_en}",
+                        rate,
+                        Won(t.self_payment_won),
+                        Won(t.tuition_support_won)
+                    ),
+                )
             }
             TuitionRule::Bracket { index, charge } => {
                 let (x_ko, x_en) = excess_note("훈련생", "trainee");
@@ -431,11 +483,30 @@ impl Engine {
                     BracketCharge::Fixed(w) => (format!("정액 {w}"), format!("a flat {w}")),
                 };
                 bi(
-                    format!("훈련비 {}은(는) 자부담 구간 {}에 해당해 {}을(를) 자부담합니다.{x_ko}", o.cost.supported_base, index + 1, c_ko),
-                    format!("A fee of {} falls in self-payment bracket {}: the trainee pays {}.{x_en}", o.cost.supported_base, index + 1, c_en),
+                    format!(
+                        "훈련비 {}은(는) 자부담 구간 {}에 해당해 {}을(를) 자부담합니다.{x_ko}",
+                        o.cost.supported_base,
+                        index + 1,
+                        c_ko
+                    ),
+                    format!(
+                        "A fee of {} falls in self-payment bracket {}: the trainee pays {}.{x_en}",
+                        o.cost.supported_base,
+                        index + 1,
+                        c_en
+                    ),
                 )
             }
-            TuitionRule::Exempt => bi(format!("이 사업은 자부담이 면제되어 정부가 인정 훈련비 {}을(를) 모두 부담합니다.", o.cost.supported_base), format!("This programme is exempt from self-payment: the government pays the recognised fee of {}.", o.cost.supported_base)),
+            TuitionRule::Exempt => bi(
+                format!(
+                    "이 사업은 자부담이 면제되어 정부가 인정 훈련비 {}을(를) 모두 부담합니다.",
+                    o.cost.supported_base
+                ),
+                format!(
+                    "This programme is exempt from self-payment: the government pays the recognised fee of {}.",
+                    o.cost.supported_base
+                ),
+            ),
             TuitionRule::Employer { size, mode, rate } => {
                 let (x_ko, x_en) = excess_note("사업주", "employer");
                 let (m_ko, m_en) = match mode {
@@ -451,8 +522,28 @@ impl Engine {
             TuitionRule::SupportRate { rate, tier } => {
                 let (x_ko, x_en) = excess_note("훈련생", "trainee");
                 bi(
-                    format!("{} 수강비 지원율 {}: 정부 {}, 훈련생 {}.{x_ko}", if tier == RegionTier::Capital { "수도권" } else { "비수도권" }, rate, Won(t.tuition_support_won), Won(t.self_payment_won)),
-                    format!("Support of {} ({}): the government pays {}, the trainee {}.{x_en}", rate, if tier == RegionTier::Capital { "capital area" } else { "outside the capital area" }, Won(t.tuition_support_won), Won(t.self_payment_won)),
+                    format!(
+                        "{} 수강비 지원율 {}: 정부 {}, 훈련생 {}.{x_ko}",
+                        if tier == RegionTier::Capital {
+                            "수도권"
+                        } else {
+                            "비수도권"
+                        },
+                        rate,
+                        Won(t.tuition_support_won),
+                        Won(t.self_payment_won)
+                    ),
+                    format!(
+                        "Support of {} ({}): the government pays {}, the trainee {}.{x_en}",
+                        rate,
+                        if tier == RegionTier::Capital {
+                            "capital area"
+                        } else {
+                            "outside the capital area"
+                        },
+                        Won(t.tuition_support_won),
+                        Won(t.self_payment_won)
+                    ),
                 )
             }
         };
@@ -472,10 +563,7 @@ impl Engine {
             components.push(Component {
                 id: "special_allowance",
                 label: if scheme == AllowanceScheme::KdtAiCampus {
-                    bi(
-                        "KDT AI 캠퍼스 지역우대 지원금",
-                        "KDT AI Campus regional top-up",
-                    )
+                    bi("KDT AI 캠퍼스 지역우대 지원금", "KDT AI Campus regional top-up")
                 } else {
                     bi("특별훈련수당", "Special allowance")
                 },
@@ -561,7 +649,10 @@ impl Engine {
             o.policy_date
         )];
         if case.attendance.assumed {
-            ko.push(format!("출석 정보가 없어 단위기간의 평일 {}일을 모두 출석한 것으로 가정했습니다(공휴일 미반영).", a.scheduled_days));
+            ko.push(format!(
+                "출석 정보가 없어 단위기간의 평일 {}일을 모두 출석한 것으로 가정했습니다(공휴일 미반영).",
+                a.scheduled_days
+            ));
             en.push(format!("No attendance was given, so all {} weekdays of the unit period are assumed attended (public holidays not known).", a.scheduled_days));
         }
         ko.push(format!(
@@ -588,20 +679,10 @@ impl Engine {
         ));
         if let Some(r) = &special_reason {
             ko.push(format!("추가 {} — {}", Won(t.special_allowance_won), r.ko));
-            en.push(format!(
-                "Top-up {} — {}",
-                Won(t.special_allowance_won),
-                r.en
-            ));
+            en.push(format!("Top-up {} — {}", Won(t.special_allowance_won), r.en));
         }
-        ko.push(format!(
-            "과정 전체: {} {}",
-            cost_reason.ko, tuition_reason.ko
-        ));
-        en.push(format!(
-            "Whole course: {} {}",
-            cost_reason.en, tuition_reason.en
-        ));
+        ko.push(format!("과정 전체: {} {}", cost_reason.ko, tuition_reason.ko));
+        en.push(format!("Whole course: {} {}", cost_reason.en, tuition_reason.en));
         let explanation = bi(ko.join("\n"), en.join("\n"));
 
         // ---- trace ----
@@ -613,43 +694,176 @@ impl Engine {
                     if e.all() { "eligible" } else { "not eligible" },
                     ctx.params(&eligibility_ids),
                     vec![
-                        node("allowance.eligibility.scheme", bi("사업의 장려금 지급 여부", "Programme pays an allowance"), format!("{:?} → {}", scheme, yes(e.scheme_pays)), vec![], vec![]),
-                        node("allowance.eligibility.hours", bi("총 훈련시간", "Total hours"), format!("{}h → {}", case.total_hours, yes(e.hours_ok)), ctx.params(&[s("allowance.min_total_hours")]), vec![]),
-                        node("allowance.eligibility.delivery", bi("훈련 방식", "Delivery"), format!("{} → {}", case.delivery, yes(e.delivery_ok)), ctx.params(&[s("allowance.eligible_deliveries")]), vec![]),
-                        node("allowance.eligibility.status", bi("훈련생 구분", "Trainee status"), format!("{} → {}", case.status, yes(e.status_ok)), ctx.params(&[s("allowance.eligible_statuses")]), vec![]),
-                        node("allowance.eligibility.attendance", bi("출석률", "Attendance rate"), format!("{} / {} = {} → {}", a.recognised_days, a.scheduled_days, pct(a.recognised_days, a.scheduled_days), yes(e.attendance_ok)), ctx.params(&[s("allowance.attendance_threshold")]), vec![]),
+                        node(
+                            "allowance.eligibility.scheme",
+                            bi("사업의 장려금 지급 여부", "Programme pays an allowance"),
+                            format!("{:?} → {}", scheme, yes(e.scheme_pays)),
+                            vec![],
+                            vec![],
+                        ),
+                        node(
+                            "allowance.eligibility.hours",
+                            bi("총 훈련시간", "Total hours"),
+                            format!("{}h → {}", case.total_hours, yes(e.hours_ok)),
+                            ctx.params(&[s("allowance.min_total_hours")]),
+                            vec![],
+                        ),
+                        node(
+                            "allowance.eligibility.delivery",
+                            bi("훈련 방식", "Delivery"),
+                            format!("{} → {}", case.delivery, yes(e.delivery_ok)),
+                            ctx.params(&[s("allowance.eligible_deliveries")]),
+                            vec![],
+                        ),
+                        node(
+                            "allowance.eligibility.status",
+                            bi("훈련생 구분", "Trainee status"),
+                            format!("{} → {}", case.status, yes(e.status_ok)),
+                            ctx.params(&[s("allowance.eligible_statuses")]),
+                            vec![],
+                        ),
+                        node(
+                            "allowance.eligibility.attendance",
+                            bi("출석률", "Attendance rate"),
+                            format!(
+                                "{} / {} = {} → {}",
+                                a.recognised_days,
+                                a.scheduled_days,
+                                pct(a.recognised_days, a.scheduled_days),
+                                yes(e.attendance_ok)
+                            ),
+                            ctx.params(&[s("allowance.attendance_threshold")]),
+                            vec![],
+                        ),
                     ],
                 ),
-                node("allowance.base", bi("기본 훈련장려금", "Base allowance"), format!("min({} × {} = {}, {}) = {}", a.recognised_days, o.base.rate.daily, o.base.uncapped, o.base.rate.cap, o.base.amount), ctx.params(&base_ids), vec![]),
+                node(
+                    "allowance.base",
+                    bi("기본 훈련장려금", "Base allowance"),
+                    format!(
+                        "min({} × {} = {}, {}) = {}",
+                        a.recognised_days, o.base.rate.daily, o.base.uncapped, o.base.rate.cap, o.base.amount
+                    ),
+                    ctx.params(&base_ids),
+                    vec![],
+                ),
             ];
             if let Some(sp) = o.special {
                 allowance_children.push(node(
                     "allowance.special",
                     bi("특별훈련수당 / 지역우대", "Special allowance / regional top-up"),
-                    format!("hours {} · hours/day {} · tier {} → min({} × {} = {}, {}) = {}", yes(sp.hours_ok), yes(sp.hours_per_day_ok), sp.tier, a.recognised_days, sp.part.rate.daily, sp.part.uncapped, sp.part.rate.cap, sp.part.amount),
+                    format!(
+                        "hours {} · hours/day {} · tier {} → min({} × {} = {}, {}) = {}",
+                        yes(sp.hours_ok),
+                        yes(sp.hours_per_day_ok),
+                        sp.tier,
+                        a.recognised_days,
+                        sp.part.rate.daily,
+                        sp.part.uncapped,
+                        sp.part.rate.cap,
+                        sp.part.amount
+                    ),
                     ctx.params(&special_ids),
                     vec![],
                 ));
             }
-            let mut unit = node("unit_period", bi("단위기간", "Unit period"), format!("{} – {} ({} of {})", p.start, p.end, p.index, p.of), vec![], vec![]);
+            let mut unit = node(
+                "unit_period",
+                bi("단위기간", "Unit period"),
+                format!("{} – {} ({} of {})", p.start, p.end, p.index, p.of),
+                vec![],
+                vec![],
+            );
             unit.citation = Some(period::CITATION.to_owned());
             vec![
                 unit,
-                node("region.tier", bi("지역 등급", "Region tier"), format!("{} {} (capital area {}, population-declining {}) → {}", region.code, region.full_name, region.capital_area, region.population_declining, o.tier), ctx.params(&tier_ids), vec![]),
+                node(
+                    "region.tier",
+                    bi("지역 등급", "Region tier"),
+                    format!(
+                        "{} {} (capital area {}, population-declining {}) → {}",
+                        region.code, region.full_name, region.capital_area, region.population_declining, o.tier
+                    ),
+                    ctx.params(&tier_ids),
+                    vec![],
+                ),
                 node(
                     "attendance",
                     bi("출석 인정", "Attendance counted"),
                     format!("{} recognised days", a.recognised_days),
                     ctx.params(&attendance_ids),
                     vec![
-                        node("attendance.tardies", bi("지각·조퇴·외출 환산", "Lateness converted"), format!("({} late + {} early + {} out) / {} = {} absence(s)", case.attendance.late, case.attendance.early_leave, case.attendance.outing, ctx.param("attendance.tardies_per_absence").value, a.tardy_absences), ctx.params(&[s("attendance.tardies_per_absence")]), vec![]),
-                        node("attendance.under_half", bi("절반 미만 출석", "Under half a day"), format!("{} day(s) → {} absence(s)", case.attendance.under_half_days, a.under_half_absences), ctx.params(&[s("attendance.under_half_day_is_absence")]), vec![]),
-                        node("attendance.recognised", bi("인정 출석일", "Recognised days"), format!("{} − {} − {} = {}", a.attended_days, a.tardy_absences, a.under_half_absences, a.recognised_days), vec![], vec![]),
+                        node(
+                            "attendance.tardies",
+                            bi("지각·조퇴·외출 환산", "Lateness converted"),
+                            format!(
+                                "({} late + {} early + {} out) / {} = {} absence(s)",
+                                case.attendance.late,
+                                case.attendance.early_leave,
+                                case.attendance.outing,
+                                ctx.param("attendance.tardies_per_absence").value,
+                                a.tardy_absences
+                            ),
+                            ctx.params(&[s("attendance.tardies_per_absence")]),
+                            vec![],
+                        ),
+                        node(
+                            "attendance.under_half",
+                            bi("절반 미만 출석", "Under half a day"),
+                            format!(
+                                "{} day(s) → {} absence(s)",
+                                case.attendance.under_half_days, a.under_half_absences
+                            ),
+                            ctx.params(&[s("attendance.under_half_day_is_absence")]),
+                            vec![],
+                        ),
+                        node(
+                            "attendance.recognised",
+                            bi("인정 출석일", "Recognised days"),
+                            format!(
+                                "{} − {} − {} = {}",
+                                a.attended_days, a.tardy_absences, a.under_half_absences, a.recognised_days
+                            ),
+                            vec![],
+                            vec![],
+                        ),
                     ],
                 ),
-                node("allowance", bi("훈련장려금", "Allowance"), Won(t.allowance_won).to_string(), vec![], allowance_children),
-                node("training_cost", bi("인정 훈련비", "Recognised training cost"), format!("standard {} · multiplier {} → recognised {} · fee {} · supported base {} · excess {}", o.cost.standard.map_or("—".into(), |w| w.to_string()), o.cost.multiplier.map_or("—".into(), |(_, r)| r.to_string()), o.cost.recognised, case.fee.map_or("—".into(), |w| w.to_string()), o.cost.supported_base, o.cost.excess), [ctx.params(&cost_ids), ctx.params(&rounding_ids)].concat(), vec![]),
-                node("tuition", bi("수강료 지원과 자부담", "Tuition support and self-payment"), format!("{:?}: support {} · trainee {} · employer {}", programme.tuition_scheme, Won(t.tuition_support_won), Won(t.self_payment_won), Won(t.employer_payment_won)), [ctx.params(&tuition_ids), ctx.params(&rounding_ids)].concat(), vec![]),
+                node(
+                    "allowance",
+                    bi("훈련장려금", "Allowance"),
+                    Won(t.allowance_won).to_string(),
+                    vec![],
+                    allowance_children,
+                ),
+                node(
+                    "training_cost",
+                    bi("인정 훈련비", "Recognised training cost"),
+                    format!(
+                        "standard {} · multiplier {} → recognised {} · fee {} · supported base {} · excess {}",
+                        o.cost.standard.map_or("—".into(), |w| w.to_string()),
+                        o.cost.multiplier.map_or("—".into(), |(_, r)| r.to_string()),
+                        o.cost.recognised,
+                        case.fee.map_or("—".into(), |w| w.to_string()),
+                        o.cost.supported_base,
+                        o.cost.excess
+                    ),
+                    [ctx.params(&cost_ids), ctx.params(&rounding_ids)].concat(),
+                    vec![],
+                ),
+                node(
+                    "tuition",
+                    bi("수강료 지원과 자부담", "Tuition support and self-payment"),
+                    format!(
+                        "{:?}: support {} · trainee {} · employer {}",
+                        programme.tuition_scheme,
+                        Won(t.tuition_support_won),
+                        Won(t.self_payment_won),
+                        Won(t.employer_payment_won)
+                    ),
+                    [ctx.params(&tuition_ids), ctx.params(&rounding_ids)].concat(),
+                    vec![],
+                ),
             ]
         });
 

@@ -27,11 +27,7 @@ impl UnitPeriod {
 }
 
 fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
-    let (next_year, next_month) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
+    let (next_year, next_month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
     NaiveDate::from_ymd_opt(next_year, next_month, 1)
         .and_then(|d| d.pred_opt())
         .unwrap_or(NaiveDate::MAX)
@@ -52,10 +48,7 @@ fn nominal_end(start: NaiveDate, k: u32) -> NaiveDate {
 pub fn count(start: NaiveDate, end: NaiveDate) -> u32 {
     let months = (end.year() - start.year()) * 12 + i32::try_from(end.month()).unwrap_or(0)
         - i32::try_from(start.month()).unwrap_or(0);
-    let mut k = u32::try_from(months.max(1))
-        .unwrap_or(1)
-        .saturating_sub(1)
-        .max(1);
+    let mut k = u32::try_from(months.max(1)).unwrap_or(1).saturating_sub(1).max(1);
     while nominal_end(start, k) < end {
         k += 1;
     }

@@ -101,12 +101,9 @@ fn input() -> impl Strategy<Value = Input> {
 }
 
 fn case_json(i: &Input, attended: u32) -> CaseJson {
-    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).expect("date")
-        + chrono::Days::new(u64::from(i.start_offset));
-    let end = start
-        .checked_add_months(chrono::Months::new(i.months))
-        .expect("date")
-        - chrono::Days::new(1);
+    let start =
+        chrono::NaiveDate::from_ymd_opt(2025, 1, 6).expect("date") + chrono::Days::new(u64::from(i.start_offset));
+    let end = start.checked_add_months(chrono::Months::new(i.months)).expect("date") - chrono::Days::new(1);
     let region = engine().regions().regions()[i.region % engine().regions().regions().len()]
         .code
         .to_string();

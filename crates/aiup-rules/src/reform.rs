@@ -36,16 +36,11 @@ impl Engine {
     pub fn reformed(&self, reform: &Reform) -> Result<Engine, ReformError> {
         let name_ok = !reform.name.is_empty()
             && reform.name.len() <= 64
-            && reform
-                .name
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+            && reform.name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
         if !name_ok {
             return Err(ReformError::BadName);
         }
-        let policy = self
-            .policy()
-            .with_overrides(&reform.name, &reform.overrides)?;
+        let policy = self.policy().with_overrides(&reform.name, &reform.overrides)?;
         Ok(self.with_policy(Arc::new(policy))?)
     }
 

@@ -32,14 +32,22 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
 ];
 
 pub fn access_of(method: &Method, path: &str) -> Option<Access> {
-    ROUTES.iter().find(|(m, p, _)| (m == method || (method == Method::HEAD && m == Method::GET)) && *p == path).map(|(_, _, a)| *a)
+    ROUTES
+        .iter()
+        .find(|(m, p, _)| (m == method || (method == Method::HEAD && m == Method::GET)) && *p == path)
+        .map(|(_, _, a)| *a)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub async fn check(State(state): State<AppState>, matched: Option<MatchedPath>, request: Request, next: Next) -> Response {
+pub async fn check(
+    State(state): State<AppState>,
+    matched: Option<MatchedPath>,
+    request: Request,
+    next: Next,
+) -> Response {
     let Some(path) = matched.as_ref().map(MatchedPath::as_str) else {
         // Unrouted: the fallback answers 404 without touching any data.
         return next.run(request).await;
@@ -47,14 +55,44 @@ pub async fn check(State(state): State<AppState>, matched: Option<MatchedPath>, 
     match access_of(request.method(), path) {
         Some(Access::Public) => next.run(request).await,
         Some(Access::Staff) => {
-            let presented = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+            let presented = request
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "));
             match (&state.staff_token, presented) {
-                (None, _) => ApiError::new(StatusCode::FORBIDDEN, "staff_routes_disabled", None, "staff routes are closed: the server has no AIUP_STAFF_TOKEN").into_response(),
-                (Some(_), None) => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", None, "this route needs a staff bearer token").into_response(),
-                (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => next.run(request).await,
-                (Some(_), Some(_)) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", None, "the bearer token is not valid").into_response(),
+                (None, _) => ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "staff_routes_disabled",
+                    None,
+                    "staff routes are closed: the server has no AIUP_STAFF_TOKEN",
+                )
+                .into_response(),
+                (Some(_), None) => ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthenticated",
+                    None,
+                    "this route needs a staff bearer token",
+                )
+                .into_response(),
+                (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => {
+                    next.run(request).await
+                }
+                (Some(_), Some(_)) => ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    None,
+                    "the bearer token is not valid",
+                )
+                .into_response(),
             }
         }
-        None => ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None, format!("{} is not allowed on {path}", request.method())).into_response(),
+        None => ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            None,
+            format!("{} is not allowed on {path}", request.method()),
+        )
+        .into_response(),
     }
 }

@@ -26,12 +26,28 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    state.store.audit_events(1).await.map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", None, format!("the database did not answer: {e}")))?;
-    Ok(Json(json!({ "status": "ok", "policy_version": state.engine().policy().version, "database": state.store.backend().to_string() })))
+    state.store.audit_events(1).await.map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_unavailable",
+            None,
+            format!("the database did not answer: {e}"),
+        )
+    })?;
+    Ok(Json(
+        json!({ "status": "ok", "policy_version": state.engine().policy().version, "database": state.store.backend().to_string() }),
+    ))
 }
 
 async fn estimate(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let text = std::str::from_utf8(&body).map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", Some("(body)"), "the body is not UTF-8"))?;
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            Some("(body)"),
+            "the body is not UTF-8",
+        )
+    })?;
     let request = aiup_rules::parse_request(text)?;
     Ok(Json(aiup_rules::answer(&state.engine(), &request)?))
 }
@@ -69,10 +85,20 @@ struct ParametersQuery {
     prefix: Option<String>,
 }
 
-async fn parameters(State(state): State<AppState>, Query(query): Query<ParametersQuery>) -> Result<Json<Value>, ApiError> {
+async fn parameters(
+    State(state): State<AppState>,
+    Query(query): Query<ParametersQuery>,
+) -> Result<Json<Value>, ApiError> {
     let on = match query.on.as_deref() {
         None => None,
-        Some(text) => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_date", Some("on"), format!("`{text}` is not a calendar date in YYYY-MM-DD form")))?),
+        Some(text) => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_date",
+                Some("on"),
+                format!("`{text}` is not a calendar date in YYYY-MM-DD form"),
+            )
+        })?),
     };
     let engine = state.engine();
     let policy = engine.policy();
@@ -88,7 +114,9 @@ async fn parameters(State(state): State<AppState>, Query(query): Query<Parameter
             v
         })
         .collect();
-    Ok(Json(json!({ "policy_version": policy.version, "coverage_start": policy.meta.coverage_start, "parameters": list })))
+    Ok(Json(
+        json!({ "policy_version": policy.version, "coverage_start": policy.meta.coverage_start, "parameters": list }),
+    ))
 }
 
 fn region_json(region: &aiup_core::region::Region, precedence: RegionTier) -> Value {
@@ -114,12 +142,25 @@ struct RegionsQuery {
 async fn regions(State(state): State<AppState>, Query(query): Query<RegionsQuery>) -> Result<Json<Value>, ApiError> {
     let q = query.q.unwrap_or_default();
     if q.chars().count() > 100 {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", Some("q"), "must be at most 100 characters"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            Some("q"),
+            "must be at most 100 characters",
+        ));
     }
     let precedence = tier_precedence(&state);
     let engine = state.engine();
     let table = engine.regions();
-    let found: Vec<Value> = if q.trim().is_empty() { table.regions().iter().map(|r| region_json(r, precedence)).collect() } else { table.search(&q).into_iter().map(|r| region_json(r, precedence)).collect() };
+    let found: Vec<Value> = if q.trim().is_empty() {
+        table.regions().iter().map(|r| region_json(r, precedence)).collect()
+    } else {
+        table
+            .search(&q)
+            .into_iter()
+            .map(|r| region_json(r, precedence))
+            .collect()
+    };
     Ok(Json(json!({ "count": found.len(), "regions": found })))
 }
 
@@ -132,8 +173,18 @@ async fn region(State(state): State<AppState>, Path(query): Path<String>) -> Res
             v["via_alias"] = json!(found.via_alias);
             Ok(Json(v))
         }
-        Err(aiup_core::region::ResolveError::NotFound { .. }) => Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_region", Some("query"), format!("no region matches `{query}`"))),
-        Err(e) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "ambiguous_region", Some("query"), e.to_string())),
+        Err(aiup_core::region::ResolveError::NotFound { .. }) => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_region",
+            Some("query"),
+            format!("no region matches `{query}`"),
+        )),
+        Err(e) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ambiguous_region",
+            Some("query"),
+            e.to_string(),
+        )),
     }
 }
 
@@ -142,11 +193,19 @@ async fn openapi() -> Json<Value> {
 }
 
 async fn policy_versions(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let versions = state.store.policy_versions().await.map_err(|e| ApiError::internal(&e))?;
+    let versions = state
+        .store
+        .policy_versions()
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     Ok(Json(json!({ "versions": versions })))
 }
 
 async fn audit(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let events = state.store.audit_events(200).await.map_err(|e| ApiError::internal(&e))?;
+    let events = state
+        .store
+        .audit_events(200)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     Ok(Json(json!({ "events": events })))
 }

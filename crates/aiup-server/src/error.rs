@@ -23,24 +23,52 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, field: Option<&str>, message: impl Into<String>) -> ApiError {
-        ApiError { status, body: ErrorBody { code: code.to_owned(), field: field.map(str::to_owned), message: message.into() } }
+        ApiError {
+            status,
+            body: ErrorBody {
+                code: code.to_owned(),
+                field: field.map(str::to_owned),
+                message: message.into(),
+            },
+        }
     }
 
     pub fn not_found(what: &str) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", None, format!("{what} was not found"))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            None,
+            format!("{what} was not found"),
+        )
     }
 
     /// An internal failure: logged in full, reported without details.
     pub fn internal(error: &dyn std::fmt::Display) -> ApiError {
         tracing::error!(%error, "internal error");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", None, "the server could not complete the request; it has been logged")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            None,
+            "the server could not complete the request; it has been logged",
+        )
     }
 }
 
 impl From<CaseError> for ApiError {
     fn from(e: CaseError) -> ApiError {
-        let status = if e.code == "malformed_json" { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
-        ApiError { status, body: ErrorBody { code: e.code.to_owned(), field: Some(e.field), message: e.reason } }
+        let status = if e.code == "malformed_json" {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        ApiError {
+            status,
+            body: ErrorBody {
+                code: e.code.to_owned(),
+                field: Some(e.field),
+                message: e.reason,
+            },
+        }
     }
 }
 

@@ -27,7 +27,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, engine: Engine, staff_token: Option<String>) -> AppState {
-        AppState { store, engine: Arc::new(RwLock::new(Arc::new(engine))), staff_token: staff_token.filter(|t| !t.is_empty()) }
+        AppState {
+            store,
+            engine: Arc::new(RwLock::new(Arc::new(engine))),
+            staff_token: staff_token.filter(|t| !t.is_empty()),
+        }
     }
 
     pub fn engine(&self) -> Arc<Engine> {

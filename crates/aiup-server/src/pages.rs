@@ -10,8 +10,9 @@ mod results;
 mod view;
 
 use crate::AppState;
-use aiup_rules::{Engine, Estimate, Totals};
 use aiup_rules::period::UnitPeriod;
+use aiup_rules::{Engine, Estimate, Totals};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -23,10 +24,13 @@ use form::{FieldError, PageQuery};
 const APP_CSS: &str = include_str!("../assets/app.css");
 
 /// No scripts at all; styles and forms only from this server.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(calculator)).route("/assets/app.css", get(stylesheet))
+    Router::new()
+        .route("/", get(calculator))
+        .route("/assets/app.css", get(stylesheet))
 }
 
 /// What the calculator has to show for one request.
@@ -56,24 +60,38 @@ pub fn evaluate(engine: &Engine, query: &PageQuery) -> Outcome {
         Err(errors) => return Outcome::Invalid(errors),
     };
     match engine.parse_case(&json) {
-        Ok(case) => Outcome::Computed(Box::new(Computed { schedule: engine.schedule(&case), estimate: engine.estimate(&case, true) })),
+        Ok(case) => Outcome::Computed(Box::new(Computed {
+            schedule: engine.schedule(&case),
+            estimate: engine.estimate(&case, true),
+        })),
         Err(error) => Outcome::Invalid(vec![FieldError::from_case_error(&error)]),
     }
 }
 
-async fn calculator(State(state): State<AppState>, query: Option<Query<Vec<(String, String)>>>) -> Response {
+async fn calculator(
+    State(state): State<AppState>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    // A query that is not valid form encoding is read as a first visit.
     let pairs = query.map(|Query(pairs)| pairs).unwrap_or_default();
     let query = PageQuery::from_pairs(&pairs);
     let engine = state.engine();
     let outcome = evaluate(&engine, &query);
-    let status = if matches!(outcome, Outcome::Invalid(_)) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if matches!(outcome, Outcome::Invalid(_)) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     html_response(status, view::calculator_page(&engine, &query, &outcome))
 }
 
 async fn stylesheet() -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
             (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         ],
@@ -90,9 +108,118 @@ pub async fn not_found() -> Response {
 fn html_response(status: StatusCode, page: maud::Markup) -> Response {
     let mut response = (status, page).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     response
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn engine() -> Engine {
+        let loaded = aiup_core::bundle::Bundle::embedded().load().expect("embedded bundle");
+        crate::runtime::engine_for(loaded).expect("engine")
+    }
+
+    fn query(list: &[(&str, &str)]) -> PageQuery {
+        let pairs: Vec<(String, String)> = list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        PageQuery::from_pairs(&pairs)
+    }
+
+    fn course(region: &str, end: &str) -> Vec<(&'static str, String)> {
+        vec![
+            ("programme", "kdt-ai-campus".into()),
+            ("region", region.into()),
+            ("start_date", "2026-03-02".into()),
+            ("end_date", end.into()),
+            ("total_hours", "960".into()),
+            ("hours_per_day", "8".into()),
+            ("delivery", "classroom".into()),
+            ("status", "job_seeker".into()),
+        ]
+    }
+
+    fn submit(engine: &Engine, list: &[(&str, String)]) -> (PageQuery, Outcome, String) {
+        let borrowed: Vec<(&str, &str)> = list.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let q = query(&borrowed);
+        let outcome = evaluate(engine, &q);
+        let html = view::calculator_page(engine, &q, &outcome).into_string();
+        (q, outcome, html)
+    }
+
+    #[test]
+    fn first_visit_shows_the_form_only() {
+        let engine = engine();
+        let q = query(&[]);
+        let outcome = evaluate(&engine, &q);
+        assert!(matches!(outcome, Outcome::Blank));
+        let html = view::calculator_page(&engine, &q, &outcome).into_string();
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"ko\">"));
+        assert_eq!(html.matches("<h1").count(), 1);
+        assert!(!html.contains("id=\"results\""));
+        // Every control has a label pointing at it.
+        for id in form::Field::ALL.map(form::Field::name) {
+            assert!(html.contains(&format!("id=\"{id}\"")), "no control #{id}");
+            assert!(html.contains(&format!("<label for=\"{id}\"")), "no label for #{id}");
+        }
+        // Firm-only programmes are not offered.
+        assert!(html.contains("value=\"kdt-ai-campus\" selected"));
+        assert!(!html.contains("value=\"startup-hiring-grant\""));
+    }
+
+    #[test]
+    fn a_course_in_a_population_declining_area_gets_the_top_tier() {
+        let engine = engine();
+        let (_, outcome, html) = submit(&engine, &course("전라남도 해남군", "2026-08-31"));
+        let Outcome::Computed(computed) = outcome else {
+            panic!("not computed")
+        };
+        assert_eq!(computed.estimate.totals.allowance_won, 800_000);
+        assert_eq!(computed.schedule.len(), 6);
+        assert!(html.contains("id=\"figure-allowance-amount\">₩800,000<"));
+        assert!(html.contains("aria-labelledby=\"results-title\"") && html.contains("<h2 id=\"results-title\">"));
+        assert!(html.contains("<caption>"));
+        assert!(html.contains("scope=\"row\""));
+        assert!(html.contains("고용노동부고시 제2026-101호"));
+        assert!(html.contains("<details") && html.contains("id=\"trace\""));
+    }
+
+    #[test]
+    fn engine_errors_are_shown_at_their_field() {
+        let engine = engine();
+        let (_, outcome, html) = submit(&engine, &course("서울특별시 강남구", "2026-01-05"));
+        let Outcome::Invalid(errors) = outcome else {
+            panic!("not invalid")
+        };
+        assert_eq!(errors[0].field, Some(form::Field::EndDate));
+        assert!(html.contains("role=\"alert\""));
+        assert!(html.contains("href=\"#end_date\""));
+        assert!(html.contains("aria-describedby=\"end_date-error\" aria-invalid=\"true\""));
+        assert!(html.contains("종료일이 개강일보다 앞섭니다."));
+
+        let mut firm_only = course("서울특별시 강남구", "2026-08-31");
+        firm_only[0].1 = "startup-hiring-grant".into();
+        firm_only.push(("lang", "en".into()));
+        let (q, outcome, html) = submit(&engine, &firm_only);
+        assert_eq!(q.lang, Lang::En);
+        let Outcome::Invalid(errors) = outcome else {
+            panic!("not invalid")
+        };
+        assert_eq!(errors[0].field, Some(form::Field::Programme));
+        assert!(html.contains("<html lang=\"en\">") && html.contains("not individual trainees"));
+    }
+
+    #[test]
+    fn user_input_is_escaped() {
+        let engine = engine();
+        let (_, _, html) = submit(&engine, &course("<script>alert(1)</script>", "2026-08-31"));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;script&gt;"));
+    }
+}

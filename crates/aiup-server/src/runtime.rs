@@ -6,7 +6,9 @@ use aiup_core::bundle::{Bundle, LoadedBundle};
 use aiup_core::policy::{PolicyLoadErrors, PolicySource};
 use aiup_core::region::RegionTable;
 use aiup_rules::{Engine, EngineError};
-use aiup_store::{ImportOutcome, NewPolicyVersion, PolicyFileRecord, RegionAliasRecord, RegionRecord, RegionSet, Store, StoreError};
+use aiup_store::{
+    ImportOutcome, NewPolicyVersion, PolicyFileRecord, RegionAliasRecord, RegionRecord, RegionSet, Store, StoreError,
+};
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -40,38 +42,77 @@ fn region_set(table: &RegionTable, sha256: &str) -> RegionSet {
                 population_declining: r.population_declining,
             })
             .collect(),
-        aliases: table.aliases().iter().map(|a| RegionAliasRecord { alias: a.alias.clone(), current_code: a.current_code.to_string(), changed_on: a.changed_on, note: a.note.clone() }).collect(),
+        aliases: table
+            .aliases()
+            .iter()
+            .map(|a| RegionAliasRecord {
+                alias: a.alias.clone(),
+                current_code: a.current_code.to_string(),
+                changed_on: a.changed_on,
+                note: a.note.clone(),
+            })
+            .collect(),
     }
 }
 
 /// Validates `bundle`; only if it is valid, stores it as the active version
 /// and mirrors its region table. Invalid bundles change nothing stored.
-pub async fn import_bundle(store: &dyn Store, bundle: &Bundle, actor: &str, note: &str) -> Result<(ImportOutcome, LoadedBundle), RuntimeError> {
+pub async fn import_bundle(
+    store: &dyn Store,
+    bundle: &Bundle,
+    actor: &str,
+    note: &str,
+) -> Result<(ImportOutcome, LoadedBundle), RuntimeError> {
     let loaded = bundle.load()?;
     let version = NewPolicyVersion {
         version: loaded.version.clone(),
         sha256: loaded.sha256.clone(),
-        files: bundle.files().iter().map(|f| PolicyFileRecord { path: f.path.clone(), content: f.content.clone() }).collect(),
+        files: bundle
+            .files()
+            .iter()
+            .map(|f| PolicyFileRecord {
+                path: f.path.clone(),
+                content: f.content.clone(),
+            })
+            .collect(),
         actor: actor.to_owned(),
         note: note.to_owned(),
     };
     let outcome = store.import_policy_version(&version).await?;
-    store.replace_regions(&region_set(&loaded.regions, loaded.regions.sha256()), actor).await?;
+    store
+        .replace_regions(&region_set(&loaded.regions, loaded.regions.sha256()), actor)
+        .await?;
     Ok((outcome, loaded))
 }
 
 /// The active bundle, importing the embedded one into an empty store.
 pub async fn active_bundle(store: &dyn Store) -> Result<LoadedBundle, RuntimeError> {
     let Some((_, files)) = store.active_policy().await? else {
-        let (_, loaded) = import_bundle(store, &Bundle::embedded(), "aiup", "first start: the policy bundle shipped with aiup").await?;
+        let (_, loaded) = import_bundle(
+            store,
+            &Bundle::embedded(),
+            "aiup",
+            "first start: the policy bundle shipped with aiup",
+        )
+        .await?;
         return Ok(loaded);
     };
-    let bundle = Bundle::new(files.into_iter().map(|f| PolicySource { path: f.path, content: f.content }).collect())?;
+    let bundle = Bundle::new(
+        files
+            .into_iter()
+            .map(|f| PolicySource {
+                path: f.path,
+                content: f.content,
+            })
+            .collect(),
+    )?;
     let loaded = bundle.load()?;
     // Keep the SQL mirror of the region table in step with the active bundle.
     let mirrored = store.region_set().await?.map(|s| s.sha256);
     if mirrored.as_deref() != Some(loaded.regions.sha256()) {
-        store.replace_regions(&region_set(&loaded.regions, loaded.regions.sha256()), "aiup").await?;
+        store
+            .replace_regions(&region_set(&loaded.regions, loaded.regions.sha256()), "aiup")
+            .await?;
     }
     Ok(loaded)
 }

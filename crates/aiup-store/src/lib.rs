@@ -151,11 +151,7 @@ pub enum StoreError {
     /// The write clashes with stored data, e.g. a policy version name that is already used for
     /// different content.
     #[error("{what} conflict for `{key}`: {reason}")]
-    Conflict {
-        what: String,
-        key: String,
-        reason: String,
-    },
+    Conflict { what: String, key: String, reason: String },
 
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -178,11 +174,7 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Replaces the whole region table and aliases in ONE transaction and records an audit
     /// event ([`ACTION_REGIONS_IMPORT`]). Returns `Unchanged` (and records no event) if `sha256`
     /// equals the current set's. On error nothing changes.
-    async fn replace_regions(
-        &self,
-        set: &RegionSet,
-        actor: &str,
-    ) -> Result<ImportOutcome, StoreError>;
+    async fn replace_regions(&self, set: &RegionSet, actor: &str) -> Result<ImportOutcome, StoreError>;
 
     /// The current region set: `None` before any import; regions ordered by code, aliases by
     /// alias.
@@ -193,15 +185,10 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// that one active if it is not (event [`ACTION_POLICY_ACTIVATE`]) and returns `Unchanged`.
     /// Concurrent imports of the same content create one version. A version name already used
     /// for different content is a [`StoreError::Conflict`].
-    async fn import_policy_version(
-        &self,
-        v: &NewPolicyVersion,
-    ) -> Result<ImportOutcome, StoreError>;
+    async fn import_policy_version(&self, v: &NewPolicyVersion) -> Result<ImportOutcome, StoreError>;
 
     /// The active policy version and its files (ordered by path).
-    async fn active_policy(
-        &self,
-    ) -> Result<Option<(PolicyVersionSummary, Vec<PolicyFileRecord>)>, StoreError>;
+    async fn active_policy(&self) -> Result<Option<(PolicyVersionSummary, Vec<PolicyFileRecord>)>, StoreError>;
 
     /// All policy versions, newest import first.
     async fn policy_versions(&self) -> Result<Vec<PolicyVersionSummary>, StoreError>;

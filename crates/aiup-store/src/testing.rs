@@ -25,9 +25,8 @@ use chrono::NaiveDate;
 use sqlx::Connection;
 
 use crate::{
-    AuditEvent, Backend, ImportOutcome, NewPolicyVersion, PolicyFileRecord, RegionAliasRecord,
-    RegionRecord, RegionSet, Store, StoreError, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
-    ACTION_REGIONS_IMPORT,
+    AuditEvent, Backend, ImportOutcome, NewPolicyVersion, PolicyFileRecord, RegionAliasRecord, RegionRecord, RegionSet,
+    Store, StoreError, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT, ACTION_REGIONS_IMPORT,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -161,32 +160,17 @@ fn region(
     }
 }
 
-fn alias(
-    alias: &str,
-    code: &str,
-    changed_on: Option<(i32, u32, u32)>,
-    note: &str,
-) -> RegionAliasRecord {
+fn alias(alias: &str, code: &str, changed_on: Option<(i32, u32, u32)>, note: &str) -> RegionAliasRecord {
     RegionAliasRecord {
         alias: alias.to_owned(),
         current_code: code.to_owned(),
-        changed_on: changed_on
-            .map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")),
+        changed_on: changed_on.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")),
         note: note.to_owned(),
     }
 }
 
 fn jongno() -> RegionRecord {
-    region(
-        "11110",
-        "11",
-        "서울특별시",
-        "종로구",
-        "자치구",
-        None,
-        true,
-        false,
-    )
+    region("11110", "11", "서울특별시", "종로구", "자치구", None, true, false)
 }
 fn suwon() -> RegionRecord {
     region("41110", "41", "경기도", "수원시", "시", None, true, false)
@@ -207,16 +191,7 @@ fn andong() -> RegionRecord {
     region("47170", "47", "경상북도", "안동시", "시", None, false, true)
 }
 fn pyeongchang() -> RegionRecord {
-    region(
-        "51760",
-        "51",
-        "강원특별자치도",
-        "평창군",
-        "군",
-        None,
-        false,
-        true,
-    )
+    region("51760", "51", "강원특별자치도", "평창군", "군", None, false, true)
 }
 
 /// Set A, deliberately NOT in code/alias order.
@@ -225,12 +200,7 @@ fn region_set_a() -> RegionSet {
         sha256: fake_sha("regions-a"),
         regions: vec![pyeongchang(), suwon_jangan(), jongno(), suwon()],
         aliases: vec![
-            alias(
-                "강원도 평창군",
-                "51760",
-                Some((2023, 6, 11)),
-                "강원특별자치도 출범",
-            ),
+            alias("강원도 평창군", "51760", Some((2023, 6, 11)), "강원특별자치도 출범"),
             alias("42760", "51760", Some((2023, 6, 11)), "행정구역코드 변경"),
             alias("종로", "11110", None, ""),
         ],
@@ -245,12 +215,7 @@ fn region_set_b() -> RegionSet {
         sha256: fake_sha("regions-b"),
         regions: vec![andong(), pyeongchang(), jongno_b],
         aliases: vec![
-            alias(
-                "안동군",
-                "47170",
-                Some((1995, 1, 1)),
-                "도농통합 'quoted' \\ backslash",
-            ),
+            alias("안동군", "47170", Some((1995, 1, 1)), "도농통합 'quoted' \\ backslash"),
             alias("42760", "51760", Some((2023, 6, 11)), "행정구역코드 변경"),
         ],
     }
@@ -290,10 +255,7 @@ fn assert_event(e: &AuditEvent, action: &str, actor: &str, subject: &str) {
         (action, actor, subject),
         "unexpected audit event {e:?}"
     );
-    assert!(
-        e.detail.is_object(),
-        "audit detail should be a JSON object: {e:?}"
-    );
+    assert!(e.detail.is_object(), "audit detail should be a JSON object: {e:?}");
 }
 
 async fn current_regions(s: &S) -> RegionSet {
@@ -320,21 +282,11 @@ async fn regions_absent_before_first_import(s: &S) {
 async fn regions_import_round_trips_in_documented_order(s: &S) {
     let mark = audit_mark(s).await;
     let set = region_set_a();
-    let out = s
-        .replace_regions(&set, "admin:kim")
-        .await
-        .expect("import set A");
+    let out = s.replace_regions(&set, "admin:kim").await.expect("import set A");
     assert_eq!(out, ImportOutcome::Imported);
     let stored = current_regions(s).await;
-    assert_eq!(
-        stored,
-        sorted(set.clone()),
-        "regions by code, aliases by alias"
-    );
-    assert_ne!(
-        stored.regions, set.regions,
-        "test data must exercise ordering"
-    );
+    assert_eq!(stored, sorted(set.clone()), "regions by code, aliases by alias");
+    assert_ne!(stored.regions, set.regions, "test data must exercise ordering");
     let events = events_after(s, mark).await;
     assert_eq!(events.len(), 1, "one audit event per import: {events:?}");
     assert_event(&events[0], ACTION_REGIONS_IMPORT, "admin:kim", &set.sha256);
@@ -347,20 +299,14 @@ async fn regions_same_sha_is_unchanged_without_audit_event(s: &S) {
         .await
         .expect("re-import set A");
     assert_eq!(out, ImportOutcome::Unchanged);
-    assert!(
-        events_after(s, mark).await.is_empty(),
-        "Unchanged must not audit"
-    );
+    assert!(events_after(s, mark).await.is_empty(), "Unchanged must not audit");
     assert_eq!(current_regions(s).await, sorted(region_set_a()));
 }
 
 async fn regions_new_set_replaces_old_set_entirely(s: &S) {
     let mark = audit_mark(s).await;
     let b = region_set_b();
-    let out = s
-        .replace_regions(&b, "admin:park")
-        .await
-        .expect("import set B");
+    let out = s.replace_regions(&b, "admin:park").await.expect("import set B");
     assert_eq!(out, ImportOutcome::Imported);
     let stored = current_regions(s).await;
     assert_eq!(stored, sorted(b.clone()));
@@ -386,11 +332,7 @@ async fn assert_failed_import_left_b_intact(s: &S, bad: RegionSet, what: &str) {
     let res = s.replace_regions(&bad, "admin:bad").await;
     assert!(res.is_err(), "{what}: import must fail, got {res:?}");
     let stored = current_regions(s).await;
-    assert_eq!(
-        stored,
-        sorted(region_set_b()),
-        "{what}: previous set must be intact"
-    );
+    assert_eq!(stored, sorted(region_set_b()), "{what}: previous set must be intact");
     assert!(
         events_after(s, mark).await.is_empty(),
         "{what}: a failed import must not audit"
@@ -410,8 +352,7 @@ async fn regions_import_with_duplicate_code_fails_atomically(s: &S) {
 async fn regions_import_with_dangling_alias_fails_atomically(s: &S) {
     let mut bad = region_set_a();
     bad.sha256 = fake_sha("regions-dangling-alias");
-    bad.aliases
-        .push(alias("없는군", "99999", None, "no such region"));
+    bad.aliases.push(alias("없는군", "99999", None, "no such region"));
     assert_failed_import_left_b_intact(s, bad, "alias to unknown code").await;
 }
 
@@ -487,20 +428,12 @@ fn assert_one_active(versions: &[crate::PolicyVersionSummary], expected: &str) {
         .filter(|v| v.active)
         .map(|v| v.version.as_str())
         .collect();
-    assert_eq!(
-        active,
-        vec![expected],
-        "exactly one active version expected"
-    );
+    assert_eq!(active, vec![expected], "exactly one active version expected");
 }
 
 async fn policy_absent_before_first_import(s: &S) {
     assert!(s.active_policy().await.expect("active_policy").is_none());
-    assert!(s
-        .policy_versions()
-        .await
-        .expect("policy_versions")
-        .is_empty());
+    assert!(s.policy_versions().await.expect("policy_versions").is_empty());
 }
 
 async fn policy_import_activates_newest_version(s: &S) {
@@ -510,11 +443,7 @@ async fn policy_import_activates_newest_version(s: &S) {
         s.import_policy_version(&v1).await.expect("import v1"),
         ImportOutcome::Imported
     );
-    let (summary, files) = s
-        .active_policy()
-        .await
-        .expect("active_policy")
-        .expect("v1 active");
+    let (summary, files) = s.active_policy().await.expect("active_policy").expect("v1 active");
     assert_eq!(summary.version, v1.version);
     assert_eq!(summary.sha256, v1.sha256);
     assert_eq!(summary.actor, v1.actor);
@@ -522,11 +451,7 @@ async fn policy_import_activates_newest_version(s: &S) {
     assert!(summary.active);
     assert_eq!(summary.file_count, 2);
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(
-        paths,
-        vec!["regions.toml", "rules/base.toml"],
-        "files ordered by path"
-    );
+    assert_eq!(paths, vec!["regions.toml", "rules/base.toml"], "files ordered by path");
 
     let v2 = policy_v2();
     assert_eq!(
@@ -539,11 +464,7 @@ async fn policy_import_activates_newest_version(s: &S) {
         .iter()
         .map(|v| (v.version.as_str(), v.active, v.file_count))
         .collect();
-    assert_eq!(
-        names,
-        vec![("2025.2", true, 3), ("2025.1", false, 2)],
-        "newest first"
-    );
+    assert_eq!(names, vec![("2025.2", true, 3), ("2025.1", false, 2)], "newest first");
     assert!(versions[0].imported_at >= versions[1].imported_at);
 
     let events = events_after(s, mark).await;
@@ -556,9 +477,7 @@ async fn policy_import_activates_newest_version(s: &S) {
 async fn policy_reimport_of_known_content_is_unchanged_and_reactivates(s: &S) {
     let mark = audit_mark(s).await;
     assert_eq!(
-        s.import_policy_version(&policy_v1())
-            .await
-            .expect("re-import v1"),
+        s.import_policy_version(&policy_v1()).await.expect("re-import v1"),
         ImportOutcome::Unchanged
     );
     assert_eq!(active_version(s).await.as_deref(), Some("2025.1"));
@@ -590,11 +509,7 @@ async fn policy_activate_switches_between_versions(s: &S) {
     s.activate_policy_version("2025.1", "ops:han")
         .await
         .expect("roll back to 2025.1");
-    let (summary, files) = s
-        .active_policy()
-        .await
-        .expect("active_policy")
-        .expect("active");
+    let (summary, files) = s.active_policy().await.expect("active_policy").expect("active");
     assert_eq!(summary.version, "2025.1");
     let mut want = policy_v1().files;
     want.sort_by(|a, b| a.path.cmp(&b.path));
@@ -658,23 +573,13 @@ async fn policy_files_round_trip_byte_exactly(s: &S) {
         s.import_policy_version(&v3).await.expect("import v3"),
         ImportOutcome::Imported
     );
-    let (summary, files) = s
-        .active_policy()
-        .await
-        .expect("active_policy")
-        .expect("v3 active");
+    let (summary, files) = s.active_policy().await.expect("active_policy").expect("v3 active");
     assert_eq!(summary.version, "2025.3");
     assert_eq!(summary.file_count, 4);
     let mut want = v3.files.clone();
     want.sort_by(|a, b| a.path.cmp(&b.path));
-    assert_eq!(
-        files, want,
-        "files must round-trip byte-exactly, ordered by path"
-    );
-    let got = files
-        .iter()
-        .find(|f| f.path == "규칙/지역.toml")
-        .expect("korean path");
+    assert_eq!(files, want, "files must round-trip byte-exactly, ordered by path");
+    let got = files.iter().find(|f| f.path == "규칙/지역.toml").expect("korean path");
     assert_eq!(got.content.as_bytes(), tricky.as_bytes());
 }
 
@@ -699,16 +604,9 @@ async fn policy_concurrent_imports_of_same_content_create_one_version(s: &S) {
                 .expect("concurrent import must not error"),
         );
     }
-    let imported = outcomes
-        .iter()
-        .filter(|o| **o == ImportOutcome::Imported)
-        .count();
+    let imported = outcomes.iter().filter(|o| **o == ImportOutcome::Imported).count();
     assert_eq!(imported, 1, "exactly one Imported: {outcomes:?}");
-    assert_eq!(
-        outcomes.len() - imported,
-        TASKS - 1,
-        "others Unchanged: {outcomes:?}"
-    );
+    assert_eq!(outcomes.len() - imported, TASKS - 1, "others Unchanged: {outcomes:?}");
     let versions = s.policy_versions().await.expect("policy_versions");
     assert_eq!(
         versions.iter().filter(|v| v.sha256 == v4.sha256).count(),
@@ -726,21 +624,13 @@ async fn audit_events_newest_first_with_limit(s: &S) {
     let all = s.audit_events(10_000).await.expect("audit_events");
     // 3 region imports (A, B, A), 4 policy imports, 3 activations (1 by re-import, 2 explicit).
     assert_eq!(all.len(), 10, "total audit events: {all:#?}");
-    assert!(
-        all.windows(2).all(|w| w[0].id > w[1].id),
-        "newest first by id"
-    );
-    assert!(
-        all.windows(2).all(|w| w[0].at >= w[1].at),
-        "newest first by time"
-    );
+    assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first by id");
+    assert!(all.windows(2).all(|w| w[0].at >= w[1].at), "newest first by time");
     let count = |action: &str| all.iter().filter(|e| e.action == action).count();
     assert_eq!(count(ACTION_REGIONS_IMPORT), 3);
     assert_eq!(count(ACTION_POLICY_IMPORT), 4);
     assert_eq!(count(ACTION_POLICY_ACTIVATE), 3);
-    assert!(all
-        .iter()
-        .all(|e| !e.actor.is_empty() && !e.subject.is_empty()));
+    assert!(all.iter().all(|e| !e.actor.is_empty() && !e.subject.is_empty()));
     let two = s.audit_events(2).await.expect("audit_events(2)");
     assert_eq!(two, all[..2].to_vec(), "limit keeps the newest");
     assert!(s.audit_events(0).await.expect("audit_events(0)").is_empty());
@@ -805,10 +695,7 @@ impl Drop for PostgresTestDb {
         let (admin, name) = (self.admin_url.clone(), self.db_name.clone());
         // Drop may run inside an async runtime: do the async work on a separate thread.
         let worker = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                 return;
             };
             rt.block_on(async move {
@@ -869,13 +756,10 @@ impl Drop for ThrowawayCluster {
 /// (run as user `postgres` via `runuser` when we are root); else skip — except when `CI=true`,
 /// where a missing PostgreSQL is a panic, never a skip.
 pub async fn postgres_test_url() -> Option<PostgresTestDb> {
-    if let Some(admin) = std::env::var(POSTGRES_URL_ENV)
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    {
-        let db_name = create_fresh_database(&admin).await.unwrap_or_else(|e| {
-            panic!("{POSTGRES_URL_ENV} is set but creating a test database failed: {e}")
-        });
+    if let Some(admin) = std::env::var(POSTGRES_URL_ENV).ok().filter(|u| !u.trim().is_empty()) {
+        let db_name = create_fresh_database(&admin)
+            .await
+            .unwrap_or_else(|e| panic!("{POSTGRES_URL_ENV} is set but creating a test database failed: {e}"));
         return Some(PostgresTestDb {
             url: with_database(&admin, &db_name),
             admin_url: admin,
@@ -888,9 +772,9 @@ pub async fn postgres_test_url() -> Option<PostgresTestDb> {
         Ok(bindir) => {
             let cluster = start_cluster(bindir).await;
             let admin = format!("postgres://postgres@127.0.0.1:{}/postgres", cluster.port);
-            let db_name = create_fresh_database(&admin).await.unwrap_or_else(|e| {
-                panic!("throwaway PostgreSQL started but creating a test database failed: {e}")
-            });
+            let db_name = create_fresh_database(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("throwaway PostgreSQL started but creating a test database failed: {e}"));
             Some(PostgresTestDb {
                 url: with_database(&admin, &db_name),
                 admin_url: admin,
@@ -917,9 +801,7 @@ pub async fn postgres_test_url() -> Option<PostgresTestDb> {
 fn unique_db_name() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     format!("aiup_t_{}_{n}_{nanos}", std::process::id())
 }
 
@@ -985,10 +867,10 @@ fn find_pg_bindir() -> Result<PathBuf, String> {
         .filter(|(_, d)| has_pg_tools(d))
         .collect();
     versioned.sort();
-    versioned.pop().map(|(_, d)| d).ok_or_else(|| {
-        "initdb/pg_ctl not found in PATH, pg_config --bindir or /usr/lib/postgresql/*/bin"
-            .to_owned()
-    })
+    versioned
+        .pop()
+        .map(|(_, d)| d)
+        .ok_or_else(|| "initdb/pg_ctl not found in PATH, pg_config --bindir or /usr/lib/postgresql/*/bin".to_owned())
 }
 
 fn running_as_root() -> bool {
@@ -1053,16 +935,7 @@ async fn start_cluster(bindir: PathBuf) -> ThrowawayCluster {
     initdb
         .arg("-D")
         .arg(&data)
-        .args([
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "--no-sync",
-        ])
+        .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"])
         .current_dir(dir.path());
     if let Err(e) = run_checked(initdb, "initdb").await {
         panic!(

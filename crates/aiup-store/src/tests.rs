@@ -7,10 +7,7 @@ const PASSWORD: &str = "s3cr3t-Pa55w0rd";
 #[track_caller]
 fn assert_no_password(err: &StoreError) {
     let shown = format!("{err} / {err:?}");
-    assert!(
-        !shown.contains(PASSWORD),
-        "error leaks the password: {shown}"
-    );
+    assert!(!shown.contains(PASSWORD), "error leaks the password: {shown}");
 }
 
 #[tokio::test]
@@ -40,11 +37,9 @@ async fn unsupported_scheme_is_named_without_credentials() {
 
 #[tokio::test]
 async fn malformed_postgres_url_error_hides_password() {
-    let err = connect(&format!(
-        "postgres://aiup:{PASSWORD}@127.0.0.1:notaport/aiup"
-    ))
-    .await
-    .expect_err("bad port");
+    let err = connect(&format!("postgres://aiup:{PASSWORD}@127.0.0.1:notaport/aiup"))
+        .await
+        .expect_err("bad port");
     assert!(matches!(err, StoreError::Database(_)), "{err:?}");
     assert_no_password(&err);
 }
@@ -99,9 +94,7 @@ mod with_testing {
         let Some(db) = postgres_test_url().await else {
             return; // skipped loudly by the harness (never under CI=true)
         };
-        let store = connect(db.url())
-            .await
-            .expect("connect to fresh postgres db");
+        let store = connect(db.url()).await.expect("connect to fresh postgres db");
         assert_eq!(store.backend(), Backend::Postgres);
         run_conformance(store).await;
     }
@@ -117,10 +110,7 @@ mod with_testing {
             &format!("://postgres:{PASSWORD}@"),
             1,
         );
-        assert!(
-            url.contains(PASSWORD),
-            "test URL must carry the password: {url}"
-        );
+        assert!(url.contains(PASSWORD), "test URL must carry the password: {url}");
         let err = connect(&url).await.expect_err("missing database");
         assert!(matches!(err, StoreError::Database(_)), "{err:?}");
         assert_no_password(&err);

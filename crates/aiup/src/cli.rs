@@ -178,16 +178,12 @@ fn runtime_failure(e: runtime::RuntimeError) -> Failure {
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).context("cannot render JSON")?
-    );
+    println!("{}", serde_json::to_string_pretty(value).context("cannot render JSON")?);
     Ok(())
 }
 
 fn case_failure(e: &CaseError) -> Failure {
-    let body =
-        serde_json::json!({ "error": { "code": e.code, "field": e.field, "message": e.reason } });
+    let body = serde_json::json!({ "error": { "code": e.code, "field": e.field, "message": e.reason } });
     println!("{body}");
     Failure::BadInput(format!("{} [{}]", e, e.code))
 }
@@ -197,13 +193,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve { listen, db } => serve(&listen, &db).await,
         Command::Migrate { db } => {
             let store = db.connect().await?;
-            store
-                .migrate()
-                .await
-                .map_err(|e| Failure::Other(e.into()))?;
-            let loaded = runtime::active_bundle(store.as_ref())
-                .await
-                .map_err(runtime_failure)?;
+            store.migrate().await.map_err(|e| Failure::Other(e.into()))?;
+            let loaded = runtime::active_bundle(store.as_ref()).await.map_err(runtime_failure)?;
             println!(
                 "migrated {} ({}); active policy {}",
                 db.url().split('?').next().unwrap_or(""),
@@ -225,29 +216,16 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 None => None,
                 Some(path) => Some(
                     serde_json::from_str::<Reform>(&files::read_input(&path.to_string_lossy())?)
-                        .map_err(|e| {
-                            Failure::BadInput(format!("reform file {}: {e}", path.display()))
-                        })?,
+                        .map_err(|e| Failure::BadInput(format!("reform file {}: {e}", path.display())))?,
                 ),
             };
             match (case, batch) {
-                (Some(path), None) => {
-                    estimate_one(&engine, &files::read_input(&path)?, reform, no_trace)
-                }
-                (None, Some(path)) => {
-                    estimate_batch(&engine, &files::read_input(&path)?, reform.as_ref())
-                }
-                _ => Err(Failure::BadInput(
-                    "give --case FILE (or -) or --batch FILE".into(),
-                )),
+                (Some(path), None) => estimate_one(&engine, &files::read_input(&path)?, reform, no_trace),
+                (None, Some(path)) => estimate_batch(&engine, &files::read_input(&path)?, reform.as_ref()),
+                _ => Err(Failure::BadInput("give --case FILE (or -) or --batch FILE".into())),
             }
         }
-        Command::Policy {
-            action,
-            on,
-            json,
-            db,
-        } => policy(action, on, json, &db).await,
+        Command::Policy { action, on, json, db } => policy(action, on, json, &db).await,
         Command::Regions {
             action,
             query,
@@ -259,9 +237,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 
 async fn serve(listen: &str, db: &Db) -> Result<(), Failure> {
     let store = db.connect().await?;
-    let loaded = runtime::active_bundle(store.as_ref())
-        .await
-        .map_err(runtime_failure)?;
+    let loaded = runtime::active_bundle(store.as_ref()).await.map_err(runtime_failure)?;
     let version = loaded.version.clone();
     let shipped = Bundle::embedded();
     if shipped.sha256() != loaded.sha256 {
@@ -269,11 +245,7 @@ async fn serve(listen: &str, db: &Db) -> Result<(), Failure> {
         tracing::warn!(active = %version, "the policy bundle built into this binary differs from the active version in the database; `aiup policy import policy --regions-dir data/regions` adopts it");
     }
     let engine = runtime::engine_for(loaded).map_err(|e| Failure::Other(e.into()))?;
-    let state = AppState::new(
-        Arc::clone(&store),
-        engine,
-        std::env::var("AIUP_STAFF_TOKEN").ok(),
-    );
+    let state = AppState::new(Arc::clone(&store), engine, std::env::var("AIUP_STAFF_TOKEN").ok());
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -292,9 +264,7 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             signal.recv().await;
         }
     };
@@ -306,9 +276,7 @@ async fn shutdown() {
 
 async fn active(db: &Db) -> Result<LoadedBundle, Failure> {
     let store = db.connect().await?;
-    runtime::active_bundle(store.as_ref())
-        .await
-        .map_err(runtime_failure)
+    runtime::active_bundle(store.as_ref()).await.map_err(runtime_failure)
 }
 
 /// The engine for the active version, or for draft files on disk.
@@ -320,21 +288,14 @@ async fn engine_for(draft: &Draft, db: &Db) -> Result<Engine, Failure> {
             &Bundle::embedded(),
         )?
         .map_err(|e| Failure::BadInput(e.to_string()))?;
-        bundle
-            .load()
-            .map_err(|e| Failure::BadInput(e.to_string()))?
+        bundle.load().map_err(|e| Failure::BadInput(e.to_string()))?
     } else {
         active(db).await?
     };
     runtime::engine_for(loaded).map_err(|e| Failure::Other(e.into()))
 }
 
-fn estimate_one(
-    engine: &Engine,
-    text: &str,
-    reform: Option<Reform>,
-    no_trace: bool,
-) -> Result<(), Failure> {
+fn estimate_one(engine: &Engine, text: &str, reform: Option<Reform>, no_trace: bool) -> Result<(), Failure> {
     let mut request = aiup_rules::parse_request(text).map_err(|e| case_failure(&e))?;
     if no_trace {
         request.trace = false;
@@ -350,11 +311,7 @@ fn estimate_batch(engine: &Engine, text: &str, reform: Option<&Reform>) -> Resul
     // Validate every line first: a batch with a bad line computes nothing.
     let mut cases = Vec::new();
     let mut bad = Vec::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         match aiup_rules::parse_request(line).and_then(|r| engine.parse_case(&r.case)) {
             Ok(case) => cases.push((i + 1, case)),
             Err(e) => bad.push(format!("line {}: {e} [{}]", i + 1, e.code)),
@@ -392,18 +349,12 @@ fn estimate_batch(engine: &Engine, text: &str, reform: Option<&Reform>) -> Resul
 fn parse_on(on: Option<&str>, policy: &PolicySet) -> Result<chrono::NaiveDate, Failure> {
     match on {
         None => Ok(aiup_server::today_in_seoul().max(policy.meta.coverage_start)),
-        Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            Failure::BadInput(format!("--on: `{text}` is not a date in YYYY-MM-DD form"))
-        }),
+        Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| Failure::BadInput(format!("--on: `{text}` is not a date in YYYY-MM-DD form"))),
     }
 }
 
-async fn policy(
-    action: Option<PolicyAction>,
-    on: Option<String>,
-    json: bool,
-    db: &Db,
-) -> Result<(), Failure> {
+async fn policy(action: Option<PolicyAction>, on: Option<String>, json: bool, db: &Db) -> Result<(), Failure> {
     match action {
         None => {
             let loaded = active(db).await?;
@@ -417,12 +368,9 @@ async fn policy(
             Ok(())
         }
         Some(PolicyAction::Check { dir, regions_dir }) => {
-            let bundle =
-                files::bundle_from(Some(&dir), regions_dir.as_deref(), &Bundle::embedded())?
-                    .map_err(|e| Failure::BadInput(e.to_string()))?;
-            let loaded = bundle
-                .load()
+            let bundle = files::bundle_from(Some(&dir), regions_dir.as_deref(), &Bundle::embedded())?
                 .map_err(|e| Failure::BadInput(e.to_string()))?;
+            let loaded = bundle.load().map_err(|e| Failure::BadInput(e.to_string()))?;
             println!(
                 "ok: {} parameters, {} programmes; version {}",
                 loaded.policy.parameters.len(),
@@ -445,13 +393,8 @@ async fn policy(
         }
         Some(PolicyAction::Versions) => {
             let store = db.connect().await?;
-            runtime::active_bundle(store.as_ref())
-                .await
-                .map_err(runtime_failure)?;
-            let versions = store
-                .policy_versions()
-                .await
-                .map_err(|e| Failure::Other(e.into()))?;
+            runtime::active_bundle(store.as_ref()).await.map_err(runtime_failure)?;
+            let versions = store.policy_versions().await.map_err(|e| Failure::Other(e.into()))?;
             if json {
                 return print_json(&versions);
             }
@@ -477,9 +420,7 @@ async fn policy(
                 .await
                 .map_err(|e| match e {
                     runtime::RuntimeError::Store(aiup_store::StoreError::NotFound { .. }) => {
-                        Failure::BadInput(format!(
-                            "no policy version `{version}`; see `aiup policy versions`"
-                        ))
+                        Failure::BadInput(format!("no policy version `{version}`; see `aiup policy versions`"))
                     }
                     other => runtime_failure(other),
                 })?;
@@ -491,9 +432,7 @@ async fn policy(
 
 /// The files of the active version (the embedded bundle on an empty store).
 async fn current_bundle(store: &dyn Store) -> Result<Bundle, Failure> {
-    runtime::active_bundle(store)
-        .await
-        .map_err(runtime_failure)?;
+    runtime::active_bundle(store).await.map_err(runtime_failure)?;
     let (_, files) = store
         .active_policy()
         .await
@@ -511,21 +450,13 @@ async fn current_bundle(store: &dyn Store) -> Result<Bundle, Failure> {
     .map_err(|e| Failure::BadInput(e.to_string()))
 }
 
-async fn import(
-    store: &dyn Store,
-    bundle: &Bundle,
-    actor: &str,
-    note: &str,
-) -> Result<(), Failure> {
+async fn import(store: &dyn Store, bundle: &Bundle, actor: &str, note: &str) -> Result<(), Failure> {
     let (outcome, loaded) = runtime::import_bundle(store, bundle, actor, note)
         .await
         .map_err(runtime_failure)?;
     match outcome {
         ImportOutcome::Imported => println!("imported and activated {}", loaded.version),
-        ImportOutcome::Unchanged => println!(
-            "unchanged: {} is already stored; it is now active",
-            loaded.version
-        ),
+        ImportOutcome::Unchanged => println!("unchanged: {} is already stored; it is now active", loaded.version),
     }
     Ok(())
 }
@@ -550,20 +481,11 @@ fn print_policy(loaded: &LoadedBundle, on: chrono::NaiveDate) {
             .filter(|b| b.programmes.contains(&p.id))
             .map(|b| format!("{} ({:?})", b.amount_won, b.funding))
             .collect();
-        println!(
-            "  {:<26} {:<14} {}",
-            p.id.as_str(),
-            p.stage.label_ko(),
-            p.name.ko
-        );
+        println!("  {:<26} {:<14} {}", p.id.as_str(), p.stage.label_ko(), p.name.ko);
         println!(
             "  {:<26} target: {} · budget: {} · cite: {}",
             "",
-            if target.is_empty() {
-                "—".into()
-            } else {
-                target
-            },
+            if target.is_empty() { "—".into() } else { target },
             if budget.is_empty() {
                 "—".into()
             } else {
@@ -594,12 +516,7 @@ fn print_policy(loaded: &LoadedBundle, on: chrono::NaiveDate) {
     }
 }
 
-async fn regions(
-    action: Option<RegionsAction>,
-    query: Option<String>,
-    json: bool,
-    db: &Db,
-) -> Result<(), Failure> {
+async fn regions(action: Option<RegionsAction>, query: Option<String>, json: bool, db: &Db) -> Result<(), Failure> {
     if let Some(RegionsAction::Import { dir, note, actor }) = action {
         let store = db.connect().await?;
         let current = current_bundle(store.as_ref()).await?;
@@ -612,9 +529,7 @@ async fn regions(
     let precedence = loaded
         .policy
         .parameter("region.tier_precedence")
-        .and_then(|p| {
-            p.at(parse_on(None, &loaded.policy).unwrap_or(loaded.policy.meta.coverage_start))
-        })
+        .and_then(|p| p.at(parse_on(None, &loaded.policy).unwrap_or(loaded.policy.meta.coverage_start)))
         .and_then(|v| match v.value {
             aiup_core::policy::ParamValue::Tier(t) => Some(t),
             _ => None,

@@ -8,8 +8,8 @@ use std::path::Path;
 /// `DIR/*.toml` as `policy/<name>.toml`.
 pub fn policy_files(dir: &Path) -> anyhow::Result<Vec<PolicySource>> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read the policy directory {}", dir.display()))?
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("cannot read the policy directory {}", dir.display()))?
     {
         let path = entry?.path();
         if path.extension().is_some_and(|e| e == "toml") {
@@ -17,8 +17,7 @@ pub fn policy_files(dir: &Path) -> anyhow::Result<Vec<PolicySource>> {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .context("a policy file name is not UTF-8")?;
-            let content = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let content = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
             files.push(PolicySource {
                 path: format!("policy/{name}"),
                 content,
@@ -36,8 +35,7 @@ pub fn region_files(dir: &Path) -> anyhow::Result<Vec<PolicySource>> {
         .map(|path| {
             let name = path.trim_start_matches("regions/");
             let full = dir.join(name);
-            let content = std::fs::read_to_string(&full)
-                .with_context(|| format!("cannot read {}", full.display()))?;
+            let content = std::fs::read_to_string(&full).with_context(|| format!("cannot read {}", full.display()))?;
             Ok(PolicySource {
                 path: (*path).to_owned(),
                 content,
@@ -63,12 +61,7 @@ pub fn bundle_from(
     };
     match regions_dir {
         Some(dir) => files.extend(region_files(dir)?),
-        None => files.extend(
-            base.files()
-                .iter()
-                .filter(|f| f.path.starts_with("regions/"))
-                .cloned(),
-        ),
+        None => files.extend(base.files().iter().filter(|f| f.path.starts_with("regions/")).cloned()),
     }
     Ok(Bundle::new(files))
 }
@@ -76,8 +69,7 @@ pub fn bundle_from(
 pub fn read_input(path: &str) -> anyhow::Result<String> {
     if path == "-" {
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .context("cannot read standard input")?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("cannot read standard input")?;
         Ok(text)
     } else {
         std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))

@@ -218,9 +218,7 @@ fn check_cite(cite: &str) -> Result<(), String> {
         ));
     }
     if rest.trim().is_empty() {
-        return Err(format!(
-            "citation `{cite}` has no reference after the scheme"
-        ));
+        return Err(format!("citation `{cite}` has no reference after the scheme"));
     }
     if scheme == "seed" {
         let seed = rest.split_whitespace().next().unwrap_or("");
@@ -236,10 +234,8 @@ fn check_cite(cite: &str) -> Result<(), String> {
 
 fn to_date(value: &toml::value::Datetime) -> Result<NaiveDate, String> {
     match (value.date, value.time, value.offset) {
-        (Some(d), None, None) => {
-            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-                .ok_or_else(|| format!("`{value}` is not a calendar date"))
-        }
+        (Some(d), None, None) => NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+            .ok_or_else(|| format!("`{value}` is not a calendar date")),
         _ => Err(format!(
             "`{value}` must be a plain date such as 2026-01-01, without a time"
         )),
@@ -259,11 +255,7 @@ fn as_rate(value: &toml::Value) -> Option<Rate> {
 }
 
 fn list_of<T>(value: &toml::Value, parse: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
-    value
-        .as_array()?
-        .iter()
-        .map(|v| v.as_str().and_then(&parse))
-        .collect()
+    value.as_array()?.iter().map(|v| v.as_str().and_then(&parse)).collect()
 }
 
 /// Parses a raw value as `kind`; the error says what was expected.
@@ -281,10 +273,7 @@ pub(crate) fn parse_value(kind: Kind, value: &toml::Value) -> Result<ParamValue,
             .and_then(RegionTier::parse)
             .filter(|t| *t != RegionTier::NonCapital)
             .map(ParamValue::Tier),
-        Kind::Rounding => value
-            .as_str()
-            .and_then(RoundingMode::parse)
-            .map(ParamValue::Rounding),
+        Kind::Rounding => value.as_str().and_then(RoundingMode::parse).map(ParamValue::Rounding),
         Kind::WonList => value
             .as_array()
             .and_then(|a| a.iter().map(as_won).collect::<Option<Vec<_>>>())
@@ -313,26 +302,18 @@ fn parse_brackets(value: &toml::Value) -> Result<Vec<Bracket>, String> {
         }
         let up_to = match table.get("up_to_won") {
             None => None,
-            Some(v) => Some(as_won(v).ok_or_else(|| {
-                format!("bracket {}: up_to_won must be a whole number of won", i + 1)
-            })?),
+            Some(v) => {
+                Some(as_won(v).ok_or_else(|| format!("bracket {}: up_to_won must be a whole number of won", i + 1))?)
+            }
         };
         let charge = match (table.get("rate"), table.get("fixed_won")) {
-            (Some(r), None) => Charge::Rate(as_rate(r).ok_or_else(|| {
-                format!(
-                    "bracket {}: rate must be a percentage such as \"10%\"",
-                    i + 1
-                )
-            })?),
-            (None, Some(w)) => Charge::Fixed(as_won(w).ok_or_else(|| {
-                format!("bracket {}: fixed_won must be a whole number of won", i + 1)
-            })?),
-            _ => {
-                return Err(format!(
-                    "bracket {}: give exactly one of rate or fixed_won",
-                    i + 1
-                ))
-            }
+            (Some(r), None) => Charge::Rate(
+                as_rate(r).ok_or_else(|| format!("bracket {}: rate must be a percentage such as \"10%\"", i + 1))?,
+            ),
+            (None, Some(w)) => Charge::Fixed(
+                as_won(w).ok_or_else(|| format!("bracket {}: fixed_won must be a whole number of won", i + 1))?,
+            ),
+            _ => return Err(format!("bracket {}: give exactly one of rate or fixed_won", i + 1)),
         };
         brackets.push(Bracket { up_to, charge });
     }
@@ -372,9 +353,7 @@ fn json_to_toml(value: &serde_json::Value) -> Option<toml::Value> {
         serde_json::Value::Bool(b) => toml::Value::Boolean(*b),
         serde_json::Value::Number(n) => toml::Value::Integer(n.as_i64()?),
         serde_json::Value::String(s) => toml::Value::String(s.clone()),
-        serde_json::Value::Array(a) => {
-            toml::Value::Array(a.iter().map(json_to_toml).collect::<Option<_>>()?)
-        }
+        serde_json::Value::Array(a) => toml::Value::Array(a.iter().map(json_to_toml).collect::<Option<_>>()?),
         serde_json::Value::Object(o) => toml::Value::Table(
             o.iter()
                 .map(|(k, v)| json_to_toml(v).map(|v| (k.clone(), v)))
@@ -420,10 +399,7 @@ impl PolicySet {
             match toml::from_str::<FileDef>(&source.content) {
                 Ok(file) => collect_file(file, &mut sink, &mut all),
                 Err(e) => {
-                    let line = e
-                        .span()
-                        .map(|s| line_of(&source.content, s.start))
-                        .unwrap_or(1);
+                    let line = e.span().map(|s| line_of(&source.content, s.start)).unwrap_or(1);
                     sink.errors.push(PolicyLoadError {
                         file: source.path.clone(),
                         line,
@@ -440,9 +416,7 @@ impl PolicySet {
         let (meta, _) = match all.meta.take() {
             Some(m) => m,
             None => {
-                errors.push(no_file(
-                    "no file has a [meta] table (revision, coverage_start)".into(),
-                ));
+                errors.push(no_file("no file has a [meta] table (revision, coverage_start)".into()));
                 return Err(PolicyLoadErrors(errors));
             }
         };
@@ -478,11 +452,7 @@ impl PolicySet {
 
     /// A copy with `overrides` applied, for what-if comparisons. The version
     /// becomes `<base>+reform:<name>`.
-    pub fn with_overrides(
-        &self,
-        name: &str,
-        overrides: &[Override],
-    ) -> Result<PolicySet, PolicyLoadErrors> {
+    pub fn with_overrides(&self, name: &str, overrides: &[Override]) -> Result<PolicySet, PolicyLoadErrors> {
         let mut next = self.clone();
         let mut errors = Vec::new();
         let file = format!("reform:{name}");
@@ -493,11 +463,7 @@ impl PolicySet {
                 message,
             };
             let Some(parameter) = next.parameters.get_mut(&o.param) else {
-                errors.push(err(format!(
-                    "override {}: unknown parameter `{}`",
-                    i + 1,
-                    o.param
-                )));
+                errors.push(err(format!("override {}: unknown parameter `{}`", i + 1, o.param)));
                 continue;
             };
             let value = match json_to_toml(&o.value)
@@ -506,11 +472,7 @@ impl PolicySet {
             {
                 Ok(v) => v,
                 Err(message) => {
-                    errors.push(err(format!(
-                        "override {} of `{}`: {message}",
-                        i + 1,
-                        o.param
-                    )));
+                    errors.push(err(format!("override {} of `{}`: {message}", i + 1, o.param)));
                     continue;
                 }
             };
@@ -593,14 +555,14 @@ fn collect_file(file: FileDef, sink: &mut Sink<'_>, all: &mut Collected) {
         let id_span = def.id.span();
         let id = def.id.into_inner();
         let Some(spec) = schema::spec(&id) else {
-            sink.push(&id_span, format!("unknown parameter `{id}`; the engine reads only the ids listed in docs/policy-files.md"));
+            sink.push(
+                &id_span,
+                format!("unknown parameter `{id}`; the engine reads only the ids listed in docs/policy-files.md"),
+            );
             continue;
         };
         if let Some(existing) = all.parameters.get(&id) {
-            let message = format!(
-                "parameter `{id}` is defined twice; it is also at {}",
-                existing.at
-            );
+            let message = format!("parameter `{id}` is defined twice; it is also at {}", existing.at);
             sink.push(&id_span, message);
             continue;
         }
@@ -626,7 +588,10 @@ fn collect_file(file: FileDef, sink: &mut Sink<'_>, all: &mut Collected) {
                 }
             };
             if let Some(clash) = values.iter().find(|d| d.from == from) {
-                let message = format!("`{id}` has two values from {from}: this one and the one at line {}; they conflict", clash.at.line);
+                let message = format!(
+                    "`{id}` has two values from {from}: this one and the one at line {}; they conflict",
+                    clash.at.line
+                );
                 sink.push(&value_span, message);
                 continue;
             }
@@ -671,10 +636,7 @@ fn collect_file(file: FileDef, sink: &mut Sink<'_>, all: &mut Collected) {
             }
         }
         if let Some(existing) = all.programmes.iter().find(|p| p.id == id) {
-            let message = format!(
-                "programme `{id}` is defined twice; it is also at {}",
-                existing.at
-            );
+            let message = format!("programme `{id}` is defined twice; it is also at {}", existing.at);
             sink.push(&span, message);
             continue;
         }
@@ -736,22 +698,21 @@ fn collect_file(file: FileDef, sink: &mut Sink<'_>, all: &mut Collected) {
             sink.push(&span, format!("budget_line `{}` is defined twice", def.id));
             continue;
         }
-        if def.amount_won < 0
-            || def
-                .ai_specific_won
-                .is_some_and(|a| a < 0 || a > def.amount_won)
-        {
-            sink.push(&span, format!("budget_line `{}`: amounts must be non-negative and ai_specific_won at most amount_won", def.id));
+        if def.amount_won < 0 || def.ai_specific_won.is_some_and(|a| a < 0 || a > def.amount_won) {
+            sink.push(
+                &span,
+                format!(
+                    "budget_line `{}`: amounts must be non-negative and ai_specific_won at most amount_won",
+                    def.id
+                ),
+            );
             continue;
         }
         let mut programmes = Vec::new();
         for p in &def.programmes {
             match ProgrammeId::parse(p) {
                 Ok(id) => programmes.push(id),
-                Err(e) => sink.push(
-                    &span,
-                    format!("budget_line `{}`: programme `{p}`: {e}", def.id),
-                ),
+                Err(e) => sink.push(&span, format!("budget_line `{}`: programme `{p}`: {e}", def.id)),
             }
         }
         all.budget_lines.push(BudgetLine {
@@ -783,18 +744,11 @@ fn collect_file(file: FileDef, sink: &mut Sink<'_>, all: &mut Collected) {
             );
             continue;
         };
-        let max = match def
-            .max
-            .as_ref()
-            .map(|m| parse_indicator_value(m, &def.unit))
-        {
+        let max = match def.max.as_ref().map(|m| parse_indicator_value(m, &def.unit)) {
             Some(None) => {
                 sink.push(
                     &span,
-                    format!(
-                        "indicator `{}`: max does not fit unit `{}`",
-                        def.id, def.unit
-                    ),
+                    format!("indicator `{}`: max does not fit unit `{}`", def.id, def.unit),
                 );
                 continue;
             }
@@ -879,17 +833,20 @@ fn validate(meta: &Meta, all: &Collected, errors: &mut Vec<PolicyLoadError>) {
             if !plan_line_ids.contains(line.as_str()) {
                 errors.push(at(
                     &programme.at,
-                    format!(
-                        "programme `{}`: plan_line `{line}` is not defined",
-                        programme.id
-                    ),
+                    format!("programme `{}`: plan_line `{line}` is not defined", programme.id),
                 ));
             }
         }
         if let Some(param) = &programme.training_cost_multiplier {
             match schema::spec(param) {
                 Some(spec) if spec.kind == Kind::Rate && param.starts_with("training_cost.") => {}
-                _ => errors.push(at(&programme.at, format!("programme `{}`: training_cost_multiplier `{param}` is not a training_cost.* rate parameter", programme.id))),
+                _ => errors.push(at(
+                    &programme.at,
+                    format!(
+                        "programme `{}`: training_cost_multiplier `{param}` is not a training_cost.* rate parameter",
+                        programme.id
+                    ),
+                )),
             }
         }
         if programme.allowance_scheme == AllowanceScheme::None
@@ -923,10 +880,7 @@ fn validate(meta: &Meta, all: &Collected, errors: &mut Vec<PolicyLoadError>) {
             if !programme_ids.contains(p.as_str()) {
                 errors.push(at(
                     &indicator.at,
-                    format!(
-                        "indicator `{}`: programme `{p}` is not defined",
-                        indicator.id
-                    ),
+                    format!("indicator `{}`: programme `{p}` is not defined", indicator.id),
                 ));
             }
         }
@@ -980,7 +934,12 @@ fn validate_parameter_semantics(
         }
         if let Some((default, default_at)) = rate("tuition.card.default_self_payment_rate", date) {
             if default < min || default > max {
-                conflict(format!("on {date}: tuition.card.default_self_payment_rate ({default}) is outside the band {min}–{max}"), &default_at);
+                conflict(
+                    format!(
+                        "on {date}: tuition.card.default_self_payment_rate ({default}) is outside the band {min}–{max}"
+                    ),
+                    &default_at,
+                );
             }
         }
     }
@@ -1001,39 +960,28 @@ mod tests {
 
     #[test]
     fn brackets_must_ascend_and_end_open() {
-        let ok: toml::Value = toml::from_str::<toml::Table>(
-            "v = [{up_to_won = 10, rate = \"10%\"}, {fixed_won = 5}]",
-        )
-        .unwrap()["v"]
+        let ok: toml::Value = toml::from_str::<toml::Table>("v = [{up_to_won = 10, rate = \"10%\"}, {fixed_won = 5}]")
+            .unwrap()["v"]
             .clone();
         assert!(parse_brackets(&ok).is_ok());
         let closed: toml::Value =
-            toml::from_str::<toml::Table>("v = [{up_to_won = 10, rate = \"10%\"}]").unwrap()["v"]
-                .clone();
-        assert!(parse_brackets(&closed)
-            .unwrap_err()
-            .contains("last bracket"));
-        let descending: toml::Value = toml::from_str::<toml::Table>("v = [{up_to_won = 10, rate = \"1%\"}, {up_to_won = 5, rate = \"1%\"}, {fixed_won = 1}]").unwrap()["v"].clone();
-        assert!(parse_brackets(&descending)
-            .unwrap_err()
-            .contains("ascending"));
+            toml::from_str::<toml::Table>("v = [{up_to_won = 10, rate = \"10%\"}]").unwrap()["v"].clone();
+        assert!(parse_brackets(&closed).unwrap_err().contains("last bracket"));
+        let descending: toml::Value = toml::from_str::<toml::Table>(
+            "v = [{up_to_won = 10, rate = \"1%\"}, {up_to_won = 5, rate = \"1%\"}, {fixed_won = 1}]",
+        )
+        .unwrap()["v"]
+            .clone();
+        assert!(parse_brackets(&descending).unwrap_err().contains("ascending"));
     }
 
     #[test]
     fn values_are_parsed_by_kind() {
         let v = |s: &str| toml::from_str::<toml::Table>(&format!("v = {s}")).unwrap()["v"].clone();
-        assert_eq!(
-            parse_value(Kind::Won, &v("5800")),
-            Ok(ParamValue::Won(Won(5800)))
-        );
+        assert_eq!(parse_value(Kind::Won, &v("5800")), Ok(ParamValue::Won(Won(5800))));
         assert!(parse_value(Kind::Won, &v("-1")).is_err());
-        assert_eq!(
-            parse_value(Kind::Rate, &v("\"95%\"")),
-            Ok(ParamValue::Rate(Rate(9500)))
-        );
-        assert!(parse_value(Kind::Rate, &v("0.95"))
-            .unwrap_err()
-            .contains("percentage"));
+        assert_eq!(parse_value(Kind::Rate, &v("\"95%\"")), Ok(ParamValue::Rate(Rate(9500))));
+        assert!(parse_value(Kind::Rate, &v("0.95")).unwrap_err().contains("percentage"));
         assert!(parse_value(Kind::Deliveries, &v("[\"classroom\", \"teleport\"]")).is_err());
         assert!(parse_value(Kind::TierPrecedence, &v("\"non_capital\"")).is_err());
     }

@@ -141,18 +141,12 @@ impl fmt::Display for ParamValue {
             ParamValue::Deliveries(list) => write!(
                 f,
                 "[{}]",
-                list.iter()
-                    .map(|d| d.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                list.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
             ),
             ParamValue::Statuses(list) => write!(
                 f,
                 "[{}]",
-                list.iter()
-                    .map(|d| d.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                list.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
             ),
             ParamValue::Brackets(list) => {
                 let parts: Vec<String> = list
@@ -175,10 +169,7 @@ impl fmt::Display for ParamValue {
             ParamValue::WonList(list) => write!(
                 f,
                 "[{}]",
-                list.iter()
-                    .map(Won::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                list.iter().map(Won::to_string).collect::<Vec<_>>().join(", ")
             ),
         }
     }

@@ -29,7 +29,9 @@ impl Kind {
             Kind::Bool => "true or false",
             Kind::Deliveries => "a list of deliveries, e.g. [\"classroom\", \"blended\"]",
             Kind::Statuses => "a list of trainee statuses, e.g. [\"job_seeker\"]",
-            Kind::Brackets => "a list of {up_to_won?, rate? | fixed_won?} brackets in ascending order, the last without up_to_won",
+            Kind::Brackets => {
+                "a list of {up_to_won?, rate? | fixed_won?} brackets in ascending order, the last without up_to_won"
+            }
             Kind::TierPrecedence => "\"population_declining\" or \"capital\"",
             Kind::Rounding => "\"floor\", \"half_up\" or \"ceil\"",
             Kind::WonList => "a list of integer amounts in won",

@@ -82,12 +82,25 @@ impl Field {
 
     /// The form field an engine error names (`course.end_date` → end date).
     pub fn from_case_field(path: &str) -> Option<Field> {
-        let name = path.strip_prefix("course.").or_else(|| path.strip_prefix("trainee.")).unwrap_or(path);
+        let name = path
+            .strip_prefix("course.")
+            .or_else(|| path.strip_prefix("trainee."))
+            .unwrap_or(path);
         Field::ALL.into_iter().find(|f| f.name() == name)
     }
 
     fn required(self) -> bool {
-        matches!(self, Field::Programme | Field::Region | Field::StartDate | Field::EndDate | Field::TotalHours | Field::HoursPerDay | Field::Delivery | Field::Status)
+        matches!(
+            self,
+            Field::Programme
+                | Field::Region
+                | Field::StartDate
+                | Field::EndDate
+                | Field::TotalHours
+                | Field::HoursPerDay
+                | Field::Delivery
+                | Field::Status
+        )
     }
 }
 
@@ -238,7 +251,13 @@ pub struct FieldError {
 
 impl FieldError {
     fn form(field: Field, code: &str, ko: &str, en: &str) -> FieldError {
-        FieldError { field: Some(field), code: code.to_owned(), ko: ko.to_owned(), en: en.to_owned(), detail: None }
+        FieldError {
+            field: Some(field),
+            code: code.to_owned(),
+            ko: ko.to_owned(),
+            en: en.to_owned(),
+            detail: None,
+        }
     }
 
     /// The message in `lang`, without the field's label.
@@ -268,12 +287,20 @@ impl FieldError {
             "invalid_field" => "허용되지 않는 값입니다.",
             _ => "입력값을 확인하세요.",
         };
-        FieldError { field: Field::from_case_field(&error.field), code: error.code.to_owned(), ko: ko.to_owned(), en: error.reason.clone(), detail: Some(error.reason.clone()) }
+        FieldError {
+            field: Field::from_case_field(&error.field),
+            code: error.code.to_owned(),
+            ko: ko.to_owned(),
+            en: error.reason.clone(),
+            detail: Some(error.reason.clone()),
+        }
     }
 }
 
 fn strip_number(text: &str) -> String {
-    text.chars().filter(|c| !matches!(c, ',' | '_' | ' ' | '₩' | '원')).collect()
+    text.chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' ' | '₩' | '원'))
+        .collect()
 }
 
 fn number(form: &FormInput, field: Field, errors: &mut Vec<FieldError>) -> Option<serde_json::Number> {
@@ -285,7 +312,12 @@ fn number(form: &FormInput, field: Field, errors: &mut Vec<FieldError>) -> Optio
     match text.parse::<serde_json::Number>() {
         Ok(n) => Some(n),
         Err(_) => {
-            errors.push(FieldError::form(field, "invalid_number", "숫자로 입력하세요.", "Enter a number."));
+            errors.push(FieldError::form(
+                field,
+                "invalid_number",
+                "숫자로 입력하세요.",
+                "Enter a number.",
+            ));
             None
         }
     }
@@ -299,7 +331,12 @@ fn won(form: &FormInput, field: Field, errors: &mut Vec<FieldError>) -> Option<i
     match text.parse::<i64>() {
         Ok(n) => Some(n),
         Err(_) => {
-            errors.push(FieldError::form(field, "invalid_number", "원 단위 정수로 입력하세요 (예: 1,000,000).", "Enter a whole number of won (e.g. 1,000,000)."));
+            errors.push(FieldError::form(
+                field,
+                "invalid_number",
+                "원 단위 정수로 입력하세요 (예: 1,000,000).",
+                "Enter a whole number of won (e.g. 1,000,000).",
+            ));
             None
         }
     }
@@ -318,8 +355,16 @@ pub fn case_json(form: &FormInput) -> Result<CaseJson, Vec<FieldError>> {
         .map(|f| FieldError::form(f, "required", "필수 입력 항목입니다.", "This field is required."))
         .collect();
     let missing = |f: Field, errors: &[FieldError]| errors.iter().any(|e| e.field == Some(f));
-    let total_hours = if missing(Field::TotalHours, &errors) { None } else { number(form, Field::TotalHours, &mut errors) };
-    let hours_per_day = if missing(Field::HoursPerDay, &errors) { None } else { number(form, Field::HoursPerDay, &mut errors) };
+    let total_hours = if missing(Field::TotalHours, &errors) {
+        None
+    } else {
+        number(form, Field::TotalHours, &mut errors)
+    };
+    let hours_per_day = if missing(Field::HoursPerDay, &errors) {
+        None
+    } else {
+        number(form, Field::HoursPerDay, &mut errors)
+    };
     let fee_won = won(form, Field::FeeWon, &mut errors);
     let unit_price = won(form, Field::UnitPrice, &mut errors);
     let self_payment_rate = number(form, Field::SelfPaymentRate, &mut errors);
@@ -344,7 +389,13 @@ pub fn case_json(form: &FormInput) -> Result<CaseJson, Vec<FieldError>> {
             self_payment_rate_percent: self_payment_rate,
             provision: None,
         },
-        trainee: TraineeJson { status: form.status.clone(), employer_size: optional(&form.employer_size), exempt_group: form.exempt_group, vulnerable_group: false, card_balance_won: None },
+        trainee: TraineeJson {
+            status: form.status.clone(),
+            employer_size: optional(&form.employer_size),
+            exempt_group: form.exempt_group,
+            vulnerable_group: false,
+            card_balance_won: None,
+        },
         period: 1,
         attendance: None,
     })
@@ -369,7 +420,8 @@ pub fn href_in(lang: Lang, query: &PageQuery) -> String {
     if query.submitted {
         for field in Field::ALL {
             let value = query.form.value(field);
-            if field == Field::ExemptGroup && value.is_empty() {
+            // Empty optional fields mean the same as absent ones.
+            if value.is_empty() && !field.required() {
                 continue;
             }
             parts.push(format!("{}={}", field.name(), encode_component(value)));
@@ -429,7 +481,10 @@ mod tests {
         let json = case_json(&q.form).expect("valid");
         assert_eq!(json.course.fee_won, Some(1_000_000));
         assert_eq!(json.course.base_unit_price_won_per_hour, None);
-        assert_eq!(json.course.self_payment_rate_percent.map(|n| n.to_string()), Some("15".to_owned()));
+        assert_eq!(
+            json.course.self_payment_rate_percent.map(|n| n.to_string()),
+            Some("15".to_owned())
+        );
         assert_eq!(json.course.hours_per_day.to_string(), "7.5");
         assert_eq!(json.trainee.employer_size, None);
     }
@@ -448,17 +503,27 @@ mod tests {
         let q = PageQuery::from_pairs(&list);
         let errors = case_json(&q.form).expect_err("invalid");
         let fields: Vec<Option<Field>> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, vec![Some(Field::Region), Some(Field::TotalHours), Some(Field::FeeWon)]);
+        assert_eq!(
+            fields,
+            vec![Some(Field::Region), Some(Field::TotalHours), Some(Field::FeeWon)]
+        );
         assert!(errors.iter().all(|e| !e.ko.is_empty() && !e.en.is_empty()));
     }
 
     #[test]
     fn engine_fields_map_to_form_fields() {
         assert_eq!(Field::from_case_field("course.end_date"), Some(Field::EndDate));
-        assert_eq!(Field::from_case_field("trainee.employer_size"), Some(Field::EmployerSize));
+        assert_eq!(
+            Field::from_case_field("trainee.employer_size"),
+            Some(Field::EmployerSize)
+        );
         assert_eq!(Field::from_case_field("programme"), Some(Field::Programme));
         assert_eq!(Field::from_case_field("period"), None);
-        let e = FieldError::from_case_error(&CaseError::new("end_before_start", "course.end_date", "2026-01-01 is before course.start_date 2026-03-02"));
+        let e = FieldError::from_case_error(&CaseError::new(
+            "end_before_start",
+            "course.end_date",
+            "2026-01-01 is before course.start_date 2026-03-02",
+        ));
         assert_eq!(e.field, Some(Field::EndDate));
         assert!(e.message(Lang::Ko).starts_with("종료일이 개강일보다 앞섭니다."));
         assert_eq!(e.message(Lang::En), "2026-01-01 is before course.start_date 2026-03-02");
@@ -471,7 +536,7 @@ mod tests {
         assert!(href.starts_with("/?programme=card-ai-general&region=%EC%84%9C"));
         assert!(href.contains("fee_won=1%2C000%2C000"));
         assert!(!href.contains("lang="));
-        assert!(!href.contains("exempt_group"));
+        assert!(!href.contains("exempt_group") && !href.contains("employer_size"));
         assert!(href_in(Lang::En, &q).ends_with("&lang=en"));
         assert_eq!(href_in(Lang::En, &PageQuery::from_pairs(&[])), "/?lang=en");
         assert_eq!(href_in(Lang::Ko, &PageQuery::from_pairs(&[])), "/");

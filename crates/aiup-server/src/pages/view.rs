@@ -172,9 +172,22 @@ impl Slot<'_> {
 fn calculator_form(engine: &Engine, query: &PageQuery, errors: &[FieldError]) -> Markup {
     let lang = query.lang;
     let form = &query.form;
-    let slot = |field: Field, hint: Option<&'static str>, optional: bool| Slot { field, lang, hint, error: errors.iter().find(|e| e.field == Some(field)), optional };
+    let slot = |field: Field, hint: Option<&'static str>, optional: bool| Slot {
+        field,
+        lang,
+        hint,
+        error: errors.iter().find(|e| e.field == Some(field)),
+        optional,
+    };
 
-    let programme = slot(Field::Programme, Some(lang.pick("훈련생 개인을 지원하는 사업만 보입니다.", "Only programmes that support individual trainees are listed.")), false);
+    let programme = slot(
+        Field::Programme,
+        Some(lang.pick(
+            "훈련생 개인을 지원하는 사업만 보입니다.",
+            "Only programmes that support individual trainees are listed.",
+        )),
+        false,
+    );
     let region = slot(
         Field::Region,
         Some(lang.pick("「시도 시군구」 이름(옛 이름도 가능) 또는 5자리 행정구역 코드. 지원금 등급(수도권·비수도권·인구감소지역)을 정합니다.", "A \"province district\" name in Korean (old names work too) or a 5-digit region code. It sets the tier: capital area, non-capital area or population-declining area.")),
@@ -182,25 +195,58 @@ fn calculator_form(engine: &Engine, query: &PageQuery, errors: &[FieldError]) ->
     );
     let start = slot(Field::StartDate, None, false);
     let end = slot(Field::EndDate, None, false);
-    let total_hours = slot(Field::TotalHours, Some(lang.pick("과정 전체의 훈련시간", "Hours of the whole course")), false);
-    let hours_per_day = slot(Field::HoursPerDay, Some(lang.pick("소수 첫째 자리까지 (예: 7.5)", "Up to one decimal place (e.g. 7.5)")), false);
+    let total_hours = slot(
+        Field::TotalHours,
+        Some(lang.pick("과정 전체의 훈련시간", "Hours of the whole course")),
+        false,
+    );
+    let hours_per_day = slot(
+        Field::HoursPerDay,
+        Some(lang.pick("소수 첫째 자리까지 (예: 7.5)", "Up to one decimal place (e.g. 7.5)")),
+        false,
+    );
     let delivery = slot(Field::Delivery, None, false);
-    let fee = slot(Field::FeeWon, Some(lang.pick("비워 두면 수강료 지원과 자부담을 계산하지 않습니다.", "Leave empty to skip tuition support and self-payment.")), true);
-    let unit_price = slot(Field::UnitPrice, Some(lang.pick("주면 기준단가 × 시간에 AI 과정 우대 배수를 적용해 인정 훈련비를 계산합니다.", "If given, the recognised cost is unit price × hours at the AI-course multiplier.")), true);
-    let rate = slot(Field::SelfPaymentRate, Some(lang.pick("내일배움카드 과정의 직종별 자부담률(15–55%). 비우면 상한을 적용합니다.", "The card course's rate for its occupation (15–55%). Empty means the highest rate.")), true);
+    let fee = slot(
+        Field::FeeWon,
+        Some(lang.pick(
+            "과정 전체 수강료 (예: 1,000,000)",
+            "For the whole course (e.g. 1,000,000)",
+        )),
+        true,
+    );
+    let unit_price = slot(
+        Field::UnitPrice,
+        Some(lang.pick(
+            "주면 인정 훈련비 = 기준단가 × 시간 × AI 과정 우대 배수",
+            "If given: recognised cost = unit price × hours × the AI-course multiplier",
+        )),
+        true,
+    );
+    let rate = slot(
+        Field::SelfPaymentRate,
+        Some(lang.pick(
+            "내일배움카드 과정의 직종별 비율(15–55%). 비우면 상한 적용",
+            "The card course's rate for its occupation (15–55%); empty means the highest",
+        )),
+        true,
+    );
     let status = slot(Field::Status, None, false);
-    let employer = slot(Field::EmployerSize, Some(lang.pick("재직자 대상 사업(사업주훈련)에 필요합니다.", "Needed for programmes for employees (employer training).")), true);
+    let employer = slot(
+        Field::EmployerSize,
+        Some(lang.pick(
+            "재직자 대상 사업(사업주훈련)에 필요합니다.",
+            "Needed for programmes for employees (employer training).",
+        )),
+        true,
+    );
     let exempt = errors.iter().find(|e| e.field == Some(Field::ExemptGroup));
 
     html! {
-        form #calculator.calculator method="get" action="/" novalidate[false] {
+        form #calculator.calculator method="get" action="/" {
             input type="hidden" name="lang" value=(lang.code());
             fieldset.group {
-                legend { (lang.pick("사업", "Programme")) }
-                (programme.wrap(programme_select(engine, lang, form, &programme)))
-            }
-            fieldset.group {
                 legend { (lang.pick("훈련 과정", "The course")) }
+                (programme.wrap(programme_select(engine, lang, form, &programme)))
                 (region.wrap(html! {
                     input #region type="text" name="region" value=(form.region) list="region-list" autocomplete="off" required
                         aria-describedby=[region.describedby()] aria-invalid=[region.invalid()];
@@ -225,14 +271,18 @@ fn calculator_form(engine: &Engine, query: &PageQuery, errors: &[FieldError]) ->
                         input #hours_per_day type="text" inputmode="decimal" name="hours_per_day" value=(form.hours_per_day) required
                             aria-describedby=[hours_per_day.describedby()] aria-invalid=[hours_per_day.invalid()];
                     }))
-                }
-                (delivery.wrap(html! {
-                    select #delivery name="delivery" required aria-describedby=[delivery.describedby()] aria-invalid=[delivery.invalid()] {
-                        @for d in Delivery::ALL {
-                            option value=(d.as_str()) selected[form.delivery == d.as_str()] { (lang.pick(d.label_ko(), d.label_en())) }
+                    (delivery.wrap(html! {
+                        select #delivery name="delivery" required aria-describedby=[delivery.describedby()] aria-invalid=[delivery.invalid()] {
+                            @for d in Delivery::ALL {
+                                option value=(d.as_str()) selected[form.delivery == d.as_str()] { (lang.pick(d.label_ko(), d.label_en())) }
+                            }
                         }
-                    }
-                }))
+                    }))
+                }
+            }
+            fieldset.group {
+                legend { (lang.pick("훈련비", "Course fee")) }
+                p.group__hint { (lang.pick("수강료 지원과 자부담을 계산하려면 훈련비를 입력하세요.", "Enter the fee to work out tuition support and self-payment.")) }
                 div.row {
                     (fee.wrap(html! {
                         input #fee_won type="text" inputmode="numeric" name="fee_won" value=(form.fee_won)
@@ -242,11 +292,11 @@ fn calculator_form(engine: &Engine, query: &PageQuery, errors: &[FieldError]) ->
                         input #base_unit_price_won_per_hour type="text" inputmode="numeric" name="base_unit_price_won_per_hour" value=(form.base_unit_price_won_per_hour)
                             aria-describedby=[unit_price.describedby()] aria-invalid=[unit_price.invalid()];
                     }))
+                    (rate.wrap(html! {
+                        input #self_payment_rate_percent type="text" inputmode="decimal" name="self_payment_rate_percent" value=(form.self_payment_rate_percent)
+                            aria-describedby=[rate.describedby()] aria-invalid=[rate.invalid()];
+                    }))
                 }
-                (rate.wrap(html! {
-                    input #self_payment_rate_percent type="text" inputmode="decimal" name="self_payment_rate_percent" value=(form.self_payment_rate_percent)
-                        aria-describedby=[rate.describedby()] aria-invalid=[rate.invalid()];
-                }))
             }
             fieldset.group {
                 legend { (lang.pick("훈련생", "The trainee")) }
@@ -294,7 +344,7 @@ fn programme_select(engine: &Engine, lang: Lang, form: &FormInput, slot: &Slot<'
             @for stage in Stage::ALL {
                 @let list: Vec<_> = programmes.iter().filter(|p| p.stage == *stage && p.is_trainee_facing()).collect();
                 @if !list.is_empty() {
-                    optgroup label=(lang.pick(stage.label_ko(), stage_label_en(*stage))) {
+                    optgroup label=(stage_label(lang, *stage)) {
                         @for p in list {
                             option value=(p.id.as_str()) selected[form.programme == p.id.as_str()] { (lang.pick(&p.name.ko, &p.name.en)) }
                         }
@@ -305,12 +355,12 @@ fn programme_select(engine: &Engine, lang: Lang, form: &FormInput, slot: &Slot<'
     }
 }
 
-fn stage_label_en(stage: Stage) -> &'static str {
+fn stage_label(lang: Lang, stage: Stage) -> &'static str {
     match stage {
-        Stage::Entry => "Entry (job seekers, youth)",
-        Stage::Participation => "Participation (employees, SMEs)",
-        Stage::Transition => "Transition (mid-career)",
-        Stage::Infrastructure => "Infrastructure",
+        Stage::Entry => lang.pick("진입기 (구직자·청년)", "Entry (job seekers, youth)"),
+        Stage::Participation => lang.pick("활동기 (재직자·중소기업)", "Participation (employees, SMEs)"),
+        Stage::Transition => lang.pick("전환기 (중장년·전직자)", "Transition (mid-career, career changers)"),
+        Stage::Infrastructure => lang.pick("인프라", "Infrastructure"),
     }
 }
 

@@ -12,9 +12,9 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Postgres, QueryBuilder};
 
 use crate::{
-    clamp_limit, version_conflict, AuditEvent, AuditRow, Backend, ImportOutcome, NewPolicyVersion,
-    PolicyFileRecord, PolicyVersionSummary, RegionAliasRecord, RegionRecord, RegionSet, Store,
-    StoreError, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT, ACTION_REGIONS_IMPORT, INSERT_CHUNK,
+    clamp_limit, version_conflict, AuditEvent, AuditRow, Backend, ImportOutcome, NewPolicyVersion, PolicyFileRecord,
+    PolicyVersionSummary, RegionAliasRecord, RegionRecord, RegionSet, Store, StoreError, ACTION_POLICY_ACTIVATE,
+    ACTION_POLICY_IMPORT, ACTION_REGIONS_IMPORT, INSERT_CHUNK,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -56,10 +56,7 @@ impl PostgresStore {
         &self.pool
     }
 
-    async fn begin_locked(
-        &self,
-        key: i64,
-    ) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
+    async fn begin_locked(&self, key: i64) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(key)
@@ -99,11 +96,9 @@ async fn audit(
 }
 
 async fn active_version_name(conn: &mut PgConnection) -> Result<Option<String>, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT version FROM policy_versions WHERE active")
-            .fetch_optional(conn)
-            .await?,
-    )
+    Ok(sqlx::query_scalar("SELECT version FROM policy_versions WHERE active")
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// Makes the version with `id` the only active one.
@@ -138,23 +133,16 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn replace_regions(
-        &self,
-        set: &RegionSet,
-        actor: &str,
-    ) -> Result<ImportOutcome, StoreError> {
+    async fn replace_regions(&self, set: &RegionSet, actor: &str) -> Result<ImportOutcome, StoreError> {
         let mut tx = self.begin_locked(LOCK_REGIONS).await?;
-        let previous: Option<String> =
-            sqlx::query_scalar("SELECT sha256 FROM region_sets ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&mut *tx)
-                .await?;
+        let previous: Option<String> = sqlx::query_scalar("SELECT sha256 FROM region_sets ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?;
         if previous.as_deref() == Some(set.sha256.as_str()) {
             return Ok(ImportOutcome::Unchanged);
         }
 
-        sqlx::query("DELETE FROM region_aliases")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("DELETE FROM region_aliases").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM regions").execute(&mut *tx).await?;
         for chunk in set.regions.chunks(INSERT_CHUNK) {
             let mut qb = QueryBuilder::<Postgres>::new(
@@ -174,9 +162,8 @@ impl Store for PostgresStore {
             qb.build().execute(&mut *tx).await?;
         }
         for chunk in set.aliases.chunks(INSERT_CHUNK) {
-            let mut qb = QueryBuilder::<Postgres>::new(
-                "INSERT INTO region_aliases (alias, current_code, changed_on, note) ",
-            );
+            let mut qb =
+                QueryBuilder::<Postgres>::new("INSERT INTO region_aliases (alias, current_code, changed_on, note) ");
             qb.push_values(chunk, |mut b, a| {
                 b.push_bind(a.alias.clone())
                     .push_bind(a.current_code.clone())
@@ -216,11 +203,9 @@ impl Store for PostgresStore {
     async fn region_set(&self) -> Result<Option<RegionSet>, StoreError> {
         // One read transaction so the rows and the sha come from the same snapshot.
         let mut tx = self.begin_snapshot().await?;
-        let Some(sha256) = sqlx::query_scalar::<_, String>(
-            "SELECT sha256 FROM region_sets ORDER BY id DESC LIMIT 1",
-        )
-        .fetch_optional(&mut *tx)
-        .await?
+        let Some(sha256) = sqlx::query_scalar::<_, String>("SELECT sha256 FROM region_sets ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?
         else {
             return Ok(None);
         };
@@ -243,10 +228,7 @@ impl Store for PostgresStore {
         }))
     }
 
-    async fn import_policy_version(
-        &self,
-        v: &NewPolicyVersion,
-    ) -> Result<ImportOutcome, StoreError> {
+    async fn import_policy_version(&self, v: &NewPolicyVersion) -> Result<ImportOutcome, StoreError> {
         let mut tx = self.begin_locked(LOCK_POLICY).await?;
         let existing = sqlx::query_as::<_, VersionRow>(
             "SELECT id, version, sha256, active FROM policy_versions WHERE sha256 = $1",
@@ -275,11 +257,10 @@ impl Store for PostgresStore {
             }
             return Ok(ImportOutcome::Unchanged);
         }
-        let same_name: Option<String> =
-            sqlx::query_scalar("SELECT sha256 FROM policy_versions WHERE version = $1")
-                .bind(&v.version)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let same_name: Option<String> = sqlx::query_scalar("SELECT sha256 FROM policy_versions WHERE version = $1")
+            .bind(&v.version)
+            .fetch_optional(&mut *tx)
+            .await?;
         if let Some(sha) = same_name {
             return Err(version_conflict(&v.version, &sha));
         }
@@ -302,13 +283,9 @@ impl Store for PostgresStore {
             return Ok(ImportOutcome::Unchanged);
         };
         for chunk in v.files.chunks(INSERT_CHUNK) {
-            let mut qb = QueryBuilder::<Postgres>::new(
-                "INSERT INTO policy_files (version_id, path, content) ",
-            );
+            let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO policy_files (version_id, path, content) ");
             qb.push_values(chunk, |mut b, f| {
-                b.push_bind(id)
-                    .push_bind(f.path.clone())
-                    .push_bind(f.content.clone());
+                b.push_bind(id).push_bind(f.path.clone()).push_bind(f.content.clone());
             });
             qb.build().execute(&mut *tx).await?;
         }
@@ -331,9 +308,7 @@ impl Store for PostgresStore {
         Ok(ImportOutcome::Imported)
     }
 
-    async fn active_policy(
-        &self,
-    ) -> Result<Option<(PolicyVersionSummary, Vec<PolicyFileRecord>)>, StoreError> {
+    async fn active_policy(&self) -> Result<Option<(PolicyVersionSummary, Vec<PolicyFileRecord>)>, StoreError> {
         let mut tx = self.begin_snapshot().await?;
         let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM policy_versions WHERE active")
             .fetch_optional(&mut *tx)

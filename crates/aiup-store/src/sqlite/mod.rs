@@ -13,9 +13,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::{
-    clamp_limit, version_conflict, AuditEvent, AuditRow, Backend, ImportOutcome, NewPolicyVersion,
-    PolicyFileRecord, PolicyVersionSummary, RegionAliasRecord, RegionRecord, RegionSet, Store,
-    StoreError, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT, ACTION_REGIONS_IMPORT, INSERT_CHUNK,
+    clamp_limit, version_conflict, AuditEvent, AuditRow, Backend, ImportOutcome, NewPolicyVersion, PolicyFileRecord,
+    PolicyVersionSummary, RegionAliasRecord, RegionRecord, RegionSet, Store, StoreError, ACTION_POLICY_ACTIVATE,
+    ACTION_POLICY_IMPORT, ACTION_REGIONS_IMPORT, INSERT_CHUNK,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -90,16 +90,14 @@ async fn audit(
     subject: &str,
     detail: serde_json::Value,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO audit_events (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(Utc::now())
-    .bind(actor)
-    .bind(action)
-    .bind(subject)
-    .bind(detail.to_string())
-    .execute(conn)
-    .await?;
+    sqlx::query("INSERT INTO audit_events (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)")
+        .bind(Utc::now())
+        .bind(actor)
+        .bind(action)
+        .bind(subject)
+        .bind(detail.to_string())
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -143,23 +141,16 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn replace_regions(
-        &self,
-        set: &RegionSet,
-        actor: &str,
-    ) -> Result<ImportOutcome, StoreError> {
+    async fn replace_regions(&self, set: &RegionSet, actor: &str) -> Result<ImportOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
-        let previous: Option<String> =
-            sqlx::query_scalar("SELECT sha256 FROM region_sets ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&mut *tx)
-                .await?;
+        let previous: Option<String> = sqlx::query_scalar("SELECT sha256 FROM region_sets ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?;
         if previous.as_deref() == Some(set.sha256.as_str()) {
             return Ok(ImportOutcome::Unchanged);
         }
 
-        sqlx::query("DELETE FROM region_aliases")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("DELETE FROM region_aliases").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM regions").execute(&mut *tx).await?;
         for chunk in set.regions.chunks(INSERT_CHUNK) {
             let mut qb = QueryBuilder::<Sqlite>::new(
@@ -179,9 +170,8 @@ impl Store for SqliteStore {
             qb.build().execute(&mut *tx).await?;
         }
         for chunk in set.aliases.chunks(INSERT_CHUNK) {
-            let mut qb = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO region_aliases (alias, current_code, changed_on, note) ",
-            );
+            let mut qb =
+                QueryBuilder::<Sqlite>::new("INSERT INTO region_aliases (alias, current_code, changed_on, note) ");
             qb.push_values(chunk, |mut b, a| {
                 b.push_bind(a.alias.clone())
                     .push_bind(a.current_code.clone())
@@ -221,11 +211,9 @@ impl Store for SqliteStore {
     async fn region_set(&self) -> Result<Option<RegionSet>, StoreError> {
         // One read transaction so the rows and the sha come from the same snapshot.
         let mut tx = self.pool.begin().await?;
-        let Some(sha256) = sqlx::query_scalar::<_, String>(
-            "SELECT sha256 FROM region_sets ORDER BY id DESC LIMIT 1",
-        )
-        .fetch_optional(&mut *tx)
-        .await?
+        let Some(sha256) = sqlx::query_scalar::<_, String>("SELECT sha256 FROM region_sets ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?
         else {
             return Ok(None);
         };
@@ -248,17 +236,13 @@ impl Store for SqliteStore {
         }))
     }
 
-    async fn import_policy_version(
-        &self,
-        v: &NewPolicyVersion,
-    ) -> Result<ImportOutcome, StoreError> {
+    async fn import_policy_version(&self, v: &NewPolicyVersion) -> Result<ImportOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
-        let existing = sqlx::query_as::<_, VersionRow>(
-            "SELECT id, version, sha256, active FROM policy_versions WHERE sha256 = ?",
-        )
-        .bind(&v.sha256)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let existing =
+            sqlx::query_as::<_, VersionRow>("SELECT id, version, sha256, active FROM policy_versions WHERE sha256 = ?")
+                .bind(&v.sha256)
+                .fetch_optional(&mut *tx)
+                .await?;
         if let Some(existing) = existing {
             if !existing.active {
                 let previous = active_version_name(&mut tx).await?;
@@ -280,11 +264,10 @@ impl Store for SqliteStore {
             }
             return Ok(ImportOutcome::Unchanged);
         }
-        let same_name: Option<String> =
-            sqlx::query_scalar("SELECT sha256 FROM policy_versions WHERE version = ?")
-                .bind(&v.version)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let same_name: Option<String> = sqlx::query_scalar("SELECT sha256 FROM policy_versions WHERE version = ?")
+            .bind(&v.version)
+            .fetch_optional(&mut *tx)
+            .await?;
         if let Some(sha) = same_name {
             return Err(version_conflict(&v.version, &sha));
         }
@@ -307,13 +290,9 @@ impl Store for SqliteStore {
             return Ok(ImportOutcome::Unchanged);
         };
         for chunk in v.files.chunks(INSERT_CHUNK) {
-            let mut qb = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO policy_files (version_id, path, content) ",
-            );
+            let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO policy_files (version_id, path, content) ");
             qb.push_values(chunk, |mut b, f| {
-                b.push_bind(id)
-                    .push_bind(f.path.clone())
-                    .push_bind(f.content.clone());
+                b.push_bind(id).push_bind(f.path.clone()).push_bind(f.content.clone());
             });
             qb.build().execute(&mut *tx).await?;
         }
@@ -336,9 +315,7 @@ impl Store for SqliteStore {
         Ok(ImportOutcome::Imported)
     }
 
-    async fn active_policy(
-        &self,
-    ) -> Result<Option<(PolicyVersionSummary, Vec<PolicyFileRecord>)>, StoreError> {
+    async fn active_policy(&self) -> Result<Option<(PolicyVersionSummary, Vec<PolicyFileRecord>)>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM policy_versions WHERE active = 1")
             .fetch_optional(&mut *tx)

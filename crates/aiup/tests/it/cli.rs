@@ -17,7 +17,12 @@ fn aiup(data: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("run aiup");
     if let Some(text) = stdin {
-        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("aiup output")
@@ -38,7 +43,11 @@ fn repo(path: &str) -> String {
 #[test]
 fn estimate_reads_a_file_or_stdin_and_writes_json() {
     let dir = tempfile::tempdir().unwrap();
-    let out = aiup(dir.path(), &["estimate", "--case", &repo("examples/kdt-ai-campus-haenam.json")], None);
+    let out = aiup(
+        dir.path(),
+        &["estimate", "--case", &repo("examples/kdt-ai-campus-haenam.json")],
+        None,
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let answer: Value = serde_json::from_str(&stdout(&out)).expect("JSON out");
     assert_eq!(answer["totals"]["allowance_won"], 800_000);
@@ -53,17 +62,38 @@ fn estimate_reads_a_file_or_stdin_and_writes_json() {
 #[test]
 fn bad_input_exits_2_naming_the_field() {
     let dir = tempfile::tempdir().unwrap();
-    let mut case: Value = serde_json::from_str(&std::fs::read_to_string(repo("examples/kdt-ai-campus-haenam.json")).unwrap()).unwrap();
+    let mut case: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("examples/kdt-ai-campus-haenam.json")).unwrap()).unwrap();
     for (patch, field, code) in [
-        (json!({ "attendance": { "scheduled_days": 22, "attended_days": 23 } }), "attendance.attended_days", "attendance_exceeds_schedule"),
-        (json!({ "course": { "region": "평양직할시 중구" } }), "course.region", "unknown_region"),
-        (json!({ "programme": "no-such-programme" }), "programme", "unknown_programme"),
-        (json!({ "course": { "end_date": "2026-02-01" } }), "course.end_date", "end_before_start"),
+        (
+            json!({ "attendance": { "scheduled_days": 22, "attended_days": 23 } }),
+            "attendance.attended_days",
+            "attendance_exceeds_schedule",
+        ),
+        (
+            json!({ "course": { "region": "평양직할시 중구" } }),
+            "course.region",
+            "unknown_region",
+        ),
+        (
+            json!({ "programme": "no-such-programme" }),
+            "programme",
+            "unknown_programme",
+        ),
+        (
+            json!({ "course": { "end_date": "2026-02-01" } }),
+            "course.end_date",
+            "end_before_start",
+        ),
     ] {
         let bad = crate::golden::merge(&case, &patch);
         let out = aiup(dir.path(), &["estimate", "--case", "-"], Some(&bad.to_string()));
         assert_eq!(out.status.code(), Some(2), "{patch}: {}", stderr(&out));
-        assert!(stderr(&out).contains(field), "stderr must name {field}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(field),
+            "stderr must name {field}: {}",
+            stderr(&out)
+        );
         let error: Value = serde_json::from_str(stdout(&out).trim()).expect("a JSON error on stdout");
         assert_eq!(error["error"]["code"], code);
     }
@@ -78,13 +108,27 @@ fn bad_input_exits_2_naming_the_field() {
 #[test]
 fn a_batch_with_a_reform_reports_both_rule_sets() {
     let dir = tempfile::tempdir().unwrap();
-    let case: Value = serde_json::from_str(&std::fs::read_to_string(repo("examples/kdt-ai-campus-haenam.json")).unwrap()).unwrap();
-    let seoul = crate::golden::merge(&case, &json!({ "course": { "region": "11680" }, "attendance": { "scheduled_days": 22, "attended_days": 22, "late": 0, "early_leave": 0 } }));
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("examples/kdt-ai-campus-haenam.json")).unwrap()).unwrap();
+    let seoul = crate::golden::merge(
+        &case,
+        &json!({ "course": { "region": "11680" }, "attendance": { "scheduled_days": 22, "attended_days": 22, "late": 0, "early_leave": 0 } }),
+    );
     let batch = dir.path().join("batch.jsonl");
     std::fs::write(&batch, format!("{case}\n{seoul}\n")).unwrap();
     let reform = dir.path().join("reform.json");
     std::fs::write(&reform, json!({ "name": "flat-500k", "overrides": [{ "param": "allowance.special.kdt_ai_campus.capital.daily_won", "value": 15000 }, { "param": "allowance.special.kdt_ai_campus.capital.monthly_cap_won", "value": 300000 }] }).to_string()).unwrap();
-    let out = aiup(dir.path(), &["estimate", "--batch", batch.to_str().unwrap(), "--reform", reform.to_str().unwrap()], None);
+    let out = aiup(
+        dir.path(),
+        &[
+            "estimate",
+            "--batch",
+            batch.to_str().unwrap(),
+            "--reform",
+            reform.to_str().unwrap(),
+        ],
+        None,
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let lines: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3);
@@ -107,7 +151,11 @@ fn policy_lists_values_with_citations_and_regions_resolve() {
     let out = aiup(dir.path(), &["policy", "--on", "2026-03-01"], None);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("kdt-ai-campus") && text.contains("allowance.base.general.daily_won") && text.contains("제2026-101호"));
+    assert!(
+        text.contains("kdt-ai-campus")
+            && text.contains("allowance.base.general.daily_won")
+            && text.contains("제2026-101호")
+    );
     assert!(text.contains("₩5,800"));
     let out = aiup(dir.path(), &["regions", "강원도 평창군"], None);
     assert!(out.status.success());
@@ -130,23 +178,44 @@ fn a_broken_policy_import_names_the_line_and_changes_nothing() {
         std::fs::copy(&path, draft.join(path.file_name().unwrap())).unwrap();
     }
     let allowance = draft.join("allowance.toml");
-    let text = std::fs::read_to_string(&allowance).unwrap().replacen("value = 5800,", "value = 5800, colour = \"red\",", 1);
+    let text =
+        std::fs::read_to_string(&allowance)
+            .unwrap()
+            .replacen("value = 5800,", "value = 5800, colour = \"red\",", 1);
     std::fs::write(&allowance, text).unwrap();
     let out = aiup(dir.path(), &["policy", "import", draft.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("policy/allowance.toml:") && stderr(&out).contains("colour"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("policy/allowance.toml:") && stderr(&out).contains("colour"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(versions(dir.path()), before, "a refused import must not add a version");
 
     // A valid change imports as a new active version, and can be rolled back.
-    let fixed = std::fs::read_to_string(&allowance).unwrap().replacen("value = 5800, colour = \"red\",", "value = 5800,", 1);
+    let fixed =
+        std::fs::read_to_string(&allowance)
+            .unwrap()
+            .replacen("value = 5800, colour = \"red\",", "value = 5800,", 1);
     std::fs::write(&allowance, fixed.replacen("value = 140,", "value = 120,", 1)).unwrap();
-    assert_eq!(aiup(dir.path(), &["policy", "check", draft.to_str().unwrap()], None).status.code(), Some(0));
-    let out = aiup(dir.path(), &["policy", "import", draft.to_str().unwrap(), "--note", "test change"], None);
+    assert_eq!(
+        aiup(dir.path(), &["policy", "check", draft.to_str().unwrap()], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = aiup(
+        dir.path(),
+        &["policy", "import", draft.to_str().unwrap(), "--note", "test change"],
+        None,
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let after = versions(dir.path());
     assert_eq!(after.lines().count(), 2);
     let old = before.split_whitespace().nth(1).unwrap().to_owned();
     let out = aiup(dir.path(), &["policy", "activate", &old], None);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(versions(dir.path()).lines().any(|l| l.starts_with('*') && l.contains(&old)));
+    assert!(versions(dir.path())
+        .lines()
+        .any(|l| l.starts_with('*') && l.contains(&old)));
 }

@@ -12,6 +12,8 @@ async fn sqlite_backend_conforms() {
 async fn postgres_backend_conforms() {
     // Skips loudly when no PostgreSQL can be had, and never under CI=true.
     let Some(db) = postgres_test_url().await else { return };
-    let store = aiup_store::connect(db.url()).await.expect("connect to the test database");
+    let store = aiup_store::connect(db.url())
+        .await
+        .expect("connect to the test database");
     run_conformance(store).await;
 }

@@ -14,7 +14,11 @@ fn read(path: &str) -> String {
 #[test]
 fn every_parameter_is_documented() {
     let doc = read("docs/policy-files.md");
-    let missing: Vec<&str> = aiup_core::policy::PARAMS.iter().map(|p| p.id).filter(|id| !doc.contains(&format!("`{id}`"))).collect();
+    let missing: Vec<&str> = aiup_core::policy::PARAMS
+        .iter()
+        .map(|p| p.id)
+        .filter(|id| !doc.contains(&format!("`{id}`")))
+        .collect();
     assert!(missing.is_empty(), "docs/policy-files.md lacks {missing:?}");
 }
 
@@ -22,7 +26,13 @@ fn every_parameter_is_documented() {
 fn every_error_code_is_documented() {
     let doc = read("docs/errors.md");
     let mut codes = Vec::new();
-    for file in ["crates/aiup-rules/src/case.rs", "crates/aiup-rules/src/answer.rs", "crates/aiup-server/src/api.rs", "crates/aiup-server/src/access.rs", "crates/aiup-server/src/error.rs"] {
+    for file in [
+        "crates/aiup-rules/src/case.rs",
+        "crates/aiup-rules/src/answer.rs",
+        "crates/aiup-server/src/api.rs",
+        "crates/aiup-server/src/access.rs",
+        "crates/aiup-server/src/error.rs",
+    ] {
         let source = read(file);
         // The code is the first quoted string after the constructor, however rustfmt wraps it.
         for marker in ["CaseError::new(", "ApiError::new("] {

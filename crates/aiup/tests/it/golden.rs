@@ -15,8 +15,7 @@ pub fn golden_dir() -> PathBuf {
 
 fn load(name: &str) -> Value {
     let path = golden_dir().join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
@@ -31,9 +30,7 @@ pub fn merge(base: &Value, patch: &Value) -> Value {
         (Value::Object(b), Value::Object(p)) => {
             let mut out = b.clone();
             for (k, v) in p {
-                let merged = out
-                    .get(k)
-                    .map_or_else(|| v.clone(), |existing| merge(existing, v));
+                let merged = out.get(k).map_or_else(|| v.clone(), |existing| merge(existing, v));
                 out.insert(k.clone(), merged);
             }
             Value::Object(out)
@@ -71,23 +68,16 @@ fn run_cases(file: &str) -> usize {
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| panic!("{file}: case `{name}` has no source"));
         let request = merge(&base, &case["request"]);
-        let answer = aiup_rules::parse_request(&request.to_string())
-            .and_then(|r| aiup_rules::answer(&engine, &r));
+        let answer = aiup_rules::parse_request(&request.to_string()).and_then(|r| aiup_rules::answer(&engine, &r));
         match answer {
             Ok(value) => {
                 let mut problems = Vec::new();
                 subset(&case["expect"], &value, "", &mut problems);
                 if !problems.is_empty() {
-                    failures.push(format!(
-                        "{name}\n    source: {source}\n    {}",
-                        problems.join("\n    ")
-                    ));
+                    failures.push(format!("{name}\n    source: {source}\n    {}", problems.join("\n    ")));
                 }
             }
-            Err(e) => failures.push(format!(
-                "{name}\n    source: {source}\n    refused: {e} [{}]",
-                e.code
-            )),
+            Err(e) => failures.push(format!("{name}\n    source: {source}\n    refused: {e} [{}]", e.code)),
         }
     }
     assert!(
@@ -118,14 +108,10 @@ fn bad_inputs_are_refused_with_code_and_field() {
     for case in doc["cases"].as_array().expect("cases") {
         let name = case["name"].as_str().expect("name");
         let request = merge(&doc["base"], &case["request"]);
-        match aiup_rules::parse_request(&request.to_string())
-            .and_then(|r| aiup_rules::answer(&engine, &r))
-        {
+        match aiup_rules::parse_request(&request.to_string()).and_then(|r| aiup_rules::answer(&engine, &r)) {
             Ok(_) => failures.push(format!("{name}: was accepted")),
             Err(e) => {
-                if e.code != case["code"].as_str().expect("code")
-                    || e.field != case["field"].as_str().expect("field")
-                {
+                if e.code != case["code"].as_str().expect("code") || e.field != case["field"].as_str().expect("field") {
                     failures.push(format!(
                         "{name}: expected {} at {}, got {} at {} ({})",
                         case["code"], case["field"], e.code, e.field, e.reason
@@ -147,8 +133,7 @@ fn parameters_hold_every_brief_figure() {
     let mut failures = Vec::new();
     for check in doc["checks"].as_array().expect("checks") {
         let id = check["param"].as_str().expect("param");
-        let on = chrono::NaiveDate::parse_from_str(check["on"].as_str().expect("on"), "%Y-%m-%d")
-            .expect("date");
+        let on = chrono::NaiveDate::parse_from_str(check["on"].as_str().expect("on"), "%Y-%m-%d").expect("date");
         let found = engine.policy().parameter(id).and_then(|p| p.at(on));
         match found {
             None => failures.push(format!("{id} on {on}: no value ({})", check["source"])),
@@ -175,17 +160,14 @@ fn programme_table_holds_every_seed_figure() {
     let policy = engine.policy();
     let doc = load("programmes.json");
     let mut failures = Vec::new();
-    let mut fail = |what: String, check: &Value| {
-        failures.push(format!("{what} (source: {})", check["source"]))
-    };
+    let mut fail = |what: String, check: &Value| failures.push(format!("{what} (source: {})", check["source"]));
     for check in doc["checks"].as_array().expect("checks") {
         let id = check["id"].as_str().unwrap_or("");
         match check["kind"].as_str().expect("kind") {
             "plan" => {
                 if policy.plan.people != check["people"].as_i64().unwrap_or(-1)
                     || policy.plan.budget_won.0 != check["budget_won"].as_i64().unwrap_or(-1)
-                    || policy.plan.five_year_people
-                        != check["five_year_people"].as_i64().unwrap_or(-1)
+                    || policy.plan.five_year_people != check["five_year_people"].as_i64().unwrap_or(-1)
                 {
                     fail(format!("plan totals differ: {:?}", policy.plan), check);
                 }
@@ -194,48 +176,33 @@ fn programme_table_holds_every_seed_figure() {
                 let year = i32::try_from(check["year"].as_i64().unwrap_or(0)).unwrap_or(0);
                 let sum = policy.ai_specific_budget(year).0;
                 if sum != check["won"].as_i64().unwrap_or(-1) {
-                    fail(
-                        format!("AI-specific budget {year}: lines sum to {sum}"),
-                        check,
-                    );
+                    fail(format!("AI-specific budget {year}: lines sum to {sum}"), check);
                 }
             }
             "programme_stage" => match policy.programme(id) {
                 Some(p) if p.stage.as_str() == check["stage"].as_str().unwrap_or("") => {}
-                other => fail(
-                    format!("programme {id}: stage {:?}", other.map(|p| p.stage)),
-                    check,
-                ),
+                other => fail(format!("programme {id}: stage {:?}", other.map(|p| p.stage)), check),
             },
             "plan_line" => match policy.plan_lines.iter().find(|l| l.id == id) {
                 Some(l)
                     if l.size == check["size"].as_i64()
                         && l.unit.map(|u| serde_json::to_value(u).unwrap_or_default())
                             == Some(check["unit"].clone()) => {}
-                other => fail(
-                    format!("plan line {id}: {:?}", other.map(|l| (l.size, l.unit))),
-                    check,
-                ),
+                other => fail(format!("plan line {id}: {:?}", other.map(|l| (l.size, l.unit))), check),
             },
             "budget_line" => match policy.budget_lines.iter().find(|b| b.id == id) {
                 Some(b)
                     if b.amount_won.0 == check["amount_won"].as_i64().unwrap_or(-1)
                         && (b.funding == Funding::New) == (check["funding"] == "new") => {}
                 other => fail(
-                    format!(
-                        "budget line {id}: {:?}",
-                        other.map(|b| (b.amount_won, b.funding))
-                    ),
+                    format!("budget line {id}: {:?}", other.map(|b| (b.amount_won, b.funding))),
                     check,
                 ),
             },
             "budget_line_ai_part" => match policy.budget_lines.iter().find(|b| b.id == id) {
                 Some(b) if b.ai_specific_won.map(|w| w.0) == check["ai_specific_won"].as_i64() => {}
                 other => fail(
-                    format!(
-                        "budget line {id}: AI part {:?}",
-                        other.map(|b| b.ai_specific_won)
-                    ),
+                    format!("budget line {id}: AI part {:?}", other.map(|b| b.ai_specific_won)),
                     check,
                 ),
             },
@@ -247,13 +214,9 @@ fn programme_table_holds_every_seed_figure() {
                 match found {
                     Some(t)
                         if t.value == check["value"].as_i64().unwrap_or(-1)
-                            && serde_json::to_value(t.unit).unwrap_or_default()
-                                == check["unit"] => {}
+                            && serde_json::to_value(t.unit).unwrap_or_default() == check["unit"] => {}
                     other => fail(
-                        format!(
-                            "programme {id} target {year}: {:?}",
-                            other.map(|t| (t.value, t.unit))
-                        ),
+                        format!("programme {id} target {year}: {:?}", other.map(|t| (t.value, t.unit))),
                         check,
                     ),
                 }
@@ -281,9 +244,7 @@ fn programme_table_holds_every_seed_figure() {
                     .indicators
                     .iter()
                     .filter(|i| {
-                        i.programme
-                            .as_ref()
-                            .is_some_and(|p| p.as_str() == programme)
+                        i.programme.as_ref().is_some_and(|p| p.as_str() == programme)
                             && i.id.starts_with("instructor-track-")
                     })
                     .map(|i| match i.value {
@@ -314,10 +275,7 @@ fn regions_resolve_with_their_tiers() {
         let query = case["query"].as_str().expect("query");
         match (engine.regions().resolve(query), case["code"].as_str()) {
             (Err(_), None) => {}
-            (Ok(r), None) => failures.push(format!(
-                "{query}: must not resolve, resolved to {}",
-                r.region.full_name
-            )),
+            (Ok(r), None) => failures.push(format!("{query}: must not resolve, resolved to {}", r.region.full_name)),
             (Err(e), Some(_)) => failures.push(format!("{query}: {e} ({})", case["source"])),
             (Ok(r), Some(code)) => {
                 let tier = r.region.tier(precedence);
@@ -367,9 +325,7 @@ fn regions_resolve_with_their_tiers() {
         .map(|p| p.short_name.as_str())
         .collect();
     if capital != ["서울", "인천", "경기"] {
-        failures.push(format!(
-            "capital-area provinces: {capital:?} (수도권정비계획법 Art. 2)"
-        ));
+        failures.push(format!("capital-area provinces: {capital:?} (수도권정비계획법 Art. 2)"));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

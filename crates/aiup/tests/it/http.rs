@@ -14,7 +14,9 @@ pub async fn call(method: &str, url: String, body: Option<Value>, token: Option<
             request = request.set("Authorization", &format!("Bearer {t}"));
         }
         let result = match body {
-            Some(b) => request.set("Content-Type", "application/json").send_string(&b.to_string()),
+            Some(b) => request
+                .set("Content-Type", "application/json")
+                .send_string(&b.to_string()),
             None => request.call(),
         };
         let response = match result {
@@ -49,15 +51,37 @@ async fn stored_state(app: &TestApp) -> (usize, usize) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn estimate_answers_with_totals_components_and_trace() {
     let app = spawn_app().await;
-    let (status, body) = call("POST", format!("{}/api/v1/estimate", app.base_url), Some(kdt_case("전라남도 해남군")), None).await;
+    let (status, body) = call(
+        "POST",
+        format!("{}/api/v1/estimate", app.base_url),
+        Some(kdt_case("전라남도 해남군")),
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["totals"]["allowance_won"], 800_000);
     assert_eq!(body["totals"]["self_payment_won"], 0);
-    assert_eq!(body["unit_period"], json!({ "index": 1, "of": 6, "start": "2026-03-02", "end": "2026-04-01" }));
+    assert_eq!(
+        body["unit_period"],
+        json!({ "index": 1, "of": 6, "start": "2026-03-02", "end": "2026-04-01" })
+    );
     assert!(body["policy_version"].as_str().unwrap_or("").starts_with("2026.1+"));
-    let components: Vec<&str> = body["components"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
-    assert!(components.contains(&"base_allowance") && components.contains(&"special_allowance") && components.contains(&"self_payment"));
-    assert!(body["components"][0]["citations"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().contains("제2026-101호")));
+    let components: Vec<&str> = body["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        components.contains(&"base_allowance")
+            && components.contains(&"special_allowance")
+            && components.contains(&"self_payment")
+    );
+    assert!(body["components"][0]["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c.as_str().unwrap().contains("제2026-101호")));
     let trace = body["trace"].as_array().expect("trace");
     assert!(trace.iter().any(|n| n["rule"] == "allowance"));
     assert!(body["explanation"]["ko"].as_str().unwrap().contains("훈련장려금"));
@@ -65,7 +89,13 @@ async fn estimate_answers_with_totals_components_and_trace() {
 
     let mut no_trace = kdt_case("전라남도 해남군");
     no_trace["trace"] = json!(false);
-    let (_, body) = call("POST", format!("{}/api/v1/estimate", app.base_url), Some(no_trace), None).await;
+    let (_, body) = call(
+        "POST",
+        format!("{}/api/v1/estimate", app.base_url),
+        Some(no_trace),
+        None,
+    )
+    .await;
     assert!(body.get("trace").is_none());
 }
 
@@ -74,18 +104,30 @@ async fn a_reform_is_compared_with_the_baseline() {
     let app = spawn_app().await;
     let mut case = kdt_case("서울특별시 강남구");
     case["reform"] = json!({ "name": "capital-top-up-15000", "overrides": [{ "param": "allowance.special.kdt_ai_campus.capital.daily_won", "value": 15000 }, { "param": "allowance.special.kdt_ai_campus.capital.monthly_cap_won", "value": 300000 }] });
-    let (status, body) = call("POST", format!("{}/api/v1/estimate", app.base_url), Some(case.clone()), None).await;
+    let (status, body) = call(
+        "POST",
+        format!("{}/api/v1/estimate", app.base_url),
+        Some(case.clone()),
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["totals"]["allowance_won"], 400_000);
     assert_eq!(body["reform"]["totals"]["allowance_won"], 500_000);
     assert_eq!(body["reform"]["difference"]["allowance_won"], 100_000);
-    assert!(body["reform"]["policy_version"].as_str().unwrap().ends_with("+reform:capital-top-up-15000"));
+    assert!(body["reform"]["policy_version"]
+        .as_str()
+        .unwrap()
+        .ends_with("+reform:capital-top-up-15000"));
 
     case["reform"]["overrides"][0]["param"] = json!("allowance.no.such.param");
     let (status, body) = call("POST", format!("{}/api/v1/estimate", app.base_url), Some(case), None).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "invalid_reform");
-    assert!(body["error"]["message"].as_str().unwrap().contains("allowance.no.such.param"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("allowance.no.such.param"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -114,7 +156,10 @@ async fn bad_input_is_refused_by_field_and_changes_nothing_stored() {
     }
     let (status, answer) = tokio::task::spawn_blocking({
         let url = url.clone();
-        move || match ureq::post(&url).set("Content-Type", "application/json").send_string("{\"programme\": ") {
+        move || match ureq::post(&url)
+            .set("Content-Type", "application/json")
+            .send_string("{\"programme\": ")
+        {
             Err(ureq::Error::Status(s, r)) => (s, r.into_json::<Value>().unwrap_or_default()),
             other => panic!("expected an error status, got {other:?}"),
         }
@@ -123,7 +168,11 @@ async fn bad_input_is_refused_by_field_and_changes_nothing_stored() {
     .unwrap();
     assert_eq!(status, 400);
     assert_eq!(answer["error"]["code"], "malformed_json");
-    assert_eq!(stored_state(&app).await, before, "a refused request must not change what is stored");
+    assert_eq!(
+        stored_state(&app).await,
+        before,
+        "a refused request must not change what is stored"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -149,13 +198,37 @@ async fn reference_endpoints_answer() {
     assert_eq!(status, 200);
     assert_eq!(body["programmes"].as_array().unwrap().len(), 21);
     assert_eq!(body["ai_specific_budget_won"], 254_000_000_000i64);
-    let (status, body) = call("GET", format!("{}/api/v1/parameters?on=2026-03-01&prefix=tuition.sme_online", app.base_url), None, None).await;
+    let (status, body) = call(
+        "GET",
+        format!(
+            "{}/api/v1/parameters?on=2026-03-01&prefix=tuition.sme_online",
+            app.base_url
+        ),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(body["parameters"][0]["in_force"]["value"], "0%");
-    assert!(body["parameters"][0]["values"][0]["cite"].as_str().unwrap().starts_with("seed:002"));
-    let (status, body) = call("GET", format!("{}/api/v1/parameters?on=2026-13-01", app.base_url), None, None).await;
+    assert!(body["parameters"][0]["values"][0]["cite"]
+        .as_str()
+        .unwrap()
+        .starts_with("seed:002"));
+    let (status, body) = call(
+        "GET",
+        format!("{}/api/v1/parameters?on=2026-13-01", app.base_url),
+        None,
+        None,
+    )
+    .await;
     assert_eq!((status, body["error"]["field"].clone()), (422, json!("on")));
-    let (status, body) = call("GET", format!("{}/api/v1/regions?q=%ED%8F%89%EC%B0%BD", app.base_url), None, None).await;
+    let (status, body) = call(
+        "GET",
+        format!("{}/api/v1/regions?q=%ED%8F%89%EC%B0%BD", app.base_url),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
     assert!(body["regions"].as_array().unwrap().iter().any(|r| r["code"] == "51760"));
     let (status, body) = call("GET", format!("{}/api/v1/regions/42760", app.base_url), None, None).await;
@@ -164,10 +237,22 @@ async fn reference_endpoints_answer() {
     assert_eq!(body["tier"], "population_declining");
     let (status, _) = call("GET", format!("{}/api/v1/regions/99999", app.base_url), None, None).await;
     assert_eq!(status, 404);
-    let (status, body) = call("GET", format!("{}/api/v1/regions/%EC%A4%91%EA%B5%AC", app.base_url), None, None).await;
-    assert_eq!((status, body["error"]["code"].clone()), (422, json!("ambiguous_region")));
+    let (status, body) = call(
+        "GET",
+        format!("{}/api/v1/regions/%EC%A4%91%EA%B5%AC", app.base_url),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (422, json!("ambiguous_region"))
+    );
     let (status, body) = call("GET", format!("{}/healthz", app.base_url), None, None).await;
-    assert_eq!((status, body["status"].clone(), body["database"].clone()), (200, json!("ok"), json!("sqlite")));
+    assert_eq!(
+        (status, body["status"].clone(), body["database"].clone()),
+        (200, json!("ok"), json!("sqlite"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -177,37 +262,79 @@ async fn every_route_is_access_checked_and_documented() {
     for (method, path, access) in ROUTES {
         if path.starts_with("/api/") || *path == "/healthz" {
             let op = &doc["paths"][*path][method.as_str().to_lowercase()];
-            assert!(op.is_object(), "{method} {path} is served but not in the OpenAPI document");
+            assert!(
+                op.is_object(),
+                "{method} {path} is served but not in the OpenAPI document"
+            );
         }
         if *access == Access::Staff {
             let url = format!("{}{path}", app.base_url);
-            assert_eq!(call("GET", url.clone(), None, None).await.0, 401, "{path} without a token");
-            assert_eq!(call("GET", url.clone(), None, Some("wrong-token")).await.0, 403, "{path} with a wrong token");
+            assert_eq!(
+                call("GET", url.clone(), None, None).await.0,
+                401,
+                "{path} without a token"
+            );
+            assert_eq!(
+                call("GET", url.clone(), None, Some("wrong-token")).await.0,
+                403,
+                "{path} with a wrong token"
+            );
             let (status, body) = call("GET", url, None, Some(STAFF_TOKEN)).await;
             assert_eq!(status, 200, "{path} with the staff token: {body}");
         }
     }
     for path in doc["paths"].as_object().unwrap().keys() {
-        assert!(ROUTES.iter().any(|(_, p, _)| p == path), "{path} is documented but not served");
+        assert!(
+            ROUTES.iter().any(|(_, p, _)| p == path),
+            "{path} is documented but not served"
+        );
     }
     let (status, body) = call("GET", format!("{}/api/v1/audit", app.base_url), None, Some(STAFF_TOKEN)).await;
     assert_eq!(status, 200);
-    assert!(body["events"].as_array().unwrap().iter().any(|e| e["action"] == "policy.import"));
-    assert_eq!(call("DELETE", format!("{}/api/v1/programmes", app.base_url), None, None).await.0, 405);
-    assert_eq!(call("GET", format!("{}/api/v1/nothing-here", app.base_url), None, None).await.0, 404);
+    assert!(body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "policy.import"));
+    assert_eq!(
+        call("DELETE", format!("{}/api/v1/programmes", app.base_url), None, None)
+            .await
+            .0,
+        405
+    );
+    assert_eq!(
+        call("GET", format!("{}/api/v1/nothing-here", app.base_url), None, None)
+            .await
+            .0,
+        404
+    );
     let (status, body) = call("GET", format!("{}/api/v1/openapi.json", app.base_url), None, None).await;
     assert_eq!((status, body["openapi"].clone()), (200, json!("3.1.0")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_answers_the_same_on_postgres() {
-    let Some(db) = aiup_store::testing::postgres_test_url().await else { return };
+    let Some(db) = aiup_store::testing::postgres_test_url().await else {
+        return;
+    };
     let store = aiup_store::connect(db.url()).await.expect("connect");
     let pg = spawn_app_on(store).await;
     let sqlite = spawn_app().await;
     for region in ["서울특별시 강남구", "인천광역시 강화군", "경상북도 군위군"] {
-        let (a, x) = call("POST", format!("{}/api/v1/estimate", pg.base_url), Some(kdt_case(region)), None).await;
-        let (b, y) = call("POST", format!("{}/api/v1/estimate", sqlite.base_url), Some(kdt_case(region)), None).await;
+        let (a, x) = call(
+            "POST",
+            format!("{}/api/v1/estimate", pg.base_url),
+            Some(kdt_case(region)),
+            None,
+        )
+        .await;
+        let (b, y) = call(
+            "POST",
+            format!("{}/api/v1/estimate", sqlite.base_url),
+            Some(kdt_case(region)),
+            None,
+        )
+        .await;
         assert_eq!((a, b), (200, 200));
         assert_eq!(x, y, "PostgreSQL and SQLite deployments must answer identically");
     }

@@ -26,9 +26,7 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app over `store`, importing the embedded bundle if it is empty.
 pub async fn spawn_app_on(store: Arc<dyn Store>) -> TestApp {
-    let loaded = runtime::active_bundle(store.as_ref())
-        .await
-        .expect("active bundle");
+    let loaded = runtime::active_bundle(store.as_ref()).await.expect("active bundle");
     let engine = runtime::engine_for(loaded).expect("engine");
     let state = AppState::new(store, engine, Some(STAFF_TOKEN.to_owned()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
