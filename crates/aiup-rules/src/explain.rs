@@ -576,9 +576,12 @@ impl Engine {
             });
         }
         let mut tuition_cites = ctx.cites(&[tuition_ids.clone(), rounding_ids.clone()].concat());
-        if matches!(o.tuition, TuitionRule::Exempt | TuitionRule::NoSupport) {
+        match o.tuition {
             // No parameter decides these: the programme's own definition does.
-            tuition_cites = vec![programme.cite.clone()];
+            TuitionRule::Exempt | TuitionRule::NoSupport => tuition_cites = vec![programme.cite.clone()],
+            // Nothing was computed, so no rule is cited.
+            TuitionRule::NoFee => tuition_cites.clear(),
+            _ => {}
         }
         components.push(Component {
             id: "tuition_support",
