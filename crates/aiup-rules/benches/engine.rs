@@ -362,7 +362,8 @@ fn main() {
             .parse_case(&row.json)
             .unwrap_or_else(|e| panic!("generated case {i} is invalid: {e} ({:?})", row.json));
         assert_eq!(
-            case.region, row.region,
+            usize::from(case.region),
+            row.region,
             "case {i}: region code {} resolved to another region",
             row.json.course.region
         );

@@ -86,6 +86,35 @@ impl EmployerMode {
     }
 }
 
+/// Division by a small divisor set in the policy, as a multiply and shift.
+/// Exact for numerators and divisors below 2¹⁶: the rounded-up reciprocal's
+/// error stays under one step there. `parse_case` keeps lateness counts far
+/// below that; larger numerators fall back to plain division.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SmallDivisor {
+    divisor: u32,
+    reciprocal: u64,
+}
+
+impl SmallDivisor {
+    pub fn new(divisor: u32) -> SmallDivisor {
+        let divisor = divisor.clamp(1, u32::from(u16::MAX));
+        SmallDivisor {
+            divisor,
+            reciprocal: (1u64 << 32).div_ceil(u64::from(divisor)),
+        }
+    }
+
+    #[inline]
+    pub fn divide(self, numerator: u32) -> u32 {
+        if numerator < 1 << 16 {
+            u32::try_from((u64::from(numerator) * self.reciprocal) >> 32).unwrap_or(u32::MAX)
+        } else {
+            numerator / self.divisor
+        }
+    }
+}
+
 /// The rates one (scheme, day length, tier) combination pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SchemeRates {
@@ -147,6 +176,7 @@ pub struct Params {
     /// [scheme: priority, kdt_ai_campus, ai_assistant][tier]
     pub special: [[DailyCap; 3]; 3],
     pub tardies_per_absence: u32,
+    pub tardy_divisor: SmallDivisor,
     pub under_half_day_is_absence: bool,
     pub card_account: Won,
     pub card_vulnerable_extra: Won,
@@ -333,6 +363,7 @@ impl Params {
             special_min_hours_per_day: r.hours("allowance.special.min_hours_per_day")?,
             special,
             tardies_per_absence: r.count("attendance.tardies_per_absence")?.max(1),
+            tardy_divisor: SmallDivisor::new(r.count("attendance.tardies_per_absence")?.max(1)),
             under_half_day_is_absence,
             card_account: r.won("tuition.card.account_won")?,
             card_vulnerable_extra: r.won("tuition.card.vulnerable_extra_won")?,
@@ -559,6 +590,8 @@ pub struct Engine {
     regions: Arc<RegionTable>,
     /// (from date, parameters) ascending; one per policy breakpoint.
     snapshots: Vec<(NaiveDate, Params)>,
+    /// The snapshots' dates alone, ascending, for a cache-friendly look-up.
+    breakpoints: Vec<NaiveDate>,
     multiplier_ids: Vec<String>,
     /// Per programme, the few facts evaluation reads, kept compact.
     programme_rules: Vec<ProgrammeRules>,
@@ -588,7 +621,7 @@ impl Engine {
                     .and_then(|id| multiplier_ids.iter().position(|m| m == id)),
             })
             .collect();
-        let snapshots = policy
+        let snapshots: Vec<(NaiveDate, Params)> = policy
             .breakpoints()
             .into_iter()
             .map(|date| Params::compile(&policy, date, &multiplier_ids).map(|p| (date, p)))
@@ -601,6 +634,7 @@ impl Engine {
         Ok(Engine {
             policy,
             regions,
+            breakpoints: snapshots.iter().map(|(from, _)| *from).collect(),
             snapshots,
             multiplier_ids,
             programme_rules,
@@ -633,11 +667,11 @@ impl Engine {
     }
 
     /// The parameters in force on `date` (which must be covered).
+    #[inline]
     pub fn params_at(&self, date: NaiveDate) -> (usize, &Params) {
-        let i = self
-            .snapshots
-            .partition_point(|(from, _)| *from <= date)
-            .saturating_sub(1);
+        // A policy has a handful of breakpoints: a scan of their dates, kept
+        // apart from the large `Params`, beats a search and inlines well.
+        let i = self.breakpoints.iter().rposition(|from| *from <= date).unwrap_or(0);
         (i, &self.snapshots[i].1)
     }
 
@@ -659,8 +693,8 @@ impl Engine {
         let o = Self::allowance_rules(
             case,
             p,
-            self.programme_rules[case.programme],
-            self.region_bits[case.region],
+            self.programme_rules[usize::from(case.programme)],
+            self.region_bits[usize::from(case.region)],
         );
         o.base.amount + o.special_amount
     }
@@ -678,23 +712,24 @@ impl Engine {
 
     /// Attendance counting, eligibility and the base and special allowance.
     /// Written without data-dependent branches: rates come from a table
-    /// compiled per breakpoint, and conditions multiply amounts by 0 or 1.
-    #[inline]
+    /// compiled per breakpoint, and conditions multiply amounts by 0 or 1. Always
+    /// inlined, so that the payroll path (`allowance`) drops the stores it does not read.
+    #[inline(always)]
     fn allowance_rules(case: &Case, p: &Params, rules: ProgrammeRules, region_bits: u8) -> AllowanceOutcome {
         let (tier, tier_slot) = p.tier_lookup[usize::from(region_bits & 3)];
         // Attendance: lateness, early leave and outings together count as absences.
         let a = case.attendance;
-        let tardies = a.late + a.early_leave + a.outing;
-        let tardy_absences = tardies / p.tardies_per_absence;
-        let under_half_absences = a.under_half_days * u32::from(p.under_half_day_is_absence);
-        let recognised_days = a
-            .attended_days
+        let tardies = u32::from(a.late) + u32::from(a.early_leave) + u32::from(a.outing);
+        let tardy_absences = p.tardy_divisor.divide(tardies);
+        let under_half_absences = u32::from(a.under_half_days) * u32::from(p.under_half_day_is_absence);
+        let (scheduled_days, attended_days) = (u32::from(a.scheduled_days), u32::from(a.attended_days));
+        let recognised_days = attended_days
             .saturating_sub(tardy_absences)
             .saturating_sub(under_half_absences);
-        let threshold_met = p.attendance_threshold.is_met_by(recognised_days, a.scheduled_days);
+        let threshold_met = p.attendance_threshold.is_met_by(recognised_days, scheduled_days);
         let attendance = AttendanceOutcome {
-            scheduled_days: a.scheduled_days,
-            attended_days: a.attended_days,
+            scheduled_days,
+            attended_days,
             tardies,
             tardy_absences,
             under_half_absences,
@@ -741,7 +776,7 @@ impl Engine {
     #[inline]
     pub fn evaluate(&self, case: &Case) -> Outcome {
         let (snapshot, p) = self.params_at(case.start);
-        let rules = self.programme_rules[case.programme];
+        let rules = self.programme_rules[usize::from(case.programme)];
         let AllowanceOutcome {
             tier,
             attendance,
@@ -750,7 +785,7 @@ impl Engine {
             base,
             special,
             special_amount,
-        } = Self::allowance_rules(case, p, rules, self.region_bits[case.region]);
+        } = Self::allowance_rules(case, p, rules, self.region_bits[usize::from(case.region)]);
 
         // Training cost and tuition.
         let multiplier = rules
@@ -996,5 +1031,23 @@ impl Engine {
             })
             .collect();
         (each, sum)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SmallDivisor;
+
+    #[test]
+    fn small_divisor_is_exact() {
+        for divisor in 1..=64u32 {
+            let d = SmallDivisor::new(divisor);
+            for n in 0..(1u32 << 16) {
+                assert_eq!(d.divide(n), n / divisor, "{n} / {divisor}");
+            }
+            assert_eq!(d.divide(u32::MAX), u32::MAX / divisor);
+        }
+        let largest = SmallDivisor::new(65_535);
+        assert!((0..(1u32 << 16)).all(|n| largest.divide(n) == n / 65_535));
     }
 }

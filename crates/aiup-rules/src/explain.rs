@@ -196,8 +196,8 @@ impl Engine {
     }
 
     pub fn render(&self, case: &Case, o: &Outcome, with_trace: bool) -> Estimate {
-        let programme = &self.policy().programmes[case.programme];
-        let region = &self.regions().regions()[case.region];
+        let programme = &self.policy().programmes[usize::from(case.programme)];
+        let region = &self.regions().regions()[usize::from(case.region)];
         let ctx = Ctx {
             engine: self,
             date: o.policy_date,
@@ -902,7 +902,7 @@ impl Engine {
         (1..=case.periods)
             .map(|index| {
                 let unit = period::unit_period_unchecked(case.start, case.end, index, case.periods);
-                let days = period::weekdays(&unit);
+                let days = u16::try_from(period::weekdays(&unit)).unwrap_or(u16::MAX);
                 let mut c = *case;
                 c.period = index;
                 c.attendance = crate::case::Attendance {

@@ -167,7 +167,7 @@ proptest! {
         if !o.attendance.threshold.is_met_by(o.attendance.recognised_days, o.attendance.scheduled_days) {
             prop_assert_eq!(o.totals.allowance_won, 0);
         }
-        if engine.policy().programmes[case.programme].allowance_scheme == AllowanceScheme::None || i.delivery == "remote" {
+        if engine.policy().programmes[usize::from(case.programme)].allowance_scheme == AllowanceScheme::None || i.delivery == "remote" {
             prop_assert_eq!(o.totals.allowance_won, 0);
         }
     }
