@@ -127,6 +127,23 @@ pub struct Attendance {
     pub assumed: bool,
 }
 
+impl Attendance {
+    /// Full attendance of a unit period's weekdays: what the calculator
+    /// assumes when the caller gives no attendance.
+    pub fn assumed_full(unit: &period::UnitPeriod) -> Attendance {
+        let days = small(period::weekdays(unit));
+        Attendance {
+            scheduled_days: days,
+            attended_days: days,
+            late: 0,
+            early_leave: 0,
+            outing: 0,
+            under_half_days: 0,
+            assumed: true,
+        }
+    }
+}
+
 /// A validated estimate request. Small and `Copy`, so batches stay compact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Case {
@@ -407,18 +424,7 @@ impl Engine {
         }
         let unit = period::unit_period_unchecked(start, end, raw.period, periods);
         let attendance = match &raw.attendance {
-            None => {
-                let days = small(period::weekdays(&unit));
-                Attendance {
-                    scheduled_days: days,
-                    attended_days: days,
-                    late: 0,
-                    early_leave: 0,
-                    outing: 0,
-                    under_half_days: 0,
-                    assumed: true,
-                }
-            }
+            None => Attendance::assumed_full(&unit),
             Some(a) => {
                 let span = unit.days();
                 if a.scheduled_days > span {

@@ -902,18 +902,9 @@ impl Engine {
         (1..=case.periods)
             .map(|index| {
                 let unit = period::unit_period_unchecked(case.start, case.end, index, case.periods);
-                let days = u16::try_from(period::weekdays(&unit)).unwrap_or(u16::MAX);
                 let mut c = *case;
                 c.period = index;
-                c.attendance = crate::case::Attendance {
-                    scheduled_days: days,
-                    attended_days: days,
-                    late: 0,
-                    early_leave: 0,
-                    outing: 0,
-                    under_half_days: 0,
-                    assumed: true,
-                };
+                c.attendance = crate::case::Attendance::assumed_full(&unit);
                 (unit, self.totals(&c))
             })
             .collect()

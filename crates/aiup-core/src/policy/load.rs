@@ -894,14 +894,7 @@ fn validate_parameter_semantics(
     meta: &Meta,
     errors: &mut Vec<PolicyLoadError>,
 ) {
-    let mut dates: Vec<NaiveDate> = parameters
-        .values()
-        .flat_map(|p| p.values.iter().map(|v| v.from))
-        .filter(|d| *d >= meta.coverage_start)
-        .collect();
-    dates.push(meta.coverage_start);
-    dates.sort();
-    dates.dedup();
+    let dates = breakpoints(parameters, meta.coverage_start);
     let rate = |id: &str, date: NaiveDate| -> Option<(Rate, Location)> {
         match parameters.get(id)?.at(date)? {
             DatedValue {

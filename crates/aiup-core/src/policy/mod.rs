@@ -394,6 +394,19 @@ pub struct Meta {
     pub coverage_start: NaiveDate,
 }
 
+/// Every date from `coverage_start` on where some parameter changes, ascending.
+fn breakpoints(parameters: &BTreeMap<String, Parameter>, coverage_start: NaiveDate) -> Vec<NaiveDate> {
+    let mut dates: Vec<NaiveDate> = parameters
+        .values()
+        .flat_map(|p| p.values.iter().map(|v| v.from))
+        .filter(|d| *d >= coverage_start)
+        .collect();
+    dates.push(coverage_start);
+    dates.sort();
+    dates.dedup();
+    dates
+}
+
 /// A loaded, validated policy.
 #[derive(Debug, Clone, Serialize)]
 pub struct PolicySet {
@@ -420,16 +433,7 @@ impl PolicySet {
     /// Every date on which some parameter changes, ascending, starting at the
     /// coverage start. Between two such dates all values are constant.
     pub fn breakpoints(&self) -> Vec<NaiveDate> {
-        let mut dates: Vec<NaiveDate> = self
-            .parameters
-            .values()
-            .flat_map(|p| p.values.iter().map(|v| v.from))
-            .filter(|d| *d >= self.meta.coverage_start)
-            .collect();
-        dates.push(self.meta.coverage_start);
-        dates.sort();
-        dates.dedup();
-        dates
+        breakpoints(&self.parameters, self.meta.coverage_start)
     }
 
     /// Sum of the budget lines for `year` that count toward the AI-specific total.
