@@ -432,6 +432,7 @@ pub struct AllowancePart {
 }
 
 impl AllowancePart {
+    #[inline(always)]
     fn new(rate: DailyCap, days: u32, paid: bool) -> AllowancePart {
         let uncapped = rate.daily.times(i64::from(days));
         AllowancePart {
