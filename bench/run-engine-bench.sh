@@ -38,6 +38,9 @@ aiup_trace=$(field "$aiup" trace_eps)
 of_best=$(field "$of" best_eps)
 of_median=$(field "$of" median_eps)
 of_calc=$(field "$of" calc_only_best_eps)
+payroll=$(field "$aiup" payroll_best_eps)
+payroll_all=$(field "$aiup" payroll_parallel_best_eps)
+allowance_all=$(field "$aiup" allowance_parallel_best_eps)
 of_single=$(field "$single" eps)
 of_single_dict=$(field "$single" dict_eps)
 
@@ -46,7 +49,12 @@ echo "== ratios (aiup / OpenFisca, evaluations per second)"
 echo "batch, aiup no trace best / OpenFisca construction+calc best:     $(ratio "$aiup_best" "$of_best")"
 echo "batch, aiup no trace median / OpenFisca construction+calc median: $(ratio "$aiup_median" "$of_median")"
 echo "batch, aiup no trace best / OpenFisca calc-only best:             $(ratio "$aiup_best" "$of_calc")"
+echo "payroll month, 1 thread / OpenFisca construction+calc best:     $(ratio "$payroll" "$of_best")"
+echo "payroll month, 1 thread / OpenFisca calc-only best:             $(ratio "$payroll" "$of_calc")"
+echo "payroll month, all threads / OpenFisca construction+calc best:  $(ratio "$payroll_all" "$of_best")"
+echo "payroll month, all threads / OpenFisca calc-only best:          $(ratio "$payroll_all" "$of_calc")"
+echo "allowance per case, all threads / OpenFisca construction+calc:  $(ratio "$allowance_all" "$of_best")"
 echo "single request, aiup with trace / OpenFisca one-person simulation: $(ratio "$aiup_trace" "$of_single")"
 echo "single request, aiup with trace / OpenFisca situation dict:        $(ratio "$aiup_trace" "$of_single_dict")"
 echo "single request, aiup no trace / OpenFisca one-person simulation:   $(ratio "$aiup_best" "$of_single")"
-echo "ratios batch_best=$(ratio "$aiup_best" "$of_best") batch_median=$(ratio "$aiup_median" "$of_median") batch_calc_only=$(ratio "$aiup_best" "$of_calc") single_trace=$(ratio "$aiup_trace" "$of_single") single_trace_dict=$(ratio "$aiup_trace" "$of_single_dict") single_no_trace=$(ratio "$aiup_best" "$of_single")"
+echo "ratios batch_best=$(ratio "$aiup_best" "$of_best") batch_median=$(ratio "$aiup_median" "$of_median") batch_calc_only=$(ratio "$aiup_best" "$of_calc") single_trace=$(ratio "$aiup_trace" "$of_single") single_trace_dict=$(ratio "$aiup_trace" "$of_single_dict") single_no_trace=$(ratio "$aiup_best" "$of_single") payroll_1=$(ratio "$payroll" "$of_best") payroll_1_calc=$(ratio "$payroll" "$of_calc") payroll_all=$(ratio "$payroll_all" "$of_best") payroll_all_calc=$(ratio "$payroll_all" "$of_calc")"

@@ -485,6 +485,49 @@ fn main() {
     allowance_parallel_runs.sort();
     let allowance_parallel_best = eps(n, allowance_parallel_runs[0]);
 
+    // ---- (a4) a monthly payroll batch: enrolment facts compiled once, then the month ----
+    let started = Instant::now();
+    let payroll = engine.payroll_batch(black_box(&cases));
+    let compile_elapsed = started.elapsed();
+    let compile_eps = eps(n, compile_elapsed);
+    println!(
+        "payroll batch: {n} enrolments compiled in {compile_elapsed:.3?} = {compile_eps:.0} /s ({} bytes a row)",
+        size_of::<aiup_rules::engine::PayrollRow>()
+    );
+    let mut payroll_runs = Vec::with_capacity(REPEATS);
+    for rep in 0..REPEATS {
+        let started = Instant::now();
+        let mut sum = 0_i64;
+        for row in &payroll {
+            sum = sum.wrapping_add(engine.payroll_allowance(black_box(row)).0);
+        }
+        let elapsed = started.elapsed();
+        assert_eq!(black_box(sum), checksum, "payroll_allowance() disagrees with totals()");
+        println!(
+            "payroll month, run {}: {n} rows in {elapsed:.3?} = {:.0} evals/s",
+            rep + 1,
+            eps(n, elapsed)
+        );
+        payroll_runs.push(elapsed);
+    }
+    payroll_runs.sort();
+    let payroll_best = eps(n, payroll_runs[0]);
+    let mut payroll_parallel_runs = Vec::with_capacity(REPEATS);
+    for rep in 0..REPEATS {
+        let started = Instant::now();
+        let sum = engine.sum_payroll(black_box(&payroll), threads);
+        let elapsed = started.elapsed();
+        assert_eq!(sum.0, checksum, "sum_payroll() disagrees with totals()");
+        println!(
+            "payroll month, {threads} threads, run {}: {n} rows in {elapsed:.3?} = {:.0} evals/s",
+            rep + 1,
+            eps(n, elapsed)
+        );
+        payroll_parallel_runs.push(elapsed);
+    }
+    payroll_parallel_runs.sort();
+    let payroll_parallel_best = eps(n, payroll_parallel_runs[0]);
+
     // ---- (b) full estimate with trace ----
     let trace_n = if trace_all { n } else { n.min(TRACE_N) };
     let mut disagreements = 0_usize;
@@ -510,5 +553,5 @@ fn main() {
         100.0 * paid as f64 / n as f64
     );
 
-    println!("aiup-engine n={n} no_trace_best_eps={best:.0} no_trace_median_eps={median:.0} threads={threads} parallel_best_eps={parallel_best:.0} parallel_median_eps={parallel_median:.0} allowance_best_eps={allowance_best:.0} allowance_parallel_best_eps={allowance_parallel_best:.0} trace_n={trace_n} trace_eps={trace_eps:.0} csv={}", path.display());
+    println!("aiup-engine n={n} no_trace_best_eps={best:.0} no_trace_median_eps={median:.0} threads={threads} parallel_best_eps={parallel_best:.0} parallel_median_eps={parallel_median:.0} allowance_best_eps={allowance_best:.0} allowance_parallel_best_eps={allowance_parallel_best:.0} payroll_compile_eps={compile_eps:.0} payroll_best_eps={payroll_best:.0} payroll_parallel_best_eps={payroll_parallel_best:.0} trace_n={trace_n} trace_eps={trace_eps:.0} csv={}", path.display());
 }

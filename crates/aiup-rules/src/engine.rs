@@ -132,33 +132,39 @@ const SCHEMES: [AllowanceScheme; 5] = [
     AllowanceScheme::AiAssistant,
 ];
 
+/// The position of (scheme, short day, tier slot) in `Params::allowance_rates`.
+fn rate_slot(scheme: AllowanceScheme, short_day: usize, tier_slot: usize) -> usize {
+    scheme as usize * 6 + short_day * 3 + tier_slot
+}
+
 /// Compiles the base and special tables into one lookup by scheme, day length and tier.
-fn allowance_rates(base: &[DailyCap; 5], special: &[[DailyCap; 3]; 3]) -> [[[SchemeRates; 3]; 2]; 5] {
+fn allowance_rates(base: &[DailyCap; 5], special: &[[DailyCap; 3]; 3]) -> [SchemeRates; 30] {
     let zero = DailyCap {
         daily: Won::ZERO,
         cap: Won::ZERO,
     };
-    std::array::from_fn(|s| {
+    std::array::from_fn(|slot| {
+        let (s, short_day, t) = (slot / 6, slot % 6 / 3, slot % 3);
         let scheme = SCHEMES[s];
-        debug_assert_eq!(scheme as usize, s, "SCHEMES must follow the declaration order");
-        std::array::from_fn(|short_day| {
-            std::array::from_fn(|t| {
-                let base_table = match scheme {
-                    AllowanceScheme::None | AllowanceScheme::General if short_day == 1 => BaseTable::GeneralShortDay,
-                    AllowanceScheme::None | AllowanceScheme::General => BaseTable::General,
-                    AllowanceScheme::Priority => BaseTable::Priority,
-                    AllowanceScheme::KdtAiCampus => BaseTable::KdtAiCampus,
-                    AllowanceScheme::AiAssistant => BaseTable::AiAssistant,
-                };
-                let special_rate = special_index(scheme).map(|i| special[i][t]);
-                SchemeRates {
-                    base_table,
-                    base: base[base_index(base_table)],
-                    special: special_rate.unwrap_or(zero),
-                    has_special: special_rate.is_some(),
-                }
-            })
-        })
+        debug_assert_eq!(
+            rate_slot(scheme, short_day, t),
+            slot,
+            "SCHEMES must follow the declaration order"
+        );
+        let base_table = match scheme {
+            AllowanceScheme::None | AllowanceScheme::General if short_day == 1 => BaseTable::GeneralShortDay,
+            AllowanceScheme::None | AllowanceScheme::General => BaseTable::General,
+            AllowanceScheme::Priority => BaseTable::Priority,
+            AllowanceScheme::KdtAiCampus => BaseTable::KdtAiCampus,
+            AllowanceScheme::AiAssistant => BaseTable::AiAssistant,
+        };
+        let special_rate = special_index(scheme).map(|i| special[i][t]);
+        SchemeRates {
+            base_table,
+            base: base[base_index(base_table)],
+            special: special_rate.unwrap_or(zero),
+            has_special: special_rate.is_some(),
+        }
     })
 }
 
@@ -196,8 +202,8 @@ pub struct Params {
     pub tier_precedence: RegionTier,
     /// Tier by region bits (capital << 1 | declining), with the slot index.
     pub tier_lookup: [(RegionTier, usize); 4],
-    /// Allowance rates by [scheme][short day][tier].
-    pub allowance_rates: [[[SchemeRates; 3]; 2]; 5],
+    /// Allowance rates by `rate_slot(scheme, short day, tier)`.
+    pub allowance_rates: [SchemeRates; 30],
     pub rounding: RoundingMode,
 }
 
@@ -547,6 +553,64 @@ impl Totals {
     }
 }
 
+const FACT_SCHEME_PAYS: u8 = 1;
+const FACT_HOURS_OK: u8 = 2;
+const FACT_DELIVERY_OK: u8 = 4;
+const FACT_STATUS_OK: u8 = 8;
+const FACT_SPECIAL_HOURS_OK: u8 = 16;
+const FACT_SPECIAL_PER_DAY_OK: u8 = 32;
+
+/// An enrolment's allowance facts, compiled once: they hold for every unit
+/// period of the course. Four bytes, so a payroll batch stays small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnrolmentFacts {
+    /// Which compiled parameter snapshot applies (by course start).
+    snapshot: u8,
+    /// `rate_slot` of the scheme, day length and tier.
+    rates: u8,
+    /// Region bits (capital << 1 | declining).
+    tier: u8,
+    /// `FACT_*` flags.
+    flags: u8,
+}
+
+/// One unit period's attendance, as the allowance counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthlyAttendance {
+    pub scheduled_days: u16,
+    pub attended_days: u16,
+    /// Late arrivals, early leaves and outings together.
+    pub tardies: u16,
+    pub under_half_days: u16,
+}
+
+impl From<&crate::case::Attendance> for MonthlyAttendance {
+    fn from(a: &crate::case::Attendance) -> MonthlyAttendance {
+        MonthlyAttendance {
+            scheduled_days: a.scheduled_days,
+            attended_days: a.attended_days,
+            tardies: a.late.saturating_add(a.early_leave).saturating_add(a.outing),
+            under_half_days: a.under_half_days,
+        }
+    }
+}
+
+/// One row of a monthly payroll batch: 12 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayrollRow {
+    pub facts: EnrolmentFacts,
+    pub month: MonthlyAttendance,
+}
+
+/// The monthly half of an allowance outcome.
+#[derive(Debug, Clone, Copy)]
+struct Monthly {
+    attendance: AttendanceOutcome,
+    eligibility: Eligibility,
+    base: AllowancePart,
+    special: AllowancePart,
+}
+
 /// The allowance half of an outcome.
 #[derive(Debug, Clone, Copy)]
 struct AllowanceOutcome {
@@ -690,10 +754,11 @@ impl Engine {
     /// every trainee. The same rules as `evaluate`, without tuition.
     #[inline]
     pub fn allowance(&self, case: &Case) -> Won {
-        let (_, p) = self.params_at(case.start);
+        let (snapshot, p) = self.params_at(case.start);
         let o = Self::allowance_rules(
             case,
             p,
+            snapshot,
             self.programme_rules[usize::from(case.programme)],
             self.region_bits[usize::from(case.region)],
         );
@@ -711,19 +776,43 @@ impl Engine {
         )
     }
 
-    /// Attendance counting, eligibility and the base and special allowance.
-    /// Written without data-dependent branches: rates come from a table
-    /// compiled per breakpoint, and conditions multiply amounts by 0 or 1. Always
-    /// inlined, so that the payroll path (`allowance`) drops the stores it does not read.
+    /// The enrolment-level half of the allowance rules: what does not change
+    /// from one unit period to the next (programme, place, hours, delivery,
+    /// status), resolved against the parameters in force on the course start.
     #[inline(always)]
-    fn allowance_rules(case: &Case, p: &Params, rules: ProgrammeRules, region_bits: u8) -> AllowanceOutcome {
-        let (tier, tier_slot) = p.tier_lookup[usize::from(region_bits & 3)];
+    fn enrolment_facts(
+        p: &Params,
+        snapshot: usize,
+        case: &Case,
+        rules: ProgrammeRules,
+        region_bits: u8,
+    ) -> EnrolmentFacts {
+        let (_, tier_slot) = p.tier_lookup[usize::from(region_bits & 3)];
+        let short_day = usize::from(case.hours_per_day < p.short_day_below);
+        let flags = u8::from(rules.allowance != AllowanceScheme::None) * FACT_SCHEME_PAYS
+            | u8::from(case.total_hours >= p.min_total_hours) * FACT_HOURS_OK
+            | u8::from(p.eligible_deliveries & delivery_bit(case.delivery) != 0) * FACT_DELIVERY_OK
+            | u8::from(p.eligible_statuses & status_bit(case.status) != 0) * FACT_STATUS_OK
+            | u8::from(case.total_hours >= p.special_min_total_hours) * FACT_SPECIAL_HOURS_OK
+            | u8::from(case.hours_per_day >= p.special_min_hours_per_day) * FACT_SPECIAL_PER_DAY_OK;
+        EnrolmentFacts {
+            snapshot: u8::try_from(snapshot).unwrap_or(u8::MAX),
+            rates: u8::try_from(rate_slot(rules.allowance, short_day, tier_slot)).unwrap_or(0),
+            tier: region_bits & 3,
+            flags,
+        }
+    }
+
+    /// The monthly half: attendance counting, the threshold, and the base and
+    /// special amounts. Written without data-dependent branches: conditions
+    /// multiply amounts by 0 or 1.
+    #[inline(always)]
+    fn monthly_allowance(p: &Params, facts: EnrolmentFacts, month: MonthlyAttendance) -> Monthly {
         // Attendance: lateness, early leave and outings together count as absences.
-        let a = case.attendance;
-        let tardies = u32::from(a.late) + u32::from(a.early_leave) + u32::from(a.outing);
+        let tardies = u32::from(month.tardies);
         let tardy_absences = p.tardy_divisor.divide(tardies);
-        let under_half_absences = u32::from(a.under_half_days) * u32::from(p.under_half_day_is_absence);
-        let (scheduled_days, attended_days) = (u32::from(a.scheduled_days), u32::from(a.attended_days));
+        let under_half_absences = u32::from(month.under_half_days) * u32::from(p.under_half_day_is_absence);
+        let (scheduled_days, attended_days) = (u32::from(month.scheduled_days), u32::from(month.attended_days));
         let recognised_days = attended_days
             .saturating_sub(tardy_absences)
             .saturating_sub(under_half_absences);
@@ -738,39 +827,112 @@ impl Engine {
             threshold: p.attendance_threshold,
             threshold_met,
         };
-
-        // Allowance.
-        let scheme = rules.allowance;
-        let short_day = usize::from(case.hours_per_day < p.short_day_below);
-        let rates = &p.allowance_rates[scheme as usize][short_day][tier_slot];
+        let has = |flag: u8| facts.flags & flag != 0;
         let eligibility = Eligibility {
-            scheme_pays: scheme != AllowanceScheme::None,
-            hours_ok: case.total_hours >= p.min_total_hours,
-            delivery_ok: p.eligible_deliveries & delivery_bit(case.delivery) != 0,
-            status_ok: p.eligible_statuses & status_bit(case.status) != 0,
+            scheme_pays: has(FACT_SCHEME_PAYS),
+            hours_ok: has(FACT_HOURS_OK),
+            delivery_ok: has(FACT_DELIVERY_OK),
+            status_ok: has(FACT_STATUS_OK),
             attendance_ok: threshold_met,
         };
         let paid = eligibility.all();
+        let rates = &p.allowance_rates[usize::from(facts.rates)];
         let base = AllowancePart::new(rates.base, recognised_days, paid);
-        let hours_ok = case.total_hours >= p.special_min_total_hours;
-        let hours_per_day_ok = case.hours_per_day >= p.special_min_hours_per_day;
         // Schemes without a special allowance have zero special rates.
-        let special_part = AllowancePart::new(rates.special, recognised_days, paid & hours_ok & hours_per_day_ok);
+        let special = AllowancePart::new(
+            rates.special,
+            recognised_days,
+            paid & has(FACT_SPECIAL_HOURS_OK) & has(FACT_SPECIAL_PER_DAY_OK),
+        );
+        Monthly {
+            attendance,
+            eligibility,
+            base,
+            special,
+        }
+    }
+
+    /// Both halves, with everything the explanations need.
+    #[inline(always)]
+    fn allowance_rules(
+        case: &Case,
+        p: &Params,
+        snapshot: usize,
+        rules: ProgrammeRules,
+        region_bits: u8,
+    ) -> AllowanceOutcome {
+        let facts = Self::enrolment_facts(p, snapshot, case, rules, region_bits);
+        let m = Self::monthly_allowance(p, facts, MonthlyAttendance::from(&case.attendance));
+        let (tier, _) = p.tier_lookup[usize::from(facts.tier)];
+        let rates = &p.allowance_rates[usize::from(facts.rates)];
         let special = rates.has_special.then_some(SpecialOutcome {
-            hours_ok,
-            hours_per_day_ok,
+            hours_ok: facts.flags & FACT_SPECIAL_HOURS_OK != 0,
+            hours_per_day_ok: facts.flags & FACT_SPECIAL_PER_DAY_OK != 0,
             tier,
-            part: special_part,
+            part: m.special,
         });
         AllowanceOutcome {
             tier,
-            attendance,
-            eligibility,
+            attendance: m.attendance,
+            eligibility: m.eligibility,
             base_table: rates.base_table,
-            base,
+            base: m.base,
             special,
-            special_amount: special_part.amount,
+            special_amount: m.special.amount,
         }
+    }
+
+    /// Compiles a case's enrolment facts, for a payroll batch.
+    pub fn enrolment(&self, case: &Case) -> EnrolmentFacts {
+        let (snapshot, p) = self.params_at(case.start);
+        Self::enrolment_facts(
+            p,
+            snapshot,
+            case,
+            self.programme_rules[usize::from(case.programme)],
+            self.region_bits[usize::from(case.region)],
+        )
+    }
+
+    /// One payroll row's allowance: compiled facts and a month's attendance.
+    #[inline]
+    pub fn payroll_allowance(&self, row: &PayrollRow) -> Won {
+        let p = &self.snapshots[usize::from(row.facts.snapshot)].1;
+        let m = Self::monthly_allowance(p, row.facts, row.month);
+        m.base.amount + m.special.amount
+    }
+
+    /// A payroll batch from cases: each case's enrolment facts and attendance.
+    pub fn payroll_batch(&self, cases: &[Case]) -> Vec<PayrollRow> {
+        cases
+            .iter()
+            .map(|case| PayrollRow {
+                facts: self.enrolment(case),
+                month: MonthlyAttendance::from(&case.attendance),
+            })
+            .collect()
+    }
+
+    /// The sum of a payroll batch's allowances, on `threads` threads.
+    pub fn sum_payroll(&self, rows: &[PayrollRow], threads: usize) -> Won {
+        let threads = threads.clamp(1, 64);
+        let chunk = rows.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = rows
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .fold(Won::ZERO, |sum, row| sum + self.payroll_allowance(row))
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                // A worker only panics if evaluation does: a bug to surface, not hide.
+                .map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .fold(Won::ZERO, |a, b| a + b)
+        })
     }
 
     /// Evaluates one case to its intermediate values and totals.
@@ -786,7 +948,7 @@ impl Engine {
             base,
             special,
             special_amount,
-        } = Self::allowance_rules(case, p, rules, self.region_bits[usize::from(case.region)]);
+        } = Self::allowance_rules(case, p, snapshot, rules, self.region_bits[usize::from(case.region)]);
 
         // Training cost and tuition.
         let multiplier = rules

@@ -185,6 +185,16 @@ proptest! {
     }
 
     #[test]
+    fn payroll_rows_agree_with_the_case_path(i in input()) {
+        let engine = engine();
+        let case = engine.parse_case(&case_json(&i, i.attended)).expect("valid");
+        let rows = engine.payroll_batch(&[case]);
+        prop_assert_eq!(engine.payroll_allowance(&rows[0]), engine.allowance(&case));
+        prop_assert_eq!(engine.allowance(&case).0, engine.totals(&case).allowance_won);
+        prop_assert_eq!(engine.sum_payroll(&rows, 2).0, engine.totals(&case).allowance_won);
+    }
+
+    #[test]
     fn trace_and_fast_path_agree(i in input()) {
         let engine = engine();
         let case = engine.parse_case(&case_json(&i, i.attended)).expect("valid");
