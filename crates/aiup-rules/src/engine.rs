@@ -789,12 +789,12 @@ impl Engine {
     ) -> EnrolmentFacts {
         let (_, tier_slot) = p.tier_lookup[usize::from(region_bits & 3)];
         let short_day = usize::from(case.hours_per_day < p.short_day_below);
-        let flags = u8::from(rules.allowance != AllowanceScheme::None) * FACT_SCHEME_PAYS
-            | u8::from(case.total_hours >= p.min_total_hours) * FACT_HOURS_OK
-            | u8::from(p.eligible_deliveries & delivery_bit(case.delivery) != 0) * FACT_DELIVERY_OK
-            | u8::from(p.eligible_statuses & status_bit(case.status) != 0) * FACT_STATUS_OK
-            | u8::from(case.total_hours >= p.special_min_total_hours) * FACT_SPECIAL_HOURS_OK
-            | u8::from(case.hours_per_day >= p.special_min_hours_per_day) * FACT_SPECIAL_PER_DAY_OK;
+        let flags = (u8::from(rules.allowance != AllowanceScheme::None) * FACT_SCHEME_PAYS)
+            | (u8::from(case.total_hours >= p.min_total_hours) * FACT_HOURS_OK)
+            | (u8::from(p.eligible_deliveries & delivery_bit(case.delivery) != 0) * FACT_DELIVERY_OK)
+            | (u8::from(p.eligible_statuses & status_bit(case.status) != 0) * FACT_STATUS_OK)
+            | (u8::from(case.total_hours >= p.special_min_total_hours) * FACT_SPECIAL_HOURS_OK)
+            | (u8::from(case.hours_per_day >= p.special_min_hours_per_day) * FACT_SPECIAL_PER_DAY_OK);
         EnrolmentFacts {
             snapshot: u8::try_from(snapshot).unwrap_or(u8::MAX),
             rates: u8::try_from(rate_slot(rules.allowance, short_day, tier_slot)).unwrap_or(0),
