@@ -181,7 +181,6 @@ pub struct Params {
     pub special_min_hours_per_day: Tenths,
     /// [scheme: priority, kdt_ai_campus, ai_assistant][tier]
     pub special: [[DailyCap; 3]; 3],
-    pub tardies_per_absence: u32,
     pub tardy_divisor: SmallDivisor,
     pub under_half_day_is_absence: bool,
     pub card_account: Won,
@@ -249,36 +248,33 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn value(&self, id: &str) -> Result<&ParamValue, EngineError> {
-        self.policy
+    /// The value of `id` on the reader's date, as the kind `pick` accepts.
+    fn typed<T>(&self, id: &str, pick: impl FnOnce(&ParamValue) -> Option<T>) -> Result<T, EngineError> {
+        let value = self
+            .policy
             .parameter(id)
             .and_then(|p| p.at(self.date))
             .map(|v| &v.value)
-            .ok_or_else(|| EngineError::Uncovered(id.to_owned(), self.date))
+            .ok_or_else(|| EngineError::Uncovered(id.to_owned(), self.date))?;
+        pick(value).ok_or_else(|| EngineError::WrongKind(id.to_owned()))
     }
     fn won(&self, id: &str) -> Result<Won, EngineError> {
-        match self.value(id)? {
-            ParamValue::Won(w) => Ok(*w),
-            _ => Err(EngineError::WrongKind(id.to_owned())),
-        }
+        self.typed(id, |v| match v {
+            ParamValue::Won(w) => Some(*w),
+            _ => None,
+        })
     }
     fn hours(&self, id: &str) -> Result<Tenths, EngineError> {
-        match self.value(id)? {
-            ParamValue::Hours(h) => Ok(Tenths::from_hours(*h)),
-            _ => Err(EngineError::WrongKind(id.to_owned())),
-        }
-    }
-    fn count(&self, id: &str) -> Result<u32, EngineError> {
-        match self.value(id)? {
-            ParamValue::Count(c) => Ok(*c),
-            _ => Err(EngineError::WrongKind(id.to_owned())),
-        }
+        self.typed(id, |v| match v {
+            ParamValue::Hours(h) => Some(Tenths::from_hours(*h)),
+            _ => None,
+        })
     }
     fn rate(&self, id: &str) -> Result<Rate, EngineError> {
-        match self.value(id)? {
-            ParamValue::Rate(r) => Ok(*r),
-            _ => Err(EngineError::WrongKind(id.to_owned())),
-        }
+        self.typed(id, |v| match v {
+            ParamValue::Rate(r) => Some(*r),
+            _ => None,
+        })
     }
     fn daily_cap(&self, prefix: &str) -> Result<DailyCap, EngineError> {
         Ok(DailyCap {
@@ -291,14 +287,14 @@ impl Reader<'_> {
 impl Params {
     fn compile(policy: &PolicySet, date: NaiveDate, multiplier_ids: &[String]) -> Result<Params, EngineError> {
         let r = Reader { policy, date };
-        let eligible_deliveries = match r.value("allowance.eligible_deliveries")? {
-            ParamValue::Deliveries(list) => list.iter().fold(0, |m, d| m | delivery_bit(*d)),
-            _ => return Err(EngineError::WrongKind("allowance.eligible_deliveries".into())),
-        };
-        let eligible_statuses = match r.value("allowance.eligible_statuses")? {
-            ParamValue::Statuses(list) => list.iter().fold(0, |m, s| m | status_bit(*s)),
-            _ => return Err(EngineError::WrongKind("allowance.eligible_statuses".into())),
-        };
+        let eligible_deliveries = r.typed("allowance.eligible_deliveries", |v| match v {
+            ParamValue::Deliveries(list) => Some(list.iter().fold(0, |m, d| m | delivery_bit(*d))),
+            _ => None,
+        })?;
+        let eligible_statuses = r.typed("allowance.eligible_statuses", |v| match v {
+            ParamValue::Statuses(list) => Some(list.iter().fold(0, |m, s| m | status_bit(*s))),
+            _ => None,
+        })?;
         let base_tables = [
             BaseTable::General,
             BaseTable::GeneralShortDay,
@@ -342,22 +338,26 @@ impl Params {
                 employer[s][m] = r.rate(&format!("tuition.employer.{size}.{}", mode.as_str()))?;
             }
         }
-        let brackets = match r.value("tuition.priority_table.brackets")? {
-            ParamValue::Brackets(b) => b.clone(),
-            _ => return Err(EngineError::WrongKind("tuition.priority_table.brackets".into())),
-        };
-        let tier_precedence = match r.value("region.tier_precedence")? {
-            ParamValue::Tier(t) => *t,
-            _ => return Err(EngineError::WrongKind("region.tier_precedence".into())),
-        };
-        let rounding = match r.value("rounding.rate_amounts")? {
-            ParamValue::Rounding(m) => *m,
-            _ => return Err(EngineError::WrongKind("rounding.rate_amounts".into())),
-        };
-        let under_half_day_is_absence = match r.value("attendance.under_half_day_is_absence")? {
-            ParamValue::Bool(b) => *b,
-            _ => return Err(EngineError::WrongKind("attendance.under_half_day_is_absence".into())),
-        };
+        let brackets = r.typed("tuition.priority_table.brackets", |v| match v {
+            ParamValue::Brackets(b) => Some(b.clone()),
+            _ => None,
+        })?;
+        let tier_precedence = r.typed("region.tier_precedence", |v| match v {
+            ParamValue::Tier(t) => Some(*t),
+            _ => None,
+        })?;
+        let rounding = r.typed("rounding.rate_amounts", |v| match v {
+            ParamValue::Rounding(m) => Some(*m),
+            _ => None,
+        })?;
+        let under_half_day_is_absence = r.typed("attendance.under_half_day_is_absence", |v| match v {
+            ParamValue::Bool(b) => Some(*b),
+            _ => None,
+        })?;
+        let tardies_per_absence = r.typed("attendance.tardies_per_absence", |v| match v {
+            ParamValue::Count(c) => Some(*c),
+            _ => None,
+        })?;
         Ok(Params {
             min_total_hours: r.hours("allowance.min_total_hours")?,
             eligible_deliveries,
@@ -368,8 +368,7 @@ impl Params {
             special_min_total_hours: r.hours("allowance.special.min_total_hours")?,
             special_min_hours_per_day: r.hours("allowance.special.min_hours_per_day")?,
             special,
-            tardies_per_absence: r.count("attendance.tardies_per_absence")?.max(1),
-            tardy_divisor: SmallDivisor::new(r.count("attendance.tardies_per_absence")?.max(1)),
+            tardy_divisor: SmallDivisor::new(tardies_per_absence.max(1)),
             under_half_day_is_absence,
             card_account: r.won("tuition.card.account_won")?,
             card_vulnerable_extra: r.won("tuition.card.vulnerable_extra_won")?,
@@ -915,24 +914,13 @@ impl Engine {
 
     /// The sum of a payroll batch's allowances, on `threads` threads.
     pub fn sum_payroll(&self, rows: &[PayrollRow], threads: usize) -> Won {
-        let threads = threads.clamp(1, 64);
-        let chunk = rows.len().div_ceil(threads).max(1);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = rows
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .fold(Won::ZERO, |sum, row| sum + self.payroll_allowance(row))
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                // A worker only panics if evaluation does: a bug to surface, not hide.
-                .map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                .fold(Won::ZERO, |a, b| a + b)
-        })
+        self.par_fold(
+            rows,
+            threads,
+            Won::ZERO,
+            |sum, row| sum + self.payroll_allowance(row),
+            |a, b| a + b,
+        )
     }
 
     /// Evaluates one case to its intermediate values and totals.
@@ -1158,12 +1146,12 @@ impl Engine {
     }
 
     /// Folds `cases` in `threads` contiguous chunks and combines the results.
-    fn par_fold<T: Send + Copy>(
+    fn par_fold<I: Sync, T: Send + Copy>(
         &self,
-        cases: &[Case],
+        cases: &[I],
         threads: usize,
         zero: T,
-        fold: impl Fn(T, &Case) -> T + Sync,
+        fold: impl Fn(T, &I) -> T + Sync,
         combine: impl Fn(T, T) -> T,
     ) -> T {
         let threads = threads.clamp(1, 64);
