@@ -128,10 +128,7 @@ fn region_json(region: &aiup_core::region::Region, precedence: RegionTier) -> Va
 }
 
 fn tier_precedence(state: &AppState) -> RegionTier {
-    let engine = state.engine();
-    let today = crate::today_in_seoul();
-    let date = today.max(engine.policy().meta.coverage_start);
-    engine.params_at(date).1.tier_precedence
+    crate::tier_precedence_today(&state.engine())
 }
 
 #[derive(Debug, Deserialize)]

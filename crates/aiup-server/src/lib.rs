@@ -55,6 +55,13 @@ pub fn today_in_seoul() -> chrono::NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
 }
 
+/// Which tier wins, today, for regions that are both capital-area and
+/// population-declining: the compiled parameter, never a default.
+pub fn tier_precedence_today(engine: &Engine) -> aiup_core::RegionTier {
+    let date = today_in_seoul().max(engine.policy().meta.coverage_start);
+    engine.params_at(date).1.tier_precedence
+}
+
 /// The whole application: API, pages, and the access check on every route.
 pub fn app(state: AppState) -> Router {
     Router::new()

@@ -526,16 +526,9 @@ async fn regions(action: Option<RegionsAction>, query: Option<String>, json: boo
         return import(store.as_ref(), &bundle, &actor, &note).await;
     }
     let loaded = active(db).await?;
-    let precedence = loaded
-        .policy
-        .parameter("region.tier_precedence")
-        .and_then(|p| p.at(parse_on(None, &loaded.policy).unwrap_or(loaded.policy.meta.coverage_start)))
-        .and_then(|v| match v.value {
-            aiup_core::policy::ParamValue::Tier(t) => Some(t),
-            _ => None,
-        });
-    let precedence = precedence.unwrap_or(aiup_core::RegionTier::PopulationDeclining);
-    let table = &loaded.regions;
+    let engine = runtime::engine_for(loaded).map_err(|e| Failure::Other(e.into()))?;
+    let precedence = aiup_server::tier_precedence_today(&engine);
+    let table = engine.regions();
     let found: Vec<&aiup_core::region::Region> = match query.as_deref() {
         None => table.regions().iter().collect(),
         Some(q) => match table.resolve(q) {
