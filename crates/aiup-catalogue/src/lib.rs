@@ -1,0 +1,16 @@
+//! The national course catalogue: training institutions, courses and their cohorts.
+//!
+//! This crate does no IO. It turns import rows into validated [`Course`] and [`Institution`]
+//! values (parse, don't validate: every field is a checked type once it is here), and renders
+//! them back out. Storage lives in `aiup-store`, search in `aiup-search`.
+
+pub mod model;
+pub mod validate;
+pub mod vocab;
+
+pub use model::{
+    CatalogueBatch, Cohort, Course, ExternalId, Hours, Institution, NcsCode, FEE_MAX_WON, KEYWORDS_MAX,
+    KEYWORD_MAX_CHARS, SUMMARY_MAX_CHARS, TEXT_MAX_CHARS,
+};
+pub use validate::{CohortInput, CourseInput, FieldError, InstitutionInput, ValidationContext};
+pub use vocab::{AiLevel, AiStep, Audience, BasicModule, FeeBand, HoursBand, InstitutionKind, NcsMajor, QualityGrade};
