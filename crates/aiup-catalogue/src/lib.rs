@@ -4,10 +4,15 @@
 //! values (parse, don't validate: every field is a checked type once it is here), and renders
 //! them back out. Storage lives in `aiup-store`, search in `aiup-search`.
 
+pub mod export;
+pub mod generate;
+pub mod import;
 pub mod model;
 pub mod validate;
 pub mod vocab;
 
+pub use export::export;
+pub use import::{parse, Format, ImportErrors, ImportOptions, RecordKind, RowError};
 pub use model::{
     CatalogueBatch, Cohort, Course, ExternalId, Hours, Institution, NcsCode, FEE_MAX_WON, KEYWORDS_MAX,
     KEYWORD_MAX_CHARS, SUMMARY_MAX_CHARS, TEXT_MAX_CHARS,

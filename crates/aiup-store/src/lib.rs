@@ -7,13 +7,17 @@
 //! With the `testing` feature, [`testing`] exposes the conformance suite every backend must pass
 //! and a harness that provides a fresh PostgreSQL database for tests.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
+
+use aiup_catalogue::{CatalogueBatch, Course, Institution};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+mod catalogue;
 pub mod postgres;
 pub mod sqlite;
 
@@ -32,6 +36,31 @@ pub const ACTION_REGIONS_IMPORT: &str = "regions.import";
 pub const ACTION_POLICY_IMPORT: &str = "policy.import";
 /// Audit action recorded when an existing policy version becomes active again.
 pub const ACTION_POLICY_ACTIVATE: &str = "policy.activate";
+
+/// Audit action recorded by every catalogue import.
+pub const ACTION_CATALOGUE_IMPORT: &str = "catalogue.import";
+
+/// What a catalogue import wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CatalogueImportSummary {
+    pub institutions_added: u64,
+    /// Stored institutions whose fields changed (an institution given again unchanged counts
+    /// nowhere).
+    pub institutions_updated: u64,
+    pub courses_added: u64,
+    /// Stored courses whose content changed; their cohorts were replaced.
+    pub courses_updated: u64,
+    pub courses_unchanged: u64,
+    /// The catalogue generation after the import (bumped only if something changed).
+    pub generation: u64,
+}
+
+impl CatalogueImportSummary {
+    /// Whether the import wrote anything.
+    pub fn changed(&self) -> bool {
+        self.institutions_added + self.institutions_updated + self.courses_added + self.courses_updated > 0
+    }
+}
 
 /// One administrative region (시군구, or 시도 level where applicable).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -199,6 +228,31 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// The newest `limit` audit events, newest first.
     async fn audit_events(&self, limit: i64) -> Result<Vec<AuditEvent>, StoreError>;
+
+    /// Upserts every institution and course of the batch in ONE transaction (the cohorts of an
+    /// upserted course are replaced), bumps the catalogue generation if anything changed, and
+    /// records one audit event ([`ACTION_CATALOGUE_IMPORT`], detail = the counts). Either all is
+    /// written or nothing: a course whose institution is neither in the batch nor stored is
+    /// [`StoreError::NotFound`], an id given twice in the batch a [`StoreError::Conflict`].
+    /// Concurrent imports are serialised.
+    async fn upsert_catalogue(&self, batch: &CatalogueBatch, actor: &str)
+        -> Result<CatalogueImportSummary, StoreError>;
+
+    /// The catalogue generation: 0 before any import, bumped by every import that changed
+    /// something. Search indexes rebuild when it moves.
+    async fn catalogue_generation(&self) -> Result<u64, StoreError>;
+
+    /// Every institution, ordered by id.
+    async fn institutions(&self) -> Result<Vec<Institution>, StoreError>;
+
+    /// The ids of every stored institution.
+    async fn institution_ids(&self) -> Result<BTreeSet<String>, StoreError>;
+
+    /// Every course, ordered by id, with its cohorts in order (two queries, one snapshot).
+    async fn courses(&self) -> Result<Vec<Course>, StoreError>;
+
+    /// One course and its institution.
+    async fn course(&self, id: &str) -> Result<Option<(Course, Institution)>, StoreError>;
 }
 
 /// Opens a store for `url` and runs its migrations.

@@ -4,17 +4,24 @@
 //! changes (regions or policy), so concurrent imports and activations are serialised and the
 //! "exactly one active version" index can never be violated by a race.
 
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
+use aiup_catalogue::{CatalogueBatch, Course, Institution};
 use async_trait::async_trait;
 use chrono::Utc;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Postgres, QueryBuilder};
 
+use crate::catalogue::{
+    self, CohortRow, CourseRow, InstitutionRow, ShaRow, COHORT_COLUMNS, COURSE_CHUNK, COURSE_COLUMNS, COURSE_UPDATE,
+    INSTITUTION_COLUMNS, INSTITUTION_UPDATE, SMALL_ROW_CHUNK,
+};
 use crate::{
-    clamp_limit, version_conflict, AuditEvent, AuditRow, Backend, ImportOutcome, NewPolicyVersion, PolicyFileRecord,
-    PolicyVersionSummary, RegionAliasRecord, RegionRecord, RegionSet, Store, StoreError, ACTION_POLICY_ACTIVATE,
-    ACTION_POLICY_IMPORT, ACTION_REGIONS_IMPORT, INSERT_CHUNK,
+    clamp_limit, version_conflict, AuditEvent, AuditRow, Backend, CatalogueImportSummary, ImportOutcome,
+    NewPolicyVersion, PolicyFileRecord, PolicyVersionSummary, RegionAliasRecord, RegionRecord, RegionSet, Store,
+    StoreError, ACTION_CATALOGUE_IMPORT, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT, ACTION_REGIONS_IMPORT,
+    INSERT_CHUNK,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -24,6 +31,7 @@ const MAX_CONNECTIONS: u32 = 8;
 /// Advisory lock keys (transaction scoped): "aiup" in ASCII, then a small discriminator.
 const LOCK_REGIONS: i64 = 0x6169_7570_0001;
 const LOCK_POLICY: i64 = 0x6169_7570_0002;
+const LOCK_CATALOGUE: i64 = 0x6169_7570_0003;
 
 const SUMMARY_COLUMNS: &str = "v.version, v.sha256, v.imported_at, v.actor, v.note, v.active, \
      (SELECT COUNT(*) FROM policy_files f WHERE f.version_id = v.id) AS file_count";
@@ -384,5 +392,143 @@ impl Store for PostgresStore {
         .into_iter()
         .map(AuditEvent::try_from)
         .collect()
+    }
+
+    async fn upsert_catalogue(
+        &self,
+        batch: &CatalogueBatch,
+        actor: &str,
+    ) -> Result<CatalogueImportSummary, StoreError> {
+        let (institution_ids, course_ids) = catalogue::batch_ids(batch)?;
+        let mut tx = self.begin_locked(LOCK_CATALOGUE).await?;
+        let stored_institutions = sqlx::query_as::<_, InstitutionRow>(&format!(
+            "SELECT {INSTITUTION_COLUMNS} FROM institutions WHERE id = ANY($1)"
+        ))
+        .bind(institution_ids)
+        .fetch_all(&mut *tx)
+        .await?;
+        let stored_shas = sqlx::query_as::<_, ShaRow>("SELECT id, content_sha FROM courses WHERE id = ANY($1)")
+            .bind(course_ids)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut plan = catalogue::plan(batch, stored_institutions, stored_shas)?;
+        let now = Utc::now();
+        for chunk in plan.institutions.chunks(SMALL_ROW_CHUNK) {
+            let mut qb = QueryBuilder::<Postgres>::new(format!(
+                "INSERT INTO institutions ({INSTITUTION_COLUMNS}, created_at, updated_at) "
+            ));
+            catalogue::push_institutions(&mut qb, chunk, now);
+            qb.push(INSTITUTION_UPDATE);
+            qb.build().execute(&mut *tx).await?;
+        }
+        if !plan.replaced_courses.is_empty() {
+            sqlx::query("DELETE FROM cohorts WHERE course_id = ANY($1)")
+                .bind(plan.replaced_courses.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for chunk in plan.courses.chunks(COURSE_CHUNK) {
+            let mut qb = QueryBuilder::<Postgres>::new(format!(
+                "INSERT INTO courses ({COURSE_COLUMNS}, created_at, updated_at) "
+            ));
+            catalogue::push_courses(&mut qb, chunk, now);
+            qb.push(COURSE_UPDATE);
+            qb.build().execute(&mut *tx).await?;
+        }
+        for chunk in plan.cohorts.chunks(SMALL_ROW_CHUNK) {
+            let mut qb = QueryBuilder::<Postgres>::new(format!("INSERT INTO cohorts ({COHORT_COLUMNS}) "));
+            catalogue::push_cohorts(&mut qb, chunk);
+            qb.build().execute(&mut *tx).await?;
+        }
+        let generation: i64 = if plan.changes_anything() {
+            sqlx::query_scalar(
+                "UPDATE catalogue_state SET generation = generation + 1 WHERE id = 1 RETURNING generation",
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        } else {
+            sqlx::query_scalar("SELECT generation FROM catalogue_state WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?
+        };
+        plan.summary.generation = u64::try_from(generation).unwrap_or(0);
+        audit(
+            &mut tx,
+            actor,
+            ACTION_CATALOGUE_IMPORT,
+            "catalogue",
+            catalogue::audit_detail(&plan.summary, batch),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(summary = ?plan.summary, "catalogue imported");
+        Ok(plan.summary)
+    }
+
+    async fn catalogue_generation(&self) -> Result<u64, StoreError> {
+        let generation: i64 = sqlx::query_scalar("SELECT generation FROM catalogue_state WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(generation).unwrap_or(0))
+    }
+
+    async fn institutions(&self) -> Result<Vec<Institution>, StoreError> {
+        let mut rows = sqlx::query_as::<_, InstitutionRow>(&format!(
+            "SELECT {INSTITUTION_COLUMNS} FROM institutions ORDER BY id COLLATE \"C\""
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        // Byte order, as Rust orders ids, whatever the database's collation.
+        rows.sort_by(|a, b| a.id.cmp(&b.id));
+        rows.into_iter().map(Institution::try_from).collect()
+    }
+
+    async fn institution_ids(&self) -> Result<BTreeSet<String>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM institutions")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(ids.into_iter().collect())
+    }
+
+    async fn courses(&self) -> Result<Vec<Course>, StoreError> {
+        let mut tx = self.begin_snapshot().await?;
+        let rows = sqlx::query_as::<_, CourseRow>(&format!(
+            "SELECT {COURSE_COLUMNS} FROM courses ORDER BY id COLLATE \"C\""
+        ))
+        .fetch_all(&mut *tx)
+        .await?;
+        let cohorts = sqlx::query_as::<_, CohortRow>(&format!("SELECT {COHORT_COLUMNS} FROM cohorts"))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        catalogue::assemble_courses(rows, cohorts)
+    }
+
+    async fn course(&self, id: &str) -> Result<Option<(Course, Institution)>, StoreError> {
+        let mut tx = self.begin_snapshot().await?;
+        let Some(row) = sqlx::query_as::<_, CourseRow>(&format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let cohorts = sqlx::query_as::<_, CohortRow>(&format!(
+            "SELECT {COHORT_COLUMNS} FROM cohorts WHERE course_id = $1 ORDER BY ordinal"
+        ))
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let institution = sqlx::query_as::<_, InstitutionRow>(&format!(
+            "SELECT {INSTITUTION_COLUMNS} FROM institutions WHERE id = $1"
+        ))
+        .bind(&row.institution_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some((
+            catalogue::course_from_rows(row, &cohorts)?,
+            institution.try_into()?,
+        )))
     }
 }

@@ -3,19 +3,26 @@
 //! Writes run in `BEGIN IMMEDIATE` transactions, so concurrent writers queue on SQLite's write
 //! lock (bounded by the busy timeout) instead of failing on a read-to-write lock upgrade.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use aiup_catalogue::{CatalogueBatch, Course, Institution};
 use async_trait::async_trait;
 use chrono::Utc;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
+use crate::catalogue::{
+    self, CohortRow, CourseRow, InstitutionRow, ShaRow, COHORT_COLUMNS, COURSE_CHUNK, COURSE_COLUMNS, COURSE_UPDATE,
+    INSTITUTION_COLUMNS, INSTITUTION_UPDATE, SMALL_ROW_CHUNK,
+};
 use crate::{
-    clamp_limit, version_conflict, AuditEvent, AuditRow, Backend, ImportOutcome, NewPolicyVersion, PolicyFileRecord,
-    PolicyVersionSummary, RegionAliasRecord, RegionRecord, RegionSet, Store, StoreError, ACTION_POLICY_ACTIVATE,
-    ACTION_POLICY_IMPORT, ACTION_REGIONS_IMPORT, INSERT_CHUNK,
+    clamp_limit, version_conflict, AuditEvent, AuditRow, Backend, CatalogueImportSummary, ImportOutcome,
+    NewPolicyVersion, PolicyFileRecord, PolicyVersionSummary, RegionAliasRecord, RegionRecord, RegionSet, Store,
+    StoreError, ACTION_CATALOGUE_IMPORT, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT, ACTION_REGIONS_IMPORT,
+    INSERT_CHUNK,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -391,5 +398,143 @@ impl Store for SqliteStore {
         .into_iter()
         .map(AuditEvent::try_from)
         .collect()
+    }
+
+    async fn upsert_catalogue(
+        &self,
+        batch: &CatalogueBatch,
+        actor: &str,
+    ) -> Result<CatalogueImportSummary, StoreError> {
+        let (institution_ids, course_ids) = catalogue::batch_ids(batch)?;
+        let mut tx = self.begin_write().await?;
+        let stored_institutions = sqlx::query_as::<_, InstitutionRow>(&format!(
+            "SELECT {INSTITUTION_COLUMNS} FROM institutions WHERE id IN (SELECT value FROM json_each(?))"
+        ))
+        .bind(serde_json::Value::from(institution_ids).to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        let stored_shas = sqlx::query_as::<_, ShaRow>(
+            "SELECT id, content_sha FROM courses WHERE id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(serde_json::Value::from(course_ids).to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut plan = catalogue::plan(batch, stored_institutions, stored_shas)?;
+        let now = Utc::now();
+        for chunk in plan.institutions.chunks(SMALL_ROW_CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new(format!(
+                "INSERT INTO institutions ({INSTITUTION_COLUMNS}, created_at, updated_at) "
+            ));
+            catalogue::push_institutions(&mut qb, chunk, now);
+            qb.push(INSTITUTION_UPDATE);
+            qb.build().execute(&mut *tx).await?;
+        }
+        if !plan.replaced_courses.is_empty() {
+            sqlx::query("DELETE FROM cohorts WHERE course_id IN (SELECT value FROM json_each(?))")
+                .bind(serde_json::Value::from(plan.replaced_courses.clone()).to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for chunk in plan.courses.chunks(COURSE_CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new(format!(
+                "INSERT INTO courses ({COURSE_COLUMNS}, created_at, updated_at) "
+            ));
+            catalogue::push_courses(&mut qb, chunk, now);
+            qb.push(COURSE_UPDATE);
+            qb.build().execute(&mut *tx).await?;
+        }
+        for chunk in plan.cohorts.chunks(SMALL_ROW_CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new(format!("INSERT INTO cohorts ({COHORT_COLUMNS}) "));
+            catalogue::push_cohorts(&mut qb, chunk);
+            qb.build().execute(&mut *tx).await?;
+        }
+        let generation: i64 = if plan.changes_anything() {
+            sqlx::query_scalar(
+                "UPDATE catalogue_state SET generation = generation + 1 WHERE id = 1 RETURNING generation",
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        } else {
+            sqlx::query_scalar("SELECT generation FROM catalogue_state WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?
+        };
+        plan.summary.generation = u64::try_from(generation).unwrap_or(0);
+        audit(
+            &mut tx,
+            actor,
+            ACTION_CATALOGUE_IMPORT,
+            "catalogue",
+            catalogue::audit_detail(&plan.summary, batch),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(summary = ?plan.summary, "catalogue imported");
+        Ok(plan.summary)
+    }
+
+    async fn catalogue_generation(&self) -> Result<u64, StoreError> {
+        let generation: i64 = sqlx::query_scalar("SELECT generation FROM catalogue_state WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(generation).unwrap_or(0))
+    }
+
+    async fn institutions(&self) -> Result<Vec<Institution>, StoreError> {
+        sqlx::query_as::<_, InstitutionRow>(&format!("SELECT {INSTITUTION_COLUMNS} FROM institutions ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(Institution::try_from)
+            .collect()
+    }
+
+    async fn institution_ids(&self) -> Result<BTreeSet<String>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM institutions")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(ids.into_iter().collect())
+    }
+
+    async fn courses(&self) -> Result<Vec<Course>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query_as::<_, CourseRow>(&format!("SELECT {COURSE_COLUMNS} FROM courses ORDER BY id"))
+            .fetch_all(&mut *tx)
+            .await?;
+        let cohorts = sqlx::query_as::<_, CohortRow>(&format!(
+            "SELECT {COHORT_COLUMNS} FROM cohorts ORDER BY course_id, ordinal"
+        ))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        catalogue::assemble_courses(rows, cohorts)
+    }
+
+    async fn course(&self, id: &str) -> Result<Option<(Course, Institution)>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = sqlx::query_as::<_, CourseRow>(&format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let cohorts = sqlx::query_as::<_, CohortRow>(&format!(
+            "SELECT {COHORT_COLUMNS} FROM cohorts WHERE course_id = ? ORDER BY ordinal"
+        ))
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let institution = sqlx::query_as::<_, InstitutionRow>(&format!(
+            "SELECT {INSTITUTION_COLUMNS} FROM institutions WHERE id = ?"
+        ))
+        .bind(&row.institution_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some((
+            catalogue::course_from_rows(row, &cohorts)?,
+            institution.try_into()?,
+        )))
     }
 }

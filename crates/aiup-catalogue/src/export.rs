@@ -1,0 +1,177 @@
+//! Writing a [`CatalogueBatch`] in the formats [`crate::import::parse`] reads, so that
+//! `parse(export(batch)) == batch` (institutions and courses sorted by id).
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::import::{csv_columns, Format, LIST_SEPARATOR};
+use crate::model::{CatalogueBatch, Course, Institution};
+use crate::validate::CourseInput;
+
+/// The batch as a CSV or JSON file. Institutions and courses are written sorted by id.
+pub fn export(format: Format, batch: &CatalogueBatch) -> String {
+    match format {
+        Format::Csv => export_csv(batch),
+        Format::Json => export_json(batch),
+    }
+}
+
+fn sorted(batch: &CatalogueBatch) -> (Vec<&Institution>, Vec<&Course>) {
+    let mut institutions: Vec<&Institution> = batch.institutions.iter().collect();
+    institutions.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut courses: Vec<&Course> = batch.courses.iter().collect();
+    courses.sort_by(|a, b| a.id.cmp(&b.id));
+    (institutions, courses)
+}
+
+/// One CSV cell, quoted where it must be.
+fn push_cell(out: &mut String, cell: &str) {
+    if cell.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&cell.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(cell);
+    }
+}
+
+pub(crate) fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_cell(out, cell);
+    }
+    out.push('\n');
+}
+
+/// A list cell: items joined by `|`, with `\` and `|` inside items escaped by a backslash.
+pub(crate) fn join_list(items: &[String]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(LIST_SEPARATOR);
+        }
+        for c in item.chars() {
+            if c == '\\' || c == LIST_SEPARATOR {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn institution_cells(institution: Option<&Institution>) -> [String; 4] {
+    match institution {
+        Some(i) => [
+            i.name.clone(),
+            i.kind.as_str().to_owned(),
+            i.region.to_string(),
+            i.grade.as_str().to_owned(),
+        ],
+        None => Default::default(),
+    }
+}
+
+fn export_csv(batch: &CatalogueBatch) -> String {
+    let (institutions, courses) = sorted(batch);
+    let by_id: BTreeMap<&str, &Institution> = institutions.iter().map(|i| (i.id.as_str(), *i)).collect();
+    let mut out = String::new();
+    push_row(&mut out, csv_columns());
+    for course in &courses {
+        let c = CourseInput::from(*course);
+        let cohorts: Vec<String> = c
+            .cohorts
+            .iter()
+            .map(|k| format!("{}~{}/{}/{}", k.start_date, k.end_date, k.capacity, k.seats_left))
+            .collect();
+        let course_cells = [
+            c.id,
+            c.institution,
+            c.title,
+            c.summary,
+            join_list(&c.keywords),
+            join_list(&c.programmes),
+            c.ncs,
+            c.occupation,
+            c.ai_step,
+            c.ai_level,
+            join_list(&c.modules),
+            c.delivery,
+            c.total_hours,
+            c.hours_per_day,
+            c.fee_won,
+            c.region,
+            join_list(&c.audiences),
+            c.self_payment_rate_percent,
+            c.base_unit_price_won_per_hour,
+            cohorts.join("|"),
+        ];
+        let institution = institution_cells(by_id.get(course.institution.as_str()).copied());
+        push_row(
+            &mut out,
+            course_cells.iter().chain(institution.iter()).map(String::as_str),
+        );
+    }
+    // Institutions no course in the batch refers to: institution-only rows.
+    let referenced: std::collections::BTreeSet<&str> = courses.iter().map(|c| c.institution.as_str()).collect();
+    for institution in institutions.iter().filter(|i| !referenced.contains(i.id.as_str())) {
+        let mut cells: Vec<String> = vec![String::new(); crate::import::COURSE_COLUMNS.len()];
+        cells[1] = institution.id.to_string();
+        cells.extend(institution_cells(Some(institution)));
+        push_row(&mut out, cells.iter().map(String::as_str));
+    }
+    out
+}
+
+fn institution_json(i: &Institution) -> Value {
+    json!({
+        "id": i.id.as_str(),
+        "name": i.name,
+        "kind": i.kind.as_str(),
+        "region": i.region.to_string(),
+        "grade": i.grade.as_str(),
+    })
+}
+
+fn course_json(c: &Course) -> Value {
+    let words = |items: &[&'static str]| items.iter().map(|s| Value::from(*s)).collect::<Vec<_>>();
+    json!({
+        "id": c.id.as_str(),
+        "institution": c.institution.as_str(),
+        "title": c.title,
+        "summary": c.summary,
+        "keywords": c.keywords,
+        "programmes": c.programmes.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+        "ncs": c.ncs.to_string(),
+        "occupation": c.occupation,
+        "ai_step": c.ai_step.map(|s| s.as_str()),
+        "ai_level": c.ai_level.map(|s| s.as_str()),
+        "modules": words(&c.modules.iter().map(|m| m.as_str()).collect::<Vec<_>>()),
+        "delivery": c.delivery.as_str(),
+        "total_hours": c.total_hours,
+        "hours_per_day": c.hours_per_day,
+        "fee_won": c.fee_won,
+        "region": c.region.to_string(),
+        "audiences": words(&c.audiences.iter().map(|a| a.as_str()).collect::<Vec<_>>()),
+        "self_payment_rate_percent": c.self_payment_rate_percent,
+        "base_unit_price_won_per_hour": c.base_unit_price_won_per_hour,
+        "cohorts": c.cohorts.iter().map(|k| json!({
+            "start_date": k.start_date.to_string(),
+            "end_date": k.end_date.to_string(),
+            "capacity": k.capacity,
+            "seats_left": k.seats_left,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn export_json(batch: &CatalogueBatch) -> String {
+    let (institutions, courses) = sorted(batch);
+    let value = json!({
+        "institutions": institutions.into_iter().map(institution_json).collect::<Vec<_>>(),
+        "courses": courses.into_iter().map(course_json).collect::<Vec<_>>(),
+    });
+    format!("{value:#}\n")
+}
