@@ -1274,5 +1274,4 @@ mod tests {
             assert!(family.ncs.iter().all(|c| c.starts_with(major)), "{id}");
         }
     }
-
 }

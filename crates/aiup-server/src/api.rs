@@ -20,6 +20,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/parameters", get(parameters))
         .route("/api/v1/regions", get(regions))
         .route("/api/v1/regions/{query}", get(region))
+        .route("/api/v1/courses", get(courses))
+        .route("/api/v1/courses/{id}", get(course))
+        .route("/api/v1/suggest", get(suggest))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/policy/versions", get(policy_versions))
         .route("/api/v1/audit", get(audit))
@@ -205,4 +208,151 @@ async fn audit(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
         .await
         .map_err(|e| ApiError::internal(&e))?;
     Ok(Json(json!({ "events": events })))
+}
+
+fn param_errors(errors: Vec<crate::catalogue::ParamError>) -> ApiError {
+    let first = errors.first().map(|e| e.field.clone()).unwrap_or_default();
+    let message = errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.reason))
+        .collect::<Vec<_>>()
+        .join("; ");
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_parameter",
+        Some(&first),
+        message,
+    )
+}
+
+/// A course as the API shows it: the stored record, its place, its next cohort and the
+/// support for the requested profile.
+pub fn course_json(
+    engine: &aiup_rules::Engine,
+    course: &aiup_catalogue::Course,
+    institution: &aiup_catalogue::Institution,
+    profile: &crate::catalogue::Profile,
+    today: NaiveDate,
+) -> Value {
+    let precedence = crate::tier_precedence_today(engine);
+    let region = engine.regions().get(course.region).map(|r| {
+        json!({ "code": r.code, "name": r.full_name, "name_en": r.name_en, "sido_code": r.sido_code, "tier": r.tier(precedence) })
+    });
+    let mut v = serde_json::to_value(course).unwrap_or(Value::Null);
+    v["region"] = region.unwrap_or_else(|| json!({ "code": course.region }));
+    v["ncs_major"] = json!(course.ncs.major().as_str());
+    v["institution"] = json!(institution);
+    v["next_cohort"] = json!(course.next_cohort(today));
+    match crate::catalogue::support(engine, course, profile, today) {
+        Ok(estimate) => {
+            v["support"] = json!({
+                "programme": estimate.programme,
+                "policy_version": estimate.policy_version,
+                "unit_period": estimate.unit_period,
+                "self_payment_won": estimate.totals.self_payment_won,
+                "tuition_support_won": estimate.totals.tuition_support_won,
+                "allowance_won": estimate.totals.allowance_won,
+                "attendance_assumed": estimate.attendance_assumed,
+                "explanation": estimate.explanation,
+                "components": estimate.components,
+            });
+        }
+        Err(none) => v["support_unavailable"] = json!(none),
+    }
+    v
+}
+
+fn query_pairs(
+    query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
+) -> Result<Vec<(String, String)>, ApiError> {
+    query.map(|Query(pairs)| pairs).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_parameter",
+            Some("(query)"),
+            format!("the query string cannot be read: {e}"),
+        )
+    })
+}
+
+async fn courses(
+    State(state): State<AppState>,
+    query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let pairs = query_pairs(query)?;
+    let engine = state.engine();
+    let query = crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, &[]).map_err(param_errors)?;
+    let today = crate::today_in_seoul();
+    let request = query.request(today);
+    let index = state.catalogue.clone();
+    let results = tokio::task::spawn_blocking(move || index.search(&request))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .map_err(|e| ApiError::internal(&e))?;
+    let hits: Vec<Value> = results
+        .hits
+        .iter()
+        .map(|hit| {
+            let mut v = course_json(&engine, &hit.course, &hit.institution, &query.profile, today);
+            v["score"] = json!(hit.score);
+            v
+        })
+        .collect();
+    Ok(Json(json!({
+        "query": query.query,
+        "profile": query.profile,
+        "total": results.total,
+        "page": query.page,
+        "per_page": query.per_page,
+        "sort": query.request(today).sort.as_str(),
+        "hits": hits,
+        "facets": results.facets,
+    })))
+}
+
+async fn course(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let pairs = query_pairs(query)?;
+    let engine = state.engine();
+    let query = crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, &[]).map_err(param_errors)?;
+    let found = state.store.course(&id).await.map_err(|e| ApiError::internal(&e))?;
+    let Some((course, institution)) = found else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_course",
+            Some("id"),
+            format!("no course has the id `{id}`"),
+        ));
+    };
+    Ok(Json(course_json(
+        &engine,
+        &course,
+        &institution,
+        &query.profile,
+        crate::today_in_seoul(),
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+struct SuggestQuery {
+    q: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn suggest(State(state): State<AppState>, Query(query): Query<SuggestQuery>) -> Result<Json<Value>, ApiError> {
+    let q = query.q.unwrap_or_default();
+    if q.chars().count() > crate::catalogue::MAX_QUERY_CHARS {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_parameter",
+            Some("q"),
+            format!("is longer than {} characters", crate::catalogue::MAX_QUERY_CHARS),
+        ));
+    }
+    let limit = query.limit.unwrap_or(8).clamp(1, 20);
+    let suggestions = state.catalogue.suggest(&q, limit).map_err(|e| ApiError::internal(&e))?;
+    Ok(Json(json!({ "query": q, "suggestions": suggestions })))
 }

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod api;
+pub mod catalogue;
 pub mod error;
 pub mod i18n;
 pub mod openapi;
@@ -11,6 +12,7 @@ pub mod pages;
 pub mod runtime;
 
 use aiup_rules::Engine;
+use aiup_search::CourseIndex;
 use aiup_store::Store;
 use axum::Router;
 use std::sync::{Arc, RwLock};
@@ -23,14 +25,17 @@ pub struct AppState {
     engine: Arc<RwLock<Arc<Engine>>>,
     /// Bearer token for staff routes; staff routes are closed without one.
     pub staff_token: Option<String>,
+    /// The course search index, kept in step with the catalogue in the store.
+    pub catalogue: CourseIndex,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, engine: Engine, staff_token: Option<String>) -> AppState {
+    pub fn new(store: Arc<dyn Store>, engine: Engine, staff_token: Option<String>, catalogue: CourseIndex) -> AppState {
         AppState {
             store,
             engine: Arc::new(RwLock::new(Arc::new(engine))),
             staff_token: staff_token.filter(|t| !t.is_empty()),
+            catalogue,
         }
     }
 

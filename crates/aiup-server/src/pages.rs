@@ -5,6 +5,7 @@
 //! Handlers stay thin: `form` turns the query into the engine's input,
 //! `view` and `results` render what came back.
 
+pub mod courses;
 pub mod form;
 mod results;
 mod view;
@@ -23,14 +24,96 @@ use form::{FieldError, PageQuery};
 /// The stylesheet, embedded so the binary serves it with no files beside it.
 const APP_CSS: &str = include_str!("../assets/app.css");
 
+/// The script that offers search suggestions as the user types; the pages work without it.
+const SUGGEST_JS: &str = include_str!("../assets/suggest.js");
+
 /// No scripts at all; styles and forms only from this server.
 const CONTENT_SECURITY_POLICY: &str =
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The course pages may run this server's own suggestion script and ask this server for suggestions.
+const COURSES_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(calculator))
         .route("/assets/app.css", get(stylesheet))
+        .route("/assets/suggest.js", get(suggest_script))
+        .route("/courses", get(course_search))
+        .route("/courses/{id}", get(course_detail))
+}
+
+async fn course_search(
+    State(state): State<AppState>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let pairs = query.map(|Query(pairs)| pairs).unwrap_or_default();
+    let lang = crate::i18n::Lang::parse(pairs.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str()));
+    let engine = state.engine();
+    let today = crate::today_in_seoul();
+    let outcome = match crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, courses::PAGE_ONLY_PARAMS) {
+        Err(errors) => courses::SearchOutcome::Invalid(errors),
+        Ok(query) => {
+            let request = query.request(today);
+            let index = state.catalogue.clone();
+            match tokio::task::spawn_blocking(move || index.search(&request)).await {
+                Ok(Ok(results)) => courses::SearchOutcome::Found(Box::new((query, results))),
+                Ok(Err(e)) => return crate::error::ApiError::internal(&e).into_response(),
+                Err(e) => return crate::error::ApiError::internal(&e).into_response(),
+            }
+        }
+    };
+    let status = if matches!(outcome, courses::SearchOutcome::Invalid(_)) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = courses::search_page(&engine, lang, &pairs, &outcome, today);
+    with_policy(html_response(status, page), COURSES_CONTENT_SECURITY_POLICY)
+}
+
+async fn course_detail(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let pairs = query.map(|Query(pairs)| pairs).unwrap_or_default();
+    let lang = crate::i18n::Lang::parse(pairs.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str()));
+    let engine = state.engine();
+    // A bad profile falls back to the default one; the page shows which profile it used.
+    let profile = crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, courses::PAGE_ONLY_PARAMS)
+        .map(|q| q.profile)
+        .unwrap_or_default();
+    match state.store.course(&id).await {
+        Ok(Some((course, institution))) => html_response(
+            StatusCode::OK,
+            courses::course_page(&engine, lang, &course, &institution, &profile, crate::today_in_seoul()),
+        ),
+        Ok(None) => not_found().await,
+        Err(e) => crate::error::ApiError::internal(&e).into_response(),
+    }
+}
+
+async fn suggest_script() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        ],
+        SUGGEST_JS,
+    )
+        .into_response()
+}
+
+fn with_policy(mut response: Response, policy: &'static str) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+    response
 }
 
 /// What the calculator has to show for one request.

@@ -1,5 +1,6 @@
 //! Subcommands. Each parses its arguments, calls the domain, prints.
 
+use crate::courses::{self, CoursesAction, GenerateWhat, IndexDir};
 use crate::files;
 use aiup_core::bundle::{Bundle, LoadedBundle};
 use aiup_core::policy::PolicySet;
@@ -24,13 +25,13 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args, Clone)]
-struct Db {
+pub struct Db {
     /// Database URL: sqlite://PATH or postgres://… (default: sqlite in the data folder).
     #[arg(long, env = "AIUP_DATABASE_URL")]
-    database_url: Option<String>,
-    /// Folder for the default SQLite database.
+    pub database_url: Option<String>,
+    /// Folder for the default SQLite database and the search index.
     #[arg(long, env = "AIUP_DATA_DIR", default_value = "aiup-data")]
-    data_dir: PathBuf,
+    pub data_dir: PathBuf,
 }
 
 impl Db {
@@ -40,7 +41,7 @@ impl Db {
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("aiup.sqlite3").display()))
     }
 
-    async fn connect(&self) -> Result<Arc<dyn Store>, Failure> {
+    pub async fn connect(&self) -> Result<Arc<dyn Store>, Failure> {
         let url = self.url();
         aiup_store::connect(&url)
             .await
@@ -64,8 +65,14 @@ enum Command {
     Serve {
         #[arg(long, env = "AIUP_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
+        /// If the catalogue is empty, load a generated demo catalogue of this many courses
+        /// (2,000 when the flag is given without a number).
+        #[arg(long, num_args = 0..=1, default_missing_value = "2000")]
+        demo: Option<usize>,
         #[command(flatten)]
         db: Db,
+        #[command(flatten)]
+        index: IndexDir,
     },
     /// Apply database migrations (also done on every start).
     Migrate {
@@ -103,6 +110,20 @@ enum Command {
         json: bool,
         #[command(flatten)]
         db: Db,
+    },
+    /// The course catalogue: import, export, search, reindex.
+    Courses {
+        #[command(subcommand)]
+        action: CoursesAction,
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        index: IndexDir,
+    },
+    /// Generate synthetic data.
+    Generate {
+        #[command(subcommand)]
+        what: GenerateWhat,
     },
     /// Look regions up by code or name; import an updated region table.
     Regions {
@@ -170,14 +191,14 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
-fn runtime_failure(e: runtime::RuntimeError) -> Failure {
+pub fn runtime_failure(e: runtime::RuntimeError) -> Failure {
     match e {
         runtime::RuntimeError::Policy(errors) => Failure::BadInput(errors.to_string()),
         other => Failure::Other(other.into()),
     }
 }
 
-fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+pub fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     println!("{}", serde_json::to_string_pretty(value).context("cannot render JSON")?);
     Ok(())
 }
@@ -190,7 +211,14 @@ fn case_failure(e: &CaseError) -> Failure {
 
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Serve { listen, db } => serve(&listen, &db).await,
+        Command::Serve {
+            listen,
+            demo,
+            db,
+            index,
+        } => serve(&listen, demo, &db, &index).await,
+        Command::Courses { action, db, index } => courses::courses(action, &db, &index).await,
+        Command::Generate { what } => courses::generate_catalogue(what),
         Command::Migrate { db } => {
             let store = db.connect().await?;
             store.migrate().await.map_err(|e| Failure::Other(e.into()))?;
@@ -235,7 +263,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-async fn serve(listen: &str, db: &Db) -> Result<(), Failure> {
+async fn serve(listen: &str, demo: Option<usize>, db: &Db, index_dir: &IndexDir) -> Result<(), Failure> {
     let store = db.connect().await?;
     let loaded = runtime::active_bundle(store.as_ref()).await.map_err(runtime_failure)?;
     let version = loaded.version.clone();
@@ -245,7 +273,16 @@ async fn serve(listen: &str, db: &Db) -> Result<(), Failure> {
         tracing::warn!(active = %version, "the policy bundle built into this binary differs from the active version in the database; `aiup policy import policy --regions-dir data/regions` adopts it");
     }
     let engine = runtime::engine_for(loaded).map_err(|e| Failure::Other(e.into()))?;
-    let state = AppState::new(Arc::clone(&store), engine, std::env::var("AIUP_STAFF_TOKEN").ok());
+    let index = courses::open_index(store.as_ref(), &engine, &index_dir.path(db)).await?;
+    if let Some(count) = demo {
+        courses::load_demo(store.as_ref(), &engine, &index, count).await?;
+    }
+    let state = AppState::new(
+        Arc::clone(&store),
+        engine,
+        std::env::var("AIUP_STAFF_TOKEN").ok(),
+        index,
+    );
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

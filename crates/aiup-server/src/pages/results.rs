@@ -185,7 +185,7 @@ fn party(lang: Lang, p: Party) -> &'static str {
     }
 }
 
-fn component(lang: Lang, c: &Component) -> Markup {
+pub(super) fn component(lang: Lang, c: &Component) -> Markup {
     let id = format!("component-{}", c.id);
     html! {
         article.component #(id) aria-labelledby=(format!("{id}-title")) {

@@ -9,7 +9,7 @@ use aiup_rules::Engine;
 use maud::{html, Markup, DOCTYPE};
 
 /// The frame every page shares: head, skip link, header and footer.
-fn page(lang: Lang, title: &str, header_extra: Markup, body: Markup) -> Markup {
+pub(super) fn page(lang: Lang, title: &str, header_extra: Markup, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {

@@ -275,18 +275,23 @@ impl Browser {
 
     /// Submits the form and waits for the next page to load.
     async fn submit(&self) {
+        self.click_and_wait("submit").await;
+    }
+
+    /// Clicks the button or link `#id` and waits for the next page to load.
+    async fn click_and_wait(&self, id: &str) {
         let before = self
             .client
             .execute("return performance.timeOrigin;", vec![])
             .await
             .expect("time origin");
         self.client
-            .find(Locator::Id("submit"))
+            .find(Locator::Id(id))
             .await
-            .expect("submit button")
+            .unwrap_or_else(|e| panic!("find #{id}: {e}"))
             .click()
             .await
-            .expect("click submit");
+            .unwrap_or_else(|e| panic!("click #{id}: {e}"));
         let (client, before) = (&self.client, &before);
         self.wait_until("the next page to load", move || async move {
             let now = client
@@ -755,4 +760,161 @@ async fn calculator_http_status_and_pages() {
         missing.content_type
     );
     assert!(missing.body.contains("페이지를 찾을 수 없습니다") && missing.body.contains("Page not found"));
+}
+
+// ---------------------------------------------------------------------------
+// Course search
+// ---------------------------------------------------------------------------
+
+async fn stock_catalogue(b: &Browser, courses: usize) -> aiup_catalogue::CatalogueBatch {
+    let batch = crate::courses::generated(courses);
+    aiup_server::catalogue::store_and_index(b.app.state.store.as_ref(), &b.app.state.catalogue, &batch, "test")
+        .await
+        .expect("import");
+    batch
+}
+
+fn count_in(text: &str) -> u64 {
+    text.chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or_else(|_| panic!("no count in {text:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn course_search_narrows_with_facets_and_opens_a_course() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    stock_catalogue(&b, 300).await;
+    b.goto("/courses").await;
+    assert!(b.text("h1").await.contains("과정 찾기"));
+    assert_eq!(count_in(&b.text("#result-count").await), 300);
+
+    b.fill("q", "데이터 분석").await;
+    b.click_and_wait("search-submit").await;
+    let found = count_in(&b.text("#result-count").await);
+    assert!(found > 0 && found < 300, "a query narrows the list: {found}");
+    assert_eq!(b.value("q").await, "데이터 분석", "the query stays in the box");
+
+    // Tick the first delivery value and apply: fewer or equal results, all with that delivery,
+    // and the box stays ticked.
+    let checkbox = b
+        .client
+        .find(Locator::Css("#facet-delivery input[type=checkbox]"))
+        .await
+        .expect("a delivery facet");
+    let id = checkbox.attr("id").await.expect("id").expect("checkbox id");
+    let label = b.text(&format!("label[for='{id}']")).await;
+    let facet_count = count_in(label.rsplit('(').next().unwrap_or(""));
+    checkbox.click().await.expect("tick");
+    b.click_and_wait("filter-submit").await;
+    let narrowed = count_in(&b.text("#result-count").await);
+    assert_eq!(narrowed, facet_count, "the facet count promised this many results");
+    let ticked = b
+        .client
+        .find(Locator::Id(&id))
+        .await
+        .expect("checkbox")
+        .prop("checked")
+        .await
+        .expect("checked");
+    assert_eq!(ticked.as_deref(), Some("true"));
+    let delivery_label = label.split(" (").next().unwrap_or("").trim().to_owned();
+    let metas = b
+        .client
+        .find_all(Locator::Css(".course-card__meta"))
+        .await
+        .expect("cards");
+    assert!(!metas.is_empty());
+    for meta in metas {
+        let text = meta.text().await.expect("meta text");
+        assert!(text.contains(&delivery_label), "{text} lacks {delivery_label}");
+    }
+    // Every card shows support figures or the reason there are none.
+    let supports = b
+        .client
+        .find_all(Locator::Css(".course-card__support"))
+        .await
+        .expect("support")
+        .len();
+    let cards = b
+        .client
+        .find_all(Locator::Css(".course-card"))
+        .await
+        .expect("cards")
+        .len();
+    assert_eq!(supports, cards);
+
+    // Open the first course: the support breakdown and the cohorts are there.
+    let link = b
+        .client
+        .find(Locator::Css(".course-card__title a"))
+        .await
+        .expect("link");
+    let title = link.text().await.expect("title");
+    let before = b
+        .client
+        .execute("return performance.timeOrigin;", vec![])
+        .await
+        .expect("origin");
+    link.click().await.expect("open course");
+    let (client, before) = (&b.client, &before);
+    b.wait_until("the course page", move || async move {
+        let now = client
+            .execute(
+                "return document.readyState === 'complete' ? performance.timeOrigin : null;",
+                vec![],
+            )
+            .await
+            .unwrap_or(Value::Null);
+        !now.is_null() && now != *before
+    })
+    .await;
+    assert_eq!(b.text("h1").await, title);
+    assert!(b.text("#support-title").await.contains("지원금"));
+    assert!(!b
+        .client
+        .find_all(Locator::Css("#cohorts tbody tr"))
+        .await
+        .expect("rows")
+        .is_empty());
+
+    // English toggle keeps the course.
+    b.click_and_wait("lang-toggle").await;
+    assert_eq!(b.attr("html", "lang").await.as_deref(), Some("en"));
+    assert!(b.text("#support-title").await.contains("Your support"));
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_box_suggests_as_the_user_types() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    stock_catalogue(&b, 200).await;
+    b.goto("/courses?lang=en").await;
+    assert!(b.text("h1").await.contains("Find an AI training course"));
+    let input = b.client.find(Locator::Id("q")).await.expect("search box");
+    input.send_keys("데이").await.expect("type");
+    let client = &b.client;
+    b.wait_until("suggestions to arrive", move || async move {
+        let count = client
+            .execute(
+                "return document.querySelectorAll('#q-suggestions option').length;",
+                vec![],
+            )
+            .await
+            .unwrap_or(Value::Null);
+        count.as_u64().unwrap_or(0) > 0
+    })
+    .await;
+    let first = b
+        .client
+        .execute("return document.querySelector('#q-suggestions option').value;", vec![])
+        .await
+        .expect("first suggestion");
+    assert!(first.as_str().is_some_and(|s| s.contains("데이")), "{first}");
+    b.close().await;
 }

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn aiup(data: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+pub fn aiup(data: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_aiup"))
         .args(args)
         .env("AIUP_DATA_DIR", data)
@@ -28,15 +28,15 @@ fn aiup(data: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("aiup output")
 }
 
-fn stdout(o: &Output) -> String {
+pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
+pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-fn repo(path: &str) -> String {
+pub fn repo(path: &str) -> String {
     format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))
 }
 

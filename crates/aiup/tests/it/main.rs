@@ -3,6 +3,7 @@
 mod browser;
 mod cli;
 mod conformance;
+mod courses;
 mod docs;
 mod golden;
 mod http;

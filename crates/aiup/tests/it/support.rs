@@ -28,7 +28,12 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_on(store: Arc<dyn Store>) -> TestApp {
     let loaded = runtime::active_bundle(store.as_ref()).await.expect("active bundle");
     let engine = runtime::engine_for(loaded).expect("engine");
-    let state = AppState::new(store, engine, Some(STAFF_TOKEN.to_owned()));
+    let index =
+        aiup_search::CourseIndex::create_in_ram(aiup_server::catalogue::search_context(&engine)).expect("index");
+    aiup_server::catalogue::sync_index(store.as_ref(), &index)
+        .await
+        .expect("sync index");
+    let state = AppState::new(store, engine, Some(STAFF_TOKEN.to_owned()), index);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");

@@ -1,0 +1,203 @@
+//! Query-time synonyms, kept as data in `data/search/synonyms.toml` (the format is described at
+//! the top of that file).
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::analysis::compact_key;
+use crate::SearchError;
+
+/// Weight of a `related` term against a real synonym.
+pub(crate) const RELATED_WEIGHT: f32 = 0.35;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRaw {
+    #[serde(default)]
+    group: Vec<GroupRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupRaw {
+    terms: Vec<Spanned<String>>,
+    #[serde(default)]
+    related: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Group {
+    terms: Vec<String>,
+    related: Vec<String>,
+}
+
+/// One expansion of a query term: the text to search for and its weight (1 for a synonym).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Expansion {
+    pub text: String,
+    pub weight: f32,
+}
+
+/// Groups of equivalent terms, looked up by [`compact_key`] (case, spaces and hyphens do not
+/// matter: "machine learning" = "Machine-Learning" = "machinelearning").
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms {
+    groups: Vec<Group>,
+    by_key: HashMap<String, usize>,
+    /// Most eojeol in any term, so the query matcher knows how far to look.
+    max_words: usize,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+impl Synonyms {
+    /// The list shipped with aiup.
+    pub fn embedded() -> Synonyms {
+        // Compiled in and checked by a test: a broken file is a build defect, not a runtime state.
+        Synonyms::parse(include_str!("../../../data/search/synonyms.toml"))
+            .expect("data/search/synonyms.toml, embedded at build time, parses")
+    }
+
+    pub fn parse(text: &str) -> Result<Synonyms, SearchError> {
+        let raw: FileRaw = toml::from_str(text).map_err(|e| SearchError::Synonyms {
+            line: e.span().map_or(0, |s| line_of(text, s.start)),
+            message: e.message().to_owned(),
+        })?;
+        let mut synonyms = Synonyms::default();
+        let mut first_line: HashMap<String, usize> = HashMap::new();
+        for group in raw.group {
+            let index = synonyms.groups.len();
+            let mut terms = Vec::new();
+            let mut related = Vec::new();
+            for (term, is_related) in group
+                .terms
+                .iter()
+                .map(|t| (t, false))
+                .chain(group.related.iter().map(|t| (t, true)))
+            {
+                let line = line_of(text, term.span().start);
+                let value = term.get_ref().trim();
+                let key = compact_key(value);
+                if key.is_empty() {
+                    return Err(SearchError::Synonyms {
+                        line,
+                        message: format!("`{value}` has no letters or digits"),
+                    });
+                }
+                if is_related {
+                    related.push(value.to_owned());
+                    continue;
+                }
+                if let Some(previous) = first_line.get(&key) {
+                    if synonyms.by_key.get(&key) == Some(&index) {
+                        // another spelling of a term of this group ("머신 러닝", "머신러닝")
+                        continue;
+                    }
+                    return Err(SearchError::Synonyms {
+                        line,
+                        message: format!("`{value}` is already listed (line {previous}); a term belongs to one group"),
+                    });
+                }
+                first_line.insert(key.clone(), line);
+                synonyms.by_key.insert(key, index);
+                synonyms.max_words = synonyms.max_words.max(value.split_whitespace().count());
+                terms.push(value.to_owned());
+            }
+            if terms.len() < 2 && related.is_empty() {
+                let line = group.terms.first().map_or(0, |t| line_of(text, t.span().start));
+                return Err(SearchError::Synonyms {
+                    line,
+                    message: "a group needs at least two terms, or a `related` list".to_owned(),
+                });
+            }
+            synonyms.groups.push(Group { terms, related });
+        }
+        Ok(synonyms)
+    }
+
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    pub(crate) fn max_words(&self) -> usize {
+        self.max_words.max(1)
+    }
+
+    /// The expansions of a term typed in a query, if it is in a group: every term of the group
+    /// (weight 1) and the group's related terms.
+    pub(crate) fn expand(&self, key: &str) -> Option<Vec<Expansion>> {
+        let group = &self.groups[*self.by_key.get(key)?];
+        let mut out: Vec<Expansion> = group
+            .terms
+            .iter()
+            .map(|t| Expansion {
+                text: t.clone(),
+                weight: 1.0,
+            })
+            .collect();
+        out.extend(group.related.iter().map(|t| Expansion {
+            text: t.clone(),
+            weight: RELATED_WEIGHT,
+        }));
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_list_parses() {
+        let text = include_str!("../../../data/search/synonyms.toml");
+        let synonyms = Synonyms::parse(text).unwrap();
+        assert!(synonyms.len() >= 30, "{} groups", synonyms.len());
+        let ml = synonyms.expand(&compact_key("Machine Learning")).unwrap();
+        assert!(ml.iter().any(|e| e.text == "머신러닝" && e.weight == 1.0));
+        assert!(synonyms.expand(&compact_key("기계학습")).is_some());
+        assert!(synonyms.max_words() >= 2);
+    }
+
+    #[test]
+    fn groups_expand_both_ways_and_related_one_way() {
+        let s = Synonyms::parse(
+            "[[group]]\nterms = [\"챗GPT\", \"ChatGPT\"]\nrelated = [\"생성형 AI\"]\n[[group]]\nterms = [\"생성형 AI\", \"generative AI\"]\n",
+        )
+        .unwrap();
+        let chat = s.expand("chatgpt").unwrap();
+        assert_eq!(chat.len(), 3);
+        assert_eq!(chat[2].weight, RELATED_WEIGHT);
+        let generative = s.expand("생성형ai").unwrap();
+        assert!(generative.iter().all(|e| e.text != "챗GPT"));
+        assert!(s.expand("gpt").is_none());
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err =
+            Synonyms::parse("[[group]]\nterms = [\"a\", \"b\"]\n\n[[group]]\nterms = [\"c\", \"A\"]\n").unwrap_err();
+        match err {
+            SearchError::Synonyms { line, message } => {
+                assert_eq!(line, 5);
+                assert!(message.contains("line 2"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = Synonyms::parse("[[group]]\nterms = [\"only\"]\n").unwrap_err();
+        assert!(matches!(err, SearchError::Synonyms { line: 2, .. }), "{err:?}");
+        let err = Synonyms::parse("[[group]]\nterms = [\"x\", \"--\"]\n").unwrap_err();
+        assert!(matches!(err, SearchError::Synonyms { line: 2, .. }), "{err:?}");
+        let err = Synonyms::parse("[[group]]\n\nterms = [\"x\", \"y\"\n").unwrap_err();
+        assert!(matches!(err, SearchError::Synonyms { line: 3.., .. }), "{err:?}");
+        let err = Synonyms::parse("[[group]]\nterms = [\"x\", \"y\"]\nweight = 2\n").unwrap_err();
+        assert!(err.to_string().contains("line"), "{err}");
+    }
+}

@@ -1,0 +1,453 @@
+//! The catalogue service: import (validate, store in one transaction, then update the search
+//! index), keeping the index in step with the database, the search query as the API and the
+//! pages read it, and the support a course gives one trainee, computed by the rules engine.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use aiup_catalogue::import::{Format, ImportErrors, ImportOptions};
+use aiup_catalogue::{
+    AiLevel, AiStep, Audience, CatalogueBatch, Course, FeeBand, HoursBand, NcsMajor, ValidationContext,
+};
+use aiup_core::policy::{Programme, TargetGroup};
+use aiup_core::{Delivery, EmployerSize, RegionTier, Stage, TraineeStatus};
+use aiup_rules::case::{CaseJson, CourseJson, TraineeJson};
+use aiup_rules::{CaseError, Engine, Estimate};
+use aiup_search::{CourseIndex, Filters, IndexStats, SearchContext, SearchError, SearchRequest, SortOrder, Synonyms};
+use aiup_store::{CatalogueImportSummary, Store, StoreError};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Results per page when the caller does not say.
+pub const DEFAULT_PER_PAGE: usize = 20;
+/// The most results one page may hold.
+pub const MAX_PER_PAGE: usize = 100;
+/// The longest query text accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogueError {
+    #[error(transparent)]
+    Invalid(#[from] ImportErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error("the search index task stopped: {0}")]
+    Task(String),
+}
+
+/// What the search index needs from the active policy: regions, which tier wins where two
+/// apply, and each programme's stage.
+pub fn search_context(engine: &Engine) -> SearchContext {
+    let programme_stages = engine
+        .policy()
+        .programmes
+        .iter()
+        .map(|p| (p.id.to_string(), p.stage))
+        .collect::<BTreeMap<String, Stage>>();
+    SearchContext {
+        regions: engine.regions_arc(),
+        tier_precedence: crate::tier_precedence_today(engine),
+        programme_stages,
+        synonyms: Arc::new(Synonyms::embedded()),
+    }
+}
+
+/// Rebuilds the index from the database if it was built from another generation of the
+/// catalogue (or never). Returns the stats when it rebuilt.
+pub async fn sync_index(store: &dyn Store, index: &CourseIndex) -> Result<Option<IndexStats>, CatalogueError> {
+    let generation = store.catalogue_generation().await?;
+    if index.generation() == Some(generation) {
+        return Ok(None);
+    }
+    rebuild_index(store, index).await.map(Some)
+}
+
+/// Rebuilds the whole index from the database.
+pub async fn rebuild_index(store: &dyn Store, index: &CourseIndex) -> Result<IndexStats, CatalogueError> {
+    let generation = store.catalogue_generation().await?;
+    let institutions = store.institutions().await?;
+    let courses = store.courses().await?;
+    let index = index.clone();
+    let stats = tokio::task::spawn_blocking(move || index.rebuild(&institutions, &courses, generation))
+        .await
+        .map_err(|e| CatalogueError::Task(e.to_string()))??;
+    Ok(stats)
+}
+
+/// The outcome of one import.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    #[serde(flatten)]
+    pub summary: CatalogueImportSummary,
+    pub indexed: u64,
+}
+
+/// Validates `text` against the active policy and the stored institutions; if every record is
+/// valid, stores them all in one transaction and then updates the index with just those
+/// courses. A file with any bad record changes nothing.
+pub async fn import(
+    store: &dyn Store,
+    index: &CourseIndex,
+    engine: &Engine,
+    format: Format,
+    text: &str,
+    actor: &str,
+    progress: Option<&mut (dyn FnMut(usize, usize) + Send)>,
+) -> Result<ImportReport, CatalogueError> {
+    let batch = parse(store, engine, format, text, progress).await?;
+    store_and_index(store, index, &batch, actor).await
+}
+
+/// Validates an import file without storing anything.
+pub async fn parse(
+    store: &dyn Store,
+    engine: &Engine,
+    format: Format,
+    text: &str,
+    progress: Option<&mut (dyn FnMut(usize, usize) + Send)>,
+) -> Result<CatalogueBatch, CatalogueError> {
+    let known = store.institution_ids().await?;
+    let programmes: BTreeSet<String> = engine.policy().programmes.iter().map(|p| p.id.to_string()).collect();
+    let options = ImportOptions {
+        ctx: ValidationContext {
+            programmes: &programmes,
+            regions: engine.regions(),
+        },
+        known_institutions: &known,
+        progress: progress.map(|p| p as &mut dyn FnMut(usize, usize)),
+    };
+    Ok(aiup_catalogue::import::parse(format, text, options)?)
+}
+
+/// Stores a validated batch and brings the index up to date.
+pub async fn store_and_index(
+    store: &dyn Store,
+    index: &CourseIndex,
+    batch: &CatalogueBatch,
+    actor: &str,
+) -> Result<ImportReport, CatalogueError> {
+    let summary = store.upsert_catalogue(batch, actor).await?;
+    let indexed = if index.generation().is_some_and(|g| g + 1 == summary.generation) {
+        // The index is one generation behind: this import is the only difference.
+        let referenced: BTreeSet<&str> = batch.courses.iter().map(|c| c.institution.as_str()).collect();
+        let institutions: Vec<_> = store
+            .institutions()
+            .await?
+            .into_iter()
+            .filter(|i| referenced.contains(i.id.as_str()))
+            .collect();
+        let index = index.clone();
+        let courses = batch.courses.clone();
+        let generation = summary.generation;
+        tokio::task::spawn_blocking(move || index.upsert(&institutions, &courses, generation))
+            .await
+            .map_err(|e| CatalogueError::Task(e.to_string()))??
+            .documents
+    } else {
+        sync_index(store, index).await?.map_or(index.len(), |s| s.documents)
+    };
+    Ok(ImportReport { summary, indexed })
+}
+
+/// The trainee a search shows support for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub status: TraineeStatus,
+    pub employer_size: Option<EmployerSize>,
+}
+
+impl Default for Profile {
+    fn default() -> Profile {
+        Profile {
+            status: TraineeStatus::JobSeeker,
+            employer_size: None,
+        }
+    }
+}
+
+/// A course search as the API and the pages take it from the query string.
+#[derive(Debug, Clone)]
+pub struct CourseQuery {
+    pub query: String,
+    pub filters: Filters,
+    pub sort: Option<SortOrder>,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+    pub profile: Profile,
+}
+
+/// A query-string parameter that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParamError {
+    pub field: String,
+    pub reason: String,
+}
+
+fn words<T: Copy>(
+    value: &str,
+    field: &str,
+    parse: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+    into: &mut Vec<T>,
+    errors: &mut Vec<ParamError>,
+) {
+    for word in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        match parse(word) {
+            Some(item) => into.push(item),
+            None => errors.push(ParamError {
+                field: field.to_owned(),
+                reason: format!("`{word}` is not one of {}", expected()),
+            }),
+        }
+    }
+}
+
+impl CourseQuery {
+    /// Reads repeated or comma-separated parameters: `q`, the facet names of
+    /// [`aiup_search::FacetKind`], `sort`, `page`, `per_page`, `status`, `employer_size`.
+    /// Unknown parameters are ignored only if listed in `ignore` (e.g. `lang`).
+    pub fn from_pairs(
+        pairs: &[(String, String)],
+        engine: &Engine,
+        ignore: &[&str],
+    ) -> Result<CourseQuery, Vec<ParamError>> {
+        let mut errors = Vec::new();
+        let mut q = CourseQuery {
+            query: String::new(),
+            filters: Filters::default(),
+            sort: None,
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+            profile: Profile::default(),
+        };
+        let f = &mut q.filters;
+        let e = &mut errors;
+        for (key, value) in pairs {
+            match key.as_str() {
+                "q" => {
+                    if value.chars().count() > MAX_QUERY_CHARS {
+                        e.push(ParamError {
+                            field: "q".into(),
+                            reason: format!("is longer than {MAX_QUERY_CHARS} characters"),
+                        });
+                    } else {
+                        q.query = value.trim().to_owned();
+                    }
+                }
+                "programme" => {
+                    for id in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+                        if engine.programme_index(id).is_some() {
+                            f.programmes.push(id.to_owned());
+                        } else {
+                            e.push(ParamError {
+                                field: "programme".into(),
+                                reason: format!("`{id}` is not a programme id in the policy files"),
+                            });
+                        }
+                    }
+                }
+                "stage" => words(value, key, Stage::parse, Stage::expected, &mut f.stages, e),
+                "ai_step" => words(value, key, AiStep::parse, AiStep::expected, &mut f.ai_steps, e),
+                "ai_level" => words(value, key, AiLevel::parse, AiLevel::expected, &mut f.ai_levels, e),
+                "delivery" => words(value, key, Delivery::parse, Delivery::expected, &mut f.deliveries, e),
+                "province" => {
+                    for code in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+                        if engine.regions().provinces().iter().any(|p| p.code == code) {
+                            f.provinces.push(code.to_owned());
+                        } else {
+                            e.push(ParamError {
+                                field: "province".into(),
+                                reason: format!("`{code}` is not a 2-digit province code"),
+                            });
+                        }
+                    }
+                }
+                "tier" => words(value, key, RegionTier::parse, RegionTier::expected, &mut f.tiers, e),
+                "hours_band" => words(value, key, HoursBand::parse, HoursBand::expected, &mut f.hours_bands, e),
+                "fee_band" => words(value, key, FeeBand::parse, FeeBand::expected, &mut f.fee_bands, e),
+                "ncs_major" => words(value, key, NcsMajor::parse, NcsMajor::expected, &mut f.ncs_majors, e),
+                "audience" => words(value, key, Audience::parse, Audience::expected, &mut f.audiences, e),
+                "start_month" => {
+                    for month in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+                        if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_ok() && month.len() == 7 {
+                            f.start_months.push(month.to_owned());
+                        } else {
+                            e.push(ParamError {
+                                field: "start_month".into(),
+                                reason: format!("`{month}` is not a month written YYYY-MM"),
+                            });
+                        }
+                    }
+                }
+                "sort" if value.is_empty() => {}
+                "sort" => match SortOrder::parse(value) {
+                    Some(order) => q.sort = Some(order),
+                    None => e.push(ParamError {
+                        field: "sort".into(),
+                        reason: format!("`{value}` is not one of {}", SortOrder::expected()),
+                    }),
+                },
+                "page" | "per_page" => {
+                    let max = if key == "page" { 10_000 } else { MAX_PER_PAGE };
+                    match value.parse::<usize>() {
+                        Ok(n) if (1..=max).contains(&n) => {
+                            if key == "page" {
+                                q.page = n;
+                            } else {
+                                q.per_page = n;
+                            }
+                        }
+                        _ => e.push(ParamError {
+                            field: key.clone(),
+                            reason: format!("`{value}` is not a whole number from 1 to {max}"),
+                        }),
+                    }
+                }
+                "status" => match TraineeStatus::parse(value) {
+                    Some(status) => q.profile.status = status,
+                    None => e.push(ParamError {
+                        field: "status".into(),
+                        reason: format!("`{value}` is not one of {}", TraineeStatus::expected()),
+                    }),
+                },
+                "employer_size" if value.is_empty() => {}
+                "employer_size" => match EmployerSize::parse(value) {
+                    Some(size) => q.profile.employer_size = Some(size),
+                    None => e.push(ParamError {
+                        field: "employer_size".into(),
+                        reason: format!("`{value}` is not one of {}", EmployerSize::expected()),
+                    }),
+                },
+                other if ignore.contains(&other) => {}
+                other => e.push(ParamError {
+                    field: other.to_owned(),
+                    reason: "is not a search parameter".to_owned(),
+                }),
+            }
+        }
+        for list in [
+            &mut q.filters.programmes,
+            &mut q.filters.provinces,
+            &mut q.filters.start_months,
+        ] {
+            list.sort();
+            list.dedup();
+        }
+        if errors.is_empty() {
+            Ok(q)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The index request for this query on `today`.
+    pub fn request(&self, today: NaiveDate) -> SearchRequest {
+        let sort = self.sort.unwrap_or(if self.query.is_empty() {
+            SortOrder::StartDate
+        } else {
+            SortOrder::Relevance
+        });
+        SearchRequest {
+            query: self.query.clone(),
+            filters: self.filters.clone(),
+            sort,
+            offset: (self.page - 1) * self.per_page,
+            limit: self.per_page,
+            today,
+        }
+    }
+}
+
+/// Why a course shows no support figure for a profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoSupport {
+    pub code: String,
+    pub field: String,
+    pub reason: String,
+}
+
+impl From<CaseError> for NoSupport {
+    fn from(e: CaseError) -> NoSupport {
+        NoSupport {
+            code: e.code.to_owned(),
+            field: e.field,
+            reason: e.reason,
+        }
+    }
+}
+
+/// The order to try a course's programmes in for a profile: those meant for the trainee's
+/// situation first, firm-only programmes never.
+fn programme_preference<'a>(engine: &'a Engine, course: &Course, profile: &Profile) -> Vec<&'a Programme> {
+    let mut programmes: Vec<&Programme> = course
+        .programmes
+        .iter()
+        .filter_map(|id| engine.policy().programme(id.as_str()))
+        .filter(|p| p.is_trainee_facing())
+        .collect();
+    let employed = profile.status != TraineeStatus::JobSeeker;
+    programmes.sort_by_key(|p| (p.target_group == TargetGroup::FirmsAndEmployees) != employed);
+    programmes
+}
+
+/// The case for one trainee on the course's next cohort under `programme`, attendance assumed
+/// full, first unit period.
+pub fn case_for(course: &Course, programme: &Programme, profile: &Profile, today: NaiveDate) -> Option<CaseJson> {
+    let cohort = course.next_cohort(today)?;
+    let number = |text: String| text.parse::<serde_json::Number>().ok();
+    Some(CaseJson {
+        programme: programme.id.to_string(),
+        course: CourseJson {
+            region: course.region.to_string(),
+            start_date: cohort.start_date.to_string(),
+            end_date: cohort.end_date.to_string(),
+            total_hours: number(course.total_hours.to_string())?,
+            hours_per_day: number(course.hours_per_day.to_string())?,
+            delivery: course.delivery.as_str().to_owned(),
+            fee_won: Some(course.fee_won),
+            base_unit_price_won_per_hour: course.base_unit_price_won_per_hour,
+            ai_course: Some(course.is_ai_course()),
+            self_payment_rate_percent: course.self_payment_rate_percent.map(serde_json::Number::from),
+            provision: None,
+        },
+        trainee: TraineeJson {
+            status: profile.status.as_str().to_owned(),
+            employer_size: profile.employer_size.map(|s| s.as_str().to_owned()),
+            exempt_group: false,
+            vulnerable_group: false,
+            card_balance_won: None,
+        },
+        period: 1,
+        attendance: None,
+    })
+}
+
+/// What `profile` pays and receives on the course's next cohort, by the rules engine: the
+/// first programme of the course that accepts the profile, or the reason none does.
+pub fn support(engine: &Engine, course: &Course, profile: &Profile, today: NaiveDate) -> Result<Estimate, NoSupport> {
+    let programmes = programme_preference(engine, course, profile);
+    let mut first_error = None;
+    for programme in programmes {
+        let Some(raw) = case_for(course, programme, profile, today) else {
+            break;
+        };
+        match engine.parse_case(&raw) {
+            Ok(case) => return Ok(engine.estimate(&case, false)),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.map(NoSupport::from).unwrap_or_else(|| NoSupport {
+        code: "no_trainee_support".to_owned(),
+        field: "programmes".to_owned(),
+        reason: if course.cohorts.is_empty() {
+            "the course has no cohort to estimate support for".to_owned()
+        } else {
+            "none of the course's programmes supports individual trainees".to_owned()
+        },
+    }))
+}

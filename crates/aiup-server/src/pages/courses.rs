@@ -1,0 +1,462 @@
+//! The course search page (`/courses`) and the course page (`/courses/{id}`). Both work without
+//! JavaScript: the filters are checkboxes in the search form. Where scripts run, `suggest.js`
+//! offers completions as the user types.
+
+use super::form::encode_component;
+use super::results::component;
+use super::view::page;
+use crate::catalogue::{self, CourseQuery, ParamError, Profile};
+use crate::i18n::Lang;
+use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor};
+use aiup_core::{Delivery, RegionTier, Stage, TraineeStatus, Won};
+use aiup_rules::Engine;
+use aiup_search::{Facet, SearchResults};
+use chrono::{Datelike, NaiveDate};
+use maud::{html, Markup};
+
+/// Query parameters the pages accept besides the search ones.
+pub const PAGE_ONLY_PARAMS: &[&str] = &["lang"];
+
+/// A label for a facet value, in `lang`.
+pub fn facet_value_label(engine: &Engine, lang: Lang, kind: &str, value: &str) -> String {
+    fn pick<T: Copy>(
+        lang: Lang,
+        parsed: Option<T>,
+        ko: fn(T) -> &'static str,
+        en: fn(T) -> &'static str,
+    ) -> Option<String> {
+        parsed.map(|v| lang.pick(ko(v), en(v)).to_owned())
+    }
+    let label = match kind {
+        "programme" => engine
+            .policy()
+            .programme(value)
+            .map(|p| lang.pick(&p.name.ko, &p.name.en).to_owned()),
+        "stage" => pick(lang, Stage::parse(value), Stage::label_ko, Stage::label_en),
+        "ai_step" => pick(lang, AiStep::parse(value), AiStep::label_ko, AiStep::label_en),
+        "ai_level" => pick(lang, AiLevel::parse(value), AiLevel::label_ko, AiLevel::label_en),
+        "delivery" => pick(lang, Delivery::parse(value), Delivery::label_ko, Delivery::label_en),
+        "tier" => pick(
+            lang,
+            RegionTier::parse(value),
+            RegionTier::label_ko,
+            RegionTier::label_en,
+        ),
+        "hours_band" => pick(lang, HoursBand::parse(value), HoursBand::label_ko, HoursBand::label_en),
+        "fee_band" => pick(lang, FeeBand::parse(value), FeeBand::label_ko, FeeBand::label_en),
+        "ncs_major" => pick(lang, NcsMajor::parse(value), NcsMajor::label_ko, NcsMajor::label_en),
+        "audience" => pick(lang, Audience::parse(value), Audience::label_ko, Audience::label_en),
+        "province" => engine
+            .regions()
+            .provinces()
+            .iter()
+            .find(|p| p.code == value)
+            .map(|p| lang.pick(&p.name, &p.name_en).to_owned()),
+        "start_month" => NaiveDate::parse_from_str(&format!("{value}-01"), "%Y-%m-%d")
+            .ok()
+            .map(|d| match lang {
+                Lang::Ko => format!("{}년 {}월", d.year(), d.month()),
+                Lang::En => d.format("%b %Y").to_string(),
+            }),
+        _ => None,
+    };
+    label.unwrap_or_else(|| value.to_owned())
+}
+
+pub fn facet_title(lang: Lang, kind: &str) -> &'static str {
+    match kind {
+        "programme" => lang.pick("사업", "Programme"),
+        "stage" => lang.pick("생애 단계", "Stage of working life"),
+        "ai_step" => lang.pick("AI 단계(3단계)", "AI step (plan)"),
+        "ai_level" => lang.pick("AI 활용 수준(4수준)", "AI level (survey)"),
+        "delivery" => lang.pick("훈련 방식", "Delivery"),
+        "province" => lang.pick("시도", "Province"),
+        "tier" => lang.pick("지역 구분", "Region tier"),
+        "hours_band" => lang.pick("총 훈련시간", "Total hours"),
+        "fee_band" => lang.pick("수강료", "Course fee"),
+        "ncs_major" => lang.pick("NCS 대분류", "NCS major category"),
+        "start_month" => lang.pick("개강 월", "Start month"),
+        "audience" => lang.pick("훈련 대상", "Who it is for"),
+        _ => "",
+    }
+}
+
+fn status_label(lang: Lang, s: TraineeStatus) -> &'static str {
+    lang.pick(s.label_ko(), s.label_en())
+}
+
+/// The query string for `query` in `lang`, optionally on another page.
+fn search_href(lang: Lang, pairs: &[(String, String)], page: Option<usize>) -> String {
+    let mut parts: Vec<String> = pairs
+        .iter()
+        .filter(|(k, v)| k != "lang" && k != "page" && !v.is_empty())
+        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+        .collect();
+    if let Some(p) = page.filter(|p| *p > 1) {
+        parts.push(format!("page={p}"));
+    }
+    if lang == Lang::En {
+        parts.push("lang=en".to_owned());
+    }
+    if parts.is_empty() {
+        "/courses".to_owned()
+    } else {
+        format!("/courses?{}", parts.join("&"))
+    }
+}
+
+fn course_href(lang: Lang, course: &Course, profile: &Profile) -> String {
+    let mut href = format!(
+        "/courses/{}?status={}",
+        encode_component(course.id.as_str()),
+        profile.status.as_str()
+    );
+    if let Some(size) = profile.employer_size {
+        href.push_str(&format!("&employer_size={}", size.as_str()));
+    }
+    if lang == Lang::En {
+        href.push_str("&lang=en");
+    }
+    href
+}
+
+fn lang_toggle(lang: Lang, href: String) -> Markup {
+    let other = lang.other();
+    html! {
+        nav.lang-switch aria-label=(lang.pick("언어", "Language")) {
+            a #lang-toggle href=(href) lang=(other.code()) hreflang=(other.code()) { (other.pick("한국어", "English")) }
+        }
+    }
+}
+
+fn error_summary(lang: Lang, errors: &[ParamError]) -> Markup {
+    html! {
+        div #error-summary.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+            h2 #error-summary-title { (lang.pick("검색 조건을 확인하세요", "Check the search")) }
+            ul {
+                @for e in errors {
+                    li { strong { (e.field) } ": " (e.reason) }
+                }
+            }
+        }
+    }
+}
+
+/// What the search page shows.
+#[derive(Debug)]
+pub enum SearchOutcome {
+    Found(Box<(CourseQuery, SearchResults)>),
+    Invalid(Vec<ParamError>),
+}
+
+fn hours_text(lang: Lang, course: &Course) -> String {
+    match lang {
+        Lang::Ko => format!("{}시간(하루 {}시간)", course.total_hours, course.hours_per_day),
+        Lang::En => format!("{} h ({} h a day)", course.total_hours, course.hours_per_day),
+    }
+}
+
+fn region_text(engine: &Engine, lang: Lang, course: &Course) -> String {
+    engine
+        .regions()
+        .get(course.region)
+        .map(|r| match lang {
+            Lang::Ko => r.full_name.clone(),
+            Lang::En => r.name_en.clone(),
+        })
+        .unwrap_or_else(|| course.region.to_string())
+}
+
+fn support_line(engine: &Engine, lang: Lang, course: &Course, profile: &Profile, today: NaiveDate) -> Markup {
+    match catalogue::support(engine, course, profile, today) {
+        Ok(estimate) => html! {
+            p.course-card__support {
+                span.support-pay {
+                    (lang.pick("본인부담 ", "You pay "))
+                    strong { (Won(estimate.totals.self_payment_won)) }
+                }
+                " · "
+                span.support-allowance {
+                    (lang.pick("훈련장려금(첫 달) ", "Allowance (first month) "))
+                    strong { (Won(estimate.totals.allowance_won)) }
+                }
+                " · "
+                span.support-programme { (lang.pick(&estimate.programme.name.ko, &estimate.programme.name.en)) }
+            }
+        },
+        Err(none) => html! {
+            p.course-card__support.course-card__support--none {
+                (lang.pick("지원금 계산 불가: ", "No support estimate: ")) (none.reason)
+            }
+        },
+    }
+}
+
+fn facet_fieldset(engine: &Engine, lang: Lang, facet: &Facet, selected: &[String]) -> Markup {
+    let kind = facet.kind.as_str();
+    html! {
+        fieldset.facet #(format!("facet-{kind}")) {
+            legend { (facet_title(lang, kind)) }
+            ul.facet__values {
+                @for value in &facet.values {
+                    @let id = format!("f-{kind}-{}", value.value);
+                    li {
+                        input type="checkbox" id=(id) name=(kind) value=(value.value)
+                            checked[selected.contains(&value.value)];
+                        label for=(id) {
+                            (facet_value_label(engine, lang, kind, &value.value))
+                            " " span.facet__count { "(" (value.count) ")" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn search_page(
+    engine: &Engine,
+    lang: Lang,
+    pairs: &[(String, String)],
+    outcome: &SearchOutcome,
+    today: NaiveDate,
+) -> Markup {
+    let value_of = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let selected = |kind: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .flat_map(|(_, v)| v.split(',').map(str::to_owned))
+            .collect()
+    };
+    let profile = match outcome {
+        SearchOutcome::Found(found) => found.0.profile,
+        SearchOutcome::Invalid(_) => Profile::default(),
+    };
+    let title = match (outcome, lang) {
+        (SearchOutcome::Invalid(_), _) => lang.pick(
+            "검색 조건 오류 — 과정 찾기 — AI+역량 Up",
+            "Error — Find a course — AI+ Skills Up",
+        ),
+        _ => lang.pick("과정 찾기 — AI+역량 Up", "Find a course — AI+ Skills Up"),
+    };
+    let sort_value = value_of("sort");
+    let body = html! {
+        h1 #page-title { (lang.pick("AI 훈련 과정 찾기", "Find an AI training course")) }
+        p.lede {
+            (lang.pick(
+                "과정명, 기술, 직무로 검색하세요. 띄어쓰기·조사·오타가 달라도 찾아 주고, 과정마다 내가 낼 돈과 받을 훈련장려금을 규칙 엔진으로 계산해 보여 줍니다.",
+                "Search by course name, skill or job. Spacing, particles and small typos do not matter, and every course shows what you would pay and the allowance you would receive, computed by the rules engine.",
+            ))
+        }
+        @if let SearchOutcome::Invalid(errors) = outcome { (error_summary(lang, errors)) }
+        form #course-search.course-search method="get" action="/courses" role="search" {
+            @if lang == Lang::En { input type="hidden" name="lang" value="en"; }
+            div.search-bar {
+                div.field {
+                    label for="q" { (lang.pick("검색어", "Search words")) }
+                    input #q type="search" name="q" value=(value_of("q")) list="q-suggestions" autocomplete="off"
+                        maxlength="200" placeholder=(lang.pick("예: 데이터 분석, 프롬프트 엔지니어링, LLM", "e.g. data analysis, prompt engineering, LLM"));
+                    datalist #q-suggestions {}
+                }
+                div.field {
+                    label for="status" { (lang.pick("나의 상황", "I am a")) }
+                    select #status name="status" {
+                        @for s in TraineeStatus::ALL {
+                            option value=(s.as_str()) selected[*s == profile.status] { (status_label(lang, *s)) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="sort" { (lang.pick("정렬", "Sort by")) }
+                    select #sort name="sort" {
+                        @for (value, ko, en) in [("", "기본(관련도/개강일)", "Default (relevance / start)"), ("relevance", "관련도", "Relevance"), ("start_date", "개강일 빠른 순", "Soonest start"), ("fee_asc", "수강료 낮은 순", "Lowest fee"), ("fee_desc", "수강료 높은 순", "Highest fee"), ("hours_asc", "훈련시간 짧은 순", "Shortest"), ("hours_desc", "훈련시간 긴 순", "Longest")] {
+                            option value=(value) selected[value == sort_value] { (lang.pick(ko, en)) }
+                        }
+                    }
+                }
+                div.actions { button #search-submit type="submit" { (lang.pick("검색", "Search")) } }
+            }
+            @if let SearchOutcome::Found(found) = outcome {
+                @let (query, results) = (&found.0, &found.1);
+                div.search-layout {
+                    aside.facets aria-labelledby="facets-title" {
+                        h2 #facets-title { (lang.pick("조건으로 좁히기", "Narrow down")) }
+                        @for facet in &results.facets {
+                            (facet_fieldset(engine, lang, facet, &selected(facet.kind.as_str())))
+                        }
+                        div.actions { button #filter-submit type="submit" { (lang.pick("조건 적용", "Apply filters")) } }
+                        p { a #clear-filters href=(search_href(lang, &[("q".to_owned(), query.query.clone())], None)) { (lang.pick("조건 모두 지우기", "Clear all filters")) } }
+                    }
+                    section.results-list aria-labelledby="result-count" {
+                        h2 #result-count aria-live="polite" {
+                            @match lang {
+                                Lang::Ko => { "과정 " (results.total) "개" }
+                                Lang::En => { (results.total) " courses" }
+                            }
+                        }
+                        @if results.hits.is_empty() {
+                            p #no-results { (lang.pick("조건에 맞는 과정이 없습니다. 검색어를 줄이거나 조건을 지워 보세요.", "No course matches. Try fewer words or clear some filters.")) }
+                        }
+                        ol #results.course-list start=((query.page - 1) * query.per_page + 1) {
+                            @for hit in &results.hits {
+                                li.course-card {
+                                    h3.course-card__title { a href=(course_href(lang, &hit.course, &query.profile)) { (hit.course.title) } }
+                                    p.course-card__meta {
+                                        (hit.institution.name) " · " (region_text(engine, lang, &hit.course)) " · "
+                                        (lang.pick(hit.course.delivery.label_ko(), hit.course.delivery.label_en())) " · "
+                                        (hours_text(lang, &hit.course)) " · "
+                                        (lang.pick("수강료 ", "Fee ")) (Won(hit.course.fee_won))
+                                    }
+                                    @if let Some(cohort) = hit.course.next_cohort(today) {
+                                        p.course-card__cohort {
+                                            (lang.pick("다음 개강 ", "Next start ")) (cohort.start_date) " ~ " (cohort.end_date)
+                                            " · " (lang.pick("잔여 ", "Seats left ")) (cohort.seats_left) "/" (cohort.capacity)
+                                        }
+                                    }
+                                    (support_line(engine, lang, &hit.course, &query.profile, today))
+                                }
+                            }
+                        }
+                        (pagination(lang, pairs, query.page, query.per_page, results.total))
+                    }
+                }
+            }
+        }
+        script src="/assets/suggest.js" defer {}
+    };
+    let toggle = lang_toggle(lang, search_href(lang.other(), pairs, None));
+    page(lang, title, toggle, body)
+}
+
+fn pagination(lang: Lang, pairs: &[(String, String)], page: usize, per_page: usize, total: usize) -> Markup {
+    let pages = total.div_ceil(per_page).max(1);
+    html! {
+        @if pages > 1 {
+            nav.pagination aria-label=(lang.pick("페이지", "Pages")) {
+                @if page > 1 { a #page-prev rel="prev" href=(search_href(lang, pairs, Some(page - 1))) { (lang.pick("← 이전", "← Previous")) } }
+                span #page-status { (page) " / " (pages) }
+                @if page < pages { a #page-next rel="next" href=(search_href(lang, pairs, Some(page + 1))) { (lang.pick("다음 →", "Next →")) } }
+            }
+        }
+    }
+}
+
+pub fn course_page(
+    engine: &Engine,
+    lang: Lang,
+    course: &Course,
+    institution: &Institution,
+    profile: &Profile,
+    today: NaiveDate,
+) -> Markup {
+    let title = format!("{} — {}", course.title, lang.pick("AI+역량 Up", "AI+ Skills Up"));
+    let mut other_href = format!(
+        "/courses/{}?status={}",
+        encode_component(course.id.as_str()),
+        profile.status.as_str()
+    );
+    if lang == Lang::Ko {
+        other_href.push_str("&lang=en");
+    }
+    let precedence = crate::tier_precedence_today(engine);
+    let tier = engine.regions().get(course.region).map(|r| r.tier(precedence));
+    let list = |items: Vec<String>| items.join(", ");
+    let body = html! {
+        p { a #back href=(if lang == Lang::En { "/courses?lang=en" } else { "/courses" }) { (lang.pick("← 과정 찾기", "← Find a course")) } }
+        h1 #page-title { (course.title) }
+        p.lede #course-institution {
+            (institution.name) " · " (lang.pick(institution.kind.label_ko(), institution.kind.label_en()))
+            " · " (lang.pick(institution.grade.label_ko(), institution.grade.label_en()))
+        }
+        @if !course.summary.is_empty() { p #course-summary { (course.summary) } }
+        section aria-labelledby="support-title" #support {
+            h2 #support-title { (lang.pick("나의 지원금", "Your support")) }
+            form.profile-form method="get" action=(format!("/courses/{}", encode_component(course.id.as_str()))) {
+                @if lang == Lang::En { input type="hidden" name="lang" value="en"; }
+                div.field {
+                    label for="status" { (lang.pick("나의 상황", "I am a")) }
+                    select #status name="status" {
+                        @for s in TraineeStatus::ALL {
+                            option value=(s.as_str()) selected[*s == profile.status] { (status_label(lang, *s)) }
+                        }
+                    }
+                }
+                div.actions { button #profile-submit type="submit" { (lang.pick("다시 계산", "Recalculate")) } }
+            }
+            @match catalogue::support(engine, course, profile, today) {
+                Ok(estimate) => {
+                    p.results__case {
+                        (lang.pick("적용 사업: ", "Programme: ")) strong { (lang.pick(&estimate.programme.name.ko, &estimate.programme.name.en)) }
+                        " · " (lang.pick("기준 기수 ", "Cohort ")) (estimate.unit_period.start) " ~ "
+                        " · " (lang.pick("정책 버전 ", "Policy ")) (estimate.policy_version)
+                    }
+                    dl.figures {
+                        div.figure.figure--main #figure-self-payment { dt { (lang.pick("본인부담금", "You pay")) } dd.figure__amount #figure-self-payment-amount { (Won(estimate.totals.self_payment_won)) } }
+                        div.figure #figure-tuition { dt { (lang.pick("정부 지원 수강료", "Tuition paid by the government")) } dd.figure__amount { (Won(estimate.totals.tuition_support_won)) } }
+                        div.figure #figure-allowance { dt { (lang.pick("훈련장려금(첫 단위기간, 전부 출석 가정)", "Allowance (first unit period, full attendance)")) } dd.figure__amount #figure-allowance-amount { (Won(estimate.totals.allowance_won)) } }
+                    }
+                    p.explanation { (lang.pick(&estimate.explanation.ko, &estimate.explanation.en)) }
+                    div.components {
+                        @for c in &estimate.components { (component(lang, c)) }
+                    }
+                }
+                Err(none) => {
+                    p #support-unavailable.assumption { (lang.pick("이 과정은 선택한 상황에 대한 지원금을 계산할 수 없습니다: ", "No support estimate for this situation: ")) (none.reason) }
+                }
+            }
+        }
+        section aria-labelledby="facts-title" {
+            h2 #facts-title { (lang.pick("과정 정보", "About the course")) }
+            dl.facts #course-facts {
+                dt { (lang.pick("사업", "Programmes")) } dd { (list(course.programmes.iter().map(|p| facet_value_label(engine, lang, "programme", p.as_str())).collect())) }
+                dt { (lang.pick("NCS 분류", "NCS code")) } dd { (course.ncs) " (" (lang.pick(course.ncs.major().label_ko(), course.ncs.major().label_en())) ")" }
+                dt { (lang.pick("직종", "Occupation")) } dd { (course.occupation) }
+                dt { (lang.pick("AI 단계", "AI step")) } dd { (course.ai_step.map(|s| lang.pick(s.label_ko(), s.label_en())).unwrap_or(lang.pick("AI 과정 아님", "not an AI course"))) }
+                dt { (lang.pick("AI 활용 수준", "AI level")) } dd { (course.ai_level.map(|s| lang.pick(s.label_ko(), s.label_en())).unwrap_or("—")) }
+                dt { (lang.pick("기초 모듈", "Basic modules")) } dd { (list(course.modules.iter().map(|m| lang.pick(m.label_ko(), m.label_en()).to_owned()).collect())) @if course.modules.is_empty() { "—" } }
+                dt { (lang.pick("훈련 방식", "Delivery")) } dd { (lang.pick(course.delivery.label_ko(), course.delivery.label_en())) }
+                dt { (lang.pick("훈련시간", "Hours")) } dd { (hours_text(lang, course)) }
+                dt { (lang.pick("수강료", "Fee")) } dd { (Won(course.fee_won)) }
+                dt { (lang.pick("훈련 장소", "Where")) } dd { (region_text(engine, lang, course)) @if let Some(t) = tier { " (" (lang.pick(t.label_ko(), t.label_en())) ")" } }
+                dt { (lang.pick("훈련 대상", "Who it is for")) } dd { (list(course.audiences.iter().map(|a| lang.pick(a.label_ko(), a.label_en()).to_owned()).collect())) }
+                @if !course.keywords.is_empty() { dt { (lang.pick("키워드", "Keywords")) } dd { (course.keywords.join(", ")) } }
+            }
+        }
+        section aria-labelledby="cohorts-title" {
+            h2 #cohorts-title { (lang.pick("개강 일정", "Cohorts")) }
+            @if course.cohorts.is_empty() {
+                p { (lang.pick("예정된 기수가 없습니다.", "No cohort is scheduled.")) }
+            } @else {
+                div.table-scroll {
+                    table.data #cohorts {
+                        caption { span.caption__title { (lang.pick("기수별 일정과 잔여 좌석", "Dates and seats left by cohort")) } }
+                        thead { tr {
+                            th scope="col" { (lang.pick("개강일", "Starts")) }
+                            th scope="col" { (lang.pick("종료일", "Ends")) }
+                            th scope="col" .num { (lang.pick("정원", "Capacity")) }
+                            th scope="col" .num { (lang.pick("잔여 좌석", "Seats left")) }
+                        } }
+                        tbody {
+                            @for c in &course.cohorts {
+                                tr {
+                                    th scope="row" { (c.start_date) }
+                                    td { (c.end_date) }
+                                    td.num { (c.capacity) }
+                                    td.num { (c.seats_left) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page(lang, &title, lang_toggle(lang, other_href), body)
+}

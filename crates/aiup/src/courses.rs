@@ -1,0 +1,353 @@
+//! `aiup courses …` and `aiup generate catalogue`: the catalogue from the command line.
+
+use crate::cli::{Db, Failure};
+use aiup_catalogue::generate::{generate, GenerateOptions};
+use aiup_catalogue::import::Format;
+use aiup_rules::Engine;
+use aiup_search::{CourseIndex, SearchContext};
+use aiup_server::catalogue::{self, CatalogueError, CourseQuery};
+use aiup_server::runtime;
+use aiup_store::Store;
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FileFormat {
+    Csv,
+    Json,
+}
+
+impl From<FileFormat> for Format {
+    fn from(f: FileFormat) -> Format {
+        match f {
+            FileFormat::Csv => Format::Csv,
+            FileFormat::Json => Format::Json,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CoursesAction {
+    /// Validate a CSV or JSON file and upsert every institution and course in it, in one
+    /// transaction (a file with any bad row imports nothing), then update the search index.
+    Import {
+        file: PathBuf,
+        /// csv or json (default: from the file name).
+        #[arg(long, value_enum)]
+        format: Option<FileFormat>,
+        /// Validate only; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, env = "USER", default_value = "admin")]
+        actor: String,
+    },
+    /// Write the whole catalogue as CSV or JSON (the import format).
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        format: FileFormat,
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Search the catalogue as the web page does, with support for a job seeker.
+    Search {
+        /// The words to look for (empty: everything).
+        #[arg(default_value = "")]
+        query: String,
+        /// Filters and options as key=value, e.g. --filter delivery=classroom --filter status=employed.
+        #[arg(long = "filter", short = 'f')]
+        filters: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the search index from the database.
+    Reindex,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateWhat {
+    /// A synthetic national catalogue (seeded, reproducible) in the import format.
+    Catalogue {
+        #[arg(long, default_value_t = 1000)]
+        courses: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Cohorts start on or after this date (default 2026-01-05).
+        #[arg(long, default_value = "2026-01-05")]
+        start: String,
+        #[arg(long, value_enum, default_value = "json")]
+        format: FileFormat,
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IndexDir {
+    /// Folder of the search index (default: `index` in the data folder).
+    #[arg(long, env = "AIUP_INDEX_DIR")]
+    pub index_dir: Option<PathBuf>,
+}
+
+impl IndexDir {
+    pub fn path(&self, db: &Db) -> PathBuf {
+        self.index_dir.clone().unwrap_or_else(|| db.data_dir.join("index"))
+    }
+}
+
+fn catalogue_failure(e: CatalogueError) -> Failure {
+    match e {
+        CatalogueError::Invalid(errors) => {
+            let body = serde_json::json!({ "error": { "code": "invalid_catalogue", "rows": errors.errors } });
+            println!("{body}");
+            Failure::BadInput(errors.to_string())
+        }
+        other => Failure::Other(other.into()),
+    }
+}
+
+/// Opens the on-disk index and brings it up to date with the database.
+pub async fn open_index(store: &dyn Store, engine: &Engine, dir: &Path) -> Result<CourseIndex, Failure> {
+    let index = open_index_unsynced(engine, dir)?;
+    if let Some(stats) = catalogue::sync_index(store, &index).await.map_err(catalogue_failure)? {
+        tracing::info!(
+            documents = stats.documents,
+            generation = stats.generation,
+            "rebuilt the search index"
+        );
+    }
+    Ok(index)
+}
+
+fn open_index_unsynced(engine: &Engine, dir: &Path) -> Result<CourseIndex, Failure> {
+    let context: SearchContext = catalogue::search_context(engine);
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    CourseIndex::open_or_create(dir, context)
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))
+        .map_err(Failure::Other)
+}
+
+fn format_of(path: &Path, given: Option<FileFormat>) -> Result<Format, Failure> {
+    if let Some(f) = given {
+        return Ok(f.into());
+    }
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("csv") => Ok(Format::Csv),
+        Some("json") => Ok(Format::Json),
+        _ => Err(Failure::BadInput(format!(
+            "cannot tell the format of {} from its name; give --format csv or --format json",
+            path.display()
+        ))),
+    }
+}
+
+fn write_output(output: Option<&Path>, text: &str) -> Result<(), Failure> {
+    match output {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .context("cannot write to standard output")?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Result<(), Failure> {
+    let store = db.connect().await?;
+    let loaded = runtime::active_bundle(store.as_ref())
+        .await
+        .map_err(crate::cli::runtime_failure)?;
+    let engine = runtime::engine_for(loaded).map_err(|e| Failure::Other(e.into()))?;
+    match action {
+        CoursesAction::Import {
+            file,
+            format,
+            dry_run,
+            actor,
+        } => {
+            let format = format_of(&file, format)?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure::BadInput(format!("cannot read {}: {e}", file.display())))?;
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+                    .map_err(|e| Failure::Other(e.into()))?
+                    .progress_chars("=> "),
+            );
+            bar.set_message("validating");
+            let mut progress = |done: usize, total: usize| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            };
+            let batch = catalogue::parse(store.as_ref(), &engine, format, &text, Some(&mut progress))
+                .await
+                .map_err(catalogue_failure)?;
+            bar.finish_and_clear();
+            if dry_run {
+                println!(
+                    "{}: {} institutions and {} courses are valid; nothing stored (--dry-run)",
+                    file.display(),
+                    batch.institutions.len(),
+                    batch.courses.len()
+                );
+                return Ok(());
+            }
+            let spinner = ProgressBar::new_spinner();
+            spinner.set_message(format!(
+                "storing {} courses and updating the index",
+                batch.courses.len()
+            ));
+            spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+            let index = open_index(store.as_ref(), &engine, &index_dir.path(db)).await?;
+            let report = catalogue::store_and_index(store.as_ref(), &index, &batch, &actor)
+                .await
+                .map_err(catalogue_failure)?;
+            spinner.finish_and_clear();
+            let s = &report.summary;
+            println!(
+                "imported {}: institutions {} new, {} updated; courses {} new, {} updated, {} unchanged; catalogue generation {}; {} courses in the index",
+                file.display(),
+                s.institutions_added,
+                s.institutions_updated,
+                s.courses_added,
+                s.courses_updated,
+                s.courses_unchanged,
+                s.generation,
+                report.indexed
+            );
+            Ok(())
+        }
+        CoursesAction::Export { format, output } => {
+            let batch = aiup_catalogue::CatalogueBatch {
+                institutions: store.institutions().await.map_err(|e| Failure::Other(e.into()))?,
+                courses: store.courses().await.map_err(|e| Failure::Other(e.into()))?,
+            };
+            write_output(output.as_deref(), &aiup_catalogue::export(format.into(), &batch))
+        }
+        CoursesAction::Reindex => {
+            let index = open_index_unsynced(&engine, &index_dir.path(db))?;
+            let started = std::time::Instant::now();
+            let stats = catalogue::rebuild_index(store.as_ref(), &index)
+                .await
+                .map_err(catalogue_failure)?;
+            println!(
+                "indexed {} courses (catalogue generation {}) in {:.1} s",
+                stats.documents,
+                stats.generation,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        CoursesAction::Search { query, filters, json } => {
+            let mut pairs = vec![("q".to_owned(), query)];
+            for filter in &filters {
+                let (key, value) = filter
+                    .split_once('=')
+                    .ok_or_else(|| Failure::BadInput(format!("--filter `{filter}` is not key=value")))?;
+                pairs.push((key.to_owned(), value.to_owned()));
+            }
+            let query = CourseQuery::from_pairs(&pairs, &engine, &[]).map_err(|errors| {
+                Failure::BadInput(
+                    errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.reason))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })?;
+            let index = open_index(store.as_ref(), &engine, &index_dir.path(db)).await?;
+            let today = aiup_server::today_in_seoul();
+            let results = index
+                .search(&query.request(today))
+                .map_err(|e| Failure::Other(e.into()))?;
+            if json {
+                let hits: Vec<serde_json::Value> = results
+                    .hits
+                    .iter()
+                    .map(|h| aiup_server::api::course_json(&engine, &h.course, &h.institution, &query.profile, today))
+                    .collect();
+                return crate::cli::print_json(
+                    &serde_json::json!({ "total": results.total, "hits": hits, "facets": results.facets }),
+                );
+            }
+            println!("{} courses", results.total);
+            for hit in &results.hits {
+                let support = match catalogue::support(&engine, &hit.course, &query.profile, today) {
+                    Ok(e) => format!(
+                        "본인부담 ₩{} · 훈련장려금 ₩{}",
+                        aiup_core::Won(e.totals.self_payment_won),
+                        aiup_core::Won(e.totals.allowance_won)
+                    ),
+                    Err(none) => format!("지원 계산 불가: {}", none.reason),
+                };
+                println!(
+                    "{:<18} {} — {} · {}시간 · ₩{} · {}",
+                    hit.course.id,
+                    hit.course.title,
+                    hit.institution.name,
+                    hit.course.total_hours,
+                    aiup_core::Won(hit.course.fee_won),
+                    support
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn generate_catalogue(what: GenerateWhat) -> Result<(), Failure> {
+    let GenerateWhat::Catalogue {
+        courses,
+        seed,
+        start,
+        format,
+        output,
+    } = what;
+    let start = chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d")
+        .map_err(|_| Failure::BadInput(format!("--start `{start}` is not a date written YYYY-MM-DD")))?;
+    let loaded = aiup_core::bundle::Bundle::embedded()
+        .load()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    let batch = generate(
+        &GenerateOptions { courses, seed, start },
+        &loaded.regions,
+        &loaded.policy.programmes,
+    );
+    write_output(output.as_deref(), &aiup_catalogue::export(format.into(), &batch))
+}
+
+/// For `serve --demo`: loads a generated catalogue of `courses` courses when the catalogue is empty.
+pub async fn load_demo(store: &dyn Store, engine: &Engine, index: &CourseIndex, courses: usize) -> Result<(), Failure> {
+    if store
+        .catalogue_generation()
+        .await
+        .map_err(|e| Failure::Other(e.into()))?
+        > 0
+    {
+        return Ok(());
+    }
+    let batch = generate(
+        &GenerateOptions {
+            courses,
+            seed: 2026,
+            start: aiup_server::today_in_seoul(),
+        },
+        engine.regions(),
+        &engine.policy().programmes,
+    );
+    let report = catalogue::store_and_index(store, index, &batch, "demo")
+        .await
+        .map_err(catalogue_failure)?;
+    tracing::info!(courses = report.summary.courses_added, "loaded the demo catalogue");
+    Ok(())
+}
