@@ -54,6 +54,30 @@ pub fn search_context(engine: &Engine) -> SearchContext {
     }
 }
 
+/// How often a running server checks whether another process (an `aiup courses import`) changed
+/// the catalogue, and re-indexes if so.
+pub const INDEX_SYNC_SECONDS: u64 = 10;
+
+/// Keeps `index` at the store's catalogue generation for as long as the server runs.
+pub fn spawn_index_sync(store: Arc<dyn Store>, index: CourseIndex) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(std::time::Duration::from_secs(INDEX_SYNC_SECONDS));
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            match sync_index(store.as_ref(), &index).await {
+                Ok(Some(stats)) => tracing::info!(
+                    documents = stats.documents,
+                    generation = stats.generation,
+                    "re-indexed the catalogue after an outside import"
+                ),
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "could not bring the search index up to date"),
+            }
+        }
+    })
+}
+
 /// Rebuilds the index from the database if it was built from another generation of the
 /// catalogue (or never). Returns the stats when it rebuilt.
 pub async fn sync_index(store: &dyn Store, index: &CourseIndex) -> Result<Option<IndexStats>, CatalogueError> {

@@ -277,6 +277,7 @@ async fn serve(listen: &str, demo: Option<usize>, db: &Db, index_dir: &IndexDir)
     if let Some(count) = demo {
         courses::load_demo(store.as_ref(), &engine, &index, count).await?;
     }
+    aiup_server::catalogue::spawn_index_sync(Arc::clone(&store), index.clone());
     let state = AppState::new(
         Arc::clone(&store),
         engine,

@@ -98,6 +98,13 @@ impl IndexDir {
     }
 }
 
+fn failure_text(e: &Failure) -> String {
+    match e {
+        Failure::BadInput(text) => text.clone(),
+        Failure::Other(error) => format!("{error:#}"),
+    }
+}
+
 fn catalogue_failure(e: CatalogueError) -> Failure {
     match e {
         CatalogueError::Invalid(errors) => {
@@ -208,10 +215,24 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
                 batch.courses.len()
             ));
             spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-            let index = open_index(store.as_ref(), &engine, &index_dir.path(db)).await?;
-            let report = catalogue::store_and_index(store.as_ref(), &index, &batch, &actor)
-                .await
-                .map_err(catalogue_failure)?;
+            let report = match open_index(store.as_ref(), &engine, &index_dir.path(db)).await {
+                Ok(index) => catalogue::store_and_index(store.as_ref(), &index, &batch, &actor)
+                    .await
+                    .map_err(catalogue_failure)?,
+                Err(e) => {
+                    // Most often a running `aiup serve` holds the index; it catches up by itself.
+                    let summary = store
+                        .upsert_catalogue(&batch, &actor)
+                        .await
+                        .map_err(|e| Failure::Other(e.into()))?;
+                    eprintln!(
+                        "note: the search index could not be opened ({}); the catalogue is stored, and a running `aiup serve` re-indexes it within {} s (or run `aiup courses reindex`)",
+                        failure_text(&e),
+                        catalogue::INDEX_SYNC_SECONDS
+                    );
+                    catalogue::ImportReport { summary, indexed: 0 }
+                }
+            };
             spinner.finish_and_clear();
             let s = &report.summary;
             println!(

@@ -394,7 +394,9 @@ pub fn course_page(
                 Ok(estimate) => {
                     p.results__case {
                         (lang.pick("적용 사업: ", "Programme: ")) strong { (lang.pick(&estimate.programme.name.ko, &estimate.programme.name.en)) }
-                        " · " (lang.pick("기준 기수 ", "Cohort ")) (estimate.unit_period.start) " ~ "
+                        @if let Some(cohort) = course.next_cohort(today) {
+                            " · " (lang.pick("기준 기수 ", "Cohort ")) (cohort.start_date) " ~ " (cohort.end_date)
+                        }
                         " · " (lang.pick("정책 버전 ", "Policy ")) (estimate.policy_version)
                     }
                     dl.figures {

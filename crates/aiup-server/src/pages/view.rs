@@ -28,6 +28,10 @@ pub(super) fn page(lang: Lang, title: &str, header_extra: Markup, body: Markup) 
                             span.brand__mark aria-hidden="true" { "AI+" }
                             span.brand__name { (lang.pick("AI+역량 Up", "AI+ Skills Up")) }
                         }
+                        nav.site-nav aria-label=(lang.pick("주요 메뉴", "Main")) {
+                            a href=(if lang == Lang::En { "/courses?lang=en" } else { "/courses" }) { (lang.pick("과정 찾기", "Find a course")) }
+                            a href=(if lang == Lang::En { "/?lang=en" } else { "/" }) { (lang.pick("지원금 계산기", "Support calculator")) }
+                        }
                         (header_extra)
                     }
                 }
