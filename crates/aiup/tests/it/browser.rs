@@ -280,18 +280,22 @@ impl Browser {
 
     /// Clicks the button or link `#id` and waits for the next page to load.
     async fn click_and_wait(&self, id: &str) {
+        let element = self
+            .client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("find #{id}: {e}"));
+        self.click_element_and_wait(element).await;
+    }
+
+    /// Clicks `element` and waits for the next page to load.
+    async fn click_element_and_wait(&self, element: fantoccini::elements::Element) {
         let before = self
             .client
             .execute("return performance.timeOrigin;", vec![])
             .await
             .expect("time origin");
-        self.client
-            .find(Locator::Id(id))
-            .await
-            .unwrap_or_else(|e| panic!("find #{id}: {e}"))
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click #{id}: {e}"));
+        element.click().await.expect("click");
         let (client, before) = (&self.client, &before);
         self.wait_until("the next page to load", move || async move {
             let now = client
@@ -854,24 +858,7 @@ async fn course_search_narrows_with_facets_and_opens_a_course() {
         .await
         .expect("link");
     let title = link.text().await.expect("title");
-    let before = b
-        .client
-        .execute("return performance.timeOrigin;", vec![])
-        .await
-        .expect("origin");
-    link.click().await.expect("open course");
-    let (client, before) = (&b.client, &before);
-    b.wait_until("the course page", move || async move {
-        let now = client
-            .execute(
-                "return document.readyState === 'complete' ? performance.timeOrigin : null;",
-                vec![],
-            )
-            .await
-            .unwrap_or(Value::Null);
-        !now.is_null() && now != *before
-    })
-    .await;
+    b.click_element_and_wait(link).await;
     assert_eq!(b.text("h1").await, title);
     assert!(b.text("#support-title").await.contains("지원금"));
     assert!(!b
