@@ -22,7 +22,7 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, Explanation, FuzzyTermQuery, Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 use crate::analysis::{bigrams, eojeols, pair, run_stem, strip_josa, trigrams, EnglishStemmer, Run, RunKind};
 use crate::schema::{Fields, Zone, ZoneFields};
@@ -39,6 +39,11 @@ const SURFACE_WEIGHT: f32 = 0.5;
 const SPLIT_WEIGHT: f32 = 0.9;
 /// Weight of the single words of a phrase found in the synonym list.
 const PHRASE_WORD_WEIGHT: f32 = 0.4;
+/// How strongly a course is scaled by the share of the query's concepts it matches
+/// (`(matched / all)^COORD_EXPONENT`).
+const COORD_EXPONENT: f32 = 1.0;
+/// Weight of a generic word ("업무", "실무") beside the query's other words.
+const GENERIC_WEIGHT: f32 = 0.5;
 /// BM25 saturation constant.
 const SATURATION: f32 = 6.0;
 
@@ -72,8 +77,12 @@ struct Variant {
 
 #[derive(Debug, Clone, Default)]
 struct Concept {
-    /// 1, or less for the single words of a phrase found in the synonym list.
+    /// 1, or less for the single words of a phrase found in the synonym list and generic words.
     weight: f32,
+    /// One word of a phrase found in the synonym list, searched on its own as weaker evidence.
+    phrase_word: bool,
+    /// A generic word (`generic` in the synonym file): weaker, and outside the coordination factor.
+    generic: bool,
     variants: Vec<Variant>,
     weak: Vec<String>,
     trigrams: Vec<String>,
@@ -217,6 +226,7 @@ impl Builder<'_> {
                                     if concepts.len() < MAX_CONCEPTS && seen.insert(key) {
                                         let mut part = self.concept_of_run(run);
                                         part.weight = PHRASE_WORD_WEIGHT;
+                                        part.phrase_word = true;
                                         concepts.push(part);
                                     }
                                 }
@@ -251,6 +261,10 @@ impl Builder<'_> {
             weight: 1.0,
             ..Concept::default()
         };
+        if self.synonyms.is_generic(&run_stem(run, &mut self.stemmer)) || self.synonyms.is_generic(&run.joined()) {
+            concept.generic = true;
+            concept.weight = GENERIC_WEIGHT;
+        }
         if let Some(v) = variant_from_runs(&[run], 1.0, &mut self.stemmer) {
             concept.push(v);
         }
@@ -339,10 +353,17 @@ impl Builder<'_> {
 
     /// The query for the text, or `None` if it holds no words.
     pub fn build(&mut self, text: &str) -> Option<Box<dyn Query>> {
-        let concepts = self.concepts(text);
+        let mut concepts = self.concepts(text);
         if concepts.is_empty() {
             return None;
         }
+        let all_generic = concepts.iter().all(|c| c.generic || c.phrase_word);
+        if all_generic {
+            for concept in concepts.iter_mut().filter(|c| c.generic) {
+                concept.weight = 1.0;
+            }
+        }
+        let mut primary: Vec<Box<dyn Query>> = Vec::new();
         let mut top = Vec::new();
         for concept in &concepts {
             let clauses = self.concept_query(concept);
@@ -353,8 +374,23 @@ impl Builder<'_> {
                 } else {
                     Box::new(BoostQuery::new(query, concept.weight))
                 };
-                top.push((Occur::Should, query));
+                if concept.phrase_word || (concept.generic && !all_generic) {
+                    top.push((Occur::Should, query));
+                } else {
+                    primary.push(query);
+                }
             }
+        }
+        if primary.len() > 1 {
+            top.push((
+                Occur::Should,
+                Box::new(CoordQuery {
+                    clauses: primary,
+                    exponent: COORD_EXPONENT,
+                }),
+            ));
+        } else {
+            top.extend(primary.into_iter().map(|q| (Occur::Should, q)));
         }
         Some(Box::new(BooleanQuery::new(top)))
     }
@@ -366,7 +402,7 @@ impl Builder<'_> {
         weights.dedup();
         for (zones, bonus, scale) in GROUPS {
             let body = zones.contains(&Zone::Summary);
-            if body && concept.weight < 1.0 {
+            if body && concept.phrase_word {
                 // the single words of a synonym phrase: title, keywords and occupation only
                 continue;
             }
@@ -585,5 +621,143 @@ impl DocSet for ShapedScorer {
 impl Scorer for ShapedScorer {
     fn score(&mut self) -> Score {
         shape(self.inner.score(), self.bonus, self.scale)
+    }
+}
+
+/// The concepts of a query, summed, times the share of them a document matches raised to
+/// `exponent` (Lucene's classic coordination factor): a course that has every concept of
+/// "ChatGPT 엑셀 업무" beats one that has two of them many times over.
+#[derive(Debug)]
+struct CoordQuery {
+    clauses: Vec<Box<dyn Query>>,
+    exponent: Score,
+}
+
+impl Clone for CoordQuery {
+    fn clone(&self) -> Self {
+        CoordQuery {
+            clauses: self.clauses.iter().map(|q| q.box_clone()).collect(),
+            exponent: self.exponent,
+        }
+    }
+}
+
+impl Query for CoordQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        if !enable_scoring.is_scoring_enabled() {
+            let clauses = self.clauses.iter().map(|q| (Occur::Should, q.box_clone())).collect();
+            return BooleanQuery::new(clauses).weight(enable_scoring);
+        }
+        let weights = self
+            .clauses
+            .iter()
+            .map(|q| q.weight(enable_scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(CoordWeight {
+            weights,
+            exponent: self.exponent,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for clause in &self.clauses {
+            clause.query_terms(visitor);
+        }
+    }
+}
+
+struct CoordWeight {
+    weights: Vec<Box<dyn Weight>>,
+    exponent: Score,
+}
+
+impl Weight for CoordWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let scorers = self
+            .weights
+            .iter()
+            .map(|w| w.scorer(reader, boost))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+        Ok(Box::new(CoordScorer {
+            total: scorers.len(),
+            scorers,
+            doc,
+            exponent: self.exponent,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new(
+            "sum of concepts × (matched / all)^exponent",
+            scorer.score(),
+        ))
+    }
+}
+
+struct CoordScorer {
+    scorers: Vec<Box<dyn Scorer>>,
+    total: usize,
+    doc: DocId,
+    exponent: Score,
+}
+
+impl CoordScorer {
+    fn settle(&mut self) -> DocId {
+        self.doc = self.scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+        self.doc
+    }
+}
+
+impl DocSet for CoordScorer {
+    fn advance(&mut self) -> DocId {
+        let current = self.doc;
+        for scorer in &mut self.scorers {
+            if scorer.doc() == current {
+                scorer.advance();
+            }
+        }
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        for scorer in &mut self.scorers {
+            if scorer.doc() < target {
+                scorer.seek(target);
+            }
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.scorers.iter().map(|s| s.size_hint()).max().unwrap_or(0)
+    }
+
+    fn cost(&self) -> u64 {
+        self.scorers.iter().map(|s| s.cost()).sum()
+    }
+}
+
+impl Scorer for CoordScorer {
+    fn score(&mut self) -> Score {
+        let mut sum = 0.0;
+        let mut matched = 0usize;
+        for scorer in &mut self.scorers {
+            if scorer.doc() == self.doc {
+                sum += scorer.score();
+                matched += 1;
+            }
+        }
+        sum * (matched as Score / self.total as Score).powf(self.exponent)
     }
 }

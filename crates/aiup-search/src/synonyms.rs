@@ -16,6 +16,8 @@ pub(crate) const RELATED_WEIGHT: f32 = 0.35;
 #[serde(deny_unknown_fields)]
 struct FileRaw {
     #[serde(default)]
+    generic: Vec<Spanned<String>>,
+    #[serde(default)]
     group: Vec<GroupRaw>,
 }
 
@@ -48,6 +50,8 @@ pub struct Synonyms {
     by_key: HashMap<String, usize>,
     /// Most eojeol in any term, so the query matcher knows how far to look.
     max_words: usize,
+    /// Words too common in course titles to carry a query (`generic` in the file), by key.
+    generic: std::collections::HashSet<String>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -68,6 +72,16 @@ impl Synonyms {
             message: e.message().to_owned(),
         })?;
         let mut synonyms = Synonyms::default();
+        for word in &raw.generic {
+            let value = word.get_ref().trim();
+            if value.split_whitespace().count() != 1 || compact_key(value).is_empty() {
+                return Err(SearchError::Synonyms {
+                    line: line_of(text, word.span().start),
+                    message: format!("generic word `{value}` must be one word"),
+                });
+            }
+            synonyms.generic.insert(compact_key(value));
+        }
         let mut first_line: HashMap<String, usize> = HashMap::new();
         for group in raw.group {
             let index = synonyms.groups.len();
@@ -127,6 +141,11 @@ impl Synonyms {
         self.groups.is_empty()
     }
 
+    /// Whether a query word is one of the generic words (by its stem or as typed).
+    pub(crate) fn is_generic(&self, word: &str) -> bool {
+        self.generic.contains(&compact_key(word))
+    }
+
     pub(crate) fn max_words(&self) -> usize {
         self.max_words.max(1)
     }
@@ -154,6 +173,15 @@ impl Synonyms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generic_words_are_single_words() {
+        let synonyms = Synonyms::parse("generic = [\"업무\", \"실무\"]\n").expect("parses");
+        assert!(synonyms.is_generic("업무"));
+        assert!(!synonyms.is_generic("엑셀"));
+        let error = Synonyms::parse("generic = [\"업무\",\n  \"업무 자동화\"]\n").expect_err("two words");
+        assert!(matches!(error, SearchError::Synonyms { line: 2, .. }), "{error}");
+    }
 
     #[test]
     fn the_embedded_list_parses() {
