@@ -1693,37 +1693,6 @@ mod tests {
         assert_eq!(errors.bad_records(), 3);
     }
 
-    /// `cargo test -p aiup-catalogue --release -- --ignored --nocapture parse_speed`
-    #[test]
-    #[ignore = "timing; run by hand"]
-    #[allow(clippy::print_stderr)]
-    fn parse_speed() {
-        let mut text = csv_file(&[]);
-        for i in 0..100_000 {
-            let id = format!("P-{i}");
-            push_row(
-                &mut text,
-                BASE.iter().map(|(c, v)| if *c == "id" { id.as_str() } else { v }),
-            );
-        }
-        let started = std::time::Instant::now();
-        let batch = read(Format::Csv, &text).expect("valid");
-        eprintln!("100,000 courses: CSV parse {:?}", started.elapsed());
-        for format in Format::ALL {
-            let started = std::time::Instant::now();
-            let written = export(format, &batch);
-            let exported = std::time::Instant::now();
-            let again = read(format, &written).expect("re-reads");
-            eprintln!(
-                "100,000 courses: {format} export {:?}, parse {:?} ({} bytes)",
-                exported - started,
-                exported.elapsed(),
-                written.len()
-            );
-            assert_eq!(again, batch);
-        }
-    }
-
     // ----------------------------------------------------------------------------------------
     // Property tests
     // ----------------------------------------------------------------------------------------
