@@ -136,7 +136,7 @@ impl CourseIndex {
         let result = (|| {
             write.writer.delete_all_documents()?;
             self.add_courses(&write.writer, &by_id, courses, false)?;
-            self.commit(&mut write, generation)
+            self.commit(&mut write, generation, true)
         })();
         if result.is_err() {
             // Leave the index as it was at the last commit.
@@ -157,7 +157,7 @@ impl CourseIndex {
         let mut write = self.inner.write.lock().map_err(|_| SearchError::Poisoned)?;
         let result = (|| {
             self.add_courses(&write.writer, &by_id, courses, true)?;
-            self.commit(&mut write, generation)
+            self.commit(&mut write, generation, false)
         })();
         if result.is_err() {
             let _ = write.writer.rollback();
@@ -206,10 +206,18 @@ impl CourseIndex {
         })
     }
 
-    fn commit(&self, write: &mut WriteSide, generation: u64) -> Result<IndexStats, SearchError> {
+    /// Commits with the generation as payload; after a rebuild (`merge`), merges the writer
+    /// threads' segments into one, since a query pays per segment for every term it looks up.
+    fn commit(&self, write: &mut WriteSide, generation: u64, merge: bool) -> Result<IndexStats, SearchError> {
         let mut prepared = write.writer.prepare_commit()?;
         prepared.set_payload(&generation.to_string());
         prepared.commit()?;
+        if merge {
+            let segments = self.inner.index.searchable_segment_ids()?;
+            if segments.len() > 1 {
+                write.writer.merge(&segments).wait()?;
+            }
+        }
         self.inner.reader.reload()?;
         let previous = self.state();
         let state = load_state(
