@@ -284,10 +284,9 @@ async fn courses(
     let query = crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, &[]).map_err(param_errors)?;
     let today = crate::today_in_seoul();
     let request = query.request(today);
-    let index = state.catalogue.clone();
-    let results = tokio::task::spawn_blocking(move || index.search(&request))
+    let sort = request.sort;
+    let results = crate::catalogue::search(&state.catalogue, request)
         .await
-        .map_err(|e| ApiError::internal(&e))?
         .map_err(|e| ApiError::internal(&e))?;
     let hits: Vec<Value> = results
         .hits
@@ -304,7 +303,7 @@ async fn courses(
         "total": results.total,
         "page": query.page,
         "per_page": query.per_page,
-        "sort": query.request(today).sort.as_str(),
+        "sort": sort.as_str(),
         "hits": hits,
         "facets": results.facets,
     })))

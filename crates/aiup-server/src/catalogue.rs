@@ -13,7 +13,9 @@ use aiup_core::policy::{Programme, TargetGroup};
 use aiup_core::{Delivery, EmployerSize, RegionTier, Stage, TraineeStatus};
 use aiup_rules::case::{CaseJson, CourseJson, TraineeJson};
 use aiup_rules::{CaseError, Engine, Estimate};
-use aiup_search::{CourseIndex, Filters, IndexStats, SearchContext, SearchError, SearchRequest, SortOrder, Synonyms};
+use aiup_search::{
+    CourseIndex, Filters, IndexStats, SearchContext, SearchError, SearchRequest, SearchResults, SortOrder, Synonyms,
+};
 use aiup_store::{CatalogueImportSummary, Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -93,11 +95,25 @@ pub async fn rebuild_index(store: &dyn Store, index: &CourseIndex) -> Result<Ind
     let generation = store.catalogue_generation().await?;
     let institutions = store.institutions().await?;
     let courses = store.courses().await?;
+    on_index(index, move |index| index.rebuild(&institutions, &courses, generation)).await
+}
+
+/// Runs `work` on the index on a blocking thread: index work is CPU-bound or writes files, so
+/// it stays off the async workers.
+async fn on_index<T: Send + 'static>(
+    index: &CourseIndex,
+    work: impl FnOnce(&CourseIndex) -> Result<T, SearchError> + Send + 'static,
+) -> Result<T, CatalogueError> {
     let index = index.clone();
-    let stats = tokio::task::spawn_blocking(move || index.rebuild(&institutions, &courses, generation))
+    tokio::task::spawn_blocking(move || work(&index))
         .await
-        .map_err(|e| CatalogueError::Task(e.to_string()))??;
-    Ok(stats)
+        .map_err(|e| CatalogueError::Task(e.to_string()))?
+        .map_err(CatalogueError::Search)
+}
+
+/// Searches the index (off the async workers).
+pub async fn search(index: &CourseIndex, request: SearchRequest) -> Result<SearchResults, CatalogueError> {
+    on_index(index, move |index| index.search(&request)).await
 }
 
 /// The outcome of one import.
@@ -162,12 +178,10 @@ pub async fn store_and_index(
             .into_iter()
             .filter(|i| referenced.contains(i.id.as_str()))
             .collect();
-        let index = index.clone();
         let courses = batch.courses.clone();
         let generation = summary.generation;
-        tokio::task::spawn_blocking(move || index.upsert(&institutions, &courses, generation))
-            .await
-            .map_err(|e| CatalogueError::Task(e.to_string()))??
+        on_index(index, move |index| index.upsert(&institutions, &courses, generation))
+            .await?
             .documents
     } else {
         sync_index(store, index).await?.map_or(index.len(), |s| s.documents)

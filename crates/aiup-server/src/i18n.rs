@@ -18,6 +18,11 @@ impl Lang {
         }
     }
 
+    /// The `lang` parameter of a query string, Korean when absent.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Lang {
+        Lang::parse(pairs.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str()))
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Ko => "ko",

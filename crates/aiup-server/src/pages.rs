@@ -48,20 +48,15 @@ async fn course_search(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     let pairs = query.map(|Query(pairs)| pairs).unwrap_or_default();
-    let lang = crate::i18n::Lang::parse(pairs.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str()));
+    let lang = crate::i18n::Lang::from_pairs(&pairs);
     let engine = state.engine();
     let today = crate::today_in_seoul();
     let outcome = match crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, courses::PAGE_ONLY_PARAMS) {
         Err(errors) => courses::SearchOutcome::Invalid(errors),
-        Ok(query) => {
-            let request = query.request(today);
-            let index = state.catalogue.clone();
-            match tokio::task::spawn_blocking(move || index.search(&request)).await {
-                Ok(Ok(results)) => courses::SearchOutcome::Found(Box::new((query, results))),
-                Ok(Err(e)) => return crate::error::ApiError::internal(&e).into_response(),
-                Err(e) => return crate::error::ApiError::internal(&e).into_response(),
-            }
-        }
+        Ok(query) => match crate::catalogue::search(&state.catalogue, query.request(today)).await {
+            Ok(results) => courses::SearchOutcome::Found(Box::new((query, results))),
+            Err(e) => return crate::error::ApiError::internal(&e).into_response(),
+        },
     };
     let status = if matches!(outcome, courses::SearchOutcome::Invalid(_)) {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -78,7 +73,7 @@ async fn course_detail(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     let pairs = query.map(|Query(pairs)| pairs).unwrap_or_default();
-    let lang = crate::i18n::Lang::parse(pairs.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str()));
+    let lang = crate::i18n::Lang::from_pairs(&pairs);
     let engine = state.engine();
     // A bad profile falls back to the default one; the page shows which profile it used.
     let profile = crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, courses::PAGE_ONLY_PARAMS)
