@@ -9,24 +9,9 @@ use aiup_server::catalogue::{self, CatalogueError, CourseQuery};
 use aiup_server::runtime;
 use aiup_store::Store;
 use anyhow::Context;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FileFormat {
-    Csv,
-    Json,
-}
-
-impl From<FileFormat> for Format {
-    fn from(f: FileFormat) -> Format {
-        match f {
-            FileFormat::Csv => Format::Csv,
-            FileFormat::Json => Format::Json,
-        }
-    }
-}
 
 #[derive(Debug, Subcommand)]
 pub enum CoursesAction {
@@ -35,8 +20,8 @@ pub enum CoursesAction {
     Import {
         file: PathBuf,
         /// csv or json (default: from the file name).
-        #[arg(long, value_enum)]
-        format: Option<FileFormat>,
+        #[arg(long)]
+        format: Option<Format>,
         /// Validate only; store nothing.
         #[arg(long)]
         dry_run: bool,
@@ -45,8 +30,9 @@ pub enum CoursesAction {
     },
     /// Write the whole catalogue as CSV or JSON (the import format).
     Export {
-        #[arg(long, value_enum, default_value = "json")]
-        format: FileFormat,
+        /// csv or json.
+        #[arg(long, default_value = "json")]
+        format: Format,
         /// Output file (default: standard output).
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -77,8 +63,9 @@ pub enum GenerateWhat {
         /// Cohorts start on or after this date (default 2026-01-05).
         #[arg(long, default_value = "2026-01-05")]
         start: String,
-        #[arg(long, value_enum, default_value = "json")]
-        format: FileFormat,
+        /// csv or json.
+        #[arg(long, default_value = "json")]
+        format: Format,
         /// Output file (default: standard output).
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -137,23 +124,15 @@ fn open_index_unsynced(engine: &Engine, dir: &Path) -> Result<CourseIndex, Failu
         .map_err(Failure::Other)
 }
 
-fn format_of(path: &Path, given: Option<FileFormat>) -> Result<Format, Failure> {
-    if let Some(f) = given {
-        return Ok(f.into());
-    }
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("csv") => Ok(Format::Csv),
-        Some("json") => Ok(Format::Json),
-        _ => Err(Failure::BadInput(format!(
-            "cannot tell the format of {} from its name; give --format csv or --format json",
-            path.display()
-        ))),
-    }
+fn format_of(path: &Path, given: Option<Format>) -> Result<Format, Failure> {
+    given
+        .or_else(|| Format::from_extension(&path.to_string_lossy()))
+        .ok_or_else(|| {
+            Failure::BadInput(format!(
+                "cannot tell the format of {} from its name; give --format csv or --format json",
+                path.display()
+            ))
+        })
 }
 
 fn write_output(output: Option<&Path>, text: &str) -> Result<(), Failure> {
@@ -253,7 +232,7 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
                 institutions: store.institutions().await.map_err(|e| Failure::Other(e.into()))?,
                 courses: store.courses().await.map_err(|e| Failure::Other(e.into()))?,
             };
-            write_output(output.as_deref(), &aiup_catalogue::export(format.into(), &batch))
+            write_output(output.as_deref(), &aiup_catalogue::export(format, &batch))
         }
         CoursesAction::Reindex => {
             let index = open_index_unsynced(&engine, &index_dir.path(db))?;
@@ -344,7 +323,7 @@ pub fn generate_catalogue(what: GenerateWhat) -> Result<(), Failure> {
         &loaded.regions,
         &loaded.policy.programmes,
     );
-    write_output(output.as_deref(), &aiup_catalogue::export(format.into(), &batch))
+    write_output(output.as_deref(), &aiup_catalogue::export(format, &batch))
 }
 
 /// For `serve --demo`: loads a generated catalogue of `courses` courses when the catalogue is empty.
