@@ -6,8 +6,9 @@
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING};
-use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
+
+use aiup_search::analysis::pretokenized;
 
 use crate::rows::CourseRow;
 
@@ -63,26 +64,9 @@ impl BigramIndex {
                 &row.institution,
             ]
             .join("\n");
-            let tokens = bigrams(&all)
-                .into_iter()
-                .enumerate()
-                .map(|(position, text)| Token {
-                    offset_from: 0,
-                    offset_to: 0,
-                    position,
-                    text,
-                    position_length: 1,
-                })
-                .collect();
             let mut doc = TantivyDocument::default();
             doc.add_text(id, &row.id);
-            doc.add_pre_tokenized_text(
-                text,
-                PreTokenizedString {
-                    text: String::new(),
-                    tokens,
-                },
-            );
+            doc.add_pre_tokenized_text(text, pretokenized(bigrams(&all)));
             writer.add_document(doc)?;
         }
         writer.commit()?;

@@ -17,7 +17,7 @@
 //! A Hangul run that follows an alphanumeric run in the same eojeol and is only particles
 //! ("AI**를**", "Python**으로**") is dropped.
 
-use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{Language, PreTokenizedString, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream};
 
 /// Particles (josa) and common verb/adjective endings stripped from the end of a Hangul run,
 /// so that "데이터를", "데이터의" and "데이터" share a stem. Longest match first; a suffix is
@@ -427,6 +427,24 @@ pub fn choseong(text: &str) -> String {
 /// Whether the text holds a lone consonant jamo, i.e. was typed as 초성.
 pub fn has_choseong(text: &str) -> bool {
     text.chars().any(|c| CHOSEONG.contains(&c))
+}
+
+/// Tokens made by hand, in order, as tantivy takes them for a field (no offsets).
+pub fn pretokenized(tokens: Vec<String>) -> PreTokenizedString {
+    PreTokenizedString {
+        text: String::new(),
+        tokens: tokens
+            .into_iter()
+            .enumerate()
+            .map(|(position, text)| Token {
+                offset_from: 0,
+                offset_to: 0,
+                position,
+                text,
+                position_length: 1,
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -132,17 +132,10 @@ impl CourseIndex {
         generation: u64,
     ) -> Result<IndexStats, SearchError> {
         let by_id = institutions_by_id(institutions, courses)?;
-        let mut write = self.inner.write.lock().map_err(|_| SearchError::Poisoned)?;
-        let result = (|| {
-            write.writer.delete_all_documents()?;
-            self.add_courses(&write.writer, &by_id, courses, false)?;
-            self.commit(&mut write, generation, true)
-        })();
-        if result.is_err() {
-            // Leave the index as it was at the last commit.
-            let _ = write.writer.rollback();
-        }
-        result
+        self.write(generation, true, |writer| {
+            writer.delete_all_documents()?;
+            self.add_courses(writer, &by_id, courses, false)
+        })
     }
 
     /// Adds these courses or replaces the documents with the same ids, in one commit.
@@ -154,11 +147,21 @@ impl CourseIndex {
         generation: u64,
     ) -> Result<IndexStats, SearchError> {
         let by_id = institutions_by_id(institutions, courses)?;
+        self.write(generation, false, |writer| {
+            self.add_courses(writer, &by_id, courses, true)
+        })
+    }
+
+    /// Runs `change` on the writer and commits it, or on any error rolls back so the index
+    /// stays as it was at the last commit.
+    fn write(
+        &self,
+        generation: u64,
+        merge: bool,
+        change: impl FnOnce(&IndexWriter<TantivyDocument>) -> Result<(), SearchError>,
+    ) -> Result<IndexStats, SearchError> {
         let mut write = self.inner.write.lock().map_err(|_| SearchError::Poisoned)?;
-        let result = (|| {
-            self.add_courses(&write.writer, &by_id, courses, true)?;
-            self.commit(&mut write, generation, false)
-        })();
+        let result = change(&write.writer).and_then(|()| self.commit(&mut write, generation, merge));
         if result.is_err() {
             let _ = write.writer.rollback();
         }

@@ -7,10 +7,9 @@ use aiup_core::{Delivery, RegionTier, Stage};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
-use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::TantivyDocument;
 
-use crate::analysis::{analyze, EnglishStemmer, FieldTokens};
+use crate::analysis::{analyze, pretokenized, EnglishStemmer, FieldTokens};
 use crate::suggest::suggestion_terms;
 use crate::SearchContext;
 
@@ -242,23 +241,6 @@ fn pack(course: &Course, ctx: &SearchContext) -> u64 {
     let audiences = course.audiences.iter().fold(0, |mask, a| mask | audience_bit(*a));
     AUDIENCE.put(&mut packed, audiences);
     packed
-}
-
-fn pretokenized(tokens: Vec<String>) -> PreTokenizedString {
-    PreTokenizedString {
-        text: String::new(),
-        tokens: tokens
-            .into_iter()
-            .enumerate()
-            .map(|(position, text)| Token {
-                offset_from: 0,
-                offset_to: 0,
-                position,
-                text,
-                position_length: 1,
-            })
-            .collect(),
-    }
 }
 
 pub(crate) fn make_document(
