@@ -192,6 +192,23 @@ pub enum StoreError {
     Corrupt { what: String, reason: String },
 }
 
+impl StoreError {
+    /// Whether the database was busy (SQLite's lock held past the busy timeout): the same
+    /// request may succeed if tried again.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+                e.code()
+                    .and_then(|c| c.parse::<i32>().ok())
+                    .is_some_and(|c| matches!(c & 0xff, 5 | 6))
+            }
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            _ => false,
+        }
+    }
+}
+
 /// The storage interface shared by all backends.
 #[async_trait]
 pub trait Store: Send + Sync + fmt::Debug {

@@ -2,11 +2,11 @@
 
 use crate::courses::{self, CoursesAction, GenerateWhat, IndexDir};
 use crate::files;
+use aiup_app::policy as runtime;
 use aiup_core::bundle::{Bundle, LoadedBundle};
 use aiup_core::policy::PolicySet;
 use aiup_rules::reform::Reform;
 use aiup_rules::{CaseError, Engine};
-use aiup_server::{runtime, AppState};
 use aiup_store::{ImportOutcome, Store};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -277,13 +277,9 @@ async fn serve(listen: &str, demo: Option<usize>, db: &Db, index_dir: &IndexDir)
     if let Some(count) = demo {
         courses::load_demo(store.as_ref(), &engine, &index, count).await?;
     }
-    aiup_server::catalogue::spawn_index_sync(Arc::clone(&store), index.clone());
-    let state = AppState::new(
-        Arc::clone(&store),
-        engine,
-        std::env::var("AIUP_STAFF_TOKEN").ok(),
-        index,
-    );
+    let app = aiup_app::App::new(Arc::clone(&store), engine, index, aiup_app::Clock::system());
+    app.spawn_sync(aiup_app::live::SYNC_INTERVAL);
+    let state = aiup_server::AppState::new(app, std::env::var("AIUP_STAFF_TOKEN").ok());
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -386,7 +382,7 @@ fn estimate_batch(engine: &Engine, text: &str, reform: Option<&Reform>) -> Resul
 
 fn parse_on(on: Option<&str>, policy: &PolicySet) -> Result<chrono::NaiveDate, Failure> {
     match on {
-        None => Ok(aiup_server::today_in_seoul().max(policy.meta.coverage_start)),
+        None => Ok(aiup_app::today_in_seoul().max(policy.meta.coverage_start)),
         Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map_err(|_| Failure::BadInput(format!("--on: `{text}` is not a date in YYYY-MM-DD form"))),
     }
@@ -565,7 +561,7 @@ async fn regions(action: Option<RegionsAction>, query: Option<String>, json: boo
     }
     let loaded = active(db).await?;
     let engine = runtime::engine_for(loaded).map_err(|e| Failure::Other(e.into()))?;
-    let precedence = aiup_server::tier_precedence_today(&engine);
+    let precedence = aiup_app::tier_precedence_on(&engine, aiup_app::today_in_seoul());
     let table = engine.regions();
     let found: Vec<&aiup_core::region::Region> = match query.as_deref() {
         None => table.regions().iter().collect(),

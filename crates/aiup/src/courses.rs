@@ -1,12 +1,12 @@
 //! `aiup courses …` and `aiup generate catalogue`: the catalogue from the command line.
 
 use crate::cli::{Db, Failure};
+use aiup_app::catalogue::{self, CatalogueError, CourseQuery};
+use aiup_app::policy as runtime;
 use aiup_catalogue::generate::{generate, GenerateOptions};
 use aiup_catalogue::import::Format;
 use aiup_rules::Engine;
 use aiup_search::{CourseIndex, SearchContext};
-use aiup_server::catalogue::{self, CatalogueError, CourseQuery};
-use aiup_server::runtime;
 use aiup_store::Store;
 use anyhow::Context;
 use clap::{Args, Subcommand};
@@ -117,7 +117,7 @@ pub async fn open_index(store: &dyn Store, engine: &Engine, dir: &Path) -> Resul
 }
 
 fn open_index_unsynced(engine: &Engine, dir: &Path) -> Result<CourseIndex, Failure> {
-    let context: SearchContext = catalogue::search_context(engine);
+    let context: SearchContext = catalogue::search_context(engine, aiup_app::today_in_seoul());
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     CourseIndex::open_or_create(dir, context)
         .with_context(|| format!("cannot open the search index in {}", dir.display()))
@@ -207,7 +207,7 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
                     eprintln!(
                         "note: the search index could not be opened ({}); the catalogue is stored, and a running `aiup serve` re-indexes it within {} s (or run `aiup courses reindex`)",
                         failure_text(&e),
-                        catalogue::INDEX_SYNC_SECONDS
+                        aiup_app::live::SYNC_INTERVAL.as_secs()
                     );
                     catalogue::ImportReport { summary, indexed: 0 }
                 }
@@ -266,7 +266,7 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
                 )
             })?;
             let index = open_index(store.as_ref(), &engine, &index_dir.path(db)).await?;
-            let today = aiup_server::today_in_seoul();
+            let today = aiup_app::today_in_seoul();
             let results = index
                 .search(&query.request(today))
                 .map_err(|e| Failure::Other(e.into()))?;
@@ -274,7 +274,7 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
                 let hits: Vec<serde_json::Value> = results
                     .hits
                     .iter()
-                    .map(|h| aiup_server::api::course_json(&engine, &h.course, &h.institution, &query.profile, today))
+                    .map(|h| aiup_app::view::course_json(&engine, &h.course, &h.institution, &query.profile, today))
                     .collect();
                 return crate::cli::print_json(
                     &serde_json::json!({ "total": results.total, "hits": hits, "facets": results.facets }),
@@ -340,7 +340,7 @@ pub async fn load_demo(store: &dyn Store, engine: &Engine, index: &CourseIndex, 
         &GenerateOptions {
             courses,
             seed: 2026,
-            start: aiup_server::today_in_seoul(),
+            start: aiup_app::today_in_seoul(),
         },
         engine.regions(),
         &engine.policy().programmes,

@@ -43,8 +43,8 @@ pub fn kdt_case(region: &str) -> Value {
 }
 
 async fn stored_state(app: &TestApp) -> (usize, usize) {
-    let events = app.state.store.audit_events(1000).await.expect("audit").len();
-    let versions = app.state.store.policy_versions().await.expect("versions").len();
+    let events = app.state.store().audit_events(1000).await.expect("audit").len();
+    let versions = app.state.store().policy_versions().await.expect("versions").len();
     (events, versions)
 }
 

@@ -1,7 +1,8 @@
 //! Shared test harness: the real application on a loopback port, over a
 //! fresh SQLite store (or a given store).
 
-use aiup_server::{app, runtime, AppState};
+use aiup_app::policy as runtime;
+use aiup_server::{app, AppState};
 use aiup_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -28,12 +29,16 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_on(store: Arc<dyn Store>) -> TestApp {
     let loaded = runtime::active_bundle(store.as_ref()).await.expect("active bundle");
     let engine = runtime::engine_for(loaded).expect("engine");
-    let index =
-        aiup_search::CourseIndex::create_in_ram(aiup_server::catalogue::search_context(&engine)).expect("index");
-    aiup_server::catalogue::sync_index(store.as_ref(), &index)
+    let index = aiup_search::CourseIndex::create_in_ram(aiup_app::catalogue::search_context(
+        &engine,
+        aiup_app::today_in_seoul(),
+    ))
+    .expect("index");
+    aiup_app::catalogue::sync_index(store.as_ref(), &index)
         .await
         .expect("sync index");
-    let state = AppState::new(store, engine, Some(STAFF_TOKEN.to_owned()), index);
+    let app_services = aiup_app::App::new(store, engine, index, aiup_app::Clock::system());
+    let state = AppState::new(app_services, Some(STAFF_TOKEN.to_owned()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");

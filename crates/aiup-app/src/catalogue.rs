@@ -39,45 +39,43 @@ pub enum CatalogueError {
     Task(String),
 }
 
-/// What the search index needs from the active policy: regions, which tier wins where two
-/// apply, and each programme's stage.
-pub fn search_context(engine: &Engine) -> SearchContext {
+impl From<CatalogueError> for crate::AppError {
+    fn from(e: CatalogueError) -> crate::AppError {
+        match e {
+            CatalogueError::Store(e) => e.into(),
+            CatalogueError::Invalid(errors) => crate::AppError::new(
+                crate::Code::InvalidCatalogue,
+                None,
+                format!("{} bad record(s); nothing was stored", errors.errors.len()),
+            ),
+            other => crate::AppError::internal(&other),
+        }
+    }
+}
+
+/// What the search index needs from the active policy on `today`: regions, which tier wins
+/// where two apply, and each programme's stage. Its version names all three, so an index built
+/// under another policy, region table or precedence is rebuilt.
+pub fn search_context(engine: &Engine, today: NaiveDate) -> SearchContext {
     let programme_stages = engine
         .policy()
         .programmes
         .iter()
         .map(|p| (p.id.to_string(), p.stage))
         .collect::<BTreeMap<String, Stage>>();
+    let tier_precedence = crate::tier_precedence_on(engine, today);
     SearchContext {
+        version: format!(
+            "policy {} regions {} precedence {}",
+            engine.policy().version,
+            engine.regions().sha256(),
+            tier_precedence.as_str()
+        ),
         regions: engine.regions_arc(),
-        tier_precedence: crate::tier_precedence_today(engine),
+        tier_precedence,
         programme_stages,
         synonyms: Arc::new(Synonyms::embedded()),
     }
-}
-
-/// How often a running server checks whether another process (an `aiup courses import`) changed
-/// the catalogue, and re-indexes if so.
-pub const INDEX_SYNC_SECONDS: u64 = 10;
-
-/// Keeps `index` at the store's catalogue generation for as long as the server runs.
-pub fn spawn_index_sync(store: Arc<dyn Store>, index: CourseIndex) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(std::time::Duration::from_secs(INDEX_SYNC_SECONDS));
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticker.tick().await;
-            match sync_index(store.as_ref(), &index).await {
-                Ok(Some(stats)) => tracing::info!(
-                    documents = stats.documents,
-                    generation = stats.generation,
-                    "re-indexed the catalogue after an outside import"
-                ),
-                Ok(None) => {}
-                Err(error) => tracing::warn!(%error, "could not bring the search index up to date"),
-            }
-        }
-    })
 }
 
 /// Rebuilds the index from the database if it was built from another generation of the
