@@ -308,7 +308,8 @@ impl CourseQuery {
                 "audience" => words(value, key, Audience::parse, Audience::expected, &mut f.audiences, e),
                 "start_month" => {
                     for month in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-                        if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_ok() && month.len() == 7 {
+                        // Strict: `2026-3` or `+2026-03` is not a month; YYYY-MM plus `-01` must be a date.
+                        if aiup_core::date::parse_iso_date(&format!("{month}-01")).is_ok() {
                             f.start_months.push(month.to_owned());
                         } else {
                             e.push(ParamError {

@@ -40,6 +40,8 @@ macro_rules! codes {
 codes! {
     /// The body is not JSON, or not a JSON object, or not UTF-8.
     MalformedJson = ("malformed_json", 400),
+    /// The request cannot be read: a bad request with no more precise code.
+    BadRequest = ("bad_request", 400),
     /// A field has the wrong type or an unknown value, or is not a known field.
     InvalidField = ("invalid_field", 422),
     /// A field the request needs is absent.

@@ -1386,6 +1386,22 @@ mod tests {
     }
 
     #[test]
+    fn cohort_dates_are_strict_yyyy_mm_dd() {
+        let e = one_error(&csv_file(&[&[("cohorts", "2026-3-2~2026-06-30/30/12")]]));
+        assert_error(&e, 2, "cohorts", "cohort 1 start_date: `2026-3-2` is not a date");
+        let e = one_error(&csv_file(&[&[("cohorts", "2026-03-02~+2026-06-30/30/12")]]));
+        assert_error(&e, 2, "cohorts", "cohort 1 end_date: `+2026-06-30` is not a date");
+    }
+
+    #[test]
+    fn dot_only_ids_are_refused() {
+        for id in [".", ".."] {
+            let e = one_error(&csv_file(&[&[("id", id)]]));
+            assert_error(&e, 2, "id", "only dots");
+        }
+    }
+
+    #[test]
     fn cohort_ending_before_it_starts_is_refused() {
         let e = one_error(&csv_file(&[&[("cohorts", "2026-06-30~2026-03-02/30/12")]]));
         assert_error(

@@ -22,7 +22,8 @@ pub const KEYWORD_MAX_CHARS: usize = 50;
 pub const FEE_MAX_WON: i64 = 50_000_000;
 
 /// The id a record has in the system it came from (HRD-Net course id, institution number …):
-/// 1–64 characters of ASCII letters, digits and `.`, `_`, `-`, `:`. Import upserts by it.
+/// 1–64 characters of ASCII letters, digits and `.`, `_`, `-`, `:`, and not dots alone (`.` and
+/// `..` are path segments: a link to `/courses/..` would lead somewhere else). Import upserts by it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ExternalId(String);
@@ -37,6 +38,11 @@ impl ExternalId {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b':'))
         {
             return Err("may hold only ASCII letters, digits and . _ - :".to_owned());
+        }
+        if text.bytes().all(|b| b == b'.') {
+            return Err(format!(
+                "`{text}` is only dots, which a web address reads as a path step (. or ..): it needs a letter or digit"
+            ));
         }
         Ok(ExternalId(text.to_owned()))
     }
@@ -287,5 +293,12 @@ mod tests {
         assert!(ExternalId::parse("").is_err());
         assert!(ExternalId::parse("a b").is_err());
         assert!(ExternalId::parse(&"x".repeat(65)).is_err());
+        for dots in [".", "..", "...", &".".repeat(64)] {
+            let reason = ExternalId::parse(dots).unwrap_err();
+            assert!(reason.contains("only dots"), "{dots}: {reason}");
+        }
+        assert!(ExternalId::parse(".a").is_ok());
+        assert!(ExternalId::parse("a..b").is_ok());
+        assert!(ExternalId::parse("..1").is_ok());
     }
 }

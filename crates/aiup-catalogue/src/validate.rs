@@ -257,7 +257,7 @@ impl Checker {
 
     fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
         let value = value.trim();
-        let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") else {
+        let Ok(date) = aiup_core::date::parse_iso_date(value) else {
             self.fail(field, format!("`{value}` is not a date written YYYY-MM-DD"));
             return None;
         };

@@ -4,11 +4,10 @@ use crate::error::ApiError;
 use crate::AppState;
 use aiup_app::Code;
 use aiup_core::RegionTier;
-use axum::body::Bytes;
+use crate::hygiene::JsonBody;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -41,7 +40,7 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError>
     ))
 }
 
-async fn estimate(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
+async fn estimate(State(state): State<AppState>, JsonBody(body): JsonBody) -> Result<Json<Value>, ApiError> {
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::new(Code::MalformedJson, Some("(body)"), "the body is not UTF-8"))?;
     let request = aiup_rules::parse_request(text)?;
@@ -87,13 +86,10 @@ async fn parameters(
 ) -> Result<Json<Value>, ApiError> {
     let on = match query.on.as_deref() {
         None => None,
-        Some(text) => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            ApiError::new(
-                Code::InvalidDate,
-                Some("on"),
-                format!("`{text}` is not a calendar date in YYYY-MM-DD form"),
-            )
-        })?),
+        Some(text) => Some(
+            aiup_core::date::parse_iso_date(text)
+                .map_err(|e| ApiError::new(Code::InvalidDate, Some("on"), e.to_string()))?,
+        ),
     };
     let engine = state.engine();
     let policy = engine.policy();

@@ -5,11 +5,15 @@
 pub mod access;
 pub mod api;
 pub mod error;
+pub mod hygiene;
 pub mod i18n;
 pub mod openapi;
 pub mod pages;
+pub mod serve;
 
 pub use aiup_app::catalogue;
+pub use hygiene::Limits;
+pub use serve::serve;
 
 use aiup_app::App;
 use aiup_rules::Engine;
@@ -71,5 +75,6 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), access::check))
+        .layer(hygiene::layers())
         .with_state(state)
 }

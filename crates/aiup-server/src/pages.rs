@@ -183,6 +183,14 @@ pub async fn not_found() -> Response {
     html_response(StatusCode::NOT_FOUND, view::not_found_page())
 }
 
+/// The HTML page for an error `status` outside the API: the 404 page, or a small page naming the error.
+pub fn error_page(status: StatusCode) -> Response {
+    if status == StatusCode::NOT_FOUND {
+        return html_response(status, view::not_found_page());
+    }
+    html_response(status, view::error_page(status.as_u16()))
+}
+
 fn html_response(status: StatusCode, page: maud::Markup) -> Response {
     let mut response = (status, page).into_response();
     let headers = response.headers_mut();

@@ -243,7 +243,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             let reform = match reform {
                 None => None,
                 Some(path) => Some(
-                    serde_json::from_str::<Reform>(&files::read_input(&path.to_string_lossy())?)
+                    aiup_core::json::from_str_strict::<Reform>(&files::read_input(&path.to_string_lossy())?)
                         .map_err(|e| Failure::BadInput(format!("reform file {}: {e}", path.display())))?,
                 ),
             };
@@ -285,8 +285,7 @@ async fn serve(listen: &str, demo: Option<usize>, db: &Db, index_dir: &IndexDir)
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("no local address")?;
     tracing::info!(%addr, backend = %store.backend(), policy = %version, "aiup is serving: open http://{addr}/");
-    axum::serve(listener, aiup_server::app(state))
-        .with_graceful_shutdown(shutdown())
+    aiup_server::serve(listener, aiup_server::app(state), aiup_server::Limits::default(), shutdown())
         .await
         .context("the server stopped with an error")?;
     Ok(())
@@ -383,8 +382,7 @@ fn estimate_batch(engine: &Engine, text: &str, reform: Option<&Reform>) -> Resul
 fn parse_on(on: Option<&str>, policy: &PolicySet) -> Result<chrono::NaiveDate, Failure> {
     match on {
         None => Ok(aiup_app::today_in_seoul().max(policy.meta.coverage_start)),
-        Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| Failure::BadInput(format!("--on: `{text}` is not a date in YYYY-MM-DD form"))),
+        Some(text) => aiup_core::date::parse_iso_date(text).map_err(|e| Failure::BadInput(format!("--on: {e}"))),
     }
 }
 

@@ -313,8 +313,7 @@ pub fn generate_catalogue(what: GenerateWhat) -> Result<(), Failure> {
         format,
         output,
     } = what;
-    let start = chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d")
-        .map_err(|_| Failure::BadInput(format!("--start `{start}` is not a date written YYYY-MM-DD")))?;
+    let start = aiup_core::date::parse_iso_date(&start).map_err(|e| Failure::BadInput(format!("--start: {e}")))?;
     let loaded = aiup_core::bundle::Bundle::embedded()
         .load()
         .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;

@@ -52,7 +52,7 @@ pub fn facet_value_label(engine: &Engine, lang: Lang, kind: &str, value: &str) -
             .iter()
             .find(|p| p.code == value)
             .map(|p| lang.pick(&p.name, &p.name_en).to_owned()),
-        "start_month" => NaiveDate::parse_from_str(&format!("{value}-01"), "%Y-%m-%d")
+        "start_month" => aiup_core::date::parse_iso_date(&format!("{value}-01"))
             .ok()
             .map(|d| match lang {
                 Lang::Ko => format!("{}년 {}월", d.year(), d.month()),

@@ -396,3 +396,29 @@ pub fn not_found_page() -> Markup {
     };
     page(Lang::Ko, "페이지를 찾을 수 없습니다 (404) — AI+역량 Up", html! {}, body)
 }
+
+/// Any other error a page can end in (a 400, 405, 413, 500 …), in both languages.
+pub fn error_page(status: u16) -> Markup {
+    let (ko, en) = match status {
+        400 => ("요청을 읽을 수 없습니다", "The request cannot be read"),
+        401 => ("로그인이 필요합니다", "Sign-in needed"),
+        403 => ("이 페이지를 볼 권한이 없습니다", "You may not see this page"),
+        405 => ("이 방식으로는 요청할 수 없습니다", "This method is not allowed here"),
+        408 => ("요청 시간이 지났습니다", "The request took too long"),
+        413 => ("보낸 내용이 너무 큽니다", "The request is too large"),
+        415 => ("보낸 내용의 형식을 읽을 수 없습니다", "The request's content type is not accepted"),
+        422 => ("입력값을 확인해 주세요", "Please check the input"),
+        429 => ("요청이 너무 많습니다", "Too many requests"),
+        s if s >= 500 => ("서버에서 요청을 처리하지 못했습니다", "The server could not complete the request"),
+        _ => ("요청을 처리할 수 없습니다", "The request cannot be completed"),
+    };
+    let body = html! {
+        h1 #page-title { (ko) " (" (status) ")" }
+        p { a href="/" { "지원금 계산기로 가기" } }
+        div lang="en" {
+            h2 { (en) " (" (status) ")" }
+            p { a href="/?lang=en" { "Go to the support calculator" } }
+        }
+    };
+    page(Lang::Ko, &format!("{ko} ({status}) — AI+역량 Up"), html! {}, body)
+}

@@ -45,7 +45,9 @@ pub async fn spawn_app_on(store: Arc<dyn Store>) -> TestApp {
     let addr = listener.local_addr().expect("local addr");
     let router = app(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, router).await.expect("serve");
+        aiup_server::serve(listener, router, aiup_server::Limits::default(), std::future::pending())
+            .await
+            .expect("serve");
     });
     TestApp {
         base_url: format!("http://{addr}"),
