@@ -7,4 +7,5 @@ mod courses;
 mod docs;
 mod golden;
 mod http;
+mod hygiene;
 mod support;
