@@ -1,10 +1,10 @@
 //! The JSON API under /api/v1. Thin: parse, call the domain, render.
 
 use crate::error::ApiError;
+use crate::hygiene::JsonBody;
 use crate::AppState;
 use aiup_app::Code;
 use aiup_core::RegionTier;
-use crate::hygiene::JsonBody;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};

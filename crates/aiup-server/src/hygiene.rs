@@ -103,7 +103,11 @@ pub fn layers() -> impl Layer<
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            |response: &Response| Some(content_security_policy(response.headers().get(header::CONTENT_SECURITY_POLICY))),
+            |response: &Response| {
+                Some(content_security_policy(
+                    response.headers().get(header::CONTENT_SECURITY_POLICY),
+                ))
+            },
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -262,36 +266,59 @@ fn keep_headers(from: &HeaderMap, to: &mut HeaderMap) {
 /// that is not JSON `400 malformed_json`. A status with no code of its own is `400
 /// bad_request` (4xx) or `500 internal` (5xx).
 pub fn api_error(status: StatusCode, text: &str, method: &Method, path: &str, limits: &Limits) -> ApiError {
+    // axum's texts read "Failed to deserialize query string: limit: invalid digit …"; keep the
+    // part after its own heading.
+    let reason = [
+        "Failed to deserialize query string: ",
+        "Failed to deserialize form: ",
+        "Invalid URL: ",
+        "Failed to parse the request body as JSON: ",
+    ]
+    .iter()
+    .find_map(|heading| text.strip_prefix(heading))
+    .unwrap_or(text);
     let detail = |prefix: &str| -> String {
-        if text.is_empty() {
+        if reason.is_empty() {
             prefix.to_owned()
         } else {
-            format!("{prefix}: {text}")
+            format!("{prefix}: {reason}")
         }
     };
     match status.as_u16() {
-        400 if text.starts_with("Failed to deserialize query string") || text.starts_with("Failed to deserialize form") => {
+        400 if text.starts_with("Failed to deserialize query string")
+            || text.starts_with("Failed to deserialize form") =>
+        {
             ApiError::new(
                 Code::InvalidParameter,
                 Some("(query)"),
                 detail("the query string cannot be read"),
             )
         }
-        400 if text.starts_with("Invalid URL") => {
-            ApiError::new(Code::InvalidParameter, Some("(path)"), detail("the path cannot be read"))
-        }
+        400 if text.starts_with("Invalid URL") => ApiError::new(
+            Code::InvalidParameter,
+            Some("(path)"),
+            detail("the path cannot be read"),
+        ),
         400 if text.starts_with("Failed to parse the request body as JSON") => {
             ApiError::new(Code::MalformedJson, Some("(body)"), detail("the body is not JSON"))
         }
         400 => ApiError::new(Code::BadRequest, None, detail("the request cannot be read")),
-        401 => ApiError::new(Code::Unauthenticated, None, "this route needs sign-in or a bearer token"),
+        401 => ApiError::new(
+            Code::Unauthenticated,
+            None,
+            "this route needs sign-in or a bearer token",
+        ),
         403 => ApiError::new(Code::Forbidden, None, "this route is not open to the caller"),
         404 => ApiError::new(
             Code::NotFound,
             None,
             format!("no route or record is at `{path}`; /api/v1/openapi.json lists the routes"),
         ),
-        405 => ApiError::new(Code::MethodNotAllowed, None, format!("{method} is not allowed on `{path}`")),
+        405 => ApiError::new(
+            Code::MethodNotAllowed,
+            None,
+            format!("{method} is not allowed on `{path}`"),
+        ),
         408 => ApiError::new(
             Code::RequestTimeout,
             None,
@@ -314,7 +341,11 @@ pub fn api_error(status: StatusCode, text: &str, method: &Method, path: &str, li
         422 => ApiError::new(Code::InvalidField, Some("(body)"), detail("the body cannot be read")),
         429 => ApiError::new(Code::TooManyAttempts, None, "too many requests; try again later"),
         s if s >= 500 => ApiError::internal(&format_args!("{method} {path} answered {status} without a JSON body")),
-        _ => ApiError::new(Code::BadRequest, None, detail(&format!("the request cannot be read ({status})"))),
+        _ => ApiError::new(
+            Code::BadRequest,
+            None,
+            detail(&format!("the request cannot be read ({status})")),
+        ),
     }
 }
 
@@ -405,7 +436,11 @@ mod tests {
             assert_eq!(bearer_token(&auth(&[value])), token, "{value:?}");
         }
         assert_eq!(bearer_token(&HeaderMap::new()), None);
-        assert_eq!(bearer_token(&auth(&["Bearer a", "Bearer b"])), None, "two headers are ambiguous");
+        assert_eq!(
+            bearer_token(&auth(&["Bearer a", "Bearer b"])),
+            None,
+            "two headers are ambiguous"
+        );
     }
 
     #[test]
@@ -458,7 +493,10 @@ mod tests {
         assert_eq!(code(408, ""), (Code::RequestTimeout, 408));
         assert_eq!(code(413, "length limit exceeded"), (Code::PayloadTooLarge, 413));
         assert_eq!(code(415, ""), (Code::UnsupportedMediaType, 415));
-        assert_eq!(code(422, "Failed to deserialize the JSON body"), (Code::InvalidField, 422));
+        assert_eq!(
+            code(422, "Failed to deserialize the JSON body"),
+            (Code::InvalidField, 422)
+        );
         assert_eq!(code(431, ""), (Code::BadRequest, 400));
         assert_eq!(code(502, "upstream detail"), (Code::Internal, 500));
         // Every code this table can give is one of the documented codes with its own status.

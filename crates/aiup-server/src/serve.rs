@@ -301,7 +301,10 @@ mod tests {
         assert_eq!(third.state.load(Ordering::Acquire), EVICTED);
         registry.remove(third.id);
         let _again = Busy::begin(Arc::clone(&first));
-        assert!(!registry.evict_oldest_waiting(), "a connection in a request is never evicted");
+        assert!(
+            !registry.evict_oldest_waiting(),
+            "a connection in a request is never evicted"
+        );
         assert_eq!(first.state.load(Ordering::Acquire), 1);
     }
 

@@ -285,9 +285,14 @@ async fn serve(listen: &str, demo: Option<usize>, db: &Db, index_dir: &IndexDir)
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("no local address")?;
     tracing::info!(%addr, backend = %store.backend(), policy = %version, "aiup is serving: open http://{addr}/");
-    aiup_server::serve(listener, aiup_server::app(state), aiup_server::Limits::default(), shutdown())
-        .await
-        .context("the server stopped with an error")?;
+    aiup_server::serve(
+        listener,
+        aiup_server::app(state),
+        aiup_server::Limits::default(),
+        shutdown(),
+    )
+    .await
+    .context("the server stopped with an error")?;
     Ok(())
 }
 

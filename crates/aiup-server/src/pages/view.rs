@@ -406,10 +406,16 @@ pub fn error_page(status: u16) -> Markup {
         405 => ("이 방식으로는 요청할 수 없습니다", "This method is not allowed here"),
         408 => ("요청 시간이 지났습니다", "The request took too long"),
         413 => ("보낸 내용이 너무 큽니다", "The request is too large"),
-        415 => ("보낸 내용의 형식을 읽을 수 없습니다", "The request's content type is not accepted"),
+        415 => (
+            "보낸 내용의 형식을 읽을 수 없습니다",
+            "The request's content type is not accepted",
+        ),
         422 => ("입력값을 확인해 주세요", "Please check the input"),
         429 => ("요청이 너무 많습니다", "Too many requests"),
-        s if s >= 500 => ("서버에서 요청을 처리하지 못했습니다", "The server could not complete the request"),
+        s if s >= 500 => (
+            "서버에서 요청을 처리하지 못했습니다",
+            "The server could not complete the request",
+        ),
         _ => ("요청을 처리할 수 없습니다", "The request cannot be completed"),
     };
     let body = html! {
