@@ -38,6 +38,10 @@ pub struct Limits {
     /// opens and again when it goes idle after a response, so this is also the keep-alive idle
     /// limit. A connection that has not sent a whole head by then is closed.
     pub header_read_timeout: Duration,
+    /// The largest request head (request line and headers), in bytes: 64 KiB. A larger one is
+    /// answered `431` by hyper and the connection closed; this also bounds what a stalled
+    /// connection can make the server hold.
+    pub max_head_bytes: usize,
     /// Whether a connection may carry more than one request (HTTP/1.1 keep-alive): yes.
     pub keep_alive: bool,
     /// On shutdown, how long requests in progress may take to finish: 30 s. Idle connections
@@ -50,6 +54,7 @@ impl Limits {
     pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
     pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
     pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const DEFAULT_MAX_HEAD_BYTES: usize = 64 * 1024;
     pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 }
 
@@ -60,6 +65,7 @@ impl Default for Limits {
             request_timeout: Limits::DEFAULT_REQUEST_TIMEOUT,
             max_connections: Limits::DEFAULT_MAX_CONNECTIONS,
             header_read_timeout: Limits::DEFAULT_HEADER_READ_TIMEOUT,
+            max_head_bytes: Limits::DEFAULT_MAX_HEAD_BYTES,
             keep_alive: true,
             shutdown_grace: Limits::DEFAULT_SHUTDOWN_GRACE,
         }
@@ -514,6 +520,7 @@ mod tests {
         assert_eq!(limits.request_timeout, Duration::from_secs(30));
         assert_eq!(limits.max_connections, 1024);
         assert_eq!(limits.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(limits.max_head_bytes, 65_536);
         assert!(limits.keep_alive);
     }
 }

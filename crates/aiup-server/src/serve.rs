@@ -11,6 +11,7 @@
 //!   connection that has not sent a whole request head in time is closed. hyper starts the clock
 //!   when the connection opens and again each time it goes idle, so it is the keep-alive idle
 //!   limit too.
+//! - **A head size limit** (`max_head_bytes`, hyper's): a longer head is answered 431.
 //! - **Graceful shutdown:** when `shutdown` completes, the listener closes, connections with no
 //!   request in progress close at once, and requests in progress get `shutdown_grace` to finish.
 //!
@@ -85,6 +86,9 @@ where
         builder
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read_timeout)
+            .max_header_size(limits.max_head_bytes)
+            // The read buffer need not be larger than a head; hyper refuses anything under 8 KiB.
+            .max_buf_size(limits.max_head_bytes.max(8192))
             .keep_alive(limits.keep_alive);
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         let registry = Arc::clone(&registry);
