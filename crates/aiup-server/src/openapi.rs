@@ -7,6 +7,9 @@ use serde_json::{json, Value};
 fn error_responses() -> Value {
     json!({
         "400": { "description": "Malformed JSON.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "408": { "description": "The request took longer than the server allows (30 s by default).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "413": { "description": "The body is over the limit (1 MiB by default).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "415": { "description": "The body is not sent as `Content-Type: application/json`.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
         "422": { "description": "A field is invalid; `field` names it and `code` says why (docs/errors.md).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
     })
 }
