@@ -513,6 +513,39 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn a_panic_is_a_500_in_the_form_of_its_path() {
+        async fn boom() -> &'static str {
+            panic!("a bug")
+        }
+        let router = axum::Router::new()
+            .route("/api/v1/boom", axum::routing::get(boom))
+            .route("/boom", axum::routing::get(boom))
+            .layer(layers());
+        let call = |path: &'static str| {
+            let router = router.clone();
+            async move {
+                let response = router
+                    .oneshot(Request::get(path).body(Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                let status = response.status();
+                let media = media_type(response.headers());
+                let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+                (status, media, String::from_utf8_lossy(&body).into_owned())
+            }
+        };
+        let (status, media, body) = call("/api/v1/boom").await;
+        assert_eq!((status.as_u16(), media.as_deref()), (500, Some("application/json")));
+        assert!(
+            body.contains("\"code\":\"internal\"") && !body.contains("a bug"),
+            "{body}"
+        );
+        let (status, media, body) = call("/boom").await;
+        assert_eq!((status.as_u16(), media.as_deref()), (500, Some("text/html")));
+        assert!(body.contains("(500)") && !body.contains("a bug"), "{body}");
+    }
+
     #[test]
     fn defaults_are_the_documented_ones() {
         let limits = Limits::default();
