@@ -35,6 +35,11 @@ mod regions;
 mod shared;
 mod sqlite;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
+#[cfg(test)]
+mod tests;
 
 pub use accounts::{
     AccountChange, AccountRecord, AccountStore, NewAccount, NewToken, SessionRecord, TokenRecord, ACTION_ACCOUNT_CREATE,

@@ -3,7 +3,9 @@
 --
 -- SQLite cannot add a NOT NULL column without a default, so the table is rebuilt: existing rows
 -- are copied with their date computed as the store computes it (UTC+9; Korea has kept no
--- daylight saving time since 1988), and the AUTOINCREMENT counter is carried over.
+-- daylight saving time since 1988), and the AUTOINCREMENT counter is carried over. `at` is
+-- RFC 3339 in UTC; its fraction of a second is cut off first, because SQLite would round it to
+-- milliseconds and could carry 23:59:59.9999 into the next day.
 
 CREATE TABLE audit_events_new (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -16,7 +18,7 @@ CREATE TABLE audit_events_new (
 );
 
 INSERT INTO audit_events_new (id, at, seoul_date, actor, action, subject, detail)
-SELECT id, at, date(at, '+9 hours'), actor, action, subject, detail FROM audit_events;
+SELECT id, at, date(substr(at, 1, 19), '+9 hours'), actor, action, subject, detail FROM audit_events;
 
 DELETE FROM sqlite_sequence WHERE name = 'audit_events_new';
 INSERT INTO sqlite_sequence (name, seq) SELECT 'audit_events_new', seq FROM sqlite_sequence WHERE name = 'audit_events';
