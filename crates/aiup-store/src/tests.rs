@@ -292,6 +292,25 @@ mod with_testing {
         check_seoul_date_backfill(db).await;
     }
 
+    /// Polls `work` until it has waited `polls` times, then drops it: a client that goes away
+    /// at one of the request's await points.
+    async fn abandon_after<F: std::future::Future>(polls: u32, work: F) {
+        let mut work = std::pin::pin!(work);
+        let mut waited = 0;
+        std::future::poll_fn(|cx| match work.as_mut().poll(cx) {
+            std::task::Poll::Ready(_) => std::task::Poll::Ready(()),
+            std::task::Poll::Pending => {
+                waited += 1;
+                if waited >= polls {
+                    std::task::Poll::Ready(())
+                } else {
+                    std::task::Poll::Pending
+                }
+            }
+        })
+        .await;
+    }
+
     /// A client that disconnects while its request is opening a transaction used to leave the
     /// pooled connection inside an open `REPEATABLE READ READ ONLY` transaction, so later reads
     /// on it served stale data.
@@ -310,47 +329,51 @@ mod with_testing {
             seed ^= seed >> 27;
             seed.wrapping_mul(0x2545_f491_4f6c_dd1d) % below
         };
-        let mut requests = Vec::new();
-        for i in 0..400u64 {
-            let db = db.clone();
-            let deadline = Duration::from_micros(random(4_000));
-            requests.push(tokio::spawn(async move {
-                let work = async {
-                    match i % 5 {
-                        0 => db.policy().active().await.map(drop),
-                        1 => db.regions().current().await.map(drop),
-                        2 => db.catalogue().courses().await.map(drop),
-                        3 => db.policy().import(&small_policy(&format!("v{i}"))).await.map(drop),
-                        _ => db.policy().activate("v0", "ops:test").await.map(drop),
-                    }
-                };
-                // The client goes away at a random point.
-                let _ = tokio::time::timeout(deadline, work).await;
-            }));
-            if i % 50 == 49 {
-                tokio::time::sleep(Duration::from_millis(random(5))).await;
-            }
-        }
-        for request in requests {
-            request.await.expect("request task");
-        }
-
-        // The pool settles: no connection of this database is left inside a transaction.
         let mut admin = sqlx::PgConnection::connect(&pg.admin_url).await.expect("admin connection");
-        let sql = format!(
+        let open_transactions = format!(
             "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND datname = '{}'",
             pg.db_name
         );
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut open: i64;
-        loop {
-            open = sqlx::query_scalar(&sql).fetch_one(&mut admin).await.expect("pg_stat_activity");
-            if open == 0 || Instant::now() > deadline {
-                break;
+        // Rounds of requests that the clients abandon at random await points; after each round the
+        // pool settles (nothing else runs that could end a transaction left open).
+        for round in 0..40u64 {
+            let requests: Vec<_> = (0..16u64)
+                .map(|n| {
+                    let (db, i) = (db.clone(), round * 16 + n);
+                    let polls = 1 + random(4) as u32;
+                    tokio::spawn(async move {
+                        let work = async {
+                            match i % 5 {
+                                0 => db.policy().active().await.map(drop),
+                                1 => db.regions().current().await.map(drop),
+                                2 => db.catalogue().courses().await.map(drop),
+                                3 => db.policy().import(&small_policy(&format!("v{i}"))).await.map(drop),
+                                _ => db.policy().activate("v0", "ops:test").await.map(drop),
+                            }
+                        };
+                        abandon_after(polls, work).await;
+                    })
+                })
+                .collect();
+            for request in requests {
+                request.await.expect("request task");
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            let settled = Instant::now() + Duration::from_secs(10);
+            loop {
+                let open: i64 = sqlx::query_scalar(&open_transactions)
+                    .fetch_one(&mut admin)
+                    .await
+                    .expect("pg_stat_activity");
+                if open == 0 {
+                    break;
+                }
+                assert!(
+                    Instant::now() < settled,
+                    "round {round}: {open} pooled connections left idle in transaction"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
-        assert_eq!(open, 0, "connections left idle in transaction");
 
         // A read after a committed write sees it, on every pooled connection.
         let latest = small_policy("after-cancellations");
