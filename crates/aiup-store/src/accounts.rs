@@ -227,7 +227,8 @@ pub trait AccountStore: Send + Sync + fmt::Debug {
     async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
 
     /// Failed attempts for `key` at or after `since`, and the time of the newest.
-    async fn failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<(u32, Option<DateTime<Utc>>), StoreError>;
+    async fn failures_since(&self, key: &str, since: DateTime<Utc>)
+        -> Result<(u32, Option<DateTime<Utc>>), StoreError>;
 
     /// Forgets every failed attempt for `key` (after a successful sign-in).
     async fn clear_failures(&self, key: &str) -> Result<(), StoreError>;

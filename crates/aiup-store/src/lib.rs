@@ -42,8 +42,9 @@ pub mod testing;
 mod tests;
 
 pub use accounts::{
-    AccountChange, AccountRecord, AccountStore, NewAccount, NewToken, SessionRecord, TokenRecord, ACTION_ACCOUNT_CREATE,
-    ACTION_ACCOUNT_UPDATE, ACTION_SESSION_CREATE, ACTION_SESSION_DELETE, ACTION_TOKEN_CREATE, ACTION_TOKEN_REVOKE,
+    AccountChange, AccountRecord, AccountStore, NewAccount, NewToken, SessionRecord, TokenRecord,
+    ACTION_ACCOUNT_CREATE, ACTION_ACCOUNT_UPDATE, ACTION_SESSION_CREATE, ACTION_SESSION_DELETE, ACTION_TOKEN_CREATE,
+    ACTION_TOKEN_REVOKE,
 };
 pub use audit::{seoul_date, AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};

@@ -62,7 +62,11 @@ fn seoul_date_is_utc_plus_nine() {
     let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
     assert_eq!(seoul_date(utc(0, 0)), date(2025, 12, 31));
     assert_eq!(seoul_date(utc(14, 59)), date(2025, 12, 31));
-    assert_eq!(seoul_date(utc(15, 0)), date(2026, 1, 1), "midnight in Seoul is 15:00 UTC");
+    assert_eq!(
+        seoul_date(utc(15, 0)),
+        date(2026, 1, 1),
+        "midnight in Seoul is 15:00 UTC"
+    );
     assert_eq!(seoul_date(utc(23, 59)), date(2026, 1, 1));
 }
 
@@ -168,9 +172,15 @@ mod with_testing {
                     failures.push(e.to_string());
                 }
             }
-            assert!(failures.is_empty(), "round {round}: {} of {OPENERS} failed: {failures:#?}", failures.len());
+            assert!(
+                failures.is_empty(),
+                "round {round}: {} of {OPENERS} failed: {failures:#?}",
+                failures.len()
+            );
             let db = connect(&url).await.expect("connect");
-            let applied = raw_i64(&db, "SELECT COUNT(*) FROM _sqlx_migrations").await.expect("migrations");
+            let applied = raw_i64(&db, "SELECT COUNT(*) FROM _sqlx_migrations")
+                .await
+                .expect("migrations");
             assert_eq!(applied, 4, "every migration applied once");
         }
     }
@@ -180,17 +190,26 @@ mod with_testing {
     async fn sqlite_writer_waits_for_the_busy_timeout_then_is_busy() {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}", dir.path().join("busy.db").display());
-        let db = sqlite_with_busy_timeout(&url, Duration::from_millis(300)).await.expect("open");
+        let db = sqlite_with_busy_timeout(&url, Duration::from_millis(300))
+            .await
+            .expect("open");
         // Another process holds the write lock.
         let mut other = sqlx::SqliteConnection::connect(&url).await.expect("other connection");
         sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.expect("lock");
 
         let started = Instant::now();
-        let err = db.policy().import(&small_policy("busy")).await.expect_err("the lock is held");
+        let err = db
+            .policy()
+            .import(&small_policy("busy"))
+            .await
+            .expect_err("the lock is held");
         let waited = started.elapsed();
         assert!(err.is_busy(), "{err:?}");
         assert!(err.to_string().contains("try again"), "{err}");
-        assert!(waited >= Duration::from_millis(250), "it waited for the busy timeout: {waited:?}");
+        assert!(
+            waited >= Duration::from_millis(250),
+            "it waited for the busy timeout: {waited:?}"
+        );
         let err = db
             .audit()
             .append(&crate::NewAuditEvent {
@@ -244,7 +263,11 @@ mod with_testing {
             ("2026-03-01T23:30:00.5+00:00", "2026-03-02"),
         ];
         for (at, _) in rows {
-            let cast = if db.backend() == Backend::Postgres { "::timestamptz" } else { "" };
+            let cast = if db.backend() == Backend::Postgres {
+                "::timestamptz"
+            } else {
+                ""
+            };
             let sql = format!(
                 "INSERT INTO audit_events (at, actor, action, subject, detail) \
                  VALUES ('{at}'{cast}, 'old', 'old.event', 'before 0004', '{{}}')"
@@ -276,7 +299,11 @@ mod with_testing {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}", dir.path().join("old.db").display());
         let db = Database {
-            inner: crate::Backends::Sqlite(crate::sqlite::connect(&url, crate::sqlite::BUSY_TIMEOUT).await.expect("open")),
+            inner: crate::Backends::Sqlite(
+                crate::sqlite::connect(&url, crate::sqlite::BUSY_TIMEOUT)
+                    .await
+                    .expect("open"),
+            ),
         };
         check_seoul_date_backfill(db).await;
     }
@@ -329,7 +356,9 @@ mod with_testing {
             seed ^= seed >> 27;
             seed.wrapping_mul(0x2545_f491_4f6c_dd1d) % below
         };
-        let mut admin = sqlx::PgConnection::connect(&pg.admin_url).await.expect("admin connection");
+        let mut admin = sqlx::PgConnection::connect(&pg.admin_url)
+            .await
+            .expect("admin connection");
         let open_transactions = format!(
             "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND datname = '{}'",
             pg.db_name
@@ -390,7 +419,10 @@ mod with_testing {
             .collect();
         for reader in readers {
             let (active, newest) = reader.await.expect("reader");
-            assert_eq!((active.as_str(), newest.as_str()), ("after-cancellations", "after-cancellations"));
+            assert_eq!(
+                (active.as_str(), newest.as_str()),
+                ("after-cancellations", "after-cancellations")
+            );
         }
     }
 }

@@ -44,7 +44,9 @@ impl Dialect for Postgres {
     }
 
     async fn begin_read(pool: &Pool<Postgres>) -> Result<Transaction<'static, Postgres>, StoreError> {
-        Ok(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?)
+        Ok(pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await?)
     }
 
     fn rows_affected(result: &<Postgres as sqlx::Database>::QueryResult) -> u64 {

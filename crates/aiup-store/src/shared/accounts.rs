@@ -391,9 +391,8 @@ where
             .fetch_all(&self.pool)
             .await?;
         // Case-insensitively (as logins are unique), whatever the database's collation.
-        accounts.sort_by(|a, b| {
-            (a.login.to_ascii_lowercase(), &a.login).cmp(&(b.login.to_ascii_lowercase(), &b.login))
-        });
+        accounts
+            .sort_by(|a, b| (a.login.to_ascii_lowercase(), &a.login).cmp(&(b.login.to_ascii_lowercase(), &b.login)));
         Ok(accounts)
     }
 
@@ -405,7 +404,13 @@ where
     }
 
     async fn update(&self, id: i64, change: &AccountChange, actor: &str) -> Result<AccountRecord, StoreError> {
-        detached(Self::update_account(self.pool.clone(), id, change.clone(), actor.to_owned())).await
+        detached(Self::update_account(
+            self.pool.clone(),
+            id,
+            change.clone(),
+            actor.to_owned(),
+        ))
+        .await
     }
 
     async fn create_session(&self, s: &SessionRecord, actor: &str) -> Result<(), StoreError> {
@@ -431,7 +436,12 @@ where
     }
 
     async fn delete_session(&self, id_hash: &str, actor: &str) -> Result<bool, StoreError> {
-        detached(Self::remove_session(self.pool.clone(), id_hash.to_owned(), actor.to_owned())).await
+        detached(Self::remove_session(
+            self.pool.clone(),
+            id_hash.to_owned(),
+            actor.to_owned(),
+        ))
+        .await
     }
 
     async fn delete_sessions(&self, account_id: i64, keep: Option<&str>, actor: &str) -> Result<u64, StoreError> {
@@ -458,12 +468,12 @@ where
     }
 
     async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        Ok(sqlx::query_as::<_, TokenRecord>(&format!(
-            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1"
-        ))
-        .bind(token_hash.to_owned())
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(
+            sqlx::query_as::<_, TokenRecord>(&format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1"))
+                .bind(token_hash.to_owned())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     async fn tokens(&self, account_id: i64) -> Result<Vec<TokenRecord>, StoreError> {
@@ -482,7 +492,14 @@ where
         at: DateTime<Utc>,
         actor: &str,
     ) -> Result<TokenRecord, StoreError> {
-        detached(Self::revoke(self.pool.clone(), account_id, token_id, at, actor.to_owned())).await
+        detached(Self::revoke(
+            self.pool.clone(),
+            account_id,
+            token_id,
+            at,
+            actor.to_owned(),
+        ))
+        .await
     }
 
     async fn touch_token(&self, token_id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
@@ -505,7 +522,11 @@ where
         Ok(())
     }
 
-    async fn failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<(u32, Option<DateTime<Utc>>), StoreError> {
+    async fn failures_since(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(u32, Option<DateTime<Utc>>), StoreError> {
         let (count, newest): (i64, Option<DateTime<Utc>>) =
             sqlx::query_as("SELECT COUNT(*), MAX(at) FROM sign_in_failures WHERE throttle_key = $1 AND at >= $2")
                 .bind(key.to_owned())

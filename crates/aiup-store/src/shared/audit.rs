@@ -143,7 +143,11 @@ where
         if let Some(before) = filter.before_id {
             arg(&mut sql, " AND id < ?", Arg::Int(before));
         }
-        arg(&mut sql, " ORDER BY id DESC LIMIT ?", Arg::Int(clamp_limit(filter.limit)));
+        arg(
+            &mut sql,
+            " ORDER BY id DESC LIMIT ?",
+            Arg::Int(clamp_limit(filter.limit)),
+        );
         let mut query = sqlx::query_as::<_, AuditRow>(&sql);
         for a in args {
             query = match a {

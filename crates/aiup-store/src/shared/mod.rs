@@ -23,7 +23,7 @@ use std::fmt;
 use std::future::Future;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Pool, Transaction, Type};
+use sqlx::{Decode, Encode, Executor, IntoArguments, Pool, Transaction, Type};
 use tracing::Instrument;
 
 use crate::{Backend, StoreError};

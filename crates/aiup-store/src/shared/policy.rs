@@ -64,7 +64,11 @@ where
         Ok(())
     }
 
-    async fn version_where(conn: &mut DB::Connection, column: &str, value: &str) -> Result<Option<VersionRow>, StoreError> {
+    async fn version_where(
+        conn: &mut DB::Connection,
+        column: &str,
+        value: &str,
+    ) -> Result<Option<VersionRow>, StoreError> {
         Ok(sqlx::query_as::<_, VersionRow>(&format!(
             "SELECT id, version, sha256, active FROM policy_versions WHERE {column} = $1"
         ))

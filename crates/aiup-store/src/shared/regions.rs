@@ -6,7 +6,9 @@ use sqlx::{ColumnIndex, Executor, IntoArguments, Pool};
 
 use super::audit::record;
 use super::{detached, now, placeholders, Col, Dialect, Lock, SqlStore, INSERT_CHUNK};
-use crate::{ImportOutcome, RegionAliasRecord, RegionRecord, RegionSet, RegionStore, StoreError, ACTION_REGIONS_IMPORT};
+use crate::{
+    ImportOutcome, RegionAliasRecord, RegionRecord, RegionSet, RegionStore, StoreError, ACTION_REGIONS_IMPORT,
+};
 
 const CURRENT_SHA: &str = "SELECT sha256 FROM region_sets ORDER BY id DESC LIMIT 1";
 

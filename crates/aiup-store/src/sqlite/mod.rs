@@ -95,7 +95,11 @@ pub(crate) async fn migrate(store: &SqlStore<Sqlite>) -> Result<(), StoreError> 
     let file = options.get_filename();
     // `sqlite::memory:` databases are private to this pool: nothing to serialise.
     let in_memory = file.to_string_lossy().starts_with("file:sqlx-in-memory-");
-    let _lock = if in_memory { None } else { Some(MigrateLock::acquire(file).await?) };
+    let _lock = if in_memory {
+        None
+    } else {
+        Some(MigrateLock::acquire(file).await?)
+    };
     MIGRATOR.run(&store.pool).await?;
     Ok(())
 }

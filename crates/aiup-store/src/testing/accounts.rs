@@ -45,7 +45,10 @@ const BOB_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$Ym9iLXNhbHQ$bob-hash";
 
 /// 2026-03-02 09:00:00 UTC plus `seconds`.
 fn at(seconds: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("valid test time") + Duration::seconds(seconds)
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .expect("valid test time")
+        + Duration::seconds(seconds)
 }
 
 fn new_account(login: &str, hash: &str) -> NewAccount {
@@ -118,7 +121,12 @@ async fn accounts_create_reads_back_case_insensitively(db: &Database) {
         .await
         .expect("create Alice");
     assert_eq!(
-        (alice.login.as_str(), alice.role.as_str(), alice.scope.as_deref(), alice.disabled),
+        (
+            alice.login.as_str(),
+            alice.role.as_str(),
+            alice.scope.as_deref(),
+            alice.disabled
+        ),
         ("Alice", "operator", Some("region:11"), false)
     );
     assert_eq!(alice.display_name, "Alice 님 \"따옴표\"");
@@ -142,7 +150,11 @@ async fn accounts_create_reads_back_case_insensitively(db: &Database) {
     assert!(db.accounts().by_login("alic").await.expect("by_login").is_none());
     assert_eq!(db.accounts().get(alice.id).await.expect("get"), Some(alice.clone()));
     assert_eq!(db.accounts().get(bob.id).await.expect("get"), Some(bob.clone()));
-    assert_eq!(db.accounts().list().await.expect("list"), vec![alice.clone(), bob.clone()], "by login");
+    assert_eq!(
+        db.accounts().list().await.expect("list"),
+        vec![alice.clone(), bob.clone()],
+        "by login"
+    );
     assert_eq!(db.accounts().count().await.expect("count"), 2);
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 2, "{events:?}");
@@ -165,7 +177,10 @@ async fn accounts_duplicate_login_conflicts_atomically(db: &Database) {
     }
     assert_eq!(db.accounts().count().await.expect("count"), 2);
     assert_eq!(account(db, "alice").await.password_hash, ALICE_HASH);
-    assert!(events_after(db, mark).await.is_empty(), "a refused create must not audit");
+    assert!(
+        events_after(db, mark).await.is_empty(),
+        "a refused create must not audit"
+    );
 }
 
 async fn accounts_update_audits_before_and_after_without_the_hash(db: &Database) {
@@ -177,9 +192,17 @@ async fn accounts_update_audits_before_and_after_without_the_hash(db: &Database)
         scope: Some(None),
         ..AccountChange::default()
     };
-    let updated = db.accounts().update(alice.id, &change, "admin:kim").await.expect("update");
+    let updated = db
+        .accounts()
+        .update(alice.id, &change, "admin:kim")
+        .await
+        .expect("update");
     assert_eq!(
-        (updated.display_name.as_str(), updated.role.as_str(), updated.scope.as_deref()),
+        (
+            updated.display_name.as_str(),
+            updated.role.as_str(),
+            updated.scope.as_deref()
+        ),
         ("앨리스", "admin", None)
     );
     assert_eq!(updated.password_hash, alice.password_hash, "untouched fields stay");
@@ -249,20 +272,41 @@ async fn accounts_sessions_round_trip_newest_first(db: &Database) {
     first.created_at += Duration::nanoseconds(123_456_789);
     db.accounts().create_session(&first, "alice").await.expect("session a1");
     let second = session("sess-a2", alice.id, 60);
-    db.accounts().create_session(&second, "alice").await.expect("session a2");
+    db.accounts()
+        .create_session(&second, "alice")
+        .await
+        .expect("session a2");
     let expired = SessionRecord {
         expires_at: at(-1),
         ..session("sess-a0", alice.id, -3600)
     };
-    db.accounts().create_session(&expired, "alice").await.expect("expired session");
+    db.accounts()
+        .create_session(&expired, "alice")
+        .await
+        .expect("expired session");
     db.accounts()
         .create_session(&session("sess-b1", bob.id, 30), "bob")
         .await
         .expect("session b1");
 
-    let stored = db.accounts().session("sess-a1").await.expect("session").expect("a1 stored");
-    assert_eq!(stored.created_at, at(0) + Duration::microseconds(123_456), "microseconds kept");
-    assert_eq!(SessionRecord { created_at: first.created_at, ..stored }, first);
+    let stored = db
+        .accounts()
+        .session("sess-a1")
+        .await
+        .expect("session")
+        .expect("a1 stored");
+    assert_eq!(
+        stored.created_at,
+        at(0) + Duration::microseconds(123_456),
+        "microseconds kept"
+    );
+    assert_eq!(
+        SessionRecord {
+            created_at: first.created_at,
+            ..stored
+        },
+        first
+    );
     assert_eq!(
         db.accounts().session("sess-a0").await.expect("session"),
         Some(expired.clone()),
@@ -279,14 +323,26 @@ async fn accounts_sessions_round_trip_newest_first(db: &Database) {
     assert_eq!(ids, ["sess-a2", "sess-a1", "sess-a0"], "newest first");
 
     db.accounts().touch_session("sess-a2", at(600)).await.expect("touch");
-    db.accounts().touch_session("sess-a2", at(300)).await.expect("touch back");
-    db.accounts().touch_session("sess-none", at(300)).await.expect("touch missing");
+    db.accounts()
+        .touch_session("sess-a2", at(300))
+        .await
+        .expect("touch back");
+    db.accounts()
+        .touch_session("sess-none", at(300))
+        .await
+        .expect("touch missing");
     let touched = db.accounts().session("sess-a2").await.expect("session").expect("a2");
     assert_eq!(touched.last_seen_at, at(600), "last_seen_at never moves back");
 
-    let missing = db.accounts().create_session(&session("sess-x", 9_999_999, 0), "x").await;
+    let missing = db
+        .accounts()
+        .create_session(&session("sess-x", 9_999_999, 0), "x")
+        .await;
     assert!(matches!(missing, Err(StoreError::NotFound { .. })), "{missing:?}");
-    let twice = db.accounts().create_session(&session("sess-a1", alice.id, 5), "alice").await;
+    let twice = db
+        .accounts()
+        .create_session(&session("sess-a1", alice.id, 5), "alice")
+        .await;
     assert!(matches!(twice, Err(StoreError::Conflict { .. })), "{twice:?}");
 
     let events = events_after(db, mark).await;
@@ -300,8 +356,16 @@ async fn accounts_sessions_round_trip_newest_first(db: &Database) {
 async fn accounts_sessions_are_deleted_one_or_all_but_one(db: &Database) {
     let (alice, bob) = (account(db, "alice").await, account(db, "bob").await);
     let mark = audit_mark(db).await;
-    assert!(db.accounts().delete_session("sess-a0", "alice").await.expect("delete a0"));
-    assert!(!db.accounts().delete_session("sess-a0", "alice").await.expect("delete again"));
+    assert!(db
+        .accounts()
+        .delete_session("sess-a0", "alice")
+        .await
+        .expect("delete a0"));
+    assert!(!db
+        .accounts()
+        .delete_session("sess-a0", "alice")
+        .await
+        .expect("delete again"));
     assert!(db.accounts().session("sess-a0").await.expect("session").is_none());
     db.accounts()
         .create_session(&session("sess-a3", alice.id, 120), "alice")
@@ -323,10 +387,17 @@ async fn accounts_sessions_are_deleted_one_or_all_but_one(db: &Database) {
         .collect();
     assert_eq!(left, ["sess-a2"]);
     assert_eq!(
-        db.accounts().delete_sessions(alice.id, Some("sess-a2"), "alice").await.expect("again"),
+        db.accounts()
+            .delete_sessions(alice.id, Some("sess-a2"), "alice")
+            .await
+            .expect("again"),
         0
     );
-    assert_eq!(db.accounts().sessions(bob.id).await.expect("sessions").len(), 1, "bob's stay");
+    assert_eq!(
+        db.accounts().sessions(bob.id).await.expect("sessions").len(),
+        1,
+        "bob's stay"
+    );
     let events = events_after(db, mark).await;
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
@@ -343,27 +414,48 @@ async fn accounts_tokens_round_trip_and_revoke(db: &Database) {
     let alice = account(db, "alice").await;
     let mark = audit_mark(db).await;
     let started = Utc::now() - Duration::seconds(5);
-    let ci = db.accounts().create_token(&token(alice.id, "ci", 86_400), "alice").await.expect("token ci");
+    let ci = db
+        .accounts()
+        .create_token(&token(alice.id, "ci", 86_400), "alice")
+        .await
+        .expect("token ci");
     let report = db
         .accounts()
         .create_token(&token(alice.id, "report", 3_600), "alice")
         .await
         .expect("token report");
-    assert_eq!((ci.account_id, ci.name.as_str(), ci.prefix.as_str()), (alice.id, "ci", "aiup_ci"));
-    assert_eq!((ci.expires_at, ci.revoked_at, ci.last_used_at), (at(86_400), None, None));
+    assert_eq!(
+        (ci.account_id, ci.name.as_str(), ci.prefix.as_str()),
+        (alice.id, "ci", "aiup_ci")
+    );
+    assert_eq!(
+        (ci.expires_at, ci.revoked_at, ci.last_used_at),
+        (at(86_400), None, None)
+    );
     assert!(ci.created_at >= started);
     assert_eq!(
-        db.accounts().token_by_hash(&format!("sha256-of-ci-{}", alice.id)).await.expect("by hash"),
+        db.accounts()
+            .token_by_hash(&format!("sha256-of-ci-{}", alice.id))
+            .await
+            .expect("by hash"),
         Some(ci.clone())
     );
-    assert!(db.accounts().token_by_hash("sha256-of-ci").await.expect("by hash").is_none());
+    assert!(db
+        .accounts()
+        .token_by_hash("sha256-of-ci")
+        .await
+        .expect("by hash")
+        .is_none());
     assert_eq!(
         db.accounts().tokens(alice.id).await.expect("tokens"),
         vec![report.clone(), ci.clone()],
         "newest first"
     );
     let again = db.accounts().create_token(&token(alice.id, "ci", 60), "alice").await;
-    assert!(matches!(again, Err(StoreError::Conflict { .. })), "same hash: {again:?}");
+    assert!(
+        matches!(again, Err(StoreError::Conflict { .. })),
+        "same hash: {again:?}"
+    );
     let missing = db.accounts().create_token(&token(9_999_999, "ghost", 60), "x").await;
     assert!(matches!(missing, Err(StoreError::NotFound { .. })), "{missing:?}");
 
@@ -388,7 +480,11 @@ async fn accounts_tokens_round_trip_and_revoke(db: &Database) {
 
     let events = events_after(db, mark).await;
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, [ACTION_TOKEN_CREATE, ACTION_TOKEN_CREATE, ACTION_TOKEN_REVOKE], "{events:?}");
+    assert_eq!(
+        actions,
+        [ACTION_TOKEN_CREATE, ACTION_TOKEN_CREATE, ACTION_TOKEN_REVOKE],
+        "{events:?}"
+    );
     assert_event(&events[2], ACTION_TOKEN_REVOKE, "alice", "Alice");
     assert_eq!(events[2].detail["token_id"], report.id);
     assert_eq!(events[2].detail["before"]["revoked_at"], serde_json::Value::Null);
@@ -398,7 +494,11 @@ async fn accounts_tokens_round_trip_and_revoke(db: &Database) {
 
 async fn accounts_revoking_another_accounts_token_is_not_found(db: &Database) {
     let (alice, bob) = (account(db, "alice").await, account(db, "bob").await);
-    let bobs = db.accounts().create_token(&token(bob.id, "bobs", 86_400), "bob").await.expect("token");
+    let bobs = db
+        .accounts()
+        .create_token(&token(bob.id, "bobs", 86_400), "bob")
+        .await
+        .expect("token");
     let mark = audit_mark(db).await;
     let err = db
         .accounts()
@@ -412,7 +512,11 @@ async fn accounts_revoking_another_accounts_token_is_not_found(db: &Database) {
         .await
         .expect_err("no such token");
     assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
-    assert_eq!(db.accounts().tokens(bob.id).await.expect("tokens"), vec![bobs], "untouched");
+    assert_eq!(
+        db.accounts().tokens(bob.id).await.expect("tokens"),
+        vec![bobs],
+        "untouched"
+    );
     assert!(events_after(db, mark).await.is_empty());
 }
 
@@ -436,7 +540,10 @@ async fn accounts_disabling_or_new_password_ends_sessions_and_tokens(db: &Databa
     assert!(db.accounts().sessions(bob.id).await.expect("sessions").is_empty());
     assert!(db.accounts().session("sess-b1").await.expect("session").is_none());
     let tokens = db.accounts().tokens(bob.id).await.expect("tokens");
-    assert!(!tokens.is_empty() && tokens.iter().all(|t| t.revoked_at.is_some()), "{tokens:?}");
+    assert!(
+        !tokens.is_empty() && tokens.iter().all(|t| t.revoked_at.is_some()),
+        "{tokens:?}"
+    );
     // Alice's are untouched by bob's change...
     assert_eq!(db.accounts().sessions(alice.id).await.expect("sessions").len(), 1);
     let alices = db.accounts().tokens(alice.id).await.expect("tokens");
@@ -463,7 +570,13 @@ async fn accounts_disabling_or_new_password_ends_sessions_and_tokens(db: &Databa
     assert_event(&events[0], ACTION_ACCOUNT_UPDATE, "admin:kim", "bob");
     assert_eq!(events[0].detail["before"]["disabled"], false);
     assert_eq!(events[0].detail["after"]["disabled"], true);
-    assert_eq!((events[0].detail["sessions_deleted"].as_u64(), events[0].detail["tokens_revoked"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (
+            events[0].detail["sessions_deleted"].as_u64(),
+            events[0].detail["tokens_revoked"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
     assert_eq!(events[1].detail["password_changed"], true);
     assert_eq!(events[1].detail["sessions_deleted"], 1);
     assert_no_secrets(&events);
@@ -472,7 +585,10 @@ async fn accounts_disabling_or_new_password_ends_sessions_and_tokens(db: &Databa
 async fn accounts_failures_counted_per_key_and_window(db: &Database) {
     let accounts = db.accounts();
     let mark = audit_mark(db).await;
-    assert_eq!(accounts.failures_since("login:alice", at(0)).await.expect("failures"), (0, None));
+    assert_eq!(
+        accounts.failures_since("login:alice", at(0)).await.expect("failures"),
+        (0, None)
+    );
     for (key, second) in [
         ("login:alice", 10),
         ("login:alice", 20),
@@ -491,7 +607,10 @@ async fn accounts_failures_counted_per_key_and_window(db: &Database) {
         (2, Some(at(30))),
         "at or after `since`"
     );
-    assert_eq!(accounts.failures_since("login:alice", at(31)).await.expect("failures"), (0, None));
+    assert_eq!(
+        accounts.failures_since("login:alice", at(31)).await.expect("failures"),
+        (0, None)
+    );
     assert_eq!(
         accounts.failures_since("addr:10.0.0.7", at(0)).await.expect("failures"),
         (1, Some(at(25)))
@@ -502,8 +621,18 @@ async fn accounts_failures_counted_per_key_and_window(db: &Database) {
         "keys are exact"
     );
     accounts.clear_failures("login:alice").await.expect("clear");
-    assert_eq!(accounts.failures_since("login:alice", at(0)).await.expect("failures"), (0, None));
-    assert_eq!(accounts.failures_since("addr:10.0.0.7", at(0)).await.expect("failures").0, 1);
+    assert_eq!(
+        accounts.failures_since("login:alice", at(0)).await.expect("failures"),
+        (0, None)
+    );
+    assert_eq!(
+        accounts
+            .failures_since("addr:10.0.0.7", at(0))
+            .await
+            .expect("failures")
+            .0,
+        1
+    );
     assert!(events_after(db, mark).await.is_empty(), "the throttle is not audited");
 }
 

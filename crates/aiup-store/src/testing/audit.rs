@@ -62,8 +62,15 @@ async fn audit_events_newest_first_with_limit(db: &Database) {
     let two = events(db, AuditFilter::newest(2)).await;
     assert_eq!(two, all[..2].to_vec(), "limit keeps the newest");
     assert!(events(db, AuditFilter::newest(0)).await.is_empty());
-    assert!(events(db, AuditFilter::newest(-5)).await.is_empty(), "a negative limit means none");
-    assert_eq!(events(db, AuditFilter::default()).await.len(), 10, "the default limit is 100");
+    assert!(
+        events(db, AuditFilter::newest(-5)).await.is_empty(),
+        "a negative limit means none"
+    );
+    assert_eq!(
+        events(db, AuditFilter::default()).await.len(),
+        10,
+        "the default limit is 100"
+    );
 }
 
 async fn audit_append_stands_alone(db: &Database) {
@@ -73,7 +80,12 @@ async fn audit_append_stands_alone(db: &Database) {
     let new = events_after(db, mark).await;
     assert_eq!(new.len(), 1, "{new:?}");
     assert_eq!(new[0].id, id);
-    assert_event(&new[0], "session.sign_in_failed", "login:alice", "subject of session.sign_in_failed");
+    assert_event(
+        &new[0],
+        "session.sign_in_failed",
+        "login:alice",
+        "subject of session.sign_in_failed",
+    );
     assert_eq!(new[0].detail["note"], "감사 기록 'quoted' \\ ✓", "detail round-trips");
     let age = chrono::Utc::now() - new[0].at;
     assert!(age.num_seconds().abs() < 300, "stamped now: {:?}", new[0].at);
@@ -113,9 +125,18 @@ async fn audit_filter_by_actor_and_action(db: &Database) {
     assert_eq!(actions(&both), vec!["test.beta", "test.alpha"]);
     let literal = events(db, by(None, Some("te_t."))).await;
     assert_eq!(actions(&literal), vec!["te_t.delta"], "`_` is not a wildcard");
-    assert!(events(db, by(None, Some("tes%."))).await.is_empty(), "`%` is not a wildcard");
-    assert!(events(db, by(None, Some("TEST."))).await.is_empty(), "actions are case-sensitive");
-    assert!(events(db, by(Some("OPS:FILTER"), None)).await.is_empty(), "actors are case-sensitive");
+    assert!(
+        events(db, by(None, Some("tes%."))).await.is_empty(),
+        "`%` is not a wildcard"
+    );
+    assert!(
+        events(db, by(None, Some("TEST."))).await.is_empty(),
+        "actions are case-sensitive"
+    );
+    assert!(
+        events(db, by(Some("OPS:FILTER"), None)).await.is_empty(),
+        "actors are case-sensitive"
+    );
     let policy = events(db, by(None, Some("policy."))).await;
     assert_eq!(policy.len(), 7, "policy.import and policy.activate: {policy:?}");
 }
@@ -131,13 +152,19 @@ async fn audit_filter_by_seoul_dates(db: &Database) {
     };
     let before_first = first.checked_sub_days(Days::new(1)).expect("date");
     let after_last = last.checked_add_days(Days::new(1)).expect("date");
-    assert_eq!(events(db, between(Some(first), Some(last))).await, all, "inclusive at both ends");
+    assert_eq!(
+        events(db, between(Some(first), Some(last))).await,
+        all,
+        "inclusive at both ends"
+    );
     assert_eq!(events(db, between(Some(before_first), Some(after_last))).await, all);
     assert_eq!(events(db, between(Some(first), None)).await, all);
     assert_eq!(events(db, between(None, Some(last))).await, all);
     assert!(events(db, between(Some(after_last), None)).await.is_empty());
     assert!(events(db, between(None, Some(before_first))).await.is_empty());
-    assert!(events(db, between(Some(after_last), Some(before_first))).await.is_empty());
+    assert!(events(db, between(Some(after_last), Some(before_first)))
+        .await
+        .is_empty());
     if first == last {
         let today = events(db, between(Some(last), Some(last))).await;
         assert_eq!(today, all, "one day, from = to");

@@ -144,7 +144,12 @@ async fn stored_catalogue(db: &Database) -> CatalogueBatch {
 async fn catalogue_empty_before_first_import(db: &Database) {
     assert_eq!(db.catalogue().generation().await.expect("generation"), 0);
     assert!(db.catalogue().institutions().await.expect("institutions").is_empty());
-    assert!(db.catalogue().institution_ids().await.expect("institution ids").is_empty());
+    assert!(db
+        .catalogue()
+        .institution_ids()
+        .await
+        .expect("institution ids")
+        .is_empty());
     assert!(db.catalogue().courses().await.expect("courses").is_empty());
     assert!(db.catalogue().course("C-0001").await.expect("course").is_none());
 }
@@ -170,7 +175,12 @@ async fn catalogue_import_round_trips_in_id_order(db: &Database) {
     assert_ne!(stored.courses, batch.courses, "test data must exercise ordering");
     let ids = db.catalogue().institution_ids().await.expect("institution ids");
     assert_eq!(ids, BTreeSet::from(["INST-A".to_owned(), "INST-B".to_owned()]));
-    let (course, institution) = db.catalogue().course("C-0002").await.expect("course").expect("C-0002 stored");
+    let (course, institution) = db
+        .catalogue()
+        .course("C-0002")
+        .await
+        .expect("course")
+        .expect("C-0002 stored");
     assert_eq!(course, test_course("C-0002", "INST-A", 2));
     assert_eq!(institution, test_institution("INST-A", "가 아카데미 \"본원\"", "51760"));
     assert!(db.catalogue().course("C-9999").await.expect("course").is_none());
@@ -181,7 +191,8 @@ async fn catalogue_import_round_trips_in_id_order(db: &Database) {
 }
 
 async fn catalogue_reimport_is_unchanged(db: &Database) {
-    let summary = db.catalogue()
+    let summary = db
+        .catalogue()
         .upsert(&catalogue_batch_a(), "ops:catalogue")
         .await
         .expect("re-import");
@@ -244,7 +255,11 @@ async fn catalogue_update_changes_course_and_replaces_cohorts(db: &Database) {
         institutions: Vec::new(),
         courses: vec![test_course("C-0100", "INST-B", 100)],
     };
-    let summary = db.catalogue().upsert(&lone, "ops:catalogue").await.expect("lone course");
+    let summary = db
+        .catalogue()
+        .upsert(&lone, "ops:catalogue")
+        .await
+        .expect("lone course");
     assert_eq!(summary.courses_added, 1);
     assert_eq!(summary.generation, 3);
 }

@@ -10,7 +10,6 @@ use sqlx::Connection;
 
 use crate::StoreError;
 
-
 /// Env var with an ADMIN URL (e.g. `postgres://postgres@127.0.0.1:5432/postgres`) through which
 /// fresh test databases are created.
 pub const POSTGRES_URL_ENV: &str = "AIUP_TEST_POSTGRES_URL";

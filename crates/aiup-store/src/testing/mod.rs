@@ -160,7 +160,11 @@ fn assert_event(e: &AuditEvent, action: &str, actor: &str, subject: &str) {
         "unexpected audit event {e:?}"
     );
     assert!(e.detail.is_object(), "audit detail should be a JSON object: {e:?}");
-    assert_eq!(e.seoul_date, crate::seoul_date(e.at), "seoul_date is the Seoul date of `at`: {e:?}");
+    assert_eq!(
+        e.seoul_date,
+        crate::seoul_date(e.at),
+        "seoul_date is the Seoul date of `at`: {e:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -70,7 +70,8 @@ fn policy_v2() -> NewPolicyVersion {
 }
 
 async fn active_version(db: &Database) -> Option<String> {
-    db.policy().active()
+    db.policy()
+        .active()
         .await
         .expect("active policy")
         .map(|(summary, _)| summary.version)
@@ -146,9 +147,7 @@ async fn policy_reimport_of_known_content_is_unchanged_and_reactivates(db: &Data
     // Known content that is already active: Unchanged, nothing written.
     let mark = audit_mark(db).await;
     assert_eq!(
-        db.policy().import(&policy_v1())
-            .await
-            .expect("re-import active v1"),
+        db.policy().import(&policy_v1()).await.expect("re-import active v1"),
         ImportOutcome::Unchanged
     );
     assert!(events_after(db, mark).await.is_empty());
@@ -156,12 +155,14 @@ async fn policy_reimport_of_known_content_is_unchanged_and_reactivates(db: &Data
 
 async fn policy_activate_switches_between_versions(db: &Database) {
     let mark = audit_mark(db).await;
-    db.policy().activate("2025.2", "ops:han")
+    db.policy()
+        .activate("2025.2", "ops:han")
         .await
         .expect("activate 2025.2");
     assert_eq!(active_version(db).await.as_deref(), Some("2025.2"));
     assert_one_active(&db.policy().versions().await.expect("versions"), "2025.2");
-    db.policy().activate("2025.1", "ops:han")
+    db.policy()
+        .activate("2025.1", "ops:han")
         .await
         .expect("roll back to 2025.1");
     let (summary, files) = db.policy().active().await.expect("active policy").expect("active");
@@ -180,7 +181,8 @@ async fn policy_activate_switches_between_versions(db: &Database) {
 
 async fn policy_activate_unknown_version_is_not_found(db: &Database) {
     let mark = audit_mark(db).await;
-    let err = db.policy()
+    let err = db
+        .policy()
         .activate("1999.9", "ops:han")
         .await
         .expect_err("unknown version must fail");
@@ -196,7 +198,8 @@ async fn policy_version_name_reused_for_other_content_conflicts(db: &Database) {
     let mark = audit_mark(db).await;
     let mut clash = policy_v2();
     clash.sha256 = fake_sha("policy-other-content");
-    let err = db.policy()
+    let err = db
+        .policy()
         .import(&clash)
         .await
         .expect_err("same version name with other content must fail");
@@ -276,4 +279,3 @@ async fn policy_concurrent_imports_of_same_content_create_one_version(db: &Datab
     assert_eq!(events.len(), 1, "one import event: {events:?}");
     assert_event(&events[0], ACTION_POLICY_IMPORT, "ops:race", "2025.4");
 }
-

@@ -120,7 +120,8 @@ fn sorted(mut set: RegionSet) -> RegionSet {
 }
 
 async fn current_regions(db: &Database) -> RegionSet {
-    db.regions().current()
+    db.regions()
+        .current()
         .await
         .expect("current regions")
         .expect("a region set should be stored")
@@ -129,7 +130,11 @@ async fn current_regions(db: &Database) -> RegionSet {
 async fn regions_absent_before_first_import(db: &Database) {
     assert_eq!(db.regions().current().await.expect("current regions"), None);
     assert!(
-        db.audit().events(&AuditFilter::newest(100)).await.expect("audit events").is_empty(),
+        db.audit()
+            .events(&AuditFilter::newest(100))
+            .await
+            .expect("audit events")
+            .is_empty(),
         "a fresh store must have no audit events"
     );
 }
@@ -149,7 +154,8 @@ async fn regions_import_round_trips_in_documented_order(db: &Database) {
 
 async fn regions_same_sha_is_unchanged_without_audit_event(db: &Database) {
     let mark = audit_mark(db).await;
-    let out = db.regions()
+    let out = db
+        .regions()
         .replace(&region_set_a(), "admin:lee")
         .await
         .expect("re-import set A");
@@ -180,7 +186,10 @@ async fn regions_new_set_replaces_old_set_entirely(db: &Database) {
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 1, "{events:?}");
     assert_event(&events[0], ACTION_REGIONS_IMPORT, "admin:park", &b.sha256);
-    assert_eq!(events[0].detail["before"]["sha256"], serde_json::json!(region_set_a().sha256));
+    assert_eq!(
+        events[0].detail["before"]["sha256"],
+        serde_json::json!(region_set_a().sha256)
+    );
     assert_eq!(events[0].detail["after"]["sha256"], serde_json::json!(b.sha256));
 }
 
@@ -224,11 +233,11 @@ async fn regions_import_with_duplicate_name_fails_atomically(db: &Database) {
 
 async fn regions_earlier_set_can_be_imported_again(db: &Database) {
     // Only the CURRENT set's sha counts as "unchanged".
-    let out = db.regions()
+    let out = db
+        .regions()
         .replace(&region_set_a(), "admin:kim")
         .await
         .expect("re-import set A after B");
     assert_eq!(out, ImportOutcome::Imported);
     assert_eq!(current_regions(db).await, sorted(region_set_a()));
 }
-

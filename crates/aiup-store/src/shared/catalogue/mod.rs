@@ -14,8 +14,8 @@ use crate::{CatalogueImportSummary, CatalogueStore, StoreError, ACTION_CATALOGUE
 mod rows;
 
 use rows::{
-    CohortRow, CourseRow, InstitutionRow, Prepared, ShaRow, COHORT_COLUMNS, COURSE_CHUNK, COURSE_COLUMNS, COURSE_UPDATE,
-    INSTITUTION_COLUMNS, INSTITUTION_UPDATE, SMALL_ROW_CHUNK,
+    CohortRow, CourseRow, InstitutionRow, Prepared, ShaRow, COHORT_COLUMNS, COURSE_CHUNK, COURSE_COLUMNS,
+    COURSE_UPDATE, INSTITUTION_COLUMNS, INSTITUTION_UPDATE, SMALL_ROW_CHUNK,
 };
 
 /// What differs between the backends' catalogue statements (`sqlite/catalogue.rs`,
@@ -82,10 +82,13 @@ where
             insert.execute(&mut *tx).await?;
         }
         if !plan.replaced_courses.is_empty() {
-            sqlx::query(&format!("DELETE FROM cohorts WHERE course_id IN ({})", DB::JSON_STRINGS))
-                .bind(serde_json::Value::from(plan.replaced_courses.clone()).to_string())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(&format!(
+                "DELETE FROM cohorts WHERE course_id IN ({})",
+                DB::JSON_STRINGS
+            ))
+            .bind(serde_json::Value::from(plan.replaced_courses.clone()).to_string())
+            .execute(&mut *tx)
+            .await?;
         }
         for chunk in plan.courses.chunks(COURSE_CHUNK) {
             let sql = format!(
