@@ -6,7 +6,9 @@
 
 pub mod bundle;
 pub mod csv;
+pub mod date;
 pub mod defaults;
+pub mod json;
 pub mod money;
 pub mod policy;
 pub mod region;

@@ -413,10 +413,7 @@ impl RegionTable {
             }
             let changed_on = match row.get("changed_on") {
                 "" => None,
-                text => Some(
-                    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                        .map_err(|_| err(format!("changed_on `{text}` is not a YYYY-MM-DD date")))?,
-                ),
+                text => Some(crate::date::parse_iso_date(text).map_err(|e| err(format!("changed_on: {e}")))?),
             };
             let mut keys = Vec::new();
             if !row.get("alias_code").is_empty() {

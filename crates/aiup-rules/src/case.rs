@@ -4,6 +4,8 @@
 
 use crate::engine::Engine;
 use crate::period;
+use aiup_core::date::parse_iso_date;
+use aiup_core::json::{check_unique_keys, StrictJsonError};
 use aiup_core::policy::TuitionScheme;
 use aiup_core::{Delivery, EmployerSize, Provision, Rate, TraineeStatus, Won};
 use chrono::NaiveDate;
@@ -179,13 +181,18 @@ fn small(count: u32) -> u16 {
 }
 
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, CaseError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-        CaseError::new(
-            "invalid_date",
-            field,
-            format!("`{text}` is not a calendar date in YYYY-MM-DD form"),
-        )
-    })
+    parse_iso_date(text).map_err(|e| CaseError::new("invalid_date", field, e.to_string()))
+}
+
+/// Refuses a duplicate key anywhere in `text`. Other syntax errors are left
+/// to the typed parse, which names where they are.
+fn refuse_duplicate_keys(text: &str) -> Result<(), CaseError> {
+    match check_unique_keys(text) {
+        Err(StrictJsonError::DuplicateKey { path }) => {
+            Err(CaseError::new("invalid_field", path, "the key appears twice"))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn parse_tenths(field: &str, number: &serde_json::Number) -> Result<Tenths, CaseError> {
@@ -232,6 +239,7 @@ fn parse_money(field: &str, value: Option<i64>) -> Result<Option<Won>, CaseError
 
 /// Parses JSON text into the raw shape, naming the field that failed.
 pub fn parse_json(text: &str) -> Result<CaseJson, CaseError> {
+    refuse_duplicate_keys(text)?;
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
@@ -337,6 +345,13 @@ impl Engine {
                         format!("`{n}` must be a percentage with at most two decimal places"),
                     )
                 })?;
+                if rate > Rate::FULL {
+                    return Err(CaseError::new(
+                        "invalid_rate",
+                        "course.self_payment_rate_percent",
+                        format!("{rate} is more than 100%"),
+                    ));
+                }
                 let (min, max) = self.card_band(start);
                 if rules.tuition_scheme == TuitionScheme::Card && (rate < min || rate > max) {
                     return Err(CaseError::new(
@@ -514,6 +529,18 @@ impl Engine {
     }
 }
 
+/// A reform's `from` dates get the same code as the case's dates; the typed
+/// parse below would only call them a malformed reform.
+fn check_reform_dates(reform: &serde_json::Value) -> Result<(), CaseError> {
+    let overrides = reform.get("overrides").and_then(|o| o.as_array());
+    for (i, item) in overrides.into_iter().flatten().enumerate() {
+        if let Some(text) = item.get("from").and_then(|f| f.as_str()) {
+            parse_date(&format!("reform.overrides[{i}].from"), text)?;
+        }
+    }
+    Ok(())
+}
+
 /// An estimate request as the CLI and HTTP API take it: a case, plus
 /// `"trace": bool` (default true) and an optional what-if `"reform"`.
 #[derive(Debug, Clone)]
@@ -525,6 +552,7 @@ pub struct EstimateRequest {
 
 /// Parses an estimate request, naming the field that failed.
 pub fn parse_request(text: &str) -> Result<EstimateRequest, CaseError> {
+    refuse_duplicate_keys(text)?;
     let mut value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| CaseError::new("malformed_json", "(body)", e.to_string()))?;
     let object = value
@@ -543,18 +571,21 @@ pub fn parse_request(text: &str) -> Result<EstimateRequest, CaseError> {
     };
     let reform = match object.remove("reform") {
         None | Some(serde_json::Value::Null) => None,
-        Some(raw) => Some(serde_path_to_error::deserialize(raw).map_err(|e| {
-            let path = e.path().to_string();
-            CaseError::new(
-                "invalid_reform",
-                if path == "." {
-                    "reform".to_owned()
-                } else {
-                    format!("reform.{path}")
-                },
-                e.into_inner().to_string(),
-            )
-        })?),
+        Some(raw) => {
+            check_reform_dates(&raw)?;
+            Some(serde_path_to_error::deserialize(raw).map_err(|e| {
+                let path = e.path().to_string();
+                CaseError::new(
+                    "invalid_reform",
+                    if path == "." {
+                        "reform".to_owned()
+                    } else {
+                        format!("reform.{path}")
+                    },
+                    e.into_inner().to_string(),
+                )
+            })?)
+        }
     };
     let case = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
@@ -565,4 +596,151 @@ pub fn parse_request(text: &str) -> Result<EstimateRequest, CaseError> {
         )
     })?;
     Ok(EstimateRequest { case, trace, reform })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer;
+    use aiup_core::bundle::Bundle;
+    use serde_json::{json, Value};
+    use std::sync::{Arc, OnceLock};
+
+    fn engine() -> &'static Engine {
+        static ENGINE: OnceLock<Engine> = OnceLock::new();
+        ENGINE.get_or_init(|| {
+            let loaded = Bundle::embedded().load().expect("embedded bundle");
+            Engine::new(Arc::new(loaded.policy), Arc::new(loaded.regions)).expect("engine")
+        })
+    }
+
+    fn request() -> Value {
+        json!({
+            "programme": "kdc-ai",
+            "course": {
+                "region": "서울특별시 강남구",
+                "start_date": "2026-03-02",
+                "end_date": "2026-08-31",
+                "total_hours": 600,
+                "hours_per_day": 6,
+                "delivery": "classroom",
+                "fee_won": 3_000_000
+            },
+            "trainee": { "status": "job_seeker" }
+        })
+    }
+
+    /// Parses and answers `text` as the CLI and the API do.
+    fn run(text: &str) -> Result<Value, CaseError> {
+        parse_request(text).and_then(|r| answer(engine(), &r))
+    }
+
+    #[test]
+    fn the_base_request_is_answered() {
+        let value = run(&request().to_string()).unwrap();
+        assert_eq!(value["totals"]["self_payment_won"], 300_000);
+    }
+
+    #[test]
+    fn dates_must_be_exactly_yyyy_mm_dd() {
+        for (field, start, end) in [
+            ("course.start_date", "2026-3-2", "2026-08-31"),
+            ("course.start_date", "+10000-01-01", "+10000-06-30"),
+            ("course.start_date", "2026-03-02T00:00:00", "2026-08-31"),
+            ("course.end_date", "2026-03-02", "2026-8-31"),
+            ("course.end_date", "2026-03-02", " 2026-08-31"),
+            ("course.end_date", "2026-03-02", "2026-02-30"),
+        ] {
+            let mut r = request();
+            r["course"]["start_date"] = start.into();
+            r["course"]["end_date"] = end.into();
+            let e = run(&r.to_string()).unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_str()),
+                ("invalid_date", field),
+                "{start} {end}: {e}"
+            );
+            assert!(e.reason.contains("YYYY-MM-DD") || e.reason.contains("calendar"), "{e}");
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_with_their_path() {
+        let base = request().to_string();
+        let refused = |result: Result<(), CaseError>, text: &str, path: &str| {
+            let e = result.unwrap_err();
+            assert_eq!((e.code, e.field.as_str()), ("invalid_field", path), "{text}: {e}");
+            assert_eq!(e.reason, "the key appears twice");
+        };
+        for (text, path) in [
+            (
+                base.replacen('{', r#"{"programme": "card-ai-general","#, 1),
+                "programme",
+            ),
+            (
+                base.replacen(r#""fee_won":"#, r#""fee_won":0,"fee_won":"#, 1),
+                "course.fee_won",
+            ),
+            (
+                base.replacen(r#""status":"#, r#""status":"employed","status":"#, 1),
+                "trainee.status",
+            ),
+        ] {
+            refused(parse_json(&text).map(drop), &text, path);
+            refused(run(&text).map(drop), &text, path);
+        }
+        let reform = r#"{"reform": {"name": "r", "overrides": [{"param": "tuition.kdc.self_payment_rate", "value": "5%", "value": "20%"}]},"#;
+        for (text, path) in [
+            (base.replacen('{', r#"{"trace": false, "trace": true,"#, 1), "trace"),
+            (base.replacen('{', reform, 1), "reform.overrides[0].value"),
+        ] {
+            refused(run(&text).map(drop), &text, path);
+        }
+    }
+
+    fn reform(overrides: Value) -> Value {
+        let mut r = request();
+        r["reform"] = json!({ "name": "test", "overrides": overrides });
+        r
+    }
+
+    #[test]
+    fn reform_rates_above_100_percent_are_refused() {
+        let r = reform(json!([{ "param": "tuition.kdc.self_payment_rate", "value": "150%" }]));
+        let e = run(&r.to_string()).unwrap_err();
+        assert_eq!(e.code, "invalid_reform", "{e}");
+        assert!(e.reason.contains("tuition.kdc.self_payment_rate"), "{e}");
+        assert!(e.reason.contains("0%–100%"), "{e}");
+        let r = reform(json!([{ "param": "tuition.kdc.self_payment_rate", "value": "100%" }]));
+        let value = run(&r.to_string()).unwrap();
+        assert_eq!(value["reform"]["totals"]["tuition_support_won"], 0);
+        assert_eq!(value["reform"]["totals"]["self_payment_won"], 3_000_000);
+    }
+
+    #[test]
+    fn a_case_rate_above_100_percent_is_refused_for_any_programme() {
+        let mut r = request();
+        r["course"]["self_payment_rate_percent"] = 100.5.into();
+        let e = run(&r.to_string()).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_str()),
+            ("invalid_rate", "course.self_payment_rate_percent")
+        );
+    }
+
+    #[test]
+    fn reform_dates_are_strict() {
+        for from in ["2026-3-1", "+10000-01-01", "2026-02-30"] {
+            let r = reform(json!([{ "param": "tuition.kdc.self_payment_rate", "from": from, "value": "20%" }]));
+            let e = run(&r.to_string()).unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_str()),
+                ("invalid_date", "reform.overrides[0].from"),
+                "{from}: {e}"
+            );
+        }
+        let r = reform(json!([{ "param": "tuition.kdc.self_payment_rate", "from": "2026-03-01", "value": "20%" }]));
+        let value = run(&r.to_string()).unwrap();
+        assert_eq!(value["reform"]["totals"]["self_payment_won"], 600_000);
+    }
 }

@@ -236,6 +236,7 @@ fn main() {
         tier_precedence: RegionTier::PopulationDeclining,
         programme_stages: stages,
         synonyms: Arc::new(Synonyms::embedded()),
+        version: "test".to_owned(),
     };
     let t = Instant::now();
     let (institutions, courses) = generate(n, &codes);

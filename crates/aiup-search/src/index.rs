@@ -32,6 +32,8 @@ struct State {
     max_month: u32,
     suggest: SuggestIndex,
     generation: Option<u64>,
+    /// The [`SearchContext::version`] the last commit was written under.
+    context_version: Option<String>,
 }
 
 struct WriteSide {
@@ -42,7 +44,7 @@ struct WriteSide {
 struct Inner {
     index: Index,
     fields: Fields,
-    ctx: SearchContext,
+    ctx: RwLock<Arc<SearchContext>>,
     reader: IndexReader,
     threads: usize,
     write: Mutex<WriteSide>,
@@ -94,7 +96,7 @@ impl CourseIndex {
             inner: Arc::new(Inner {
                 index,
                 fields,
-                ctx,
+                ctx: RwLock::new(Arc::new(ctx)),
                 reader,
                 threads,
                 write: Mutex::new(write),
@@ -110,9 +112,29 @@ impl CourseIndex {
         }
     }
 
-    /// The generation stored with the last commit; `None` for an index never written.
+    /// The generation stored with the last commit; `None` for an index never written, or
+    /// written under another [`SearchContext`] than the current one.
     pub fn generation(&self) -> Option<u64> {
-        self.state().generation
+        let state = self.state();
+        let ctx = self.context();
+        state
+            .generation
+            .filter(|_| state.context_version.as_deref() == Some(ctx.version.as_str()))
+    }
+
+    /// The context documents are derived with.
+    pub fn context(&self) -> Arc<SearchContext> {
+        Arc::clone(&self.inner.ctx.read().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// Replaces the context (after a policy or region change). The index then reports no
+    /// generation until it is rebuilt under the new context.
+    pub fn set_context(&self, ctx: SearchContext) {
+        *self
+            .inner
+            .ctx
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(ctx);
     }
 
     /// Live documents (courses) in the index.
@@ -132,9 +154,9 @@ impl CourseIndex {
         generation: u64,
     ) -> Result<IndexStats, SearchError> {
         let by_id = institutions_by_id(institutions, courses)?;
-        self.write(generation, true, |writer| {
+        self.write(generation, true, |writer, ctx| {
             writer.delete_all_documents()?;
-            self.add_courses(writer, &by_id, courses, false)
+            self.add_courses(writer, ctx, &by_id, courses, false)
         })
     }
 
@@ -147,21 +169,23 @@ impl CourseIndex {
         generation: u64,
     ) -> Result<IndexStats, SearchError> {
         let by_id = institutions_by_id(institutions, courses)?;
-        self.write(generation, false, |writer| {
-            self.add_courses(writer, &by_id, courses, true)
+        self.write(generation, false, |writer, ctx| {
+            self.add_courses(writer, ctx, &by_id, courses, true)
         })
     }
 
     /// Runs `change` on the writer and commits it, or on any error rolls back so the index
-    /// stays as it was at the last commit.
+    /// stays as it was at the last commit. One context serves the whole write, and its version
+    /// is the one committed.
     fn write(
         &self,
         generation: u64,
         merge: bool,
-        change: impl FnOnce(&IndexWriter<TantivyDocument>) -> Result<(), SearchError>,
+        change: impl FnOnce(&IndexWriter<TantivyDocument>, &SearchContext) -> Result<(), SearchError>,
     ) -> Result<IndexStats, SearchError> {
         let mut write = self.inner.write.lock().map_err(|_| SearchError::Poisoned)?;
-        let result = change(&write.writer).and_then(|()| self.commit(&mut write, generation, merge));
+        let ctx = self.context();
+        let result = change(&write.writer, &ctx).and_then(|()| self.commit(&mut write, &ctx, generation, merge));
         if result.is_err() {
             let _ = write.writer.rollback();
         }
@@ -172,6 +196,7 @@ impl CourseIndex {
     fn add_courses(
         &self,
         writer: &IndexWriter<TantivyDocument>,
+        ctx: &SearchContext,
         institutions: &HashMap<&str, &Institution>,
         courses: &[Course],
         replace: bool,
@@ -191,7 +216,7 @@ impl CourseIndex {
                                     institution: course.institution.to_string(),
                                 }
                             })?;
-                            let doc = make_document(&inner.fields, course, institution, &inner.ctx, &mut stemmer)
+                            let doc = make_document(&inner.fields, course, institution, ctx, &mut stemmer)
                                 .map_err(|e| SearchError::Corrupt(e.to_string()))?;
                             if replace {
                                 writer.delete_term(Term::from_field_text(inner.fields.id, course.id.as_str()));
@@ -211,9 +236,15 @@ impl CourseIndex {
 
     /// Commits with the generation as payload; after a rebuild (`merge`), merges the writer
     /// threads' segments into one, since a query pays per segment for every term it looks up.
-    fn commit(&self, write: &mut WriteSide, generation: u64, merge: bool) -> Result<IndexStats, SearchError> {
+    fn commit(
+        &self,
+        write: &mut WriteSide,
+        ctx: &SearchContext,
+        generation: u64,
+        merge: bool,
+    ) -> Result<IndexStats, SearchError> {
         let mut prepared = write.writer.prepare_commit()?;
-        prepared.set_payload(&generation.to_string());
+        prepared.set_payload(&format!("{generation}\n{}", ctx.version));
         prepared.commit()?;
         if merge {
             let segments = self.inner.index.searchable_segment_ids()?;
@@ -240,10 +271,11 @@ impl CourseIndex {
 
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let state = self.state();
+        let ctx = self.context();
         let mut builder = Builder {
             fields: &self.inner.fields,
             searcher: &state.searcher,
-            synonyms: &self.inner.ctx.synonyms,
+            synonyms: &ctx.synonyms,
             stemmer: EnglishStemmer::default(),
         };
         let text_query = builder.build(&request.query);
@@ -327,7 +359,12 @@ fn load_state(
     let min_month = segments.values().map(|s| s.min_month).min().unwrap_or(u32::MAX);
     let max_month = segments.values().map(|s| s.max_month).max().unwrap_or(0);
     let suggest = SuggestIndex::scan(&searcher, fields.sugg)?;
-    let generation = index.load_metas()?.payload.and_then(|p| p.parse().ok());
+    let payload = index.load_metas()?.payload.unwrap_or_default();
+    let (generation, context_version) = match payload.split_once('\n') {
+        Some((generation, version)) => (generation.parse().ok(), Some(version.to_owned())),
+        // An index from before contexts were versioned: treated as never written.
+        None => (None, None),
+    };
     Ok(State {
         searcher,
         segments,
@@ -336,5 +373,6 @@ fn load_state(
         max_month,
         suggest,
         generation,
+        context_version,
     })
 }

@@ -39,6 +39,10 @@ pub struct SearchContext {
     /// Programme id → its stage, from the policy files.
     pub programme_stages: BTreeMap<String, Stage>,
     pub synonyms: Arc<Synonyms>,
+    /// Names what the fields above were derived from (the policy version and the region
+    /// table's hash). It is stored with every commit: an index written under another context
+    /// reports no generation, so its owner rebuilds it.
+    pub version: String,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -38,6 +38,7 @@ fn ctx() -> SearchContext {
         tier_precedence: RegionTier::PopulationDeclining,
         programme_stages: loaded().1.clone(),
         synonyms: Arc::new(Synonyms::embedded()),
+        version: "test".to_owned(),
     }
 }
 

@@ -3,8 +3,9 @@
 
 use crate::error::ApiError;
 use crate::AppState;
+use aiup_app::Code;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -66,36 +67,26 @@ pub async fn check(
                 .get(header::AUTHORIZATION)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "));
-            match (&state.staff_token, presented) {
+            match (state.staff_token(), presented) {
                 (None, _) => ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "staff_routes_disabled",
+                    Code::Forbidden,
                     None,
                     "staff routes are closed: the server has no AIUP_STAFF_TOKEN",
                 )
                 .into_response(),
-                (Some(_), None) => ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthenticated",
-                    None,
-                    "this route needs a staff bearer token",
-                )
-                .into_response(),
+                (Some(_), None) => {
+                    ApiError::new(Code::Unauthenticated, None, "this route needs a staff bearer token").into_response()
+                }
                 (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => {
                     next.run(request).await
                 }
-                (Some(_), Some(_)) => ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "forbidden",
-                    None,
-                    "the bearer token is not valid",
-                )
-                .into_response(),
+                (Some(_), Some(_)) => {
+                    ApiError::new(Code::Forbidden, None, "the bearer token is not valid").into_response()
+                }
             }
         }
         None => ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            Code::MethodNotAllowed,
             None,
             format!("{} is not allowed on {path}", request.method()),
         )

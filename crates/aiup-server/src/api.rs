@@ -2,10 +2,11 @@
 
 use crate::error::ApiError;
 use crate::AppState;
+use aiup_app::Code;
 use aiup_core::RegionTier;
+use aiup_store::AuditFilter;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
@@ -29,28 +30,21 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    state.store.audit_events(1).await.map_err(|e| {
+    state.db().ping().await.map_err(|e| {
         ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "database_unavailable",
+            Code::DatabaseUnavailable,
             None,
             format!("the database did not answer: {e}"),
         )
     })?;
     Ok(Json(
-        json!({ "status": "ok", "policy_version": state.engine().policy().version, "database": state.store.backend().to_string() }),
+        json!({ "status": "ok", "policy_version": state.engine().policy().version, "database": state.db().backend().to_string() }),
     ))
 }
 
 async fn estimate(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let text = std::str::from_utf8(&body).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            Some("(body)"),
-            "the body is not UTF-8",
-        )
-    })?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::new(Code::MalformedJson, Some("(body)"), "the body is not UTF-8"))?;
     let request = aiup_rules::parse_request(text)?;
     Ok(Json(aiup_rules::answer(&state.engine(), &request)?))
 }
@@ -96,8 +90,7 @@ async fn parameters(
         None => None,
         Some(text) => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
             ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_date",
+                Code::InvalidDate,
                 Some("on"),
                 format!("`{text}` is not a calendar date in YYYY-MM-DD form"),
             )
@@ -131,7 +124,7 @@ fn region_json(region: &aiup_core::region::Region, precedence: RegionTier) -> Va
 }
 
 fn tier_precedence(state: &AppState) -> RegionTier {
-    crate::tier_precedence_today(&state.engine())
+    state.app.tier_precedence()
 }
 
 #[derive(Debug, Deserialize)]
@@ -143,8 +136,7 @@ async fn regions(State(state): State<AppState>, Query(query): Query<RegionsQuery
     let q = query.q.unwrap_or_default();
     if q.chars().count() > 100 {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_field",
+            Code::InvalidField,
             Some("q"),
             "must be at most 100 characters",
         ));
@@ -174,17 +166,11 @@ async fn region(State(state): State<AppState>, Path(query): Path<String>) -> Res
             Ok(Json(v))
         }
         Err(aiup_core::region::ResolveError::NotFound { .. }) => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_region",
+            Code::RegionNotFound,
             Some("query"),
             format!("no region matches `{query}`"),
         )),
-        Err(e) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "ambiguous_region",
-            Some("query"),
-            e.to_string(),
-        )),
+        Err(e) => Err(ApiError::new(Code::AmbiguousRegion, Some("query"), e.to_string())),
     }
 }
 
@@ -194,8 +180,9 @@ async fn openapi() -> Json<Value> {
 
 async fn policy_versions(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let versions = state
-        .store
-        .policy_versions()
+        .db()
+        .policy()
+        .versions()
         .await
         .map_err(|e| ApiError::internal(&e))?;
     Ok(Json(json!({ "versions": versions })))
@@ -203,8 +190,9 @@ async fn policy_versions(State(state): State<AppState>) -> Result<Json<Value>, A
 
 async fn audit(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let events = state
-        .store
-        .audit_events(200)
+        .db()
+        .audit()
+        .events(&AuditFilter::newest(200))
         .await
         .map_err(|e| ApiError::internal(&e))?;
     Ok(Json(json!({ "events": events })))
@@ -217,49 +205,7 @@ fn param_errors(errors: Vec<crate::catalogue::ParamError>) -> ApiError {
         .map(|e| format!("{}: {}", e.field, e.reason))
         .collect::<Vec<_>>()
         .join("; ");
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_parameter",
-        Some(&first),
-        message,
-    )
-}
-
-/// A course as the API shows it: the stored record, its place, its next cohort and the
-/// support for the requested profile.
-pub fn course_json(
-    engine: &aiup_rules::Engine,
-    course: &aiup_catalogue::Course,
-    institution: &aiup_catalogue::Institution,
-    profile: &crate::catalogue::Profile,
-    today: NaiveDate,
-) -> Value {
-    let precedence = crate::tier_precedence_today(engine);
-    let region = engine.regions().get(course.region).map(|r| {
-        json!({ "code": r.code, "name": r.full_name, "name_en": r.name_en, "sido_code": r.sido_code, "tier": r.tier(precedence) })
-    });
-    let mut v = serde_json::to_value(course).unwrap_or(Value::Null);
-    v["region"] = region.unwrap_or_else(|| json!({ "code": course.region }));
-    v["ncs_major"] = json!(course.ncs.major().as_str());
-    v["institution"] = json!(institution);
-    v["next_cohort"] = json!(course.next_cohort(today));
-    match crate::catalogue::support(engine, course, profile, today) {
-        Ok(estimate) => {
-            v["support"] = json!({
-                "programme": estimate.programme,
-                "policy_version": estimate.policy_version,
-                "unit_period": estimate.unit_period,
-                "self_payment_won": estimate.totals.self_payment_won,
-                "tuition_support_won": estimate.totals.tuition_support_won,
-                "allowance_won": estimate.totals.allowance_won,
-                "attendance_assumed": estimate.attendance_assumed,
-                "explanation": estimate.explanation,
-                "components": estimate.components,
-            });
-        }
-        Err(none) => v["support_unavailable"] = json!(none),
-    }
-    v
+    ApiError::new(Code::InvalidParameter, Some(&first), message)
 }
 
 fn query_pairs(
@@ -267,8 +213,7 @@ fn query_pairs(
 ) -> Result<Vec<(String, String)>, ApiError> {
     query.map(|Query(pairs)| pairs).map_err(|e| {
         ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_parameter",
+            Code::InvalidParameter,
             Some("(query)"),
             format!("the query string cannot be read: {e}"),
         )
@@ -282,17 +227,17 @@ async fn courses(
     let pairs = query_pairs(query)?;
     let engine = state.engine();
     let query = crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, &[]).map_err(param_errors)?;
-    let today = crate::today_in_seoul();
+    let today = state.today();
     let request = query.request(today);
     let sort = request.sort;
-    let results = crate::catalogue::search(&state.catalogue, request)
+    let results = crate::catalogue::search(state.index(), request)
         .await
         .map_err(|e| ApiError::internal(&e))?;
     let hits: Vec<Value> = results
         .hits
         .iter()
         .map(|hit| {
-            let mut v = course_json(&engine, &hit.course, &hit.institution, &query.profile, today);
+            let mut v = aiup_app::view::course_json(&engine, &hit.course, &hit.institution, &query.profile, today);
             v["score"] = json!(hit.score);
             v
         })
@@ -317,21 +262,25 @@ async fn course(
     let pairs = query_pairs(query)?;
     let engine = state.engine();
     let query = crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, &[]).map_err(param_errors)?;
-    let found = state.store.course(&id).await.map_err(|e| ApiError::internal(&e))?;
+    let found = state
+        .db()
+        .catalogue()
+        .course(&id)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let Some((course, institution)) = found else {
         return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_course",
+            Code::UnknownCourse,
             Some("id"),
             format!("no course has the id `{id}`"),
         ));
     };
-    Ok(Json(course_json(
+    Ok(Json(aiup_app::view::course_json(
         &engine,
         &course,
         &institution,
         &query.profile,
-        crate::today_in_seoul(),
+        state.today(),
     )))
 }
 
@@ -345,13 +294,12 @@ async fn suggest(State(state): State<AppState>, Query(query): Query<SuggestQuery
     let q = query.q.unwrap_or_default();
     if q.chars().count() > crate::catalogue::MAX_QUERY_CHARS {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_parameter",
+            Code::InvalidParameter,
             Some("q"),
             format!("is longer than {} characters", crate::catalogue::MAX_QUERY_CHARS),
         ));
     }
     let limit = query.limit.unwrap_or(8).clamp(1, 20);
-    let suggestions = state.catalogue.suggest(&q, limit).map_err(|e| ApiError::internal(&e))?;
+    let suggestions = state.index().suggest(&q, limit).map_err(|e| ApiError::internal(&e))?;
     Ok(Json(json!({ "query": q, "suggestions": suggestions })))
 }

@@ -4,67 +4,64 @@
 
 pub mod access;
 pub mod api;
-pub mod catalogue;
 pub mod error;
 pub mod i18n;
 pub mod openapi;
 pub mod pages;
-pub mod runtime;
 
+pub use aiup_app::catalogue;
+
+use aiup_app::App;
 use aiup_rules::Engine;
 use aiup_search::CourseIndex;
-use aiup_store::Store;
+use aiup_store::Database;
 use axum::Router;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-/// Shared state: the store, and the engine built from the active bundle
-/// (swapped whole when an administrator activates another version).
-#[derive(Debug, Clone)]
+/// What every handler gets: the service layer, and the server's own settings.
+#[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
-    engine: Arc<RwLock<Arc<Engine>>>,
+    pub app: App,
     /// Bearer token for staff routes; staff routes are closed without one.
-    pub staff_token: Option<String>,
-    /// The course search index, kept in step with the catalogue in the store.
-    pub catalogue: CourseIndex,
+    staff_token: Option<String>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("app", &self.app)
+            .field("staff_token", &self.staff_token.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, engine: Engine, staff_token: Option<String>, catalogue: CourseIndex) -> AppState {
+    pub fn new(app: App, staff_token: Option<String>) -> AppState {
         AppState {
-            store,
-            engine: Arc::new(RwLock::new(Arc::new(engine))),
+            app,
             staff_token: staff_token.filter(|t| !t.is_empty()),
-            catalogue,
         }
     }
 
     pub fn engine(&self) -> Arc<Engine> {
-        match self.engine.read() {
-            Ok(guard) => Arc::clone(&guard),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        self.app.engine()
     }
 
-    pub fn replace_engine(&self, engine: Engine) {
-        let mut guard = match self.engine.write() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        *guard = Arc::new(engine);
+    pub fn db(&self) -> &Database {
+        self.app.db()
     }
-}
 
-/// Today's calendar date in Asia/Seoul (UTC+9, no daylight saving since 1988).
-pub fn today_in_seoul() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
-}
+    pub fn index(&self) -> &CourseIndex {
+        self.app.index()
+    }
 
-/// Which tier wins, today, for regions that are both capital-area and
-/// population-declining: the compiled parameter, never a default.
-pub fn tier_precedence_today(engine: &Engine) -> aiup_core::RegionTier {
-    let date = today_in_seoul().max(engine.policy().meta.coverage_start);
-    engine.params_at(date).1.tier_precedence
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.app.today()
+    }
+
+    pub(crate) fn staff_token(&self) -> Option<&str> {
+        self.staff_token.as_deref()
+    }
 }
 
 /// The whole application: API, pages, and the access check on every route.

@@ -50,10 +50,10 @@ async fn course_search(
     let pairs = query.map(|Query(pairs)| pairs).unwrap_or_default();
     let lang = crate::i18n::Lang::from_pairs(&pairs);
     let engine = state.engine();
-    let today = crate::today_in_seoul();
+    let today = state.today();
     let outcome = match crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, courses::PAGE_ONLY_PARAMS) {
         Err(errors) => courses::SearchOutcome::Invalid(errors),
-        Ok(query) => match crate::catalogue::search(&state.catalogue, query.request(today)).await {
+        Ok(query) => match crate::catalogue::search(state.index(), query.request(today)).await {
             Ok(results) => courses::SearchOutcome::Found(Box::new((query, results))),
             Err(e) => return crate::error::ApiError::internal(&e).into_response(),
         },
@@ -79,10 +79,10 @@ async fn course_detail(
     let profile = crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, courses::PAGE_ONLY_PARAMS)
         .map(|q| q.profile)
         .unwrap_or_default();
-    match state.store.course(&id).await {
+    match state.db().catalogue().course(&id).await {
         Ok(Some((course, institution))) => html_response(
             StatusCode::OK,
-            courses::course_page(&engine, lang, &course, &institution, &profile, crate::today_in_seoul()),
+            courses::course_page(&engine, lang, &course, &institution, &profile, state.today()),
         ),
         Ok(None) => not_found().await,
         Err(e) => crate::error::ApiError::internal(&e).into_response(),
@@ -202,7 +202,7 @@ mod tests {
 
     fn engine() -> Engine {
         let loaded = aiup_core::bundle::Bundle::embedded().load().expect("embedded bundle");
-        crate::runtime::engine_for(loaded).expect("engine")
+        aiup_app::policy::engine_for(loaded).expect("engine")
     }
 
     fn query(list: &[(&str, &str)]) -> PageQuery {

@@ -1,6 +1,6 @@
 //! Parsing and validating policy files. Errors name the file and line.
 
-use super::schema::{self, Kind, PARAMS, REQUIRED_PROGRAMMES};
+use super::schema::{self, Kind, ParamSpec, PARAMS, REQUIRED_PROGRAMMES};
 use super::*;
 use crate::region::hex;
 use sha2::{Digest, Sha256};
@@ -33,7 +33,7 @@ pub struct PolicyLoadErrors(pub Vec<PolicyLoadError>);
 #[serde(deny_unknown_fields)]
 pub struct Override {
     pub param: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::date::deserialize_option")]
     pub from: Option<NaiveDate>,
     pub value: serde_json::Value,
 }
@@ -258,8 +258,46 @@ fn list_of<T>(value: &toml::Value, parse: impl Fn(&str) -> Option<T>) -> Option<
     value.as_array()?.iter().map(|v| v.as_str().and_then(&parse)).collect()
 }
 
+/// Parses a raw value for `spec`: its kind, then its range. The error says
+/// what was expected.
+fn parse_param(spec: &ParamSpec, value: &toml::Value) -> Result<ParamValue, String> {
+    let parsed = parse_value(spec.kind, value)?;
+    check_range(spec, &parsed)?;
+    Ok(parsed)
+}
+
+/// A rate, or a bracket's rate, outside the registry's range for `spec`.
+fn check_range(spec: &ParamSpec, value: &ParamValue) -> Result<(), String> {
+    let Some(range) = spec.range else {
+        return Ok(());
+    };
+    let outside = |rate: Rate| format!("{rate} is outside the allowed range {range}");
+    match value {
+        ParamValue::Rate(r) if !range.contains(*r) => Err(format!("value {}", outside(*r))),
+        ParamValue::Brackets(brackets) => {
+            for (i, b) in brackets.iter().enumerate() {
+                if let Charge::Rate(r) = b.charge {
+                    if !range.contains(r) {
+                        return Err(format!("bracket {}: rate {}", i + 1, outside(r)));
+                    }
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Parses a raw value as `kind`; the error says what was expected.
 pub(crate) fn parse_value(kind: Kind, value: &toml::Value) -> Result<ParamValue, String> {
+    let negative = match value {
+        toml::Value::Integer(i) => *i < 0,
+        toml::Value::Array(items) => items.iter().any(|v| v.as_integer().is_some_and(|i| i < 0)),
+        _ => false,
+    };
+    if negative && matches!(kind, Kind::Won | Kind::WonList) {
+        return Err(format!("value `{value}` is negative; amounts in won are 0 or more"));
+    }
     let parsed = match kind {
         Kind::Won => as_won(value).map(ParamValue::Won),
         Kind::Hours => as_u32(value).map(ParamValue::Hours),
@@ -302,16 +340,18 @@ fn parse_brackets(value: &toml::Value) -> Result<Vec<Bracket>, String> {
         }
         let up_to = match table.get("up_to_won") {
             None => None,
-            Some(v) => {
-                Some(as_won(v).ok_or_else(|| format!("bracket {}: up_to_won must be a whole number of won", i + 1))?)
-            }
+            Some(v) => Some(
+                as_won(v)
+                    .ok_or_else(|| format!("bracket {}: up_to_won must be a whole number of won, 0 or more", i + 1))?,
+            ),
         };
         let charge = match (table.get("rate"), table.get("fixed_won")) {
             (Some(r), None) => Charge::Rate(
                 as_rate(r).ok_or_else(|| format!("bracket {}: rate must be a percentage such as \"10%\"", i + 1))?,
             ),
             (None, Some(w)) => Charge::Fixed(
-                as_won(w).ok_or_else(|| format!("bracket {}: fixed_won must be a whole number of won", i + 1))?,
+                as_won(w)
+                    .ok_or_else(|| format!("bracket {}: fixed_won must be a whole number of won, 0 or more", i + 1))?,
             ),
             _ => return Err(format!("bracket {}: give exactly one of rate or fixed_won", i + 1)),
         };
@@ -462,13 +502,13 @@ impl PolicySet {
                 line: i + 1,
                 message,
             };
-            let Some(parameter) = next.parameters.get_mut(&o.param) else {
+            let (Some(spec), Some(parameter)) = (schema::spec(&o.param), next.parameters.get_mut(&o.param)) else {
                 errors.push(err(format!("override {}: unknown parameter `{}`", i + 1, o.param)));
                 continue;
             };
             let value = match json_to_toml(&o.value)
                 .ok_or_else(|| "value must be a number, string, boolean, list or table".to_owned())
-                .and_then(|v| parse_value(parameter.kind, &v))
+                .and_then(|v| parse_param(spec, &v))
             {
                 Ok(v) => v,
                 Err(message) => {
@@ -535,6 +575,12 @@ fn collect_file(file: FileDef, sink: &mut Sink<'_>, all: &mut Collected) {
         if let Err(e) = check_cite(&def.cite) {
             sink.push(&span, e);
         }
+        if def.budget_won < 0 || def.people < 0 || def.five_year_people < 0 {
+            sink.push(
+                &span,
+                "plan: budget_won, people and five_year_people must not be negative",
+            );
+        }
         if all.plan.is_some() {
             sink.push(&span, "a second [plan] table");
         } else {
@@ -587,6 +633,11 @@ fn collect_file(file: FileDef, sink: &mut Sink<'_>, all: &mut Collected) {
                     continue;
                 }
             };
+            // Out of range is reported, but the value is kept so that the
+            // parameter does not also look undefined.
+            if let Err(e) = check_range(spec, &parsed) {
+                sink.push(&value_span, format!("`{id}`: {e}"));
+            }
             if let Some(clash) = values.iter().find(|d| d.from == from) {
                 let message = format!(
                     "`{id}` has two values from {from}: this one and the one at line {}; they conflict",
@@ -966,6 +1017,90 @@ mod tests {
         .unwrap()["v"]
             .clone();
         assert!(parse_brackets(&descending).unwrap_err().contains("ascending"));
+    }
+
+    /// The default policy with one file's text replaced.
+    fn load_with(file: &str, from: &str, to: &str) -> Result<PolicySet, PolicyLoadErrors> {
+        let mut sources = crate::defaults::policy_sources();
+        let source = sources.iter_mut().find(|s| s.path == file).expect("file");
+        assert!(source.content.contains(from), "{file} lacks {from}");
+        source.content = source.content.replacen(from, to, 1);
+        PolicySet::load(&sources)
+    }
+
+    fn line_of_text(file: &str, text: &str) -> usize {
+        let (_, content) = crate::defaults::POLICY_FILES
+            .iter()
+            .find(|(name, _)| format!("policy/{name}") == file)
+            .expect("file");
+        content.lines().position(|l| l.contains(text)).expect("text") + 1
+    }
+
+    #[test]
+    fn rates_outside_their_range_are_refused_at_load() {
+        let kdc = "value = \"10%\", cite = \"aiup:default — no seed states the KDC";
+        let errors = load_with("policy/tuition.toml", kdc, &kdc.replace("10%", "150%")).unwrap_err();
+        assert_eq!(errors.0.len(), 1, "{errors}");
+        let e = &errors.0[0];
+        assert_eq!(e.file, "policy/tuition.toml");
+        assert_eq!(e.line, line_of_text("policy/tuition.toml", kdc));
+        assert!(e.message.contains("tuition.kdc.self_payment_rate"), "{e}");
+        assert!(e.message.contains("150%") && e.message.contains("0%–100%"), "{e}");
+        // 100% itself is allowed.
+        assert!(load_with("policy/tuition.toml", kdc, &kdc.replace("10%", "100%")).is_ok());
+        // A rate inside a bracket table too.
+        let bracket = "{ up_to_won = 3_000_000, rate = \"10%\" }";
+        let errors = load_with("policy/tuition.toml", bracket, &bracket.replace("10%", "100.01%")).unwrap_err();
+        assert!(
+            errors.0[0].message.contains("tuition.priority_table.brackets"),
+            "{errors}"
+        );
+        assert!(errors.0[0].message.contains("100.01%"), "{errors}");
+    }
+
+    #[test]
+    fn multipliers_may_exceed_100_percent_within_their_range() {
+        let sme = "value = \"300%\"";
+        assert!(load_with("policy/training_cost.toml", sme, "value = \"1000%\"").is_ok());
+        let errors = load_with("policy/training_cost.toml", sme, "value = \"1000.01%\"").unwrap_err();
+        assert!(errors.0[0].message.contains("0%–1000%"), "{errors}");
+    }
+
+    #[test]
+    fn negative_amounts_are_refused_at_load() {
+        let account = "value = 3000000";
+        let errors = load_with("policy/tuition.toml", account, "value = -3000000").unwrap_err();
+        assert_eq!(errors.0[0].file, "policy/tuition.toml");
+        assert!(errors.0[0].message.contains("tuition.card.account_won"), "{errors}");
+        let errors = load_with("policy/plan.toml", "budget_won = ", "budget_won = -").unwrap_err();
+        assert!(errors.0[0].message.contains("budget_won"), "{errors}");
+    }
+
+    fn reform(param: &str, value: serde_json::Value) -> Result<PolicySet, PolicyLoadErrors> {
+        let policy = PolicySet::load(&crate::defaults::policy_sources()).expect("default policy");
+        policy.with_overrides(
+            "test",
+            &[Override {
+                param: param.into(),
+                from: None,
+                value,
+            }],
+        )
+    }
+
+    #[test]
+    fn rates_outside_their_range_are_refused_in_reforms() {
+        let errors = reform("tuition.kdc.self_payment_rate", "150%".into()).unwrap_err();
+        let message = &errors.0[0].message;
+        assert!(message.contains("tuition.kdc.self_payment_rate"), "{message}");
+        assert!(message.contains("0%–100%"), "{message}");
+        assert!(reform("tuition.kdc.self_payment_rate", "100%".into()).is_ok());
+        assert!(reform("tuition.employer.large.remote", "100.5%".into()).is_err());
+        assert!(reform("training_cost.sme_ai.multiplier", "400%".into()).is_ok());
+        let brackets = serde_json::json!([{ "rate": "120%" }]);
+        assert!(reform("tuition.priority_table.brackets", brackets).is_err());
+        let errors = reform("tuition.card.account_won", (-1).into()).unwrap_err();
+        assert!(errors.0[0].message.contains("negative"), "{errors}");
     }
 
     #[test]

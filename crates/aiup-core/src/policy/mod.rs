@@ -10,7 +10,7 @@ mod load;
 pub mod schema;
 
 pub use load::{Override, PolicyLoadError, PolicyLoadErrors, PolicySource};
-pub use schema::{Kind, ParamSpec, PARAMS, REQUIRED_PROGRAMMES};
+pub use schema::{Kind, ParamSpec, RateRange, PARAMS, REQUIRED_PROGRAMMES};
 
 use crate::money::{Rate, RoundingMode, Won};
 use crate::types::{Delivery, ProgrammeId, RegionTier, Stage, TraineeStatus};

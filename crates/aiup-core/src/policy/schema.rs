@@ -1,5 +1,9 @@
-//! The registry of every policy parameter the engine reads, with its kind.
-//! A policy file may define only these ids, and must define all of them.
+//! The registry of every policy parameter the engine reads, with its kind
+//! and, for rates, the range a value must lie in. A policy file may define
+//! only these ids, and must define all of them.
+
+use crate::money::Rate;
+use std::fmt;
 
 /// What a parameter's value is, and so how its text is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,16 +43,65 @@ impl Kind {
     }
 }
 
+/// The inclusive range a rate must lie in, checked at load and in reforms.
+/// A rate above 100 % of a fee would make support or a share negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateRange {
+    pub min: Rate,
+    pub max: Rate,
+}
+
+impl RateRange {
+    /// 0–100 %: shares, thresholds and support rates.
+    pub const SHARE: RateRange = RateRange::percent(0, 100);
+
+    /// A range in whole percent.
+    pub const fn percent(min: u32, max: u32) -> RateRange {
+        RateRange {
+            min: Rate(min * 100),
+            max: Rate(max * 100),
+        }
+    }
+
+    pub fn contains(self, rate: Rate) -> bool {
+        self.min <= rate && rate <= self.max
+    }
+}
+
+impl fmt::Display for RateRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}–{}", self.min, self.max)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct ParamSpec {
     pub id: &'static str,
     pub kind: Kind,
+    /// For `Rate`, and for the rates inside `Brackets`: the allowed range.
+    /// `None` for every other kind. (Amounts in won are never negative,
+    /// whatever the parameter.)
+    pub range: Option<RateRange>,
+}
+
+/// Every rate is a share unless the registry says otherwise.
+const fn default_range(kind: Kind) -> Option<RateRange> {
+    match kind {
+        Kind::Rate | Kind::Brackets => Some(RateRange::SHARE),
+        _ => None,
+    }
 }
 
 macro_rules! params {
-    ($($id:literal : $kind:ident),+ $(,)?) => {
-        pub const PARAMS: &[ParamSpec] = &[$(ParamSpec { id: $id, kind: Kind::$kind }),+];
+    ($($id:literal : $kind:ident $(($min:literal..=$max:literal %))?),+ $(,)?) => {
+        pub const PARAMS: &[ParamSpec] = &[$(ParamSpec {
+            id: $id,
+            kind: Kind::$kind,
+            range: params!(@range $kind $($min, $max)?),
+        }),+];
     };
+    (@range $kind:ident) => { default_range(Kind::$kind) };
+    (@range $kind:ident $min:literal, $max:literal) => { Some(RateRange::percent($min, $max)) };
 }
 
 params! {
@@ -118,11 +171,12 @@ params! {
     "tuition.employer.large_1000.classroom_outsourced": Rate,
     "tuition.employer.large_1000.remote": Rate,
     // Training-cost recognition (훈련비 기준단가 multipliers) for AI courses.
-    "training_cost.card_ai.multiplier": Rate,
-    "training_cost.sandaetuk_ai.multiplier": Rate,
-    "training_cost.regional_consortium_ai.multiplier": Rate,
-    "training_cost.sme_ai.multiplier": Rate,
-    "training_cost.joint_centre_ai.multiplier": Rate,
+    // Multipliers scale a price, so they may pass 100 % (the plan's top is 300 %).
+    "training_cost.card_ai.multiplier": Rate(0..=1000 %),
+    "training_cost.sandaetuk_ai.multiplier": Rate(0..=1000 %),
+    "training_cost.regional_consortium_ai.multiplier": Rate(0..=1000 %),
+    "training_cost.sme_ai.multiplier": Rate(0..=1000 %),
+    "training_cost.joint_centre_ai.multiplier": Rate(0..=1000 %),
     // Completion.
     "completion.attendance_rate": Rate,
     "completion.remote.progress_rate": Rate,
@@ -160,3 +214,24 @@ pub const REQUIRED_PROGRAMMES: &[&str] = &[
     "digital-twin-training",
     "ai-course-review",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rate_has_a_range_and_nothing_else_does() {
+        for p in PARAMS {
+            match (p.kind, p.range) {
+                (Kind::Rate | Kind::Brackets, Some(r)) => assert!(r.min <= r.max, "{}", p.id),
+                (Kind::Rate | Kind::Brackets, None) => panic!("{} has no range", p.id),
+                (_, Some(_)) => panic!("{} is not a rate but has a range", p.id),
+                (_, None) => {}
+            }
+        }
+        let range = |id: &str| spec(id).and_then(|p| p.range).map(|r| r.to_string());
+        assert_eq!(range("tuition.kdc.self_payment_rate").as_deref(), Some("0%–100%"));
+        assert_eq!(range("training_cost.sme_ai.multiplier").as_deref(), Some("0%–1000%"));
+        assert_eq!(range("tuition.card.account_won"), None);
+    }
+}

@@ -365,7 +365,7 @@ pub fn course_page(
     if lang == Lang::Ko {
         other_href.push_str("&lang=en");
     }
-    let precedence = crate::tier_precedence_today(engine);
+    let precedence = aiup_app::tier_precedence_on(engine, today);
     let tier = engine.regions().get(course.region).map(|r| r.tier(precedence));
     let list = |items: Vec<String>| items.join(", ");
     let body = html! {

@@ -4,18 +4,18 @@
 use crate::cli::{aiup, stderr, stdout};
 use crate::http::call;
 use crate::support::spawn_app;
+use aiup_app::catalogue;
 use aiup_catalogue::generate::{generate, GenerateOptions};
 use aiup_catalogue::import::Format;
 use aiup_catalogue::CatalogueBatch;
 use aiup_search::{CourseIndex, SearchRequest, SortOrder};
-use aiup_server::catalogue;
 use chrono::NaiveDate;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 fn engine() -> aiup_rules::Engine {
     let loaded = aiup_core::bundle::Bundle::embedded().load().expect("bundle");
-    aiup_server::runtime::engine_for(loaded).expect("engine")
+    aiup_app::policy::engine_for(loaded).expect("engine")
 }
 
 pub fn generated(courses: usize) -> CatalogueBatch {
@@ -33,7 +33,7 @@ pub fn generated(courses: usize) -> CatalogueBatch {
 
 async fn stocked(batch: &CatalogueBatch) -> crate::support::TestApp {
     let app = spawn_app().await;
-    catalogue::store_and_index(app.state.store.as_ref(), &app.state.catalogue, batch, "test")
+    catalogue::store_and_index(app.state.db(), app.state.index(), batch, "test")
         .await
         .expect("import");
     app
@@ -157,7 +157,7 @@ async fn every_result_carries_support_computed_by_the_engine() {
             &engine,
             course,
             &catalogue::Profile::default(),
-            aiup_server::today_in_seoul(),
+            aiup_app::today_in_seoul(),
         )
         .expect("a job seeker is supported on KDT AI Campus");
         assert_eq!(hit["support"]["allowance_won"], expected.totals.allowance_won);
@@ -205,14 +205,15 @@ async fn sqlite_and_postgres_deployments_give_the_same_results() {
         return;
     };
     let postgres = aiup_store::connect(db.url()).await.expect("postgres");
-    let (sqlite, _dir) = aiup_store::testing::sqlite_test_store().await;
+    let (sqlite, _dir) = aiup_store::testing::sqlite_test_db().await;
     let batch = generated(300);
     let engine = engine();
     let mut indexes = Vec::new();
     for store in [sqlite, postgres] {
-        store.upsert_catalogue(&batch, "test").await.expect("import");
-        let index = CourseIndex::create_in_ram(catalogue::search_context(&engine)).expect("index");
-        catalogue::sync_index(store.as_ref(), &index).await.expect("build");
+        store.catalogue().upsert(&batch, "test").await.expect("import");
+        let index =
+            CourseIndex::create_in_ram(catalogue::search_context(&engine, aiup_app::today_in_seoul())).expect("index");
+        catalogue::sync_index(&store, &index).await.expect("build");
         indexes.push(index);
     }
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
@@ -307,7 +308,7 @@ fn cli_generates_imports_searches_and_exports_a_catalogue() {
 async fn an_import_through_the_service_updates_the_index_incrementally() {
     let mut batch = generated(50);
     let app = stocked(&batch).await;
-    let generation = app.state.catalogue.generation();
+    let generation = app.state.index().generation();
     let course = &mut batch.courses[0];
     course.title = "양자컴퓨팅 특강 재직자 과정".to_owned();
     let changed = CatalogueBatch {
@@ -317,8 +318,8 @@ async fn an_import_through_the_service_updates_the_index_incrementally() {
     let text = aiup_catalogue::export(Format::Json, &changed);
     let engine = engine();
     let report = catalogue::import(
-        app.state.store.as_ref(),
-        &app.state.catalogue,
+        app.state.db(),
+        app.state.index(),
         &engine,
         Format::Json,
         &text,
@@ -328,7 +329,7 @@ async fn an_import_through_the_service_updates_the_index_incrementally() {
     .await
     .expect("import");
     assert_eq!(report.summary.courses_updated, 1);
-    assert_eq!(app.state.catalogue.generation(), generation.map(|g| g + 1));
+    assert_eq!(app.state.index().generation(), generation.map(|g| g + 1));
     let (_, body) = call(
         "GET",
         format!(
@@ -340,5 +341,5 @@ async fn an_import_through_the_service_updates_the_index_incrementally() {
     )
     .await;
     assert_eq!(body["hits"][0]["id"], course.id.as_str(), "{body}");
-    assert_eq!(app.state.catalogue.len(), 50);
+    assert_eq!(app.state.index().len(), 50);
 }

@@ -1,0 +1,227 @@
+//! One table of stable error codes, each bound to its HTTP status (in the spirit of
+//! meilisearch's `Code`). Every error type of the service layer maps into [`AppError`], and the
+//! HTTP layer renders an `AppError` as `{"error": {"code", "field", "message"}}` with the
+//! code's status. docs/errors.md lists the same table; a test keeps the two equal.
+
+use aiup_rules::CaseError;
+use aiup_store::StoreError;
+use serde::Serialize;
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident = ($name:literal, $status:literal),)*) => {
+        /// A stable error code. Codes never change meaning; new ones may be added.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the order of docs/errors.md.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as it appears in answers, e.g. `invalid_field`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The HTTP status the code is answered with.
+            pub fn http_status(self) -> u16 {
+                match self { $(Code::$variant => $status,)* }
+            }
+
+            /// The code named `name`, if there is one.
+            pub fn parse(name: &str) -> Option<Code> {
+                match name { $($name => Some(Code::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The body is not JSON, or not a JSON object, or not UTF-8.
+    MalformedJson = ("malformed_json", 400),
+    /// A field has the wrong type or an unknown value, or is not a known field.
+    InvalidField = ("invalid_field", 422),
+    /// A field the request needs is absent.
+    MissingField = ("missing_field", 422),
+    UnknownProgramme = ("unknown_programme", 422),
+    ProgrammeNotTraineeFacing = ("programme_not_trainee_facing", 422),
+    /// `course.region` matches no region or several.
+    UnknownRegion = ("unknown_region", 422),
+    InvalidDate = ("invalid_date", 422),
+    EndBeforeStart = ("end_before_start", 422),
+    DateOutsidePolicy = ("date_outside_policy", 422),
+    CourseTooLong = ("course_too_long", 422),
+    InvalidHours = ("invalid_hours", 422),
+    InvalidAmount = ("invalid_amount", 422),
+    InvalidRate = ("invalid_rate", 422),
+    IneligibleTrainee = ("ineligible_trainee", 422),
+    PeriodOutOfRange = ("period_out_of_range", 422),
+    AttendanceExceedsSchedule = ("attendance_exceeds_schedule", 422),
+    AttendanceExceedsPeriod = ("attendance_exceeds_period", 422),
+    InvalidReform = ("invalid_reform", 422),
+    /// `GET /api/v1/regions/{query}` found nothing.
+    RegionNotFound = ("region_not_found", 404),
+    AmbiguousRegion = ("ambiguous_region", 422),
+    /// A query-string parameter is unknown or has a bad value.
+    InvalidParameter = ("invalid_parameter", 422),
+    UnknownCourse = ("unknown_course", 404),
+    /// Not an HTTP error of its own: why a course shows no support for a profile.
+    NoTraineeSupport = ("no_trainee_support", 422),
+    /// CLI only: a catalogue file has bad records.
+    InvalidCatalogue = ("invalid_catalogue", 422),
+    /// A new password breaks the password rules.
+    WeakPassword = ("weak_password", 422),
+    /// No such page or record, or one the caller may not see.
+    NotFound = ("not_found", 404),
+    MethodNotAllowed = ("method_not_allowed", 405),
+    /// The write clashes with stored data (e.g. a login already taken).
+    Conflict = ("conflict", 409),
+    /// The request body is larger than the limit.
+    PayloadTooLarge = ("payload_too_large", 413),
+    UnsupportedMediaType = ("unsupported_media_type", 415),
+    /// The request took longer than the server allows.
+    RequestTimeout = ("request_timeout", 408),
+    /// Sign-in needed: no session, or no valid bearer token.
+    Unauthenticated = ("unauthenticated", 401),
+    /// The login and password do not match an enabled account.
+    InvalidCredentials = ("invalid_credentials", 401),
+    /// Signed in, but the role does not allow this.
+    Forbidden = ("forbidden", 403),
+    /// A form was posted without the right CSRF token.
+    CsrfRejected = ("csrf_rejected", 403),
+    /// Too many failed sign-ins; the message says how long to wait.
+    TooManyAttempts = ("too_many_attempts", 429),
+    /// The database is busy (a lock was held too long); try again.
+    DatabaseBusy = ("database_busy", 503),
+    /// `/healthz`: the database did not answer.
+    DatabaseUnavailable = ("database_unavailable", 503),
+    /// A fault on our side: logged in full, answered without detail.
+    Internal = ("internal", 500),
+}
+
+/// An error as every caller sees it: a code, the field at fault, and a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppError {
+    #[serde(serialize_with = "code_name")]
+    pub code: Code,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+fn code_name<S: serde::Serializer>(code: &Code, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(code.as_str())
+}
+
+impl AppError {
+    pub fn new(code: Code, field: Option<&str>, message: impl Into<String>) -> AppError {
+        AppError {
+            code,
+            field: field.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
+    pub fn field(code: Code, field: &str, message: impl Into<String>) -> AppError {
+        AppError::new(code, Some(field), message)
+    }
+
+    pub fn not_found(what: &str) -> AppError {
+        AppError::new(Code::NotFound, None, format!("{what} was not found"))
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> AppError {
+        AppError::new(Code::Forbidden, None, message)
+    }
+
+    /// An internal failure: logged in full here, answered without detail.
+    pub fn internal(error: &dyn std::fmt::Display) -> AppError {
+        tracing::error!(%error, "internal error");
+        AppError::new(
+            Code::Internal,
+            None,
+            "the server could not complete the request; it has been logged",
+        )
+    }
+
+    pub fn http_status(&self) -> u16 {
+        self.code.http_status()
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{field}: {} [{}]", self.message, self.code.as_str()),
+            None => write!(f, "{} [{}]", self.message, self.code.as_str()),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<CaseError> for AppError {
+    fn from(e: CaseError) -> AppError {
+        match Code::parse(e.code) {
+            Some(Code::Internal) | None => AppError::internal(&format_args!("{}: {} ({})", e.field, e.reason, e.code)),
+            Some(code) => AppError {
+                code,
+                field: Some(e.field),
+                message: e.reason,
+            },
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::NotFound { what, .. } => AppError::not_found(&what),
+            StoreError::Conflict { what, key, reason } => {
+                AppError::new(Code::Conflict, None, format!("{what} `{key}`: {reason}"))
+            }
+            other if other.is_busy() => {
+                AppError::new(Code::DatabaseBusy, None, "the database is busy; try again in a moment")
+            }
+            other => AppError::internal(&other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_parse_back() {
+        let mut seen = std::collections::BTreeSet::new();
+        for &code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "{} twice", code.as_str());
+            assert_eq!(Code::parse(code.as_str()), Some(code));
+            assert!((400..600).contains(&code.http_status()));
+        }
+    }
+
+    #[test]
+    fn an_internal_case_error_is_a_500_without_detail() {
+        let e = AppError::from(CaseError::new("internal", "(response)", "secret detail"));
+        assert_eq!(e.http_status(), 500);
+        assert!(!e.message.contains("secret"));
+    }
+
+    #[test]
+    fn store_not_found_and_conflict_keep_their_status() {
+        let nf = AppError::from(StoreError::NotFound {
+            what: "account".into(),
+            key: "7".into(),
+        });
+        assert_eq!(nf.http_status(), 404);
+        let conflict = AppError::from(StoreError::Conflict {
+            what: "account".into(),
+            key: "kim".into(),
+            reason: "the login is taken".into(),
+        });
+        assert_eq!(conflict.http_status(), 409);
+    }
+}

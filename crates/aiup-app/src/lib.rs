@@ -1,0 +1,109 @@
+//! aiup's service layer. It holds no HTTP: the CLI and the server both call it, and handlers
+//! only parse, call a service and render.
+//!
+//! [`App`] is the running application: the database, the engine built from the active policy
+//! (reloaded live when another version is activated), the course index, and the clock.
+//! One module per capability holds its services: [`policy`], [`catalogue`]; [`error`] holds the
+//! one table of error codes.
+
+pub mod catalogue;
+pub mod clock;
+pub mod error;
+pub mod live;
+pub mod policy;
+pub mod view;
+
+pub use clock::{seoul_date, today_in_seoul, Clock};
+pub use error::{AppError, Code};
+
+use aiup_core::RegionTier;
+use aiup_rules::Engine;
+use aiup_search::CourseIndex;
+use aiup_store::Database;
+use std::sync::{Arc, RwLock};
+
+/// The running application. Cheap to clone; clones share everything.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Database,
+    engine: RwLock<Arc<Engine>>,
+    index: CourseIndex,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("backend", &self.inner.db.backend())
+            .field("policy_version", &self.engine().policy().version)
+            .field("index", &self.inner.index)
+            .finish()
+    }
+}
+
+impl App {
+    pub fn new(db: Database, engine: Engine, index: CourseIndex, clock: Clock) -> App {
+        App {
+            inner: Arc::new(Inner {
+                db,
+                engine: RwLock::new(Arc::new(engine)),
+                index,
+                clock,
+            }),
+        }
+    }
+
+    /// The database: one store per aggregate (`db().policy()`, `db().catalogue()`, …).
+    pub fn db(&self) -> &Database {
+        &self.inner.db
+    }
+
+    /// The engine of the active policy version.
+    pub fn engine(&self) -> Arc<Engine> {
+        Arc::clone(
+            &self
+                .inner
+                .engine
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    /// Swaps in the engine of another policy version; requests already running keep theirs.
+    pub(crate) fn replace_engine(&self, engine: Engine) {
+        *self
+            .inner
+            .engine
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(engine);
+    }
+
+    pub fn index(&self) -> &CourseIndex {
+        &self.inner.index
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    /// Today in Asia/Seoul.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.inner.clock.today()
+    }
+
+    /// Which tier wins today where a region is both capital-area and population-declining.
+    pub fn tier_precedence(&self) -> RegionTier {
+        tier_precedence_on(&self.engine(), self.today())
+    }
+}
+
+/// Which tier wins on `date` (or on the policy's first day, if earlier) for regions that are both
+/// capital-area and population-declining: the compiled parameter, never a default.
+pub fn tier_precedence_on(engine: &Engine, date: chrono::NaiveDate) -> RegionTier {
+    let date = date.max(engine.policy().meta.coverage_start);
+    engine.params_at(date).1.tier_precedence
+}
