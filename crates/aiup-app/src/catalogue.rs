@@ -16,7 +16,7 @@ use aiup_rules::{CaseError, Engine, Estimate};
 use aiup_search::{
     CourseIndex, Filters, IndexStats, SearchContext, SearchError, SearchRequest, SearchResults, SortOrder, Synonyms,
 };
-use aiup_store::{CatalogueImportSummary, Store, StoreError};
+use aiup_store::{CatalogueImportSummary, Database, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -80,19 +80,19 @@ pub fn search_context(engine: &Engine, today: NaiveDate) -> SearchContext {
 
 /// Rebuilds the index from the database if it was built from another generation of the
 /// catalogue (or never). Returns the stats when it rebuilt.
-pub async fn sync_index(store: &dyn Store, index: &CourseIndex) -> Result<Option<IndexStats>, CatalogueError> {
-    let generation = store.catalogue_generation().await?;
+pub async fn sync_index(db: &Database, index: &CourseIndex) -> Result<Option<IndexStats>, CatalogueError> {
+    let generation = db.catalogue().generation().await?;
     if index.generation() == Some(generation) {
         return Ok(None);
     }
-    rebuild_index(store, index).await.map(Some)
+    rebuild_index(db, index).await.map(Some)
 }
 
 /// Rebuilds the whole index from the database.
-pub async fn rebuild_index(store: &dyn Store, index: &CourseIndex) -> Result<IndexStats, CatalogueError> {
-    let generation = store.catalogue_generation().await?;
-    let institutions = store.institutions().await?;
-    let courses = store.courses().await?;
+pub async fn rebuild_index(db: &Database, index: &CourseIndex) -> Result<IndexStats, CatalogueError> {
+    let generation = db.catalogue().generation().await?;
+    let institutions = db.catalogue().institutions().await?;
+    let courses = db.catalogue().courses().await?;
     on_index(index, move |index| index.rebuild(&institutions, &courses, generation)).await
 }
 
@@ -126,7 +126,7 @@ pub struct ImportReport {
 /// valid, stores them all in one transaction and then updates the index with just those
 /// courses. A file with any bad record changes nothing.
 pub async fn import(
-    store: &dyn Store,
+    db: &Database,
     index: &CourseIndex,
     engine: &Engine,
     format: Format,
@@ -134,19 +134,19 @@ pub async fn import(
     actor: &str,
     progress: Option<&mut (dyn FnMut(usize, usize) + Send)>,
 ) -> Result<ImportReport, CatalogueError> {
-    let batch = parse(store, engine, format, text, progress).await?;
-    store_and_index(store, index, &batch, actor).await
+    let batch = parse(db, engine, format, text, progress).await?;
+    store_and_index(db, index, &batch, actor).await
 }
 
 /// Validates an import file without storing anything.
 pub async fn parse(
-    store: &dyn Store,
+    db: &Database,
     engine: &Engine,
     format: Format,
     text: &str,
     progress: Option<&mut (dyn FnMut(usize, usize) + Send)>,
 ) -> Result<CatalogueBatch, CatalogueError> {
-    let known = store.institution_ids().await?;
+    let known = db.catalogue().institution_ids().await?;
     let programmes: BTreeSet<String> = engine.policy().programmes.iter().map(|p| p.id.to_string()).collect();
     let options = ImportOptions {
         ctx: ValidationContext {
@@ -161,16 +161,17 @@ pub async fn parse(
 
 /// Stores a validated batch and brings the index up to date.
 pub async fn store_and_index(
-    store: &dyn Store,
+    db: &Database,
     index: &CourseIndex,
     batch: &CatalogueBatch,
     actor: &str,
 ) -> Result<ImportReport, CatalogueError> {
-    let summary = store.upsert_catalogue(batch, actor).await?;
+    let summary = db.catalogue().upsert(batch, actor).await?;
     let indexed = if index.generation().is_some_and(|g| g + 1 == summary.generation) {
         // The index is one generation behind: this import is the only difference.
         let referenced: BTreeSet<&str> = batch.courses.iter().map(|c| c.institution.as_str()).collect();
-        let institutions: Vec<_> = store
+        let institutions: Vec<_> = db
+            .catalogue()
             .institutions()
             .await?
             .into_iter()
@@ -182,7 +183,7 @@ pub async fn store_and_index(
             .await?
             .documents
     } else {
-        sync_index(store, index).await?.map_or(index.len(), |s| s.documents)
+        sync_index(db, index).await?.map_or(index.len(), |s| s.documents)
     };
     Ok(ImportReport { summary, indexed })
 }

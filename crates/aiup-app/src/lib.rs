@@ -1,7 +1,7 @@
 //! aiup's service layer. It holds no HTTP: the CLI and the server both call it, and handlers
 //! only parse, call a service and render.
 //!
-//! [`App`] is the running application: the store, the engine built from the active policy
+//! [`App`] is the running application: the database, the engine built from the active policy
 //! (reloaded live when another version is activated), the course index, and the clock.
 //! One module per capability holds its services: [`policy`], [`catalogue`]; [`error`] holds the
 //! one table of error codes.
@@ -19,7 +19,7 @@ pub use error::{AppError, Code};
 use aiup_core::RegionTier;
 use aiup_rules::Engine;
 use aiup_search::CourseIndex;
-use aiup_store::Store;
+use aiup_store::Database;
 use std::sync::{Arc, RwLock};
 
 /// The running application. Cheap to clone; clones share everything.
@@ -29,7 +29,7 @@ pub struct App {
 }
 
 struct Inner {
-    store: Arc<dyn Store>,
+    db: Database,
     engine: RwLock<Arc<Engine>>,
     index: CourseIndex,
     clock: Clock,
@@ -38,7 +38,7 @@ struct Inner {
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("App")
-            .field("backend", &self.inner.store.backend())
+            .field("backend", &self.inner.db.backend())
             .field("policy_version", &self.engine().policy().version)
             .field("index", &self.inner.index)
             .finish()
@@ -46,10 +46,10 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
-    pub fn new(store: Arc<dyn Store>, engine: Engine, index: CourseIndex, clock: Clock) -> App {
+    pub fn new(db: Database, engine: Engine, index: CourseIndex, clock: Clock) -> App {
         App {
             inner: Arc::new(Inner {
-                store,
+                db,
                 engine: RwLock::new(Arc::new(engine)),
                 index,
                 clock,
@@ -57,12 +57,9 @@ impl App {
         }
     }
 
-    pub fn store(&self) -> &dyn Store {
-        self.inner.store.as_ref()
-    }
-
-    pub fn store_arc(&self) -> Arc<dyn Store> {
-        Arc::clone(&self.inner.store)
+    /// The database: one store per aggregate (`db().policy()`, `db().catalogue()`, …).
+    pub fn db(&self) -> &Database {
+        &self.inner.db
     }
 
     /// The engine of the active policy version.

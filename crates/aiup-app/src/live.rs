@@ -24,14 +24,15 @@ impl App {
     pub async fn refresh(&self) -> Result<Refreshed, AppError> {
         let mut refreshed = Refreshed::default();
         let active = self
-            .store()
-            .policy_versions()
+            .db()
+            .policy()
+            .versions()
             .await?
             .into_iter()
             .find(|v| v.active)
             .map(|v| v.version);
         if active.as_deref().is_some_and(|v| v != self.engine().policy().version) {
-            let loaded = policy::active_bundle(self.store())
+            let loaded = policy::active_bundle(self.db())
                 .await
                 .map_err(|e| AppError::internal(&e))?;
             let engine = policy::engine_for(loaded).map_err(|e| AppError::internal(&e))?;
@@ -42,9 +43,7 @@ impl App {
         if ctx.version != self.index().context().version {
             self.index().set_context(ctx);
         }
-        refreshed.reindexed = sync_index(self.store(), self.index())
-            .await?
-            .map(|stats| stats.documents);
+        refreshed.reindexed = sync_index(self.db(), self.index()).await?.map(|stats| stats.documents);
         Ok(refreshed)
     }
 

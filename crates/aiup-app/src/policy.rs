@@ -7,7 +7,7 @@ use aiup_core::policy::{PolicyLoadErrors, PolicySource};
 use aiup_core::region::RegionTable;
 use aiup_rules::{Engine, EngineError};
 use aiup_store::{
-    ImportOutcome, NewPolicyVersion, PolicyFileRecord, RegionAliasRecord, RegionRecord, RegionSet, Store, StoreError,
+    Database, ImportOutcome, NewPolicyVersion, PolicyFileRecord, RegionAliasRecord, RegionRecord, RegionSet, StoreError,
 };
 use std::sync::Arc;
 
@@ -58,7 +58,7 @@ fn region_set(table: &RegionTable, sha256: &str) -> RegionSet {
 /// Validates `bundle`; only if it is valid, stores it as the active version
 /// and mirrors its region table. Invalid bundles change nothing stored.
 pub async fn import_bundle(
-    store: &dyn Store,
+    db: &Database,
     bundle: &Bundle,
     actor: &str,
     note: &str,
@@ -78,18 +78,18 @@ pub async fn import_bundle(
         actor: actor.to_owned(),
         note: note.to_owned(),
     };
-    let outcome = store.import_policy_version(&version).await?;
-    store
-        .replace_regions(&region_set(&loaded.regions, loaded.regions.sha256()), actor)
+    let outcome = db.policy().import(&version).await?;
+    db.regions()
+        .replace(&region_set(&loaded.regions, loaded.regions.sha256()), actor)
         .await?;
     Ok((outcome, loaded))
 }
 
-/// The active bundle, importing the embedded one into an empty store.
-pub async fn active_bundle(store: &dyn Store) -> Result<LoadedBundle, RuntimeError> {
-    let Some((_, files)) = store.active_policy().await? else {
+/// The active bundle, importing the embedded one into an empty database.
+pub async fn active_bundle(db: &Database) -> Result<LoadedBundle, RuntimeError> {
+    let Some((_, files)) = db.policy().active().await? else {
         let (_, loaded) = import_bundle(
-            store,
+            db,
             &Bundle::embedded(),
             "aiup",
             "first start: the policy bundle shipped with aiup",
@@ -108,17 +108,17 @@ pub async fn active_bundle(store: &dyn Store) -> Result<LoadedBundle, RuntimeErr
     )?;
     let loaded = bundle.load()?;
     // Keep the SQL mirror of the region table in step with the active bundle.
-    let mirrored = store.region_set().await?.map(|s| s.sha256);
+    let mirrored = db.regions().current().await?.map(|s| s.sha256);
     if mirrored.as_deref() != Some(loaded.regions.sha256()) {
-        store
-            .replace_regions(&region_set(&loaded.regions, loaded.regions.sha256()), "aiup")
+        db.regions()
+            .replace(&region_set(&loaded.regions, loaded.regions.sha256()), "aiup")
             .await?;
     }
     Ok(loaded)
 }
 
 /// Activates an earlier version and returns the engine built from it.
-pub async fn activate(store: &dyn Store, version: &str, actor: &str) -> Result<LoadedBundle, RuntimeError> {
-    store.activate_policy_version(version, actor).await?;
-    active_bundle(store).await
+pub async fn activate(db: &Database, version: &str, actor: &str) -> Result<LoadedBundle, RuntimeError> {
+    db.policy().activate(version, actor).await?;
+    active_bundle(db).await
 }

@@ -5,6 +5,7 @@ use crate::hygiene::JsonBody;
 use crate::AppState;
 use aiup_app::Code;
 use aiup_core::RegionTier;
+use aiup_store::AuditFilter;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -28,7 +29,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    state.store().audit_events(1).await.map_err(|e| {
+    state.db().ping().await.map_err(|e| {
         ApiError::new(
             Code::DatabaseUnavailable,
             None,
@@ -36,7 +37,7 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError>
         )
     })?;
     Ok(Json(
-        json!({ "status": "ok", "policy_version": state.engine().policy().version, "database": state.store().backend().to_string() }),
+        json!({ "status": "ok", "policy_version": state.engine().policy().version, "database": state.db().backend().to_string() }),
     ))
 }
 
@@ -175,8 +176,9 @@ async fn openapi() -> Json<Value> {
 
 async fn policy_versions(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let versions = state
-        .store()
-        .policy_versions()
+        .db()
+        .policy()
+        .versions()
         .await
         .map_err(|e| ApiError::internal(&e))?;
     Ok(Json(json!({ "versions": versions })))
@@ -184,8 +186,9 @@ async fn policy_versions(State(state): State<AppState>) -> Result<Json<Value>, A
 
 async fn audit(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let events = state
-        .store()
-        .audit_events(200)
+        .db()
+        .audit()
+        .events(&AuditFilter::newest(200))
         .await
         .map_err(|e| ApiError::internal(&e))?;
     Ok(Json(json!({ "events": events })))
@@ -255,7 +258,12 @@ async fn course(
     let pairs = query_pairs(query)?;
     let engine = state.engine();
     let query = crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, &[]).map_err(param_errors)?;
-    let found = state.store().course(&id).await.map_err(|e| ApiError::internal(&e))?;
+    let found = state
+        .db()
+        .catalogue()
+        .course(&id)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let Some((course, institution)) = found else {
         return Err(ApiError::new(
             Code::UnknownCourse,

@@ -18,7 +18,7 @@ pub use serve::serve;
 use aiup_app::App;
 use aiup_rules::Engine;
 use aiup_search::CourseIndex;
-use aiup_store::Store;
+use aiup_store::Database;
 use axum::Router;
 use std::sync::Arc;
 
@@ -51,8 +51,8 @@ impl AppState {
         self.app.engine()
     }
 
-    pub fn store(&self) -> &dyn Store {
-        self.app.store()
+    pub fn db(&self) -> &Database {
+        self.app.db()
     }
 
     pub fn index(&self) -> &CourseIndex {

@@ -79,7 +79,7 @@ async fn course_detail(
     let profile = crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, courses::PAGE_ONLY_PARAMS)
         .map(|q| q.profile)
         .unwrap_or_default();
-    match state.store().course(&id).await {
+    match state.db().catalogue().course(&id).await {
         Ok(Some((course, institution))) => html_response(
             StatusCode::OK,
             courses::course_page(&engine, lang, &course, &institution, &profile, state.today()),

@@ -1,25 +1,39 @@
 //! aiup storage.
 //!
-//! One [`Store`] trait with one module per backend ([`sqlite`], [`postgres`]); each backend owns
-//! its embedded migrations (`migrations/sqlite`, `migrations/postgres`). [`connect`] picks the
-//! backend from the URL scheme and runs the migrations.
+//! [`connect`] opens a [`Database`] (the URL scheme picks the backend) and runs its migrations.
+//! A `Database` hands out one trait object per aggregate:
+//!
+//! | accessor | trait | holds |
+//! | --- | --- | --- |
+//! | [`Database::policy`] | [`PolicyStore`] | policy versions and their files |
+//! | [`Database::regions`] | [`RegionStore`] | the region table and its aliases |
+//! | [`Database::audit`] | [`AuditStore`] | the append-only audit log |
+//! | [`Database::catalogue`] | [`CatalogueStore`] | institutions, courses and cohorts |
+//! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
+//!
+//! Every mutating method writes its audit event in the same transaction as its change.
+//!
+//! Layout: `src/<aggregate>.rs` holds the trait and its storage models; `src/shared/` holds the
+//! SQL both backends run, written once and generic over the sqlx database; `src/sqlite/` and
+//! `src/postgres/` hold what really differs (connecting, migrations, how a write transaction
+//! starts, and a few statements per aggregate). No pool or connection leaves this crate.
 //!
 //! With the `testing` feature, [`testing`] exposes the conformance suite every backend must pass
 //! and a harness that provides a fresh PostgreSQL database for tests.
 
-use std::collections::BTreeSet;
 use std::fmt;
-use std::sync::Arc;
 
-use aiup_catalogue::{CatalogueBatch, Course, Institution};
-
-use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use sqlx::error::DatabaseError;
 
+mod accounts;
+mod audit;
 mod catalogue;
-pub mod postgres;
-pub mod sqlite;
+mod policy;
+mod postgres;
+mod regions;
+mod shared;
+mod sqlite;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -27,115 +41,19 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
-pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
+pub use accounts::{
+    AccountChange, AccountRecord, AccountStore, NewAccount, NewToken, SessionRecord, TokenRecord,
+    ACTION_ACCOUNT_CREATE, ACTION_ACCOUNT_UPDATE, ACTION_SESSION_CREATE, ACTION_SESSION_DELETE, ACTION_TOKEN_CREATE,
+    ACTION_TOKEN_REVOKE,
+};
+pub use audit::{seoul_date, AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
+pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
+pub use policy::{
+    NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
+};
+pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
 
-/// Audit action recorded when a region set is imported.
-pub const ACTION_REGIONS_IMPORT: &str = "regions.import";
-/// Audit action recorded when a new policy version is imported.
-pub const ACTION_POLICY_IMPORT: &str = "policy.import";
-/// Audit action recorded when an existing policy version becomes active again.
-pub const ACTION_POLICY_ACTIVATE: &str = "policy.activate";
-
-/// Audit action recorded by every catalogue import.
-pub const ACTION_CATALOGUE_IMPORT: &str = "catalogue.import";
-
-/// What a catalogue import wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct CatalogueImportSummary {
-    pub institutions_added: u64,
-    /// Stored institutions whose fields changed (an institution given again unchanged counts
-    /// nowhere).
-    pub institutions_updated: u64,
-    pub courses_added: u64,
-    /// Stored courses whose content changed; their cohorts were replaced.
-    pub courses_updated: u64,
-    pub courses_unchanged: u64,
-    /// The catalogue generation after the import (bumped only if something changed).
-    pub generation: u64,
-}
-
-impl CatalogueImportSummary {
-    /// Whether the import wrote anything.
-    pub fn changed(&self) -> bool {
-        self.institutions_added + self.institutions_updated + self.courses_added + self.courses_updated > 0
-    }
-}
-
-/// One administrative region (시군구, or 시도 level where applicable).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct RegionRecord {
-    /// Current 5-digit code, e.g. `51760`.
-    pub code: String,
-    pub sido_code: String,
-    pub sido_name: String,
-    /// Full name "시도 시군구", e.g. "강원특별자치도 평창군".
-    pub name: String,
-    pub kind: String,
-    pub parent_code: Option<String>,
-    pub capital_area: bool,
-    pub population_declining: bool,
-}
-
-/// An old name or old code that maps to a current region.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct RegionAliasRecord {
-    /// Old full name or old 5-digit code.
-    pub alias: String,
-    pub current_code: String,
-    pub changed_on: Option<NaiveDate>,
-    pub note: String,
-}
-
-/// The whole region table plus aliases, identified by the sha256 of its source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RegionSet {
-    pub sha256: String,
-    /// Ordered by `code` when read back.
-    pub regions: Vec<RegionRecord>,
-    /// Ordered by `alias` when read back.
-    pub aliases: Vec<RegionAliasRecord>,
-}
-
-/// One file of a policy version (path relative to the policy root).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct PolicyFileRecord {
-    pub path: String,
-    pub content: String,
-}
-
-/// A policy version to import.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewPolicyVersion {
-    pub version: String,
-    pub sha256: String,
-    pub files: Vec<PolicyFileRecord>,
-    pub actor: String,
-    pub note: String,
-}
-
-/// A stored policy version, without its files.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct PolicyVersionSummary {
-    pub version: String,
-    pub sha256: String,
-    pub imported_at: DateTime<Utc>,
-    pub actor: String,
-    pub note: String,
-    pub active: bool,
-    pub file_count: i64,
-}
-
-/// One audit log entry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditEvent {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub action: String,
-    pub subject: String,
-    pub detail: serde_json::Value,
-}
+use shared::SqlStore;
 
 /// Result of an import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -148,7 +66,7 @@ pub enum ImportOutcome {
     Unchanged,
 }
 
-/// Which database a [`Store`] talks to.
+/// Which database a [`Database`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Backend {
@@ -178,114 +96,190 @@ pub enum StoreError {
     NotFound { what: String, key: String },
 
     /// The write clashes with stored data, e.g. a policy version name that is already used for
-    /// different content.
+    /// different content, or a login that is taken.
     #[error("{what} conflict for `{key}`: {reason}")]
     Conflict { what: String, key: String, reason: String },
 
+    /// Retryable: SQLite's lock was still held when the busy timeout ran out, or no pooled
+    /// connection came free in time. Nothing was written; the same request may succeed later
+    /// (HTTP 503).
+    #[error("the database is busy; try again ({what})")]
+    Busy { what: String },
+
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
 
     #[error("migration error: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
+    Migration(sqlx::migrate::MigrateError),
 
     #[error("corrupt {what}: {reason}")]
     Corrupt { what: String, reason: String },
 }
 
 impl StoreError {
-    /// Whether the database was busy (SQLite's lock held past the busy timeout): the same
-    /// request may succeed if tried again.
+    /// Whether the database was busy ([`StoreError::Busy`]): the same request may succeed if
+    /// tried again.
     pub fn is_busy(&self) -> bool {
-        match self {
-            StoreError::Database(sqlx::Error::Database(e)) => {
-                // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
-                e.code()
-                    .and_then(|c| c.parse::<i32>().ok())
-                    .is_some_and(|c| matches!(c & 0xff, 5 | 6))
-            }
-            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
-            _ => false,
+        matches!(self, StoreError::Busy { .. })
+    }
+
+    /// Whether trying again may succeed (today: exactly [`StoreError::is_busy`]).
+    pub fn is_retryable(&self) -> bool {
+        self.is_busy()
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        match busy(&e) {
+            Some(what) => StoreError::Busy { what },
+            None => StoreError::Database(e),
         }
     }
 }
 
-/// The storage interface shared by all backends.
-#[async_trait]
-pub trait Store: Send + Sync + fmt::Debug {
-    fn backend(&self) -> Backend;
-
-    /// Applies the backend's embedded migrations. Idempotent.
-    async fn migrate(&self) -> Result<(), StoreError>;
-
-    /// Replaces the whole region table and aliases in ONE transaction and records an audit
-    /// event ([`ACTION_REGIONS_IMPORT`]). Returns `Unchanged` (and records no event) if `sha256`
-    /// equals the current set's. On error nothing changes.
-    async fn replace_regions(&self, set: &RegionSet, actor: &str) -> Result<ImportOutcome, StoreError>;
-
-    /// The current region set: `None` before any import; regions ordered by code, aliases by
-    /// alias.
-    async fn region_set(&self) -> Result<Option<RegionSet>, StoreError>;
-
-    /// Inserts a policy version with its files and makes it active, in ONE transaction, with an
-    /// audit event ([`ACTION_POLICY_IMPORT`]). If a version with the same sha256 exists, makes
-    /// that one active if it is not (event [`ACTION_POLICY_ACTIVATE`]) and returns `Unchanged`.
-    /// Concurrent imports of the same content create one version. A version name already used
-    /// for different content is a [`StoreError::Conflict`].
-    async fn import_policy_version(&self, v: &NewPolicyVersion) -> Result<ImportOutcome, StoreError>;
-
-    /// The active policy version and its files (ordered by path).
-    async fn active_policy(&self) -> Result<Option<(PolicyVersionSummary, Vec<PolicyFileRecord>)>, StoreError>;
-
-    /// All policy versions, newest import first.
-    async fn policy_versions(&self) -> Result<Vec<PolicyVersionSummary>, StoreError>;
-
-    /// Makes an earlier version active again (rollback), with an audit event
-    /// ([`ACTION_POLICY_ACTIVATE`]). [`StoreError::NotFound`] if the version is unknown.
-    async fn activate_policy_version(&self, version: &str, actor: &str) -> Result<(), StoreError>;
-
-    /// The newest `limit` audit events, newest first.
-    async fn audit_events(&self, limit: i64) -> Result<Vec<AuditEvent>, StoreError>;
-
-    /// Upserts every institution and course of the batch in ONE transaction (the cohorts of an
-    /// upserted course are replaced), bumps the catalogue generation if anything changed, and
-    /// records one audit event ([`ACTION_CATALOGUE_IMPORT`], detail = the counts). Either all is
-    /// written or nothing: a course whose institution is neither in the batch nor stored is
-    /// [`StoreError::NotFound`], an id given twice in the batch a [`StoreError::Conflict`].
-    /// Concurrent imports are serialised.
-    async fn upsert_catalogue(&self, batch: &CatalogueBatch, actor: &str)
-        -> Result<CatalogueImportSummary, StoreError>;
-
-    /// The catalogue generation: 0 before any import, bumped by every import that changed
-    /// something. Search indexes rebuild when it moves.
-    async fn catalogue_generation(&self) -> Result<u64, StoreError>;
-
-    /// Every institution, ordered by id.
-    async fn institutions(&self) -> Result<Vec<Institution>, StoreError>;
-
-    /// The ids of every stored institution.
-    async fn institution_ids(&self) -> Result<BTreeSet<String>, StoreError>;
-
-    /// Every course, ordered by id, with its cohorts in order (two queries, one snapshot).
-    async fn courses(&self) -> Result<Vec<Course>, StoreError>;
-
-    /// One course and its institution.
-    async fn course(&self, id: &str) -> Result<Option<(Course, Institution)>, StoreError>;
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> StoreError {
+        match &e {
+            sqlx::migrate::MigrateError::Execute(inner) | sqlx::migrate::MigrateError::ExecuteMigration(inner, _) => {
+                if let Some(what) = busy(inner) {
+                    return StoreError::Busy { what };
+                }
+            }
+            _ => {}
+        }
+        StoreError::Migration(e)
+    }
 }
 
-/// Opens a store for `url` and runs its migrations.
+/// What was busy, if `e` says the database was: SQLite's `SQLITE_BUSY` or `SQLITE_LOCKED` (with
+/// their extended codes) after the busy timeout, or a pool with no connection free in time.
+fn busy(e: &sqlx::Error) -> Option<String> {
+    match e {
+        sqlx::Error::Database(db) => {
+            let sqlite = db.try_downcast_ref::<sqlx::sqlite::SqliteError>()?;
+            let code = sqlite.code()?.parse::<i32>().ok()?;
+            matches!(code & 0xff, 5 | 6).then(|| sqlite.message().to_owned())
+        }
+        sqlx::Error::PoolTimedOut => Some("no database connection came free in time".to_owned()),
+        _ => None,
+    }
+}
+
+/// An open database: one pool, and one store per aggregate over it.
+///
+/// Cloning is cheap (the pool is shared). `Debug` shows the backend and the pool's state,
+/// never the URL.
+#[derive(Clone)]
+pub struct Database {
+    inner: Backends,
+}
+
+#[derive(Clone)]
+enum Backends {
+    Sqlite(SqlStore<sqlx::Sqlite>),
+    Postgres(SqlStore<sqlx::Postgres>),
+}
+
+/// The backend's store as the trait object `$trait`.
+macro_rules! aggregate {
+    ($self:ident, $trait:path) => {
+        match &$self.inner {
+            Backends::Sqlite(s) => s as &dyn $trait,
+            Backends::Postgres(s) => s as &dyn $trait,
+        }
+    };
+}
+
+impl Database {
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            Backends::Sqlite(_) => Backend::Sqlite,
+            Backends::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the backend's embedded migrations. Idempotent; on SQLite, concurrent callers
+    /// (threads or processes) are serialised by a lock file beside the database file.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.inner {
+            Backends::Sqlite(s) => sqlite::migrate(s).await,
+            Backends::Postgres(s) => postgres::migrate(s).await,
+        }
+    }
+
+    /// A cheap round trip (`SELECT 1`), for health checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match &self.inner {
+            Backends::Sqlite(s) => s.ping().await,
+            Backends::Postgres(s) => s.ping().await,
+        }
+    }
+
+    /// Policy versions and their files.
+    pub fn policy(&self) -> &dyn PolicyStore {
+        aggregate!(self, PolicyStore)
+    }
+
+    /// The region table and its aliases.
+    pub fn regions(&self) -> &dyn RegionStore {
+        aggregate!(self, RegionStore)
+    }
+
+    /// The append-only audit log.
+    pub fn audit(&self) -> &dyn AuditStore {
+        aggregate!(self, AuditStore)
+    }
+
+    /// The course catalogue.
+    pub fn catalogue(&self) -> &dyn CatalogueStore {
+        aggregate!(self, CatalogueStore)
+    }
+
+    /// Accounts, sessions, API tokens and the sign-in throttle.
+    pub fn accounts(&self) -> &dyn AccountStore {
+        aggregate!(self, AccountStore)
+    }
+
+    /// Closes the pool, waiting for connections in use to come back.
+    pub async fn close(&self) {
+        match &self.inner {
+            Backends::Sqlite(s) => s.pool.close().await,
+            Backends::Postgres(s) => s.pool.close().await,
+        }
+    }
+}
+
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (size, idle) = match &self.inner {
+            Backends::Sqlite(s) => (s.pool.size(), s.pool.num_idle()),
+            Backends::Postgres(s) => (s.pool.size(), s.pool.num_idle()),
+        };
+        f.debug_struct("Database")
+            .field("backend", &self.backend())
+            .field("connections", &size)
+            .field("idle", &idle)
+            .finish()
+    }
+}
+
+/// Opens the database named by `url` and runs its migrations.
 ///
 /// * `sqlite://path/to/file.db` (parent directories and the file are created if missing),
 ///   `sqlite::memory:` (for tests);
 /// * `postgres://…` or `postgresql://…`.
-pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+pub async fn connect(url: &str) -> Result<Database, StoreError> {
     let scheme = url_scheme(url);
-    let store: Arc<dyn Store> = match scheme.as_str() {
-        "sqlite" => Arc::new(SqliteStore::connect(url).await?),
-        "postgres" | "postgresql" => Arc::new(PostgresStore::connect(url).await?),
+    let inner = match scheme.as_str() {
+        "sqlite" => Backends::Sqlite(sqlite::connect(url, sqlite::BUSY_TIMEOUT).await?),
+        "postgres" | "postgresql" => Backends::Postgres(postgres::connect(url).await?),
         _ => return Err(StoreError::UnsupportedUrl { url_scheme: scheme }),
     };
-    store.migrate().await?;
-    Ok(store)
+    let db = Database { inner };
+    db.migrate().await?;
+    Ok(db)
 }
 
 /// The scheme of `url` (lower-cased), or a placeholder if it has none. Only the scheme is
@@ -304,49 +298,3 @@ fn url_scheme(url: &str) -> String {
         _ => "(none)".to_owned(),
     }
 }
-
-/// Audit row as stored: `detail` is JSON text in both backends at the SQL boundary.
-#[derive(sqlx::FromRow)]
-struct AuditRow {
-    id: i64,
-    at: DateTime<Utc>,
-    actor: String,
-    action: String,
-    subject: String,
-    detail: String,
-}
-
-impl TryFrom<AuditRow> for AuditEvent {
-    type Error = StoreError;
-
-    fn try_from(row: AuditRow) -> Result<Self, StoreError> {
-        let detail = serde_json::from_str(&row.detail).map_err(|e| StoreError::Corrupt {
-            what: format!("audit event {}", row.id),
-            reason: format!("detail is not valid JSON: {e}"),
-        })?;
-        Ok(AuditEvent {
-            id: row.id,
-            at: row.at,
-            actor: row.actor,
-            action: row.action,
-            subject: row.subject,
-            detail,
-        })
-    }
-}
-
-/// Negative limits mean "none".
-fn clamp_limit(limit: i64) -> i64 {
-    limit.max(0)
-}
-
-fn version_conflict(version: &str, existing_sha: &str) -> StoreError {
-    StoreError::Conflict {
-        what: "policy version".to_owned(),
-        key: version.to_owned(),
-        reason: format!("the name is already used for different content (sha256 {existing_sha})"),
-    }
-}
-
-/// Rows per multi-row INSERT (well under both backends' bind-parameter limits).
-const INSERT_CHUNK: usize = 200;

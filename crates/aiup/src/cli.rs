@@ -7,11 +7,10 @@ use aiup_core::bundle::{Bundle, LoadedBundle};
 use aiup_core::policy::PolicySet;
 use aiup_rules::reform::Reform;
 use aiup_rules::{CaseError, Engine};
-use aiup_store::{ImportOutcome, Store};
+use aiup_store::{Database, ImportOutcome};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -41,7 +40,7 @@ impl Db {
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("aiup.sqlite3").display()))
     }
 
-    pub async fn connect(&self) -> Result<Arc<dyn Store>, Failure> {
+    pub async fn connect(&self) -> Result<Database, Failure> {
         let url = self.url();
         aiup_store::connect(&url)
             .await
@@ -222,7 +221,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Migrate { db } => {
             let store = db.connect().await?;
             store.migrate().await.map_err(|e| Failure::Other(e.into()))?;
-            let loaded = runtime::active_bundle(store.as_ref()).await.map_err(runtime_failure)?;
+            let loaded = runtime::active_bundle(&store).await.map_err(runtime_failure)?;
             println!(
                 "migrated {} ({}); active policy {}",
                 db.url().split('?').next().unwrap_or(""),
@@ -265,7 +264,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 
 async fn serve(listen: &str, demo: Option<usize>, db: &Db, index_dir: &IndexDir) -> Result<(), Failure> {
     let store = db.connect().await?;
-    let loaded = runtime::active_bundle(store.as_ref()).await.map_err(runtime_failure)?;
+    let loaded = runtime::active_bundle(&store).await.map_err(runtime_failure)?;
     let version = loaded.version.clone();
     let shipped = Bundle::embedded();
     if shipped.sha256() != loaded.sha256 {
@@ -273,11 +272,11 @@ async fn serve(listen: &str, demo: Option<usize>, db: &Db, index_dir: &IndexDir)
         tracing::warn!(active = %version, "the policy bundle built into this binary differs from the active version in the database; `aiup policy import policy --regions-dir data/regions` adopts it");
     }
     let engine = runtime::engine_for(loaded).map_err(|e| Failure::Other(e.into()))?;
-    let index = courses::open_index(store.as_ref(), &engine, &index_dir.path(db)).await?;
+    let index = courses::open_index(&store, &engine, &index_dir.path(db)).await?;
     if let Some(count) = demo {
-        courses::load_demo(store.as_ref(), &engine, &index, count).await?;
+        courses::load_demo(&store, &engine, &index, count).await?;
     }
-    let app = aiup_app::App::new(Arc::clone(&store), engine, index, aiup_app::Clock::system());
+    let app = aiup_app::App::new(store.clone(), engine, index, aiup_app::Clock::system());
     app.spawn_sync(aiup_app::live::SYNC_INTERVAL);
     let state = aiup_server::AppState::new(app, std::env::var("AIUP_STAFF_TOKEN").ok());
     let listener = tokio::net::TcpListener::bind(listen)
@@ -314,7 +313,7 @@ async fn shutdown() {
 
 async fn active(db: &Db) -> Result<LoadedBundle, Failure> {
     let store = db.connect().await?;
-    runtime::active_bundle(store.as_ref()).await.map_err(runtime_failure)
+    runtime::active_bundle(&store).await.map_err(runtime_failure)
 }
 
 /// The engine for the active version, or for draft files on disk.
@@ -423,15 +422,15 @@ async fn policy(action: Option<PolicyAction>, on: Option<String>, json: bool, db
             actor,
         }) => {
             let store = db.connect().await?;
-            let current = current_bundle(store.as_ref()).await?;
+            let current = current_bundle(&store).await?;
             let bundle = files::bundle_from(Some(&dir), regions_dir.as_deref(), &current)?
                 .map_err(|e| Failure::BadInput(e.to_string()))?;
-            import(store.as_ref(), &bundle, &actor, &note).await
+            import(&store, &bundle, &actor, &note).await
         }
         Some(PolicyAction::Versions) => {
             let store = db.connect().await?;
-            runtime::active_bundle(store.as_ref()).await.map_err(runtime_failure)?;
-            let versions = store.policy_versions().await.map_err(|e| Failure::Other(e.into()))?;
+            runtime::active_bundle(&store).await.map_err(runtime_failure)?;
+            let versions = store.policy().versions().await.map_err(|e| Failure::Other(e.into()))?;
             if json {
                 return print_json(&versions);
             }
@@ -453,14 +452,12 @@ async fn policy(action: Option<PolicyAction>, on: Option<String>, json: bool, db
         }
         Some(PolicyAction::Activate { version, actor }) => {
             let store = db.connect().await?;
-            let loaded = runtime::activate(store.as_ref(), &version, &actor)
-                .await
-                .map_err(|e| match e {
-                    runtime::RuntimeError::Store(aiup_store::StoreError::NotFound { .. }) => {
-                        Failure::BadInput(format!("no policy version `{version}`; see `aiup policy versions`"))
-                    }
-                    other => runtime_failure(other),
-                })?;
+            let loaded = runtime::activate(&store, &version, &actor).await.map_err(|e| match e {
+                runtime::RuntimeError::Store(aiup_store::StoreError::NotFound { .. }) => {
+                    Failure::BadInput(format!("no policy version `{version}`; see `aiup policy versions`"))
+                }
+                other => runtime_failure(other),
+            })?;
             println!("active: {}", loaded.version);
             Ok(())
         }
@@ -468,10 +465,11 @@ async fn policy(action: Option<PolicyAction>, on: Option<String>, json: bool, db
 }
 
 /// The files of the active version (the embedded bundle on an empty store).
-async fn current_bundle(store: &dyn Store) -> Result<Bundle, Failure> {
+async fn current_bundle(store: &Database) -> Result<Bundle, Failure> {
     runtime::active_bundle(store).await.map_err(runtime_failure)?;
     let (_, files) = store
-        .active_policy()
+        .policy()
+        .active()
         .await
         .map_err(|e| Failure::Other(e.into()))?
         .context("no active policy after start-up")?;
@@ -487,7 +485,7 @@ async fn current_bundle(store: &dyn Store) -> Result<Bundle, Failure> {
     .map_err(|e| Failure::BadInput(e.to_string()))
 }
 
-async fn import(store: &dyn Store, bundle: &Bundle, actor: &str, note: &str) -> Result<(), Failure> {
+async fn import(store: &Database, bundle: &Bundle, actor: &str, note: &str) -> Result<(), Failure> {
     let (outcome, loaded) = runtime::import_bundle(store, bundle, actor, note)
         .await
         .map_err(runtime_failure)?;
@@ -556,11 +554,11 @@ fn print_policy(loaded: &LoadedBundle, on: chrono::NaiveDate) {
 async fn regions(action: Option<RegionsAction>, query: Option<String>, json: bool, db: &Db) -> Result<(), Failure> {
     if let Some(RegionsAction::Import { dir, note, actor }) = action {
         let store = db.connect().await?;
-        let current = current_bundle(store.as_ref()).await?;
+        let current = current_bundle(&store).await?;
         let bundle = current
             .with_region_files(files::region_files(Path::new(&dir))?)
             .map_err(|e| Failure::BadInput(e.to_string()))?;
-        return import(store.as_ref(), &bundle, &actor, &note).await;
+        return import(&store, &bundle, &actor, &note).await;
     }
     let loaded = active(db).await?;
     let engine = runtime::engine_for(loaded).map_err(|e| Failure::Other(e.into()))?;

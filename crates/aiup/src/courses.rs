@@ -7,7 +7,7 @@ use aiup_catalogue::generate::{generate, GenerateOptions};
 use aiup_catalogue::import::Format;
 use aiup_rules::Engine;
 use aiup_search::{CourseIndex, SearchContext};
-use aiup_store::Store;
+use aiup_store::Database;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -104,7 +104,7 @@ fn catalogue_failure(e: CatalogueError) -> Failure {
 }
 
 /// Opens the on-disk index and brings it up to date with the database.
-pub async fn open_index(store: &dyn Store, engine: &Engine, dir: &Path) -> Result<CourseIndex, Failure> {
+pub async fn open_index(store: &Database, engine: &Engine, dir: &Path) -> Result<CourseIndex, Failure> {
     let index = open_index_unsynced(engine, dir)?;
     if let Some(stats) = catalogue::sync_index(store, &index).await.map_err(catalogue_failure)? {
         tracing::info!(
@@ -150,7 +150,7 @@ fn write_output(output: Option<&Path>, text: &str) -> Result<(), Failure> {
 
 pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Result<(), Failure> {
     let store = db.connect().await?;
-    let loaded = runtime::active_bundle(store.as_ref())
+    let loaded = runtime::active_bundle(&store)
         .await
         .map_err(crate::cli::runtime_failure)?;
     let engine = runtime::engine_for(loaded).map_err(|e| Failure::Other(e.into()))?;
@@ -175,7 +175,7 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             };
-            let batch = catalogue::parse(store.as_ref(), &engine, format, &text, Some(&mut progress))
+            let batch = catalogue::parse(&store, &engine, format, &text, Some(&mut progress))
                 .await
                 .map_err(catalogue_failure)?;
             bar.finish_and_clear();
@@ -194,14 +194,15 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
                 batch.courses.len()
             ));
             spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-            let report = match open_index(store.as_ref(), &engine, &index_dir.path(db)).await {
-                Ok(index) => catalogue::store_and_index(store.as_ref(), &index, &batch, &actor)
+            let report = match open_index(&store, &engine, &index_dir.path(db)).await {
+                Ok(index) => catalogue::store_and_index(&store, &index, &batch, &actor)
                     .await
                     .map_err(catalogue_failure)?,
                 Err(e) => {
                     // Most often a running `aiup serve` holds the index; it catches up by itself.
                     let summary = store
-                        .upsert_catalogue(&batch, &actor)
+                        .catalogue()
+                        .upsert(&batch, &actor)
                         .await
                         .map_err(|e| Failure::Other(e.into()))?;
                     eprintln!(
@@ -229,15 +230,23 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
         }
         CoursesAction::Export { format, output } => {
             let batch = aiup_catalogue::CatalogueBatch {
-                institutions: store.institutions().await.map_err(|e| Failure::Other(e.into()))?,
-                courses: store.courses().await.map_err(|e| Failure::Other(e.into()))?,
+                institutions: store
+                    .catalogue()
+                    .institutions()
+                    .await
+                    .map_err(|e| Failure::Other(e.into()))?,
+                courses: store
+                    .catalogue()
+                    .courses()
+                    .await
+                    .map_err(|e| Failure::Other(e.into()))?,
             };
             write_output(output.as_deref(), &aiup_catalogue::export(format, &batch))
         }
         CoursesAction::Reindex => {
             let index = open_index_unsynced(&engine, &index_dir.path(db))?;
             let started = std::time::Instant::now();
-            let stats = catalogue::rebuild_index(store.as_ref(), &index)
+            let stats = catalogue::rebuild_index(&store, &index)
                 .await
                 .map_err(catalogue_failure)?;
             println!(
@@ -265,7 +274,7 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
                         .join("; "),
                 )
             })?;
-            let index = open_index(store.as_ref(), &engine, &index_dir.path(db)).await?;
+            let index = open_index(&store, &engine, &index_dir.path(db)).await?;
             let today = aiup_app::today_in_seoul();
             let results = index
                 .search(&query.request(today))
@@ -326,9 +335,10 @@ pub fn generate_catalogue(what: GenerateWhat) -> Result<(), Failure> {
 }
 
 /// For `serve --demo`: loads a generated catalogue of `courses` courses when the catalogue is empty.
-pub async fn load_demo(store: &dyn Store, engine: &Engine, index: &CourseIndex, courses: usize) -> Result<(), Failure> {
+pub async fn load_demo(store: &Database, engine: &Engine, index: &CourseIndex, courses: usize) -> Result<(), Failure> {
     if store
-        .catalogue_generation()
+        .catalogue()
+        .generation()
         .await
         .map_err(|e| Failure::Other(e.into()))?
         > 0

@@ -772,7 +772,7 @@ async fn calculator_http_status_and_pages() {
 
 async fn stock_catalogue(b: &Browser, courses: usize) -> aiup_catalogue::CatalogueBatch {
     let batch = crate::courses::generated(courses);
-    aiup_app::catalogue::store_and_index(b.app.state.store(), b.app.state.index(), &batch, "test")
+    aiup_app::catalogue::store_and_index(b.app.state.db(), b.app.state.index(), &batch, "test")
         .await
         .expect("import");
     batch

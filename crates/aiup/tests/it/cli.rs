@@ -219,3 +219,42 @@ fn a_broken_policy_import_names_the_line_and_changes_nothing() {
         .lines()
         .any(|l| l.starts_with('*') && l.contains(&old)));
 }
+
+/// Processes that start together on an empty SQLite database used to race on the migrations
+/// ("table already exists", "database is locked"); now they take turns, and the embedded
+/// policy is imported once.
+#[test]
+fn parallel_migrations_on_a_fresh_sqlite_file_all_succeed() {
+    const PROCESSES: usize = 12;
+    let dir = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..PROCESSES)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_aiup"))
+                .arg("migrate")
+                .env("AIUP_DATA_DIR", dir.path())
+                .env_remove("AIUP_DATABASE_URL")
+                .env("AIUP_LOG", "warn")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("run aiup migrate")
+        })
+        .collect();
+    let failures: Vec<String> = children
+        .into_iter()
+        .map(|child| child.wait_with_output().expect("aiup output"))
+        .filter(|out| !out.status.success())
+        .map(|out| stderr(&out))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {PROCESSES} failed: {failures:#?}",
+        failures.len()
+    );
+    let out = aiup(dir.path(), &["policy", "versions"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let versions = stdout(&out);
+    assert_eq!(versions.lines().count(), 1, "one version, imported once: {versions}");
+    assert!(versions.starts_with('*'), "and active: {versions}");
+}

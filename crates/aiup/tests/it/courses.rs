@@ -33,7 +33,7 @@ pub fn generated(courses: usize) -> CatalogueBatch {
 
 async fn stocked(batch: &CatalogueBatch) -> crate::support::TestApp {
     let app = spawn_app().await;
-    catalogue::store_and_index(app.state.store(), app.state.index(), batch, "test")
+    catalogue::store_and_index(app.state.db(), app.state.index(), batch, "test")
         .await
         .expect("import");
     app
@@ -205,15 +205,15 @@ async fn sqlite_and_postgres_deployments_give_the_same_results() {
         return;
     };
     let postgres = aiup_store::connect(db.url()).await.expect("postgres");
-    let (sqlite, _dir) = aiup_store::testing::sqlite_test_store().await;
+    let (sqlite, _dir) = aiup_store::testing::sqlite_test_db().await;
     let batch = generated(300);
     let engine = engine();
     let mut indexes = Vec::new();
     for store in [sqlite, postgres] {
-        store.upsert_catalogue(&batch, "test").await.expect("import");
+        store.catalogue().upsert(&batch, "test").await.expect("import");
         let index =
             CourseIndex::create_in_ram(catalogue::search_context(&engine, aiup_app::today_in_seoul())).expect("index");
-        catalogue::sync_index(store.as_ref(), &index).await.expect("build");
+        catalogue::sync_index(&store, &index).await.expect("build");
         indexes.push(index);
     }
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
@@ -318,7 +318,7 @@ async fn an_import_through_the_service_updates_the_index_incrementally() {
     let text = aiup_catalogue::export(Format::Json, &changed);
     let engine = engine();
     let report = catalogue::import(
-        app.state.store(),
+        app.state.db(),
         app.state.index(),
         &engine,
         Format::Json,

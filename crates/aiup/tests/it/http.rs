@@ -3,6 +3,7 @@
 
 use crate::support::{spawn_app, spawn_app_on, TestApp, STAFF_TOKEN};
 use aiup_server::access::{Access, ROUTES};
+use aiup_store::AuditFilter;
 use serde_json::{json, Value};
 
 pub async fn call(method: &str, url: String, body: Option<Value>, token: Option<&str>) -> (u16, Value) {
@@ -43,8 +44,15 @@ pub fn kdt_case(region: &str) -> Value {
 }
 
 async fn stored_state(app: &TestApp) -> (usize, usize) {
-    let events = app.state.store().audit_events(1000).await.expect("audit").len();
-    let versions = app.state.store().policy_versions().await.expect("versions").len();
+    let events = app
+        .state
+        .db()
+        .audit()
+        .events(&AuditFilter::newest(1000))
+        .await
+        .expect("audit")
+        .len();
+    let versions = app.state.db().policy().versions().await.expect("versions").len();
     (events, versions)
 }
 

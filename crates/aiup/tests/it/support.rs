@@ -1,11 +1,10 @@
 //! Shared test harness: the real application on a loopback port, over a
-//! fresh SQLite store (or a given store).
+//! fresh SQLite database (or a given database).
 
 use aiup_app::policy as runtime;
 use aiup_server::{app, AppState};
-use aiup_store::Store;
+use aiup_store::Database;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 pub const STAFF_TOKEN: &str = "test-staff-token-0123456789";
 
@@ -17,27 +16,25 @@ pub struct TestApp {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// Starts the app on 127.0.0.1 with a fresh SQLite file store.
+/// Starts the app on 127.0.0.1 with a fresh SQLite file database.
 pub async fn spawn_app() -> TestApp {
-    let (store, dir) = aiup_store::testing::sqlite_test_store().await;
-    let mut app = spawn_app_on(store).await;
+    let (db, dir) = aiup_store::testing::sqlite_test_db().await;
+    let mut app = spawn_app_on(db).await;
     app._dir = Some(dir);
     app
 }
 
-/// Starts the app over `store`, importing the embedded bundle if it is empty.
-pub async fn spawn_app_on(store: Arc<dyn Store>) -> TestApp {
-    let loaded = runtime::active_bundle(store.as_ref()).await.expect("active bundle");
+/// Starts the app over `db`, importing the embedded bundle if it is empty.
+pub async fn spawn_app_on(db: Database) -> TestApp {
+    let loaded = runtime::active_bundle(&db).await.expect("active bundle");
     let engine = runtime::engine_for(loaded).expect("engine");
     let index = aiup_search::CourseIndex::create_in_ram(aiup_app::catalogue::search_context(
         &engine,
         aiup_app::today_in_seoul(),
     ))
     .expect("index");
-    aiup_app::catalogue::sync_index(store.as_ref(), &index)
-        .await
-        .expect("sync index");
-    let app_services = aiup_app::App::new(store, engine, index, aiup_app::Clock::system());
+    aiup_app::catalogue::sync_index(&db, &index).await.expect("sync index");
+    let app_services = aiup_app::App::new(db, engine, index, aiup_app::Clock::system());
     let state = AppState::new(app_services, Some(STAFF_TOKEN.to_owned()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
