@@ -489,3 +489,26 @@ pub fn support(engine: &Engine, course: &Course, profile: &Profile, today: Naive
         },
     }))
 }
+
+impl crate::App {
+    /// An institution and its courses with their cohorts and seats, for staff. Institution
+    /// staff see only their own institution: any other is "not found", exactly like one that
+    /// does not exist, so ids cannot be probed.
+    pub async fn institution_records(
+        &self,
+        actor: &crate::accounts::Actor,
+        id: &str,
+    ) -> Result<(aiup_catalogue::Institution, Vec<Course>), crate::AppError> {
+        actor.require(crate::accounts::Permission::ReadInstitutionRecords)?;
+        if !actor.sees_institution(id) {
+            return Err(crate::AppError::not_found("the institution"));
+        }
+        let catalogue = self.db().catalogue();
+        let institution = catalogue
+            .institution(id)
+            .await?
+            .ok_or_else(|| crate::AppError::not_found("the institution"))?;
+        let courses = catalogue.courses_of_institution(id).await?;
+        Ok((institution, courses))
+    }
+}

@@ -6,6 +6,8 @@
 //! One module per capability holds its services: [`policy`], [`catalogue`]; [`error`] holds the
 //! one table of error codes.
 
+pub mod accounts;
+pub mod audit;
 pub mod catalogue;
 pub mod clock;
 pub mod error;
@@ -33,6 +35,7 @@ struct Inner {
     engine: RwLock<Arc<Engine>>,
     index: CourseIndex,
     clock: Clock,
+    auth: accounts::AuthSettings,
 }
 
 impl std::fmt::Debug for App {
@@ -53,8 +56,30 @@ impl App {
                 engine: RwLock::new(Arc::new(engine)),
                 index,
                 clock,
+                auth: accounts::AuthSettings::default(),
             }),
         }
+    }
+
+    /// The same application with other sign-in and session limits.
+    pub fn with_auth_settings(self, auth: accounts::AuthSettings) -> App {
+        let inner = Arc::try_unwrap(self.inner).unwrap_or_else(|shared| Inner {
+            db: shared.db.clone(),
+            engine: RwLock::new(Arc::clone(
+                &shared.engine.read().unwrap_or_else(std::sync::PoisonError::into_inner),
+            )),
+            index: shared.index.clone(),
+            clock: shared.clock.clone(),
+            auth: shared.auth.clone(),
+        });
+        App {
+            inner: Arc::new(Inner { auth, ..inner }),
+        }
+    }
+
+    /// The accounts services: sign-in, sessions, tokens, account management.
+    pub fn accounts(&self) -> accounts::Accounts<'_> {
+        accounts::Accounts::new(&self.inner.db, &self.inner.clock, &self.inner.auth, self.engine())
     }
 
     /// The database: one store per aggregate (`db().policy()`, `db().catalogue()`, …).

@@ -5,7 +5,6 @@ use crate::hygiene::JsonBody;
 use crate::AppState;
 use aiup_app::Code;
 use aiup_core::RegionTier;
-use aiup_store::AuditFilter;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -24,8 +23,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/courses/{id}", get(course))
         .route("/api/v1/suggest", get(suggest))
         .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/policy/versions", get(policy_versions))
-        .route("/api/v1/audit", get(audit))
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
@@ -172,26 +169,6 @@ async fn region(State(state): State<AppState>, Path(query): Path<String>) -> Res
 
 async fn openapi() -> Json<Value> {
     Json(crate::openapi::document())
-}
-
-async fn policy_versions(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let versions = state
-        .db()
-        .policy()
-        .versions()
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    Ok(Json(json!({ "versions": versions })))
-}
-
-async fn audit(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let events = state
-        .db()
-        .audit()
-        .events(&AuditFilter::newest(200))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    Ok(Json(json!({ "events": events })))
 }
 
 fn param_errors(errors: Vec<crate::catalogue::ParamError>) -> ApiError {

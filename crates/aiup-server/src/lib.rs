@@ -3,6 +3,7 @@
 //! store, and render the result; the rules live in `aiup-rules`.
 
 pub mod access;
+pub mod account_api;
 pub mod api;
 pub mod error;
 pub mod hygiene;
@@ -22,29 +23,23 @@ use aiup_store::Database;
 use axum::Router;
 use std::sync::Arc;
 
-/// What every handler gets: the service layer, and the server's own settings.
-#[derive(Clone)]
-pub struct AppState {
-    pub app: App,
-    /// Bearer token for staff routes; staff routes are closed without one.
-    staff_token: Option<String>,
+/// The server's own settings.
+#[derive(Debug, Clone, Default)]
+pub struct WebSettings {
+    /// Behind TLS: session cookies get `Secure` and the `__Host-` prefix.
+    pub secure_cookies: bool,
 }
 
-impl std::fmt::Debug for AppState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState")
-            .field("app", &self.app)
-            .field("staff_token", &self.staff_token.as_ref().map(|_| "[redacted]"))
-            .finish()
-    }
+/// What every handler gets: the service layer, and the server's own settings.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub app: App,
+    pub settings: WebSettings,
 }
 
 impl AppState {
-    pub fn new(app: App, staff_token: Option<String>) -> AppState {
-        AppState {
-            app,
-            staff_token: staff_token.filter(|t| !t.is_empty()),
-        }
+    pub fn new(app: App, settings: WebSettings) -> AppState {
+        AppState { app, settings }
     }
 
     pub fn engine(&self) -> Arc<Engine> {
@@ -62,16 +57,13 @@ impl AppState {
     pub fn today(&self) -> chrono::NaiveDate {
         self.app.today()
     }
-
-    pub(crate) fn staff_token(&self) -> Option<&str> {
-        self.staff_token.as_deref()
-    }
 }
 
 /// The whole application: API, pages, and the access check on every route.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
+        .merge(account_api::routes())
         .merge(pages::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), access::check))

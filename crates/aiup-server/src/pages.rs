@@ -5,10 +5,15 @@
 //! Handlers stay thin: `form` turns the query into the engine's input,
 //! `view` and `results` render what came back.
 
+pub mod accounts;
+mod admin;
 pub mod courses;
 pub mod form;
 mod results;
 mod view;
+mod widgets;
+
+pub use form::encode_component;
 
 use crate::AppState;
 use aiup_rules::period::UnitPeriod;
@@ -41,6 +46,56 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/suggest.js", get(suggest_script))
         .route("/courses", get(course_search))
         .route("/courses/{id}", get(course_detail))
+        .merge(accounts::routes())
+        .merge(admin::routes())
+}
+
+/// 403 for a signed-in account whose role may not use the page.
+pub fn forbidden_page(actor: &aiup_app::accounts::Actor, lang_en: bool) -> Response {
+    let lang = if lang_en {
+        crate::i18n::Lang::En
+    } else {
+        crate::i18n::Lang::Ko
+    };
+    let (ko, en) = actor.role.label();
+    let body = maud::html! {
+        h1 #page-title { (lang.pick("이 페이지를 볼 권한이 없습니다", "You may not use this page")) }
+        p { (lang.pick("지금 역할:", "Your role:")) " " (lang.pick(ko, en)) ". "
+            (lang.pick("권한이 필요하면 시스템 관리자에게 문의하세요.", "Ask a system administrator if you need access.")) }
+        p { a href=(widgets::href("/account", lang)) { (lang.pick("내 계정으로 가기", "Go to my account")) } }
+    };
+    widgets::private_page(
+        StatusCode::FORBIDDEN,
+        view::page(
+            lang,
+            lang.pick("권한 없음 (403) — AI+역량 Up", "Forbidden (403) — AI+ Skills Up"),
+            accounts::account_menu(lang, actor),
+            body,
+        ),
+    )
+}
+
+/// 403 for a form posted without its CSRF token: nothing was changed.
+pub fn csrf_rejected_page() -> Response {
+    let body = maud::html! {
+        h1 #page-title { "요청을 처리하지 않았습니다" }
+        p { "양식의 보안 토큰이 없거나 맞지 않아 아무것도 바꾸지 않았습니다. 페이지를 새로 불러와 다시 시도하세요." }
+        div lang="en" {
+            h2 { "Your request was not carried out" }
+            p { "The form's security token was missing or wrong, so nothing was changed. Reload the page and try again." }
+        }
+    };
+    let mut response = widgets::private_page(
+        StatusCode::FORBIDDEN,
+        view::page(
+            crate::i18n::Lang::Ko,
+            "요청 거부 (403) — AI+역량 Up",
+            maud::html! {},
+            body,
+        ),
+    );
+    response.extensions_mut().insert(aiup_app::Code::CsrfRejected);
+    response
 }
 
 async fn course_search(
@@ -191,7 +246,7 @@ pub fn error_page(status: StatusCode) -> Response {
     html_response(status, view::error_page(status.as_u16()))
 }
 
-fn html_response(status: StatusCode, page: maud::Markup) -> Response {
+pub(crate) fn html_response(status: StatusCode, page: maud::Markup) -> Response {
     let mut response = (status, page).into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -60,4 +60,10 @@ pub trait CatalogueStore: Send + Sync + fmt::Debug {
 
     /// One course and its institution.
     async fn course(&self, id: &str) -> Result<Option<(Course, Institution)>, StoreError>;
+
+    /// One institution.
+    async fn institution(&self, id: &str) -> Result<Option<Institution>, StoreError>;
+
+    /// The courses of one institution, ordered by id, with their cohorts in order.
+    async fn courses_of_institution(&self, id: &str) -> Result<Vec<Course>, StoreError>;
 }

@@ -72,6 +72,16 @@ enum Command {
         db: Db,
         #[command(flatten)]
         index: IndexDir,
+        /// The server is reached over TLS: session cookies get `Secure` and the `__Host-` prefix.
+        #[arg(long, env = "AIUP_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Accounts: add, list, disable, enable, reset a password, API tokens.
+    Users {
+        #[command(subcommand)]
+        action: crate::users::UsersAction,
+        #[command(flatten)]
+        db: Db,
     },
     /// Apply database migrations (also done on every start).
     Migrate {
@@ -215,7 +225,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             demo,
             db,
             index,
-        } => serve(&listen, demo, &db, &index).await,
+            secure_cookies,
+        } => serve(&listen, demo, &db, &index, secure_cookies).await,
+        Command::Users { action, db } => crate::users::users(action, &db).await,
         Command::Courses { action, db, index } => courses::courses(action, &db, &index).await,
         Command::Generate { what } => courses::generate_catalogue(what),
         Command::Migrate { db } => {
@@ -262,7 +274,13 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-async fn serve(listen: &str, demo: Option<usize>, db: &Db, index_dir: &IndexDir) -> Result<(), Failure> {
+async fn serve(
+    listen: &str,
+    demo: Option<usize>,
+    db: &Db,
+    index_dir: &IndexDir,
+    secure_cookies: bool,
+) -> Result<(), Failure> {
     let store = db.connect().await?;
     let loaded = runtime::active_bundle(&store).await.map_err(runtime_failure)?;
     let version = loaded.version.clone();
@@ -278,7 +296,7 @@ async fn serve(listen: &str, demo: Option<usize>, db: &Db, index_dir: &IndexDir)
     }
     let app = aiup_app::App::new(store.clone(), engine, index, aiup_app::Clock::system());
     app.spawn_sync(aiup_app::live::SYNC_INTERVAL);
-    let state = aiup_server::AppState::new(app, std::env::var("AIUP_STAFF_TOKEN").ok());
+    let state = aiup_server::AppState::new(app, aiup_server::WebSettings { secure_cookies });
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

@@ -5,6 +5,7 @@
 mod cli;
 mod courses;
 mod files;
+mod users;
 
 use clap::Parser;
 use std::process::ExitCode;

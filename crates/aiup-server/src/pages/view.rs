@@ -31,6 +31,7 @@ pub(super) fn page(lang: Lang, title: &str, header_extra: Markup, body: Markup) 
                         nav.site-nav aria-label=(lang.pick("주요 메뉴", "Main")) {
                             a href=(if lang == Lang::En { "/courses?lang=en" } else { "/courses" }) { (lang.pick("과정 찾기", "Find a course")) }
                             a href=(if lang == Lang::En { "/?lang=en" } else { "/" }) { (lang.pick("지원금 계산기", "Support calculator")) }
+                            a href=(if lang == Lang::En { "/account?lang=en" } else { "/account" }) { (lang.pick("내 계정", "My account")) }
                         }
                         (header_extra)
                     }

@@ -184,6 +184,40 @@ async fn catalogue_import_round_trips_in_id_order(db: &Database) {
     assert_eq!(course, test_course("C-0002", "INST-A", 2));
     assert_eq!(institution, test_institution("INST-A", "가 아카데미 \"본원\"", "51760"));
     assert!(db.catalogue().course("C-9999").await.expect("course").is_none());
+    // One institution and its own courses, in id order, with their cohorts.
+    let institution = db.catalogue().institution("INST-A").await.expect("institution");
+    assert_eq!(
+        institution,
+        Some(test_institution("INST-A", "가 아카데미 \"본원\"", "51760"))
+    );
+    assert!(db
+        .catalogue()
+        .institution("INST-Z")
+        .await
+        .expect("institution")
+        .is_none());
+    let own = db
+        .catalogue()
+        .courses_of_institution("INST-A")
+        .await
+        .expect("courses of");
+    let expected: Vec<Course> = stored
+        .courses
+        .iter()
+        .filter(|c| c.institution.as_str() == "INST-A")
+        .cloned()
+        .collect();
+    assert!(
+        !expected.is_empty() && expected.len() < stored.courses.len(),
+        "test data has courses elsewhere"
+    );
+    assert_eq!(own, expected);
+    assert!(db
+        .catalogue()
+        .courses_of_institution("INST-Z")
+        .await
+        .expect("courses of")
+        .is_empty());
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 1, "{events:?}");
     assert_event(&events[0], ACTION_CATALOGUE_IMPORT, "ops:catalogue", "catalogue");

@@ -117,9 +117,9 @@ impl Driver {
 }
 
 /// A running app, a chromedriver and a browser session on it.
-struct Browser {
-    client: Client,
-    app: TestApp,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
+    pub(crate) app: TestApp,
     _driver: Driver,
     _permit: tokio::sync::SemaphorePermit<'static>,
 }
@@ -127,7 +127,7 @@ struct Browser {
 impl Browser {
     /// Starts everything, or returns `None` (after a loud notice) when the
     /// browser is not installed and this is not CI.
-    async fn start() -> Option<Browser> {
+    pub(crate) async fn start() -> Option<Browser> {
         let chromium = executable("AIUP_CHROMIUM", CHROMIUM);
         let chromedriver = executable("AIUP_CHROMEDRIVER", CHROMEDRIVER);
         let missing: Vec<String> = [&chromium, &chromedriver]
@@ -189,18 +189,18 @@ impl Browser {
         })
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.app.base_url)
     }
 
-    async fn goto(&self, path: &str) {
+    pub(crate) async fn goto(&self, path: &str) {
         self.client
             .goto(&self.url(path))
             .await
             .unwrap_or_else(|e| panic!("goto {path}: {e}"));
     }
 
-    async fn text(&self, css: &str) -> String {
+    pub(crate) async fn text(&self, css: &str) -> String {
         self.client
             .find(Locator::Css(css))
             .await
@@ -210,7 +210,7 @@ impl Browser {
             .unwrap_or_else(|e| panic!("text of {css}: {e}"))
     }
 
-    async fn value(&self, id: &str) -> String {
+    pub(crate) async fn value(&self, id: &str) -> String {
         let element = self
             .client
             .find(Locator::Id(id))
@@ -223,7 +223,7 @@ impl Browser {
             .unwrap_or_default()
     }
 
-    async fn attr(&self, css: &str, name: &str) -> Option<String> {
+    pub(crate) async fn attr(&self, css: &str, name: &str) -> Option<String> {
         self.client
             .find(Locator::Css(css))
             .await
@@ -234,7 +234,7 @@ impl Browser {
     }
 
     /// Types into a text input, replacing what it held.
-    async fn fill(&self, id: &str, text: &str) {
+    pub(crate) async fn fill(&self, id: &str, text: &str) {
         let element = self
             .client
             .find(Locator::Id(id))
@@ -274,12 +274,12 @@ impl Browser {
     }
 
     /// Submits the form and waits for the next page to load.
-    async fn submit(&self) {
+    pub(crate) async fn submit(&self) {
         self.click_and_wait("submit").await;
     }
 
     /// Clicks the button or link `#id` and waits for the next page to load.
-    async fn click_and_wait(&self, id: &str) {
+    pub(crate) async fn click_and_wait(&self, id: &str) {
         let element = self
             .client
             .find(Locator::Id(id))
@@ -289,7 +289,7 @@ impl Browser {
     }
 
     /// Clicks `element` and waits for the next page to load.
-    async fn click_element_and_wait(&self, element: fantoccini::elements::Element) {
+    pub(crate) async fn click_element_and_wait(&self, element: fantoccini::elements::Element) {
         let before = self
             .client
             .execute("return performance.timeOrigin;", vec![])
@@ -310,7 +310,7 @@ impl Browser {
         .await;
     }
 
-    async fn wait_until<F, Fut>(&self, what: &str, mut check: F)
+    pub(crate) async fn wait_until<F, Fut>(&self, what: &str, mut check: F)
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
@@ -337,7 +337,7 @@ impl Browser {
     }
 
     /// Saves a full-page PNG at `width` pixels wide.
-    async fn screenshot(&self, name: &str, width: u32) -> PathBuf {
+    pub(crate) async fn screenshot(&self, name: &str, width: u32) -> PathBuf {
         self.client.set_window_size(width, 1000).await.expect("resize");
         let height = self
             .client
@@ -389,7 +389,7 @@ const HAENAM_KDT: CourseForm<'static> = CourseForm {
 };
 
 /// `target/screenshots` of this workspace (or of `CARGO_TARGET_DIR`).
-fn screenshot_dir() -> PathBuf {
+pub(crate) fn screenshot_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
         PathBuf::from,

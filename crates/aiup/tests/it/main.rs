@@ -1,6 +1,8 @@
 //! aiup's integration tests, in one binary to keep link time down.
 
+mod access;
 mod browser;
+mod browser_accounts;
 mod cli;
 mod conformance;
 mod courses;
@@ -8,4 +10,6 @@ mod docs;
 mod golden;
 mod http;
 mod hygiene;
+mod live;
 mod support;
+mod testkit;

@@ -6,8 +6,6 @@ use aiup_server::{app, AppState};
 use aiup_store::Database;
 use std::net::SocketAddr;
 
-pub const STAFF_TOKEN: &str = "test-staff-token-0123456789";
-
 #[derive(Debug)]
 pub struct TestApp {
     pub base_url: String,
@@ -34,8 +32,10 @@ pub async fn spawn_app_on(db: Database) -> TestApp {
     ))
     .expect("index");
     aiup_app::catalogue::sync_index(&db, &index).await.expect("sync index");
-    let app_services = aiup_app::App::new(db, engine, index, aiup_app::Clock::system());
-    let state = AppState::new(app_services, Some(STAFF_TOKEN.to_owned()));
+    // A fixed clock, started at the real time, that tests move forward (expiry, throttle waits).
+    let clock = aiup_app::Clock::fixed(chrono::Utc::now());
+    let app_services = aiup_app::App::new(db, engine, index, clock);
+    let state = AppState::new(app_services, aiup_server::WebSettings::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");

@@ -172,6 +172,25 @@ where
         rows::assemble_courses(courses, cohorts)
     }
 
+    async fn read_courses_of(pool: Pool<DB>, institution: String) -> Result<Vec<Course>, StoreError> {
+        let mut tx = DB::begin_read(&pool).await?;
+        let courses = sqlx::query_as::<_, CourseRow>(&format!(
+            "SELECT {COURSE_COLUMNS} FROM courses WHERE institution_id = $1"
+        ))
+        .bind(&institution)
+        .fetch_all(&mut *tx)
+        .await?;
+        let cohorts = sqlx::query_as::<_, CohortRow>(&format!(
+            "SELECT {COHORT_COLUMNS} FROM cohorts WHERE course_id IN \
+             (SELECT id FROM courses WHERE institution_id = $1)"
+        ))
+        .bind(&institution)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows::assemble_courses(courses, cohorts)
+    }
+
     async fn read_course(pool: Pool<DB>, id: String) -> Result<Option<(Course, Institution)>, StoreError> {
         let mut tx = DB::begin_read(&pool).await?;
         let Some(row) = sqlx::query_as::<_, CourseRow>(&format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1"))
@@ -248,5 +267,18 @@ where
 
     async fn course(&self, id: &str) -> Result<Option<(Course, Institution)>, StoreError> {
         detached(Self::read_course(self.pool.clone(), id.to_owned())).await
+    }
+
+    async fn institution(&self, id: &str) -> Result<Option<Institution>, StoreError> {
+        sqlx::query_as::<_, InstitutionRow>(&format!("SELECT {INSTITUTION_COLUMNS} FROM institutions WHERE id = $1"))
+            .bind(id.to_owned())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(Institution::try_from)
+            .transpose()
+    }
+
+    async fn courses_of_institution(&self, id: &str) -> Result<Vec<Course>, StoreError> {
+        detached(Self::read_courses_of(self.pool.clone(), id.to_owned())).await
     }
 }

@@ -1,0 +1,165 @@
+//! Roles, what each may do, and the scope that narrows it to one institution, one centre or
+//! some programmes.
+
+use serde::Serialize;
+
+/// Who an account is in the programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A trainee: sees only their own records.
+    Trainee,
+    /// Staff of one training institution (scope: the institution's id).
+    InstitutionStaff,
+    /// A training doctor (훈련주치의) of one SME AI-training diffusion centre (scope: the centre).
+    TrainingDoctor,
+    /// Ministry or HRD Korea staff running programmes (scope: optionally some programme ids).
+    ProgrammeAdmin,
+    /// Reads everything, changes nothing.
+    Auditor,
+    /// Runs the system: accounts and roles.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Trainee,
+        Role::InstitutionStaff,
+        Role::TrainingDoctor,
+        Role::ProgrammeAdmin,
+        Role::Auditor,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Trainee => "trainee",
+            Role::InstitutionStaff => "institution_staff",
+            Role::TrainingDoctor => "training_doctor",
+            Role::ProgrammeAdmin => "programme_admin",
+            Role::Auditor => "auditor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text.trim())
+    }
+
+    pub fn expected() -> String {
+        Role::ALL.map(Role::as_str).join(", ")
+    }
+
+    /// The role's name for people, in Korean and English.
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Role::Trainee => ("훈련생", "Trainee"),
+            Role::InstitutionStaff => ("훈련기관 담당자", "Institution staff"),
+            Role::TrainingDoctor => ("훈련주치의", "Training doctor"),
+            Role::ProgrammeAdmin => (
+                "사업 관리자 (고용노동부·공단)",
+                "Programme administrator (ministry, HRD Korea)",
+            ),
+            Role::Auditor => ("감사인", "Auditor"),
+            Role::Admin => ("시스템 관리자", "System administrator"),
+        }
+    }
+
+    /// What the scope of an account of this role names, if it has one.
+    pub fn scope_kind(self) -> ScopeKind {
+        match self {
+            Role::InstitutionStaff => ScopeKind::Required("institution"),
+            Role::TrainingDoctor => ScopeKind::Required("centre"),
+            Role::ProgrammeAdmin => ScopeKind::Optional("programmes"),
+            Role::Trainee | Role::Auditor | Role::Admin => ScopeKind::None,
+        }
+    }
+
+    /// Whether the role may do `permission` at all. Record-level checks (whose record it is)
+    /// come on top, in the services.
+    pub fn allows(self, permission: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match permission {
+            OwnAccount => true,
+            ReadPolicyVersions => matches!(self, ProgrammeAdmin | Auditor | Admin),
+            ReadAudit => matches!(self, Auditor | Admin),
+            ManageAccounts => matches!(self, Admin),
+            ReadInstitutionRecords => matches!(self, InstitutionStaff | ProgrammeAdmin | Auditor | Admin),
+        }
+    }
+}
+
+/// Whether a role's accounts carry a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    None,
+    /// The scope must be given; the text names what it is.
+    Required(&'static str),
+    Optional(&'static str),
+}
+
+/// What a route or a service needs of the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Read and change one's own account: password, sessions, tokens. Every role.
+    OwnAccount,
+    /// The list of policy versions.
+    ReadPolicyVersions,
+    /// The audit log.
+    ReadAudit,
+    /// Create accounts, change roles and scopes, disable, reset passwords.
+    ManageAccounts,
+    /// An institution's courses and cohorts with their seats (staff: their own institution).
+    ReadInstitutionRecords,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 5] = [
+        Permission::OwnAccount,
+        Permission::ReadPolicyVersions,
+        Permission::ReadAudit,
+        Permission::ManageAccounts,
+        Permission::ReadInstitutionRecords,
+    ];
+
+    /// Whether using the permission changes stored data (an auditor never may).
+    pub fn changes_data(self) -> bool {
+        matches!(self, Permission::ManageAccounts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse_back() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn an_auditor_reads_everything_and_changes_nothing() {
+        for permission in Permission::ALL {
+            let allowed = Role::Auditor.allows(permission);
+            if permission.changes_data() {
+                assert!(!allowed, "auditor may {permission:?}");
+            } else {
+                assert!(allowed, "auditor may not read {permission:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_admins_manage_accounts() {
+        let managers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.allows(Permission::ManageAccounts))
+            .collect();
+        assert_eq!(managers, vec![Role::Admin]);
+    }
+}

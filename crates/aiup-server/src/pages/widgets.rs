@@ -1,0 +1,107 @@
+//! Form pieces the account and administration pages share: fields with their errors, the
+//! error summary, the hidden CSRF and language fields, and the no-store page response.
+
+use crate::access::CSRF_FIELD;
+use crate::i18n::Lang;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+
+/// A problem with one field, already in the page's language.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// The summary of every problem, each linking to its field. It takes focus on load via the
+/// `autofocus` on its heading's container, so screen readers announce it.
+pub fn error_summary(lang: Lang, problems: &[Problem]) -> Markup {
+    html! {
+        @if !problems.is_empty() {
+            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                h2 #error-summary-title { (lang.pick("확인해 주세요", "There is a problem")) }
+                ul {
+                    @for p in problems {
+                        li { a href=(format!("#{}", p.field)) { (p.message) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One text-like input with its label, optional hint and error.
+#[allow(clippy::too_many_arguments)]
+pub fn input(
+    id: &'static str,
+    kind: &str,
+    label: &str,
+    value: &str,
+    autocomplete: &str,
+    hint: Option<&str>,
+    problems: &[Problem],
+    required: bool,
+) -> Markup {
+    let error = problems.iter().find(|p| p.field == id);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described: Vec<&str> = [hint.map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())]
+        .into_iter()
+        .flatten()
+        .collect();
+    html! {
+        div class=(if error.is_some() { "field field--error" } else { "field" }) {
+            label for=(id) { (label) }
+            @if let Some(hint) = hint { p.hint id=(hint_id) { (hint) } }
+            @if let Some(e) = error { p.field-error id=(error_id) { (e.message) } }
+            input #(id) name=(id) type=(kind) value=(value) autocomplete=(autocomplete)
+                required[required]
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
+        }
+    }
+}
+
+/// The hidden fields every posted form carries.
+pub fn hidden(csrf: &str, lang: Lang) -> Markup {
+    html! {
+        input type="hidden" name=(CSRF_FIELD) value=(csrf);
+        @if lang == Lang::En { input type="hidden" name="lang" value="en"; }
+    }
+}
+
+/// `path` in `lang`.
+pub fn href(path: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ko => path.to_owned(),
+        Lang::En if path.contains('?') => format!("{path}&lang=en"),
+        Lang::En => format!("{path}?lang=en"),
+    }
+}
+
+/// A page that shows personal data: never cached, never framed.
+pub fn private_page(status: StatusCode, page: Markup) -> Response {
+    let mut response = super::html_response(status, page);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A 303 to `to`, the answer to a form that worked.
+pub fn see_other(to: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(
+            header::LOCATION,
+            HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")),
+        )],
+    )
+        .into_response()
+}
+
+/// Seoul time of an instant, as people read it.
+pub fn seoul_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    (at + chrono::Duration::hours(9)).format("%Y-%m-%d %H:%M").to_string()
+}
