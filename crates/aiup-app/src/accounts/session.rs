@@ -44,8 +44,9 @@ fn login_key(login: &str) -> String {
     format!("login:{}", login.trim().to_lowercase())
 }
 
+/// The throttle's key for a client address: a hash, so the store keeps no addresses.
 fn address_key(address: &str) -> String {
-    format!("address:{address}")
+    format!("address:{}", stored_form(address))
 }
 
 fn too_many(wait: Duration) -> AppError {
@@ -113,7 +114,7 @@ impl Accounts<'_> {
                         actor: login.clone(),
                         action: "session.sign_in_failed".to_owned(),
                         subject: format!("account {login}"),
-                        detail: serde_json::json!({ "address": attempt.client_address }),
+                        detail: serde_json::json!({ "address_sha256": stored_form(&attempt.client_address) }),
                     })
                     .await?;
                 return Err(AppError::new(

@@ -24,6 +24,10 @@ fn account_not_found(id: i64) -> StoreError {
     }
 }
 
+fn hex_digest(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn login_taken(login: &str) -> StoreError {
     StoreError::Conflict {
         what: "account".to_owned(),
@@ -32,11 +36,13 @@ fn login_taken(login: &str) -> StoreError {
     }
 }
 
-/// What an audit event may show of an account: everything but the password hash.
+/// What an audit event may show of an account: never the password hash, and the person's name
+/// only as a hash (the log keeps who changed what, not a copy of personal data).
 fn public(a: &AccountRecord) -> serde_json::Value {
+    use sha2::Digest as _;
     serde_json::json!({
         "login": a.login,
-        "display_name": a.display_name,
+        "display_name_sha256": hex_digest(sha2::Sha256::digest(a.display_name.as_bytes()).as_slice()),
         "role": a.role,
         "scope": a.scope,
         "disabled": a.disabled,

@@ -237,8 +237,20 @@ async fn accounts_update_audits_before_and_after_without_the_hash(db: &Database)
     assert_eq!(events.len(), 2, "one event per real change: {events:?}");
     assert_event(&events[0], ACTION_ACCOUNT_UPDATE, "admin:kim", "Alice");
     let detail = &events[0].detail;
-    assert_eq!(detail["before"]["display_name"], alice.display_name);
-    assert_eq!(detail["after"]["display_name"], "앨리스");
+    // Names are personal data: the log keeps their hashes, never the names.
+    let sha = |text: &str| {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert_eq!(
+        detail["before"]["display_name_sha256"],
+        sha(&alice.display_name).as_str()
+    );
+    assert_eq!(detail["after"]["display_name_sha256"], sha("앨리스").as_str());
+    assert!(!detail.to_string().contains("앨리스"), "{detail}");
     assert_eq!(detail["before"]["role"], "operator");
     assert_eq!(detail["after"]["role"], "admin");
     assert_eq!(detail["before"]["scope"], "region:11");
