@@ -617,7 +617,7 @@ fn the_openapi_document_is_complete() {
 async fn real_answers_match_the_openapi_document() {
     let app = spawn_app().await;
     let batch = crate::courses::generated(60);
-    aiup_app::catalogue::store_and_index(app.state.store(), app.state.index(), &batch, "test")
+    aiup_app::catalogue::store_and_index(app.state.app.db(), app.state.index(), &batch, "test")
         .await
         .expect("import");
     let doc = aiup_server::openapi::document();
@@ -693,9 +693,70 @@ async fn real_answers_match_the_openapi_document() {
     }
     for path in ["/api/v1/audit", "/api/v1/policy/versions"] {
         let (status, body) = call("GET", format!("{base}{path}"), None, Some("wrong-token")).await;
-        assert_eq!(status, 403);
+        assert_eq!(status, 401, "a token that is not one is no sign-in");
         conforms(&doc, "GET", path, status, &body);
     }
+    // The bearer routes' answers, for roles that may and may not use them.
+    use aiup_app::accounts::Role;
+    let institution = batch.courses[0].institution.to_string();
+    crate::testkit::accounts_for_every_role(&app, &institution).await;
+    let admin = crate::testkit::token_of(&app, Role::Admin).await;
+    let staff = crate::testkit::token_of(&app, Role::InstitutionStaff).await;
+    let trainee = crate::testkit::token_of(&app, Role::Trainee).await;
+    for (token, path, template, expected) in [
+        (&admin, "/api/v1/me".to_owned(), "/api/v1/me", 200),
+        (
+            &admin,
+            "/api/v1/audit?action=account.&limit=5".to_owned(),
+            "/api/v1/audit",
+            200,
+        ),
+        (&admin, "/api/v1/audit?from=2026-3-2".to_owned(), "/api/v1/audit", 422),
+        (
+            &admin,
+            "/api/v1/policy/versions".to_owned(),
+            "/api/v1/policy/versions",
+            200,
+        ),
+        (&admin, "/api/v1/users".to_owned(), "/api/v1/users", 200),
+        (
+            &staff,
+            format!("/api/v1/institutions/{institution}/courses"),
+            "/api/v1/institutions/{id}/courses",
+            200,
+        ),
+        (
+            &staff,
+            "/api/v1/institutions/NOT-MINE/courses".to_owned(),
+            "/api/v1/institutions/{id}/courses",
+            404,
+        ),
+        (&trainee, "/api/v1/users".to_owned(), "/api/v1/users", 403),
+        (&trainee, "/api/v1/audit".to_owned(), "/api/v1/audit", 403),
+    ] {
+        let (status, body) = call("GET", format!("{base}{path}"), None, Some(token)).await;
+        assert_eq!(status, expected, "{path}: {body}");
+        conforms(&doc, "GET", template, status, &body);
+    }
+    let (status, body) = call(
+        "POST",
+        format!("{base}/api/v1/users"),
+        Some(json!({ "login": "new-auditor", "display_name": "새 감사인", "role": "auditor" })),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert!(body["one_time_password"].as_str().is_some_and(|p| p.len() >= 10));
+    conforms(&doc, "POST", "/api/v1/users", status, &body);
+    let (status, body) = call(
+        "POST",
+        format!("{base}/api/v1/users"),
+        Some(json!({ "login": "new-auditor", "display_name": "또", "role": "auditor" })),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    conforms(&doc, "POST", "/api/v1/users", status, &body);
     // A search whose hits carry support and support_unavailable both, checked course by course.
     for course in batch.courses.iter().take(30) {
         let (status, body) = get(format!("/api/v1/courses/{}?status=employed", course.id)).await;
