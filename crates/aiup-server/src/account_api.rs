@@ -56,7 +56,7 @@ async fn me(SignedIn(actor): SignedIn, State(state): State<AppState>) -> Result<
 }
 
 async fn policy_versions(
-    Allowed(_, ..): Allowed<perm::ReadPolicyVersions>,
+    Allowed(..): Allowed<perm::ReadPolicyVersions>,
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
@@ -79,7 +79,7 @@ async fn audit(
 }
 
 async fn users(
-    Allowed(_, ..): Allowed<perm::ManageAccounts>,
+    Allowed(..): Allowed<perm::ManageAccounts>,
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {

@@ -323,6 +323,7 @@ async fn a_revoked_or_expired_token_is_401() {
                 .set("Authorization", &format!("bearer {}", live.secret))
                 .call()
                 .map(|r| r.status())
+                .map_err(|e| e.to_string())
         }
     })
     .await
