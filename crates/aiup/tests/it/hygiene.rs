@@ -14,7 +14,7 @@ use tokio::net::TcpStream;
 
 /// One answer: status, headers (names lower-case), and the body as text.
 #[derive(Debug)]
-struct Answer {
+pub(crate) struct Answer {
     status: u16,
     headers: Vec<(String, String)>,
     body: String,
@@ -28,7 +28,7 @@ impl Answer {
             .map(|(_, v)| v.as_str())
     }
 
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
@@ -50,7 +50,7 @@ impl Answer {
 }
 
 /// A request with ureq (no redirects, 10 s timeout); any status is an answer.
-async fn request(method: &str, url: String, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> Answer {
+pub(crate) async fn request(method: &str, url: String, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> Answer {
     let method = method.to_owned();
     let headers: Vec<(String, String)> = headers
         .iter()
@@ -159,7 +159,7 @@ fn parse_answer(raw: &[u8]) -> Answer {
 }
 
 /// The app's state served on a second listener, with `limits`.
-async fn serve_with(app: &TestApp, limits: Limits) -> SocketAddr {
+pub(crate) async fn serve_with(app: &TestApp, limits: Limits) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let router = aiup_server::app(app.state.clone());
@@ -548,7 +548,7 @@ fn dot_only_course_ids_are_refused() {
 }
 
 /// Opens `count` connections to `addr` that each send part of a request line and stall.
-async fn stalled_connections(addr: SocketAddr, count: usize) -> Vec<TcpStream> {
+pub(crate) async fn stalled_connections(addr: SocketAddr, count: usize) -> Vec<TcpStream> {
     let mut streams = Vec::with_capacity(count);
     for i in 0..count {
         let mut stream = tokio::time::timeout(Duration::from_secs(5), TcpStream::connect(addr))
@@ -565,7 +565,7 @@ async fn stalled_connections(addr: SocketAddr, count: usize) -> Vec<TcpStream> {
 }
 
 /// Whether the server has closed `stream`: a read gives end of file or an error.
-async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
+pub(crate) async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
     let mut buf = [0u8; 64];
     matches!(
         tokio::time::timeout(within, stream.read(&mut buf)).await,
@@ -573,7 +573,7 @@ async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
     )
 }
 
-async fn health_answers_quickly(addr: SocketAddr) {
+pub(crate) async fn health_answers_quickly(addr: SocketAddr) {
     let started = Instant::now();
     let answer = request("GET", format!("http://{addr}/healthz"), &[], None).await;
     let took = started.elapsed();

@@ -7,6 +7,7 @@ mod cli;
 mod conformance;
 mod courses;
 mod docs;
+mod faults;
 mod golden;
 mod http;
 mod hygiene;
