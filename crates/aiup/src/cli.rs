@@ -296,6 +296,9 @@ async fn serve(
     }
     let app = aiup_app::App::new(store.clone(), engine, index, aiup_app::Clock::system());
     app.spawn_sync(aiup_app::live::SYNC_INTERVAL);
+    if app.db().accounts().count().await.unwrap_or(1) == 0 {
+        tracing::warn!("no accounts yet: the public pages and API work, but nobody can sign in; create the first administrator with `aiup users add --role admin --login NAME` (password on standard input)");
+    }
     let state = aiup_server::AppState::new(app, aiup_server::WebSettings { secure_cookies });
     let listener = tokio::net::TcpListener::bind(listen)
         .await

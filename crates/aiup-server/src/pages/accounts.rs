@@ -370,8 +370,8 @@ async fn account_page(
                         tr {
                             td { (if s.client.is_empty() { "—" } else { s.client.as_str() })
                                 @if *current { " " strong { (lang.pick("(지금 이 기기)", "(this device)")) } } }
-                            td { (seoul_time(s.created_at)) }
-                            td { (seoul_time(s.last_seen_at)) }
+                            td.time { (seoul_time(s.created_at)) }
+                            td.time { (seoul_time(s.last_seen_at)) }
                         }
                     }
                 }
@@ -414,7 +414,7 @@ async fn account_page(
                             tr {
                                 td { (t.name) }
                                 td { code { "aiup_" (t.prefix) "_…" } }
-                                td { (seoul_time(t.expires_at)) }
+                                td.time { (seoul_time(t.expires_at)) }
                                 td { @if t.revoked_at.is_some() { (lang.pick("폐기됨", "Revoked")) }
                                      @else if t.expires_at <= now { (lang.pick("만료됨", "Expired")) }
                                      @else { (lang.pick("사용 중", "Active")) } }

@@ -485,7 +485,7 @@ async fn audit(
                 @for e in &events {
                     tr {
                         td { (e.id) }
-                        td { (seoul_time(e.at)) }
+                        td.time { (seoul_time(e.at)) }
                         td { (e.actor) }
                         td { code { (e.action) } }
                         td { (e.subject) }
