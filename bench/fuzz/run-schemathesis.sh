@@ -51,6 +51,7 @@ seed=${AIUP_FUZZ_SEED:-$(( (RANDOM << 15) | RANDOM ))}
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 out=${AIUP_FUZZ_OUT:-$target_dir/fuzz}
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 
 # ---- schemathesis in its own venv --------------------------------------------------------
 venv=${XDG_CACHE_HOME:-$HOME/.cache}/aiup-fuzz-venv

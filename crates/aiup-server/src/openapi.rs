@@ -562,7 +562,18 @@ fn schemas() -> Value {
                 "trace": { "type": "boolean", "default": true },
                 "reform": { "type": "object", "required": ["name", "overrides"], "additionalProperties": false, "properties": {
                     "name": string(),
-                    "overrides": array_of(json!({ "type": "object", "required": ["param", "value"], "additionalProperties": false, "properties": { "param": string(), "from": date(), "value": {} } })) } }
+                    "overrides": array_of(json!({ "type": "object", "required": ["param", "value"], "additionalProperties": false, "properties": {
+                        "param": { "type": "string", "description": "A parameter id (GET /api/v1/parameters)." },
+                        "from": date(),
+                        "value": {
+                            "description": "In the parameter's kind, as in the policy files: an integer, a rate or enum as a string, a boolean, a list, or a list of fee brackets.",
+                            "anyOf": [
+                                { "type": ["integer", "string", "boolean"] },
+                                { "type": "array", "items": { "type": ["integer", "string"] } },
+                                { "type": "array", "items": { "type": "object", "additionalProperties": { "type": ["integer", "string", "boolean"] } } }
+                            ]
+                        }
+                    } })) } }
             },
             "examples": [{
                 "programme": "kdt-ai-campus",
