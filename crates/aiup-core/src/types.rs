@@ -10,8 +10,7 @@ macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal / $ko:literal / $en:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -32,7 +31,7 @@ macro_rules! vocabulary {
                 match self { $($name::$variant => $en),+ }
             }
 
-            /// The accepted spellings, for error messages.
+            /// The accepted spellings, for error messages (also the serde spellings).
             pub fn expected() -> String {
                 [$($text),+].join(", ")
             }
@@ -160,5 +159,29 @@ mod tests {
         assert!(ProgrammeId::parse("KDT").is_err());
         assert!(ProgrammeId::parse("a--b").is_err());
         assert!(ProgrammeId::parse("-ab").is_err());
+    }
+}
+
+#[cfg(test)]
+mod wire_spelling_tests {
+    use super::*;
+
+    /// Serde and `as_str` spell every value the same way, so JSON answers match the documented
+    /// vocabularies (`large_1000`, not `large1000`).
+    #[test]
+    fn serde_uses_the_vocabulary_spelling() {
+        for size in EmployerSize::ALL {
+            assert_eq!(serde_json::to_value(size).unwrap(), serde_json::json!(size.as_str()));
+            assert_eq!(
+                serde_json::from_value::<EmployerSize>(serde_json::json!(size.as_str())).unwrap(),
+                *size
+            );
+        }
+        for delivery in Delivery::ALL {
+            assert_eq!(
+                serde_json::to_value(delivery).unwrap(),
+                serde_json::json!(delivery.as_str())
+            );
+        }
     }
 }

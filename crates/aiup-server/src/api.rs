@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1. Thin: parse, call the domain, render.
 
+use crate::account_api::query_pairs;
 use crate::error::ApiError;
 use crate::hygiene::JsonBody;
 use crate::AppState;
@@ -179,18 +180,6 @@ fn param_errors(errors: Vec<crate::catalogue::ParamError>) -> ApiError {
         .collect::<Vec<_>>()
         .join("; ");
     ApiError::new(Code::InvalidParameter, Some(&first), message)
-}
-
-fn query_pairs(
-    query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
-) -> Result<Vec<(String, String)>, ApiError> {
-    query.map(|Query(pairs)| pairs).map_err(|e| {
-        ApiError::new(
-            Code::InvalidParameter,
-            Some("(query)"),
-            format!("the query string cannot be read: {e}"),
-        )
-    })
 }
 
 async fn courses(

@@ -1,7 +1,7 @@
 //! Sign in, sign out, and "my account": password, sessions and API tokens.
 
 use super::view::page;
-use super::widgets::{error_summary, hidden, href, input, private_page, see_other, seoul_time, Problem};
+use super::widgets::{column_heads, error_summary, hidden, href, input, private_page, see_other, seoul_time, Problem};
 use crate::access::{
     cookie, perm, session_cookie_name, Allowed, ClientAddress, CsrfForm, SignedIn, SIGNIN_CSRF_COOKIE,
 };
@@ -360,11 +360,7 @@ async fn account_page(
             h2 #sessions-title { (lang.pick("로그인한 기기", "Where you are signed in")) }
             table.data {
                 caption.visually-hidden { (lang.pick("세션 목록", "Sessions")) }
-                thead { tr {
-                    th scope="col" { (lang.pick("기기", "Device")) }
-                    th scope="col" { (lang.pick("로그인", "Signed in")) }
-                    th scope="col" { (lang.pick("마지막 사용", "Last used")) }
-                } }
+                (column_heads(lang, &[("기기", "Device"), ("로그인", "Signed in"), ("마지막 사용", "Last used")]))
                 tbody {
                     @for (s, current) in &sessions {
                         tr {

@@ -3,7 +3,7 @@
 
 use super::accounts::{account_menu, account_nav};
 use super::view::page;
-use super::widgets::{error_summary, hidden, href, input, private_page, see_other, seoul_time, Problem};
+use super::widgets::{column_heads, error_summary, hidden, href, input, private_page, see_other, seoul_time, Problem};
 use crate::access::{perm, Allowed, CsrfForm};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -116,13 +116,7 @@ async fn users_page(state: &AppState, actor: &Actor, lang: Lang, extras: UsersEx
         (error_summary(lang, p))
         table.data {
             caption { (lang.pick("계정", "Accounts")) " (" (accounts.len()) ")" }
-            thead { tr {
-                th scope="col" { (lang.pick("아이디", "Login")) }
-                th scope="col" { (lang.pick("이름", "Name")) }
-                th scope="col" { (lang.pick("역할", "Role")) }
-                th scope="col" { (lang.pick("범위", "Scope")) }
-                th scope="col" { (lang.pick("상태", "State")) }
-            } }
+            (column_heads(lang, &[("아이디", "Login"), ("이름", "Name"), ("역할", "Role"), ("범위", "Scope"), ("상태", "State")]))
             tbody {
                 @for a in &accounts {
                     tr {
@@ -473,14 +467,7 @@ async fn audit(
         }
         table.data {
             caption { (lang.pick("기록", "Entries")) " (" (events.len()) ")" }
-            thead { tr {
-                th scope="col" { (lang.pick("번호", "No.")) }
-                th scope="col" { (lang.pick("때 (서울)", "When (Seoul)")) }
-                th scope="col" { (lang.pick("누가", "Who")) }
-                th scope="col" { (lang.pick("무엇을", "What")) }
-                th scope="col" { (lang.pick("대상", "Target")) }
-                th scope="col" { (lang.pick("내용", "Detail")) }
-            } }
+            (column_heads(lang, &[("번호", "No."), ("때 (서울)", "When (Seoul)"), ("누가", "Who"), ("무엇을", "What"), ("대상", "Target"), ("내용", "Detail")]))
             tbody {
                 @for e in &events {
                     tr {

@@ -105,3 +105,12 @@ pub fn see_other(to: &str) -> Response {
 pub fn seoul_time(at: chrono::DateTime<chrono::Utc>) -> String {
     (at + chrono::Duration::hours(9)).format("%Y-%m-%d %H:%M").to_string()
 }
+
+/// A table's head row: one column header per (Korean, English) label.
+pub fn column_heads(lang: Lang, labels: &[(&str, &str)]) -> Markup {
+    html! {
+        thead { tr {
+            @for (ko, en) in labels { th scope="col" { (lang.pick(ko, en)) } }
+        } }
+    }
+}
