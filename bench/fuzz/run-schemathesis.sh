@@ -16,6 +16,7 @@
 #   AIUP_FUZZ_MAX_EXAMPLES=N        override the examples per operation
 #   AIUP_FUZZ_SEED=N                schemathesis seed (default: random, printed)
 #   AIUP_FUZZ_OUT=DIR               reports and logs (default $CARGO_TARGET_DIR or target, /fuzz)
+#   AIUP_FUZZ_ARGS="..."            more `st run` options, e.g. --include-operation-id getCourse
 #
 # Auth: when the binary has `aiup users` (accounts and API tokens), the script creates an
 # admin account `fuzz` and an API token and sends it as `Authorization: Bearer`. Without it
@@ -142,8 +143,11 @@ base, path = sys.argv[1], sys.argv[2]
 page = json.load(urllib.request.urlopen(base + "/api/v1/courses?per_page=5", timeout=30))
 courses = [hit["id"] for hit in page["hits"]]
 institutions = sorted({hit["institution"]["id"] for hit in page["hits"]})
+programmes = [p["id"] for p in json.load(urllib.request.urlopen(base + "/api/v1/programmes", timeout=30))["programmes"] if p["trainee_facing"]]
 # A current code, an old code and an old name (aliases), a full name, an ambiguous name.
 regions = ["51760", "42760", "강원도 평창군", "전라남도 해남군", "중구"]
+places = ["전라남도 해남군", "서울특별시 강남구", "46820", "강원도 평창군", "대전광역시 유성구"]
+dates = ["2026-01-05", "2026-03-02", "2026-06-30", "2026-08-31", "2026-12-31", "2027-02-26"]
 toml = lambda values: "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in values) + "]"
 with open(path, "w", encoding="utf-8") as f:
     f.write(f"""# Written by bench/fuzz/run-schemathesis.sh from the demo catalogue it serves.
@@ -156,6 +160,15 @@ values = {toml(institutions)}
 [dictionaries.regions]
 values = {toml(regions)}
 
+[dictionaries.programmes]
+values = {toml(programmes)}
+
+[dictionaries.places]
+values = {toml(places)}
+
+[dictionaries.dates]
+values = {toml(dates)}
+
 [[operations]]
 include-operation-id = "getCourse"
 parameters = {{ "path.id" = {{ dictionary = "courses", probability = 0.5 }} }}
@@ -163,6 +176,11 @@ parameters = {{ "path.id" = {{ dictionary = "courses", probability = 0.5 }} }}
 [[operations]]
 include-operation-id = "listInstitutionCourses"
 parameters = {{ "path.id" = {{ dictionary = "institutions", probability = 0.5 }} }}
+
+# Mostly real programmes, places and dates, so that more estimates get past validation.
+[[operations]]
+include-operation-id = "estimateSupport"
+parameters = {{ "body.programme" = {{ dictionary = "programmes", probability = 0.8 }}, "body.course.region" = {{ dictionary = "places", probability = 0.8 }}, "body.course.start_date" = {{ dictionary = "dates", probability = 0.8 }}, "body.course.end_date" = {{ dictionary = "dates", probability = 0.8 }} }}
 
 [[operations]]
 include-operation-id = "getRegion"
@@ -196,6 +214,8 @@ else
     args+=(--exclude-operation-id "$id")
   done
 fi
+# shellcheck disable=SC2206 # split on purpose: several options
+[[ -z ${AIUP_FUZZ_ARGS:-} ]] || args+=(${AIUP_FUZZ_ARGS})
 status=0
 # From $out, where schemathesis keeps its .schemathesis/ folder (replays of failures).
 (cd "$out" && timeout --kill-after=15 "$hard_limit" "$venv/bin/st" "${args[@]}") 2>&1 | tee "$out/schemathesis.log" \

@@ -138,10 +138,7 @@ struct Shape {
 /// then `extra` (status, description) overriding the generic descriptions.
 fn responses(success: &[(u16, Value)], shape: Shape, extra: &[(u16, &str)]) -> Value {
     let mut statuses: Vec<(u16, &str)> = vec![
-        (
-            400,
-            "The request cannot be read (bad_request), or its body is not JSON (malformed_json)",
-        ),
+        (400, "The request cannot be read, or its body is not JSON"),
         (408, "The request took longer than the server allows"),
         (413, "The request body is larger than the limit (1 MiB)"),
         (
