@@ -263,7 +263,6 @@ async fn reference_endpoints_answer() {
     );
 }
 
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_is_access_checked_and_documented() {
     let app = spawn_app().await;
