@@ -1,7 +1,9 @@
 //! Sign in, sign out, and "my account": password, sessions and API tokens.
 
 use super::view::page;
-use super::widgets::{column_heads, error_summary, hidden, href, input, private_page, see_other, seoul_time, Problem};
+use super::widgets::{
+    column_heads, device_label, error_summary, hidden, href, input, private_page, see_other, seoul_time, Problem,
+};
 use crate::access::{
     cookie, perm, session_cookie_name, Allowed, ClientAddress, CsrfForm, SignedIn, SIGNIN_CSRF_COOKIE,
 };
@@ -364,7 +366,7 @@ async fn account_page(
                 tbody {
                     @for (s, current) in &sessions {
                         tr {
-                            td { (if s.client.is_empty() { "—" } else { s.client.as_str() })
+                            td { (device_label(&s.client))
                                 @if *current { " " strong { (lang.pick("(지금 이 기기)", "(this device)")) } } }
                             td.time { (seoul_time(s.created_at)) }
                             td.time { (seoul_time(s.last_seen_at)) }

@@ -474,7 +474,7 @@ async fn audit(
                         td { (e.id) }
                         td.time { (seoul_time(e.at)) }
                         td { (e.actor) }
-                        td { code { (e.action) } }
+                        td { code.action { (e.action) } }
                         td { (e.subject) }
                         td { code.detail { (e.detail.to_string()) } }
                     }

@@ -114,3 +114,68 @@ pub fn column_heads(lang: Lang, labels: &[(&str, &str)]) -> Markup {
         } }
     }
 }
+
+/// A short name for a browser from its user agent, as people know it ("Chrome 156 · Windows").
+pub fn device_label(user_agent: &str) -> String {
+    let ua = user_agent;
+    let version = |marker: &str| {
+        ua.split(marker)
+            .nth(1)
+            .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>())
+            .filter(|v| !v.is_empty())
+    };
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Whale/", "Whale"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"),
+        ("HeadlessChrome/", "Headless Chrome"),
+        ("Chrome/", "Chrome"),
+        ("Version/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map(|(marker, name)| match version(marker) {
+        Some(v) => format!("{name} {v}"),
+        None => (*name).to_owned(),
+    });
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map(|(_, name)| *name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} · {s}"),
+        (Some(b), None) => b,
+        (None, Some(s)) => s.to_owned(),
+        (None, None) if ua.trim().is_empty() => "—".to_owned(),
+        (None, None) => ua.chars().take(40).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::device_label;
+
+    #[test]
+    fn user_agents_become_short_names() {
+        assert_eq!(
+            device_label("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36"),
+            "Headless Chrome 156 · Linux"
+        );
+        assert_eq!(
+            device_label("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"),
+            "Safari 17 · iPhone"
+        );
+        assert_eq!(device_label("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36 Edg/130.0"), "Edge 130 · Windows");
+        assert_eq!(device_label(""), "—");
+    }
+}

@@ -58,6 +58,7 @@ async fn sign_in_see_a_role_gated_page_and_sign_out() {
         current_path(&b).await
     );
     assert_eq!(b.text("h1").await, "로그인");
+    b.screenshot("signin-ko-phone.png", 390).await;
     sign_in_through_the_form(&b, Role::Trainee).await;
     assert_eq!(current_path(&b).await, "/account");
     assert_eq!(b.text("h1").await, "내 계정");
@@ -93,6 +94,16 @@ async fn sign_in_see_a_role_gated_page_and_sign_out() {
         "{table}"
     );
     b.screenshot("users-en.png", 1280).await;
+
+    // The audit log shows the sign-ins and the accounts made, newest first, filterable.
+    b.goto("/admin/audit?action=session.").await;
+    assert_eq!(b.text("h1").await, "감사 기록");
+    let entries = b.text("table.data tbody").await;
+    assert!(
+        entries.contains("session.create") && !entries.contains("account.create"),
+        "{entries}"
+    );
+    b.screenshot("audit-ko.png", 1280).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
