@@ -174,7 +174,7 @@ async fn every_api_route_refuses_bad_query_strings_alike() {
 async fn documented_parameters_are_read_and_repeatable_ones_may_repeat() {
     let app = spawn_app().await;
     for path in [
-        "/api/v1/courses?delivery=remote&delivery=classroom&stage=ai_campus&q=",
+        "/api/v1/courses?delivery=remote&delivery=classroom&stage=participation&stage=entry&q=",
         "/api/v1/courses?q=%EB%8D%B0%EC%9D%B4%ED%84%B0+%EB%B6%84%EC%84%9D",
         "/api/v1/parameters?on=2026-03-01&prefix=allowance",
         "/api/v1/suggest?limit=3&q=ai",
