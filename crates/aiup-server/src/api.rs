@@ -115,15 +115,21 @@ pub fn check_pairs(pairs: &[(String, String)], parameters: &[(String, bool)]) ->
         }
     }
     if let Some(first) = unknown.first() {
-        let listed = |names: &mut dyn Iterator<Item = &str>| {
-            names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-        };
+        let listed =
+            |names: &mut dyn Iterator<Item = &str>| names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
         let known = if parameters.is_empty() {
             "this route takes no parameters".to_owned()
         } else {
-            format!("this route reads {}", listed(&mut parameters.iter().map(|(n, _)| n.as_str())))
+            format!(
+                "this route reads {}",
+                listed(&mut parameters.iter().map(|(n, _)| n.as_str()))
+            )
         };
-        let noun = if unknown.len() == 1 { "unknown parameter" } else { "unknown parameters" };
+        let noun = if unknown.len() == 1 {
+            "unknown parameter"
+        } else {
+            "unknown parameters"
+        };
         return Err(ApiError::new(
             Code::InvalidParameter,
             Some(first),
@@ -422,7 +428,10 @@ mod tests {
         for bad in ["%zz", "a=%2", "a=%", "a=%+1", "a=%FF", "%C3%28=1"] {
             let (field, message) = pairs(bad).unwrap_err();
             assert_eq!(field.as_deref(), Some("(query)"), "{bad}");
-            assert!(message.starts_with("the query string cannot be read"), "{bad}: {message}");
+            assert!(
+                message.starts_with("the query string cannot be read"),
+                "{bad}: {message}"
+            );
         }
     }
 

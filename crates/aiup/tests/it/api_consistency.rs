@@ -196,13 +196,7 @@ async fn documented_parameters_are_read_and_repeatable_ones_may_repeat() {
     let error = answer.error("q on a course");
     assert_eq!((answer.status, error["field"].as_str()), (422, Some("q")), "{error}");
     // The access check comes first: a caller who may not use a route learns nothing of its parameters.
-    let answer = send(
-        "GET",
-        format!("{}/api/v1/audit?zz=1", app.base_url),
-        Vec::new(),
-        None,
-    )
-    .await;
+    let answer = send("GET", format!("{}/api/v1/audit?zz=1", app.base_url), Vec::new(), None).await;
     assert_eq!(answer.status, 401, "{answer:?}");
 }
 
@@ -234,14 +228,20 @@ async fn answers_are_compressed_when_the_client_accepts_it() {
     for path in ["/api/v1/openapi.json", "/api/v1/programmes", "/api/v1/regions"] {
         let plain = get_encoded(&app, path, None).await;
         assert_eq!(plain.status, 200);
-        assert_eq!(plain.header("content-encoding"), None, "{path}: nothing asked, nothing compressed");
+        assert_eq!(
+            plain.header("content-encoding"),
+            None,
+            "{path}: nothing asked, nothing compressed"
+        );
         let expected: Value = serde_json::from_slice(&plain.body).expect("JSON");
         for (accept, encoding) in [("br", "br"), ("gzip", "gzip"), ("gzip, deflate, br;q=0.5", "gzip")] {
             let answer = get_encoded(&app, path, Some(accept)).await;
             assert_eq!(answer.status, 200, "{path} {accept}");
             assert_eq!(answer.header("content-encoding"), Some(encoding), "{path} {accept}");
             assert!(
-                answer.header("vary").is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")),
+                answer
+                    .header("vary")
+                    .is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")),
                 "{path} {accept}: {answer:?}"
             );
             assert!(
@@ -263,11 +263,18 @@ async fn answers_are_compressed_when_the_client_accepts_it() {
         }
     }
     // Pages, the stylesheet and the script too.
-    for (path, media) in [("/", "text/html"), ("/courses", "text/html"), ("/assets/app.css", "text/css")] {
+    for (path, media) in [
+        ("/", "text/html"),
+        ("/courses", "text/html"),
+        ("/assets/app.css", "text/css"),
+    ] {
         let plain = get_encoded(&app, path, None).await;
         let answer = get_encoded(&app, path, Some("br")).await;
         assert_eq!(answer.status, 200, "{path}");
-        assert!(answer.header("content-type").is_some_and(|t| t.starts_with(media)), "{path}");
+        assert!(
+            answer.header("content-type").is_some_and(|t| t.starts_with(media)),
+            "{path}"
+        );
         assert_eq!(answer.header("content-encoding"), Some("br"), "{path}");
         assert_eq!(decode(Some("br"), &answer.body), plain.body, "{path}");
         assert!(answer.header("content-security-policy").is_some(), "{path}");
@@ -278,7 +285,11 @@ async fn answers_are_compressed_when_the_client_accepts_it() {
     if plain.body.len() as u64 >= aiup_server::hygiene::COMPRESS_MIN_BYTES {
         assert_eq!(script.header("content-encoding"), Some("gzip"));
     } else {
-        assert_eq!(script.header("content-encoding"), None, "a small script is sent as it is");
+        assert_eq!(
+            script.header("content-encoding"),
+            None,
+            "a small script is sent as it is"
+        );
     }
     // Tiny bodies are sent as they are.
     for path in ["/healthz", "/api/v1/regions/51760", "/api/v1/nothing"] {

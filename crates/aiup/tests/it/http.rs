@@ -569,11 +569,12 @@ fn the_openapi_document_is_complete() {
                 // Every API operation refuses unknown or repeated parameters with 422.
                 let codes = &responses
                     .get("422")
-                    .unwrap_or_else(|| panic!("{method} {path} does not list 422 for unknown parameters"))
-                    ["content"]["application/json"]["schema"]["allOf"][1]["properties"]["error"]["properties"]
-                    ["code"]["enum"];
+                    .unwrap_or_else(|| panic!("{method} {path} does not list 422 for unknown parameters"))["content"]
+                    ["application/json"]["schema"]["allOf"][1]["properties"]["error"]["properties"]["code"]["enum"];
                 assert!(
-                    codes.as_array().is_some_and(|c| c.contains(&json!("invalid_parameter"))),
+                    codes
+                        .as_array()
+                        .is_some_and(|c| c.contains(&json!("invalid_parameter"))),
                     "{method} {path}: 422 does not name invalid_parameter"
                 );
             }
