@@ -6,11 +6,16 @@ use crate::hygiene::JsonBody;
 use crate::AppState;
 use aiup_app::Code;
 use aiup_core::RegionTier;
-use axum::extract::{Path, Query, State};
+use axum::extract::{MatchedPath, Path, Query, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,6 +29,144 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/courses/{id}", get(course))
         .route("/api/v1/suggest", get(suggest))
         .route("/api/v1/openapi.json", get(openapi))
+}
+
+/// The query-string parameters of one operation: each name, and whether it may repeat.
+type Parameters = Vec<(String, bool)>;
+
+/// The query-string parameters of every API operation, read from the OpenAPI document, so that
+/// what is documented and what is accepted cannot differ: (method, path) → parameters.
+fn documented_parameters() -> &'static HashMap<(Method, String), Parameters> {
+    static TABLE: OnceLock<HashMap<(Method, String), Parameters>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let document = crate::openapi::document();
+        let mut table = HashMap::new();
+        for (path, item) in document["paths"].as_object().into_iter().flatten() {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                let Ok(method) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) else {
+                    continue;
+                };
+                let parameters = operation["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p["in"] == "query")
+                    .filter_map(|p| Some((p["name"].as_str()?.to_owned(), p["schema"]["type"] == "array")))
+                    .collect();
+                table.insert((method, path.clone()), parameters);
+            }
+        }
+        table
+    })
+}
+
+/// The pairs of a query string, decoded strictly: `+` is a space, and a `%` not followed by two
+/// hex digits, or bytes that are not UTF-8, make the whole string unreadable. Empty pieces
+/// (`a=1&&b=2`) are skipped.
+pub fn read_query(query: &str) -> Result<Vec<(String, String)>, ApiError> {
+    let unreadable = |reason: String| {
+        ApiError::new(
+            Code::InvalidParameter,
+            Some("(query)"),
+            format!("the query string cannot be read: {reason}"),
+        )
+    };
+    let decode = |text: &str| -> Result<String, ApiError> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' => match bytes.get(i + 1..i + 3) {
+                    Some(&[high, low]) if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() => {
+                        let digit = |d: u8| (d as char).to_digit(16).unwrap_or_default() as u8;
+                        out.push(digit(high) * 16 + digit(low));
+                        i += 2;
+                    }
+                    _ => {
+                        let escape = String::from_utf8_lossy(&bytes[i..(i + 3).min(bytes.len())]);
+                        return Err(unreadable(format!("`{escape}` is not a percent-escape (%XX)")));
+                    }
+                },
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8(out).map_err(|_| unreadable(format!("`{text}` does not decode to UTF-8 text")))
+    };
+    query
+        .split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
+            Ok((decode(key)?, decode(value)?))
+        })
+        .collect()
+}
+
+/// Why `pairs` are refused by an operation that reads `parameters`: an unknown parameter
+/// (`field` names the first, the message lists every one), or a single-valued one given twice.
+pub fn check_pairs(pairs: &[(String, String)], parameters: &[(String, bool)]) -> Result<(), ApiError> {
+    let mut unknown: Vec<&str> = Vec::new();
+    for (key, _) in pairs {
+        if !parameters.iter().any(|(name, _)| name == key) && !unknown.contains(&key.as_str()) {
+            unknown.push(key);
+        }
+    }
+    if let Some(first) = unknown.first() {
+        let listed =
+            |names: &mut dyn Iterator<Item = &str>| names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let known = if parameters.is_empty() {
+            "this route takes no parameters".to_owned()
+        } else {
+            format!(
+                "this route reads {}",
+                listed(&mut parameters.iter().map(|(n, _)| n.as_str()))
+            )
+        };
+        let noun = if unknown.len() == 1 {
+            "unknown parameter"
+        } else {
+            "unknown parameters"
+        };
+        return Err(ApiError::new(
+            Code::InvalidParameter,
+            Some(first),
+            format!("{noun} {}; {known}", listed(&mut unknown.iter().copied())),
+        ));
+    }
+    for (name, _) in parameters.iter().filter(|(_, repeats)| !repeats) {
+        if pairs.iter().filter(|(key, _)| key == name).count() > 1 {
+            return Err(ApiError::new(
+                Code::InvalidParameter,
+                Some(name),
+                "is given more than once; it takes one value",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the query string of every API request against its operation's documented
+/// parameters, before the handler runs, so every route refuses the same things the same way.
+/// Applied once, in [`crate::app`], inside the access check.
+pub async fn check_parameters(matched: Option<MatchedPath>, request: Request, next: Next) -> Response {
+    let method = if request.method() == Method::HEAD {
+        Method::GET
+    } else {
+        request.method().clone()
+    };
+    let query = request.uri().query().unwrap_or_default();
+    let parameters = matched
+        .filter(|m| crate::access::is_api(m.as_str()))
+        .and_then(|m| documented_parameters().get(&(method, m.as_str().to_owned())));
+    if let Some(parameters) = parameters {
+        if let Err(e) = read_query(query).and_then(|pairs| check_pairs(&pairs, parameters)) {
+            return e.into_response();
+        }
+    }
+    next.run(request).await
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
@@ -264,4 +407,63 @@ async fn suggest(State(state): State<AppState>, Query(query): Query<SuggestQuery
     let limit = query.limit.unwrap_or(8).clamp(1, 20);
     let suggestions = state.index().suggest(&q, limit).map_err(|e| ApiError::internal(&e))?;
     Ok(Json(json!({ "query": q, "suggestions": suggestions })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_are_decoded_strictly() {
+        let pairs = |q: &str| read_query(q).map_err(|e| (e.0.field.clone(), e.0.message.clone()));
+        assert_eq!(
+            pairs("q=%EB%8D%B0+a&&b&c=").unwrap(),
+            vec![
+                ("q".to_owned(), "데 a".to_owned()),
+                ("b".to_owned(), String::new()),
+                ("c".to_owned(), String::new())
+            ]
+        );
+        assert_eq!(pairs("a=%2B1").unwrap(), vec![("a".to_owned(), "+1".to_owned())]);
+        for bad in ["%zz", "a=%2", "a=%", "a=%+1", "a=%FF", "%C3%28=1"] {
+            let (field, message) = pairs(bad).unwrap_err();
+            assert_eq!(field.as_deref(), Some("(query)"), "{bad}");
+            assert!(
+                message.starts_with("the query string cannot be read"),
+                "{bad}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_and_repeated_parameters_are_refused_by_name() {
+        let reads = vec![("q".to_owned(), false), ("stage".to_owned(), true)];
+        let pairs = |list: &[&str]| -> Vec<(String, String)> {
+            list.iter().map(|k| ((*k).to_owned(), "x".to_owned())).collect()
+        };
+        assert!(check_pairs(&pairs(&["q", "stage", "stage"]), &reads).is_ok());
+        let e = check_pairs(&pairs(&["q", "lang", "zz", "lang"]), &reads).unwrap_err();
+        assert_eq!((e.code(), e.0.field.as_deref()), (Code::InvalidParameter, Some("lang")));
+        assert!(
+            e.0.message == "unknown parameters `lang`, `zz`; this route reads `q`, `stage`",
+            "{}",
+            e.0.message
+        );
+        let e = check_pairs(&pairs(&["q", "q"]), &reads).unwrap_err();
+        assert_eq!(e.0.field.as_deref(), Some("q"));
+        let e = check_pairs(&pairs(&["a"]), &[]).unwrap_err();
+        assert!(e.0.message.contains("takes no parameters"), "{}", e.0.message);
+    }
+
+    #[test]
+    fn every_api_operation_is_in_the_parameter_table() {
+        for (method, path, _) in crate::access::ROUTES.iter().filter(|(_, p, _)| p.starts_with("/api/")) {
+            assert!(
+                documented_parameters().contains_key(&(method.clone(), (*path).to_owned())),
+                "{method} {path}"
+            );
+        }
+        let courses = &documented_parameters()[&(Method::GET, "/api/v1/courses".to_owned())];
+        assert!(courses.contains(&("q".to_owned(), false)) && courses.contains(&("stage".to_owned(), true)));
+    }
 }

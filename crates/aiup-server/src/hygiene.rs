@@ -16,6 +16,8 @@ use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 use tower::{Layer, Service, ServiceBuilder, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -76,8 +78,23 @@ impl Default for Limits {
 pub const DEFAULT_CONTENT_SECURITY_POLICY: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-/// Every layer of this module, outermost first: the headers, the error bodies, panics as 500s,
-/// then the body limit and the timeout. For `Router::layer`.
+/// Bodies smaller than this are sent as they are: compressing them saves too little.
+pub const COMPRESS_MIN_BYTES: u64 = 1024;
+
+/// Whether a response is worth compressing: text the browser or a client reads (JSON, HTML,
+/// CSS, JavaScript) of at least [`COMPRESS_MIN_BYTES`].
+fn compressible(_: StatusCode, _: axum::http::Version, headers: &HeaderMap, _: &axum::http::Extensions) -> bool {
+    media_type(headers).is_some_and(|t| {
+        matches!(
+            t.as_str(),
+            "text/html" | "text/css" | "text/javascript" | "application/javascript"
+        ) || is_json_media_type(&t)
+    })
+}
+
+/// Every layer of this module, outermost first: compression (gzip or brotli, as the client
+/// accepts), the headers, the error bodies, panics as 500s, then the body limit and the
+/// timeout. For `Router::layer`.
 pub fn layers() -> impl Layer<
     axum::routing::Route,
     Service = impl Service<
@@ -95,6 +112,12 @@ pub fn layers() -> impl Layer<
        + 'static {
     ServiceBuilder::new()
         .map_response(IntoResponse::into_response)
+        .layer(
+            CompressionLayer::new()
+                .no_deflate()
+                .no_zstd()
+                .compress_when(SizeAbove::new(COMPRESS_MIN_BYTES).and(compressible)),
+        )
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

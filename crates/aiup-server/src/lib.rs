@@ -66,6 +66,7 @@ pub fn app(state: AppState) -> Router {
         .merge(account_api::routes())
         .merge(pages::routes())
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(api::check_parameters))
         .layer(axum::middleware::from_fn_with_state(state.clone(), access::check))
         .layer(hygiene::layers())
         .with_state(state)

@@ -124,7 +124,8 @@ fn ok(description: &str, schema: Value) -> Value {
 struct Shape {
     /// It reads a JSON body (413 for a large one is possible anywhere; 415 only here).
     body: bool,
-    /// It reads the query string (or refuses one): 422 `invalid_parameter`.
+    /// It is under /api/, where a parameter the operation does not list, a single-valued one
+    /// given twice, or an unreadable query string is refused: 422 `invalid_parameter`.
     query: bool,
     /// It has a path parameter: 404 for nothing there, 422 for an unreadable one.
     path: bool,
@@ -152,7 +153,7 @@ fn responses(success: &[(u16, Value)], shape: Shape, extra: &[(u16, &str)]) -> V
     if shape.body || shape.query || shape.path {
         statuses.push((
             422,
-            "A field or parameter is invalid; `field` names it and `code` says why",
+            "A field or parameter is invalid, or a query parameter is unknown or repeated; `field` names it and `code` says why",
         ));
     }
     if shape.path {
@@ -276,13 +277,13 @@ fn nullable(schema: Value) -> Value {
 }
 
 fn paths() -> Value {
-    let read = Shape::default();
-    let query = Shape {
+    // Every operation under /api/ refuses unknown parameters (422); /healthz reads none.
+    let read = Shape {
         query: true,
         ..Shape::default()
     };
-    let staff = |query: bool| Shape {
-        query,
+    let staff = Shape {
+        query: true,
         bearer: true,
         database: true,
         ..Shape::default()
@@ -293,7 +294,7 @@ fn paths() -> Value {
             "summary": "Liveness and the active policy version",
             "responses": responses(
                 &[(200, ok("Up", schema_ref("Health")))],
-                Shape { database: true, ..read },
+                Shape { database: true, ..Shape::default() },
                 &[(503, "The database did not answer")]
             )
         } },
@@ -306,7 +307,7 @@ fn paths() -> Value {
                 Shape { body: true, ..read },
                 &[
                     (400, "The body is not JSON, not a JSON object, or not UTF-8"),
-                    (422, "A field is invalid; `field` names it and `code` says why")
+                    (422, "A field is invalid, or the query string is not empty; `field` names it and `code` says why")
                 ]
             )
         } },
@@ -324,8 +325,8 @@ fn paths() -> Value {
             ],
             "responses": responses(
                 &[(200, ok("Parameters", schema_ref("Parameters")))],
-                query,
-                &[(422, "`on` is not a calendar date (invalid_date), or the query string cannot be read")]
+                read,
+                &[(422, "`on` is not a calendar date (invalid_date), or a parameter is unknown or repeated, or the query string cannot be read")]
             )
         } },
         "/api/v1/regions": { "get": {
@@ -334,8 +335,8 @@ fn paths() -> Value {
             "parameters": [{ "name": "q", "in": "query", "schema": { "type": "string", "maxLength": 100 }, "description": "Empty lists every region." }],
             "responses": responses(
                 &[(200, ok("Matching regions", object(&["count", "regions"], json!({ "count": { "type": "integer", "minimum": 0 }, "regions": array_of(schema_ref("Region")) }))))],
-                query,
-                &[(422, "`q` is longer than 100 characters, or the query string cannot be read")]
+                read,
+                &[(422, "`q` is longer than 100 characters, or a parameter is unknown or repeated, or the query string cannot be read")]
             )
         } },
         "/api/v1/regions/{query}": { "get": {
@@ -345,7 +346,7 @@ fn paths() -> Value {
             "responses": responses(
                 &[(200, ok("The region", schema_ref("RegionMatch")))],
                 Shape { path: true, ..read },
-                &[(404, "No region matches"), (422, "The name matches more than one region, or the path cannot be read")]
+                &[(404, "No region matches"), (422, "The name matches more than one region, the path cannot be read, or a query parameter is given (none is read)")]
             )
         } },
         "/api/v1/courses": { "get": {
@@ -355,8 +356,8 @@ fn paths() -> Value {
             "parameters": course_search_parameters(),
             "responses": responses(
                 &[(200, ok("One page of results", schema_ref("CourseSearch")))],
-                query,
-                &[(422, "A parameter is unknown or invalid (invalid_parameter; `field` names it)")]
+                read,
+                &[(422, "A parameter is unknown, invalid, or (if single-valued) repeated (invalid_parameter; `field` names it)")]
             )
         } },
         "/api/v1/courses/{id}": { "get": {
@@ -366,7 +367,7 @@ fn paths() -> Value {
             "responses": responses(
                 &[(200, ok("The course", schema_ref("Course")))],
                 Shape { path: true, query: true, database: true, ..read },
-                &[(404, "No course has this id"), (422, "A profile parameter is unknown or invalid, or the path cannot be read")]
+                &[(404, "No course has this id"), (422, "A parameter is unknown, invalid or repeated (only `status` and `employer_size` are read), or the path cannot be read")]
             )
         } },
         "/api/v1/suggest": { "get": {
@@ -378,8 +379,8 @@ fn paths() -> Value {
             ],
             "responses": responses(
                 &[(200, ok("Suggestions, most frequent first", schema_ref("Suggestions")))],
-                query,
-                &[(422, "`q` is longer than 200 characters, or `limit` is not a whole number")]
+                read,
+                &[(422, "`q` is longer than 200 characters, `limit` is not a whole number, or a parameter is unknown or repeated")]
             )
         } },
         "/api/v1/openapi.json": { "get": {
@@ -410,7 +411,7 @@ fn paths() -> Value {
             "security": bearer(),
             "responses": responses(
                 &[(200, ok("Newest first", object(&["versions"], json!({ "versions": array_of(schema_ref("PolicyVersion")) }))))],
-                staff(true),
+                staff,
                 &[(403, "The caller's role is not programme_admin, auditor or admin"), (422, "Any query parameter is refused (invalid_parameter)")]
             )
         } },
@@ -431,8 +432,8 @@ fn paths() -> Value {
                     "events": array_of(schema_ref("AuditEvent")),
                     "next_before": { "type": ["integer", "null"], "minimum": 1 }
                 }))))],
-                staff(true),
-                &[(403, "The caller's role is not auditor or admin"), (422, "A parameter is unknown or invalid (invalid_parameter, invalid_date)")]
+                staff,
+                &[(403, "The caller's role is not auditor or admin"), (422, "A parameter is unknown, invalid or repeated (invalid_parameter, invalid_date)")]
             )
         } },
         "/api/v1/users": {
@@ -442,7 +443,7 @@ fn paths() -> Value {
                 "security": bearer(),
                 "responses": responses(
                     &[(200, ok("Every account", object(&["accounts"], json!({ "accounts": array_of(schema_ref("Account")) }))))],
-                    staff(false),
+                    staff,
                     &[(403, "The caller is not an admin")]
                 )
             },
@@ -453,12 +454,12 @@ fn paths() -> Value {
                 "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref("NewAccount") } } },
                 "responses": responses(
                     &[(201, ok("The account created", object(&["account"], json!({ "account": schema_ref("Account"), "one_time_password": string() }))))],
-                    Shape { body: true, ..staff(false) },
+                    Shape { body: true, ..staff },
                     &[
                         (400, "The body is not JSON, not a JSON object, or not UTF-8"),
                         (403, "The caller is not an admin"),
                         (409, "The login is taken"),
-                        (422, "A field is invalid (invalid_field, missing_field, weak_password)")
+                        (422, "A field is invalid (invalid_field, missing_field, weak_password), or the query string is not empty (invalid_parameter)")
                     ]
                 )
             }
@@ -470,7 +471,7 @@ fn paths() -> Value {
             "parameters": [path_parameter("id", "The institution's external id.")],
             "responses": responses(
                 &[(200, ok("The institution and its courses", object(&["institution", "courses"], json!({ "institution": { "type": "object" }, "courses": array_of(json!({ "type": "object" })) }))))],
-                Shape { path: true, ..staff(false) },
+                Shape { path: true, ..staff },
                 &[
                     (403, "The caller's role may not see institutions' courses"),
                     (404, "No such institution, or (for institution_staff) not the caller's own")

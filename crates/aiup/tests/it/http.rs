@@ -545,6 +545,10 @@ fn the_openapi_document_is_complete() {
                 .as_str()
                 .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
             assert!(ids.insert(id.to_owned()), "operationId {id} twice");
+            assert!(
+                !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()),
+                "{method} {path}: operationId {id:?} is not a camelCase name"
+            );
             if let Some(security) = operation.get("security") {
                 assert_eq!(security, &json!([{ "bearerAuth": [] }]), "{method} {path}");
             }
@@ -560,6 +564,19 @@ fn the_openapi_document_is_complete() {
                 for status in ["401", "403", "503"] {
                     assert!(responses.contains_key(status), "{method} {path} does not list {status}");
                 }
+            }
+            if path.starts_with("/api/") {
+                // Every API operation refuses unknown or repeated parameters with 422.
+                let codes = &responses
+                    .get("422")
+                    .unwrap_or_else(|| panic!("{method} {path} does not list 422 for unknown parameters"))["content"]
+                    ["application/json"]["schema"]["allOf"][1]["properties"]["error"]["properties"]["code"]["enum"];
+                assert!(
+                    codes
+                        .as_array()
+                        .is_some_and(|c| c.contains(&json!("invalid_parameter"))),
+                    "{method} {path}: 422 does not name invalid_parameter"
+                );
             }
             if operation.get("requestBody").is_some() {
                 assert!(responses.contains_key("415"), "{method} {path} does not list 415");

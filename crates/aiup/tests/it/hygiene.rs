@@ -325,7 +325,7 @@ async fn axum_rejections_under_the_api_are_json_with_their_code() {
             get(&app, "/api/v1/parameters?on=2026-03-01&on=2026-04-01").await,
             422,
             "invalid_parameter",
-            Some("(query)"),
+            Some("on"),
         ),
         (
             "invalid UTF-8 in a path parameter",
