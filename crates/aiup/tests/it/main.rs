@@ -12,5 +12,6 @@ mod golden;
 mod http;
 mod hygiene;
 mod live;
+mod newcomer;
 mod support;
 mod testkit;
