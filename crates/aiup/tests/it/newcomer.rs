@@ -75,7 +75,7 @@ fn the_readme_leads_with_a_populated_catalogue_and_says_where_to_run() {
         "{first_command}"
     );
     assert!(
-        readme.contains("from the repository's root folder"),
+        readme.contains("From the repository's root folder"),
         "README says where to run the examples"
     );
 }
