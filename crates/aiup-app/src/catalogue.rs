@@ -167,34 +167,9 @@ pub async fn store_and_index(
     actor: &str,
 ) -> Result<ImportReport, CatalogueError> {
     let summary = db.catalogue().upsert(batch, actor).await?;
-    index_stored(db, index, summary, || batch.courses.clone()).await
-}
-
-/// [`store_and_index`] for a batch the caller is done with: it is given up once stored, so a
-/// large import does not hold the batch and the index's copy of its courses at once.
-pub async fn store_and_index_owned(
-    db: &Database,
-    index: &CourseIndex,
-    batch: CatalogueBatch,
-    actor: &str,
-) -> Result<ImportReport, CatalogueError> {
-    let summary = db.catalogue().upsert(&batch, actor).await?;
-    let courses = batch.courses;
-    index_stored(db, index, summary, move || courses).await
-}
-
-/// Brings the index up to date after an upsert: with the stored courses alone when the index
-/// was current before it, else by a rebuild from the database.
-async fn index_stored(
-    db: &Database,
-    index: &CourseIndex,
-    summary: CatalogueImportSummary,
-    courses: impl FnOnce() -> Vec<Course>,
-) -> Result<ImportReport, CatalogueError> {
     let indexed = if index.generation().is_some_and(|g| g + 1 == summary.generation) {
-        let courses = courses();
         // The index is one generation behind: this import is the only difference.
-        let referenced: BTreeSet<&str> = courses.iter().map(|c| c.institution.as_str()).collect();
+        let referenced: BTreeSet<&str> = batch.courses.iter().map(|c| c.institution.as_str()).collect();
         let institutions: Vec<_> = db
             .catalogue()
             .institutions()
@@ -202,12 +177,12 @@ async fn index_stored(
             .into_iter()
             .filter(|i| referenced.contains(i.id.as_str()))
             .collect();
+        let courses = batch.courses.clone();
         let generation = summary.generation;
         on_index(index, move |index| index.upsert(&institutions, &courses, generation))
             .await?
             .documents
     } else {
-        drop(courses);
         sync_index(db, index).await?.map_or(index.len(), |s| s.documents)
     };
     Ok(ImportReport { summary, indexed })

@@ -235,7 +235,7 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
             ));
             spinner.enable_steady_tick(std::time::Duration::from_millis(120));
             let report = match open_index(&store, &engine, &index_dir.path(db)).await {
-                Ok(index) => catalogue::store_and_index_owned(&store, &index, batch, &actor)
+                Ok(index) => catalogue::store_and_index(&store, &index, &batch, &actor)
                     .await
                     .map_err(catalogue_failure)?,
                 Err(e) => {
