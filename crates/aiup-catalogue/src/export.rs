@@ -25,8 +25,34 @@ fn sorted(batch: &CatalogueBatch) -> (Vec<&Institution>, Vec<&Course>) {
     (institutions, courses)
 }
 
-/// One CSV cell, quoted where it must be.
+/// What makes a spreadsheet run a cell as a formula (`=1+1`, `@SUM(…)`, `-2+3`), or hide its
+/// start (tab, CR).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a cell would start a formula once any leading `'` is removed. The guard is a `'`
+/// put in front of such cells (spreadsheets show the rest as text); with the `'`s counted in,
+/// [`unguard`] can tell a guard from a `'` the value itself starts with, so values round-trip.
+fn needs_guard(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// Removes the `'` [`push_cell`] put in front of a cell that starts like a formula.
+pub(crate) fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// One CSV cell, guarded against formulas and quoted where it must be.
 fn push_cell(out: &mut String, cell: &str) {
+    let guarded;
+    let cell = if needs_guard(cell) {
+        guarded = format!("'{cell}");
+        guarded.as_str()
+    } else {
+        cell
+    };
     if cell.contains([',', '"', '\n', '\r']) {
         out.push('"');
         out.push_str(&cell.replace('"', "\"\""));

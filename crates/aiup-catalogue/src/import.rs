@@ -265,6 +265,28 @@ pub fn parse(format: Format, text: &str, options: ImportOptions<'_>) -> Result<C
     run.finish(batch)
 }
 
+/// The file error for a file that is not UTF-8, naming its encoding (field `encoding`).
+pub fn encoding_errors(e: &crate::encoding::NotUtf8) -> ImportErrors {
+    ImportErrors {
+        errors: vec![RowError {
+            record: e.line,
+            kind: RecordKind::File,
+            id: None,
+            field: "encoding".to_owned(),
+            reason: e.to_string(),
+        }],
+    }
+}
+
+/// [`parse`] for a file's bytes: UTF-8 (with or without a BOM); any other encoding is refused
+/// with one file error naming it.
+pub fn parse_bytes(format: Format, bytes: &[u8], options: ImportOptions<'_>) -> Result<CatalogueBatch, ImportErrors> {
+    match crate::encoding::decode(bytes) {
+        Ok(text) => parse(format, text, options),
+        Err(e) => Err(encoding_errors(&e)),
+    }
+}
+
 struct Run<'a> {
     errors: Vec<RowError>,
     options: ImportOptions<'a>,
@@ -425,22 +447,33 @@ fn parse_csv(run: &mut Run<'_>, text: &str) -> Option<CatalogueBatch> {
         run.file_error(line, "csv", reason);
         return None;
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(record) => records.push(record),
+    let reader = || {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes())
+    };
+    // Rows are read one at a time (memory grows with the batch, not with the file's rows);
+    // a first pass that keeps nothing counts them for progress and finds malformed CSV.
+    let mut count = 0usize;
+    let mut scratch = csv::ByteRecord::new();
+    let mut counter = reader();
+    loop {
+        match counter.read_byte_record(&mut scratch) {
+            Ok(true) => count += 1,
+            Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+                let line = e
+                    .position()
+                    .map_or(0, |p| LineCounter::default().line_at(text, p.byte()));
                 run.file_error(line, "csv", format!("not valid CSV: {e}"));
                 return None;
             }
         }
     }
-    let Some((head, rows)) = records.split_first() else {
+    let mut lines = LineCounter::default();
+    let mut records = reader().into_records().filter_map(Result::ok);
+    let Some(head) = records.next() else {
         run.file_error(
             1,
             "header",
@@ -451,20 +484,22 @@ fn parse_csv(run: &mut Run<'_>, text: &str) -> Option<CatalogueBatch> {
         );
         return None;
     };
-    let header = read_header(run, head)?;
+    let rows = records;
+    let header_line = head.position().map_or(1, |p| lines.line_at(text, p.byte()));
+    let header = read_header(run, &head, header_line)?;
 
-    let total = rows.len();
-    let mut courses: Vec<Course> = Vec::new();
+    let total = count - 1;
+    let mut courses: Vec<Course> = Vec::with_capacity(total);
     // Institution id → (line, its four cells) for every row that gives the institution.
     let mut institutions: BTreeMap<String, Vec<(usize, [String; 4])>> = BTreeMap::new();
     let mut cross = CrossChecks::new();
     let mut references: Vec<(usize, String, String)> = Vec::new();
-    for (done, row) in rows.iter().enumerate() {
-        let line = row.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+    for (done, row) in rows.enumerate() {
+        let line = row.position().map_or(0, |p| lines.line_at(text, p.byte()));
         read_csv_row(
             run,
             &header,
-            row,
+            &row,
             line,
             &mut courses,
             &mut institutions,
@@ -499,6 +534,30 @@ fn parse_csv(run: &mut Run<'_>, text: &str) -> Option<CatalogueBatch> {
         institutions: batch_institutions,
         courses,
     })
+}
+
+/// Line numbers from byte offsets. The `csv` crate's own count is one short after a CRLF (it
+/// stops at the CR and counts the LF with the next record), so lines are counted here.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    /// The 1-based line of the record starting at `byte` (offsets must not go backwards).
+    fn line_at(&mut self, text: &str, byte: u64) -> usize {
+        let bytes = text.as_bytes();
+        let mut start = usize::try_from(byte).unwrap_or(bytes.len()).min(bytes.len());
+        // A record's offset may point at the end of the previous line.
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let from = self.offset.min(start);
+        self.newlines += bytes[from..start].iter().filter(|&&b| b == b'\n').count();
+        self.offset = start;
+        self.newlines + 1
+    }
 }
 
 /// Rejects what the `csv` crate would silently accept: a quote inside an unquoted field, text
@@ -550,8 +609,7 @@ fn check_quoting(text: &str) -> Option<(usize, String)> {
     }
 }
 
-fn read_header(run: &mut Run<'_>, head: &csv::StringRecord) -> Option<Header> {
-    let line = head.position().map_or(1, |p| usize::try_from(p.line()).unwrap_or(1));
+fn read_header(run: &mut Run<'_>, head: &csv::StringRecord, line: usize) -> Option<Header> {
     let before = run.errors.len();
     if head.len() > COLUMNS_MAX {
         run.file_error(
@@ -686,7 +744,11 @@ fn read_csv_row(
     cross: &mut CrossChecks,
     references: &mut Vec<(usize, String, String)>,
 ) {
-    let cell = |n: usize| header.index[n].and_then(|i| row.get(i)).unwrap_or("");
+    let cell = |n: usize| {
+        header.index[n]
+            .and_then(|i| row.get(i))
+            .map_or("", crate::export::unguard)
+    };
     let id = cell(0);
     if row.len() != header.width {
         let reason = if row.len() > COLUMNS_MAX {
@@ -1292,6 +1354,88 @@ mod tests {
         let crlf = format!("\u{feff}{}", csv_file(&[&[("summary", "한 줄")]]).replace('\n', "\r\n"));
         let again = read(Format::Csv, &crlf).expect("BOM and CRLF");
         assert_eq!(again.courses[0].title, course.title);
+    }
+
+    #[test]
+    fn a_crlf_inside_a_quoted_cell_is_kept() {
+        let text = csv_file(&[&[("summary", "첫 줄\r\n둘째 줄")]]).replace('\n', "\r\n");
+        // The cell's own CRLF is written as-is; the row ends are CRLF too.
+        assert!(text.contains("\"첫 줄\r\r\n둘째 줄\""), "{text:?}");
+        let text = text.replace("\r\r\n", "\r\n");
+        let batch = read(Format::Csv, &text).expect("CRLF inside quotes");
+        assert_eq!(batch.courses[0].summary, "첫 줄\n둘째 줄", "stored with LF");
+        // A lone CR is still refused, on the line the row starts on.
+        let lone = csv_file(&[&[("summary", "첫 줄\r둘째 줄")]]).replace('\n', "\r\n");
+        assert_error(&one_error(&lone), 2, "summary", "control characters");
+        let crlf = csv_file(&[&[], &[("id", "AIG-2"), ("fee_won", "x")]]).replace('\n', "\r\n");
+        assert_error(&one_error(&crlf), 4, "fee_won", "");
+    }
+
+    #[test]
+    fn other_encodings_are_refused_naming_them() {
+        let euc_kr = b"id,title\nA-1,\xB5\xA5\xC0\xCC\xC5\xCD\n";
+        let e = parse_bytes(Format::Csv, euc_kr, options()).expect_err("EUC-KR");
+        assert_error(&e.errors[0], 2, "encoding", "iconv -f CP949 -t UTF-8");
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(csv_file(&[&[]]).encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let e = parse_bytes(Format::Json, &utf16, options()).expect_err("UTF-16");
+        assert_error(&e.errors[0], 0, "encoding", "UTF-16");
+        let bom = format!("\u{feff}{}", csv_file(&[&[]]));
+        assert!(parse_bytes(Format::Csv, bom.as_bytes(), options()).is_ok());
+    }
+
+    #[test]
+    fn direction_controls_are_refused_naming_the_field() {
+        for (column, value) in [
+            ("title", "생성형 AI \u{202E}실무"),
+            ("summary", "요약\u{2066}"),
+            ("occupation", "\u{200F}분석"),
+            ("keywords", "LLM|\u{061C}파이썬"),
+            ("institution_name", "가 \u{202A}아카데미"),
+        ] {
+            let errors = error_list(Format::Csv, &csv_file(&[&[(column, value)]]));
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.record == 2 && e.field.starts_with(column) && e.reason.contains("direction-control")),
+                "{column}: {errors:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn formula_cells_are_guarded_on_export_and_read_back() {
+        let values = [
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "'=1",
+            "''+2",
+            "'plain",
+            "a=b",
+        ];
+        for value in values {
+            let text = csv_file(&[&[("title", value)]]);
+            let batch = read(Format::Csv, &text).expect("valid");
+            let written = export(Format::Csv, &batch);
+            let mut reader = csv::ReaderBuilder::new().from_reader(written.as_bytes());
+            let row = reader.records().next().expect("row").expect("csv");
+            let cell = row.get(2).expect("title cell");
+            let dangerous = value.trim_start_matches('\'').starts_with(['=', '+', '-', '@']);
+            assert_eq!(
+                cell.starts_with('\''),
+                dangerous || value.starts_with('\''),
+                "{value}: {row:?}"
+            );
+            if dangerous {
+                assert_eq!(cell, format!("'{value}"), "{row:?}");
+            }
+            let again = read(Format::Csv, &written).expect("own export reads");
+            assert_eq!(again.courses[0].title, value);
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! values (parse, don't validate: every field is a checked type once it is here), and renders
 //! them back out. Storage lives in `aiup-store`, search in `aiup-search`.
 
+pub mod encoding;
 pub mod export;
 pub mod generate;
 pub mod import;

@@ -97,6 +97,12 @@ pub struct CourseInput {
     pub cohorts: Vec<CohortInput>,
 }
 
+/// Bidirectional embeddings, overrides, isolates and marks: they reorder how text is shown
+/// (a "Trojan Source" title could read differently from what is stored), so text fields refuse them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 /// Collects field errors while reading one record.
 struct Checker {
     errors: Vec<FieldError>,
@@ -118,6 +124,14 @@ impl Checker {
     }
 
     fn text(&mut self, field: &str, value: &str, max_chars: usize, required: bool) -> Option<String> {
+        // A line break inside a quoted cell is CRLF in files from Windows; it is stored as LF.
+        let unified;
+        let value = if value.contains("\r\n") {
+            unified = value.replace("\r\n", "\n");
+            unified.as_str()
+        } else {
+            value
+        };
         let trimmed = value.trim();
         let count = trimmed.chars().count();
         if required && trimmed.is_empty() {
@@ -130,6 +144,16 @@ impl Checker {
         }
         if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
             self.fail(field, "contains control characters");
+            return None;
+        }
+        if let Some(c) = trimmed.chars().find(|&c| is_bidi_control(c)) {
+            self.fail(
+                field,
+                format!(
+                    "contains the invisible direction-control character U+{:04X}; it can make text display differently from what it says",
+                    u32::from(c)
+                ),
+            );
             return None;
         }
         Some(trimmed.to_owned())

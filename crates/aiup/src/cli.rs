@@ -191,7 +191,24 @@ enum RegionsAction {
 #[derive(Debug)]
 pub enum Failure {
     BadInput(String),
+    /// Bad input whose JSON error is already on standard output.
+    Reported(String),
     Other(anyhow::Error),
+}
+
+/// The JSON error body the CLI prints on standard output, shaped as the API's.
+pub fn error_json(code: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({ "error": { "code": code, "message": message } })
+}
+
+/// Bad input with a stable code: printed as JSON when `json`, always told on standard error.
+pub fn bad_input(json: bool, code: aiup_app::Code, message: String) -> Failure {
+    if json {
+        println!("{}", error_json(code.as_str(), &message));
+        Failure::Reported(message)
+    } else {
+        Failure::BadInput(message)
+    }
 }
 
 impl From<anyhow::Error> for Failure {
@@ -215,7 +232,7 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
 fn case_failure(e: &CaseError) -> Failure {
     let body = serde_json::json!({ "error": { "code": e.code, "field": e.field, "message": e.reason } });
     println!("{body}");
-    Failure::BadInput(format!("{} [{}]", e, e.code))
+    Failure::Reported(format!("{} [{}]", e, e.code))
 }
 
 pub async fn run(cli: Cli) -> Result<(), Failure> {
@@ -332,7 +349,14 @@ async fn shutdown() {
     tracing::info!("shutting down");
 }
 
+/// The active policy and regions. A read-only command with no database yet (no URL given, no
+/// data folder) uses the bundle built into the binary and creates nothing on disk.
 async fn active(db: &Db) -> Result<LoadedBundle, Failure> {
+    if db.database_url.is_none() && !db.data_dir.join("aiup.sqlite3").exists() {
+        return Bundle::embedded()
+            .load()
+            .map_err(|e| Failure::Other(anyhow::anyhow!("the built-in policy bundle does not load: {e}")));
+    }
     let store = db.connect().await?;
     runtime::active_bundle(&store).await.map_err(runtime_failure)
 }
@@ -600,15 +624,20 @@ async fn regions(action: Option<RegionsAction>, query: Option<String>, json: boo
                 vec![r.region]
             }
             Err(aiup_core::region::ResolveError::Ambiguous { candidates, .. }) => {
-                return Err(Failure::BadInput(format!(
-                    "`{q}` is ambiguous: {}",
-                    candidates.join(", ")
-                )));
+                return Err(bad_input(
+                    json,
+                    aiup_app::Code::AmbiguousRegion,
+                    format!("`{q}` is ambiguous: {}", candidates.join(", ")),
+                ));
             }
             Err(_) => {
                 let matches = table.search(q);
                 if matches.is_empty() {
-                    return Err(Failure::BadInput(format!("no region matches `{q}`")));
+                    return Err(bad_input(
+                        json,
+                        aiup_app::Code::RegionNotFound,
+                        format!("no region matches `{q}`"),
+                    ));
                 }
                 matches
             }

@@ -27,6 +27,9 @@ pub enum CoursesAction {
         dry_run: bool,
         #[arg(long, env = "USER", default_value = "admin")]
         actor: String,
+        /// Print the outcome as JSON (errors are JSON on standard output either way).
+        #[arg(long)]
+        json: bool,
     },
     /// Write the whole catalogue as CSV or JSON (the import format).
     Export {
@@ -37,11 +40,12 @@ pub enum CoursesAction {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Search the catalogue as the web page does, with support for a job seeker.
+    /// Search the catalogue as the web page does, with support for a job seeker. Works while
+    /// `aiup serve` runs on the same data folder: the index it holds is then rebuilt in memory.
     Search {
-        /// The words to look for (empty: everything).
-        #[arg(default_value = "")]
-        query: String,
+        /// The words to look for, quoted or not (none: everything).
+        #[arg(num_args = 0..)]
+        words: Vec<String>,
         /// Filters and options as key=value, e.g. --filter delivery=classroom --filter status=employed.
         #[arg(long = "filter", short = 'f')]
         filters: Vec<String>,
@@ -63,9 +67,9 @@ pub enum GenerateWhat {
         /// Cohorts start on or after this date (default 2026-01-05).
         #[arg(long, default_value = "2026-01-05")]
         start: String,
-        /// csv or json.
-        #[arg(long, default_value = "json")]
-        format: Format,
+        /// csv or json (default: from the --output file name, else json).
+        #[arg(long)]
+        format: Option<Format>,
         /// Output file (default: standard output).
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -87,7 +91,7 @@ impl IndexDir {
 
 fn failure_text(e: &Failure) -> String {
     match e {
-        Failure::BadInput(text) => text.clone(),
+        Failure::BadInput(text) | Failure::Reported(text) => text.clone(),
         Failure::Other(error) => format!("{error:#}"),
     }
 }
@@ -97,7 +101,7 @@ fn catalogue_failure(e: CatalogueError) -> Failure {
         CatalogueError::Invalid(errors) => {
             let body = serde_json::json!({ "error": { "code": "invalid_catalogue", "rows": errors.errors } });
             println!("{body}");
-            Failure::BadInput(errors.to_string())
+            Failure::Reported(errors.to_string())
         }
         other => Failure::Other(other.into()),
     }
@@ -114,6 +118,33 @@ pub async fn open_index(store: &Database, engine: &Engine, dir: &Path) -> Result
         );
     }
     Ok(index)
+}
+
+/// The index for `courses search`. While `aiup serve` runs on the same folder it holds the
+/// on-disk index's writer lock; the search then runs on an index rebuilt in memory from the
+/// database (a few seconds for a national catalogue), so it never fails and never disturbs
+/// the server's index.
+async fn search_index(store: &Database, engine: &Engine, dir: &Path) -> Result<CourseIndex, Failure> {
+    match open_index(store, engine, dir).await {
+        Ok(index) => Ok(index),
+        Err(e) => {
+            tracing::info!(reason = %failure_text(&e), "the search index is in use; searching an index built in memory");
+            let context = catalogue::search_context(engine, aiup_app::today_in_seoul());
+            let index = CourseIndex::create_in_ram(context).map_err(|e| Failure::Other(e.into()))?;
+            catalogue::rebuild_index(store, &index)
+                .await
+                .map_err(catalogue_failure)?;
+            Ok(index)
+        }
+    }
+}
+
+/// With `--json`, a bad-input failure also goes to standard output as JSON.
+fn json_bad(json: bool, failure: Failure) -> Failure {
+    match failure {
+        Failure::BadInput(message) => crate::cli::bad_input(json, aiup_app::Code::BadRequest, message),
+        other => other,
+    }
 }
 
 fn open_index_unsynced(engine: &Engine, dir: &Path) -> Result<CourseIndex, Failure> {
@@ -160,10 +191,13 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
             format,
             dry_run,
             actor,
+            json,
         } => {
-            let format = format_of(&file, format)?;
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| Failure::BadInput(format!("cannot read {}: {e}", file.display())))?;
+            let format = format_of(&file, format).map_err(|e| json_bad(json, e))?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| json_bad(json, Failure::BadInput(format!("cannot read {}: {e}", file.display()))))?;
+            let text = aiup_catalogue::encoding::decode(&bytes)
+                .map_err(|e| catalogue_failure(CatalogueError::Invalid(aiup_catalogue::import::encoding_errors(&e))))?;
             let bar = ProgressBar::new(0);
             bar.set_style(
                 ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
@@ -175,11 +209,17 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             };
-            let batch = catalogue::parse(&store, &engine, format, &text, Some(&mut progress))
+            let batch = catalogue::parse(&store, &engine, format, text, Some(&mut progress))
                 .await
                 .map_err(catalogue_failure)?;
             bar.finish_and_clear();
+            drop(bytes);
             if dry_run {
+                if json {
+                    return crate::cli::print_json(
+                        &serde_json::json!({ "dry_run": true, "institutions": batch.institutions.len(), "courses": batch.courses.len() }),
+                    );
+                }
                 println!(
                     "{}: {} institutions and {} courses are valid; nothing stored (--dry-run)",
                     file.display(),
@@ -215,6 +255,9 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
             };
             spinner.finish_and_clear();
             let s = &report.summary;
+            if json {
+                return crate::cli::print_json(&serde_json::json!({ "summary": s, "indexed": report.indexed }));
+            }
             println!(
                 "imported {}: institutions {} new, {} updated; courses {} new, {} updated, {} unchanged; catalogue generation {}; {} courses in the index",
                 file.display(),
@@ -257,16 +300,22 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
             );
             Ok(())
         }
-        CoursesAction::Search { query, filters, json } => {
-            let mut pairs = vec![("q".to_owned(), query)];
+        CoursesAction::Search { words, filters, json } => {
+            let mut pairs = vec![("q".to_owned(), words.join(" "))];
             for filter in &filters {
-                let (key, value) = filter
-                    .split_once('=')
-                    .ok_or_else(|| Failure::BadInput(format!("--filter `{filter}` is not key=value")))?;
+                let (key, value) = filter.split_once('=').ok_or_else(|| {
+                    crate::cli::bad_input(
+                        json,
+                        aiup_app::Code::BadRequest,
+                        format!("--filter `{filter}` is not key=value"),
+                    )
+                })?;
                 pairs.push((key.to_owned(), value.to_owned()));
             }
             let query = CourseQuery::from_pairs(&pairs, &engine, &[]).map_err(|errors| {
-                Failure::BadInput(
+                crate::cli::bad_input(
+                    json,
+                    aiup_app::Code::InvalidParameter,
                     errors
                         .iter()
                         .map(|e| format!("{}: {}", e.field, e.reason))
@@ -274,7 +323,7 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
                         .join("; "),
                 )
             })?;
-            let index = open_index(&store, &engine, &index_dir.path(db)).await?;
+            let index = search_index(&store, &engine, &index_dir.path(db)).await?;
             let today = aiup_app::today_in_seoul();
             let results = index
                 .search(&query.request(today))
@@ -293,14 +342,14 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
             for hit in &results.hits {
                 let support = match catalogue::support(&engine, &hit.course, &query.profile, today) {
                     Ok(e) => format!(
-                        "본인부담 ₩{} · 훈련장려금 ₩{}",
+                        "본인부담 {} · 훈련장려금 {}",
                         aiup_core::Won(e.totals.self_payment_won),
                         aiup_core::Won(e.totals.allowance_won)
                     ),
                     Err(none) => format!("지원 계산 불가: {}", none.reason),
                 };
                 println!(
-                    "{:<18} {} — {} · {}시간 · ₩{} · {}",
+                    "{:<18} {} — {} · {}시간 · {} · {}",
                     hit.course.id,
                     hit.course.title,
                     hit.institution.name,
@@ -322,6 +371,11 @@ pub fn generate_catalogue(what: GenerateWhat) -> Result<(), Failure> {
         format,
         output,
     } = what;
+    let format = match (format, output.as_deref()) {
+        (Some(format), _) => format,
+        (None, Some(path)) => Format::from_extension(&path.to_string_lossy()).unwrap_or(Format::Json),
+        (None, None) => Format::Json,
+    };
     let start = aiup_core::date::parse_iso_date(&start).map_err(|e| Failure::BadInput(format!("--start: {e}")))?;
     let loaded = aiup_core::bundle::Bundle::embedded()
         .load()

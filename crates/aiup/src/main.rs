@@ -8,11 +8,25 @@ mod files;
 mod users;
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    // With --json, bad input is a JSON error on standard output, argument errors included.
+    let json = std::env::args().take_while(|a| a != "--").any(|a| a == "--json");
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) if json && e.use_stderr() => {
+            println!(
+                "{}",
+                cli::error_json(aiup_app::Code::BadRequest.as_str(), &e.kind().to_string())
+            );
+            e.exit()
+        }
+        Err(e) => e.exit(),
+    };
     tracing_subscriber::fmt()
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("AIUP_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
@@ -29,6 +43,13 @@ fn main() -> ExitCode {
     match runtime.block_on(cli::run(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(cli::Failure::BadInput(message)) => {
+            if json {
+                println!("{}", cli::error_json(aiup_app::Code::BadRequest.as_str(), &message));
+            }
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(cli::Failure::Reported(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
         }

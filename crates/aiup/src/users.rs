@@ -61,7 +61,7 @@ fn app_failure(e: AppError) -> Failure {
     match e.code.http_status() {
         400..=499 => {
             println!("{}", serde_json::json!({ "error": e }));
-            Failure::BadInput(e.to_string())
+            Failure::Reported(e.to_string())
         }
         _ => Failure::Other(anyhow::anyhow!(e.to_string())),
     }

@@ -13,5 +13,6 @@ mod golden;
 mod http;
 mod hygiene;
 mod live;
+mod newcomer;
 mod support;
 mod testkit;
