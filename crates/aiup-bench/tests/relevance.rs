@@ -9,8 +9,8 @@ use aiup_bench::relevance::{evaluate_all, Collection, System};
 fn aiup_beats_the_baselines_overall_and_on_every_kind() {
     let bundle = aiup_bench::load_bundle().expect("embedded bundle");
     let collection = Collection::shipped(&bundle).expect("bench/relevance loads");
-    assert_eq!(collection.batch.courses.len(), 303);
-    assert_eq!(collection.queries.len(), 82);
+    assert_eq!(collection.batch.courses.len(), 315);
+    assert_eq!(collection.queries.len(), 120);
 
     let mut systems = vec![System::Aiup, System::Fts5Unicode61, System::BigramBm25];
     if let Ok(url) = std::env::var("AIUP_TEST_POSTGRES_URL") {
