@@ -1,8 +1,11 @@
-//! Query-time synonyms, kept as data in `data/search/synonyms.toml` (the format is described at
-//! the top of that file).
+//! Query-time synonyms, kept as data: `data/search/synonyms.toml` (groups of equivalent terms),
+//! `data/search/loanwords.toml` (Latin spellings and their Hangul forms, merged into the groups)
+//! and `data/search/audiences.toml` (query words that name who a course is for). Each file
+//! describes its format at its top.
 
 use std::collections::HashMap;
 
+use aiup_catalogue::Audience;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -29,6 +32,34 @@ struct GroupRaw {
     related: Vec<Spanned<String>>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoanFileRaw {
+    #[serde(default)]
+    word: Vec<LoanRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoanRaw {
+    latin: Vec<Spanned<String>>,
+    hangul: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AudienceFileRaw {
+    #[serde(default)]
+    audience: Vec<AudienceRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AudienceRaw {
+    value: Spanned<String>,
+    words: Vec<Spanned<String>>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct Group {
     terms: Vec<String>,
@@ -52,6 +83,10 @@ pub struct Synonyms {
     max_words: usize,
     /// Words too common in course titles to carry a query (`generic` in the file), by key.
     generic: std::collections::HashSet<String>,
+    /// Query words naming an audience (audiences.toml), by key.
+    audiences: HashMap<String, Vec<Audience>>,
+    /// Most eojeol in any audience word.
+    max_audience_words: usize,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -59,11 +94,131 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 impl Synonyms {
-    /// The list shipped with aiup.
+    /// The lists shipped with aiup.
     pub fn embedded() -> Synonyms {
         // Compiled in and checked by a test: a broken file is a build defect, not a runtime state.
         Synonyms::parse(include_str!("../../../data/search/synonyms.toml"))
             .expect("data/search/synonyms.toml, embedded at build time, parses")
+            .with_loanwords(include_str!("../../../data/search/loanwords.toml"))
+            .expect("data/search/loanwords.toml, embedded at build time, parses")
+            .with_audiences(include_str!("../../../data/search/audiences.toml"))
+            .expect("data/search/audiences.toml, embedded at build time, parses")
+    }
+
+    /// Merges a loanword table (the format of `data/search/loanwords.toml`): each word's
+    /// spellings become one group, or join the group one of them is already in.
+    pub fn with_loanwords(mut self, text: &str) -> Result<Synonyms, SearchError> {
+        const FILE: &str = "loanwords";
+        let error = |line, message| SearchError::Data {
+            file: FILE,
+            line,
+            message,
+        };
+        let raw: LoanFileRaw = toml::from_str(text)
+            .map_err(|e| error(e.span().map_or(0, |s| line_of(text, s.start)), e.message().to_owned()))?;
+        let mut first_line: HashMap<String, usize> = HashMap::new();
+        for word in raw.word {
+            let line = word.latin.first().map_or(0, |t| line_of(text, t.span().start));
+            if word.latin.is_empty() || word.hangul.is_empty() {
+                return Err(error(line, "a word needs at least one `latin` and one `hangul` spelling".to_owned()));
+            }
+            let mut spellings = Vec::new();
+            for term in word.latin.iter().chain(&word.hangul) {
+                let line = line_of(text, term.span().start);
+                let value = term.get_ref().trim();
+                let key = compact_key(value);
+                if key.is_empty() {
+                    return Err(error(line, format!("`{value}` has no letters or digits")));
+                }
+                match first_line.get(&key) {
+                    Some(&previous) if !spellings.iter().any(|(k, _): &(String, String)| *k == key) => {
+                        return Err(error(
+                            line,
+                            format!("`{value}` is already listed (line {previous}); a spelling belongs to one word"),
+                        ));
+                    }
+                    Some(_) => continue,
+                    None => {}
+                }
+                first_line.insert(key.clone(), line);
+                spellings.push((key, value.to_owned()));
+            }
+            let mut groups: Vec<usize> = spellings.iter().filter_map(|(k, _)| self.by_key.get(k).copied()).collect();
+            groups.sort_unstable();
+            groups.dedup();
+            let index = match groups[..] {
+                [] => {
+                    self.groups.push(Group {
+                        terms: Vec::new(),
+                        related: Vec::new(),
+                    });
+                    self.groups.len() - 1
+                }
+                [one] => one,
+                _ => {
+                    let names: Vec<&str> = groups.iter().map(|g| self.groups[*g].terms[0].as_str()).collect();
+                    return Err(error(
+                        line,
+                        format!("its spellings are in different synonym groups ({})", names.join(", ")),
+                    ));
+                }
+            };
+            for (key, value) in spellings {
+                if self.by_key.contains_key(&key) {
+                    continue;
+                }
+                self.by_key.insert(key, index);
+                self.max_words = self.max_words.max(value.split_whitespace().count());
+                self.groups[index].terms.push(value);
+            }
+        }
+        Ok(self)
+    }
+
+    /// Adds the query words that name an audience (the format of `data/search/audiences.toml`).
+    pub fn with_audiences(mut self, text: &str) -> Result<Synonyms, SearchError> {
+        const FILE: &str = "audiences";
+        let error = |line, message| SearchError::Data {
+            file: FILE,
+            line,
+            message,
+        };
+        let raw: AudienceFileRaw = toml::from_str(text)
+            .map_err(|e| error(e.span().map_or(0, |s| line_of(text, s.start)), e.message().to_owned()))?;
+        for entry in raw.audience {
+            let line = line_of(text, entry.value.span().start);
+            let audience = Audience::parse(entry.value.get_ref()).ok_or_else(|| {
+                error(
+                    line,
+                    format!("audience `{}` is not one of {}", entry.value.get_ref(), Audience::expected()),
+                )
+            })?;
+            if entry.words.is_empty() {
+                return Err(error(line, "an audience needs at least one word".to_owned()));
+            }
+            for word in &entry.words {
+                let value = word.get_ref().trim();
+                let key = compact_key(value);
+                if key.is_empty() {
+                    return Err(error(line_of(text, word.span().start), format!("`{value}` has no letters or digits")));
+                }
+                let audiences = self.audiences.entry(key).or_default();
+                if !audiences.contains(&audience) {
+                    audiences.push(audience);
+                }
+                self.max_audience_words = self.max_audience_words.max(value.split_whitespace().count());
+            }
+        }
+        Ok(self)
+    }
+
+    /// The audiences a query word (by [`compact_key`]) names, if any.
+    pub(crate) fn audiences(&self, key: &str) -> Option<&[Audience]> {
+        self.audiences.get(key).map(Vec::as_slice)
+    }
+
+    pub(crate) fn max_audience_words(&self) -> usize {
+        self.max_audience_words.max(1)
     }
 
     pub fn parse(text: &str) -> Result<Synonyms, SearchError> {
