@@ -383,4 +383,91 @@ mod tests {
         let err = Synonyms::parse("[[group]]\nterms = [\"x\", \"y\"]\nweight = 2\n").unwrap_err();
         assert!(err.to_string().contains("line"), "{err}");
     }
+
+    #[test]
+    fn loanwords_make_groups_or_join_the_group_a_spelling_is_in() {
+        let base = Synonyms::parse("[[group]]\nterms = [\"영업\", \"sales\"]\n").unwrap();
+        let s = base
+            .with_loanwords(
+                "[[word]]\nlatin = [\"bootcamp\", \"boot camp\"]\nhangul = [\"부트캠프\"]\n\
+                 [[word]]\nlatin = [\"sales\"]\nhangul = [\"세일즈\"]\n",
+            )
+            .unwrap();
+        let boot = s.expand(&compact_key("Boot-Camp")).unwrap();
+        assert!(boot.iter().any(|e| e.text == "부트캠프" && e.weight == 1.0), "{boot:?}");
+        assert!(s.expand(&compact_key("부트캠프")).unwrap().iter().any(|e| e.text == "bootcamp"));
+        // 세일즈 joined the group of 영업 and sales
+        let sales = s.expand(&compact_key("세일즈")).unwrap();
+        assert!(sales.iter().any(|e| e.text == "영업"), "{sales:?}");
+        assert_eq!(s.len(), 2);
+        assert!(s.max_words() >= 2);
+    }
+
+    #[test]
+    fn loanword_errors_name_the_file_and_line() {
+        let base = || {
+            Synonyms::parse("[[group]]\nterms = [\"a\", \"b\"]\n[[group]]\nterms = [\"c\", \"d\"]\n").unwrap()
+        };
+        let line = |e: SearchError| match e {
+            SearchError::Data { file, line, message } => {
+                assert_eq!(file, "loanwords");
+                (line, message)
+            }
+            other => panic!("{other:?}"),
+        };
+        let (l, m) = line(
+            base()
+                .with_loanwords("\n[[word]]\nlatin = [\"a\"]\nhangul = [\"c\"]\n")
+                .unwrap_err(),
+        );
+        assert_eq!(l, 3);
+        assert!(m.contains("different synonym groups"), "{m}");
+        let (l, _) = line(base().with_loanwords("[[word]]\nlatin = [\"x\"]\nhangul = []\n").unwrap_err());
+        assert_eq!(l, 2);
+        let (l, m) = line(
+            base()
+                .with_loanwords("[[word]]\nlatin = [\"x\"]\nhangul = [\"엑스\"]\n[[word]]\nlatin = [\"X\"]\nhangul = [\"익스\"]\n")
+                .unwrap_err(),
+        );
+        assert_eq!(l, 5);
+        assert!(m.contains("line 2"), "{m}");
+        assert!(base().with_loanwords("[[word]]\nlatin = [\"x\"]\nhangul = [\"y\"]\nnote = 1\n").is_err());
+    }
+
+    #[test]
+    fn audience_words_map_to_audience_values() {
+        let s = Synonyms::default()
+            .with_audiences(
+                "[[audience]]\nvalue = \"senior\"\nwords = [\"어르신\", \"신중년\"]\n\
+                 [[audience]]\nvalue = \"middle_aged\"\nwords = [\"중장년\", \"신중년\", \"middle aged\"]\n",
+            )
+            .unwrap();
+        assert_eq!(s.audiences("어르신"), Some(&[Audience::Senior][..]));
+        assert_eq!(s.audiences("신중년"), Some(&[Audience::Senior, Audience::MiddleAged][..]));
+        assert_eq!(s.audiences(&compact_key("Middle-Aged")), Some(&[Audience::MiddleAged][..]));
+        assert_eq!(s.audiences("청년"), None);
+        assert_eq!(s.max_audience_words(), 2);
+        let error = Synonyms::default()
+            .with_audiences("[[audience]]\nvalue = \"senior\"\nwords = [\"a\"]\n\n[[audience]]\nvalue = \"elderly\"\nwords = [\"b\"]\n")
+            .unwrap_err();
+        match error {
+            SearchError::Data { file, line, message } => {
+                assert_eq!((file, line), ("audiences", 6));
+                assert!(message.contains("senior"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_embedded_lists_know_loanwords_and_audiences() {
+        let s = Synonyms::embedded();
+        for (latin, hangul) in [("bootcamp", "부트캠프"), ("data", "데이터"), ("RAG", "검색증강생성"), ("DX", "디지털 전환")] {
+            let expansions = s.expand(&compact_key(latin)).unwrap_or_default();
+            assert!(expansions.iter().any(|e| e.text == hangul), "{latin}: {expansions:?}");
+        }
+        assert_eq!(s.audiences("어르신"), Some(&[Audience::Senior][..]));
+        assert!(s.audiences("재직자").is_some_and(|a| a.contains(&Audience::Employee)));
+    }
+
 }
