@@ -60,5 +60,9 @@ fn aiup_is_ahead_of_the_baselines_overall_and_on_every_kind() {
             }
         }
     }
-    assert!(failures.is_empty(), "aiup falls short:\n{}\n\n{table}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "aiup falls short:\n{}\n\n{table}",
+        failures.join("\n")
+    );
 }

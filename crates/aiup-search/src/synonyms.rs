@@ -120,7 +120,10 @@ impl Synonyms {
         for word in raw.word {
             let line = word.latin.first().map_or(0, |t| line_of(text, t.span().start));
             if word.latin.is_empty() || word.hangul.is_empty() {
-                return Err(error(line, "a word needs at least one `latin` and one `hangul` spelling".to_owned()));
+                return Err(error(
+                    line,
+                    "a word needs at least one `latin` and one `hangul` spelling".to_owned(),
+                ));
             }
             let mut spellings = Vec::new();
             for term in word.latin.iter().chain(&word.hangul) {
@@ -143,7 +146,10 @@ impl Synonyms {
                 first_line.insert(key.clone(), line);
                 spellings.push((key, value.to_owned()));
             }
-            let mut groups: Vec<usize> = spellings.iter().filter_map(|(k, _)| self.by_key.get(k).copied()).collect();
+            let mut groups: Vec<usize> = spellings
+                .iter()
+                .filter_map(|(k, _)| self.by_key.get(k).copied())
+                .collect();
             groups.sort_unstable();
             groups.dedup();
             let index = match groups[..] {
@@ -190,7 +196,11 @@ impl Synonyms {
             let audience = Audience::parse(entry.value.get_ref()).ok_or_else(|| {
                 error(
                     line,
-                    format!("audience `{}` is not one of {}", entry.value.get_ref(), Audience::expected()),
+                    format!(
+                        "audience `{}` is not one of {}",
+                        entry.value.get_ref(),
+                        Audience::expected()
+                    ),
                 )
             })?;
             if entry.words.is_empty() {
@@ -200,7 +210,10 @@ impl Synonyms {
                 let value = word.get_ref().trim();
                 let key = compact_key(value);
                 if key.is_empty() {
-                    return Err(error(line_of(text, word.span().start), format!("`{value}` has no letters or digits")));
+                    return Err(error(
+                        line_of(text, word.span().start),
+                        format!("`{value}` has no letters or digits"),
+                    ));
                 }
                 let audiences = self.audiences.entry(key).or_default();
                 if !audiences.contains(&audience) {
@@ -395,7 +408,11 @@ mod tests {
             .unwrap();
         let boot = s.expand(&compact_key("Boot-Camp")).unwrap();
         assert!(boot.iter().any(|e| e.text == "부트캠프" && e.weight == 1.0), "{boot:?}");
-        assert!(s.expand(&compact_key("부트캠프")).unwrap().iter().any(|e| e.text == "bootcamp"));
+        assert!(s
+            .expand(&compact_key("부트캠프"))
+            .unwrap()
+            .iter()
+            .any(|e| e.text == "bootcamp"));
         // 세일즈 joined the group of 영업 and sales
         let sales = s.expand(&compact_key("세일즈")).unwrap();
         assert!(sales.iter().any(|e| e.text == "영업"), "{sales:?}");
@@ -405,9 +422,8 @@ mod tests {
 
     #[test]
     fn loanword_errors_name_the_file_and_line() {
-        let base = || {
-            Synonyms::parse("[[group]]\nterms = [\"a\", \"b\"]\n[[group]]\nterms = [\"c\", \"d\"]\n").unwrap()
-        };
+        let base =
+            || Synonyms::parse("[[group]]\nterms = [\"a\", \"b\"]\n[[group]]\nterms = [\"c\", \"d\"]\n").unwrap();
         let line = |e: SearchError| match e {
             SearchError::Data { file, line, message } => {
                 assert_eq!(file, "loanwords");
@@ -422,16 +438,24 @@ mod tests {
         );
         assert_eq!(l, 3);
         assert!(m.contains("different synonym groups"), "{m}");
-        let (l, _) = line(base().with_loanwords("[[word]]\nlatin = [\"x\"]\nhangul = []\n").unwrap_err());
+        let (l, _) = line(
+            base()
+                .with_loanwords("[[word]]\nlatin = [\"x\"]\nhangul = []\n")
+                .unwrap_err(),
+        );
         assert_eq!(l, 2);
         let (l, m) = line(
             base()
-                .with_loanwords("[[word]]\nlatin = [\"x\"]\nhangul = [\"엑스\"]\n[[word]]\nlatin = [\"X\"]\nhangul = [\"익스\"]\n")
+                .with_loanwords(
+                    "[[word]]\nlatin = [\"x\"]\nhangul = [\"엑스\"]\n[[word]]\nlatin = [\"X\"]\nhangul = [\"익스\"]\n",
+                )
                 .unwrap_err(),
         );
         assert_eq!(l, 5);
         assert!(m.contains("line 2"), "{m}");
-        assert!(base().with_loanwords("[[word]]\nlatin = [\"x\"]\nhangul = [\"y\"]\nnote = 1\n").is_err());
+        assert!(base()
+            .with_loanwords("[[word]]\nlatin = [\"x\"]\nhangul = [\"y\"]\nnote = 1\n")
+            .is_err());
     }
 
     #[test]
@@ -443,8 +467,14 @@ mod tests {
             )
             .unwrap();
         assert_eq!(s.audiences("어르신"), Some(&[Audience::Senior][..]));
-        assert_eq!(s.audiences("신중년"), Some(&[Audience::Senior, Audience::MiddleAged][..]));
-        assert_eq!(s.audiences(&compact_key("Middle-Aged")), Some(&[Audience::MiddleAged][..]));
+        assert_eq!(
+            s.audiences("신중년"),
+            Some(&[Audience::Senior, Audience::MiddleAged][..])
+        );
+        assert_eq!(
+            s.audiences(&compact_key("Middle-Aged")),
+            Some(&[Audience::MiddleAged][..])
+        );
         assert_eq!(s.audiences("청년"), None);
         assert_eq!(s.max_audience_words(), 2);
         let error = Synonyms::default()
@@ -462,12 +492,16 @@ mod tests {
     #[test]
     fn the_embedded_lists_know_loanwords_and_audiences() {
         let s = Synonyms::embedded();
-        for (latin, hangul) in [("bootcamp", "부트캠프"), ("data", "데이터"), ("RAG", "검색증강생성"), ("DX", "디지털 전환")] {
+        for (latin, hangul) in [
+            ("bootcamp", "부트캠프"),
+            ("data", "데이터"),
+            ("RAG", "검색증강생성"),
+            ("DX", "디지털 전환"),
+        ] {
             let expansions = s.expand(&compact_key(latin)).unwrap_or_default();
             assert!(expansions.iter().any(|e| e.text == hangul), "{latin}: {expansions:?}");
         }
         assert_eq!(s.audiences("어르신"), Some(&[Audience::Senior][..]));
         assert!(s.audiences("재직자").is_some_and(|a| a.contains(&Audience::Employee)));
     }
-
 }
