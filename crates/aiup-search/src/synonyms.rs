@@ -140,7 +140,12 @@ impl Synonyms {
                             format!("`{value}` is already listed (line {previous}); a spelling belongs to one word"),
                         ));
                     }
-                    Some(_) => continue,
+                    Some(_) => {
+                        // another spacing of a spelling of this word ("boot camp"): the query
+                        // matcher must still look that many words ahead
+                        self.max_words = self.max_words.max(value.split_whitespace().count());
+                        continue;
+                    }
                     None => {}
                 }
                 first_line.insert(key.clone(), line);
@@ -276,7 +281,9 @@ impl Synonyms {
                 }
                 if let Some(previous) = first_line.get(&key) {
                     if synonyms.by_key.get(&key) == Some(&index) {
-                        // another spelling of a term of this group ("머신 러닝", "머신러닝")
+                        // another spelling of a term of this group ("머신 러닝", "머신러닝"),
+                        // which the query matcher must still look far enough ahead for
+                        synonyms.max_words = synonyms.max_words.max(value.split_whitespace().count());
                         continue;
                     }
                     return Err(SearchError::Synonyms {
