@@ -19,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
-KINDS = ["inflection", "compound", "synonym", "typo", "english", "mixed", "disambiguation", "plain"]
+KINDS = ["inflection", "compound", "synonym", "typo", "english", "mixed", "disambiguation", "plain", "title", "audience"]
 MIN_PER_KIND = 9
 MIN_QUERIES = 72
 

@@ -1,18 +1,35 @@
 //! Regression guard on search relevance (not a timing test): on the hand-labelled collection
-//! in `bench/relevance/`, aiup's nDCG@10 must beat SQLite FTS5 (unicode61) and plain BM25 over
-//! bigrams overall, and be no worse than either on any query kind. PostgreSQL joins the
+//! in `bench/relevance/`, aiup's nDCG@10 must be ahead of SQLite FTS5 (unicode61 and trigram)
+//! and plain BM25 over bigrams overall and on every query kind, and reach a floor on every
+//! kind (0.80, lower where aiup does not reach it yet: see [`floor`]). PostgreSQL joins the
 //! comparison when `AIUP_TEST_POSTGRES_URL` is set (and must then be reachable).
 
 use aiup_bench::relevance::{evaluate_all, Collection, System};
 
+/// The nDCG@10 every kind must reach. 0.80 is the goal; the two kinds below it are guarded at
+/// what aiup reached when the collection was extended (BENCHMARKS.md, "Course search":
+/// synonym 0.771, audience 0.786), so that they cannot slip while they are being raised.
+fn floor(kind: &str) -> f64 {
+    match kind {
+        "synonym" => 0.765,
+        "audience" => 0.78,
+        _ => 0.80,
+    }
+}
+
 #[test]
-fn aiup_beats_the_baselines_overall_and_on_every_kind() {
+fn aiup_is_ahead_of_the_baselines_overall_and_on_every_kind() {
     let bundle = aiup_bench::load_bundle().expect("embedded bundle");
     let collection = Collection::shipped(&bundle).expect("bench/relevance loads");
-    assert_eq!(collection.batch.courses.len(), 303);
-    assert_eq!(collection.queries.len(), 82);
+    assert_eq!(collection.batch.courses.len(), 315);
+    assert_eq!(collection.queries.len(), 120);
 
-    let mut systems = vec![System::Aiup, System::Fts5Unicode61, System::BigramBm25];
+    let mut systems = vec![
+        System::Aiup,
+        System::Fts5Unicode61,
+        System::Fts5Trigram,
+        System::BigramBm25,
+    ];
     if let Ok(url) = std::env::var("AIUP_TEST_POSTGRES_URL") {
         systems.push(System::Postgres(url));
     }
@@ -22,6 +39,12 @@ fn aiup_beats_the_baselines_overall_and_on_every_kind() {
 
     let aiup = report.system("aiup").expect("aiup ran");
     let mut failures = Vec::new();
+    for kind in &report.kinds {
+        let ours = aiup.by_kind.get(kind).copied().unwrap_or(0.0);
+        if ours < floor(kind) {
+            failures.push(format!("kind {kind}: aiup {ours:.3} < floor {:.3}", floor(kind)));
+        }
+    }
     for other in report.systems.iter().filter(|s| s.system != "aiup") {
         if aiup.overall <= other.overall {
             failures.push(format!(
@@ -29,9 +52,17 @@ fn aiup_beats_the_baselines_overall_and_on_every_kind() {
                 aiup.overall, other.system, other.overall
             ));
         }
+        for kind in &report.kinds {
+            let ours = aiup.by_kind.get(kind).copied().unwrap_or(0.0);
+            let theirs = other.by_kind.get(kind).copied().unwrap_or(0.0);
+            if ours <= theirs {
+                failures.push(format!("kind {kind}: aiup {ours:.3} <= {} {theirs:.3}", other.system));
+            }
+        }
     }
-    for (kind, other, ours, theirs) in report.losing_kinds("aiup") {
-        failures.push(format!("kind {kind}: aiup {ours:.3} < {other} {theirs:.3}"));
-    }
-    assert!(failures.is_empty(), "aiup loses:\n{}\n\n{table}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "aiup falls short:\n{}\n\n{table}",
+        failures.join("\n")
+    );
 }

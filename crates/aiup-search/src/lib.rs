@@ -7,7 +7,9 @@
 //! institution, so a result page needs no database.
 
 pub mod analysis;
+mod audience;
 mod collect;
+mod coord;
 mod index;
 mod query;
 mod schema;
@@ -49,6 +51,13 @@ pub struct SearchContext {
 pub enum SearchError {
     #[error("synonyms, line {line}: {message}")]
     Synonyms { line: usize, message: String },
+    /// An error in one of the other data files of `data/search/` (loanwords, audiences).
+    #[error("{file}, line {line}: {message}")]
+    Data {
+        file: &'static str,
+        line: usize,
+        message: String,
+    },
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
     #[error("search index directory: {0}")]

@@ -22,10 +22,14 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, Explanation, FuzzyTermQuery, Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term};
+
+use aiup_catalogue::Audience;
 
 use crate::analysis::{bigrams, eojeols, pair, run_stem, strip_josa, trigrams, EnglishStemmer, Run, RunKind};
-use crate::schema::{Fields, Zone, ZoneFields};
+use crate::audience::{AudienceQuery, AUDIENCE_BONUS};
+use crate::coord::CoordQuery;
+use crate::schema::{audience_bit, Fields, Zone, ZoneFields};
 use crate::synonyms::Synonyms;
 
 /// Most concepts taken from one query.
@@ -44,6 +48,9 @@ const PHRASE_WORD_WEIGHT: f32 = 0.4;
 const COORD_EXPONENT: f32 = 1.0;
 /// Weight of a generic word ("업무", "실무") beside the query's other words.
 const GENERIC_WEIGHT: f32 = 0.5;
+/// Weight of a word naming an audience ("어르신") as text: weaker evidence, since the course's
+/// audiences field carries the word's meaning.
+const AUDIENCE_WORD_WEIGHT: f32 = 0.4;
 /// BM25 saturation constant.
 const SATURATION: f32 = 6.0;
 
@@ -83,6 +90,9 @@ struct Concept {
     phrase_word: bool,
     /// A generic word (`generic` in the synonym file): weaker, and outside the coordination factor.
     generic: bool,
+    /// The audiences the concept names (audiences.toml); such a concept is weaker text, and
+    /// outside the coordination factor.
+    audiences: Vec<Audience>,
     variants: Vec<Variant>,
     weak: Vec<String>,
     trigrams: Vec<String>,
@@ -193,6 +203,10 @@ impl Builder<'_> {
         let max_words = self.synonyms.max_words();
         let mut i = 0;
         while i < eojeols.len() && concepts.len() < MAX_CONCEPTS {
+            if let Some(len) = self.audience_span(&eojeols[i..], &mut seen, &mut concepts) {
+                i += len;
+                continue;
+            }
             let mut matched = 0;
             for len in (1..=max_words.min(eojeols.len() - i)).rev() {
                 let span = &eojeols[i..i + len];
@@ -256,11 +270,56 @@ impl Builder<'_> {
         concepts
     }
 
+    /// A word (or words) at the start of `eojeols` that names an audience ("어르신", "경력 단절
+    /// 여성"), as one concept; the number of eojeol taken.
+    fn audience_span(
+        &mut self,
+        eojeols: &[Vec<Run>],
+        seen: &mut HashSet<String>,
+        concepts: &mut Vec<Concept>,
+    ) -> Option<usize> {
+        for len in (1..=self.synonyms.max_audience_words().min(eojeols.len())).rev() {
+            let span = &eojeols[..len];
+            for key in span_keys(span) {
+                let Some(audiences) = self.synonyms.audiences(&key) else {
+                    continue;
+                };
+                let audiences = audiences.to_vec();
+                let runs: Vec<&Run> = span.iter().flatten().collect();
+                if seen.insert(key) {
+                    let mut concept = if let [run] = runs[..] {
+                        self.concept_of_run(run)
+                    } else {
+                        let mut c = Concept {
+                            weight: 1.0,
+                            ..Concept::default()
+                        };
+                        if let Some(v) = variant_from_runs(&runs, 1.0, &mut self.stemmer) {
+                            c.push(v);
+                        }
+                        c
+                    };
+                    concept.audiences = audiences;
+                    concepts.push(concept);
+                }
+                return Some(len);
+            }
+        }
+        None
+    }
+
     fn concept_of_run(&mut self, run: &Run) -> Concept {
         let mut concept = Concept {
             weight: 1.0,
             ..Concept::default()
         };
+        if let Some(audiences) = span_keys(std::slice::from_ref(&vec![run.clone()]))
+            .iter()
+            .find_map(|k| self.synonyms.audiences(k))
+        {
+            // an audience word inside a compound ("중장년AI")
+            concept.audiences = audiences.to_vec();
+        }
         if self.synonyms.is_generic(&run_stem(run, &mut self.stemmer)) || self.synonyms.is_generic(&run.joined()) {
             concept.generic = true;
             concept.weight = GENERIC_WEIGHT;
@@ -357,40 +416,64 @@ impl Builder<'_> {
         if concepts.is_empty() {
             return None;
         }
-        let all_generic = concepts.iter().all(|c| c.generic || c.phrase_word);
+        let all_generic = concepts
+            .iter()
+            .all(|c| c.generic || c.phrase_word || !c.audiences.is_empty());
         if all_generic {
-            for concept in concepts.iter_mut().filter(|c| c.generic) {
+            // nothing but generic and audience words ("시니어"): searched as plain text
+            for concept in concepts.iter_mut().filter(|c| c.generic || !c.audiences.is_empty()) {
                 concept.weight = 1.0;
+                concept.audiences.clear();
             }
         }
+        let mask = concepts
+            .iter()
+            .flat_map(|c| &c.audiences)
+            .fold(0, |mask, a| mask | audience_bit(*a));
         let mut primary: Vec<Box<dyn Query>> = Vec::new();
+        // generic words: counted only beside the query's other words (see `CoordQuery::extras`)
+        let mut extras: Vec<Box<dyn Query>> = Vec::new();
         let mut top = Vec::new();
         for concept in &concepts {
             let clauses = self.concept_query(concept);
             if !clauses.is_empty() {
                 let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-                let query = if concept.weight == 1.0 {
+                let audience = !concept.audiences.is_empty();
+                let weight = if audience { AUDIENCE_WORD_WEIGHT } else { concept.weight };
+                let query = if weight == 1.0 {
                     query
                 } else {
-                    Box::new(BoostQuery::new(query, concept.weight))
+                    Box::new(BoostQuery::new(query, weight))
                 };
-                if concept.phrase_word || (concept.generic && !all_generic) {
+                if concept.generic && !all_generic {
+                    extras.push(query);
+                } else if concept.phrase_word || audience {
                     top.push((Occur::Should, query));
                 } else {
                     primary.push(query);
                 }
             }
         }
-        if primary.len() > 1 {
-            top.push((
-                Occur::Should,
-                Box::new(CoordQuery {
-                    clauses: primary,
-                    exponent: COORD_EXPONENT,
-                }),
-            ));
+        let main: Option<Box<dyn Query>> = if primary.len() > 1 || (!primary.is_empty() && !extras.is_empty()) {
+            Some(Box::new(CoordQuery {
+                clauses: primary,
+                extras,
+                exponent: COORD_EXPONENT,
+            }))
         } else {
-            top.extend(primary.into_iter().map(|q| (Occur::Should, q)));
+            primary.pop()
+        };
+        if let Some(main) = main {
+            let main = if mask == 0 {
+                main
+            } else {
+                Box::new(AudienceQuery {
+                    inner: main,
+                    mask,
+                    bonus: AUDIENCE_BONUS,
+                })
+            };
+            top.push((Occur::Should, main));
         }
         Some(Box::new(BooleanQuery::new(top)))
     }
@@ -621,143 +704,5 @@ impl DocSet for ShapedScorer {
 impl Scorer for ShapedScorer {
     fn score(&mut self) -> Score {
         shape(self.inner.score(), self.bonus, self.scale)
-    }
-}
-
-/// The concepts of a query, summed, times the share of them a document matches raised to
-/// `exponent` (Lucene's classic coordination factor): a course that has every concept of
-/// "ChatGPT 엑셀 업무" beats one that has two of them many times over.
-#[derive(Debug)]
-struct CoordQuery {
-    clauses: Vec<Box<dyn Query>>,
-    exponent: Score,
-}
-
-impl Clone for CoordQuery {
-    fn clone(&self) -> Self {
-        CoordQuery {
-            clauses: self.clauses.iter().map(|q| q.box_clone()).collect(),
-            exponent: self.exponent,
-        }
-    }
-}
-
-impl Query for CoordQuery {
-    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        if !enable_scoring.is_scoring_enabled() {
-            let clauses = self.clauses.iter().map(|q| (Occur::Should, q.box_clone())).collect();
-            return BooleanQuery::new(clauses).weight(enable_scoring);
-        }
-        let weights = self
-            .clauses
-            .iter()
-            .map(|q| q.weight(enable_scoring))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(Box::new(CoordWeight {
-            weights,
-            exponent: self.exponent,
-        }))
-    }
-
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for clause in &self.clauses {
-            clause.query_terms(visitor);
-        }
-    }
-}
-
-struct CoordWeight {
-    weights: Vec<Box<dyn Weight>>,
-    exponent: Score,
-}
-
-impl Weight for CoordWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let scorers = self
-            .weights
-            .iter()
-            .map(|w| w.scorer(reader, boost))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
-        Ok(Box::new(CoordScorer {
-            total: scorers.len(),
-            scorers,
-            doc,
-            exponent: self.exponent,
-        }))
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new(
-            "sum of concepts × (matched / all)^exponent",
-            scorer.score(),
-        ))
-    }
-}
-
-struct CoordScorer {
-    scorers: Vec<Box<dyn Scorer>>,
-    total: usize,
-    doc: DocId,
-    exponent: Score,
-}
-
-impl CoordScorer {
-    fn settle(&mut self) -> DocId {
-        self.doc = self.scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
-        self.doc
-    }
-}
-
-impl DocSet for CoordScorer {
-    fn advance(&mut self) -> DocId {
-        let current = self.doc;
-        for scorer in &mut self.scorers {
-            if scorer.doc() == current {
-                scorer.advance();
-            }
-        }
-        self.settle()
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        for scorer in &mut self.scorers {
-            if scorer.doc() < target {
-                scorer.seek(target);
-            }
-        }
-        self.settle()
-    }
-
-    fn doc(&self) -> DocId {
-        self.doc
-    }
-
-    fn size_hint(&self) -> u32 {
-        self.scorers.iter().map(|s| s.size_hint()).max().unwrap_or(0)
-    }
-
-    fn cost(&self) -> u64 {
-        self.scorers.iter().map(|s| s.cost()).sum()
-    }
-}
-
-impl Scorer for CoordScorer {
-    fn score(&mut self) -> Score {
-        let mut sum = 0.0;
-        let mut matched = 0usize;
-        for scorer in &mut self.scorers {
-            if scorer.doc() == self.doc {
-                sum += scorer.score();
-                matched += 1;
-            }
-        }
-        sum * (matched as Score / self.total as Score).powf(self.exponent)
     }
 }

@@ -1,8 +1,11 @@
-//! Query-time synonyms, kept as data in `data/search/synonyms.toml` (the format is described at
-//! the top of that file).
+//! Query-time synonyms, kept as data: `data/search/synonyms.toml` (groups of equivalent terms),
+//! `data/search/loanwords.toml` (Latin spellings and their Hangul forms, merged into the groups)
+//! and `data/search/audiences.toml` (query words that name who a course is for). Each file
+//! describes its format at its top.
 
 use std::collections::HashMap;
 
+use aiup_catalogue::Audience;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -29,6 +32,34 @@ struct GroupRaw {
     related: Vec<Spanned<String>>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoanFileRaw {
+    #[serde(default)]
+    word: Vec<LoanRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoanRaw {
+    latin: Vec<Spanned<String>>,
+    hangul: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AudienceFileRaw {
+    #[serde(default)]
+    audience: Vec<AudienceRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AudienceRaw {
+    value: Spanned<String>,
+    words: Vec<Spanned<String>>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct Group {
     terms: Vec<String>,
@@ -52,6 +83,10 @@ pub struct Synonyms {
     max_words: usize,
     /// Words too common in course titles to carry a query (`generic` in the file), by key.
     generic: std::collections::HashSet<String>,
+    /// Query words naming an audience (audiences.toml), by key.
+    audiences: HashMap<String, Vec<Audience>>,
+    /// Most eojeol in any audience word.
+    max_audience_words: usize,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -59,11 +94,149 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 impl Synonyms {
-    /// The list shipped with aiup.
+    /// The lists shipped with aiup.
     pub fn embedded() -> Synonyms {
         // Compiled in and checked by a test: a broken file is a build defect, not a runtime state.
         Synonyms::parse(include_str!("../../../data/search/synonyms.toml"))
             .expect("data/search/synonyms.toml, embedded at build time, parses")
+            .with_loanwords(include_str!("../../../data/search/loanwords.toml"))
+            .expect("data/search/loanwords.toml, embedded at build time, parses")
+            .with_audiences(include_str!("../../../data/search/audiences.toml"))
+            .expect("data/search/audiences.toml, embedded at build time, parses")
+    }
+
+    /// Merges a loanword table (the format of `data/search/loanwords.toml`): each word's
+    /// spellings become one group, or join the group one of them is already in.
+    pub fn with_loanwords(mut self, text: &str) -> Result<Synonyms, SearchError> {
+        const FILE: &str = "loanwords";
+        let error = |line, message| SearchError::Data {
+            file: FILE,
+            line,
+            message,
+        };
+        let raw: LoanFileRaw = toml::from_str(text)
+            .map_err(|e| error(e.span().map_or(0, |s| line_of(text, s.start)), e.message().to_owned()))?;
+        let mut first_line: HashMap<String, usize> = HashMap::new();
+        for word in raw.word {
+            let line = word.latin.first().map_or(0, |t| line_of(text, t.span().start));
+            if word.latin.is_empty() || word.hangul.is_empty() {
+                return Err(error(
+                    line,
+                    "a word needs at least one `latin` and one `hangul` spelling".to_owned(),
+                ));
+            }
+            let mut spellings = Vec::new();
+            for term in word.latin.iter().chain(&word.hangul) {
+                let line = line_of(text, term.span().start);
+                let value = term.get_ref().trim();
+                let key = compact_key(value);
+                if key.is_empty() {
+                    return Err(error(line, format!("`{value}` has no letters or digits")));
+                }
+                match first_line.get(&key) {
+                    Some(&previous) if !spellings.iter().any(|(k, _): &(String, String)| *k == key) => {
+                        return Err(error(
+                            line,
+                            format!("`{value}` is already listed (line {previous}); a spelling belongs to one word"),
+                        ));
+                    }
+                    Some(_) => {
+                        // another spacing of a spelling of this word ("boot camp"): the query
+                        // matcher must still look that many words ahead
+                        self.max_words = self.max_words.max(value.split_whitespace().count());
+                        continue;
+                    }
+                    None => {}
+                }
+                first_line.insert(key.clone(), line);
+                spellings.push((key, value.to_owned()));
+            }
+            let mut groups: Vec<usize> = spellings
+                .iter()
+                .filter_map(|(k, _)| self.by_key.get(k).copied())
+                .collect();
+            groups.sort_unstable();
+            groups.dedup();
+            let index = match groups[..] {
+                [] => {
+                    self.groups.push(Group {
+                        terms: Vec::new(),
+                        related: Vec::new(),
+                    });
+                    self.groups.len() - 1
+                }
+                [one] => one,
+                _ => {
+                    let names: Vec<&str> = groups.iter().map(|g| self.groups[*g].terms[0].as_str()).collect();
+                    return Err(error(
+                        line,
+                        format!("its spellings are in different synonym groups ({})", names.join(", ")),
+                    ));
+                }
+            };
+            for (key, value) in spellings {
+                if self.by_key.contains_key(&key) {
+                    continue;
+                }
+                self.by_key.insert(key, index);
+                self.max_words = self.max_words.max(value.split_whitespace().count());
+                self.groups[index].terms.push(value);
+            }
+        }
+        Ok(self)
+    }
+
+    /// Adds the query words that name an audience (the format of `data/search/audiences.toml`).
+    pub fn with_audiences(mut self, text: &str) -> Result<Synonyms, SearchError> {
+        const FILE: &str = "audiences";
+        let error = |line, message| SearchError::Data {
+            file: FILE,
+            line,
+            message,
+        };
+        let raw: AudienceFileRaw = toml::from_str(text)
+            .map_err(|e| error(e.span().map_or(0, |s| line_of(text, s.start)), e.message().to_owned()))?;
+        for entry in raw.audience {
+            let line = line_of(text, entry.value.span().start);
+            let audience = Audience::parse(entry.value.get_ref()).ok_or_else(|| {
+                error(
+                    line,
+                    format!(
+                        "audience `{}` is not one of {}",
+                        entry.value.get_ref(),
+                        Audience::expected()
+                    ),
+                )
+            })?;
+            if entry.words.is_empty() {
+                return Err(error(line, "an audience needs at least one word".to_owned()));
+            }
+            for word in &entry.words {
+                let value = word.get_ref().trim();
+                let key = compact_key(value);
+                if key.is_empty() {
+                    return Err(error(
+                        line_of(text, word.span().start),
+                        format!("`{value}` has no letters or digits"),
+                    ));
+                }
+                let audiences = self.audiences.entry(key).or_default();
+                if !audiences.contains(&audience) {
+                    audiences.push(audience);
+                }
+                self.max_audience_words = self.max_audience_words.max(value.split_whitespace().count());
+            }
+        }
+        Ok(self)
+    }
+
+    /// The audiences a query word (by [`compact_key`]) names, if any.
+    pub(crate) fn audiences(&self, key: &str) -> Option<&[Audience]> {
+        self.audiences.get(key).map(Vec::as_slice)
+    }
+
+    pub(crate) fn max_audience_words(&self) -> usize {
+        self.max_audience_words.max(1)
     }
 
     pub fn parse(text: &str) -> Result<Synonyms, SearchError> {
@@ -108,7 +281,9 @@ impl Synonyms {
                 }
                 if let Some(previous) = first_line.get(&key) {
                     if synonyms.by_key.get(&key) == Some(&index) {
-                        // another spelling of a term of this group ("머신 러닝", "머신러닝")
+                        // another spelling of a term of this group ("머신 러닝", "머신러닝"),
+                        // which the query matcher must still look far enough ahead for
+                        synonyms.max_words = synonyms.max_words.max(value.split_whitespace().count());
                         continue;
                     }
                     return Err(SearchError::Synonyms {
@@ -227,5 +402,113 @@ mod tests {
         assert!(matches!(err, SearchError::Synonyms { line: 3.., .. }), "{err:?}");
         let err = Synonyms::parse("[[group]]\nterms = [\"x\", \"y\"]\nweight = 2\n").unwrap_err();
         assert!(err.to_string().contains("line"), "{err}");
+    }
+
+    #[test]
+    fn loanwords_make_groups_or_join_the_group_a_spelling_is_in() {
+        let base = Synonyms::parse("[[group]]\nterms = [\"영업\", \"sales\"]\n").unwrap();
+        let s = base
+            .with_loanwords(
+                "[[word]]\nlatin = [\"bootcamp\", \"boot camp\"]\nhangul = [\"부트캠프\"]\n\
+                 [[word]]\nlatin = [\"sales\"]\nhangul = [\"세일즈\"]\n",
+            )
+            .unwrap();
+        let boot = s.expand(&compact_key("Boot-Camp")).unwrap();
+        assert!(boot.iter().any(|e| e.text == "부트캠프" && e.weight == 1.0), "{boot:?}");
+        assert!(s
+            .expand(&compact_key("부트캠프"))
+            .unwrap()
+            .iter()
+            .any(|e| e.text == "bootcamp"));
+        // 세일즈 joined the group of 영업 and sales
+        let sales = s.expand(&compact_key("세일즈")).unwrap();
+        assert!(sales.iter().any(|e| e.text == "영업"), "{sales:?}");
+        assert_eq!(s.len(), 2);
+        assert!(s.max_words() >= 2);
+    }
+
+    #[test]
+    fn loanword_errors_name_the_file_and_line() {
+        let base =
+            || Synonyms::parse("[[group]]\nterms = [\"a\", \"b\"]\n[[group]]\nterms = [\"c\", \"d\"]\n").unwrap();
+        let line = |e: SearchError| match e {
+            SearchError::Data { file, line, message } => {
+                assert_eq!(file, "loanwords");
+                (line, message)
+            }
+            other => panic!("{other:?}"),
+        };
+        let (l, m) = line(
+            base()
+                .with_loanwords("\n[[word]]\nlatin = [\"a\"]\nhangul = [\"c\"]\n")
+                .unwrap_err(),
+        );
+        assert_eq!(l, 3);
+        assert!(m.contains("different synonym groups"), "{m}");
+        let (l, _) = line(
+            base()
+                .with_loanwords("[[word]]\nlatin = [\"x\"]\nhangul = []\n")
+                .unwrap_err(),
+        );
+        assert_eq!(l, 2);
+        let (l, m) = line(
+            base()
+                .with_loanwords(
+                    "[[word]]\nlatin = [\"x\"]\nhangul = [\"엑스\"]\n[[word]]\nlatin = [\"X\"]\nhangul = [\"익스\"]\n",
+                )
+                .unwrap_err(),
+        );
+        assert_eq!(l, 5);
+        assert!(m.contains("line 2"), "{m}");
+        assert!(base()
+            .with_loanwords("[[word]]\nlatin = [\"x\"]\nhangul = [\"y\"]\nnote = 1\n")
+            .is_err());
+    }
+
+    #[test]
+    fn audience_words_map_to_audience_values() {
+        let s = Synonyms::default()
+            .with_audiences(
+                "[[audience]]\nvalue = \"senior\"\nwords = [\"어르신\", \"신중년\"]\n\
+                 [[audience]]\nvalue = \"middle_aged\"\nwords = [\"중장년\", \"신중년\", \"middle aged\"]\n",
+            )
+            .unwrap();
+        assert_eq!(s.audiences("어르신"), Some(&[Audience::Senior][..]));
+        assert_eq!(
+            s.audiences("신중년"),
+            Some(&[Audience::Senior, Audience::MiddleAged][..])
+        );
+        assert_eq!(
+            s.audiences(&compact_key("Middle-Aged")),
+            Some(&[Audience::MiddleAged][..])
+        );
+        assert_eq!(s.audiences("청년"), None);
+        assert_eq!(s.max_audience_words(), 2);
+        let error = Synonyms::default()
+            .with_audiences("[[audience]]\nvalue = \"senior\"\nwords = [\"a\"]\n\n[[audience]]\nvalue = \"elderly\"\nwords = [\"b\"]\n")
+            .unwrap_err();
+        match error {
+            SearchError::Data { file, line, message } => {
+                assert_eq!((file, line), ("audiences", 6));
+                assert!(message.contains("senior"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_embedded_lists_know_loanwords_and_audiences() {
+        let s = Synonyms::embedded();
+        for (latin, hangul) in [
+            ("bootcamp", "부트캠프"),
+            ("data", "데이터"),
+            ("RAG", "검색증강생성"),
+            ("DX", "디지털 전환"),
+        ] {
+            let expansions = s.expand(&compact_key(latin)).unwrap_or_default();
+            assert!(expansions.iter().any(|e| e.text == hangul), "{latin}: {expansions:?}");
+        }
+        assert_eq!(s.audiences("어르신"), Some(&[Audience::Senior][..]));
+        assert!(s.audiences("재직자").is_some_and(|a| a.contains(&Audience::Employee)));
     }
 }
