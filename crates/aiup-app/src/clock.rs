@@ -1,16 +1,9 @@
 //! The one clock: "now" in UTC and "today" as a calendar date in Asia/Seoul. Services take
 //! the time from here, so tests can fix it.
 
+pub use aiup_core::date::seoul_date;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::sync::{Arc, RwLock};
-
-/// Seoul is UTC+9 and has had no daylight saving since 1988.
-const SEOUL_OFFSET_HOURS: i64 = 9;
-
-/// The Asia/Seoul calendar date of an instant.
-pub fn seoul_date(at: DateTime<Utc>) -> NaiveDate {
-    (at + Duration::hours(SEOUL_OFFSET_HOURS)).date_naive()
-}
 
 /// Today's calendar date in Asia/Seoul, by the system clock.
 pub fn today_in_seoul() -> NaiveDate {

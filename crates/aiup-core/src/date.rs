@@ -3,8 +3,21 @@
 //! chrono's own parsers accept `2026-3-2` and `+10000-01-01`; a date a user
 //! typed must mean one thing, so every crate parses through here.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer};
+
+/// Asia/Seoul is UTC+9, with no daylight saving time since 1988.
+const SEOUL_OFFSET_HOURS: i64 = 9;
+
+/// The Asia/Seoul wall-clock time of an instant.
+pub fn seoul_datetime(at: DateTime<Utc>) -> NaiveDateTime {
+    (at + Duration::hours(SEOUL_OFFSET_HOURS)).naive_utc()
+}
+
+/// The Asia/Seoul calendar date of an instant.
+pub fn seoul_date(at: DateTime<Utc>) -> NaiveDate {
+    seoul_datetime(at).date()
+}
 
 /// Why a text is not a date.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

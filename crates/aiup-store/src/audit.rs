@@ -8,7 +8,7 @@
 use std::fmt;
 
 use async_trait::async_trait;
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::StoreError;
@@ -83,15 +83,8 @@ impl Default for AuditFilter {
     }
 }
 
-/// The Asia/Seoul calendar date of `at` (UTC+9; Korea has kept no daylight saving time since
-/// 1988).
-pub fn seoul_date(at: DateTime<Utc>) -> NaiveDate {
-    const SEOUL: i32 = 9 * 3600;
-    match FixedOffset::east_opt(SEOUL) {
-        Some(offset) => at.with_timezone(&offset).date_naive(),
-        None => at.date_naive(),
-    }
-}
+/// The Asia/Seoul calendar date that `seoul_date` columns hold.
+pub use aiup_core::date::seoul_date;
 
 /// The audit log (`Database::audit`).
 #[async_trait]

@@ -103,7 +103,7 @@ pub fn see_other(to: &str) -> Response {
 
 /// Seoul time of an instant, as people read it.
 pub fn seoul_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    (at + chrono::Duration::hours(9)).format("%Y-%m-%d %H:%M").to_string()
+    aiup_core::date::seoul_datetime(at).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// A table's head row: one column header per (Korean, English) label.
