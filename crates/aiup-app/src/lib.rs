@@ -61,22 +61,6 @@ impl App {
         }
     }
 
-    /// The same application with other sign-in and session limits.
-    pub fn with_auth_settings(self, auth: accounts::AuthSettings) -> App {
-        let inner = Arc::try_unwrap(self.inner).unwrap_or_else(|shared| Inner {
-            db: shared.db.clone(),
-            engine: RwLock::new(Arc::clone(
-                &shared.engine.read().unwrap_or_else(std::sync::PoisonError::into_inner),
-            )),
-            index: shared.index.clone(),
-            clock: shared.clock.clone(),
-            auth: shared.auth.clone(),
-        });
-        App {
-            inner: Arc::new(Inner { auth, ..inner }),
-        }
-    }
-
     /// The accounts services: sign-in, sessions, tokens, account management.
     pub fn accounts(&self) -> accounts::Accounts<'_> {
         accounts::Accounts::new(&self.inner.db, &self.inner.clock, &self.inner.auth, self.engine())

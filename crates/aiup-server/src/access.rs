@@ -213,18 +213,6 @@ fn caller(parts: &Parts) -> Option<Actor> {
     parts.extensions.get::<Caller>().and_then(|c| c.0.clone())
 }
 
-/// The caller, if anyone is signed in (public routes).
-#[derive(Debug, Clone)]
-pub struct MaybeSignedIn(pub Option<Actor>);
-
-impl<S: Send + Sync> FromRequestParts<S> for MaybeSignedIn {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        Ok(MaybeSignedIn(caller(parts)))
-    }
-}
-
 /// A signed-in caller; anyone else is refused.
 #[derive(Debug, Clone)]
 pub struct SignedIn(pub Actor);

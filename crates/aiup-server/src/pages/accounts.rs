@@ -32,10 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
 
-fn lang_of(lang: Option<&str>) -> Lang {
-    Lang::parse(lang)
-}
-
 /// Where a sign-in may send the browser: a path on this site only.
 fn safe_next(next: Option<&str>) -> Option<&str> {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && n.len() <= 500)
@@ -46,9 +42,7 @@ fn user_agent(headers: &HeaderMap) -> String {
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
-        .chars()
-        .take(200)
-        .collect()
+        .to_owned()
 }
 
 fn set_cookie(response: &mut Response, value: String) {
@@ -121,7 +115,7 @@ fn with_signin_csrf(mut response: Response, csrf: &str) -> Response {
 }
 
 async fn signin_form(Query(query): Query<SignInQuery>) -> Response {
-    let lang = lang_of(query.lang.as_deref());
+    let lang = Lang::parse(query.lang.as_deref());
     let Ok(csrf) = aiup_app::accounts::form_token() else {
         return crate::error::ApiError::internal(&"no random source").into_response();
     };
@@ -149,7 +143,7 @@ async fn signin(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Response {
-    let lang = lang_of(form.lang.as_deref());
+    let lang = Lang::parse(form.lang.as_deref());
     let next = safe_next(form.next.as_deref()).map(str::to_owned);
     let mut problems = Vec::new();
     if form.login.trim().is_empty() {
@@ -246,7 +240,7 @@ async fn signout(
     State(state): State<AppState>,
     CsrfForm(form): CsrfForm<LangOnly>,
 ) -> Response {
-    let lang = lang_of(form.lang.as_deref());
+    let lang = Lang::parse(form.lang.as_deref());
     if let Err(e) = state.app.accounts().sign_out(&actor).await {
         return crate::error::ApiError(e).into_response();
     }
@@ -463,7 +457,7 @@ async fn account(
     State(state): State<AppState>,
     Query(query): Query<AccountQuery>,
 ) -> Response {
-    let lang = lang_of(query.lang.as_deref());
+    let lang = Lang::parse(query.lang.as_deref());
     let extras = AccountExtras {
         notice: done_notice(lang, query.done.as_deref()),
         ..AccountExtras::default()
@@ -488,7 +482,7 @@ async fn change_password(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Response {
-    let lang = lang_of(form.lang.as_deref());
+    let lang = Lang::parse(form.lang.as_deref());
     let mut problems = Vec::new();
     if form.new_password != form.confirm_password {
         problems.push(Problem {
@@ -550,7 +544,7 @@ async fn end_sessions(
     State(state): State<AppState>,
     CsrfForm(form): CsrfForm<EndSessionsForm>,
 ) -> Response {
-    let lang = lang_of(form.lang.as_deref());
+    let lang = Lang::parse(form.lang.as_deref());
     let keep_current = match form.which.as_str() {
         "others" => true,
         "all" => false,
@@ -585,7 +579,7 @@ async fn create_token(
     State(state): State<AppState>,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Response {
-    let lang = lang_of(form.lang.as_deref());
+    let lang = Lang::parse(form.lang.as_deref());
     let days = form.days.trim();
     let days = if days.is_empty() {
         Ok(None)
@@ -639,7 +633,7 @@ async fn revoke_token(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<LangOnly>,
 ) -> Response {
-    let lang = lang_of(form.lang.as_deref());
+    let lang = Lang::parse(form.lang.as_deref());
     let Ok(id) = id.parse::<i64>() else {
         return super::not_found().await;
     };

@@ -26,10 +26,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/audit", get(audit))
 }
 
-fn lang_of(lang: Option<&str>) -> Lang {
-    Lang::parse(lang)
-}
-
 fn role_label(lang: Lang, role: Role) -> &'static str {
     let (ko, en) = role.label();
     lang.pick(ko, en)
@@ -153,7 +149,7 @@ async fn users(
     State(state): State<AppState>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let lang = lang_of(q.lang.as_deref());
+    let lang = Lang::parse(q.lang.as_deref());
     let extras = UsersExtras {
         problems: vec![],
         created: None,
@@ -180,7 +176,7 @@ async fn create_user(
     State(state): State<AppState>,
     CsrfForm(form): CsrfForm<NewUserForm>,
 ) -> Response {
-    let lang = lang_of(form.lang.as_deref());
+    let lang = Lang::parse(form.lang.as_deref());
     let result = state
         .app
         .accounts()
@@ -300,7 +296,7 @@ async fn user(
     Path(id): Path<String>,
     Query(q): Query<UserQuery>,
 ) -> Response {
-    let lang = lang_of(q.lang.as_deref());
+    let lang = Lang::parse(q.lang.as_deref());
     let Some(id) = parse_id(&id) else {
         return super::not_found().await;
     };
@@ -329,7 +325,7 @@ async fn update_user(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Response {
-    let lang = lang_of(form.lang.as_deref());
+    let lang = Lang::parse(form.lang.as_deref());
     let Some(id) = parse_id(&id) else {
         return super::not_found().await;
     };
@@ -377,7 +373,7 @@ async fn reset_password(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<LangForm>,
 ) -> Response {
-    let lang = lang_of(form.lang.as_deref());
+    let lang = Lang::parse(form.lang.as_deref());
     let Some(id) = parse_id(&id) else {
         return super::not_found().await;
     };
