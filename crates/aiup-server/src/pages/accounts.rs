@@ -2,7 +2,8 @@
 
 use super::view::page;
 use super::widgets::{
-    column_heads, device_label, error_summary, hidden, href, input, private_page, see_other, seoul_time, Problem,
+    column_heads, device_label, error_summary, hidden, href, input, parse_id, private_page, see_other, seoul_time,
+    LangForm, Problem,
 };
 use crate::access::{
     cookie, perm, session_cookie_name, Allowed, ClientAddress, CsrfForm, SignedIn, SIGNIN_CSRF_COOKIE,
@@ -230,15 +231,10 @@ async fn signin(
     }
 }
 
-#[derive(Deserialize)]
-struct LangOnly {
-    lang: Option<String>,
-}
-
 async fn signout(
     SignedIn(actor): SignedIn,
     State(state): State<AppState>,
-    CsrfForm(form): CsrfForm<LangOnly>,
+    CsrfForm(form): CsrfForm<LangForm>,
 ) -> Response {
     let lang = Lang::parse(form.lang.as_deref());
     if let Err(e) = state.app.accounts().sign_out(&actor).await {
@@ -631,10 +627,10 @@ async fn revoke_token(
     Allowed(actor, ..): Allowed<perm::OwnAccount>,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<LangOnly>,
+    CsrfForm(form): CsrfForm<LangForm>,
 ) -> Response {
     let lang = Lang::parse(form.lang.as_deref());
-    let Ok(id) = id.parse::<i64>() else {
+    let Some(id) = parse_id(&id) else {
         return super::not_found().await;
     };
     match state.app.accounts().revoke_my_token(&actor, id).await {

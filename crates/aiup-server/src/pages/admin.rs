@@ -3,7 +3,9 @@
 
 use super::accounts::{account_menu, account_nav};
 use super::view::page;
-use super::widgets::{column_heads, error_summary, hidden, href, input, private_page, see_other, seoul_time, Problem};
+use super::widgets::{
+    column_heads, error_summary, hidden, href, input, parse_id, private_page, see_other, seoul_time, LangForm, Problem,
+};
 use crate::access::{perm, Allowed, CsrfForm};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -286,10 +288,6 @@ async fn user_page(
     )
 }
 
-fn parse_id(text: &str) -> Option<i64> {
-    text.parse::<i64>().ok().filter(|n| *n > 0)
-}
-
 async fn user(
     Allowed(actor, ..): Allowed<perm::ManageAccounts>,
     State(state): State<AppState>,
@@ -360,11 +358,6 @@ async fn update_user(
             None => crate::error::ApiError(e).into_response(),
         },
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct LangForm {
-    lang: Option<String>,
 }
 
 async fn reset_password(

@@ -7,6 +7,17 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 
+/// A posted form whose only field besides the CSRF token is the page's language.
+#[derive(Debug, serde::Deserialize)]
+pub struct LangForm {
+    pub lang: Option<String>,
+}
+
+/// A record id from a path: a positive whole number, or nothing (the page answers 404).
+pub fn parse_id(text: &str) -> Option<i64> {
+    text.parse::<i64>().ok().filter(|n| *n > 0)
+}
+
 /// A problem with one field, already in the page's language.
 #[derive(Debug, Clone)]
 pub struct Problem {

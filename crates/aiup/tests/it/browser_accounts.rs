@@ -3,26 +3,11 @@
 
 use crate::browser::Browser;
 use crate::testkit::{login_of, TEST_PASSWORD};
-use aiup_app::accounts::{NewUser, Password, Role};
+use aiup_app::accounts::Role;
 use fantoccini::Locator;
 
 async fn make(b: &Browser, role: Role) {
-    b.app
-        .state
-        .app
-        .accounts()
-        .create_user(
-            "test",
-            NewUser {
-                login: login_of(role),
-                display_name: format!("테스트 {}", role.label().0),
-                role: role.as_str().to_owned(),
-                scope: None,
-                password: Some(Password::new(TEST_PASSWORD)),
-            },
-        )
-        .await
-        .expect("account");
+    crate::testkit::create_account(&b.app, role, None).await;
 }
 
 async fn sign_in_through_the_form(b: &Browser, role: Role) {
