@@ -79,6 +79,10 @@ async fn sign_in_see_a_role_gated_page_and_sign_out() {
         "{table}"
     );
     b.screenshot("users-en.png", 1280).await;
+    b.screenshot("users-en-phone.png", 390).await;
+    b.goto("/account?lang=en").await;
+    assert_eq!(b.text("h1").await, "My account");
+    b.screenshot("account-en-phone.png", 390).await;
 
     // The audit log shows the sign-ins and the accounts made, newest first, filterable.
     b.goto("/admin/audit?action=session.").await;
@@ -89,6 +93,7 @@ async fn sign_in_see_a_role_gated_page_and_sign_out() {
         "{entries}"
     );
     b.screenshot("audit-ko.png", 1280).await;
+    b.screenshot("audit-ko-phone.png", 390).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
