@@ -243,6 +243,7 @@ async fn error_bodies(request: Request, next: Next) -> Response {
     let api = is_api_path(request.uri().path());
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let lang = crate::pages::request_lang(request.uri(), request.headers());
     let limits = request.extensions().get::<Limits>().copied().unwrap_or_default();
     let response = next.run(request).await;
     let status = response.status();
@@ -269,7 +270,7 @@ async fn error_bodies(request: Request, next: Next) -> Response {
             return response;
         }
         let (parts, _) = response.into_parts();
-        let mut page = crate::pages::error_page(status);
+        let mut page = crate::pages::error_page(status, lang);
         keep_headers(&parts.headers, page.headers_mut());
         page
     };

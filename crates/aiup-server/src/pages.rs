@@ -139,7 +139,7 @@ async fn course_detail(
             StatusCode::OK,
             courses::course_page(&engine, lang, &course, &institution, &profile, state.today()),
         ),
-        Ok(None) => not_found().await,
+        Ok(None) => not_found_in(lang),
         Err(e) => crate::error::ApiError::internal(&e).into_response(),
     }
 }
@@ -233,17 +233,81 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// The fallback for every unrouted address: a small page in both languages.
-pub async fn not_found() -> Response {
-    html_response(StatusCode::NOT_FOUND, view::not_found_page())
+/// The fallback for every unrouted address: the 404 page in the caller's language.
+pub async fn not_found(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> Response {
+    not_found_in(request_lang(&uri, &headers))
 }
 
-/// The HTML page for an error `status` outside the API: the 404 page, or a small page naming the error.
-pub fn error_page(status: StatusCode) -> Response {
+/// The 404 page in `lang`.
+pub fn not_found_in(lang: crate::i18n::Lang) -> Response {
+    html_response(StatusCode::NOT_FOUND, view::not_found_page(lang))
+}
+
+/// The HTML page for an error `status` outside the API, in `lang`: the 404 page, or a small
+/// page naming the error.
+pub fn error_page(status: StatusCode, lang: crate::i18n::Lang) -> Response {
     if status == StatusCode::NOT_FOUND {
-        return html_response(status, view::not_found_page());
+        return not_found_in(lang);
     }
-    html_response(status, view::error_page(status.as_u16()))
+    html_response(status, view::error_page(status.as_u16(), lang))
+}
+
+/// The language of a page that has no form to read it from (an error page): `lang=en` in the
+/// query, or else the first of Korean and English the `Accept-Language` header prefers.
+pub fn request_lang(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> crate::i18n::Lang {
+    use crate::i18n::Lang;
+    let query = uri.query().unwrap_or("");
+    if let Some(value) = query.split('&').find_map(|pair| pair.strip_prefix("lang=")) {
+        return Lang::parse(Some(value));
+    }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    preferred_lang(accept)
+}
+
+/// Korean or English, whichever `accept` (an `Accept-Language` value) ranks higher; the earlier
+/// of two equal ones; Korean when it names neither.
+fn preferred_lang(accept: &str) -> crate::i18n::Lang {
+    use crate::i18n::Lang;
+    let mut best: Option<(Lang, f32)> = None;
+    for item in accept.split(',') {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let primary = tag.split('-').next().unwrap_or("");
+        let lang = match primary {
+            "ko" => Lang::Ko,
+            "en" => Lang::En,
+            _ => continue,
+        };
+        let weight = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if weight > 0.0 && best.is_none_or(|(_, w)| weight > w) {
+            best = Some((lang, weight));
+        }
+    }
+    best.map_or(Lang::Ko, |(lang, _)| lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::preferred_lang;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn accept_language_picks_the_higher_of_korean_and_english() {
+        assert_eq!(preferred_lang(""), Lang::Ko);
+        assert_eq!(preferred_lang("fr-FR, de"), Lang::Ko);
+        assert_eq!(preferred_lang("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(preferred_lang("fr, en-GB;q=0.8, ko;q=0.7"), Lang::En);
+        assert_eq!(preferred_lang("en;q=0.5, ko-KR;q=0.9"), Lang::Ko);
+        assert_eq!(preferred_lang("ko-KR, en"), Lang::Ko);
+        assert_eq!(preferred_lang("EN-us"), Lang::En);
+        assert_eq!(preferred_lang("en;q=0"), Lang::Ko);
+    }
 }
 
 pub(crate) fn html_response(status: StatusCode, page: maud::Markup) -> Response {

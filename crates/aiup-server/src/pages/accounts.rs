@@ -1,6 +1,6 @@
 //! Sign in, sign out, and "my account": password, sessions and API tokens.
 
-use super::view::page;
+use super::view::{page, page_in, Section};
 use super::widgets::{
     column_heads, device_label, error_summary, hidden, href, input, parse_id, private_page, see_other, seoul_time,
     LangForm, Problem,
@@ -428,7 +428,13 @@ async fn account_page(
     };
     private_page(
         status,
-        page(lang, &format!("{title} — AI+역량 Up"), account_menu(lang, actor), body),
+        page_in(
+            Section::Account,
+            lang,
+            &format!("{title} — AI+역량 Up"),
+            account_menu(lang, actor),
+            body,
+        ),
     )
 }
 
@@ -631,11 +637,11 @@ async fn revoke_token(
 ) -> Response {
     let lang = Lang::parse(form.lang.as_deref());
     let Some(id) = parse_id(&id) else {
-        return super::not_found().await;
+        return super::not_found_in(lang);
     };
     match state.app.accounts().revoke_my_token(&actor, id).await {
         Ok(_) => see_other(&href("/account?done=revoked", lang)),
-        Err(e) if e.code == Code::NotFound => super::not_found().await,
+        Err(e) if e.code == Code::NotFound => super::not_found_in(lang),
         Err(e) => crate::error::ApiError(e).into_response(),
     }
 }

@@ -2,7 +2,7 @@
 //! audit log with filters.
 
 use super::accounts::{account_menu, account_nav};
-use super::view::page;
+use super::view::{page_in, Section};
 use super::widgets::{
     column_heads, error_summary, hidden, href, input, parse_id, private_page, see_other, seoul_time, LangForm, Problem,
 };
@@ -142,7 +142,13 @@ async fn users_page(state: &AppState, actor: &Actor, lang: Lang, extras: UsersEx
     };
     private_page(
         status,
-        page(lang, &format!("{title} — AI+역량 Up"), account_menu(lang, actor), body),
+        page_in(
+            Section::Account,
+            lang,
+            &format!("{title} — AI+역량 Up"),
+            account_menu(lang, actor),
+            body,
+        ),
     )
 }
 
@@ -241,7 +247,7 @@ async fn user_page(
     let accounts = state.app.accounts();
     let (account, tokens) = match tokio::try_join!(accounts.get(id), accounts.tokens_of(id)) {
         Ok(found) => found,
-        Err(e) if e.code == Code::NotFound => return super::not_found().await,
+        Err(e) if e.code == Code::NotFound => return super::not_found_in(lang),
         Err(e) => return crate::error::ApiError(e).into_response(),
     };
     let csrf = actor.csrf_token().unwrap_or_default();
@@ -284,7 +290,13 @@ async fn user_page(
     };
     private_page(
         status,
-        page(lang, &format!("{title} — AI+역량 Up"), account_menu(lang, actor), body),
+        page_in(
+            Section::Account,
+            lang,
+            &format!("{title} — AI+역량 Up"),
+            account_menu(lang, actor),
+            body,
+        ),
     )
 }
 
@@ -296,7 +308,7 @@ async fn user(
 ) -> Response {
     let lang = Lang::parse(q.lang.as_deref());
     let Some(id) = parse_id(&id) else {
-        return super::not_found().await;
+        return super::not_found_in(lang);
     };
     let notice = q
         .done
@@ -325,7 +337,7 @@ async fn update_user(
 ) -> Response {
     let lang = Lang::parse(form.lang.as_deref());
     let Some(id) = parse_id(&id) else {
-        return super::not_found().await;
+        return super::not_found_in(lang);
     };
     let scope = form.scope.trim();
     let update = AccountUpdate {
@@ -341,7 +353,7 @@ async fn update_user(
         .await
     {
         Ok(_) => see_other(&href(&format!("/admin/users/{id}?done=saved"), lang)),
-        Err(e) if e.code == Code::NotFound => super::not_found().await,
+        Err(e) if e.code == Code::NotFound => super::not_found_in(lang),
         Err(e) => match problem_of(lang, &e) {
             Some(problem) => {
                 user_page(
@@ -368,7 +380,7 @@ async fn reset_password(
 ) -> Response {
     let lang = Lang::parse(form.lang.as_deref());
     let Some(id) = parse_id(&id) else {
-        return super::not_found().await;
+        return super::not_found_in(lang);
     };
     match state.app.accounts().reset_password(&actor.audit_name(), id, None).await {
         Ok(password) => {
@@ -384,7 +396,7 @@ async fn reset_password(
             });
             user_page(&state, &actor, lang, id, vec![], notice, StatusCode::OK).await
         }
-        Err(e) if e.code == Code::NotFound => super::not_found().await,
+        Err(e) if e.code == Code::NotFound => super::not_found_in(lang),
         Err(e) => crate::error::ApiError(e).into_response(),
     }
 }
@@ -478,6 +490,12 @@ async fn audit(
     };
     private_page(
         status,
-        page(lang, &format!("{title} — AI+역량 Up"), account_menu(lang, &actor), body),
+        page_in(
+            Section::Account,
+            lang,
+            &format!("{title} — AI+역량 Up"),
+            account_menu(lang, &actor),
+            body,
+        ),
     )
 }

@@ -4,7 +4,7 @@
 
 use super::form::encode_component;
 use super::results::component;
-use super::view::page;
+use super::view::{page_in, Section};
 use crate::catalogue::{self, CourseQuery, ParamError, Profile};
 use crate::i18n::Lang;
 use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor};
@@ -332,7 +332,7 @@ pub fn search_page(
         script src="/assets/suggest.js" defer {}
     };
     let toggle = lang_toggle(lang, search_href(lang.other(), pairs, None));
-    page(lang, title, toggle, body)
+    page_in(Section::Courses, lang, title, toggle, body)
 }
 
 fn pagination(lang: Lang, pairs: &[(String, String)], page: usize, per_page: usize, total: usize) -> Markup {
@@ -460,5 +460,5 @@ pub fn course_page(
             }
         }
     };
-    page(lang, &title, lang_toggle(lang, other_href), body)
+    page_in(Section::Courses, lang, &title, lang_toggle(lang, other_href), body)
 }

@@ -8,8 +8,34 @@ use aiup_core::{Delivery, EmployerSize, Stage, TraineeStatus};
 use aiup_rules::Engine;
 use maud::{html, Markup, DOCTYPE};
 
-/// The frame every page shares: head, skip link, header and footer.
+/// The main navigation's sections; a page names the one it belongs to, which the menu marks
+/// as current (`aria-current="page"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Courses,
+    Calculator,
+    Account,
+    /// A page outside the menu (sign-in, errors).
+    Other,
+}
+
+/// The frame of a page outside the main menu's sections.
 pub(super) fn page(lang: Lang, title: &str, header_extra: Markup, body: Markup) -> Markup {
+    page_in(Section::Other, lang, title, header_extra, body)
+}
+
+/// The frame every page shares: head, skip link, header with the main menu (its `section`
+/// marked current), one `main` and the footer.
+pub(super) fn page_in(section: Section, lang: Lang, title: &str, header_extra: Markup, body: Markup) -> Markup {
+    let menu = [
+        (Section::Courses, "/courses", lang.pick("과정 찾기", "Find a course")),
+        (
+            Section::Calculator,
+            "/",
+            lang.pick("지원금 계산기", "Support calculator"),
+        ),
+        (Section::Account, "/account", lang.pick("내 계정", "My account")),
+    ];
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -22,22 +48,26 @@ pub(super) fn page(lang: Lang, title: &str, header_extra: Markup, body: Markup) 
             }
             body {
                 a.skip-link href="#main" { (lang.pick("본문으로 건너뛰기", "Skip to main content")) }
-                header.site-header {
+                header.site-header aria-label=(lang.pick("사이트 머리글", "Site header")) {
                     div.wrap.site-header__inner {
-                        a.brand href=(if lang == Lang::En { "/?lang=en" } else { "/" }) {
+                        a.brand href=(super::widgets::href("/", lang)) {
                             span.brand__mark aria-hidden="true" { "AI+" }
                             span.brand__name { (lang.pick("AI+역량 Up", "AI+ Skills Up")) }
                         }
                         nav.site-nav aria-label=(lang.pick("주요 메뉴", "Main")) {
-                            a href=(if lang == Lang::En { "/courses?lang=en" } else { "/courses" }) { (lang.pick("과정 찾기", "Find a course")) }
-                            a href=(if lang == Lang::En { "/?lang=en" } else { "/" }) { (lang.pick("지원금 계산기", "Support calculator")) }
-                            a href=(if lang == Lang::En { "/account?lang=en" } else { "/account" }) { (lang.pick("내 계정", "My account")) }
+                            ul {
+                                @for (item, path, label) in menu {
+                                    li {
+                                        a href=(super::widgets::href(path, lang)) aria-current=[(item == section).then_some("page")] { (label) }
+                                    }
+                                }
+                            }
                         }
                         (header_extra)
                     }
                 }
                 main #main.wrap tabindex="-1" { (body) }
-                footer.site-footer {
+                footer.site-footer aria-label=(lang.pick("사이트 정보", "Site information")) {
                     div.wrap {
                         p {
                             (lang.pick(
@@ -94,7 +124,7 @@ pub fn calculator_page(engine: &Engine, query: &PageQuery, outcome: &Outcome) ->
             (results::render(engine, lang, &query.form, computed))
         }
     };
-    page(lang, &title, toggle, body)
+    page_in(Section::Calculator, lang, &title, toggle, body)
 }
 
 fn error_summary(lang: Lang, errors: &[FieldError]) -> Markup {
@@ -385,22 +415,23 @@ fn region_datalist(engine: &Engine, lang: Lang) -> Markup {
     }
 }
 
-/// A small 404 page in Korean, then English.
-pub fn not_found_page() -> Markup {
-    let body = html! {
-        h1 #page-title { "페이지를 찾을 수 없습니다" }
-        p { "주소가 바뀌었거나 없는 페이지입니다. " a href="/" { "지원금 계산기로 가기" } }
-        div lang="en" {
-            h2 { "Page not found" }
-            p { "This address does not exist or has moved. " a href="/?lang=en" { "Go to the support calculator" } }
-        }
-    };
-    page(Lang::Ko, "페이지를 찾을 수 없습니다 (404) — AI+역량 Up", html! {}, body)
+/// The 404 page in `lang`, with a short note in the other language.
+pub fn not_found_page(lang: Lang) -> Markup {
+    error_frame(
+        lang,
+        404,
+        ("페이지를 찾을 수 없습니다", "Page not found"),
+        (
+            "주소가 바뀌었거나 없는 페이지입니다. 주소를 확인하거나 아래 링크로 이동하세요.",
+            "This address does not exist or has moved. Check the address, or go on from a link below.",
+        ),
+    )
 }
 
-/// Any other error a page can end in (a 400, 405, 413, 500 …), in both languages.
-pub fn error_page(status: u16) -> Markup {
-    let (ko, en) = match status {
+/// Any other error a page can end in (a 400, 405, 413, 500 …), in `lang`, with a short note
+/// in the other language.
+pub fn error_page(status: u16, lang: Lang) -> Markup {
+    let title = match status {
         400 => ("요청을 읽을 수 없습니다", "The request cannot be read"),
         401 => ("로그인이 필요합니다", "Sign-in needed"),
         403 => ("이 페이지를 볼 권한이 없습니다", "You may not see this page"),
@@ -419,13 +450,45 @@ pub fn error_page(status: u16) -> Markup {
         ),
         _ => ("요청을 처리할 수 없습니다", "The request cannot be completed"),
     };
-    let body = html! {
-        h1 #page-title { (ko) " (" (status) ")" }
-        p { a href="/" { "지원금 계산기로 가기" } }
-        div lang="en" {
-            h2 { (en) " (" (status) ")" }
-            p { a href="/?lang=en" { "Go to the support calculator" } }
+    let detail = if status >= 500 {
+        (
+            "잠시 뒤에 다시 시도하세요. 계속되면 운영자에게 알려 주세요.",
+            "Try again in a moment. If it goes on, tell the operator.",
+        )
+    } else {
+        (
+            "아무것도 바뀌지 않았습니다. 아래 링크로 이동해 다시 시도하세요.",
+            "Nothing was changed. Go on from a link below and try again.",
+        )
+    };
+    error_frame(lang, status, title, detail)
+}
+
+/// An error page: its title and explanation in `lang`, the ways back, then the same title and
+/// ways back in the other language for a reader who needs it.
+fn error_frame(lang: Lang, status: u16, title: (&str, &str), detail: (&str, &str)) -> Markup {
+    let other = lang.other();
+    let ways_back = |lang: Lang| {
+        html! {
+            ul.ways-back {
+                li { a href=(super::widgets::href("/", lang)) { (lang.pick("지원금 계산기로 가기", "Go to the support calculator")) } }
+                li { a href=(super::widgets::href("/courses", lang)) { (lang.pick("과정 찾기로 가기", "Go to course search")) } }
+            }
         }
     };
-    page(Lang::Ko, &format!("{ko} ({status}) — AI+역량 Up"), html! {}, body)
+    let body = html! {
+        h1 #page-title { (lang.pick(title.0, title.1)) " (" (status) ")" }
+        p { (lang.pick(detail.0, detail.1)) }
+        (ways_back(lang))
+        section.other-language lang=(other.code()) aria-labelledby="other-language-title" {
+            h2 #other-language-title { (other.pick(title.0, title.1)) " (" (status) ")" }
+            (ways_back(other))
+        }
+    };
+    let page_title = format!(
+        "{} ({status}) — {}",
+        lang.pick(title.0, title.1),
+        lang.pick("AI+역량 Up", "AI+ Skills Up")
+    );
+    page(lang, &page_title, html! {}, body)
 }

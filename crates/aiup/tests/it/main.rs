@@ -1,6 +1,7 @@
 //! aiup's integration tests, in one binary to keep link time down.
 
 mod access;
+mod accessibility;
 mod api_consistency;
 mod browser;
 mod browser_accounts;

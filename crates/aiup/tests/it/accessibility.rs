@@ -1,0 +1,265 @@
+//! The automated accessibility check: axe-core (pinned in `tests/a11y/package.json`, installed
+//! by `npm ci` there) runs in headless Chromium over every kind of page, in Korean and English,
+//! at a phone width (390 px) and a desktop width (1280 px), and must find no violation of any
+//! WCAG 2.0/2.1/2.2 A or AA rule, nor of axe's best practices.
+//!
+//! The script is injected over WebDriver, which the pages' Content-Security-Policy does not
+//! govern (the policy forbids inline and foreign scripts in the page itself). Each page is also
+//! saved as a screenshot in `target/screenshots/a11y-*.png` to look at.
+//!
+//! Without axe-core the tests fail, in CI and locally, saying how to install it.
+
+use crate::browser::Browser;
+use crate::testkit::{login_of, TEST_PASSWORD};
+use aiup_app::accounts::Role;
+use fantoccini::Locator;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Every WCAG A and AA rule set axe knows, and its best practices.
+const RULE_TAGS: &[&str] = &[
+    "wcag2a",
+    "wcag2aa",
+    "wcag21a",
+    "wcag21aa",
+    "wcag22a",
+    "wcag22aa",
+    "best-practice",
+];
+
+/// A phone and a desktop.
+const WIDTHS: &[u32] = &[390, 1280];
+
+/// `tests/a11y/node_modules/axe-core/axe.min.js` of this workspace, or `AIUP_AXE_CORE`.
+fn axe_path() -> PathBuf {
+    std::env::var_os("AIUP_AXE_CORE").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/a11y/node_modules/axe-core/axe.min.js"),
+        PathBuf::from,
+    )
+}
+
+/// The axe-core script. A missing script fails the test: the check must never be skipped quietly.
+fn axe_source() -> String {
+    let path = axe_path();
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is not installed ({}: {e}); install it with `npm ci --prefix tests/a11y` \
+             (as .ci/run does), or set AIUP_AXE_CORE to an axe.min.js",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe over the page the browser shows and describes each violation, or none.
+async fn violations(b: &Browser, axe: &str) -> Vec<String> {
+    let loaded = b
+        .client
+        .execute(&format!("{axe}\n;return typeof window.axe;"), vec![])
+        .await
+        .expect("inject axe-core");
+    assert_eq!(loaded, json!("object"), "axe-core did not load into the page");
+    // WebDriver waits for a returned promise.
+    let found = b
+        .client
+        .execute(
+            "return window.axe.run(document, { runOnly: { type: 'tag', values: arguments[0] }, \
+             resultTypes: ['violations'] }).then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, \
+             help: v.help, nodes: v.nodes.map(n => ({ target: n.target, summary: n.failureSummary })) })));",
+            vec![json!(RULE_TAGS)],
+        )
+        .await
+        .expect("run axe-core");
+    let Value::Array(found) = found else {
+        panic!("axe-core answered {found}, not a list of violations");
+    };
+    found
+        .iter()
+        .map(|v| {
+            let mut text = format!(
+                "{} ({}): {}",
+                v["id"].as_str().unwrap_or("?"),
+                v["impact"].as_str().unwrap_or("?"),
+                v["help"].as_str().unwrap_or("?")
+            );
+            for node in v["nodes"].as_array().into_iter().flatten() {
+                let _ = write!(
+                    text,
+                    "\n      at {} — {}",
+                    node["target"],
+                    node["summary"].as_str().unwrap_or("").replace('\n', " ")
+                );
+            }
+            text
+        })
+        .collect()
+}
+
+/// Checks `path` at each width, saving a screenshot named `a11y-{name}-{width}.png`, and
+/// adds what axe found to `report`.
+async fn check(b: &Browser, axe: &str, path: &str, name: &str, report: &mut Vec<String>) {
+    for &width in WIDTHS {
+        b.client.set_window_size(width, 1000).await.expect("resize");
+        b.goto(path).await;
+        let found = violations(b, axe).await;
+        if !found.is_empty() {
+            report.push(format!("{path} at {width} px:\n    {}", found.join("\n    ")));
+        }
+        b.screenshot(&format!("a11y-{name}-{width}.png"), width).await;
+    }
+}
+
+/// Both languages of a page: `path` as given, and with `lang=en` added.
+async fn check_both(b: &Browser, axe: &str, path: &str, name: &str, report: &mut Vec<String>) {
+    check(b, axe, path, &format!("{name}-ko"), report).await;
+    let english = if path.contains('?') {
+        format!("{path}&lang=en")
+    } else {
+        format!("{path}?lang=en")
+    };
+    check(b, axe, &english, &format!("{name}-en"), report).await;
+}
+
+fn assert_clean(report: &[String]) {
+    assert!(
+        report.is_empty(),
+        "axe-core found accessibility violations:\n{}",
+        report.join("\n")
+    );
+}
+
+/// The calculator's filled form as a query string, with `end_date` as given.
+fn calculator_query(end_date: &str) -> String {
+    format!(
+        "/?programme=kdt-ai-campus&region={}&start_date=2026-03-02&end_date={end_date}&total_hours=960\
+         &hours_per_day=8&delivery=classroom&fee_won=&base_unit_price_won_per_hour=\
+         &self_payment_rate_percent=&status=job_seeker&employer_size=",
+        aiup_server::pages::encode_component("서울특별시 강남구")
+    )
+}
+
+async fn start() -> Option<(Browser, String)> {
+    // Read first, so a missing axe-core fails before any browser starts.
+    let axe = axe_source();
+    Browser::start().await.map(|b| (b, axe))
+}
+
+/// The check can fail: an image without a text alternative and a low-contrast paragraph, put
+/// into a clean page, are reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_check_reports_a_violation_put_into_a_page() {
+    let Some((b, axe)) = start().await else { return };
+    b.goto("/").await;
+    b.client
+        .execute(
+            "const main = document.getElementById('main'); \
+             const img = document.createElement('img'); img.src = '/assets/none.png'; main.prepend(img); \
+             const p = document.createElement('p'); p.textContent = 'faint'; p.style.color = '#ccc'; main.prepend(p);",
+            vec![],
+        )
+        .await
+        .expect("spoil the page");
+    let found = violations(&b, &axe).await;
+    for rule in ["image-alt", "color-contrast"] {
+        assert!(
+            found.iter().any(|v| v.starts_with(&format!("{rule} "))),
+            "axe-core did not report {rule}: {found:#?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calculator_has_no_accessibility_violations() {
+    let Some((b, axe)) = start().await else { return };
+    let mut report = Vec::new();
+    check_both(&b, &axe, "/", "calculator", &mut report).await;
+    check_both(
+        &b,
+        &axe,
+        &calculator_query("2026-08-31"),
+        "calculator-results",
+        &mut report,
+    )
+    .await;
+    assert!(
+        b.client.find(Locator::Id("results")).await.is_ok(),
+        "the filled form shows results"
+    );
+    check_both(
+        &b,
+        &axe,
+        &calculator_query("2026-02-30"),
+        "calculator-errors",
+        &mut report,
+    )
+    .await;
+    assert!(
+        b.client.find(Locator::Id("error-summary")).await.is_ok(),
+        "the bad date shows the error summary"
+    );
+    assert_clean(&report);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn error_and_account_pages_have_no_accessibility_violations() {
+    let Some((b, axe)) = start().await else { return };
+    let mut report = Vec::new();
+    check_both(&b, &axe, "/no-such-page", "not-found", &mut report).await;
+    // `/signout` takes only POST: a 405 through the error-page layer.
+    check_both(&b, &axe, "/signout", "method-not-allowed", &mut report).await;
+    assert!(b.text("h1").await.contains("405"), "the 405 page was checked");
+    check_both(&b, &axe, "/signin", "signin", &mut report).await;
+
+    crate::testkit::create_account(&b.app, Role::Admin, None).await;
+    b.goto("/signin").await;
+    b.fill("login", &login_of(Role::Admin)).await;
+    b.fill("password", TEST_PASSWORD).await;
+    let button = b
+        .client
+        .find(Locator::Css("form[action='/signin'] button[type='submit']"))
+        .await
+        .expect("sign-in button");
+    b.click_element_and_wait(button).await;
+    check_both(&b, &axe, "/account", "account", &mut report).await;
+    assert!(
+        b.client.find(Locator::Css("form[action='/signout']")).await.is_ok(),
+        "the account page was checked signed in"
+    );
+    check_both(&b, &axe, "/admin/users", "users", &mut report).await;
+    check_both(&b, &axe, "/admin/audit", "audit", &mut report).await;
+    assert_clean(&report);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn course_search_has_no_accessibility_violations() {
+    let Some((b, axe)) = start().await else { return };
+    let batch = crate::courses::generated(120);
+    aiup_app::catalogue::store_and_index(b.app.state.db(), b.app.state.index(), &batch, "test")
+        .await
+        .expect("import");
+    let mut report = Vec::new();
+    check_both(&b, &axe, "/courses", "search", &mut report).await;
+    check_both(
+        &b,
+        &axe,
+        &format!(
+            "/courses?q={}&delivery=online&stage=entry",
+            aiup_server::pages::encode_component("데이터")
+        ),
+        "search-filtered",
+        &mut report,
+    )
+    .await;
+    check_both(&b, &axe, "/courses?page=zero", "search-error", &mut report).await;
+    let course = &batch.courses[0];
+    check_both(
+        &b,
+        &axe,
+        &format!("/courses/{}", aiup_server::pages::encode_component(course.id.as_str())),
+        "course",
+        &mut report,
+    )
+    .await;
+    assert_eq!(b.text("h1").await, course.title, "the course page was checked");
+    assert_clean(&report);
+}
