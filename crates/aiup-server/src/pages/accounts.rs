@@ -350,7 +350,7 @@ async fn account_page(
         }
         section aria-labelledby="sessions-title" {
             h2 #sessions-title { (lang.pick("로그인한 기기", "Where you are signed in")) }
-            table.data {
+            table.data tabindex="0" {
                 caption.visually-hidden { (lang.pick("세션 목록", "Sessions")) }
                 (column_heads(lang, &[("기기", "Device"), ("로그인", "Signed in"), ("마지막 사용", "Last used")]))
                 tbody {
@@ -388,7 +388,7 @@ async fn account_page(
                 }
             }
             @if !tokens.is_empty() {
-                table.data {
+                table.data tabindex="0" {
                     caption.visually-hidden { (lang.pick("토큰 목록", "Tokens")) }
                     thead { tr {
                         th scope="col" { (lang.pick("이름", "Name")) }

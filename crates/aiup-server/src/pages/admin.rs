@@ -112,7 +112,7 @@ async fn users_page(state: &AppState, actor: &Actor, lang: Lang, extras: UsersEx
             }
         }
         (error_summary(lang, p))
-        table.data {
+        table.data tabindex="0" {
             caption { (lang.pick("계정", "Accounts")) " (" (accounts.len()) ")" }
             (column_heads(lang, &[("아이디", "Login"), ("이름", "Name"), ("역할", "Role"), ("범위", "Scope"), ("상태", "State")]))
             tbody {
@@ -466,7 +466,7 @@ async fn audit(
             }
             div.actions { button type="submit" { (lang.pick("찾기", "Filter")) } }
         }
-        table.data {
+        table.data tabindex="0" {
             caption { (lang.pick("기록", "Entries")) " (" (events.len()) ")" }
             (column_heads(lang, &[("번호", "No."), ("때 (서울)", "When (Seoul)"), ("누가", "Who"), ("무엇을", "What"), ("대상", "Target"), ("내용", "Detail")]))
             tbody {

@@ -14,7 +14,6 @@ use crate::testkit::{login_of, TEST_PASSWORD};
 use aiup_app::accounts::Role;
 use fantoccini::Locator;
 use serde_json::{json, Value};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Every WCAG A and AA rule set axe knows, and its best practices.
@@ -76,21 +75,22 @@ async fn violations(b: &Browser, axe: &str) -> Vec<String> {
     found
         .iter()
         .map(|v| {
-            let mut text = format!(
-                "{} ({}): {}",
+            let nodes = v["nodes"].as_array().map(Vec::as_slice).unwrap_or_default();
+            let targets: Vec<String> = nodes.iter().map(|n| n["target"].to_string()).collect();
+            let why = nodes
+                .first()
+                .and_then(|n| n["summary"].as_str())
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            format!(
+                "{} ({}): {}\n      {why}\n      at {}",
                 v["id"].as_str().unwrap_or("?"),
                 v["impact"].as_str().unwrap_or("?"),
-                v["help"].as_str().unwrap_or("?")
-            );
-            for node in v["nodes"].as_array().into_iter().flatten() {
-                let _ = write!(
-                    text,
-                    "\n      at {} — {}",
-                    node["target"],
-                    node["summary"].as_str().unwrap_or("").replace('\n', " ")
-                );
-            }
-            text
+                v["help"].as_str().unwrap_or("?"),
+                targets.join(", ")
+            )
         })
         .collect()
 }
@@ -204,10 +204,28 @@ async fn calculator_has_no_accessibility_violations() {
 async fn error_and_account_pages_have_no_accessibility_violations() {
     let Some((b, axe)) = start().await else { return };
     let mut report = Vec::new();
-    check_both(&b, &axe, "/no-such-page", "not-found", &mut report).await;
-    // `/signout` takes only POST: a 405 through the error-page layer.
-    check_both(&b, &axe, "/signout", "method-not-allowed", &mut report).await;
-    assert!(b.text("h1").await.contains("405"), "the 405 page was checked");
+    // Error pages follow the browser's Accept-Language unless `lang` says otherwise: name both.
+    for lang in ["ko", "en"] {
+        check(
+            &b,
+            &axe,
+            &format!("/no-such-page?lang={lang}"),
+            &format!("not-found-{lang}"),
+            &mut report,
+        )
+        .await;
+        assert_eq!(b.attr("html", "lang").await.as_deref(), Some(lang));
+        // `/signout` takes only POST: a 405 through the error-page layer.
+        check(
+            &b,
+            &axe,
+            &format!("/signout?lang={lang}"),
+            &format!("method-not-allowed-{lang}"),
+            &mut report,
+        )
+        .await;
+        assert!(b.text("h1").await.contains("405"), "the 405 page was checked");
+    }
     check_both(&b, &axe, "/signin", "signin", &mut report).await;
 
     crate::testkit::create_account(&b.app, Role::Admin, None).await;
@@ -262,4 +280,52 @@ async fn course_search_has_no_accessibility_violations() {
     .await;
     assert_eq!(b.text("h1").await, course.title, "the course page was checked");
     assert_clean(&report);
+}
+
+/// An error page speaks the language asked for: `lang` first, then `Accept-Language`, then Korean;
+/// and always names the error in the other language too, with a way back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn error_pages_follow_lang_then_accept_language() {
+    let app = crate::support::spawn_app().await;
+    let get = |path: &'static str, accept: Option<&'static str>| {
+        let url = format!("{}{path}", app.base_url);
+        tokio::task::spawn_blocking(move || {
+            let mut request = ureq::get(&url);
+            if let Some(accept) = accept {
+                request = request.set("Accept-Language", accept);
+            }
+            match request.call() {
+                Ok(r) | Err(ureq::Error::Status(_, r)) => (r.status(), r.into_string().expect("body")),
+                Err(e) => panic!("GET {url}: {e}"),
+            }
+        })
+    };
+    let cases = [
+        ("/nope", None, 404, "ko"),
+        ("/nope", Some("en-US,en;q=0.9"), 404, "en"),
+        ("/nope", Some("fr, ko;q=0.8, en;q=0.5"), 404, "ko"),
+        ("/nope?lang=en", Some("ko-KR"), 404, "en"),
+        ("/nope?lang=ko", Some("en-US"), 404, "ko"),
+        ("/signout", Some("en"), 405, "en"),
+        ("/signout?lang=en", None, 405, "en"),
+        ("/signout", None, 405, "ko"),
+    ];
+    for (path, accept, status, lang) in cases {
+        let (got, body) = get(path, accept).await.expect("request task");
+        assert_eq!(got, status, "{path} with {accept:?}");
+        assert!(
+            body.contains(&format!("<html lang=\"{lang}\">")),
+            "{path} with {accept:?} is not in {lang}"
+        );
+        let (first, second) = if lang == "ko" {
+            ("지원금 계산기로 가기", "Go to the support calculator")
+        } else {
+            ("Go to the support calculator", "지원금 계산기로 가기")
+        };
+        let (Some(a), Some(b)) = (body.find(first), body.find(second)) else {
+            panic!("{path} with {accept:?} lacks a way back in both languages");
+        };
+        assert!(a < b, "{path} with {accept:?}: the {lang} way back comes first");
+        assert!(body.contains(&format!("({status})")), "{path} names its status");
+    }
 }
