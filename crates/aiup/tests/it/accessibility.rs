@@ -120,6 +120,38 @@ async fn check_both(b: &Browser, axe: &str, path: &str, name: &str, report: &mut
     check(b, axe, &english, &format!("{name}-en"), report).await;
 }
 
+/// The header's links, buttons and brand whose words broke across lines at `width`, and whether
+/// the page is wider than the window.
+async fn header_breaks(b: &Browser, width: u32) -> Vec<String> {
+    b.client.set_window_size(width, 900).await.expect("resize");
+    let inner = b
+        .client
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .expect("width");
+    assert_eq!(inner, json!(width), "the window did not take the width {width}");
+    let found = b
+        .client
+        .execute(
+            "const broken = []; \
+             for (const el of document.querySelectorAll('.site-header__inner a, .site-header__inner button, .brand__name')) { \
+               const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT); \
+               for (let node = walker.nextNode(); node; node = walker.nextNode()) { \
+                 const range = document.createRange(); range.selectNodeContents(node); \
+                 const tops = [...range.getClientRects()].map(r => r.top); \
+                 if (tops.length && Math.max(...tops) - Math.min(...tops) > 4) broken.push(el.textContent.trim()); \
+               } \
+             } \
+             const wide = document.documentElement.scrollWidth; \
+             if (wide > window.innerWidth) broken.push('the page is ' + wide + ' px wide'); \
+             return broken;",
+            vec![],
+        )
+        .await
+        .expect("measure the header");
+    serde_json::from_value(found).expect("a list of texts")
+}
+
 fn assert_clean(report: &[String]) {
     assert!(
         report.is_empty(),
@@ -166,6 +198,17 @@ async fn the_check_reports_a_violation_put_into_a_page() {
             "axe-core did not report {rule}: {found:#?}"
         );
     }
+    // And the header measure sees a menu item squeezed until its words break.
+    b.goto("/").await;
+    b.client
+        .execute(
+            "document.querySelector('.site-nav a').style.cssText = 'white-space: normal; width: 2.5em';",
+            vec![],
+        )
+        .await
+        .expect("squeeze the menu");
+    let broken = header_breaks(&b, 390).await;
+    assert_eq!(broken, vec!["과정 찾기".to_owned()]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -197,6 +240,18 @@ async fn calculator_has_no_accessibility_violations() {
         b.client.find(Locator::Id("error-summary")).await.is_ok(),
         "the bad date shows the error summary"
     );
+    // No word in the header breaks, from the narrowest phone up.
+    for (path, lang) in [("/", "ko"), ("/?lang=en", "en")] {
+        b.goto(path).await;
+        for width in [320, 360, 390, 600, 768, 1024, 1280] {
+            let broken = header_breaks(&b, width).await;
+            assert!(
+                broken.is_empty(),
+                "{path} at {width} px: header words broke: {broken:?}"
+            );
+        }
+        b.screenshot(&format!("a11y-calculator-{lang}-320.png"), 320).await;
+    }
     assert_clean(&report);
 }
 
@@ -239,6 +294,13 @@ async fn error_and_account_pages_have_no_accessibility_violations() {
         .expect("sign-in button");
     b.click_element_and_wait(button).await;
     check_both(&b, &axe, "/account", "account", &mut report).await;
+    for width in [320, 390, 768, 1280] {
+        let broken = header_breaks(&b, width).await;
+        assert!(
+            broken.is_empty(),
+            "/account?lang=en at {width} px: header words broke: {broken:?}"
+        );
+    }
     assert!(
         b.client.find(Locator::Css("form[action='/signout']")).await.is_ok(),
         "the account page was checked signed in"
