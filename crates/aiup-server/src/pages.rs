@@ -292,24 +292,6 @@ fn preferred_lang(accept: &str) -> crate::i18n::Lang {
     best.map_or(Lang::Ko, |(lang, _)| lang)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::preferred_lang;
-    use crate::i18n::Lang;
-
-    #[test]
-    fn accept_language_picks_the_higher_of_korean_and_english() {
-        assert_eq!(preferred_lang(""), Lang::Ko);
-        assert_eq!(preferred_lang("fr-FR, de"), Lang::Ko);
-        assert_eq!(preferred_lang("en-US,en;q=0.9"), Lang::En);
-        assert_eq!(preferred_lang("fr, en-GB;q=0.8, ko;q=0.7"), Lang::En);
-        assert_eq!(preferred_lang("en;q=0.5, ko-KR;q=0.9"), Lang::Ko);
-        assert_eq!(preferred_lang("ko-KR, en"), Lang::Ko);
-        assert_eq!(preferred_lang("EN-us"), Lang::En);
-        assert_eq!(preferred_lang("en;q=0"), Lang::Ko);
-    }
-}
-
 pub(crate) fn html_response(status: StatusCode, page: maud::Markup) -> Response {
     let mut response = (status, page).into_response();
     let headers = response.headers_mut();
@@ -426,5 +408,32 @@ mod tests {
         let (_, _, html) = submit(&engine, &course("<script>alert(1)</script>", "2026-08-31"));
         assert!(!html.contains("<script>"));
         assert!(html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn accept_language_picks_the_higher_of_korean_and_english() {
+        assert_eq!(preferred_lang(""), Lang::Ko);
+        assert_eq!(preferred_lang("fr-FR, de"), Lang::Ko);
+        assert_eq!(preferred_lang("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(preferred_lang("fr, en-GB;q=0.8, ko;q=0.7"), Lang::En);
+        assert_eq!(preferred_lang("en;q=0.5, ko-KR;q=0.9"), Lang::Ko);
+        assert_eq!(preferred_lang("ko-KR, en"), Lang::Ko);
+        assert_eq!(preferred_lang("EN-us"), Lang::En);
+        assert_eq!(preferred_lang("en;q=0"), Lang::Ko);
+    }
+
+    #[test]
+    fn the_menu_marks_the_current_section_only() {
+        let engine = engine();
+        let html = view::calculator_page(&engine, &query(&[]), &Outcome::Blank).into_string();
+        assert_eq!(html.matches("aria-current=\"page\"").count(), 1);
+        assert!(html.contains("<a href=\"/\" aria-current=\"page\">지원금 계산기</a>"));
+        let error = view::error_page(405, Lang::En).into_string();
+        assert!(!error.contains("aria-current"), "an error page is in no section");
+        assert!(
+            error.contains("<html lang=\"en\">")
+                && error.contains("<h1 id=\"page-title\">This method is not allowed here (405)</h1>")
+        );
+        assert!(error.contains("<section class=\"other-language\" lang=\"ko\""));
     }
 }
