@@ -240,6 +240,25 @@ async fn calculator_has_no_accessibility_violations() {
         b.client.find(Locator::Id("error-summary")).await.is_ok(),
         "the bad date shows the error summary"
     );
+    // The first Tab lands on the skip link, which then shows on screen and leads to `main`.
+    b.goto("/?lang=en").await;
+    b.client
+        .find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .send_keys("\u{E004}")
+        .await
+        .expect("press Tab");
+    let focused = b
+        .client
+        .execute(
+            "const e = document.activeElement; const r = e.getBoundingClientRect(); \
+             return [e.className, e.getAttribute('href'), e.textContent, r.top >= 0 && r.height > 0];",
+            vec![],
+        )
+        .await
+        .expect("the focused element");
+    assert_eq!(focused, json!(["skip-link", "#main", "Skip to main content", true]));
     // No word in the header breaks, from the narrowest phone up.
     for (path, lang) in [("/", "ko"), ("/?lang=en", "en")] {
         b.goto(path).await;
@@ -323,13 +342,21 @@ async fn course_search_has_no_accessibility_violations() {
         &b,
         &axe,
         &format!(
-            "/courses?q={}&delivery=online&stage=entry",
+            "/courses?q={}&delivery=classroom&stage=entry",
             aiup_server::pages::encode_component("데이터")
         ),
         "search-filtered",
         &mut report,
     )
     .await;
+    assert!(
+        !b.client
+            .find_all(Locator::Css(".course-card"))
+            .await
+            .expect("cards")
+            .is_empty(),
+        "the filtered search was checked with results on it"
+    );
     check_both(&b, &axe, "/courses?page=zero", "search-error", &mut report).await;
     let course = &batch.courses[0];
     check_both(
