@@ -1,6 +1,6 @@
 //! Sign in, sign out, and "my account": password, sessions and API tokens.
 
-use super::view::{page, page_in, Section};
+use super::view::{lang_switch, page, page_in, Section};
 use super::widgets::{
     column_heads, device_label, error_summary, hidden, href, input, parse_id, private_page, see_other, seoul_time,
     LangForm, Problem,
@@ -104,7 +104,17 @@ fn signin_page(
             "Accounts are made by your institution or the programme's administrators. If you forgot your password, ask an administrator to reset it.",
         )) }
     };
-    page(lang, &format!("{title} — AI+역량 Up"), html! {}, body)
+    let mut other_href = href("/signin", lang.other());
+    if let Some(next) = next {
+        let joiner = if other_href.contains('?') { '&' } else { '?' };
+        other_href = format!("{other_href}{joiner}next={}", super::encode_component(next));
+    }
+    page(
+        lang,
+        &format!("{title} — AI+역량 Up"),
+        lang_switch(lang, &other_href),
+        body,
+    )
 }
 
 fn with_signin_csrf(mut response: Response, csrf: &str) -> Response {

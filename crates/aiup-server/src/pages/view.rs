@@ -82,6 +82,16 @@ pub(super) fn page_in(section: Section, lang: Lang, title: &str, header_extra: M
     }
 }
 
+/// The header's link to this page in the other language (`href`).
+pub(super) fn lang_switch(lang: Lang, href: &str) -> Markup {
+    let other = lang.other();
+    html! {
+        nav.lang-switch aria-label=(lang.pick("언어", "Language")) {
+            a #lang-toggle href=(href) lang=(other.code()) hreflang=(other.code()) { (other.pick("한국어", "English")) }
+        }
+    }
+}
+
 /// The calculator: intro, form, errors and (when computed) the results.
 pub fn calculator_page(engine: &Engine, query: &PageQuery, outcome: &Outcome) -> Markup {
     let lang = query.lang;

@@ -300,7 +300,12 @@ async fn error_and_account_pages_have_no_accessibility_violations() {
         .await;
         assert!(b.text("h1").await.contains("405"), "the 405 page was checked");
     }
-    check_both(&b, &axe, "/signin", "signin", &mut report).await;
+    check_both(&b, &axe, "/signin?next=%2Faccount", "signin", &mut report).await;
+    assert_eq!(
+        b.attr("#lang-toggle", "href").await.as_deref(),
+        Some("/signin?next=%2Faccount"),
+        "the English sign-in page links to the Korean one, keeping where to go after"
+    );
 
     crate::testkit::create_account(&b.app, Role::Admin, None).await;
     b.goto("/signin").await;
