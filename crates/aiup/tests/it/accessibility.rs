@@ -308,15 +308,7 @@ async fn error_and_account_pages_have_no_accessibility_violations() {
     );
 
     crate::testkit::create_account(&b.app, Role::Admin, None).await;
-    b.goto("/signin").await;
-    b.fill("login", &login_of(Role::Admin)).await;
-    b.fill("password", TEST_PASSWORD).await;
-    let button = b
-        .client
-        .find(Locator::Css("form[action='/signin'] button[type='submit']"))
-        .await
-        .expect("sign-in button");
-    b.click_element_and_wait(button).await;
+    sign_in(&b, Role::Admin).await;
     check_both(&b, &axe, "/account", "account", &mut report).await;
     for width in [320, 390, 768, 1280] {
         let broken = header_breaks(&b, width).await;
@@ -331,7 +323,35 @@ async fn error_and_account_pages_have_no_accessibility_violations() {
     );
     check_both(&b, &axe, "/admin/users", "users", &mut report).await;
     check_both(&b, &axe, "/admin/audit", "audit", &mut report).await;
+
+    // A trainee may not manage users: the 403 page, signed in.
+    let sign_out = b
+        .client
+        .find(Locator::Css("form[action='/signout'] button[type='submit']"))
+        .await
+        .expect("sign-out button");
+    b.click_element_and_wait(sign_out).await;
+    crate::testkit::create_account(&b.app, Role::Trainee, None).await;
+    sign_in(&b, Role::Trainee).await;
+    check_both(&b, &axe, "/admin/users", "forbidden", &mut report).await;
+    assert!(
+        b.text("h1").await.contains("You may not use this page"),
+        "the 403 page was checked"
+    );
     assert_clean(&report);
+}
+
+/// Signs `role`'s test account in through the sign-in form.
+async fn sign_in(b: &Browser, role: Role) {
+    b.goto("/signin").await;
+    b.fill("login", &login_of(role)).await;
+    b.fill("password", TEST_PASSWORD).await;
+    let button = b
+        .client
+        .find(Locator::Css("form[action='/signin'] button[type='submit']"))
+        .await
+        .expect("sign-in button");
+    b.click_element_and_wait(button).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
