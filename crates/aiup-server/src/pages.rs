@@ -69,7 +69,7 @@ pub fn forbidden_page(actor: &aiup_app::accounts::Actor, lang_en: bool) -> Respo
         view::page(
             lang,
             lang.pick("권한 없음 (403) — AI+역량 Up", "Forbidden (403) — AI+ Skills Up"),
-            accounts::account_menu(lang, actor),
+            accounts::account_menu(lang, actor, None),
             body,
         ),
     )

@@ -255,8 +255,9 @@ async fn signout(
     response
 }
 
-/// The header's account menu: who is signed in, and the sign-out button.
-pub fn account_menu(lang: Lang, actor: &Actor) -> Markup {
+/// The header's account menu: who is signed in, the sign-out button, and the link to this page
+/// in the other language (`other_language`) where the page has one.
+pub fn account_menu(lang: Lang, actor: &Actor, other_language: Option<&str>) -> Markup {
     let (ko, en) = actor.role.label();
     html! {
         div.account-menu {
@@ -267,6 +268,7 @@ pub fn account_menu(lang: Lang, actor: &Actor) -> Markup {
                     button.link-button type="submit" { (lang.pick("로그아웃", "Sign out")) }
                 }
             }
+            @if let Some(other) = other_language { (lang_switch(lang, other)) }
         }
     }
 }
@@ -442,7 +444,7 @@ async fn account_page(
             Section::Account,
             lang,
             &format!("{title} — AI+역량 Up"),
-            account_menu(lang, actor),
+            account_menu(lang, actor, Some(&href("/account", lang.other()))),
             body,
         ),
     )

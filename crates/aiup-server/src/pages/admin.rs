@@ -146,7 +146,7 @@ async fn users_page(state: &AppState, actor: &Actor, lang: Lang, extras: UsersEx
             Section::Account,
             lang,
             &format!("{title} — AI+역량 Up"),
-            account_menu(lang, actor),
+            account_menu(lang, actor, Some(&href("/admin/users", lang.other()))),
             body,
         ),
     )
@@ -294,7 +294,7 @@ async fn user_page(
             Section::Account,
             lang,
             &format!("{title} — AI+역량 Up"),
-            account_menu(lang, actor),
+            account_menu(lang, actor, Some(&href(&format!("/admin/users/{id}"), lang.other()))),
             body,
         ),
     )
@@ -408,6 +408,14 @@ async fn audit(
 ) -> Response {
     let pairs = query.map(|Query(p)| p).unwrap_or_default();
     let lang = Lang::from_pairs(&pairs);
+    // The same filters in the other language.
+    let filters: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "lang").collect();
+    let other_language = if filters.is_empty() {
+        href("/admin/audit", lang.other())
+    } else {
+        let query = serde_urlencoded::to_string(&filters).unwrap_or_default();
+        href(&format!("/admin/audit?{query}"), lang.other())
+    };
     let value = |key: &str| {
         pairs
             .iter()
@@ -494,7 +502,7 @@ async fn audit(
             Section::Account,
             lang,
             &format!("{title} — AI+역량 Up"),
-            account_menu(lang, &actor),
+            account_menu(lang, &actor, Some(&other_language)),
             body,
         ),
     )

@@ -322,7 +322,12 @@ async fn error_and_account_pages_have_no_accessibility_violations() {
         "the account page was checked signed in"
     );
     check_both(&b, &axe, "/admin/users", "users", &mut report).await;
-    check_both(&b, &axe, "/admin/audit", "audit", &mut report).await;
+    check_both(&b, &axe, "/admin/audit?action=account.", "audit", &mut report).await;
+    assert_eq!(
+        b.attr("#lang-toggle", "href").await.as_deref(),
+        Some("/admin/audit?action=account."),
+        "the English audit log links to the Korean one with the same filter"
+    );
 
     // A trainee may not manage users: the 403 page, signed in.
     let sign_out = b
