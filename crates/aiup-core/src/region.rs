@@ -150,7 +150,7 @@ pub struct RegionLoadError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
     #[error(
-        "no region matches `{query}`; give a 5-digit code or a \"시도 시군구\" name such as \"강원특별자치도 평창군\""
+        "no region matches `{query}`; give a 5-digit code or a province and district such as \"Pyeongchang-gun, Gangwon\""
     )]
     NotFound { query: String },
     #[error("`{query}` is ambiguous: it matches {}; add the province", candidates.join(", "))]
