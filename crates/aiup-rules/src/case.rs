@@ -1046,7 +1046,7 @@ mod tests {
         // Every code this crate builds an error with is in the list.
         for source in [include_str!("case.rs"), include_str!("answer.rs")] {
             let source = source.split("#[cfg(test)]").next().unwrap_or_default();
-            for part in source.split("CaseError::new(").skip(1) {
+            for part in source.split(concat!("CaseError", "::new(")).skip(1) {
                 if let Some(literal) = part.trim_start().strip_prefix('"') {
                     let code = literal.split('"').next().unwrap_or_default();
                     assert!(
