@@ -613,7 +613,7 @@ impl Engine {
         let resolved = self.regions().resolve(text).map_err(|e| {
             let ko = match &e {
                 ResolveError::NotFound { query } => format!("`{query}`에 맞는 지역이 없습니다. 5자리 행정구역 코드나 「강원특별자치도 평창군」 같은 「시도 시군구」 이름을 입력하세요."),
-                ResolveError::Ambiguous { query, candidates } => format!("`{query}`은(는) 여러 지역과 일치합니다: {}. 시도를 함께 입력하세요.", candidates.join(", ")),
+                ResolveError::Ambiguous { query, candidates, .. } => format!("`{query}`은(는) 여러 지역과 일치합니다: {}. 시도를 함께 입력하세요.", candidates.join(", ")),
             };
             CaseError::new("unknown_region", "course.region", (ko, e.to_string()))
         })?;

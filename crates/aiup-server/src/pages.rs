@@ -322,7 +322,7 @@ mod tests {
         assert_eq!(computed.estimate.totals.allowance_won, 800_000);
         assert_eq!(computed.schedule.len(), 6);
         assert!(html.contains("id=\"figure-allowance-amount\">₩800,000<"));
-        assert!(html.contains("aria-labelledby=\"results-title\"") && html.contains("<h2 id=\"results-title\">"));
+        assert!(html.contains("aria-labelledby=\"outcome\"") && html.contains("<h2 id=\"outcome\" tabindex=\"-1\">"));
         assert!(html.contains("<caption>"));
         assert!(html.contains("scope=\"row\""));
         assert!(html.contains("고용노동부고시 제2026-101호"));

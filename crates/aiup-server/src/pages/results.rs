@@ -35,8 +35,9 @@ pub fn render(engine: &Engine, lang: Lang, form: &FormInput, computed: &Computed
         .map(|c| lang.pick(&c.label.ko, &c.label.en));
 
     html! {
-        section #results.results aria-labelledby="results-title" {
-            h2 #results-title { (lang.pick("계산 결과", "Results")) }
+        section #results.results aria-labelledby="outcome" {
+            // The form's fragment target (see `view::error_summary`).
+            h2 #outcome tabindex="-1" { (lang.pick("계산 결과", "Results")) }
             p.results__case #results-case {
                 strong { (programme_name) } " · "
                 span #result-region { (region_name(engine, lang, &e.region.code, &e.region.name)) }
@@ -153,16 +154,13 @@ pub fn render(engine: &Engine, lang: Lang, form: &FormInput, computed: &Computed
 }
 
 /// The region as the reader knows it: its Korean name, or in English its
-/// romanised name with the Korean in brackets.
-fn region_name(engine: &Engine, lang: Lang, code: &str, name: &str) -> String {
+/// romanised name and province with the Korean (marked `lang="ko"`) in brackets.
+fn region_name(engine: &Engine, lang: Lang, code: &str, name: &str) -> Markup {
     let table = engine.regions();
     let found = table.regions().iter().find(|r| r.code.to_string() == code);
     match (lang, found) {
-        (Lang::En, Some(r)) => match table.provinces().iter().find(|p| p.code == r.sido_code) {
-            Some(p) => format!("{}, {} ({name})", r.name_en, p.name_en),
-            None => format!("{} ({name})", r.name_en),
-        },
-        _ => name.to_owned(),
+        (Lang::En, Some(r)) => html! { (table.english_name(r)) " (" span lang="ko" { (name) } ")" },
+        _ => html! { (name) },
     }
 }
 
