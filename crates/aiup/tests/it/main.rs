@@ -13,6 +13,7 @@ mod faults;
 mod golden;
 mod http;
 mod hygiene;
+mod languages;
 mod live;
 mod newcomer;
 mod support;
