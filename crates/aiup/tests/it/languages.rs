@@ -104,6 +104,27 @@ fn english_run(text: &str) -> Option<String> {
     None
 }
 
+/// Headings go h1 → h2 → h3 without skipping a level, from one h1.
+fn heading_order(page: &str, html: &str) -> Vec<String> {
+    let levels: Vec<u8> = html
+        .match_indices("<h")
+        .filter_map(|(at, _)| html.as_bytes().get(at + 2).copied())
+        .filter(u8::is_ascii_digit)
+        .map(|digit| digit - b'0')
+        .filter(|level| (1..=6).contains(level))
+        .collect();
+    let mut found = Vec::new();
+    if levels.first() != Some(&1) || levels.iter().filter(|l| **l == 1).count() != 1 {
+        found.push(format!("{page}: headings do not start with the one h1: {levels:?}"));
+    }
+    for pair in levels.windows(2) {
+        if pair[1] > pair[0] + 1 {
+            found.push(format!("{page}: heading h{} follows h{}: {levels:?}", pair[1], pair[0]));
+        }
+    }
+    found
+}
+
 /// Internal notes on a page: note markers, and `aiup 기본값` followed by English.
 pub(crate) fn internal_notes(page: &str, html: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -332,5 +353,8 @@ fn the_checks_catch_what_they_look_for() {
     let found = problems("/", "en", en, &[]);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(english_run("AI NCS KDT 과정"), None);
+    assert!(heading_order("/", "<h1>a</h1><h2>b</h2><h3>c</h3><h2>d</h2>").is_empty());
+    assert_eq!(heading_order("/", "<h1>a</h1><h3>c</h3>").len(), 1);
+    assert_eq!(heading_order("/", "<h2>b</h2>").len(), 1);
     assert!(english_run("Python data analysis 기초").is_some());
 }
