@@ -207,6 +207,10 @@ impl PageQuery {
         let lang = Lang::parse(get("lang"));
         let submitted = get(Field::Programme.name()).is_some();
         let mut form = if submitted { empty_form() } else { FormInput::default() };
+        if !submitted && lang == Lang::En {
+            // The example in the reader's language; both spellings resolve.
+            form.region = "Gangnam-gu, Seoul".into();
+        }
         if submitted {
             for field in Field::ALL {
                 if let Some(value) = get(field.name()) {
@@ -470,6 +474,19 @@ mod tests {
         assert!(!q.submitted);
         assert_eq!(q.lang, Lang::Ko);
         assert_eq!(q.form, FormInput::default());
+    }
+
+    #[test]
+    fn the_english_example_names_its_region_in_english() {
+        let q = PageQuery::from_pairs(&pairs(&[("lang", "en")]));
+        assert_eq!(q.form.region, "Gangnam-gu, Seoul");
+        assert_eq!(
+            FormInput {
+                region: FormInput::default().region,
+                ..q.form
+            },
+            FormInput::default()
+        );
     }
 
     #[test]
