@@ -266,13 +266,21 @@ impl FieldError {
         lang.pick(&self.ko, &self.en)
     }
 
-    /// An engine validation error, in the engine's own words in both languages.
+    /// An engine validation error, in the engine's own words in both
+    /// languages; the English names other fields by their labels, not paths.
     pub fn from_case_error(error: &CaseError) -> FieldError {
+        let mut en = error.reason.clone();
+        for field in Field::ALL {
+            let label = field.label(Lang::En).to_lowercase();
+            for prefix in ["course.", "trainee."] {
+                en = en.replace(&format!("{prefix}{}", field.name()), &format!("the {label}"));
+            }
+        }
         FieldError {
             field: Field::from_case_field(&error.field),
             code: error.code.to_owned(),
             ko: error.reason_ko.clone(),
-            en: error.reason.clone(),
+            en,
         }
     }
 }
@@ -550,7 +558,7 @@ mod tests {
             e.message(Lang::Ko),
             "종료일(2026-01-01)이 개강일(2026-03-02)보다 앞섭니다."
         );
-        assert_eq!(e.message(Lang::En), "2026-01-01 is before course.start_date 2026-03-02");
+        assert_eq!(e.message(Lang::En), "2026-01-01 is before the start date 2026-03-02");
     }
 
     #[test]

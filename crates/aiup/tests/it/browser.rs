@@ -752,7 +752,7 @@ async fn calculator_http_status_and_pages() {
     english.push(("lang", "en"));
     let english = get(base, "/", &english).await;
     assert_eq!(english.status, 422);
-    assert!(english.body.contains("<html lang=\"en\">") && english.body.contains("is before course.start_date"));
+    assert!(english.body.contains("<html lang=\"en\">") && english.body.contains("is before the start date"));
 
     let css = get(base, "/assets/app.css", &[]).await;
     assert_eq!(css.status, 200);
