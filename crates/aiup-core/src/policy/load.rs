@@ -1121,6 +1121,28 @@ mod tests {
     }
 
     #[test]
+    fn a_cite_that_reads_like_a_note_is_refused_at_load_with_its_line() {
+        let value = "value = 140, cite = \"notice:고용노동부고시 제2026-101호\", note = \"as reported\"";
+        let noted = "value = 140, cite = \"notice:고용노동부고시 제2026-101호 (as reported)\"";
+        let errors = load_with("policy/allowance.toml", value, noted).unwrap_err();
+        assert_eq!(errors.0.len(), 1, "{errors}");
+        let e = &errors.0[0];
+        assert_eq!(e.line, line_of_text("policy/allowance.toml", value));
+        assert!(e.message.contains("as reported") && e.message.contains("note"), "{e}");
+        // A programme's cite is checked too; its note may say anything.
+        let programme = "cite = \"seed:002 IV-①; seed:001\"\nnote = \"";
+        let errors = load_with(
+            "policy/programmes.toml",
+            programme,
+            "cite = \"brief:§2 KDT\"\nnote = \"",
+        )
+        .unwrap_err();
+        assert!(errors.0.iter().any(|e| e.message.contains("brief:")), "{errors}");
+        let noted = format!("{programme}research: as reported, brief:§2 TODO; ");
+        assert!(load_with("policy/programmes.toml", programme, &noted).is_ok());
+    }
+
+    #[test]
     fn rates_outside_their_range_are_refused_at_load() {
         let kdc = "value = \"10%\", cite = \"aiup:default\", note = \"no seed states the KDC";
         let errors = load_with("policy/tuition.toml", kdc, &kdc.replace("10%", "150%")).unwrap_err();
