@@ -184,7 +184,8 @@ pub struct RegionTable {
     alias_by_key: HashMap<String, usize>,
 }
 
-/// Romanised spellings of each province besides its `name_en`, by code.
+/// Romanised spellings of each province besides its `name_en`, by code. A
+/// first spelling ending in `-do` or ` State` is the one English pages show.
 const PROVINCE_ROMANISATIONS: &[(&str, &[&str])] = &[
     ("11", &["Seoul City"]),
     ("36", &["Sejong City"]),
@@ -195,9 +196,20 @@ const PROVINCE_ROMANISATIONS: &[(&str, &[&str])] = &[
     ("47", &["Gyeongsangbuk-do", "North Gyeongsang"]),
     ("48", &["Gyeongsangnam-do", "South Gyeongsang"]),
     ("50", &["Jeju-do", "Jeju Province"]),
-    ("51", &["Gangwon-do", "Gangwon State"]),
-    ("52", &["Jeollabuk-do", "Jeonbuk State", "North Jeolla"]),
+    ("51", &["Gangwon State", "Gangwon-do"]),
+    ("52", &["Jeonbuk State", "Jeollabuk-do", "North Jeolla"]),
 ];
+
+/// A province as English pages name it: "Jeollanam-do", "Gangwon State", "Seoul".
+pub fn province_english_name(province: &Province) -> &str {
+    PROVINCE_ROMANISATIONS
+        .iter()
+        .find(|(code, _)| *code == province.code)
+        .and_then(|(_, names)| names.first())
+        .filter(|name| name.ends_with("-do") || name.ends_with(" State"))
+        .copied()
+        .unwrap_or(&province.name_en)
+}
 
 /// A romanised name reduced to lower-case letters and digits, so that case,
 /// hyphens, spaces and commas do not matter ("Jung-gu, Seoul" = "junggu seoul").
@@ -580,8 +592,8 @@ impl RegionTable {
         }
     }
 
-    /// A region's romanised name with its province: "Haenam-gun, Jeonnam",
-    /// "Suwon-si Jangan-gu, Gyeonggi".
+    /// A region's romanised name with its province: "Haenam-gun, Jeollanam-do",
+    /// "Suwon-si Jangan-gu, Gyeonggi-do", "Jung-gu, Seoul".
     pub fn english_name(&self, region: &Region) -> String {
         let local = match region.parent_code.and_then(|code| self.get(code)) {
             Some(parent) => format!("{} {}", parent.name_en, region.name_en),
@@ -589,7 +601,7 @@ impl RegionTable {
         };
         match self.provinces.iter().find(|p| p.code == region.sido_code) {
             // Sejong is a province with a single region of the same name.
-            Some(p) if p.name_en != local => format!("{local}, {}", p.name_en),
+            Some(p) if p.name_en != local => format!("{local}, {}", province_english_name(p)),
             _ => local,
         }
     }

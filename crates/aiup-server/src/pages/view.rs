@@ -376,11 +376,7 @@ fn region_datalist(engine: &Engine, lang: Lang) -> Markup {
     html! {
         datalist #region-list {
             @for r in table.regions() {
-                @let province = table.provinces().iter().find(|p| p.code == r.sido_code);
-                @let label = match (lang, province) {
-                    (Lang::En, Some(p)) => format!("{} ({})", table.english_name(r), p.name_en),
-                    _ => r.code.to_string(),
-                };
+                @let label = r.code.to_string();
                 @let value = match lang {
                     Lang::Ko => r.full_name.clone(),
                     Lang::En => table.english_name(r),
