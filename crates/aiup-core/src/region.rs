@@ -150,11 +150,17 @@ pub struct RegionLoadError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
     #[error(
-        "no region matches `{query}`; give a 5-digit code or a \"시도 시군구\" name such as \"강원특별자치도 평창군\""
+        "no region matches `{query}`; give a 5-digit code or a province and district such as \"Pyeongchang-gun, Gangwon\""
     )]
     NotFound { query: String },
-    #[error("`{query}` is ambiguous: it matches {}; add the province", candidates.join(", "))]
-    Ambiguous { query: String, candidates: Vec<String> },
+    #[error("`{query}` is ambiguous: it matches {}; add the province", candidates_en.join("; "))]
+    Ambiguous {
+        query: String,
+        /// The matching regions' Korean names.
+        candidates: Vec<String>,
+        /// The same regions' romanised names, in the same order.
+        candidates_en: Vec<String>,
+    },
 }
 
 /// How a query was resolved: directly, or through an alias of an old name or code.
@@ -173,7 +179,45 @@ pub struct RegionTable {
     by_code: HashMap<RegionCode, usize>,
     /// Normalised name → indices (several when a bare name like `중구` repeats).
     by_name: HashMap<String, Vec<usize>>,
+    /// Romanised keys (`roman_key`) → indices: "Haenam-gun", "Jung-gu, Seoul", "Seoul".
+    by_roman: HashMap<String, Vec<usize>>,
     alias_by_key: HashMap<String, usize>,
+}
+
+/// Romanised spellings of each province besides its `name_en`, by code. A
+/// first spelling ending in `-do` or ` State` is the one English pages show.
+const PROVINCE_ROMANISATIONS: &[(&str, &[&str])] = &[
+    ("11", &["Seoul City"]),
+    ("36", &["Sejong City"]),
+    ("41", &["Gyeonggi-do"]),
+    ("43", &["Chungcheongbuk-do", "North Chungcheong"]),
+    ("44", &["Chungcheongnam-do", "South Chungcheong"]),
+    ("46", &["Jeollanam-do", "South Jeolla"]),
+    ("47", &["Gyeongsangbuk-do", "North Gyeongsang"]),
+    ("48", &["Gyeongsangnam-do", "South Gyeongsang"]),
+    ("50", &["Jeju-do", "Jeju Province"]),
+    ("51", &["Gangwon State", "Gangwon-do"]),
+    ("52", &["Jeonbuk State", "Jeollabuk-do", "North Jeolla"]),
+];
+
+/// A province as English pages name it: "Jeollanam-do", "Gangwon State", "Seoul".
+pub fn province_english_name(province: &Province) -> &str {
+    PROVINCE_ROMANISATIONS
+        .iter()
+        .find(|(code, _)| *code == province.code)
+        .and_then(|(_, names)| names.first())
+        .filter(|name| name.ends_with("-do") || name.ends_with(" State"))
+        .copied()
+        .unwrap_or(&province.name_en)
+}
+
+/// A romanised name reduced to lower-case letters and digits, so that case,
+/// hyphens, spaces and commas do not matter ("Jung-gu, Seoul" = "junggu seoul").
+fn roman_key(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// The number of population-declining areas by 행정안전부고시 제2021-66호
@@ -394,6 +438,8 @@ impl RegionTable {
             }
         }
 
+        let by_roman = roman_index(&provinces, &regions, &by_code);
+
         let alias_table = CsvTable::parse(
             files.aliases_csv,
             &["alias_code", "alias_name", "current_code", "changed_on", "note"],
@@ -458,6 +504,7 @@ impl RegionTable {
             aliases,
             by_code,
             by_name,
+            by_roman,
             alias_by_key,
         })
     }
@@ -505,10 +552,7 @@ impl RegionTable {
                     region: &self.regions[*single],
                     via_alias: None,
                 }),
-                many => Err(ResolveError::Ambiguous {
-                    query: query.to_owned(),
-                    candidates: many.iter().map(|&i| self.regions[i].full_name.clone()).collect(),
-                }),
+                many => Err(self.ambiguous(query, many)),
             };
         }
         if let Some(&i) = self.alias_by_key.get(&key) {
@@ -521,9 +565,45 @@ impl RegionTable {
                 via_alias: Some(alias),
             });
         }
+        let roman = roman_key(&key);
+        if !roman.is_empty() && key.is_ascii() {
+            match self.by_roman.get(&roman).map(Vec::as_slice) {
+                Some([single]) => {
+                    return Ok(Resolved {
+                        region: &self.regions[*single],
+                        via_alias: None,
+                    })
+                }
+                Some(many) if !many.is_empty() => return Err(self.ambiguous(query, many)),
+                _ => {}
+            }
+        }
         Err(ResolveError::NotFound {
             query: query.to_owned(),
         })
+    }
+
+    fn ambiguous(&self, query: &str, indices: &[usize]) -> ResolveError {
+        let regions = indices.iter().map(|&i| &self.regions[i]);
+        ResolveError::Ambiguous {
+            query: query.to_owned(),
+            candidates: regions.clone().map(|r| r.full_name.clone()).collect(),
+            candidates_en: regions.map(|r| self.english_name(r)).collect(),
+        }
+    }
+
+    /// A region's romanised name with its province: "Haenam-gun, Jeollanam-do",
+    /// "Suwon-si Jangan-gu, Gyeonggi-do", "Jung-gu, Seoul".
+    pub fn english_name(&self, region: &Region) -> String {
+        let local = match region.parent_code.and_then(|code| self.get(code)) {
+            Some(parent) => format!("{} {}", parent.name_en, region.name_en),
+            None => region.name_en.clone(),
+        };
+        match self.provinces.iter().find(|p| p.code == region.sido_code) {
+            // Sejong is a province with a single region of the same name.
+            Some(p) if p.name_en != local => format!("{local}, {}", province_english_name(p)),
+            _ => local,
+        }
     }
 
     /// Regions whose names contain `needle`, for look-ups and suggestions.
@@ -550,6 +630,132 @@ impl RegionTable {
     }
 }
 
+/// The romanised index: every region by its romanised local name, alone and
+/// with each spelling of its province before or after it, and every province
+/// alone (its top-level regions, so "Seoul" lists Seoul's districts and
+/// "Sejong" is Sejong).
+fn roman_index(
+    provinces: &[Province],
+    regions: &[Region],
+    by_code: &HashMap<RegionCode, usize>,
+) -> HashMap<String, Vec<usize>> {
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    let province_names = |p: &Province| -> Vec<String> {
+        let extra = PROVINCE_ROMANISATIONS
+            .iter()
+            .find(|(code, _)| *code == p.code)
+            .map_or(&[][..], |(_, names)| names);
+        std::iter::once(p.name_en.as_str())
+            .chain(extra.iter().copied())
+            .map(roman_key)
+            .collect()
+    };
+    for (i, region) in regions.iter().enumerate() {
+        let Some(province) = provinces.iter().find(|p| p.code == region.sido_code) else {
+            continue;
+        };
+        let mut locals = vec![roman_key(&region.name_en)];
+        if let Some(parent) = region.parent_code.and_then(|c| by_code.get(&c)).map(|&j| &regions[j]) {
+            locals.push(roman_key(&format!("{}{}", parent.name_en, region.name_en)));
+        }
+        let provinces_here = province_names(province);
+        let mut keys: Vec<String> = Vec::new();
+        for local in locals.iter().filter(|l| !l.is_empty()) {
+            keys.push(local.clone());
+            for p in &provinces_here {
+                keys.push(format!("{p}{local}"));
+                keys.push(format!("{local}{p}"));
+            }
+        }
+        if region.parent_code.is_none() {
+            keys.extend(provinces_here.iter().cloned());
+        }
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            index.entry(key).or_default().push(i);
+        }
+    }
+    index
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ResolveError;
+    use crate::defaults::region_files;
+    use crate::region::RegionTable;
+
+    fn table() -> RegionTable {
+        RegionTable::load(region_files()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn code(table: &RegionTable, query: &str) -> String {
+        match table.resolve(query) {
+            Ok(found) => found.region.code.to_string(),
+            Err(e) => panic!("{query}: {e}"),
+        }
+    }
+
+    #[test]
+    fn romanised_names_resolve_in_any_case_with_or_without_hyphens() {
+        let table = table();
+        let haenam = code(&table, "전라남도 해남군");
+        for query in [
+            "Haenam-gun",
+            "haenam gun",
+            "HAENAMGUN",
+            "Jeollanam-do Haenam-gun",
+            "Haenam-gun, Jeollanam-do",
+            "Haenam-gun, Jeonnam",
+            "jeonnam haenam-gun",
+        ] {
+            assert_eq!(code(&table, query), haenam, "{query}");
+        }
+        assert_eq!(code(&table, "Jung-gu, Seoul"), code(&table, "서울특별시 중구"));
+        assert_eq!(code(&table, "seoul jung-gu"), code(&table, "서울특별시 중구"));
+        assert_eq!(code(&table, "Suwon-si Jangan-gu"), code(&table, "경기도 수원시 장안구"));
+        assert_eq!(code(&table, "Sejong"), code(&table, "세종특별자치시"));
+        // Korean input is unchanged.
+        assert_eq!(code(&table, "서울 강남구"), "11680");
+    }
+
+    #[test]
+    fn every_english_name_resolves_back_to_its_region() {
+        let table = table();
+        for region in table.regions() {
+            let name = table.english_name(region);
+            assert_eq!(code(&table, &name), region.code.to_string(), "{name}");
+        }
+    }
+
+    #[test]
+    fn an_ambiguous_romanised_name_lists_its_candidates_in_both_languages() {
+        let table = table();
+        for (query, at_least) in [("Jung-gu", 6), ("Seoul", 25), ("goseong-gun", 2)] {
+            let Err(ResolveError::Ambiguous {
+                candidates,
+                candidates_en,
+                ..
+            }) = table.resolve(query)
+            else {
+                panic!("{query} is not ambiguous");
+            };
+            assert!(candidates.len() >= at_least, "{query}: {candidates:?}");
+            assert_eq!(candidates.len(), candidates_en.len());
+            assert!(candidates_en.iter().all(|c| c.is_ascii()), "{candidates_en:?}");
+        }
+        let message = table.resolve("Jung-gu").unwrap_err().to_string();
+        assert!(
+            message.contains("Jung-gu, Seoul") && message.contains("Jung-gu, Busan"),
+            "{message}"
+        );
+        assert!(matches!(
+            table.resolve("Atlantis-gun"),
+            Err(ResolveError::NotFound { .. })
+        ));
+    }
 }

@@ -17,9 +17,13 @@ pub fn answer(engine: &Engine, request: &EstimateRequest) -> Result<Value, CaseE
             .map_err(|e| CaseError::new("invalid_reform", "reform", e.to_string()))?;
         // The reform engine validates the same case again: a reform may move a
         // band (say, the card self-payment range) that the case must fit.
-        let reform_case = reformed
-            .parse_case(&request.case)
-            .map_err(|e| CaseError::new("invalid_reform", format!("reform: {}", e.field), e.reason))?;
+        let reform_case = reformed.parse_case(&request.case).map_err(|e| {
+            CaseError::new(
+                "invalid_reform",
+                format!("reform: {}", e.field),
+                (e.reason_ko, e.reason),
+            )
+        })?;
         let totals = reformed.totals(&reform_case);
         value["reform"] = json!({
             "name": reform.name,

@@ -198,6 +198,7 @@ impl Engine {
     pub fn render(&self, case: &Case, o: &Outcome, with_trace: bool) -> Estimate {
         let programme = &self.policy().programmes[usize::from(case.programme)];
         let region = &self.regions().regions()[usize::from(case.region)];
+        let region_en = self.regions().english_name(region);
         let ctx = Ctx {
             engine: self,
             date: o.policy_date,
@@ -369,7 +370,7 @@ impl Engine {
                 let capped = sp.part.uncapped > sp.part.rate.cap;
                 bi(
                     format!("훈련기관 소재지 {}({}): 인정 출석 {}일 × 일 {} = {}{}.", region.full_name, sp.tier.label_ko(), a.recognised_days, sp.part.rate.daily, sp.part.uncapped, if capped { format!(", 월 상한 {} 적용", sp.part.rate.cap) } else { String::new() }),
-                    format!("Institution in {} ({}): {} recognised days × {} a day = {}{}.", region.full_name, sp.tier.label_en(), a.recognised_days, sp.part.rate.daily, sp.part.uncapped, if capped { format!(", capped at {} a month", sp.part.rate.cap) } else { String::new() }),
+                    format!("Institution in {} ({}): {} recognised days × {} a day = {}{}.", region_en, sp.tier.label_en(), a.recognised_days, sp.part.rate.daily, sp.part.uncapped, if capped { format!(", capped at {} a month", sp.part.rate.cap) } else { String::new() }),
                 )
             }
         });
@@ -643,7 +644,7 @@ impl Engine {
         let mut en = vec![format!(
             "{} · {} · unit period {} of {} ({} to {}) · policy {} as in force on {}.",
             programme.name.en,
-            region.full_name,
+            region_en,
             p.index,
             p.of,
             p.start,
@@ -784,7 +785,7 @@ impl Engine {
                     "region.tier",
                     bi("지역 등급", "Region tier"),
                     format!(
-                        "{} {} (capital area {}, population-declining {}) → {}",
+                        "{} {} (capital_area={}, population_declining={}) → {}",
                         region.code, region.full_name, region.capital_area, region.population_declining, o.tier
                     ),
                     ctx.params(&tier_ids),

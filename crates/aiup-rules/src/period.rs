@@ -8,7 +8,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
-pub const CITATION: &str = "brief:§2 unit period (단위기간) ✅";
+pub const CITATION: &str = "aiup:research";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct UnitPeriod {

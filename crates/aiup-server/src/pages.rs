@@ -188,16 +188,14 @@ pub fn evaluate(engine: &Engine, query: &PageQuery) -> Outcome {
     if !query.submitted {
         return Outcome::Blank;
     }
-    let json = match form::case_json(&query.form) {
-        Ok(json) => json,
-        Err(errors) => return Outcome::Invalid(errors),
-    };
-    match engine.parse_case(&json) {
-        Ok(case) => Outcome::Computed(Box::new(Computed {
+    let (json, form_errors) = form::case_json_and_errors(&query.form);
+    match engine.parse_case_all(&json) {
+        Ok(case) if form_errors.is_empty() => Outcome::Computed(Box::new(Computed {
             schedule: engine.schedule(&case),
             estimate: engine.estimate(&case, true),
         })),
-        Err(error) => Outcome::Invalid(vec![FieldError::from_case_error(&error)]),
+        Ok(_) => Outcome::Invalid(form_errors),
+        Err(engine_errors) => Outcome::Invalid(form::merge_errors(form_errors, &engine_errors)),
     }
 }
 
@@ -370,7 +368,7 @@ mod tests {
         assert_eq!(computed.estimate.totals.allowance_won, 800_000);
         assert_eq!(computed.schedule.len(), 6);
         assert!(html.contains("id=\"figure-allowance-amount\">₩800,000<"));
-        assert!(html.contains("aria-labelledby=\"results-title\"") && html.contains("<h2 id=\"results-title\">"));
+        assert!(html.contains("aria-labelledby=\"outcome\"") && html.contains("<h2 id=\"outcome\" tabindex=\"-1\">"));
         assert!(html.contains("<caption>"));
         assert!(html.contains("scope=\"row\""));
         assert!(html.contains("고용노동부고시 제2026-101호"));
@@ -388,7 +386,7 @@ mod tests {
         assert!(html.contains("role=\"alert\""));
         assert!(html.contains("href=\"#end_date\""));
         assert!(html.contains("aria-describedby=\"end_date-error\" aria-invalid=\"true\""));
-        assert!(html.contains("종료일이 개강일보다 앞섭니다."));
+        assert!(html.contains("종료일(2026-01-05)이 개강일(2026-03-02)보다 앞섭니다."));
 
         let mut firm_only = course("서울특별시 강남구", "2026-08-31");
         firm_only[0].1 = "startup-hiring-grant".into();
@@ -400,6 +398,30 @@ mod tests {
         };
         assert_eq!(errors[0].field, Some(form::Field::Programme));
         assert!(html.contains("<html lang=\"en\">") && html.contains("not individual trainees"));
+    }
+
+    #[test]
+    fn form_and_engine_errors_are_listed_together() {
+        let engine = engine();
+        let mut list = course("Nowhere", "2026-01-05");
+        list.push(("fee_won", "lots".into()));
+        let (_, outcome, html) = submit(&engine, &list);
+        let Outcome::Invalid(errors) = outcome else {
+            panic!("not invalid")
+        };
+        let fields: Vec<Option<form::Field>> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                Some(form::Field::Region),
+                Some(form::Field::EndDate),
+                Some(form::Field::FeeWon)
+            ]
+        );
+        for id in ["region", "end_date", "fee_won"] {
+            assert!(html.contains(&format!("href=\"#{id}\"")), "{id}");
+            assert!(html.contains(&format!("id=\"{id}-error\"")), "{id}");
+        }
     }
 
     #[test]

@@ -74,6 +74,9 @@ struct PlanDef {
     budget_won: i64,
     five_year_people: i64,
     cite: String,
+    /// Internal: where the figure was read and how; never shown on public pages.
+    #[serde(rename = "note")]
+    _note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +104,9 @@ struct TargetDef {
     value: i64,
     unit: TargetUnit,
     cite: String,
+    /// Internal: where the figure was read and how; never shown on public pages.
+    #[serde(rename = "note")]
+    _note: Option<String>,
     confidence: Confidence,
 }
 
@@ -119,6 +125,9 @@ struct ProgrammeDef {
     #[serde(default)]
     target: Vec<TargetDef>,
     cite: String,
+    /// Internal: where the figure was read and how; never shown on public pages.
+    #[serde(rename = "note")]
+    _note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +141,9 @@ struct PlanLineDef {
     size: Option<i64>,
     unit: Option<TargetUnit>,
     cite: String,
+    /// Internal: where the figure was read and how; never shown on public pages.
+    #[serde(rename = "note")]
+    _note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,6 +158,9 @@ struct BudgetLineDef {
     plan_line: String,
     programmes: Vec<String>,
     cite: String,
+    /// Internal: where the figure was read and how; never shown on public pages.
+    #[serde(rename = "note")]
+    _note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +174,9 @@ struct IndicatorDef {
     max: Option<toml::Value>,
     unit: String,
     cite: String,
+    /// Internal: where the figure was read and how; never shown on public pages.
+    #[serde(rename = "note")]
+    _note: Option<String>,
     confidence: Confidence,
 }
 
@@ -200,12 +218,51 @@ impl Sink<'_> {
     }
 }
 
-/// Citations are `scheme:reference`; seeds must exist.
-const CITATION_SCHEMES: &[&str] = &["seed", "notice", "law", "brief", "aiup", "reform"];
+/// Citations are public references, `scheme:reference`, several joined by
+/// `; `; seeds must exist. Internal notes (research summaries, quotes, "as
+/// reported") belong in `note`, and a citation that looks like one is refused.
+const CITATION_SCHEMES: &[&str] = &["seed", "notice", "law", "aiup", "reform"];
 const SEEDS: &[&str] = &["000", "001", "002", "003", "004"];
+/// The only references of the `aiup` scheme: a documented default, or
+/// aiup's policy research of secondary sources (its notes say which).
+const AIUP_REFERENCES: &[&str] = &["default", "research"];
+/// Text that marks an internal note, never a public reference.
+const NOTE_MARKERS: &[&str] = &["brief:", "research:", "as reported", "todo", "✅", "◐", "—"];
+
+/// Whether `text` has three or more English words in a row: prose, not a reference.
+fn has_english_prose(text: &str) -> bool {
+    let mut run = 0;
+    for word in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')')) {
+        if word.is_empty() {
+            continue;
+        }
+        if word.len() >= 2 && word.chars().all(|c| c.is_ascii_alphabetic()) {
+            run += 1;
+            if run >= 3 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
 
 fn check_cite(cite: &str) -> Result<(), String> {
-    let (scheme, rest) = cite.split_once(':').ok_or_else(|| {
+    let lower = cite.to_lowercase();
+    if let Some(marker) = NOTE_MARKERS.iter().find(|m| lower.contains(*m)) {
+        return Err(format!(
+            "citation `{cite}` contains `{marker}`, which marks an internal note; put it in `note` and keep `cite` a public reference"
+        ));
+    }
+    for part in cite.split("; ") {
+        check_cite_part(cite, part)?;
+    }
+    Ok(())
+}
+
+fn check_cite_part(cite: &str, part: &str) -> Result<(), String> {
+    let (scheme, rest) = part.split_once(':').ok_or_else(|| {
         format!(
             "citation `{cite}` must look like `scheme:reference` (schemes: {})",
             CITATION_SCHEMES.join(", ")
@@ -213,21 +270,35 @@ fn check_cite(cite: &str) -> Result<(), String> {
     })?;
     if !CITATION_SCHEMES.contains(&scheme) {
         return Err(format!(
-            "citation scheme `{scheme}` is unknown (expected one of {})",
+            "citation scheme `{scheme}` is unknown (expected one of {}; `brief` and research notes go in `note`)",
             CITATION_SCHEMES.join(", ")
         ));
     }
-    if rest.trim().is_empty() {
+    let rest = rest.trim();
+    if rest.is_empty() {
         return Err(format!("citation `{cite}` has no reference after the scheme"));
     }
-    if scheme == "seed" {
-        let seed = rest.split_whitespace().next().unwrap_or("");
-        if !SEEDS.contains(&seed) {
+    match scheme {
+        "seed" => {
+            let seed = rest.split_whitespace().next().unwrap_or("");
+            if !SEEDS.contains(&seed) {
+                return Err(format!(
+                    "citation `{cite}` names seed `{seed}`, which does not exist (seeds: {})",
+                    SEEDS.join(", ")
+                ));
+            }
+        }
+        "aiup" if !AIUP_REFERENCES.contains(&rest) => {
             return Err(format!(
-                "citation `{cite}` names seed `{seed}`, which does not exist (seeds: {})",
-                SEEDS.join(", ")
+                "citation `{cite}`: an aiup citation is exactly `aiup:default` or `aiup:research`; its explanation goes in `note`"
             ));
         }
+        _ => {}
+    }
+    if scheme != "reform" && has_english_prose(rest) {
+        return Err(format!(
+            "citation `{cite}` reads like a note (English prose); keep `cite` a reference and put the words in `note`"
+        ));
     }
     Ok(())
 }
@@ -998,6 +1069,19 @@ mod tests {
         assert!(check_cite("seed:002 붙임1").is_ok());
         assert!(check_cite("notice:고용노동부고시 제2026-101호").is_ok());
         assert!(check_cite("seed:009 x").is_err());
+        assert!(check_cite("aiup:default").is_ok());
+        assert!(check_cite("seed:002 IV-①; aiup:research").is_ok());
+        for internal in [
+            "brief:§2 completion",
+            "notice:고용노동부고시 제2026-101호 (as reported)",
+            "aiup:default — the top of the band",
+            "aiup:whatever",
+            "seed:001 (the pilot starts in 2026)",
+            "research:KDT 2025",
+            "seed:002 IV-① TODO",
+        ] {
+            assert!(check_cite(internal).is_err(), "{internal}");
+        }
         assert!(check_cite("wikipedia:x").is_err());
         assert!(check_cite("no scheme").is_err());
     }
@@ -1037,8 +1121,30 @@ mod tests {
     }
 
     #[test]
+    fn a_cite_that_reads_like_a_note_is_refused_at_load_with_its_line() {
+        let value = "value = 140, cite = \"notice:고용노동부고시 제2026-101호\", note = \"as reported\"";
+        let noted = "value = 140, cite = \"notice:고용노동부고시 제2026-101호 (as reported)\"";
+        let errors = load_with("policy/allowance.toml", value, noted).unwrap_err();
+        assert_eq!(errors.0.len(), 1, "{errors}");
+        let e = &errors.0[0];
+        assert_eq!(e.line, line_of_text("policy/allowance.toml", value));
+        assert!(e.message.contains("as reported") && e.message.contains("note"), "{e}");
+        // A programme's cite is checked too; its note may say anything.
+        let programme = "cite = \"seed:002 IV-①; seed:001\"\nnote = \"";
+        let errors = load_with(
+            "policy/programmes.toml",
+            programme,
+            "cite = \"brief:§2 KDT\"\nnote = \"",
+        )
+        .unwrap_err();
+        assert!(errors.0.iter().any(|e| e.message.contains("brief:")), "{errors}");
+        let noted = format!("{programme}research: as reported, brief:§2 TODO; ");
+        assert!(load_with("policy/programmes.toml", programme, &noted).is_ok());
+    }
+
+    #[test]
     fn rates_outside_their_range_are_refused_at_load() {
-        let kdc = "value = \"10%\", cite = \"aiup:default — no seed states the KDC";
+        let kdc = "value = \"10%\", cite = \"aiup:default\", note = \"no seed states the KDC";
         let errors = load_with("policy/tuition.toml", kdc, &kdc.replace("10%", "150%")).unwrap_err();
         assert_eq!(errors.0.len(), 1, "{errors}");
         let e = &errors.0[0];

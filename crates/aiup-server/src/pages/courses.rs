@@ -162,7 +162,7 @@ fn region_text(engine: &Engine, lang: Lang, course: &Course) -> String {
         .get(course.region)
         .map(|r| match lang {
             Lang::Ko => r.full_name.clone(),
-            Lang::En => r.name_en.clone(),
+            Lang::En => engine.regions().english_name(r),
         })
         .unwrap_or_else(|| course.region.to_string())
 }

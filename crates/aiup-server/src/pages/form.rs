@@ -207,6 +207,10 @@ impl PageQuery {
         let lang = Lang::parse(get("lang"));
         let submitted = get(Field::Programme.name()).is_some();
         let mut form = if submitted { empty_form() } else { FormInput::default() };
+        if !submitted && lang == Lang::En {
+            // The example in the reader's language; both spellings resolve.
+            form.region = "Gangnam-gu, Seoul".into();
+        }
         if submitted {
             for field in Field::ALL {
                 if let Some(value) = get(field.name()) {
@@ -245,8 +249,6 @@ pub struct FieldError {
     pub ko: String,
     /// What to tell an English reader.
     pub en: String,
-    /// The engine's own (English) reason, shown beside the Korean text.
-    pub detail: Option<String>,
 }
 
 impl FieldError {
@@ -256,43 +258,29 @@ impl FieldError {
             code: code.to_owned(),
             ko: ko.to_owned(),
             en: en.to_owned(),
-            detail: None,
         }
     }
 
     /// The message in `lang`, without the field's label.
-    pub fn message(&self, lang: Lang) -> String {
-        match (lang, &self.detail) {
-            (Lang::Ko, Some(detail)) => format!("{} ({detail})", self.ko),
-            (Lang::Ko, None) => self.ko.clone(),
-            (Lang::En, _) => self.en.clone(),
-        }
+    pub fn message(&self, lang: Lang) -> &str {
+        lang.pick(&self.ko, &self.en)
     }
 
-    /// An engine validation error, with a Korean wording of its code.
+    /// An engine validation error, in the engine's own words in both
+    /// languages; the English names other fields by their labels, not paths.
     pub fn from_case_error(error: &CaseError) -> FieldError {
-        let ko = match error.code {
-            "end_before_start" => "종료일이 개강일보다 앞섭니다.",
-            "invalid_date" => "날짜를 YYYY-MM-DD 형식의 실제 날짜로 입력하세요.",
-            "date_outside_policy" => "정책 파일이 다루는 기간보다 이른 날짜입니다.",
-            "course_too_long" => "과정 기간은 최대 4년입니다.",
-            "invalid_hours" => "훈련시간은 0보다 크고 소수 첫째 자리까지인 수여야 하며, 1일 훈련시간은 24시간과 총 훈련시간을 넘을 수 없습니다.",
-            "invalid_amount" => "금액은 0원 이상의 정수여야 합니다.",
-            "invalid_rate" => "자부담률의 형식이 올바르지 않거나 허용 범위를 벗어났습니다.",
-            "unknown_region" => "지역을 찾을 수 없거나 여러 지역과 일치합니다. 목록에서 고르거나 5자리 행정구역 코드를 입력하세요.",
-            "unknown_programme" => "알 수 없는 사업입니다.",
-            "programme_not_trainee_facing" => "이 사업은 기업이나 훈련 인프라를 지원하며 훈련생 개인 지원금이 없습니다.",
-            "ineligible_trainee" => "이 사업의 지원 대상이 아닙니다.",
-            "missing_field" => "이 사업에는 이 항목이 필요합니다.",
-            "invalid_field" => "허용되지 않는 값입니다.",
-            _ => "입력값을 확인하세요.",
-        };
+        let mut en = error.reason.clone();
+        for field in Field::ALL {
+            let label = field.label(Lang::En).to_lowercase();
+            for prefix in ["course.", "trainee."] {
+                en = en.replace(&format!("{prefix}{}", field.name()), &format!("the {label}"));
+            }
+        }
         FieldError {
             field: Field::from_case_field(&error.field),
             code: error.code.to_owned(),
-            ko: ko.to_owned(),
-            en: error.reason.clone(),
-            detail: Some(error.reason.clone()),
+            ko: error.reason_ko.clone(),
+            en,
         }
     }
 }
@@ -349,6 +337,18 @@ fn optional(text: &str) -> Option<String> {
 /// Builds the engine's input from the form. Every problem found here is
 /// returned at once; the engine then checks the meaning of the values.
 pub fn case_json(form: &FormInput) -> Result<CaseJson, Vec<FieldError>> {
+    let (json, errors) = case_json_and_errors(form);
+    if errors.is_empty() {
+        Ok(json)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The engine's input and the form's own problems. A number that could not
+/// be read is replaced by one the engine accepts, so that the engine can
+/// still report the problems of the other fields.
+pub fn case_json_and_errors(form: &FormInput) -> (CaseJson, Vec<FieldError>) {
     let mut errors: Vec<FieldError> = Field::ALL
         .into_iter()
         .filter(|f| f.required() && form.value(*f).is_empty())
@@ -368,20 +368,14 @@ pub fn case_json(form: &FormInput) -> Result<CaseJson, Vec<FieldError>> {
     let fee_won = won(form, Field::FeeWon, &mut errors);
     let unit_price = won(form, Field::UnitPrice, &mut errors);
     let self_payment_rate = number(form, Field::SelfPaymentRate, &mut errors);
-    let (Some(total_hours), Some(hours_per_day)) = (total_hours, hours_per_day) else {
-        return Err(errors);
-    };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(CaseJson {
+    let json = CaseJson {
         programme: form.programme.clone(),
         course: CourseJson {
             region: form.region.clone(),
             start_date: form.start_date.clone(),
             end_date: form.end_date.clone(),
-            total_hours,
-            hours_per_day,
+            total_hours: total_hours.unwrap_or_else(|| serde_json::Number::from(100_000)),
+            hours_per_day: hours_per_day.unwrap_or_else(|| serde_json::Number::from(1)),
             delivery: form.delivery.clone(),
             fee_won,
             base_unit_price_won_per_hour: unit_price,
@@ -398,7 +392,26 @@ pub fn case_json(form: &FormInput) -> Result<CaseJson, Vec<FieldError>> {
         },
         period: 1,
         attendance: None,
-    })
+    };
+    (json, errors)
+}
+
+/// The form's problems and the engine's together, one per field, in the
+/// form's order (problems with no field last).
+pub fn merge_errors(mut errors: Vec<FieldError>, engine: &[CaseError]) -> Vec<FieldError> {
+    for error in engine.iter().map(FieldError::from_case_error) {
+        let taken = errors.iter().any(|e| e.field.is_some() && e.field == error.field);
+        if !taken {
+            errors.push(error);
+        }
+    }
+    let position = |e: &FieldError| {
+        e.field
+            .and_then(|f| Field::ALL.iter().position(|g| *g == f))
+            .unwrap_or(Field::ALL.len())
+    };
+    errors.sort_by_key(position);
+    errors
 }
 
 /// Percent-encodes a query component (`application/x-www-form-urlencoded`).
@@ -472,6 +485,19 @@ mod tests {
     }
 
     #[test]
+    fn the_english_example_names_its_region_in_english() {
+        let q = PageQuery::from_pairs(&pairs(&[("lang", "en")]));
+        assert_eq!(q.form.region, "Gangnam-gu, Seoul");
+        assert_eq!(
+            FormInput {
+                region: FormInput::default().region,
+                ..q.form
+            },
+            FormInput::default()
+        );
+    }
+
+    #[test]
     fn submitted_form_is_read_and_trimmed() {
         let q = PageQuery::from_pairs(&submitted());
         assert!(q.submitted);
@@ -522,11 +548,17 @@ mod tests {
         let e = FieldError::from_case_error(&CaseError::new(
             "end_before_start",
             "course.end_date",
-            "2026-01-01 is before course.start_date 2026-03-02",
+            (
+                "종료일(2026-01-01)이 개강일(2026-03-02)보다 앞섭니다.",
+                "2026-01-01 is before course.start_date 2026-03-02",
+            ),
         ));
         assert_eq!(e.field, Some(Field::EndDate));
-        assert!(e.message(Lang::Ko).starts_with("종료일이 개강일보다 앞섭니다."));
-        assert_eq!(e.message(Lang::En), "2026-01-01 is before course.start_date 2026-03-02");
+        assert_eq!(
+            e.message(Lang::Ko),
+            "종료일(2026-01-01)이 개강일(2026-03-02)보다 앞섭니다."
+        );
+        assert_eq!(e.message(Lang::En), "2026-01-01 is before the start date 2026-03-02");
     }
 
     #[test]

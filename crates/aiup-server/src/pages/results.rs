@@ -35,8 +35,9 @@ pub fn render(engine: &Engine, lang: Lang, form: &FormInput, computed: &Computed
         .map(|c| lang.pick(&c.label.ko, &c.label.en));
 
     html! {
-        section #results.results aria-labelledby="results-title" {
-            h2 #results-title { (lang.pick("계산 결과", "Results")) }
+        section #results.results aria-labelledby="outcome" {
+            // The form's fragment target (see `view::error_summary`).
+            h2 #outcome tabindex="-1" { (lang.pick("계산 결과", "Results")) }
             p.results__case #results-case {
                 strong { (programme_name) } " · "
                 span #result-region { (region_name(engine, lang, &e.region.code, &e.region.name)) }
@@ -153,16 +154,13 @@ pub fn render(engine: &Engine, lang: Lang, form: &FormInput, computed: &Computed
 }
 
 /// The region as the reader knows it: its Korean name, or in English its
-/// romanised name with the Korean in brackets.
-fn region_name(engine: &Engine, lang: Lang, code: &str, name: &str) -> String {
+/// romanised name and province with the Korean (marked `lang="ko"`) in brackets.
+fn region_name(engine: &Engine, lang: Lang, code: &str, name: &str) -> Markup {
     let table = engine.regions();
     let found = table.regions().iter().find(|r| r.code.to_string() == code);
     match (lang, found) {
-        (Lang::En, Some(r)) => match table.provinces().iter().find(|p| p.code == r.sido_code) {
-            Some(p) => format!("{}, {} ({name})", r.name_en, p.name_en),
-            None => format!("{} ({name})", r.name_en),
-        },
-        _ => name.to_owned(),
+        (Lang::En, Some(r)) => html! { (table.english_name(r)) " (" span lang="ko" { (name) } ")" },
+        _ => html! { (name) },
     }
 }
 
@@ -230,42 +228,74 @@ fn seed_document(lang: Lang, number: &str) -> Option<&'static str> {
     })
 }
 
-/// A citation such as `notice:고용노동부고시 제2026-101호 (as reported)`,
-/// shown as a labelled source kind and the reference; the raw text stays
-/// in the title.
-fn citation(lang: Lang, cite: &str) -> Markup {
-    let (kind, rest) = cite.split_once(':').unwrap_or(("", cite));
+/// A public citation such as `notice:고용노동부고시 제2026-101호; seed:002 IV-③`
+/// (docs/policy-files.md), each reference shown with a label of its kind in
+/// the page's language. Korean text left on an English page is marked `lang="ko"`.
+pub(super) fn citation(lang: Lang, cite: &str) -> Markup {
+    html! {
+        span.citation {
+            @for (i, part) in cite.split("; ").enumerate() {
+                @if i > 0 { "; " }
+                (citation_part(lang, part))
+            }
+        }
+    }
+}
+
+fn citation_part(lang: Lang, part: &str) -> Markup {
+    let (kind, rest) = part.split_once(':').unwrap_or(("", part));
     let rest = rest.trim();
-    let (label, text) = match kind {
-        "notice" => (Some(lang.pick("고시", "Notice")), rest.to_owned()),
+    // The label, then the reference in pieces that may differ in language
+    // (an English document name, then a Korean section name).
+    let (label, pieces): (Option<&str>, Vec<String>) = match kind {
+        "notice" => (Some(lang.pick("고시", "Notice")), vec![notice_name(lang, rest)]),
+        "law" => (Some(lang.pick("법령", "Law")), vec![rest.to_owned()]),
         "seed" => {
             let (number, place) = rest.split_once(' ').unwrap_or((rest, ""));
-            let text = match (seed_document(lang, number), place.trim()) {
-                (Some(doc), "") => doc.to_owned(),
-                (Some(doc), place) => format!("{doc} {place}"),
-                (None, _) => rest.to_owned(),
+            let pieces = match seed_document(lang, number) {
+                Some(doc) => vec![doc.to_owned(), place.trim().to_owned()],
+                None => vec![rest.to_owned()],
             };
-            (Some(lang.pick("정부 계획·자료", "Government plan")), text)
+            (Some(lang.pick("정부 계획·자료", "Government plan")), pieces)
         }
-        "brief" => (
-            Some(lang.pick("정책 조사 요약", "Policy research brief")),
-            rest.to_owned(),
+        "aiup" if rest == "research" => (
+            Some(lang.pick("aiup 정책 조사(2차 출처)", "aiup policy research (secondary sources)")),
+            Vec::new(),
         ),
-        "aiup" => {
-            let text = rest
-                .strip_prefix("default")
-                .map_or(rest, |r| r.trim_start_matches([' ', '—', '-', ':']));
-            (Some(lang.pick("aiup 기본값", "aiup default")), text.to_owned())
-        }
-        _ => (None, cite.to_owned()),
+        "aiup" => (Some(lang.pick("aiup 기본값", "aiup default")), Vec::new()),
+        "reform" => (Some(lang.pick("변경 가정", "What-if reform")), vec![rest.to_owned()]),
+        _ => (None, vec![part.to_owned()]),
     };
     html! {
-        span.citation title=(cite) {
-            @if let Some(label) = label {
-                span.badge { (label) } " "
-            }
-            span.cite { (text) }
+        @if let Some(label) = label {
+            span.badge { (label) }
         }
+        @for piece in pieces.iter().filter(|p| !p.is_empty()) {
+            " " span.cite lang=[other_language(lang, piece)] { (piece) }
+        }
+    }
+}
+
+/// A notice's name in the page's language: `고용노동부고시 제2026-101호` is
+/// "MOEL Notice No. 2026-101" in English; other names stay as written.
+fn notice_name(lang: Lang, name: &str) -> String {
+    match (
+        lang,
+        name.strip_prefix("고용노동부고시 제")
+            .and_then(|n| n.strip_suffix('호')),
+    ) {
+        (Lang::En, Some(number)) => format!("Ministry of Employment and Labor Notice No. {number}"),
+        _ => name.to_owned(),
+    }
+}
+
+/// `Some("ko")` for Korean text on an English page (and the reverse), for a `lang` attribute.
+pub(super) fn other_language(lang: Lang, text: &str) -> Option<&'static str> {
+    let hangul = text.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+    match lang {
+        Lang::En if hangul => Some("ko"),
+        Lang::Ko if !hangul && text.chars().filter(char::is_ascii_alphabetic).count() > 3 => Some("en"),
+        _ => None,
     }
 }
 
@@ -281,7 +311,7 @@ fn confidence(lang: Lang, c: Confidence) -> &'static str {
 fn param(lang: Lang, p: &ParamUse) -> Markup {
     html! {
         li.param {
-            code { (p.id) } " = " strong { (p.value) }
+            code { (p.id) } " = " strong lang=[other_language(lang, &p.value.to_string())] { (p.value) }
             span.param__meta {
                 " · " (lang.pick("시행 ", "from ")) (p.from)
                 " · " span.confidence { (confidence(lang, p.confidence)) }
@@ -300,7 +330,7 @@ fn trace_node(lang: Lang, node: &TraceNode) -> Markup {
             div.trace__line {
                 span.trace__label { (lang.pick(&node.label.ko, &node.label.en)) }
                 " " code.trace__rule { (node.rule) }
-                " → " span.trace__value { (node.value) }
+                " → " span.trace__value lang=[other_language(lang, &node.value.to_string())] { (node.value) }
             }
             @if let Some(cite) = &node.citation {
                 p.trace__cite { (lang.pick("근거: ", "Basis: ")) (citation(lang, cite)) }

@@ -139,7 +139,9 @@ pub fn calculator_page(engine: &Engine, query: &PageQuery, outcome: &Outcome) ->
 
 fn error_summary(lang: Lang, errors: &[FieldError]) -> Markup {
     html! {
-        div #error-summary.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+        // `outcome` is the form's fragment target: after a submit the browser
+        // moves to, and focuses, this summary or the results heading.
+        div #outcome.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
             h2 #error-summary-title { (lang.pick("입력 내용을 확인하세요", "Check the form")) }
             ul {
                 @for error in errors {
@@ -235,7 +237,7 @@ fn calculator_form(engine: &Engine, query: &PageQuery, errors: &[FieldError]) ->
     );
     let region = slot(
         Field::Region,
-        Some(lang.pick("「시도 시군구」 이름(옛 이름도 가능) 또는 5자리 행정구역 코드. 지원금 등급(수도권·비수도권·인구감소지역)을 정합니다.", "A \"province district\" name in Korean (old names work too) or a 5-digit region code. It sets the tier: capital area, non-capital area or population-declining area.")),
+        Some(lang.pick("「시도 시군구」 이름(옛 이름도 가능) 또는 5자리 행정구역 코드. 지원금 등급(수도권·비수도권·인구감소지역)을 정합니다.", "A district and its province, in English (\"Haenam-gun, Jeollanam-do\", \"Jung-gu, Seoul\") or Korean, or a 5-digit region code. It sets the tier: capital area, non-capital area or population-declining area.")),
         false,
     );
     let start = slot(Field::StartDate, None, false);
@@ -287,7 +289,7 @@ fn calculator_form(engine: &Engine, query: &PageQuery, errors: &[FieldError]) ->
     let exempt = errors.iter().find(|e| e.field == Some(Field::ExemptGroup));
 
     html! {
-        form #calculator.calculator method="get" action="/" {
+        form #calculator.calculator method="get" action="/#outcome" {
             input type="hidden" name="lang" value=(lang.code());
             fieldset.group {
                 legend { (lang.pick("훈련 과정", "The course")) }
@@ -414,12 +416,12 @@ fn region_datalist(engine: &Engine, lang: Lang) -> Markup {
     html! {
         datalist #region-list {
             @for r in table.regions() {
-                @let province = table.provinces().iter().find(|p| p.code == r.sido_code);
-                @let label = match (lang, province) {
-                    (Lang::En, Some(p)) => format!("{}, {}", r.name_en, p.name_en),
-                    _ => r.code.to_string(),
+                @let label = r.code.to_string();
+                @let value = match lang {
+                    Lang::Ko => r.full_name.clone(),
+                    Lang::En => table.english_name(r),
                 };
-                option value=(r.full_name) label=(label) {}
+                option value=(value) label=(label) {}
             }
         }
     }

@@ -568,12 +568,15 @@ async fn invalid_form_shows_an_error_linked_to_the_end_date() {
     b.set_date("end_date", "2026-02-27").await;
     b.submit().await;
 
-    let summary = b.text("#error-summary").await;
+    let summary = b.text("#outcome").await;
     assert!(summary.contains("종료일"), "the summary names the field: {summary}");
-    assert_eq!(b.attr("#error-summary", "role").await.as_deref(), Some("alert"));
-    assert_eq!(b.attr("#error-summary a", "href").await.as_deref(), Some("#end_date"));
+    assert_eq!(b.attr("#outcome", "role").await.as_deref(), Some("alert"));
+    assert_eq!(b.attr("#outcome a", "href").await.as_deref(), Some("#end_date"));
     let error = b.text("#end_date-error").await;
-    assert!(error.contains("종료일이 개강일보다 앞섭니다"), "{error}");
+    assert!(
+        error.contains("종료일(2026-02-27)이 개강일(2026-03-02)보다 앞섭니다"),
+        "{error}"
+    );
     let described = b.attr("#end_date", "aria-describedby").await.unwrap_or_default();
     assert!(
         described.split(' ').any(|id| id == "end_date-error"),
@@ -749,7 +752,7 @@ async fn calculator_http_status_and_pages() {
     english.push(("lang", "en"));
     let english = get(base, "/", &english).await;
     assert_eq!(english.status, 422);
-    assert!(english.body.contains("<html lang=\"en\">") && english.body.contains("is before course.start_date"));
+    assert!(english.body.contains("<html lang=\"en\">") && english.body.contains("is before the start date"));
 
     let css = get(base, "/assets/app.css", &[]).await;
     assert_eq!(css.status, 200);
