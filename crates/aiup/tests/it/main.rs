@@ -14,5 +14,6 @@ mod http;
 mod hygiene;
 mod live;
 mod newcomer;
+mod search;
 mod support;
 mod testkit;
