@@ -188,7 +188,7 @@ fn param_label(lang: Lang, key: &str) -> &'static str {
     match key {
         "q" => lang.pick("검색어", "Search words"),
         "status" => lang.pick("나의 상황", "I am a"),
-        "employer_size" => lang.pick("회사 규모", "Employer size"),
+        "employer_size" => lang.pick("회사 규모", "Firm size"),
         "sort" => lang.pick("정렬", "Sort by"),
         "page" => lang.pick("페이지", "Page"),
         "per_page" => lang.pick("쪽당 결과 수", "Results per page"),
@@ -242,7 +242,7 @@ fn filter_chips(engine: &Engine, lang: Lang, pairs: &[(String, String)]) -> Mark
                             }
                         }
                     }
-                    li { a.chip.chip--clear #clear-filters href=(search_href(lang, &kept, None)) { (lang.pick("조건 모두 지우기", "Clear all filters")) } }
+                    li { a.chip.chip--clear #clear-filters href=(search_href(lang, &kept, None)) { (lang.pick("모두 지우기", "Clear all")) } }
                 }
             }
         }
@@ -432,8 +432,8 @@ pub fn search_page(
     let filter_count = active_filters(pairs).len();
     let body = html! {
         a.skip-link.skip-link--results href="#results" { (lang.pick("결과로 건너뛰기", "Skip to results")) }
-        h1 #page-title { (lang.pick("AI 훈련 과정 찾기", "Find an AI training course")) }
-        p.lede {
+        h1 #page-title.search-page-title { (lang.pick("AI 훈련 과정 찾기", "Find an AI training course")) }
+        p.lede.search-lede {
             (lang.pick(
                 "과정명, 기술, 직무로 검색하세요. 띄어쓰기·조사·오타가 달라도 찾아 주고, 과정마다 내가 낼 돈과 받을 훈련장려금을 규칙 엔진으로 계산해 보여 줍니다.",
                 "Search by course name, skill or job. Spacing, particles and small typos do not matter, and every course shows what you would pay and the allowance you would receive, computed by the rules engine.",
@@ -458,15 +458,15 @@ pub fn search_page(
                     }
                 }
                 div.field.field--employer-size {
-                    label for="employer_size" { (lang.pick("회사 규모(재직자)", "Employer size (employees)")) }
+                    label for="employer_size" { (lang.pick("회사 규모", "Firm size")) }
                     select #employer_size name="employer_size" aria-describedby="employer-size-hint" {
                         option value="" selected[profile.employer_size.is_none()] { (lang.pick("선택 안 함", "Not given")) }
                         @for z in EmployerSize::ALL {
                             option value=(z.as_str()) selected[Some(*z) == profile.employer_size] { (lang.pick(z.label_ko(), z.label_en())) }
                         }
                     }
-                    p.hint #employer-size-hint { (lang.pick("재직자는 회사 규모에 따라 지원이 달라집니다. 구직자·자영업자는 비워 두세요.", "For employees, support depends on the firm's size. Job seekers and the self-employed leave it empty.")) }
                 }
+                p.hint.search-bar__hint #employer-size-hint { (lang.pick("재직자만: 회사 규모에 따라 지원이 달라집니다.", "Employees only: support depends on the firm's size.")) }
                 div.field {
                     label for="sort" { (lang.pick("정렬", "Sort by")) }
                     select #sort name="sort" {

@@ -4,6 +4,7 @@ mod access;
 mod api_consistency;
 mod browser;
 mod browser_accounts;
+mod browser_search;
 mod cli;
 mod conformance;
 mod courses;
