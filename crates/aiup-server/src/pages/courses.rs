@@ -183,6 +183,18 @@ fn active_filters(pairs: &[(String, String)]) -> Vec<(String, String)> {
     active
 }
 
+/// The parameters [`param_label`] names besides the facets.
+const KNOWN_LABELS: &[&str] = &[
+    "q",
+    "status",
+    "employer_size",
+    "sort",
+    "page",
+    "per_page",
+    "region",
+    "eligible",
+];
+
 /// The visible label of a search parameter, for chips and error messages.
 fn param_label(lang: Lang, key: &str) -> &'static str {
     match key {
@@ -265,7 +277,9 @@ fn error_summary(lang: Lang, errors: &[ParamError]) -> Markup {
             ul {
                 @for e in errors {
                     li data-field=(e.field) {
-                        strong { (param_label(lang, &e.field)) } ": " (e.reason_in(lang == Lang::Ko))
+                        strong { (param_label(lang, &e.field)) }
+                        @if facet_title(lang, &e.field).is_empty() && !KNOWN_LABELS.contains(&e.field.as_str()) { " (" code { (e.field) } ")" }
+                        ": " (e.reason_in(lang == Lang::Ko))
                     }
                 }
             }
