@@ -84,11 +84,14 @@ pub fn search_context(engine: &Engine, today: NaiveDate) -> SearchContext {
     let estimator = engine.clone();
     let support_figures = move |course: &Course, status: TraineeStatus, employer_size: Option<EmployerSize>| {
         let profile = Profile { status, employer_size };
-        support(&estimator, course, &profile, today)
+        if !admits(&estimator, course, &profile) {
+            return None;
+        }
+        support_totals(&estimator, course, &profile, today)
             .ok()
-            .map(|estimate| SupportFigures {
-                self_payment_won: estimate.totals.self_payment_won,
-                allowance_won: estimate.totals.allowance_won,
+            .map(|totals| SupportFigures {
+                self_payment_won: totals.self_payment_won,
+                allowance_won: totals.allowance_won,
             })
     };
     SearchContext {
@@ -650,6 +653,27 @@ pub fn case_for(course: &Course, programme: &Programme, profile: &Profile, today
 /// first programme of the course that admits the profile and that the engine accepts, or the
 /// reason none does. A profile no programme admits is never priced.
 pub fn support(engine: &Engine, course: &Course, profile: &Profile, today: NaiveDate) -> Result<Estimate, NoSupport> {
+    priced(engine, course, profile, today, |case| engine.estimate(case, false))
+}
+
+/// [`support`]'s totals alone, without rendering explanations: what the index stores per
+/// profile for the pay and allowance orders.
+pub fn support_totals(
+    engine: &Engine,
+    course: &Course,
+    profile: &Profile,
+    today: NaiveDate,
+) -> Result<aiup_rules::Totals, NoSupport> {
+    priced(engine, course, profile, today, |case| engine.totals(case))
+}
+
+fn priced<T>(
+    engine: &Engine,
+    course: &Course,
+    profile: &Profile,
+    today: NaiveDate,
+    price: impl Fn(&aiup_rules::Case) -> T,
+) -> Result<T, NoSupport> {
     let programmes = programme_preference(engine, course, profile);
     if programmes.is_empty() {
         return Err(not_admitted(engine, course, profile));
@@ -679,7 +703,7 @@ pub fn support(engine: &Engine, course: &Course, profile: &Profile, today: Naive
             break;
         };
         match engine.parse_case(&raw) {
-            Ok(case) => return Ok(engine.estimate(&case, false)),
+            Ok(case) => return Ok(price(&case)),
             Err(e) => {
                 first_error.get_or_insert(e);
             }
