@@ -588,7 +588,10 @@ impl FacetSegmentCollector {
             SortOrder::FeeDesc => u64::MAX - self.data.fee[doc],
             SortOrder::HoursAsc => self.data.hours[doc],
             SortOrder::HoursDesc => u64::MAX - self.data.hours[doc],
-            SortOrder::PayAsc => self.data.support[doc][self.profile],
+            SortOrder::PayAsc => match self.data.support[doc][self.profile] {
+                NO_SUPPORT => u64::MAX,
+                code => code >> 32,
+            },
             SortOrder::AllowanceDesc => match self.data.support[doc][self.profile] {
                 NO_SUPPORT => u64::MAX,
                 code => u64::from(u32::MAX) - (code & u64::from(u32::MAX)),

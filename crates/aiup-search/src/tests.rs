@@ -890,3 +890,126 @@ fn hits_carry_the_whole_course() {
     let json = serde_json::to_value(&results).unwrap();
     assert_eq!(json["facets"][0]["kind"], "programme");
 }
+
+/// An index whose context says job seekers may take every programme but `card-ai-general`,
+/// and prices a job seeker at a tenth of the fee with an allowance of the hours in won.
+fn with_policy_data() -> (CourseIndex, ProfileClass) {
+    let job_seeker = ProfileClass::of(TraineeStatus::JobSeeker, None);
+    let mut context = ctx();
+    context.policy.programme_admits = loaded()
+        .1
+        .keys()
+        .map(|id| (id.clone(), if id == "card-ai-general" { 0 } else { job_seeker.bit() }))
+        .collect();
+    let support: Arc<SupportFn> = Arc::new(move |course: &Course, status, _size| {
+        let admitted =
+            status == TraineeStatus::JobSeeker && course.programmes.iter().any(|p| p.as_str() != "card-ai-general");
+        admitted.then(|| SupportFigures {
+            self_payment_won: course.fee_won / 10,
+            allowance_won: i64::from(course.total_hours.tenths()),
+        })
+    });
+    context.policy.support = Some(support);
+    let index = CourseIndex::create_in_ram(context).unwrap();
+    index.rebuild(&institutions(), &catalogue(), 1).unwrap();
+    (index, job_seeker)
+}
+
+#[test]
+fn eligibility_region_and_support_orders_work_at_index_level() {
+    let (index, job_seeker) = with_policy_data();
+    let courses = catalogue();
+    let admitted = |c: &Course| c.programmes.iter().any(|p| p.as_str() != "card-ai-general");
+    let eligible = index
+        .search(&SearchRequest {
+            filters: Filters {
+                eligible_for: Some(job_seeker),
+                ..Filters::default()
+            },
+            limit: 100,
+            ..request("")
+        })
+        .unwrap();
+    let expected = courses.iter().filter(|c| admitted(c)).count();
+    assert!(
+        expected < courses.len(),
+        "the fixture has a course job seekers cannot take"
+    );
+    assert_eq!(eligible.total, expected);
+    assert!(eligible.hits.iter().all(|h| admitted(&h.course)));
+    // A profile nothing admits finds nothing.
+    let employee = ProfileClass::of(TraineeStatus::Employed, None);
+    let none = index
+        .search(&SearchRequest {
+            filters: Filters {
+                eligible_for: Some(employee),
+                ..Filters::default()
+            },
+            ..request("")
+        })
+        .unwrap();
+    assert_eq!(none.total, 0);
+
+    // Pay ascending and allowance descending, with the courses the profile cannot take last.
+    for sort in [SortOrder::PayAsc, SortOrder::AllowanceDesc] {
+        let hits = index
+            .search(&SearchRequest {
+                sort,
+                limit: 100,
+                profile: job_seeker,
+                ..request("")
+            })
+            .unwrap()
+            .hits;
+        assert_eq!(hits.len(), courses.len());
+        let key = |c: &Course| -> (bool, i64) {
+            let value = match sort {
+                SortOrder::PayAsc => c.fee_won / 10,
+                _ => -i64::from(c.total_hours.tenths()),
+            };
+            // Courses the profile cannot take all tie, and then go by id.
+            if admitted(c) {
+                (false, value)
+            } else {
+                (true, 0)
+            }
+        };
+        for pair in hits.windows(2) {
+            let (a, b) = (&pair[0].course, &pair[1].course);
+            assert!(
+                (key(a), a.id.as_str()) < (key(b), b.id.as_str()),
+                "{sort:?}: {} then {}",
+                a.id,
+                b.id
+            );
+        }
+    }
+
+    // The 시군구 filter keeps exactly that district's courses; an unreadable code finds none.
+    let region = courses[0].region.to_string();
+    let found = index
+        .search(&SearchRequest {
+            filters: Filters {
+                regions: vec![region.clone()],
+                ..Filters::default()
+            },
+            limit: 100,
+            ..request("")
+        })
+        .unwrap();
+    assert_eq!(
+        found.total,
+        courses.iter().filter(|c| c.region.to_string() == region).count()
+    );
+    assert!(found.total > 0);
+    let unreadable = index
+        .search(&SearchRequest {
+            filters: Filters {
+                regions: vec!["x".to_owned()],
+                ..Filters::default()
+            },
+            ..request("")
+        })
+        .unwrap();
+    assert_eq!(unreadable.total, 0);
+}
