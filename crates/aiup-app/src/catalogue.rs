@@ -9,12 +9,13 @@ use aiup_catalogue::import::{Format, ImportErrors, ImportOptions};
 use aiup_catalogue::{
     AiLevel, AiStep, Audience, CatalogueBatch, Course, FeeBand, HoursBand, NcsMajor, ValidationContext,
 };
-use aiup_core::policy::{Programme, TargetGroup};
+use aiup_core::policy::{Programme, TargetGroup, Text};
 use aiup_core::{Delivery, EmployerSize, RegionTier, Stage, TraineeStatus};
 use aiup_rules::case::{CaseJson, CourseJson, TraineeJson};
 use aiup_rules::{CaseError, Engine, Estimate};
 use aiup_search::{
-    CourseIndex, Filters, IndexStats, SearchContext, SearchError, SearchRequest, SearchResults, SortOrder, Synonyms,
+    CourseIndex, Filters, IndexStats, PolicyData, ProfileClass, SearchContext, SearchError, SearchRequest,
+    SearchResults, SortOrder, SupportFigures, Synonyms,
 };
 use aiup_store::{CatalogueImportSummary, Database, StoreError};
 use chrono::NaiveDate;
@@ -54,8 +55,10 @@ impl From<CatalogueError> for crate::AppError {
 }
 
 /// What the search index needs from the active policy on `today`: regions, which tier wins
-/// where two apply, and each programme's stage. Its version names all three, so an index built
-/// under another policy, region table or precedence is rebuilt.
+/// where two apply, each programme's stage, who may take it, and what each trainee profile
+/// pays and receives on each course's next cohort. Its version names the policy, the region
+/// table, the precedence and the day, so an index built under another one is rebuilt (once a
+/// day, as cohorts start and the next cohort changes).
 pub fn search_context(engine: &Engine, today: NaiveDate) -> SearchContext {
     let programme_stages = engine
         .policy()
@@ -64,13 +67,45 @@ pub fn search_context(engine: &Engine, today: NaiveDate) -> SearchContext {
         .map(|p| (p.id.to_string(), p.stage))
         .collect::<BTreeMap<String, Stage>>();
     let tier_precedence = crate::tier_precedence_on(engine, today);
+    let programme_admits = engine
+        .policy()
+        .programmes
+        .iter()
+        .map(|p| {
+            let mask = ProfileClass::ALL
+                .iter()
+                .filter(|(status, size)| p.is_trainee_facing() && p.admits_trainee(*status, *size))
+                .fold(0, |mask, (status, size)| {
+                    mask | 1 << ProfileClass::of(*status, *size).index()
+                });
+            (p.id.to_string(), mask)
+        })
+        .collect();
+    let estimator = engine.clone();
+    let support_figures = move |course: &Course, status: TraineeStatus, employer_size: Option<EmployerSize>| {
+        let profile = Profile { status, employer_size };
+        if !admits(&estimator, course, &profile) {
+            return None;
+        }
+        support_totals(&estimator, course, &profile, today)
+            .ok()
+            .map(|totals| SupportFigures {
+                self_payment_won: totals.self_payment_won,
+                allowance_won: totals.allowance_won,
+            })
+    };
     SearchContext {
         version: format!(
-            "policy {} regions {} precedence {}",
+            "policy {} regions {} precedence {} day {today}",
             engine.policy().version,
             engine.regions().sha256(),
             tier_precedence.as_str()
         ),
+        policy: PolicyData {
+            programme_order: engine.policy().programmes.iter().map(|p| p.id.to_string()).collect(),
+            programme_admits,
+            support: Some(Arc::new(support_figures)),
+        },
         regions: engine.regions_arc(),
         tier_precedence,
         programme_stages,
@@ -214,13 +249,46 @@ pub struct CourseQuery {
     pub page: usize,
     pub per_page: usize,
     pub profile: Profile,
+    /// Only courses the profile may take (`eligible=true`).
+    pub eligible_only: bool,
 }
 
 /// A query-string parameter that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParamError {
     pub field: String,
+    /// In English (the API's language).
     pub reason: String,
+    /// The same in Korean, for the pages.
+    #[serde(skip)]
+    pub reason_ko: String,
+}
+
+impl ParamError {
+    fn new(field: &str, en: String, ko: String) -> ParamError {
+        ParamError {
+            field: field.to_owned(),
+            reason: en,
+            reason_ko: ko,
+        }
+    }
+
+    fn not_one_of(field: &str, word: &str, expected: &str) -> ParamError {
+        ParamError::new(
+            field,
+            format!("`{word}` is not one of {expected}"),
+            format!("`{word}`은(는) 허용되는 값이 아닙니다(허용: {expected})"),
+        )
+    }
+
+    /// The reason in the page's language.
+    pub fn reason_in(&self, korean: bool) -> &str {
+        if korean {
+            &self.reason_ko
+        } else {
+            &self.reason
+        }
+    }
 }
 
 fn words<T: Copy>(
@@ -234,10 +302,7 @@ fn words<T: Copy>(
     for word in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
         match parse(word) {
             Some(item) => into.push(item),
-            None => errors.push(ParamError {
-                field: field.to_owned(),
-                reason: format!("`{word}` is not one of {}", expected()),
-            }),
+            None => errors.push(ParamError::not_one_of(field, word, &expected())),
         }
     }
 }
@@ -259,6 +324,7 @@ impl CourseQuery {
             page: 1,
             per_page: DEFAULT_PER_PAGE,
             profile: Profile::default(),
+            eligible_only: false,
         };
         let f = &mut q.filters;
         let e = &mut errors;
@@ -266,10 +332,11 @@ impl CourseQuery {
             match key.as_str() {
                 "q" => {
                     if value.chars().count() > MAX_QUERY_CHARS {
-                        e.push(ParamError {
-                            field: "q".into(),
-                            reason: format!("is longer than {MAX_QUERY_CHARS} characters"),
-                        });
+                        e.push(ParamError::new(
+                            "q",
+                            format!("is longer than {MAX_QUERY_CHARS} characters"),
+                            format!("{MAX_QUERY_CHARS}자보다 깁니다"),
+                        ));
                     } else {
                         q.query = value.trim().to_owned();
                     }
@@ -279,10 +346,11 @@ impl CourseQuery {
                         if engine.programme_index(id).is_some() {
                             f.programmes.push(id.to_owned());
                         } else {
-                            e.push(ParamError {
-                                field: "programme".into(),
-                                reason: format!("`{id}` is not a programme id in the policy files"),
-                            });
+                            e.push(ParamError::new(
+                                "programme",
+                                format!("`{id}` is not a programme id in the policy files"),
+                                format!("`{id}`은(는) 정책 파일에 있는 사업이 아닙니다"),
+                            ));
                         }
                     }
                 }
@@ -295,13 +363,36 @@ impl CourseQuery {
                         if engine.regions().provinces().iter().any(|p| p.code == code) {
                             f.provinces.push(code.to_owned());
                         } else {
-                            e.push(ParamError {
-                                field: "province".into(),
-                                reason: format!("`{code}` is not a 2-digit province code"),
-                            });
+                            e.push(ParamError::new(
+                                "province",
+                                format!("`{code}` is not a 2-digit province code"),
+                                format!("`{code}`은(는) 두 자리 시도 코드가 아닙니다"),
+                            ));
                         }
                     }
                 }
+                "region" => {
+                    for code in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+                        let known = aiup_core::region::RegionCode::parse(code)
+                            .ok()
+                            .and_then(|c| engine.regions().get(c))
+                            .is_some();
+                        if known {
+                            f.regions.push(code.to_owned());
+                        } else {
+                            e.push(ParamError::new(
+                                "region",
+                                format!("`{code}` is not a 5-digit 시군구 code in the region table"),
+                                format!("`{code}`은(는) 지역 표에 있는 다섯 자리 시군구 코드가 아닙니다"),
+                            ));
+                        }
+                    }
+                }
+                "eligible" => match value.as_str() {
+                    "true" | "1" | "on" => q.eligible_only = true,
+                    "false" | "0" | "" => q.eligible_only = false,
+                    other => e.push(ParamError::not_one_of("eligible", other, "true, false")),
+                },
                 "tier" => words(value, key, RegionTier::parse, RegionTier::expected, &mut f.tiers, e),
                 "hours_band" => words(value, key, HoursBand::parse, HoursBand::expected, &mut f.hours_bands, e),
                 "fee_band" => words(value, key, FeeBand::parse, FeeBand::expected, &mut f.fee_bands, e),
@@ -313,20 +404,18 @@ impl CourseQuery {
                         if aiup_core::date::parse_iso_date(&format!("{month}-01")).is_ok() {
                             f.start_months.push(month.to_owned());
                         } else {
-                            e.push(ParamError {
-                                field: "start_month".into(),
-                                reason: format!("`{month}` is not a month written YYYY-MM"),
-                            });
+                            e.push(ParamError::new(
+                                "start_month",
+                                format!("`{month}` is not a month written YYYY-MM"),
+                                format!("`{month}`은(는) YYYY-MM 형식의 월이 아닙니다"),
+                            ));
                         }
                     }
                 }
                 "sort" if value.is_empty() => {}
                 "sort" => match SortOrder::parse(value) {
                     Some(order) => q.sort = Some(order),
-                    None => e.push(ParamError {
-                        field: "sort".into(),
-                        reason: format!("`{value}` is not one of {}", SortOrder::expected()),
-                    }),
+                    None => e.push(ParamError::not_one_of("sort", value, &SortOrder::expected())),
                 },
                 "page" | "per_page" => {
                     let max = if key == "page" { 10_000 } else { MAX_PER_PAGE };
@@ -338,38 +427,39 @@ impl CourseQuery {
                                 q.per_page = n;
                             }
                         }
-                        _ => e.push(ParamError {
-                            field: key.clone(),
-                            reason: format!("`{value}` is not a whole number from 1 to {max}"),
-                        }),
+                        _ => e.push(ParamError::new(
+                            key,
+                            format!("`{value}` is not a whole number from 1 to {max}"),
+                            format!("`{value}`은(는) 1부터 {max}까지의 정수가 아닙니다"),
+                        )),
                     }
                 }
                 "status" => match TraineeStatus::parse(value) {
                     Some(status) => q.profile.status = status,
-                    None => e.push(ParamError {
-                        field: "status".into(),
-                        reason: format!("`{value}` is not one of {}", TraineeStatus::expected()),
-                    }),
+                    None => e.push(ParamError::not_one_of("status", value, &TraineeStatus::expected())),
                 },
                 "employer_size" if value.is_empty() => {}
                 "employer_size" => match EmployerSize::parse(value) {
                     Some(size) => q.profile.employer_size = Some(size),
-                    None => e.push(ParamError {
-                        field: "employer_size".into(),
-                        reason: format!("`{value}` is not one of {}", EmployerSize::expected()),
-                    }),
+                    None => e.push(ParamError::not_one_of(
+                        "employer_size",
+                        value,
+                        &EmployerSize::expected(),
+                    )),
                 },
                 other if ignore.contains(&other) => {}
-                other => e.push(ParamError {
-                    field: other.to_owned(),
-                    reason: "is not a search parameter".to_owned(),
-                }),
+                other => e.push(ParamError::new(
+                    other,
+                    "is not a search parameter".to_owned(),
+                    "검색 조건이 아닙니다".to_owned(),
+                )),
             }
         }
         for list in [
             &mut q.filters.programmes,
             &mut q.filters.provinces,
             &mut q.filters.start_months,
+            &mut q.filters.regions,
         ] {
             list.sort();
             list.dedup();
@@ -388,14 +478,24 @@ impl CourseQuery {
         } else {
             SortOrder::Relevance
         });
+        let mut filters = self.filters.clone();
+        if self.eligible_only {
+            filters.eligible_for = Some(self.profile_class());
+        }
         SearchRequest {
             query: self.query.clone(),
-            filters: self.filters.clone(),
+            filters,
             sort,
             offset: (self.page - 1) * self.per_page,
             limit: self.per_page,
             today,
+            profile: self.profile_class(),
         }
+    }
+
+    /// The index's class of this query's profile.
+    pub fn profile_class(&self) -> ProfileClass {
+        ProfileClass::of(self.profile.status, self.profile.employer_size)
     }
 }
 
@@ -404,7 +504,27 @@ impl CourseQuery {
 pub struct NoSupport {
     pub code: String,
     pub field: String,
+    /// In English (the API's language).
     pub reason: String,
+    /// The reason in both languages, for the pages.
+    pub message: Text,
+}
+
+impl NoSupport {
+    fn new(code: &str, field: &str, ko: String, en: String) -> NoSupport {
+        NoSupport {
+            code: code.to_owned(),
+            field: field.to_owned(),
+            reason: en.clone(),
+            message: Text { ko, en },
+        }
+    }
+
+    /// The course admits the profile's status but every such programme needs the employer's
+    /// size, which the profile lacks.
+    pub fn needs_employer_size(&self) -> bool {
+        self.code == "missing_field" && self.field.ends_with("employer_size")
+    }
 }
 
 impl From<CaseError> for NoSupport {
@@ -412,23 +532,85 @@ impl From<CaseError> for NoSupport {
         NoSupport {
             code: e.code.to_owned(),
             field: e.field,
+            message: e.message(),
             reason: e.reason,
         }
     }
 }
 
-/// The order to try a course's programmes in for a profile: those meant for the trainee's
-/// situation first, firm-only programmes never.
+/// The statuses the course's trainee-facing programmes admit, in vocabulary order.
+fn admitted_statuses(engine: &Engine, course: &Course) -> Vec<TraineeStatus> {
+    let programmes: Vec<&Programme> = course
+        .programmes
+        .iter()
+        .filter_map(|id| engine.policy().programme(id.as_str()))
+        .filter(|p| p.is_trainee_facing())
+        .collect();
+    TraineeStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| programmes.iter().any(|p| p.admits.contains(s)))
+        .collect()
+}
+
+/// Whether any programme of the course admits `profile` (by the policy's `admits`; the
+/// employer's size counts only where it is known).
+pub fn admits(engine: &Engine, course: &Course, profile: &Profile) -> bool {
+    !programme_preference(engine, course, profile).is_empty()
+}
+
+/// The order to try a course's programmes in for a profile: only those that admit the
+/// trainee, those meant for the trainee's situation first; firm-only programmes never.
 fn programme_preference<'a>(engine: &'a Engine, course: &Course, profile: &Profile) -> Vec<&'a Programme> {
     let mut programmes: Vec<&Programme> = course
         .programmes
         .iter()
         .filter_map(|id| engine.policy().programme(id.as_str()))
         .filter(|p| p.is_trainee_facing())
+        .filter(|p| p.admits_trainee(profile.status, profile.employer_size))
         .collect();
     let employed = profile.status != TraineeStatus::JobSeeker;
     programmes.sort_by_key(|p| (p.target_group == TargetGroup::FirmsAndEmployees) != employed);
     programmes
+}
+
+fn not_admitted(engine: &Engine, course: &Course, profile: &Profile) -> NoSupport {
+    let admitted = admitted_statuses(engine, course);
+    let list = |label: fn(TraineeStatus) -> &'static str, sep: &str| {
+        admitted.iter().map(|s| label(*s)).collect::<Vec<_>>().join(sep)
+    };
+    let status = profile.status;
+    if admitted.contains(&status) {
+        // The status is admitted, so the employer's size is what shuts the profile out.
+        return NoSupport::new(
+            "not_admitted",
+            "employer_size",
+            "이 과정의 사업은 우선지원대상기업(중소기업) 재직자만 받습니다".to_owned(),
+            "This course's programmes admit only employees of priority-support firms (SMEs)".to_owned(),
+        );
+    }
+    if admitted.is_empty() {
+        return NoSupport::new(
+            "no_trainee_support",
+            "programmes",
+            "이 과정의 사업은 개인 훈련생을 지원하지 않습니다".to_owned(),
+            "none of the course's programmes supports individual trainees".to_owned(),
+        );
+    }
+    NoSupport::new(
+        "not_admitted",
+        "status",
+        format!(
+            "{}은(는) 이 과정을 들을 수 없습니다(대상: {})",
+            status.label_ko(),
+            list(TraineeStatus::label_ko, ", ")
+        ),
+        format!(
+            "This course is not open to a {}; it admits: {}",
+            status.label_en(),
+            list(TraineeStatus::label_en, ", ")
+        ),
+    )
 }
 
 /// The case for one trainee on the course's next cohort under `programme`, attendance assumed
@@ -464,29 +646,72 @@ pub fn case_for(course: &Course, programme: &Programme, profile: &Profile, today
 }
 
 /// What `profile` pays and receives on the course's next cohort, by the rules engine: the
-/// first programme of the course that accepts the profile, or the reason none does.
+/// first programme of the course that admits the profile and that the engine accepts, or the
+/// reason none does. A profile no programme admits is never priced.
 pub fn support(engine: &Engine, course: &Course, profile: &Profile, today: NaiveDate) -> Result<Estimate, NoSupport> {
+    priced(engine, course, profile, today, |case| engine.estimate(case, false))
+}
+
+/// [`support`]'s totals alone, without rendering explanations: what the index stores per
+/// profile for the pay and allowance orders.
+pub fn support_totals(
+    engine: &Engine,
+    course: &Course,
+    profile: &Profile,
+    today: NaiveDate,
+) -> Result<aiup_rules::Totals, NoSupport> {
+    priced(engine, course, profile, today, |case| engine.totals(case))
+}
+
+fn priced<T>(
+    engine: &Engine,
+    course: &Course,
+    profile: &Profile,
+    today: NaiveDate,
+    price: impl Fn(&aiup_rules::Case) -> T,
+) -> Result<T, NoSupport> {
     let programmes = programme_preference(engine, course, profile);
+    if programmes.is_empty() {
+        return Err(not_admitted(engine, course, profile));
+    }
+    if course.next_cohort(today).is_none() {
+        return Err(NoSupport::new(
+            "no_trainee_support",
+            "cohorts",
+            "지원금을 계산할 다음 기수가 없습니다".to_owned(),
+            "the course has no cohort to estimate support for".to_owned(),
+        ));
+    }
+    if profile.status == TraineeStatus::Employed
+        && profile.employer_size.is_none()
+        && programmes.iter().all(|p| p.needs_employer_size())
+    {
+        return Err(NoSupport::new(
+            "missing_field",
+            "employer_size",
+            "회사 규모를 선택하면 지원금을 볼 수 있습니다".to_owned(),
+            "Enter your firm's size to see the price".to_owned(),
+        ));
+    }
     let mut first_error = None;
     for programme in programmes {
         let Some(raw) = case_for(course, programme, profile, today) else {
             break;
         };
         match engine.parse_case(&raw) {
-            Ok(case) => return Ok(engine.estimate(&case, false)),
+            Ok(case) => return Ok(price(&case)),
             Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
     }
-    Err(first_error.map(NoSupport::from).unwrap_or_else(|| NoSupport {
-        code: "no_trainee_support".to_owned(),
-        field: "programmes".to_owned(),
-        reason: if course.cohorts.is_empty() {
-            "the course has no cohort to estimate support for".to_owned()
-        } else {
-            "none of the course's programmes supports individual trainees".to_owned()
-        },
+    Err(first_error.map(NoSupport::from).unwrap_or_else(|| {
+        NoSupport::new(
+            "no_trainee_support",
+            "cohorts",
+            "지원금을 계산할 다음 기수가 없습니다".to_owned(),
+            "the course has no cohort to estimate support for".to_owned(),
+        )
     }))
 }
 

@@ -64,6 +64,7 @@ pub fn search_context(bundle: &LoadedBundle) -> SearchContext {
         tier_precedence: RegionTier::PopulationDeclining,
         programme_stages,
         synonyms: Arc::new(Synonyms::embedded()),
+        policy: Default::default(),
         version: bundle.version.clone(),
     }
 }

@@ -235,6 +235,7 @@ pub fn aiup_request(query: &MixQuery) -> SearchRequest {
         limit: PAGE,
         offset: 0,
         today: crate::generate_start(),
+        ..SearchRequest::default()
     }
 }
 

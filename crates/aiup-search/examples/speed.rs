@@ -236,6 +236,7 @@ fn main() {
         tier_precedence: RegionTier::PopulationDeclining,
         programme_stages: stages,
         synonyms: Arc::new(Synonyms::embedded()),
+        policy: Default::default(),
         version: "test".to_owned(),
     };
     let t = Instant::now();
@@ -298,6 +299,7 @@ fn main() {
             offset: 0,
             limit: 20,
             today,
+            ..SearchRequest::default()
         };
         let t = Instant::now();
         let results = index.search(&request).expect("search");

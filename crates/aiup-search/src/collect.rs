@@ -12,8 +12,8 @@ use tantivy::columnar::StrColumn;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::schema::{
-    self, Packed, AI_LEVEL, AI_STEP, AUDIENCE, DELIVERY, FEE, F_FEE, F_HOURS, F_ID, F_MONTHS, F_PACKED, F_PROG,
-    F_STARTS, HOURS, NCS, PROVINCE, STAGE, TIER,
+    self, Packed, ADMITS, AI_LEVEL, AI_STEP, AUDIENCE, DELIVERY, FEE, F_FEE, F_HOURS, F_ID, F_MONTHS, F_PACKED, F_PROG,
+    F_REGION, F_STARTS, F_SUPPORT, HOURS, NCS, NO_SUPPORT, PROVINCE, STAGE, TIER,
 };
 use crate::{Facet, FacetKind, FacetValue, Filters, SortOrder};
 
@@ -67,6 +67,9 @@ pub(crate) struct SegmentData {
     packed: Vec<u64>,
     fee: Vec<u64>,
     hours: Vec<u64>,
+    region: Vec<u64>,
+    /// Per profile class, [`schema::support_code`].
+    support: Vec<[u64; 6]>,
     id_ord: Vec<u64>,
     programmes: Csr<u16>,
     months: Csr<u32>,
@@ -88,6 +91,11 @@ impl SegmentData {
         let packed = ff.column_opt::<u64>(F_PACKED)?;
         let fee = ff.column_opt::<u64>(F_FEE)?;
         let hours = ff.column_opt::<u64>(F_HOURS)?;
+        let region = ff.column_opt::<u64>(F_REGION)?;
+        let support = F_SUPPORT
+            .iter()
+            .map(|name| ff.column_opt::<u64>(name))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         let months = ff.column_opt::<u64>(F_MONTHS)?;
         let starts = ff.column_opt::<u64>(F_STARTS)?;
         let prog = ff.str(F_PROG)?;
@@ -106,6 +114,8 @@ impl SegmentData {
             packed: Vec::with_capacity(n as usize),
             fee: Vec::with_capacity(n as usize),
             hours: Vec::with_capacity(n as usize),
+            region: Vec::with_capacity(n as usize),
+            support: Vec::with_capacity(n as usize),
             id_ord: Vec::with_capacity(n as usize),
             programmes: Csr::default(),
             months: Csr::default(),
@@ -120,6 +130,12 @@ impl SegmentData {
             data.packed.push(first(&packed, doc).unwrap_or(0));
             data.fee.push(first(&fee, doc).unwrap_or(0));
             data.hours.push(first(&hours, doc).unwrap_or(0));
+            data.region.push(first(&region, doc).unwrap_or(0));
+            let mut figures = [NO_SUPPORT; 6];
+            for (slot, column) in figures.iter_mut().zip(&support) {
+                *slot = first(column, doc).unwrap_or(NO_SUPPORT);
+            }
+            data.support.push(figures);
             data.id_ord.push(
                 data.ids
                     .as_ref()
@@ -166,6 +182,10 @@ enum Check {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CompiledFilters {
     checks: Vec<(usize, Check)>,
+    /// 시군구 codes, sorted; empty: no region filter.
+    regions: Vec<u64>,
+    /// The profile bit the course must admit.
+    admits: Option<u64>,
 }
 
 fn code_mask(codes: impl IntoIterator<Item = u64>) -> u128 {
@@ -282,7 +302,17 @@ impl CompiledFilters {
                 filters.audiences.iter().fold(0, |m, a| m | schema::audience_bit(*a)),
             ),
         );
-        CompiledFilters { checks }
+        let mut regions: Vec<u64> = filters.regions.iter().filter_map(|r| r.parse().ok()).collect();
+        regions.sort_unstable();
+        // A region filter whose codes are all unreadable matches nothing, not everything.
+        if regions.is_empty() && !filters.regions.is_empty() {
+            regions.push(u64::MAX);
+        }
+        CompiledFilters {
+            checks,
+            regions,
+            admits: filters.eligible_for.map(|p| p.bit()),
+        }
     }
 }
 
@@ -368,7 +398,7 @@ impl Counts {
     }
 
     /// The facets as the API shows them.
-    pub fn facets(&self, programmes: &ProgrammeDict) -> Vec<Facet> {
+    pub fn facets(&self, programmes: &ProgrammeDict, programme_order: &[String]) -> Vec<Facet> {
         FacetKind::ALL
             .iter()
             .map(|&kind| {
@@ -390,14 +420,17 @@ impl Counts {
                     };
                     Some(text)
                 };
+                // In code order, which is the vocabulary's natural order (bands by size, months
+                // by date, provinces by code); programmes in policy order.
                 let mut values: Vec<FacetValue> = counts
                     .iter()
                     .enumerate()
                     .filter(|(_, &count)| count > 0)
                     .filter_map(|(code, &count)| name(code).map(|value| FacetValue { value, count }))
                     .collect();
-                if kind != FacetKind::StartMonth {
-                    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                if kind == FacetKind::Programme {
+                    let rank = |id: &str| programme_order.iter().position(|p| p == id).unwrap_or(usize::MAX);
+                    values.sort_by(|a, b| rank(&a.value).cmp(&rank(&b.value)).then_with(|| a.value.cmp(&b.value)));
                 }
                 Facet { kind, values }
             })
@@ -455,6 +488,8 @@ pub(crate) struct FacetCollector {
     pub sort: SortOrder,
     pub scoring: bool,
     pub today: u32,
+    /// The profile class whose figures the pay and allowance orders read.
+    pub profile: usize,
     /// offset + limit
     pub keep: usize,
     pub programmes: usize,
@@ -467,6 +502,7 @@ pub(crate) struct FacetSegmentCollector {
     filters: Arc<CompiledFilters>,
     sort: SortOrder,
     today: u32,
+    profile: usize,
     keep: usize,
     segment: SegmentOrdinal,
     total: usize,
@@ -487,6 +523,7 @@ impl Collector for FacetCollector {
             filters: Arc::clone(&self.filters),
             sort: self.sort,
             today: self.today,
+            profile: self.profile,
             keep: self.keep,
             segment,
             total: 0,
@@ -551,6 +588,14 @@ impl FacetSegmentCollector {
             SortOrder::FeeDesc => u64::MAX - self.data.fee[doc],
             SortOrder::HoursAsc => self.data.hours[doc],
             SortOrder::HoursDesc => u64::MAX - self.data.hours[doc],
+            SortOrder::PayAsc => match self.data.support[doc][self.profile] {
+                NO_SUPPORT => u64::MAX,
+                code => code >> 32,
+            },
+            SortOrder::AllowanceDesc => match self.data.support[doc][self.profile] {
+                NO_SUPPORT => u64::MAX,
+                code => u64::from(u32::MAX) - (code & u64::from(u32::MAX)),
+            },
         }
     }
 }
@@ -562,6 +607,13 @@ impl SegmentCollector for FacetSegmentCollector {
     fn collect(&mut self, doc: DocId, score: Score) {
         let d = doc as usize;
         let packed = self.data.packed[d];
+        // The plain filters: a course they exclude counts nowhere.
+        if self.filters.admits.is_some_and(|bit| ADMITS.get(packed) & bit == 0) {
+            return;
+        }
+        if !self.filters.regions.is_empty() && self.filters.regions.binary_search(&self.data.region[d]).is_err() {
+            return;
+        }
         let mut failed = None;
         for (facet, check) in &self.filters.checks {
             if !self.check(check, d, packed) {

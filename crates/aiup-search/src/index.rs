@@ -291,6 +291,7 @@ impl CourseIndex {
             sort,
             scoring: sort == SortOrder::Relevance,
             today: day_code(request.today) as u32,
+            profile: request.profile.index(),
             keep: request.offset.saturating_add(limit),
             programmes: state.programmes.names.len(),
             min_month: state.min_month,
@@ -315,7 +316,7 @@ impl CourseIndex {
         Ok(SearchResults {
             total: fruit.total,
             hits,
-            facets: fruit.counts.facets(&state.programmes),
+            facets: fruit.counts.facets(&state.programmes, &ctx.policy.programme_order),
         })
     }
 

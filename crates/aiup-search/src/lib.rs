@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor};
 use aiup_core::region::RegionTable;
-use aiup_core::{Delivery, RegionTier, Stage};
+use aiup_core::{Delivery, EmployerSize, RegionTier, Stage, TraineeStatus};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -41,10 +41,86 @@ pub struct SearchContext {
     /// Programme id → its stage, from the policy files.
     pub programme_stages: BTreeMap<String, Stage>,
     pub synonyms: Arc<Synonyms>,
+    /// The programmes' order, who may take each, and what each profile pays: for the facet
+    /// order, the eligibility filter and the sorts by what the trainee pays or receives.
+    pub policy: PolicyData,
     /// Names what the fields above were derived from (the policy version and the region
     /// table's hash). It is stored with every commit: an index written under another context
     /// reports no generation, so its owner rebuilds it.
     pub version: String,
+}
+
+/// The trainee profiles the index tells apart: a status and, for employees, the employer's
+/// size if known. Each course stores which profiles its programmes admit and, per profile,
+/// what the trainee pays and receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProfileClass(u8);
+
+impl ProfileClass {
+    /// Every profile, in index order.
+    pub const ALL: [(TraineeStatus, Option<EmployerSize>); 6] = [
+        (TraineeStatus::JobSeeker, None),
+        (TraineeStatus::SelfEmployed, None),
+        (TraineeStatus::Employed, None),
+        (TraineeStatus::Employed, Some(EmployerSize::PrioritySupport)),
+        (TraineeStatus::Employed, Some(EmployerSize::Large)),
+        (TraineeStatus::Employed, Some(EmployerSize::Large1000)),
+    ];
+
+    /// The class of a trainee; the employer's size counts only for employees.
+    pub fn of(status: TraineeStatus, employer_size: Option<EmployerSize>) -> ProfileClass {
+        let size = if status == TraineeStatus::Employed {
+            employer_size
+        } else {
+            None
+        };
+        let i = ProfileClass::ALL
+            .iter()
+            .position(|&(s, z)| s == status && z == size)
+            .unwrap_or(0);
+        ProfileClass(i as u8)
+    }
+
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+
+    pub(crate) fn bit(self) -> u64 {
+        1 << self.0
+    }
+}
+
+/// What a trainee of one profile pays and receives on a course, in won.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SupportFigures {
+    pub self_payment_won: i64,
+    pub allowance_won: i64,
+}
+
+/// Computes [`SupportFigures`] for a course and profile, or `None` where the profile gets no
+/// estimate (it cannot take the course, or there is no cohort to price).
+pub type SupportFn = dyn Fn(&Course, TraineeStatus, Option<EmployerSize>) -> Option<SupportFigures> + Send + Sync;
+
+/// The policy-derived data of a [`SearchContext`] about programmes and trainees.
+#[derive(Clone, Default)]
+pub struct PolicyData {
+    /// Programme ids in the policy files' order: the programme facet's order.
+    pub programme_order: Vec<String>,
+    /// Programme id → the [`ProfileClass`]es it admits, as bits (`1 << class.index()`).
+    pub programme_admits: BTreeMap<String, u64>,
+    /// What each profile pays and receives per course; without it, the support sorts keep
+    /// index order.
+    pub support: Option<Arc<SupportFn>>,
+}
+
+impl std::fmt::Debug for PolicyData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PolicyData")
+            .field("programme_order", &self.programme_order)
+            .field("programme_admits", &self.programme_admits)
+            .field("support", &self.support.is_some())
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +167,10 @@ pub enum SortOrder {
     FeeDesc,
     HoursAsc,
     HoursDesc,
+    /// What the request's profile pays, least first; courses it cannot take last.
+    PayAsc,
+    /// The allowance the request's profile receives, most first; courses it cannot take last.
+    AllowanceDesc,
 }
 
 impl SortOrder {
@@ -101,6 +181,8 @@ impl SortOrder {
         SortOrder::FeeDesc,
         SortOrder::HoursAsc,
         SortOrder::HoursDesc,
+        SortOrder::PayAsc,
+        SortOrder::AllowanceDesc,
     ];
 
     pub fn parse(text: &str) -> Option<SortOrder> {
@@ -120,6 +202,8 @@ impl SortOrder {
             SortOrder::FeeDesc => "fee_desc",
             SortOrder::HoursAsc => "hours_asc",
             SortOrder::HoursDesc => "hours_desc",
+            SortOrder::PayAsc => "pay_asc",
+            SortOrder::AllowanceDesc => "allowance_desc",
         }
     }
 }
@@ -142,6 +226,10 @@ pub struct Filters {
     /// Months a cohort starts in, "2026-03".
     pub start_months: Vec<String>,
     pub audiences: Vec<Audience>,
+    /// 5-digit 시군구 codes, e.g. "11680"; a plain filter (no facet counts).
+    pub regions: Vec<String>,
+    /// Only courses a programme of which admits this profile; a plain filter (no facet counts).
+    pub eligible_for: Option<ProfileClass>,
 }
 
 impl Filters {
@@ -158,6 +246,8 @@ impl Filters {
             && self.ncs_majors.is_empty()
             && self.start_months.is_empty()
             && self.audiences.is_empty()
+            && self.regions.is_empty()
+            && self.eligible_for.is_none()
     }
 }
 
@@ -171,6 +261,8 @@ pub struct SearchRequest {
     pub limit: usize,
     /// For the start-date order ("next cohort on or after today").
     pub today: NaiveDate,
+    /// Whose figures the pay and allowance orders read.
+    pub profile: ProfileClass,
 }
 
 impl Default for SearchRequest {
@@ -182,6 +274,7 @@ impl Default for SearchRequest {
             offset: 0,
             limit: 20,
             today: NaiveDate::default(),
+            profile: ProfileClass::of(TraineeStatus::JobSeeker, None),
         }
     }
 }
@@ -265,7 +358,8 @@ impl FacetKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Facet {
     pub kind: FacetKind,
-    /// By count descending, then value (start months: by month).
+    /// In the vocabulary's natural order: bands by size, months by date, provinces and NCS
+    /// majors by code; programmes in policy order ([`PolicyData::programme_order`]).
     pub values: Vec<FacetValue>,
 }
 

@@ -11,7 +11,7 @@ use tantivy::TantivyDocument;
 
 use crate::analysis::{analyze, pretokenized, EnglishStemmer, FieldTokens};
 use crate::suggest::suggestion_terms;
-use crate::SearchContext;
+use crate::{ProfileClass, SearchContext, SupportFigures};
 
 /// The text zones of a course, each indexed twice (bigrams and stems), with its BM25 boost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,9 @@ pub(crate) struct Fields {
     pub starts: Field,
     pub fee: Field,
     pub hours: Field,
+    pub region: Field,
+    /// Per [`crate::ProfileClass`], what it pays and receives ([`support_code`]).
+    pub support: [Field; 6],
     pub zones: [ZoneFields; 5],
 }
 
@@ -82,6 +85,10 @@ pub(crate) const F_MONTHS: &str = "months";
 pub(crate) const F_STARTS: &str = "starts";
 pub(crate) const F_FEE: &str = "fee";
 pub(crate) const F_HOURS: &str = "hours";
+pub(crate) const F_REGION: &str = "region";
+pub(crate) const F_SUPPORT: [&str; 6] = ["sup0", "sup1", "sup2", "sup3", "sup4", "sup5"];
+/// The support code of a profile that gets no estimate: sorts after every real one.
+pub(crate) const NO_SUPPORT: u64 = u64::MAX;
 
 pub(crate) fn build_schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
@@ -99,6 +106,8 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
     let starts = builder.add_u64_field(F_STARTS, FAST);
     let fee = builder.add_u64_field(F_FEE, FAST);
     let hours = builder.add_u64_field(F_HOURS, FAST);
+    let region = builder.add_u64_field(F_REGION, FAST);
+    let support = F_SUPPORT.map(|name| builder.add_u64_field(name, FAST));
     let zones = Zone::ALL.map(|zone| ZoneFields {
         zone,
         bi: builder.add_text_field(&format!("{}_bi", zone.name()), text.clone()),
@@ -114,6 +123,8 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         starts,
         fee,
         hours,
+        region,
+        support,
         zones,
     };
     (builder.build(), fields)
@@ -138,6 +149,8 @@ pub(crate) const HOURS: Packed = Packed { shift: 21, bits: 2 };
 pub(crate) const FEE: Packed = Packed { shift: 23, bits: 3 };
 pub(crate) const NCS: Packed = Packed { shift: 26, bits: 5 };
 pub(crate) const AUDIENCE: Packed = Packed { shift: 31, bits: 10 };
+/// The [`crate::ProfileClass`]es the course's programmes admit, one bit each.
+pub(crate) const ADMITS: Packed = Packed { shift: 41, bits: 6 };
 
 /// Tier code of a region the table does not know.
 pub(crate) const TIER_UNKNOWN: u64 = 3;
@@ -240,7 +253,19 @@ fn pack(course: &Course, ctx: &SearchContext) -> u64 {
     NCS.put(&mut packed, ncs_code(course.ncs.major()));
     let audiences = course.audiences.iter().fold(0, |mask, a| mask | audience_bit(*a));
     AUDIENCE.put(&mut packed, audiences);
+    let admits = course
+        .programmes
+        .iter()
+        .filter_map(|p| ctx.policy.programme_admits.get(p.as_str()))
+        .fold(0, |mask, m| mask | m);
+    ADMITS.put(&mut packed, admits);
     packed
+}
+
+/// Self-payment in the high half, allowance in the low half, each capped at `u32::MAX − 1`.
+pub(crate) fn support_code(figures: SupportFigures) -> u64 {
+    let cap = |won: i64| won.clamp(0, i64::from(u32::MAX - 1)) as u64;
+    (cap(figures.self_payment_won) << 32) | cap(figures.allowance_won)
 }
 
 pub(crate) fn make_document(
@@ -294,5 +319,14 @@ pub(crate) fn make_document(
     }
     doc.add_u64(fields.fee, course.fee_won.max(0) as u64);
     doc.add_u64(fields.hours, u64::from(course.total_hours.tenths()));
+    doc.add_u64(fields.region, course.region.to_string().parse().unwrap_or(0));
+    for (field, (status, size)) in fields.support.iter().zip(ProfileClass::ALL) {
+        let figures = ctx
+            .policy
+            .support
+            .as_ref()
+            .and_then(|support| support(course, status, size));
+        doc.add_u64(*field, figures.map_or(NO_SUPPORT, support_code));
+    }
     Ok(doc)
 }

@@ -38,6 +38,7 @@ fn ctx() -> SearchContext {
         tier_precedence: RegionTier::PopulationDeclining,
         programme_stages: loaded().1.clone(),
         synonyms: Arc::new(Synonyms::embedded()),
+        policy: PolicyData::default(),
         version: "test".to_owned(),
     }
 }
@@ -528,6 +529,39 @@ fn selected(filters: &Filters, kind: FacetKind) -> Vec<String> {
 }
 
 /// Brute force: total, and per facet the counts with every other facet's filter applied.
+/// Where a value stands in its vocabulary's natural order: enum values by their position in
+/// `ALL`, codes and months by their text (fixed width, so text order is numeric order).
+fn natural_rank(kind: FacetKind, value: &str) -> (usize, String) {
+    fn pos<T: PartialEq + Copy>(all: &[T], parse: fn(&str) -> Option<T>, value: &str) -> usize {
+        parse(value)
+            .and_then(|v| all.iter().position(|a| *a == v))
+            .unwrap_or(usize::MAX)
+    }
+    let rank = match kind {
+        FacetKind::Stage => pos(Stage::ALL, Stage::parse, value),
+        FacetKind::AiStep => pos(AiStep::ALL, AiStep::parse, value),
+        FacetKind::AiLevel => pos(AiLevel::ALL, AiLevel::parse, value),
+        FacetKind::Delivery => pos(Delivery::ALL, Delivery::parse, value),
+        FacetKind::Tier => pos(RegionTier::ALL, RegionTier::parse, value),
+        FacetKind::HoursBand => pos(HoursBand::ALL, HoursBand::parse, value),
+        FacetKind::FeeBand => pos(FeeBand::ALL, FeeBand::parse, value),
+        FacetKind::Audience => pos(Audience::ALL, Audience::parse, value),
+        _ => 0,
+    };
+    (rank, value.to_owned())
+}
+
+/// The facets with programmes sorted by id: the index lists them in the order it met them,
+/// which the caller reorders.
+fn programmes_by_id(mut facets: Vec<Facet>) -> Vec<Facet> {
+    for facet in &mut facets {
+        if facet.kind == FacetKind::Programme {
+            facet.values.sort_by(|a, b| a.value.cmp(&b.value));
+        }
+    }
+    facets
+}
+
 fn brute_force(courses: &[&Course], filters: &Filters) -> (usize, Vec<Facet>) {
     let passes = |values: &[(FacetKind, Vec<String>)], except: Option<FacetKind>| {
         values.iter().all(|(kind, vals)| {
@@ -550,9 +584,7 @@ fn brute_force(courses: &[&Course], filters: &Filters) -> (usize, Vec<Facet>) {
                 .into_iter()
                 .map(|(value, count)| FacetValue { value, count })
                 .collect();
-            if kind != FacetKind::StartMonth {
-                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            }
+            values.sort_by_key(|v| natural_rank(kind, &v.value));
             Facet { kind, values }
         })
         .collect();
@@ -602,7 +634,7 @@ fn facet_counts_are_disjunctive() {
         let (total, facets) = brute_force(&everything, filters);
         assert_eq!(got.total, total, "{filters:?}");
         assert_eq!(got.hits.len(), total);
-        assert_eq!(got.facets, facets, "{filters:?}");
+        assert_eq!(programmes_by_id(got.facets), facets, "{filters:?}");
     }
     // With a text query: the facets count only matching courses.
     let req = SearchRequest {
@@ -621,7 +653,7 @@ fn facet_counts_are_disjunctive() {
     let (total, facets) = brute_force(&matching, &filter_sets[2]);
     assert!(total > 0 && total < matching.len());
     assert_eq!(got.total, total);
-    assert_eq!(got.facets, facets);
+    assert_eq!(programmes_by_id(got.facets), facets);
 }
 
 #[test]
@@ -692,6 +724,8 @@ fn sort_orders_break_ties_by_id() {
                 SortOrder::FeeDesc => -c.fee_won,
                 SortOrder::HoursAsc => i64::from(c.total_hours.tenths()),
                 SortOrder::HoursDesc => -i64::from(c.total_hours.tenths()),
+                // This index has no support figures: every course ties.
+                SortOrder::PayAsc | SortOrder::AllowanceDesc => 0,
                 _ => c
                     .cohorts
                     .iter()
@@ -855,4 +889,127 @@ fn hits_carry_the_whole_course() {
     assert!(hit.score > 0.0);
     let json = serde_json::to_value(&results).unwrap();
     assert_eq!(json["facets"][0]["kind"], "programme");
+}
+
+/// An index whose context says job seekers may take every programme but `card-ai-general`,
+/// and prices a job seeker at a tenth of the fee with an allowance of the hours in won.
+fn with_policy_data() -> (CourseIndex, ProfileClass) {
+    let job_seeker = ProfileClass::of(TraineeStatus::JobSeeker, None);
+    let mut context = ctx();
+    context.policy.programme_admits = loaded()
+        .1
+        .keys()
+        .map(|id| (id.clone(), if id == "card-ai-general" { 0 } else { job_seeker.bit() }))
+        .collect();
+    let support: Arc<SupportFn> = Arc::new(move |course: &Course, status, _size| {
+        let admitted =
+            status == TraineeStatus::JobSeeker && course.programmes.iter().any(|p| p.as_str() != "card-ai-general");
+        admitted.then(|| SupportFigures {
+            self_payment_won: course.fee_won / 10,
+            allowance_won: i64::from(course.total_hours.tenths()),
+        })
+    });
+    context.policy.support = Some(support);
+    let index = CourseIndex::create_in_ram(context).unwrap();
+    index.rebuild(&institutions(), &catalogue(), 1).unwrap();
+    (index, job_seeker)
+}
+
+#[test]
+fn eligibility_region_and_support_orders_work_at_index_level() {
+    let (index, job_seeker) = with_policy_data();
+    let courses = catalogue();
+    let admitted = |c: &Course| c.programmes.iter().any(|p| p.as_str() != "card-ai-general");
+    let eligible = index
+        .search(&SearchRequest {
+            filters: Filters {
+                eligible_for: Some(job_seeker),
+                ..Filters::default()
+            },
+            limit: 100,
+            ..request("")
+        })
+        .unwrap();
+    let expected = courses.iter().filter(|c| admitted(c)).count();
+    assert!(
+        expected < courses.len(),
+        "the fixture has a course job seekers cannot take"
+    );
+    assert_eq!(eligible.total, expected);
+    assert!(eligible.hits.iter().all(|h| admitted(&h.course)));
+    // A profile nothing admits finds nothing.
+    let employee = ProfileClass::of(TraineeStatus::Employed, None);
+    let none = index
+        .search(&SearchRequest {
+            filters: Filters {
+                eligible_for: Some(employee),
+                ..Filters::default()
+            },
+            ..request("")
+        })
+        .unwrap();
+    assert_eq!(none.total, 0);
+
+    // Pay ascending and allowance descending, with the courses the profile cannot take last.
+    for sort in [SortOrder::PayAsc, SortOrder::AllowanceDesc] {
+        let hits = index
+            .search(&SearchRequest {
+                sort,
+                limit: 100,
+                profile: job_seeker,
+                ..request("")
+            })
+            .unwrap()
+            .hits;
+        assert_eq!(hits.len(), courses.len());
+        let key = |c: &Course| -> (bool, i64) {
+            let value = match sort {
+                SortOrder::PayAsc => c.fee_won / 10,
+                _ => -i64::from(c.total_hours.tenths()),
+            };
+            // Courses the profile cannot take all tie, and then go by id.
+            if admitted(c) {
+                (false, value)
+            } else {
+                (true, 0)
+            }
+        };
+        for pair in hits.windows(2) {
+            let (a, b) = (&pair[0].course, &pair[1].course);
+            assert!(
+                (key(a), a.id.as_str()) < (key(b), b.id.as_str()),
+                "{sort:?}: {} then {}",
+                a.id,
+                b.id
+            );
+        }
+    }
+
+    // The 시군구 filter keeps exactly that district's courses; an unreadable code finds none.
+    let region = courses[0].region.to_string();
+    let found = index
+        .search(&SearchRequest {
+            filters: Filters {
+                regions: vec![region.clone()],
+                ..Filters::default()
+            },
+            limit: 100,
+            ..request("")
+        })
+        .unwrap();
+    assert_eq!(
+        found.total,
+        courses.iter().filter(|c| c.region.to_string() == region).count()
+    );
+    assert!(found.total > 0);
+    let unreadable = index
+        .search(&SearchRequest {
+            filters: Filters {
+                regions: vec!["x".to_owned()],
+                ..Filters::default()
+            },
+            ..request("")
+        })
+        .unwrap();
+    assert_eq!(unreadable.total, 0);
 }

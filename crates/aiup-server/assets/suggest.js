@@ -36,3 +36,15 @@
     }, 120);
   });
 })();
+
+// Search page: the filter panel is a <details>, closed in the HTML so that phones show the
+// results first without scripts. On wide screens CSS shows its content anyway; opening it
+// here makes that state real for assistive technology too.
+(function () {
+  var filters = document.getElementById("filters");
+  if (!filters || !window.matchMedia) return;
+  var wide = window.matchMedia("(min-width: 48.01rem)");
+  function sync() { filters.open = wide.matches; }
+  sync();
+  if (wide.addEventListener) wide.addEventListener("change", sync);
+})();

@@ -209,11 +209,13 @@ fn course_search_parameters() -> Value {
     };
     let mut parameters = vec![
         json!({ "name": "q", "in": "query", "schema": { "type": "string", "maxLength": 200 }, "description": "Search words; empty lists every course." }),
-        json!({ "name": "sort", "in": "query", "schema": vocab(spellings(SortOrder::ALL, SortOrder::as_str)), "description": "Default: relevance with words, start_date without." }),
+        json!({ "name": "sort", "in": "query", "schema": vocab(spellings(SortOrder::ALL, SortOrder::as_str)), "description": "Default: relevance with words, start_date without. pay_asc (what the profile pays, least first) and allowance_desc (its allowance, most first) are for the profile of status and employer_size; courses it cannot take come last." }),
         json!({ "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 10000, "default": 1 } }),
         json!({ "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20 } }),
         json!({ "name": "status", "in": "query", "schema": statuses(), "description": "The trainee profile support is computed for (default job_seeker)." }),
-        json!({ "name": "employer_size", "in": "query", "schema": employer_sizes() }),
+        json!({ "name": "employer_size", "in": "query", "schema": employer_sizes(), "description": "For employees: the employer's size class, which employer-training programmes need to price a course." }),
+        json!({ "name": "eligible", "in": "query", "schema": { "type": "boolean" }, "description": "true: only courses a programme of which admits the profile (status, and employer_size where known), by the policy's `admits`." }),
+        json!({ "name": "region", "in": "query", "style": "form", "explode": true, "schema": { "type": "array", "items": { "type": "string", "pattern": "^[0-9]{5}$" } }, "description": "Filter on 5-digit 시군구 codes of the region table (repeat or comma-separate values); an unknown code is refused (422 invalid_parameter)." }),
     ];
     for &kind in FacetKind::ALL {
         let name = kind.as_str();
@@ -757,9 +759,9 @@ fn schemas() -> Value {
                     }
                 },
                 "support_unavailable": {
-                    "description": "Present instead of support when no programme of the course supports the profile.",
-                    "type": "object", "additionalProperties": false, "required": ["code", "field", "reason"],
-                    "properties": { "code": string(), "field": string(), "reason": string() }
+                    "description": "Present instead of support when no programme of the course admits or supports the profile (code `not_admitted`: the policy's `admits` shuts it out; `missing_field` on `employer_size`: give the firm's size).",
+                    "type": "object", "additionalProperties": false, "required": ["code", "field", "reason", "message"],
+                    "properties": { "code": string(), "field": string(), "reason": string(), "message": bilingual() }
                 },
                 "score": { "type": "number", "description": "Search results only: the relevance score." }
             })

@@ -40,7 +40,8 @@ pub enum CoursesAction {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Search the catalogue as the web page does, with support for a job seeker. Works while
+    /// Search the catalogue as the web page does, with support for the profile given (a job
+    /// seeker unless --status says otherwise). Works while
     /// `aiup serve` runs on the same data folder: the index it holds is then rebuilt in memory.
     Search {
         /// The words to look for, quoted or not (none: everything).
@@ -49,6 +50,18 @@ pub enum CoursesAction {
         /// Filters and options as key=value, e.g. --filter delivery=classroom --filter status=employed.
         #[arg(long = "filter", short = 'f')]
         filters: Vec<String>,
+        /// The trainee's status: job_seeker, employed or self_employed.
+        #[arg(long)]
+        status: Option<String>,
+        /// For employees, the employer's size: priority_support, large or large_1000.
+        #[arg(long)]
+        employer_size: Option<String>,
+        /// Only courses whose programmes admit the profile.
+        #[arg(long)]
+        eligible: bool,
+        /// The order: relevance, start_date, pay_asc, allowance_desc, fee_asc, fee_desc, hours_asc, hours_desc.
+        #[arg(long)]
+        sort: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -300,8 +313,21 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
             );
             Ok(())
         }
-        CoursesAction::Search { words, filters, json } => {
+        CoursesAction::Search {
+            words,
+            filters,
+            status,
+            employer_size,
+            eligible,
+            sort,
+            json,
+        } => {
             let mut pairs = vec![("q".to_owned(), words.join(" "))];
+            let options = [("status", status), ("employer_size", employer_size), ("sort", sort)];
+            pairs.extend(options.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))));
+            if eligible {
+                pairs.push(("eligible".to_owned(), "true".to_owned()));
+            }
             for filter in &filters {
                 let (key, value) = filter.split_once('=').ok_or_else(|| {
                     crate::cli::bad_input(
@@ -346,7 +372,7 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
                         aiup_core::Won(e.totals.self_payment_won),
                         aiup_core::Won(e.totals.allowance_won)
                     ),
-                    Err(none) => format!("지원 계산 불가: {}", none.reason),
+                    Err(none) => format!("지원 계산 불가: {}", none.message.ko),
                 };
                 println!(
                     "{:<18} {} — {} · {}시간 · {} · {}",

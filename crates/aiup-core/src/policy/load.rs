@@ -122,6 +122,8 @@ struct ProgrammeDef {
     allowance_scheme: AllowanceScheme,
     tuition_scheme: TuitionScheme,
     training_cost_multiplier: Option<String>,
+    admits: Option<Vec<String>>,
+    admits_cite: Option<String>,
     #[serde(default)]
     target: Vec<TargetDef>,
     cite: String,
@@ -757,6 +759,47 @@ fn collect_file(file: FileDef, sink: &mut Sink<'_>, all: &mut Collected) {
                 sink.push(&span, format!("programme `{id}`: {e}"));
             }
         }
+        let (admits, admits_cite) = match (&def.admits, &def.admits_cite) {
+            (None, None) => (def.target_group.default_admits(), def.cite.clone()),
+            (Some(words), Some(cite)) => {
+                if let Err(e) = check_cite(cite) {
+                    sink.push(&span, format!("programme `{id}`: admits_cite: {e}"));
+                }
+                let mut admits = Vec::new();
+                for word in words {
+                    match TraineeStatus::parse(word) {
+                        Some(status) if !admits.contains(&status) => admits.push(status),
+                        Some(_) => sink.push(&span, format!("programme `{id}`: admits lists `{word}` twice")),
+                        None => sink.push(
+                            &span,
+                            format!(
+                                "programme `{id}`: admits: `{word}` is not one of {}",
+                                TraineeStatus::expected()
+                            ),
+                        ),
+                    }
+                }
+                (admits, cite.clone())
+            }
+            (Some(_), None) => {
+                sink.push(
+                    &span,
+                    format!("programme `{id}`: admits needs admits_cite, the source of who may take it"),
+                );
+                continue;
+            }
+            (None, Some(_)) => {
+                sink.push(&span, format!("programme `{id}`: admits_cite is given without admits"));
+                continue;
+            }
+        };
+        let trainee_facing = def.allowance_scheme != AllowanceScheme::None || def.tuition_scheme != TuitionScheme::None;
+        if trainee_facing && admits.is_empty() {
+            sink.push(
+                &span,
+                format!("programme `{id}` pays trainee support but admits no trainee status; give `admits`"),
+            );
+        }
         if let Some(existing) = all.programmes.iter().find(|p| p.id == id) {
             let message = format!("programme `{id}` is defined twice; it is also at {}", existing.at);
             sink.push(&span, message);
@@ -783,6 +826,8 @@ fn collect_file(file: FileDef, sink: &mut Sink<'_>, all: &mut Collected) {
             allowance_scheme: def.allowance_scheme,
             tuition_scheme: def.tuition_scheme,
             training_cost_multiplier: def.training_cost_multiplier,
+            admits,
+            admits_cite,
             targets,
             cite: def.cite,
             at: sink.location(&span),
@@ -1162,6 +1207,30 @@ mod tests {
             "{errors}"
         );
         assert!(errors.0[0].message.contains("100.01%"), "{errors}");
+    }
+
+    #[test]
+    fn admits_is_read_checked_and_defaults_from_the_target_group() {
+        let policy = PolicySet::load(&crate::defaults::policy_sources()).expect("default policy");
+        let card = policy.programme("card-ai-general").expect("card programme");
+        assert_eq!(card.admits, vec![TraineeStatus::JobSeeker]);
+        assert!(card.admits_cite.starts_with("seed:"));
+        // sme-pbl says nothing: firms and employees → employees.
+        let pbl = policy.programme("sme-pbl").expect("pbl programme");
+        assert_eq!(pbl.admits, vec![TraineeStatus::Employed]);
+        assert_eq!(pbl.admits_cite, pbl.cite);
+        let online = policy.programme("sme-ai-online").expect("online programme");
+        assert!(online.admits_trainee(TraineeStatus::Employed, Some(EmployerSize::PrioritySupport)));
+        assert!(online.admits_trainee(TraineeStatus::Employed, None));
+        assert!(!online.admits_trainee(TraineeStatus::Employed, Some(EmployerSize::Large)));
+        assert!(!online.admits_trainee(TraineeStatus::JobSeeker, None));
+
+        let line = "admits = [\"job_seeker\"]";
+        let errors = load_with("policy/programmes.toml", line, "admits = [\"student\"]").unwrap_err();
+        assert!(errors.0[0].message.contains("`student` is not one of"), "{errors}");
+        let cite = "admits_cite = \"seed:002 IV-①\"";
+        let errors = load_with("policy/programmes.toml", cite, "").unwrap_err();
+        assert!(errors.0[0].message.contains("admits needs admits_cite"), "{errors}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub use load::{Override, PolicyLoadError, PolicyLoadErrors, PolicySource};
 pub use schema::{Kind, ParamSpec, RateRange, PARAMS, REQUIRED_PROGRAMMES};
 
 use crate::money::{Rate, RoundingMode, Won};
-use crate::types::{Delivery, ProgrammeId, RegionTier, Stage, TraineeStatus};
+use crate::types::{Delivery, EmployerSize, ProgrammeId, RegionTier, Stage, TraineeStatus};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -274,6 +274,21 @@ pub enum TargetGroup {
     TrainingSystem,
 }
 
+impl TargetGroup {
+    /// Who a programme of this group admits when its file entry has no `admits`
+    /// (docs/policy-files.md): job seekers and youth programmes job seekers; firm programmes
+    /// employees; middle-aged and career-change programmes everyone; training-system
+    /// programmes no trainee.
+    pub fn default_admits(self) -> Vec<TraineeStatus> {
+        match self {
+            TargetGroup::JobSeekers | TargetGroup::Youth => vec![TraineeStatus::JobSeeker],
+            TargetGroup::FirmsAndEmployees => vec![TraineeStatus::Employed],
+            TargetGroup::MiddleAgedAndCareerChangers => TraineeStatus::ALL.to_vec(),
+            TargetGroup::TrainingSystem => Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Target {
     pub year: i32,
@@ -295,12 +310,38 @@ pub struct Programme {
     pub tuition_scheme: TuitionScheme,
     /// The `training_cost.*` parameter that scales the unit price for AI courses.
     pub training_cost_multiplier: Option<String>,
+    /// The trainee statuses the programme admits: `admits` in the file, or else derived from
+    /// the target group ([`TargetGroup::default_admits`]).
+    pub admits: Vec<TraineeStatus>,
+    /// Where `admits` comes from: its own citation, or the programme's when derived.
+    pub admits_cite: String,
     pub targets: Vec<Target>,
     pub cite: String,
     pub at: Location,
 }
 
 impl Programme {
+    /// Whether a trainee of `status` may take the programme, by its `admits` list and, for
+    /// the SME-only tuition schemes, the employer's size when it is known (an unknown size
+    /// is not held against the trainee here; the engine asks for it).
+    /// Whether the engine needs the employer's size to price the programme (employer-training
+    /// tuition schemes).
+    pub fn needs_employer_size(&self) -> bool {
+        matches!(
+            self.tuition_scheme,
+            TuitionScheme::Employer | TuitionScheme::SmeOnline | TuitionScheme::SmePremium
+        )
+    }
+
+    pub fn admits_trainee(&self, status: TraineeStatus, employer_size: Option<EmployerSize>) -> bool {
+        let sme_only = matches!(
+            self.tuition_scheme,
+            TuitionScheme::SmeOnline | TuitionScheme::SmePremium
+        );
+        self.admits.contains(&status)
+            && !(sme_only && employer_size.is_some_and(|size| size != EmployerSize::PrioritySupport))
+    }
+
     /// Whether the engine can estimate support for one trainee in this programme.
     pub fn is_trainee_facing(&self) -> bool {
         self.allowance_scheme != AllowanceScheme::None || self.tuition_scheme != TuitionScheme::None
