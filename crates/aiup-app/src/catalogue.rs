@@ -529,10 +529,11 @@ impl NoSupport {
 
 impl From<CaseError> for NoSupport {
     fn from(e: CaseError) -> NoSupport {
+        let message = e.message();
         NoSupport {
             code: e.code.to_owned(),
             field: e.field,
-            message: e.message(),
+            message,
             reason: e.reason,
         }
     }
