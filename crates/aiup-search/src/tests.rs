@@ -53,6 +53,7 @@ fn institutions() -> Vec<Institution> {
         kind: InstitutionKind::Private,
         region: RegionCode::parse(region).unwrap(),
         grade: QualityGrade::ThreeYear,
+        contact: Default::default(),
     };
     vec![
         make("inst-seoul", "서울디지털아카데미", "11110"),
@@ -112,6 +113,8 @@ fn course(n: usize, spec: &Spec) -> Course {
                 end_date: date(2025, 6, 30),
                 capacity: 20,
                 seats_left: 0,
+                application: None,
+                waiting_list: false,
             }]
         } else {
             vec![
@@ -120,15 +123,20 @@ fn course(n: usize, spec: &Spec) -> Course {
                     end_date: start + chrono::Days::new(60),
                     capacity: 20,
                     seats_left: 5,
+                    application: None,
+                    waiting_list: false,
                 },
                 Cohort {
                     start_date: start + chrono::Days::new(120),
                     end_date: start + chrono::Days::new(180),
                     capacity: 20,
                     seats_left: 20,
+                    application: None,
+                    waiting_list: false,
                 },
             ]
         },
+        details: Default::default(),
     }
 }
 

@@ -181,7 +181,7 @@ mod with_testing {
             let applied = raw_i64(&db, "SELECT COUNT(*) FROM _sqlx_migrations")
                 .await
                 .expect("migrations");
-            assert_eq!(applied, 4, "every migration applied once");
+            assert_eq!(applied, 5, "every migration applied once");
         }
     }
 
