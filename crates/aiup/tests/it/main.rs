@@ -6,6 +6,7 @@ mod browser;
 mod browser_accounts;
 mod cli;
 mod conformance;
+mod course_page;
 mod courses;
 mod docs;
 mod faults;
