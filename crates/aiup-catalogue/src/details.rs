@@ -262,6 +262,11 @@ impl TimeOfDay {
         TimeOfDay::ALL.into_iter().find(|t| t.as_str() == text)
     }
 
+    /// The accepted spellings, for error messages.
+    pub fn expected() -> String {
+        TimeOfDay::ALL.map(TimeOfDay::as_str).join(", ")
+    }
+
     pub fn label_ko(self) -> &'static str {
         match self {
             TimeOfDay::Day => "주간",

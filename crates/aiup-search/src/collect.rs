@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
-use aiup_catalogue::{AiLevel, AiStep, Audience, FeeBand, HoursBand};
+use aiup_catalogue::{AiLevel, AiStep, Audience, FeeBand, HoursBand, TimeOfDay};
 use aiup_core::{Delivery, RegionTier, Stage};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -13,7 +13,7 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::schema::{
     self, Packed, AI_LEVEL, AI_STEP, AUDIENCE, DELIVERY, FEE, F_FEE, F_HOURS, F_ID, F_MONTHS, F_PACKED, F_PROG,
-    F_STARTS, HOURS, NCS, PROVINCE, STAGE, TIER,
+    F_STARTS, HOURS, NCS, PROVINCE, STAGE, TIER, TIME_OF_DAY,
 };
 use crate::{Facet, FacetKind, FacetValue, Filters, SortOrder};
 
@@ -282,6 +282,14 @@ impl CompiledFilters {
                 filters.audiences.iter().fold(0, |m, a| m | schema::audience_bit(*a)),
             ),
         );
+        add(
+            FacetKind::TimeOfDay,
+            !filters.times_of_day.is_empty(),
+            Check::Code(
+                TIME_OF_DAY,
+                code_mask(filters.times_of_day.iter().map(|v| schema::time_of_day_code(*v))),
+            ),
+        );
         CompiledFilters { checks }
     }
 }
@@ -289,7 +297,7 @@ impl CompiledFilters {
 /// Counts per facet, indexed by code (programme index, month − min month, bit, packed code).
 #[derive(Debug, Clone)]
 pub(crate) struct Counts {
-    per_facet: [Vec<u64>; 12],
+    per_facet: [Vec<u64>; 13],
     min_month: u32,
 }
 
@@ -315,6 +323,7 @@ impl Counts {
                 vec![0; size(NCS)],
                 vec![0; months],
                 vec![0; AUDIENCE.bits as usize],
+                vec![0; size(TIME_OF_DAY)],
             ],
             min_month,
         }
@@ -363,7 +372,8 @@ impl Counts {
                     }
                 }
             }
-            _ => bits(AUDIENCE, counts),
+            11 => bits(AUDIENCE, counts),
+            _ => counts[TIME_OF_DAY.get(packed) as usize] += 1,
         }
     }
 
@@ -387,6 +397,7 @@ impl Counts {
                         FacetKind::NcsMajor => (code > 0).then(|| format!("{code:02}"))?,
                         FacetKind::StartMonth => schema::format_month(u64::from(self.min_month) + code as u64),
                         FacetKind::Audience => Audience::ALL.get(code)?.as_str().to_owned(),
+                        FacetKind::TimeOfDay => TimeOfDay::ALL.get(code.checked_sub(1)?)?.as_str().to_owned(),
                     };
                     Some(text)
                 };
@@ -577,7 +588,7 @@ impl SegmentCollector for FacetSegmentCollector {
             self.counts.count(facet, &self.data, d, packed);
             return;
         }
-        for facet in 0..12 {
+        for facet in 0..FacetKind::ALL.len() {
             self.counts.count(facet, &self.data, d, packed);
         }
         self.total += 1;

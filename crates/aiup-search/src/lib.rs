@@ -19,7 +19,7 @@ mod synonyms;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor};
+use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor, TimeOfDay};
 use aiup_core::region::RegionTable;
 use aiup_core::{Delivery, RegionTier, Stage};
 use chrono::NaiveDate;
@@ -142,6 +142,8 @@ pub struct Filters {
     /// Months a cohort starts in, "2026-03".
     pub start_months: Vec<String>,
     pub audiences: Vec<Audience>,
+    /// When it is taught (from the timetable); a course without one matches none.
+    pub times_of_day: Vec<TimeOfDay>,
 }
 
 impl Filters {
@@ -158,6 +160,7 @@ impl Filters {
             && self.ncs_majors.is_empty()
             && self.start_months.is_empty()
             && self.audiences.is_empty()
+            && self.times_of_day.is_empty()
     }
 }
 
@@ -218,6 +221,7 @@ pub enum FacetKind {
     NcsMajor,
     StartMonth,
     Audience,
+    TimeOfDay,
 }
 
 impl FacetKind {
@@ -234,6 +238,7 @@ impl FacetKind {
         FacetKind::NcsMajor,
         FacetKind::StartMonth,
         FacetKind::Audience,
+        FacetKind::TimeOfDay,
     ];
 
     pub fn parse(text: &str) -> Option<FacetKind> {
@@ -254,6 +259,7 @@ impl FacetKind {
             FacetKind::NcsMajor => "ncs_major",
             FacetKind::StartMonth => "start_month",
             FacetKind::Audience => "audience",
+            FacetKind::TimeOfDay => "time_of_day",
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor};
+use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor, TimeOfDay};
 use aiup_core::{Delivery, RegionTier, Stage};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -138,6 +138,8 @@ pub(crate) const HOURS: Packed = Packed { shift: 21, bits: 2 };
 pub(crate) const FEE: Packed = Packed { shift: 23, bits: 3 };
 pub(crate) const NCS: Packed = Packed { shift: 26, bits: 5 };
 pub(crate) const AUDIENCE: Packed = Packed { shift: 31, bits: 10 };
+/// 0: no timetable; then [`TimeOfDay::ALL`] from 1.
+pub(crate) const TIME_OF_DAY: Packed = Packed { shift: 41, bits: 2 };
 
 /// Tier code of a region the table does not know.
 pub(crate) const TIER_UNKNOWN: u64 = 3;
@@ -190,6 +192,9 @@ pub(crate) fn stage_bit(v: Stage) -> u64 {
 pub(crate) fn audience_bit(v: Audience) -> u64 {
     1 << position(Audience::ALL, &v)
 }
+pub(crate) fn time_of_day_code(v: TimeOfDay) -> u64 {
+    position(&TimeOfDay::ALL, &v) + 1
+}
 
 /// A month as one number (year × 12 + month − 1).
 pub(crate) fn month_code(date: NaiveDate) -> u64 {
@@ -240,6 +245,7 @@ fn pack(course: &Course, ctx: &SearchContext) -> u64 {
     NCS.put(&mut packed, ncs_code(course.ncs.major()));
     let audiences = course.audiences.iter().fold(0, |mask, a| mask | audience_bit(*a));
     AUDIENCE.put(&mut packed, audiences);
+    TIME_OF_DAY.put(&mut packed, course.details.time_of_day().map_or(0, time_of_day_code));
     packed
 }
 

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use aiup_catalogue::{
     AiLevel, AiStep, Audience, Cohort, Course, ExternalId, FeeBand, Hours, HoursBand, Institution, InstitutionKind,
-    NcsCode, NcsMajor, QualityGrade,
+    NcsCode, NcsMajor, QualityGrade, TimeOfDay,
 };
 use aiup_core::bundle::Bundle;
 use aiup_core::region::{RegionCode, RegionTable};
@@ -136,7 +136,23 @@ fn course(n: usize, spec: &Spec) -> Course {
                 },
             ]
         },
-        details: Default::default(),
+        // Day, evening, weekend and (every fourth) no timetable, so the facet has every value.
+        details: aiup_catalogue::CourseDetails {
+            timetable: (n % 4 != 3).then(|| {
+                let at = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+                let (days, start) = match n % 3 {
+                    0 => (vec![chrono::Weekday::Mon, chrono::Weekday::Fri], 9),
+                    1 => (vec![chrono::Weekday::Tue], 19),
+                    _ => (vec![chrono::Weekday::Sat, chrono::Weekday::Sun], 10),
+                };
+                aiup_catalogue::Timetable {
+                    days,
+                    start: at(start),
+                    end: at(start + 3),
+                }
+            }),
+            ..Default::default()
+        },
     }
 }
 
@@ -515,6 +531,10 @@ fn facet_values(c: &Course) -> Vec<(FacetKind, Vec<String>)> {
             FacetKind::Audience,
             c.audiences.iter().map(|a| a.as_str().to_owned()).collect(),
         ),
+        (
+            FacetKind::TimeOfDay,
+            c.details.time_of_day().iter().map(|t| t.as_str().to_owned()).collect(),
+        ),
     ]
 }
 
@@ -532,6 +552,7 @@ fn selected(filters: &Filters, kind: FacetKind) -> Vec<String> {
         FacetKind::NcsMajor => filters.ncs_majors.iter().map(|s| s.as_str().to_owned()).collect(),
         FacetKind::StartMonth => filters.start_months.clone(),
         FacetKind::Audience => filters.audiences.iter().map(|s| s.as_str().to_owned()).collect(),
+        FacetKind::TimeOfDay => filters.times_of_day.iter().map(|s| s.as_str().to_owned()).collect(),
     }
 }
 
@@ -576,6 +597,11 @@ fn facet_counts_are_disjunctive() {
         Filters::default(),
         Filters {
             deliveries: vec![Delivery::Remote],
+            ..Filters::default()
+        },
+        Filters {
+            times_of_day: vec![TimeOfDay::Evening, TimeOfDay::Weekend],
+            deliveries: vec![Delivery::Classroom, Delivery::Blended],
             ..Filters::default()
         },
         Filters {
@@ -630,6 +656,34 @@ fn facet_counts_are_disjunctive() {
     assert!(total > 0 && total < matching.len());
     assert_eq!(got.total, total);
     assert_eq!(got.facets, facets);
+}
+
+#[test]
+fn time_of_day_filter_keeps_only_courses_taught_then() {
+    let index = shared();
+    let catalogue = catalogue();
+    for wanted in TimeOfDay::ALL {
+        let got = index
+            .search(&SearchRequest {
+                filters: Filters {
+                    times_of_day: vec![wanted],
+                    ..Filters::default()
+                },
+                limit: 100,
+                ..request("")
+            })
+            .unwrap();
+        let expected = catalogue
+            .iter()
+            .filter(|c| c.details.time_of_day() == Some(wanted))
+            .count();
+        assert!(expected > 0, "{wanted:?}");
+        assert_eq!(got.total, expected, "{wanted:?}");
+        assert!(got.hits.iter().all(|h| h.course.details.time_of_day() == Some(wanted)));
+        let facet = got.facets.iter().find(|f| f.kind == FacetKind::TimeOfDay).unwrap();
+        // Disjunctive: the facet still counts the other times.
+        assert_eq!(facet.values.len(), TimeOfDay::ALL.len(), "{facet:?}");
+    }
 }
 
 #[test]

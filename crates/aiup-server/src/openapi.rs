@@ -10,7 +10,7 @@
 
 use aiup_app::Code;
 use aiup_catalogue::{
-    AiLevel, AiStep, Audience, BasicModule, FeeBand, HoursBand, InstitutionKind, NcsMajor, QualityGrade,
+    AiLevel, AiStep, Audience, BasicModule, FeeBand, HoursBand, InstitutionKind, NcsMajor, QualityGrade, TimeOfDay,
 };
 use aiup_core::policy::{AllowanceScheme, Confidence, Funding, TargetGroup, TargetUnit, TuitionScheme};
 use aiup_core::region::RegionKind;
@@ -200,6 +200,7 @@ fn course_search_parameters() -> Value {
             FacetKind::FeeBand => Some(vocab(spellings(FeeBand::ALL, FeeBand::as_str))),
             FacetKind::NcsMajor => Some(vocab(spellings(NcsMajor::ALL, NcsMajor::as_str))),
             FacetKind::Audience => Some(vocab(spellings(Audience::ALL, Audience::as_str))),
+            FacetKind::TimeOfDay => Some(vocab(spellings(&TimeOfDay::ALL, TimeOfDay::as_str))),
             FacetKind::Province => Some(json!({ "type": "string", "pattern": "^[0-9]{2}$" })),
             FacetKind::StartMonth => Some(json!({ "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$" })),
             FacetKind::Programme => Some(

@@ -6,7 +6,7 @@ use super::form::encode_component;
 use super::view::page;
 use crate::catalogue::{self, CourseQuery, ParamError, Profile};
 use crate::i18n::Lang;
-use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, NcsMajor};
+use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, NcsMajor, TimeOfDay};
 use aiup_core::{Delivery, RegionTier, Stage, TraineeStatus, Won};
 use aiup_rules::Engine;
 use aiup_search::{Facet, SearchResults};
@@ -45,6 +45,7 @@ pub fn facet_value_label(engine: &Engine, lang: Lang, kind: &str, value: &str) -
         "fee_band" => pick(lang, FeeBand::parse(value), FeeBand::label_ko, FeeBand::label_en),
         "ncs_major" => pick(lang, NcsMajor::parse(value), NcsMajor::label_ko, NcsMajor::label_en),
         "audience" => pick(lang, Audience::parse(value), Audience::label_ko, Audience::label_en),
+        "time_of_day" => pick(lang, TimeOfDay::parse(value), TimeOfDay::label_ko, TimeOfDay::label_en),
         "province" => engine
             .regions()
             .provinces()
@@ -76,6 +77,7 @@ pub fn facet_title(lang: Lang, kind: &str) -> &'static str {
         "ncs_major" => lang.pick("NCS 대분류", "NCS major category"),
         "start_month" => lang.pick("개강 월", "Start month"),
         "audience" => lang.pick("훈련 대상", "Who it is for"),
+        "time_of_day" => lang.pick("수업 시간대", "Time of day"),
         _ => "",
     }
 }

@@ -232,3 +232,81 @@ async fn a_waiting_list_cohort_offers_the_waiting_list_and_a_course_without_data
         "three signals, none invented"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_time_of_day_filter_and_facet_agree_with_the_catalogue() {
+    use aiup_catalogue::TimeOfDay;
+    let batch = generated(300);
+    let app = crate::support::spawn_app().await;
+    catalogue::store_and_index(app.state.db(), app.state.index(), &batch, "test")
+        .await
+        .expect("import");
+    let count = |t: TimeOfDay| {
+        batch
+            .courses
+            .iter()
+            .filter(|c| c.details.time_of_day() == Some(t))
+            .count() as u64
+    };
+    for t in TimeOfDay::ALL {
+        assert!(count(t) > 0, "the generator makes {t:?} courses");
+    }
+    let (status, body) = call(
+        "GET",
+        format!(
+            "{}/api/v1/courses?time_of_day=evening,weekend&per_page=100",
+            app.base_url
+        ),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["total"].as_u64(),
+        Some(count(TimeOfDay::Evening) + count(TimeOfDay::Weekend))
+    );
+    let facet = body["facets"]
+        .as_array()
+        .expect("facets")
+        .iter()
+        .find(|f| f["kind"] == "time_of_day")
+        .expect("time_of_day facet");
+    for t in TimeOfDay::ALL {
+        let value = facet["values"]
+            .as_array()
+            .expect("values")
+            .iter()
+            .find(|v| v["value"] == t.as_str())
+            .and_then(|v| v["count"].as_u64());
+        assert_eq!(value, Some(count(t)), "{t:?}: disjunctive count");
+    }
+    let (status, body) = call(
+        "GET",
+        format!("{}/api/v1/courses?time_of_day=night", app.base_url),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["field"], "time_of_day");
+    // The search page shows the facet with its title and labels in both languages.
+    let (_, page) = call(
+        "GET",
+        format!("{}/courses?time_of_day=weekend", app.base_url),
+        None,
+        None,
+    )
+    .await;
+    let page = text(page);
+    assert!(page.contains("수업 시간대") && page.contains("주말"));
+    let (_, page) = call(
+        "GET",
+        format!("{}/courses?time_of_day=weekend&lang=en", app.base_url),
+        None,
+        None,
+    )
+    .await;
+    let page = text(page);
+    assert!(page.contains("Time of day") && page.contains("weekend"));
+}
