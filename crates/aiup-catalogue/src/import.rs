@@ -2084,6 +2084,13 @@ mod tests {
         .expect("JSON example reads");
         assert_eq!(csv, json);
         assert_eq!(csv.courses[0].cohorts.len(), 2);
+        // The course-page fields of the examples, all read.
+        let course = &csv.courses[0];
+        assert!(course.cohorts[1].waiting_list && course.cohorts[0].application.is_some());
+        assert_eq!(course.details.syllabus.len(), 2);
+        assert_eq!(course.details.quality.employment.as_ref().map(|s| s.value), Some(7_125));
+        assert_eq!(course.details.time_of_day(), Some(crate::TimeOfDay::Day));
+        assert!(csv.institutions[0].contact.website.is_some());
         let errors = block("```json\n{\n  \"errors\"").replacen("", "{\n  \"errors\"", 1);
         let errors: ImportErrors = serde_json::from_str(&errors).expect("error example is an ImportErrors");
         assert_eq!(errors.bad_records(), 3);
