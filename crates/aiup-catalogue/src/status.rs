@@ -201,6 +201,40 @@ mod tests {
     }
 
     #[test]
+    fn the_next_open_cohort_skips_full_ones_and_prefers_seats_to_a_waiting_list() {
+        let today = date("2026-01-10");
+        let at = |start: &str, seats: u32, waiting_list: bool| Cohort {
+            start_date: date(start),
+            end_date: date("2026-12-30"),
+            ..cohort(30, seats, None, waiting_list)
+        };
+        let mut course: Course = serde_json::from_value(serde_json::json!({
+            "id": "C-1", "institution": "I-1", "title": "t", "summary": "", "keywords": [],
+            "programmes": ["kdt-general"], "ncs": "20010202", "occupation": "o", "ai_step": null,
+            "ai_level": null, "modules": [], "delivery": "classroom", "total_hours": 10,
+            "hours_per_day": 5, "fee_won": 0, "region": "11680", "audiences": ["employee"],
+            "self_payment_rate_percent": null, "base_unit_price_won_per_hour": null, "cohorts": []
+        }))
+        .unwrap();
+        course.cohorts = vec![
+            at("2026-01-05", 10, false),
+            at("2026-02-02", 0, true),
+            at("2026-03-02", 0, false),
+            at("2026-05-04", 20, false),
+        ];
+        assert_eq!(course.next_open_cohort(today), Some(&course.cohorts[3]));
+        assert_eq!(course.card_status(today), Some(CohortStatus::Open));
+        course.cohorts.truncate(3);
+        assert_eq!(course.next_open_cohort(today), Some(&course.cohorts[1]));
+        assert_eq!(course.card_status(today), Some(CohortStatus::WaitingList));
+        course.cohorts.remove(1);
+        assert_eq!(course.next_open_cohort(today), None);
+        assert_eq!(course.card_status(today), Some(CohortStatus::Full));
+        course.cohorts.clear();
+        assert_eq!(course.card_status(today), None);
+    }
+
+    #[test]
     fn labels_exist_in_both_languages() {
         for s in [
             CohortStatus::NotYetOpen,
