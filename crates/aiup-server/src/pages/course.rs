@@ -13,6 +13,7 @@ use crate::i18n::Lang;
 use aiup_app::course_support::course_support;
 use aiup_catalogue::details::{format_hh_mm, QualityMeasure};
 use aiup_catalogue::{Cohort, CohortStatus, Course, Institution, QualitySignal};
+use aiup_core::policy::TuitionScheme;
 use aiup_core::{EmployerSize, TraineeStatus, Won};
 use aiup_rules::Engine;
 use chrono::{NaiveDate, Weekday};
@@ -170,7 +171,39 @@ fn cohorts_section(lang: Lang, course: &Course, next: Option<&Cohort>, today: Na
     }
 }
 
+/// What a trainee needs before applying, from the tuition schemes of the course's programmes.
+enum Prerequisite {
+    /// A card-funded programme (card, KDC, KDT's priority table, AI assistant): 내일배움카드.
+    Card,
+    /// Employer training only: through the employer.
+    Employer,
+    /// Anything else: the institution says.
+    AskInstitution,
+}
+
+fn prerequisite(engine: &Engine, course: &Course) -> Prerequisite {
+    let schemes: Vec<TuitionScheme> = course
+        .programmes
+        .iter()
+        .filter_map(|id| engine.policy().programme(id.as_str()))
+        .map(|p| p.tuition_scheme)
+        .collect();
+    if schemes.iter().any(|s| {
+        matches!(
+            s,
+            TuitionScheme::Card | TuitionScheme::Kdc | TuitionScheme::PriorityTable | TuitionScheme::AiAssistant
+        )
+    }) {
+        Prerequisite::Card
+    } else if !schemes.is_empty() && schemes.iter().all(|s| *s == TuitionScheme::Employer) {
+        Prerequisite::Employer
+    } else {
+        Prerequisite::AskInstitution
+    }
+}
+
 fn apply_section(
+    engine: &Engine,
     lang: Lang,
     course: &Course,
     institution: &Institution,
@@ -206,7 +239,13 @@ fn apply_section(
                     }
                     p { (lang.pick("온라인 수강 신청은 아직 이 누리집에서 할 수 없습니다. 다음 순서로 신청하세요.", "You cannot enrol on this site yet. Apply like this:")) }
                     ol.steps #apply-steps {
-                        li { (lang.pick("국민내일배움카드가 있어야 신청할 수 있습니다. 없다면 고용24에서 먼저 발급을 신청하세요.", "You need a National Tomorrow Learning Card (국민내일배움카드). If you do not have one, apply for it on Work24 (고용24) first.")) }
+                        li #apply-prerequisite {
+                            @match prerequisite(engine, course) {
+                                Prerequisite::Card => { (lang.pick("국민내일배움카드가 있어야 신청할 수 있습니다. 없다면 고용24에서 먼저 발급을 신청하세요.", "You need a National Tomorrow Learning Card (국민내일배움카드). If you do not have one, apply for it on Work24 (고용24) first.")) }
+                                Prerequisite::Employer => { (lang.pick("사업주 훈련 과정입니다. 다니는 회사의 훈련 담당자에게 먼저 알리고 회사를 통해 신청하세요.", "This is employer training: tell your employer's training contact first and apply through your employer.")) }
+                                Prerequisite::AskInstitution => { (lang.pick("신청 자격은 훈련기관에 확인하세요(아래 연락처).", "Check with the institution who may apply (contact below).")) }
+                            }
+                        }
                         li { (lang.pick("고용24에서 과정명 또는 과정 ID ", "On Work24, search for the course title or course id ")) code { (course.id) } (lang.pick("로 이 과정을 찾아 수강 신청하세요.", " and apply.")) }
                         li { (lang.pick("궁금한 점은 훈련기관에 문의하세요: ", "Questions? Contact the institution: ")) (contact_links(lang, institution)) }
                     }
@@ -490,7 +529,7 @@ pub fn course_page(engine: &Engine, lang: Lang, input: &CoursePageInput<'_>, tod
         @if !course.summary.is_empty() { p #course-summary { (course.summary) } }
         (institution_section(lang, institution))
         (cohorts_section(lang, course, next, today))
-        (apply_section(lang, course, institution, next, pairs, today))
+        (apply_section(engine, lang, course, institution, next, pairs, today))
         (support_section(engine, lang, course, profile, pairs, today))
         (learning_section(lang, course))
         (quality_section(lang, course))

@@ -136,10 +136,20 @@ async fn course_page_shows_what_a_trainee_needs_to_act_in_both_languages() {
         "(다음 신청 기수)",
         "id=\"apply-link\"",
         "고용24에서 수강 신청하기",
-        "내일배움카드",
+        "id=\"apply-prerequisite\"",
     ] {
         assert!(ko.contains(needle), "Korean page lacks {needle}");
     }
+    // The card step only for a course a card pays for.
+    let card_funded = course
+        .programmes
+        .iter()
+        .filter_map(|p| engine.policy().programme(p.as_str()))
+        .any(|p| {
+            use aiup_core::policy::TuitionScheme as T;
+            matches!(p.tuition_scheme, T::Card | T::Kdc | T::PriorityTable | T::AiAssistant)
+        });
+    assert_eq!(ko.contains("국민내일배움카드가 있어야 신청할 수 있습니다"), card_funded);
     let total_figure = format!("id=\"figure-allowance-total-amount\">{total}<");
     assert!(ko.contains(&total_figure), "whole-course total {total} missing");
     assert!(ko.contains(&format!("단위기간 {}개", support.periods)));
