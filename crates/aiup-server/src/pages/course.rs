@@ -104,7 +104,7 @@ fn institution_section(lang: Lang, institution: &Institution) -> Markup {
                 dt { (lang.pick("기관명", "Name")) } dd #institution-name { (institution.name) }
                 dt { (lang.pick("기관 유형", "Kind")) } dd { (lang.pick(institution.kind.label_ko(), institution.kind.label_en())) }
                 dt { (lang.pick("인증 등급", "Certification")) } dd { (lang.pick(institution.grade.label_ko(), institution.grade.label_en())) }
-                dt { (lang.pick("주소", "Address")) } dd #institution-address { (c.address.as_deref().unwrap_or(none)) }
+                dt { (lang.pick("주소", "Address")) } dd #institution-address lang=[c.address.as_ref().map(|_| "ko")] { (c.address.as_deref().unwrap_or(none)) }
                 dt { (lang.pick("전화", "Phone")) }
                 dd #institution-phone {
                     @match &c.phone { Some(p) => { a href=(p.tel_href()) { (p) } }, None => { (none) } }
@@ -378,7 +378,8 @@ fn learning_section(lang: Lang, course: &Course) -> Markup {
                             th scope="col" .num { (lang.pick("시간", "Hours")) }
                             th scope="col" { (lang.pick("학습 성과", "Learning outcomes")) }
                         } }
-                        tbody {
+                        // Units and outcomes are written in Korean by the institution.
+                        tbody lang="ko" {
                             @for unit in &details.syllabus {
                                 tr {
                                     th scope="row" { (unit.name) }
