@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use aiup_catalogue::import::{Format, ImportErrors, ImportOptions};
 use aiup_catalogue::{
-    AiLevel, AiStep, Audience, CatalogueBatch, Course, FeeBand, HoursBand, NcsMajor, ValidationContext,
+    AiLevel, AiStep, Audience, CatalogueBatch, Course, FeeBand, HoursBand, NcsMajor, TimeOfDay, ValidationContext,
 };
 use aiup_core::policy::{Programme, TargetGroup, Text};
 use aiup_core::{Delivery, EmployerSize, RegionTier, Stage, TraineeStatus};
@@ -398,6 +398,14 @@ impl CourseQuery {
                 "fee_band" => words(value, key, FeeBand::parse, FeeBand::expected, &mut f.fee_bands, e),
                 "ncs_major" => words(value, key, NcsMajor::parse, NcsMajor::expected, &mut f.ncs_majors, e),
                 "audience" => words(value, key, Audience::parse, Audience::expected, &mut f.audiences, e),
+                "time_of_day" => words(
+                    value,
+                    key,
+                    TimeOfDay::parse,
+                    TimeOfDay::expected,
+                    &mut f.times_of_day,
+                    e,
+                ),
                 "start_month" => {
                     for month in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
                         // Strict: `2026-3` or `+2026-03` is not a month; YYYY-MM plus `-01` must be a date.

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod clock;
+pub mod course_support;
 pub mod error;
 pub mod live;
 pub mod policy;

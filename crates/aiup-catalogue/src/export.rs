@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::import::{csv_columns, Format, LIST_SEPARATOR};
 use crate::model::{CatalogueBatch, Course, Institution};
-use crate::validate::CourseInput;
+use crate::validate::{CourseInput, InstitutionInput};
 
 /// The batch as a CSV or JSON file. Institutions and courses are written sorted by id.
 pub fn export(format: Format, batch: &CatalogueBatch) -> String {
@@ -89,14 +89,21 @@ pub(crate) fn join_list(items: &[String]) -> String {
     out
 }
 
-fn institution_cells(institution: Option<&Institution>) -> [String; 4] {
+fn institution_cells(institution: Option<&Institution>) -> [String; crate::import::INSTITUTION_COLUMNS.len()] {
     match institution {
-        Some(i) => [
-            i.name.clone(),
-            i.kind.as_str().to_owned(),
-            i.region.to_string(),
-            i.grade.as_str().to_owned(),
-        ],
+        Some(i) => {
+            let input = InstitutionInput::from(i);
+            [
+                input.name,
+                input.kind,
+                input.region,
+                input.grade,
+                input.address,
+                input.phone,
+                input.email,
+                input.website,
+            ]
+        }
         None => Default::default(),
     }
 }
@@ -108,11 +115,8 @@ fn export_csv(batch: &CatalogueBatch) -> String {
     push_row(&mut out, csv_columns());
     for course in &courses {
         let c = CourseInput::from(*course);
-        let cohorts: Vec<String> = c
-            .cohorts
-            .iter()
-            .map(|k| format!("{}~{}/{}/{}", k.start_date, k.end_date, k.capacity, k.seats_left))
-            .collect();
+        let cohorts: Vec<String> = c.cohorts.iter().map(crate::cells::join_cohort).collect();
+        let details = crate::cells::detail_cells(&c);
         let course_cells = [
             c.id,
             c.institution,
@@ -135,10 +139,15 @@ fn export_csv(batch: &CatalogueBatch) -> String {
             c.base_unit_price_won_per_hour,
             cohorts.join("|"),
         ];
+        let course_cells = course_cells.into_iter().chain(details);
         let institution = institution_cells(by_id.get(course.institution.as_str()).copied());
         push_row(
             &mut out,
-            course_cells.iter().chain(institution.iter()).map(String::as_str),
+            course_cells
+                .chain(institution)
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
         );
     }
     // Institutions no course in the batch refers to: institution-only rows.
@@ -159,6 +168,10 @@ fn institution_json(i: &Institution) -> Value {
         "kind": i.kind.as_str(),
         "region": i.region.to_string(),
         "grade": i.grade.as_str(),
+        "address": i.contact.address,
+        "phone": i.contact.phone.as_ref().map(|p| p.as_str()),
+        "email": i.contact.email.as_ref().map(|e| e.as_str()),
+        "website": i.contact.website.as_ref().map(|w| w.as_str()),
     })
 }
 
@@ -189,8 +202,38 @@ fn course_json(c: &Course) -> Value {
             "end_date": k.end_date.to_string(),
             "capacity": k.capacity,
             "seats_left": k.seats_left,
+            "application_start": k.application.map(|p| p.start.to_string()),
+            "application_end": k.application.map(|p| p.end.to_string()),
+            "waiting_list": k.waiting_list,
         })).collect::<Vec<_>>(),
+        "syllabus": c.details.syllabus.iter().map(|u| json!({
+            "ncs_unit": u.ncs_unit.as_ref().map(|n| n.as_str()),
+            "name": u.name,
+            "hours": u.hours,
+            "outcomes": u.outcomes,
+        })).collect::<Vec<_>>(),
+        "timetable": c.details.timetable.as_ref().map(|t| json!({
+            "days": t.days.iter().map(|d| crate::details::weekday_word(*d)).collect::<Vec<_>>(),
+            "start": crate::details::format_hh_mm(t.start),
+            "end": crate::details::format_hh_mm(t.end),
+        })),
+        "entry_requirements": c.details.entry_requirements,
+        "quality": quality_json(&c.details.quality),
     })
+}
+
+fn quality_json(quality: &crate::details::Quality) -> Value {
+    let mut object = serde_json::Map::new();
+    for measure in crate::details::QualityMeasure::ALL {
+        if let Some(s) = quality.get(measure) {
+            let value: Value = serde_json::from_str(&measure.format_value(s.value)).unwrap_or(Value::Null);
+            object.insert(
+                measure.key().to_owned(),
+                json!({"value": value, "base": s.base, "source": s.source, "as_of": s.as_of.to_string()}),
+            );
+        }
+    }
+    Value::Object(object)
 }
 
 fn export_json(batch: &CatalogueBatch) -> String {

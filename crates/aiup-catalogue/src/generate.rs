@@ -68,6 +68,7 @@
 //! unit price only for programmes with a training-cost multiplier. Cohorts: 1–4 starting on
 //! weekdays in the 12 months from `start`, ending after total hours ÷ hours a day weekdays.
 
+mod details;
 mod families;
 mod names;
 mod profiles;
@@ -138,20 +139,29 @@ fn generate_with_families(
             family_ids.push(family);
         }
     }
-    let institutions = pool
+    // The page fields come from their own stream (see `details`).
+    let mut detail_rng = Rng::fork(options.seed, 3);
+    let institutions: Vec<Institution> = pool
         .institutions
         .into_iter()
         .filter(|i| i.courses > 0)
         .filter_map(|i| {
-            Some(Institution {
+            let mut institution = Institution {
                 id: i.id?,
                 name: i.name,
                 kind: i.kind,
                 region: i.region,
                 grade: i.grade,
-            })
+                contact: Default::default(),
+            };
+            institution.contact = details::contact(&mut detail_rng, &institution, regions);
+            Some(institution)
         })
         .collect();
+    let grades = institutions.iter().map(|i| (i.id.to_string(), i.grade)).collect();
+    for course in &mut courses {
+        details::fill_course(&mut detail_rng, course, &grades, options.start);
+    }
     (CatalogueBatch { institutions, courses }, family_ids)
 }
 
@@ -797,6 +807,7 @@ impl Plan {
             self_payment_rate_percent,
             base_unit_price_won_per_hour: fee_and_price.1,
             cohorts,
+            details: Default::default(),
         };
         Some((course, family.id))
     }
@@ -995,6 +1006,8 @@ fn cohorts(
                 end_date: last,
                 capacity,
                 seats_left,
+                application: None,
+                waiting_list: false,
             }
         })
         .collect()
@@ -1058,6 +1071,76 @@ mod tests {
     }
 
     #[test]
+    fn page_fields_are_filled_consistently_and_round_trip() {
+        use crate::status::CohortStatus;
+        use crate::TimeOfDay;
+        let (regions, policy) = fixtures();
+        let opts = options(1_500, 11);
+        let batch = generate(&opts, &regions, &policy.programmes);
+        for institution in &batch.institutions {
+            let contact = &institution.contact;
+            let place = &regions.get(institution.region).unwrap().full_name;
+            assert!(contact.address.as_ref().unwrap().starts_with(place.as_str()));
+            assert!(contact.website.as_ref().unwrap().as_str().ends_with(".example/"));
+            assert!(contact.email.as_ref().unwrap().as_str().ends_with(".example"));
+            // The exchange starts with 0: never assigned, so never someone's real number.
+            assert!(contact
+                .phone
+                .as_ref()
+                .unwrap()
+                .as_str()
+                .split('-')
+                .nth(1)
+                .unwrap()
+                .starts_with('0'));
+        }
+        let mut statuses = HashSet::new();
+        let mut times = HashSet::new();
+        for course in &batch.courses {
+            let sum: u32 = course.details.syllabus.iter().map(|u| u.hours.tenths()).sum();
+            assert_eq!(sum, course.total_hours.tenths(), "{}", course.id);
+            for unit in &course.details.syllabus {
+                assert_eq!(unit.ncs_unit.as_ref().unwrap().classification(), course.ncs);
+            }
+            assert!(!course.details.entry_requirements.is_empty());
+            times.extend(course.details.time_of_day());
+            statuses.extend(course.cohorts.iter().map(|c| c.status(opts.start)));
+        }
+        for status in [
+            CohortStatus::Full,
+            CohortStatus::WaitingList,
+            CohortStatus::ClosingSoon,
+            CohortStatus::Open,
+        ] {
+            assert!(statuses.contains(&status), "no {status:?} cohort");
+        }
+        assert_eq!(times.len(), TimeOfDay::ALL.len(), "{times:?}");
+        assert!(batch.courses.iter().any(|c| c.details.quality.employment.is_some()));
+        assert!(batch.courses.iter().any(|c| c.details.quality.is_empty()));
+
+        let ids: BTreeSet<String> = policy.programmes.iter().map(|p| p.id.to_string()).collect();
+        let known = BTreeSet::new();
+        for format in [crate::Format::Csv, crate::Format::Json] {
+            let text = crate::export(format, &batch);
+            let options = crate::ImportOptions {
+                ctx: ValidationContext {
+                    programmes: &ids,
+                    regions: &regions,
+                },
+                known_institutions: &known,
+                progress: None,
+            };
+            let mut back = crate::parse(format, &text, options).unwrap_or_else(|e| panic!("{format}: {e}"));
+            back.institutions.sort_by(|a, b| a.id.cmp(&b.id));
+            back.courses.sort_by(|a, b| a.id.cmp(&b.id));
+            let mut expected = batch.clone();
+            expected.institutions.sort_by(|a, b| a.id.cmp(&b.id));
+            expected.courses.sort_by(|a, b| a.id.cmp(&b.id));
+            assert!(back == expected, "{format} round trip differs");
+        }
+    }
+
+    #[test]
     fn the_same_seed_gives_the_same_batch() {
         let (regions, policy) = fixtures();
         let a = generate(&options(2_000, 42), &regions, &policy.programmes);
@@ -1073,7 +1156,9 @@ mod tests {
         let fnv = json.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
         });
-        assert_eq!(fnv, 1_334_557_975_293_498_453, "fingerprint of seed 42");
+        // Changed on purpose when the course-page fields (contacts, syllabi, timetables, quality,
+        // application periods, waiting lists, full cohorts) were added.
+        assert_eq!(fnv, 2_234_885_941_404_458_840, "fingerprint of seed 42");
     }
 
     #[test]

@@ -12,8 +12,11 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::cells;
+use crate::details::QualityMeasure;
 use crate::model::{CatalogueBatch, Course, ExternalId, Institution};
 use crate::validate::{CohortInput, CourseInput, FieldError, InstitutionInput, ValidationContext};
+use crate::validate_details::{QualitySignalInput, SyllabusUnitInput};
 
 /// Longest single field (CSV cell or JSON string), in characters.
 pub const FIELD_MAX_CHARS: usize = 10_000;
@@ -27,7 +30,7 @@ pub const PROGRESS_EVERY: usize = 1_000;
 pub const LIST_SEPARATOR: char = '|';
 
 /// The course columns of the CSV format, in the order [`crate::export`] writes them.
-pub const COURSE_COLUMNS: [&str; 20] = [
+pub const COURSE_COLUMNS: [&str; 28] = [
     "id",
     "institution",
     "title",
@@ -48,14 +51,65 @@ pub const COURSE_COLUMNS: [&str; 20] = [
     "self_payment_rate_percent",
     "base_unit_price_won_per_hour",
     "cohorts",
+    "syllabus",
+    "timetable_days",
+    "timetable_start",
+    "timetable_end",
+    "entry_requirements",
+    "quality_satisfaction",
+    "quality_completion",
+    "quality_employment",
 ];
 
+/// Where the course-page columns start in [`COURSE_COLUMNS`].
+const DETAILS_AT: usize = 20;
+
 /// The institution columns of the CSV format: the row's `institution` is upserted from them.
-pub const INSTITUTION_COLUMNS: [&str; 4] = [
+pub const INSTITUTION_COLUMNS: [&str; 8] = [
     "institution_name",
     "institution_kind",
     "institution_region",
     "institution_grade",
+    "institution_address",
+    "institution_phone",
+    "institution_email",
+    "institution_website",
+];
+
+/// The first this many [`INSTITUTION_COLUMNS`] come all together or not at all; the contact
+/// columns after them are optional.
+pub const INSTITUTION_REQUIRED_COLUMNS: usize = 4;
+
+/// Every CSV column.
+const COLUMN_COUNT: usize = COURSE_COLUMNS.len() + INSTITUTION_COLUMNS.len();
+
+/// The course keys of the JSON format (the CSV's course columns, with `timetable` and `quality`
+/// as objects).
+pub const COURSE_KEYS: [&str; 24] = [
+    "id",
+    "institution",
+    "title",
+    "summary",
+    "keywords",
+    "programmes",
+    "ncs",
+    "occupation",
+    "ai_step",
+    "ai_level",
+    "modules",
+    "delivery",
+    "total_hours",
+    "hours_per_day",
+    "fee_won",
+    "region",
+    "audiences",
+    "self_payment_rate_percent",
+    "base_unit_price_won_per_hour",
+    "cohorts",
+    "syllabus",
+    "timetable",
+    "entry_requirements",
+    "quality",
 ];
 
 /// Columns a CSV header must have. The other course columns may be left out (every row then
@@ -427,7 +481,7 @@ fn unknown_institution_reason(institution: &str) -> String {
 /// Index of each known column in a CSV header.
 struct Header {
     /// Position in the row of each of [`csv_columns`], if the header has it.
-    index: [Option<usize>; 24],
+    index: [Option<usize>; COLUMN_COUNT],
     width: usize,
     has_institution: bool,
 }
@@ -491,7 +545,7 @@ fn parse_csv(run: &mut Run<'_>, text: &str) -> Option<CatalogueBatch> {
     let total = count - 1;
     let mut courses: Vec<Course> = Vec::with_capacity(total);
     // Institution id → (line, its four cells) for every row that gives the institution.
-    let mut institutions: BTreeMap<String, Vec<(usize, [String; 4])>> = BTreeMap::new();
+    let mut institutions: BTreeMap<String, Vec<(usize, InstitutionCells)>> = BTreeMap::new();
     let mut cross = CrossChecks::new();
     let mut references: Vec<(usize, String, String)> = Vec::new();
     for (done, row) in rows.enumerate() {
@@ -619,7 +673,7 @@ fn read_header(run: &mut Run<'_>, head: &csv::StringRecord, line: usize) -> Opti
         );
         return None;
     }
-    let mut index = [None; 24];
+    let mut index = [None; COLUMN_COUNT];
     for (i, name) in head.iter().enumerate() {
         let name = name.trim();
         if let Some(reason) = too_long(name) {
@@ -647,12 +701,13 @@ fn read_header(run: &mut Run<'_>, head: &csv::StringRecord, line: usize) -> Opti
     }
     let institution_columns = INSTITUTION_AT..INSTITUTION_AT + INSTITUTION_COLUMNS.len();
     let present = institution_columns.clone().filter(|&n| index[n].is_some()).count();
-    if present > 0 && present < INSTITUTION_COLUMNS.len() {
-        for n in institution_columns.filter(|&n| index[n].is_none()) {
+    let required_columns = INSTITUTION_AT..INSTITUTION_AT + INSTITUTION_REQUIRED_COLUMNS;
+    if present > 0 && required_columns.clone().any(|n| index[n].is_none()) {
+        for n in required_columns.filter(|&n| index[n].is_none()) {
             run.file_error(
                 line,
                 column_name(n),
-                "missing; the institution columns come all four together or not at all",
+                "missing; institution_name, institution_kind, institution_region and institution_grade come all four together or not at all (with or without the contact columns)",
             );
         }
     }
@@ -700,17 +755,20 @@ fn split_cohorts(cell: &str) -> Result<Vec<CohortInput>, Vec<String>> {
         let parsed = item.split_once('~').and_then(|(start, rest)| {
             let mut parts = rest.split('/');
             let (end, capacity, seats) = (parts.next()?, parts.next()?, parts.next()?);
-            parts.next().is_none().then(|| CohortInput {
+            let mut cohort = CohortInput {
                 start_date: start.trim().to_owned(),
                 end_date: end.trim().to_owned(),
                 capacity: capacity.trim().to_owned(),
                 seats_left: seats.trim().to_owned(),
-            })
+                ..CohortInput::default()
+            };
+            let extras: Vec<&str> = parts.collect();
+            cells::cohort_extras(&mut cohort, &extras).then_some(cohort)
         });
         match parsed {
             Some(cohort) => cohorts.push(cohort),
             None => errors.push(format!(
-                "cohort {}: `{}` is not written start~end/capacity/seats_left (e.g. 2026-03-02~2026-06-30/30/12)",
+                "cohort {}: `{}` is not written start~end/capacity/seats_left, optionally followed by /application_start~application_end and /waitlist (e.g. 2026-03-02~2026-06-30/30/12/2026-02-01~2026-02-25/waitlist)",
                 i + 1,
                 item.trim()
             )),
@@ -725,9 +783,16 @@ fn split_cohorts(cell: &str) -> Result<Vec<CohortInput>, Vec<String>> {
 
 /// Maps a validator field (`cohorts[2].end_date`) to the CSV column (`cohorts`) and reason.
 fn csv_field(error: FieldError) -> (String, String) {
-    if let Some(rest) = error.field.strip_prefix("cohorts[") {
-        if let Some((number, sub)) = rest.split_once("].") {
-            return ("cohorts".to_owned(), format!("cohort {number} {sub}: {}", error.reason));
+    for (list, item) in [("cohorts", "cohort"), ("syllabus", "unit")] {
+        if let Some(rest) = error.field.strip_prefix(&format!("{list}[")) {
+            if let Some((number, sub)) = rest.split_once("].") {
+                return (list.to_owned(), format!("{item} {number} {sub}: {}", error.reason));
+            }
+        }
+    }
+    if let Some(rest) = error.field.strip_prefix("quality.") {
+        if let Some((measure, part)) = rest.split_once('.') {
+            return (format!("quality_{measure}"), format!("{part}: {}", error.reason));
         }
     }
     (error.field, error.reason)
@@ -740,7 +805,7 @@ fn read_csv_row(
     row: &csv::StringRecord,
     line: usize,
     courses: &mut Vec<Course>,
-    institutions: &mut BTreeMap<String, Vec<(usize, [String; 4])>>,
+    institutions: &mut BTreeMap<String, Vec<(usize, InstitutionCells)>>,
     cross: &mut CrossChecks,
     references: &mut Vec<(usize, String, String)>,
 ) {
@@ -775,7 +840,7 @@ fn read_csv_row(
     }
 
     let institution_id = cell(1).trim().to_owned();
-    let institution_cells: [String; 4] = std::array::from_fn(|k| cell(INSTITUTION_AT + k).trim().to_owned());
+    let institution_cells: InstitutionCells = std::array::from_fn(|k| cell(INSTITUTION_AT + k).trim().to_owned());
     let gives_institution = header.has_institution && institution_cells.iter().any(|c| !c.is_empty());
     if gives_institution {
         institutions
@@ -812,18 +877,31 @@ fn read_csv_row(
         audiences: split_list(cell(16)),
         self_payment_rate_percent: cell(17).to_owned(),
         base_unit_price_won_per_hour: cell(18).to_owned(),
-        cohorts: Vec::new(),
+        timetable_days: split_list(cell(DETAILS_AT + 1)),
+        timetable_start: cell(DETAILS_AT + 2).to_owned(),
+        timetable_end: cell(DETAILS_AT + 3).to_owned(),
+        entry_requirements: cell(DETAILS_AT + 4).to_owned(),
+        ..CourseInput::default()
     };
-    let cohort_errors = match split_cohorts(cell(19)) {
-        Ok(cohorts) => {
-            input.cohorts = cohorts;
-            Vec::new()
+    let mut cell_errors: Vec<(&str, String)> = Vec::new();
+    match split_cohorts(cell(19)) {
+        Ok(cohorts) => input.cohorts = cohorts,
+        Err(errors) => cell_errors.extend(errors.into_iter().map(|e| ("cohorts", e))),
+    }
+    match cells::split_syllabus(cell(DETAILS_AT)) {
+        Ok(units) => input.syllabus = units,
+        Err(errors) => cell_errors.extend(errors.into_iter().map(|e| ("syllabus", e))),
+    }
+    for (k, measure) in QualityMeasure::ALL.into_iter().enumerate() {
+        let column = COURSE_COLUMNS[DETAILS_AT + 5 + k];
+        match cells::split_quality(measure, cell(DETAILS_AT + 5 + k)) {
+            Ok(signal) => input.quality[k] = signal,
+            Err(error) => cell_errors.push((column, error)),
         }
-        Err(errors) => errors,
-    };
-    let cohorts_failed = !cohort_errors.is_empty();
-    for reason in cohort_errors {
-        run.error(line, RecordKind::Course, id, "cohorts", reason);
+    }
+    let cohorts_failed = !cell_errors.is_empty();
+    for (column, reason) in cell_errors {
+        run.error(line, RecordKind::Course, id, column, reason);
     }
     match input.validate(run.options.ctx) {
         Ok(course) if !cohorts_failed => {
@@ -844,7 +922,10 @@ fn read_csv_row(
 }
 
 /// The rows that give one institution must agree; then the institution is validated once.
-fn check_institution_rows(run: &mut Run<'_>, id: &str, rows: &[(usize, [String; 4])]) -> Option<Institution> {
+/// The institution cells of one CSV row, in the order of [`INSTITUTION_COLUMNS`].
+type InstitutionCells = [String; INSTITUTION_COLUMNS.len()];
+
+fn check_institution_rows(run: &mut Run<'_>, id: &str, rows: &[(usize, InstitutionCells)]) -> Option<Institution> {
     let mut agree = true;
     for (k, column) in INSTITUTION_COLUMNS.iter().enumerate() {
         let mut values: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -879,6 +960,10 @@ fn check_institution_rows(run: &mut Run<'_>, id: &str, rows: &[(usize, [String; 
         kind: cells[1].clone(),
         region: cells[2].clone(),
         grade: cells[3].clone(),
+        address: cells[4].clone(),
+        phone: cells[5].clone(),
+        email: cells[6].clone(),
+        website: cells[7].clone(),
     };
     match input.validate(run.options.ctx) {
         Ok(institution) => Some(institution),
@@ -900,8 +985,21 @@ fn check_institution_rows(run: &mut Run<'_>, id: &str, rows: &[(usize, [String; 
 // JSON
 // ---------------------------------------------------------------------------------------------
 
-const INSTITUTION_KEYS: [&str; 5] = ["id", "name", "kind", "region", "grade"];
-const COHORT_KEYS: [&str; 4] = ["start_date", "end_date", "capacity", "seats_left"];
+const INSTITUTION_KEYS: [&str; 9] = [
+    "id", "name", "kind", "region", "grade", "address", "phone", "email", "website",
+];
+const COHORT_KEYS: [&str; 7] = [
+    "start_date",
+    "end_date",
+    "capacity",
+    "seats_left",
+    "application_start",
+    "application_end",
+    "waiting_list",
+];
+const SYLLABUS_KEYS: [&str; 4] = ["ncs_unit", "name", "hours", "outcomes"];
+const TIMETABLE_KEYS: [&str; 3] = ["days", "start", "end"];
+const QUALITY_SIGNAL_KEYS: [&str; 4] = ["value", "base", "source", "as_of"];
 
 fn describe(value: &Value) -> &'static str {
     match value {
@@ -976,6 +1074,10 @@ fn parse_json(run: &mut Run<'_>, text: &str) -> Option<CatalogueBatch> {
             kind: reader.scalar("kind", "a string"),
             region: reader.scalar("region", "a string"),
             grade: reader.scalar("grade", "a string"),
+            address: reader.scalar("address", "a string"),
+            phone: reader.scalar("phone", "a string"),
+            email: reader.scalar("email", "a string"),
+            website: reader.scalar("website", "a string"),
         };
         if let Some(id) = non_empty(&input.id) {
             institution_ids.entry(id).or_default().push(record);
@@ -1001,8 +1103,8 @@ fn parse_json(run: &mut Run<'_>, text: &str) -> Option<CatalogueBatch> {
     let mut cross = CrossChecks::new();
     for (i, value) in courses.iter().enumerate() {
         let record = i + 1;
-        let mut reader = JsonRecord::new(value, record, RecordKind::Course, &COURSE_COLUMNS);
-        let input = CourseInput {
+        let mut reader = JsonRecord::new(value, record, RecordKind::Course, &COURSE_KEYS);
+        let mut input = CourseInput {
             id: reader.scalar("id", "a string"),
             institution: reader.scalar("institution", "a string"),
             title: reader.scalar("title", "a string"),
@@ -1023,7 +1125,12 @@ fn parse_json(run: &mut Run<'_>, text: &str) -> Option<CatalogueBatch> {
             self_payment_rate_percent: reader.scalar("self_payment_rate_percent", "a whole number"),
             base_unit_price_won_per_hour: reader.scalar("base_unit_price_won_per_hour", "a whole number"),
             cohorts: reader.cohorts(),
+            syllabus: reader.syllabus(),
+            entry_requirements: reader.scalar("entry_requirements", "a string"),
+            quality: reader.quality(),
+            ..CourseInput::default()
         };
+        (input.timetable_days, input.timetable_start, input.timetable_end) = reader.timetable();
         cross.course(record, &input.id);
         let institution = input.institution.trim().to_owned();
         if let Some(course) = reader.finish(run, input.validate(run.options.ctx)) {
@@ -1169,6 +1276,10 @@ impl<'v> JsonRecord<'v> {
                     format!("unknown key; the keys are {}", COHORT_KEYS.join(", ")),
                 ));
             }
+            let waiting_list = match object.get("waiting_list") {
+                Some(Value::Bool(b)) => b.to_string(),
+                other => self.scalar_value(&format!("{prefix}.waiting_list"), other, "true or false"),
+            };
             let mut field =
                 |name: &str, expected: &str| self.scalar_value(&format!("{prefix}.{name}"), object.get(name), expected);
             cohorts.push(CohortInput {
@@ -1176,9 +1287,129 @@ impl<'v> JsonRecord<'v> {
                 end_date: field("end_date", "a date string"),
                 capacity: field("capacity", "a whole number"),
                 seats_left: field("seats_left", "a whole number"),
+                application_start: field("application_start", "a date string"),
+                application_end: field("application_end", "a date string"),
+                waiting_list,
             });
         }
         cohorts
+    }
+
+    /// The object at `field` (`None` when absent; an error when not an object), with its
+    /// unknown keys reported.
+    fn object(
+        &mut self,
+        field: &str,
+        value: Option<&'v Value>,
+        keys: &[&str],
+    ) -> Option<&'v serde_json::Map<String, Value>> {
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(object)) => {
+                for key in object.keys().filter(|k| !keys.contains(&k.as_str())) {
+                    self.errors.push(FieldError::new(
+                        format!("{field}.{key}"),
+                        format!("unknown key; the keys are {}", keys.join(", ")),
+                    ));
+                }
+                Some(object)
+            }
+            Some(other) => {
+                self.fail(field, format!("expected an object, got {}", describe(other)));
+                None
+            }
+        }
+    }
+
+    fn string_list(&mut self, field: &str, value: Option<&Value>) -> Vec<String> {
+        match value {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(_) | Value::Number(_) => {
+                            out.push(self.scalar_value(field, Some(item), "a string"))
+                        }
+                        other => self.fail(
+                            field,
+                            format!("item {}: expected a string, got {}", i + 1, describe(other)),
+                        ),
+                    }
+                }
+                out
+            }
+            Some(other) => {
+                self.fail(field, format!("expected an array of strings, got {}", describe(other)));
+                Vec::new()
+            }
+        }
+    }
+
+    fn syllabus(&mut self) -> Vec<SyllabusUnitInput> {
+        let items = match self.get("syllabus") {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                self.fail(
+                    "syllabus",
+                    format!("expected an array of units, got {}", describe(other)),
+                );
+                return Vec::new();
+            }
+        };
+        let mut units = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let prefix = format!("syllabus[{}]", i + 1);
+            let Some(object) = self.object(&prefix, Some(item), &SYLLABUS_KEYS) else {
+                self.failed.insert("syllabus".to_owned());
+                continue;
+            };
+            let field = |name: &str| format!("{prefix}.{name}");
+            units.push(SyllabusUnitInput {
+                ncs_unit: self.scalar_value(&field("ncs_unit"), object.get("ncs_unit"), "a string"),
+                name: self.scalar_value(&field("name"), object.get("name"), "a string"),
+                hours: self.scalar_value(&field("hours"), object.get("hours"), "a number of hours"),
+                outcomes: self.string_list(&field("outcomes"), object.get("outcomes")),
+            });
+        }
+        units
+    }
+
+    /// `timetable` as its three input fields.
+    fn timetable(&mut self) -> (Vec<String>, String, String) {
+        let value = self.get("timetable");
+        let Some(object) = self.object("timetable", value, &TIMETABLE_KEYS) else {
+            return Default::default();
+        };
+        (
+            self.string_list("timetable.days", object.get("days")),
+            self.scalar_value("timetable.start", object.get("start"), "a time string"),
+            self.scalar_value("timetable.end", object.get("end"), "a time string"),
+        )
+    }
+
+    fn quality(&mut self) -> [Option<QualitySignalInput>; 3] {
+        let mut out: [Option<QualitySignalInput>; 3] = Default::default();
+        let value = self.get("quality");
+        let keys: Vec<&str> = QualityMeasure::ALL.iter().map(|m| m.key()).collect();
+        let Some(object) = self.object("quality", value, &keys) else {
+            return out;
+        };
+        for (slot, measure) in out.iter_mut().zip(QualityMeasure::ALL) {
+            let prefix = format!("quality.{}", measure.key());
+            let Some(signal) = self.object(&prefix, object.get(measure.key()), &QUALITY_SIGNAL_KEYS) else {
+                continue;
+            };
+            let field = |name: &str| format!("{prefix}.{name}");
+            *slot = Some(QualitySignalInput {
+                value: self.scalar_value(&field("value"), signal.get("value"), "a number"),
+                base: self.scalar_value(&field("base"), signal.get("base"), "a whole number"),
+                source: self.scalar_value(&field("source"), signal.get("source"), "a string"),
+                as_of: self.scalar_value(&field("as_of"), signal.get("as_of"), "a date string"),
+            });
+        }
+        out
     }
 
     /// Reports the reader's and the validator's errors; returns the record if there were none.
@@ -1206,7 +1437,12 @@ impl<'v> JsonRecord<'v> {
             return value;
         }
         for error in errors {
-            run.error(self.record, self.kind, &id, error.field, error.reason);
+            // The validator names the timetable's parts as the CSV does; JSON nests them.
+            let field = match error.field.strip_prefix("timetable_") {
+                Some(part) => format!("timetable.{}", if part == "days" { "days" } else { part }),
+                None => error.field,
+            };
+            run.error(self.record, self.kind, &id, field, error.reason);
         }
         None
     }
@@ -1848,6 +2084,13 @@ mod tests {
         .expect("JSON example reads");
         assert_eq!(csv, json);
         assert_eq!(csv.courses[0].cohorts.len(), 2);
+        // The course-page fields of the examples, all read.
+        let course = &csv.courses[0];
+        assert!(course.cohorts[1].waiting_list && course.cohorts[0].application.is_some());
+        assert_eq!(course.details.syllabus.len(), 2);
+        assert_eq!(course.details.quality.employment.as_ref().map(|s| s.value), Some(7_125));
+        assert_eq!(course.details.time_of_day(), Some(crate::TimeOfDay::Day));
+        assert!(csv.institutions[0].contact.website.is_some());
         let errors = block("```json\n{\n  \"errors\"").replacen("", "{\n  \"errors\"", 1);
         let errors: ImportErrors = serde_json::from_str(&errors).expect("error example is an ImportErrors");
         assert_eq!(errors.bad_records(), 3);
@@ -1881,6 +2124,14 @@ mod tests {
                         .min(NaiveDate::from_ymd_opt(2100, 12, 31).expect("date")),
                     capacity,
                     seats_left: seats.min(capacity),
+                    // Some with an application period ending on the start day, some with a
+                    // waiting list (drawn from the other values to keep the tuple small).
+                    application: (capacity % 3 == 0).then(|| crate::model::ApplicationPeriod {
+                        start: (start - chrono::Duration::days(length % 60))
+                            .max(NaiveDate::from_ymd_opt(2000, 1, 1).expect("date")),
+                        end: start,
+                    }),
+                    waiting_list: seats % 2 == 1,
                 })
                 .collect();
             cohorts.sort_by_key(|c| (c.start_date, c.end_date));
@@ -1902,10 +2153,14 @@ mod tests {
         )
             .prop_map(move |(name, kind, region, grade)| Institution {
                 id: ExternalId::parse(&id).expect("id"),
-                name,
                 kind,
                 region,
                 grade,
+                contact: crate::details::InstitutionContact {
+                    address: Some(name.clone()),
+                    ..Default::default()
+                },
+                name,
             })
     }
 
@@ -1954,7 +2209,6 @@ mod tests {
             Course {
                 id: ExternalId::parse(&id).expect("id"),
                 institution: ExternalId::parse(&institution).expect("id"),
-                title,
                 summary,
                 keywords,
                 programmes: programmes
@@ -1975,6 +2229,11 @@ mod tests {
                 self_payment_rate_percent: self_payment,
                 base_unit_price_won_per_hour: unit_price,
                 cohorts,
+                details: crate::details::CourseDetails {
+                    entry_requirements: title.clone(),
+                    ..Default::default()
+                },
+                title,
             }
         })
     }

@@ -8,6 +8,7 @@ use aiup_core::{Delivery, ProgrammeId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::details::{CourseDetails, InstitutionContact};
 use crate::vocab::{AiLevel, AiStep, Audience, BasicModule, InstitutionKind, NcsMajor, QualityGrade};
 
 /// Longest title, name or occupation field, in characters.
@@ -188,6 +189,9 @@ pub struct Institution {
     /// Where its main site is.
     pub region: RegionCode,
     pub grade: QualityGrade,
+    /// Address, phone, email and website; absent fields are not serialised (nor hashed).
+    #[serde(default, skip_serializing_if = "InstitutionContact::is_empty")]
+    pub contact: InstitutionContact,
 }
 
 /// One run of a course with its own dates and seats.
@@ -198,6 +202,20 @@ pub struct Cohort {
     pub capacity: u32,
     /// Never more than `capacity`.
     pub seats_left: u32,
+    /// When applications are taken; ends on or before `start_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<ApplicationPeriod>,
+    /// Whether the institution takes a waiting list once the cohort is full.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub waiting_list: bool,
+}
+
+/// The days applications to a cohort are taken, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationPeriod {
+    pub start: NaiveDate,
+    /// Not before `start`, not after the cohort's start.
+    pub end: NaiveDate,
 }
 
 /// A training course in the catalogue.
@@ -233,6 +251,9 @@ pub struct Course {
     pub base_unit_price_won_per_hour: Option<i64>,
     /// Ordered by start date, then end date.
     pub cohorts: Vec<Cohort>,
+    /// Syllabus, timetable, entry requirements and quality signals.
+    #[serde(default, skip_serializing_if = "CourseDetails::is_empty")]
+    pub details: CourseDetails,
 }
 
 impl Course {

@@ -12,6 +12,7 @@ use crate::model::{
     Cohort, Course, ExternalId, Hours, Institution, NcsCode, FEE_MAX_WON, KEYWORDS_MAX, KEYWORD_MAX_CHARS,
     SUMMARY_MAX_CHARS, TEXT_MAX_CHARS,
 };
+use crate::validate_details::{application_period, waiting_list, QualitySignalInput, SyllabusUnitInput};
 use crate::vocab::{AiLevel, AiStep, Audience, BasicModule, InstitutionKind, QualityGrade};
 
 /// Most cohorts on one course.
@@ -60,6 +61,11 @@ pub struct InstitutionInput {
     /// A 5-digit region code or a name the region table resolves ("서울특별시 강남구").
     pub region: String,
     pub grade: String,
+    /// Optional contact fields (empty meaning absent).
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
 }
 
 /// A cohort as written in an import file.
@@ -69,6 +75,11 @@ pub struct CohortInput {
     pub end_date: String,
     pub capacity: String,
     pub seats_left: String,
+    /// Both or neither.
+    pub application_start: String,
+    pub application_end: String,
+    /// `true`, `false` or empty (false).
+    pub waiting_list: String,
 }
 
 /// A course as written in an import file: every scalar still text, empty meaning absent.
@@ -95,6 +106,14 @@ pub struct CourseInput {
     pub self_payment_rate_percent: String,
     pub base_unit_price_won_per_hour: String,
     pub cohorts: Vec<CohortInput>,
+    pub syllabus: Vec<SyllabusUnitInput>,
+    /// Weekday words (`mon` … `sun`); the three timetable fields come together or not at all.
+    pub timetable_days: Vec<String>,
+    pub timetable_start: String,
+    pub timetable_end: String,
+    pub entry_requirements: String,
+    /// In the order of [`crate::details::QualityMeasure::ALL`].
+    pub quality: [Option<QualitySignalInput>; 3],
 }
 
 /// Bidirectional embeddings, overrides, isolates and marks: they reorder how text is shown
@@ -104,16 +123,16 @@ pub fn is_bidi_control(c: char) -> bool {
 }
 
 /// Collects field errors while reading one record.
-struct Checker {
-    errors: Vec<FieldError>,
+pub(crate) struct Checker {
+    pub(crate) errors: Vec<FieldError>,
 }
 
 impl Checker {
-    fn fail(&mut self, field: impl Into<String>, reason: impl Into<String>) {
+    pub(crate) fn fail(&mut self, field: impl Into<String>, reason: impl Into<String>) {
         self.errors.push(FieldError::new(field, reason));
     }
 
-    fn take<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+    pub(crate) fn take<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(reason) => {
@@ -123,7 +142,7 @@ impl Checker {
         }
     }
 
-    fn text(&mut self, field: &str, value: &str, max_chars: usize, required: bool) -> Option<String> {
+    pub(crate) fn text(&mut self, field: &str, value: &str, max_chars: usize, required: bool) -> Option<String> {
         // A line break inside a quoted cell is CRLF in files from Windows; it is stored as LF.
         let unified;
         let value = if value.contains("\r\n") {
@@ -176,7 +195,7 @@ impl Checker {
         self.take(field, resolved.map_err(|e| e.to_string()))
     }
 
-    fn vocabulary<T: Copy>(
+    pub(crate) fn vocabulary<T: Copy>(
         &mut self,
         field: &str,
         value: &str,
@@ -234,7 +253,7 @@ impl Checker {
         ok.then(|| set.into_iter().collect())
     }
 
-    fn integer(&mut self, field: &str, value: &str, min: i64, max: i64) -> Option<i64> {
+    pub(crate) fn integer(&mut self, field: &str, value: &str, min: i64, max: i64) -> Option<i64> {
         let value = value.trim();
         let Ok(number) = value.parse::<i64>() else {
             let reason = if value.is_empty() {
@@ -252,14 +271,14 @@ impl Checker {
         Some(number)
     }
 
-    fn optional_integer(&mut self, field: &str, value: &str, min: i64, max: i64) -> Option<Option<i64>> {
+    pub(crate) fn optional_integer(&mut self, field: &str, value: &str, min: i64, max: i64) -> Option<Option<i64>> {
         if value.trim().is_empty() {
             return Some(None);
         }
         self.integer(field, value, min, max).map(Some)
     }
 
-    fn hours(&mut self, field: &str, value: &str, min_tenths: u32, max_tenths: u32) -> Option<Hours> {
+    pub(crate) fn hours(&mut self, field: &str, value: &str, min_tenths: u32, max_tenths: u32) -> Option<Hours> {
         if value.trim().is_empty() {
             self.fail(field, "is required");
             return None;
@@ -279,7 +298,7 @@ impl Checker {
         Some(hours)
     }
 
-    fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
+    pub(crate) fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
         let value = value.trim();
         let Ok(date) = aiup_core::date::parse_iso_date(value) else {
             self.fail(field, format!("`{value}` is not a date written YYYY-MM-DD"));
@@ -308,6 +327,7 @@ impl InstitutionInput {
         let kind = check.vocabulary("kind", &self.kind, InstitutionKind::parse, InstitutionKind::expected);
         let region = check.region("region", &self.region, ctx.regions);
         let grade = check.vocabulary("grade", &self.grade, QualityGrade::parse, QualityGrade::expected);
+        let contact = self.contact(&mut check);
         let institution = (|| {
             Some(Institution {
                 id: id?,
@@ -315,6 +335,7 @@ impl InstitutionInput {
                 kind: kind?,
                 region: region?,
                 grade: grade?,
+                contact: contact?,
             })
         })();
         check.finish(institution)
@@ -365,6 +386,7 @@ impl CourseInput {
             1_000_000,
         );
         let cohorts = self.cohorts(&mut check);
+        let details = self.details(&mut check, total_hours);
 
         let course = (|| {
             Some(Course {
@@ -388,6 +410,7 @@ impl CourseInput {
                 self_payment_rate_percent: self_payment?.map(|p| u8::try_from(p).unwrap_or(u8::MAX)),
                 base_unit_price_won_per_hour: unit_price?,
                 cohorts: cohorts?,
+                details: details?,
             })
         })();
         check.finish(course)
@@ -473,12 +496,23 @@ impl CourseInput {
                     ok = false;
                 }
             }
-            match (start, end, capacity, seats) {
-                (Some(start_date), Some(end_date), Some(capacity), Some(seats_left)) => cohorts.push(Cohort {
+            let application = application_period(check, &field, input, start);
+            let waiting_list = waiting_list(check, &field("waiting_list"), &input.waiting_list);
+            match (start, end, capacity, seats, application, waiting_list) {
+                (
+                    Some(start_date),
+                    Some(end_date),
+                    Some(capacity),
+                    Some(seats_left),
+                    Some(application),
+                    Some(waiting_list),
+                ) => cohorts.push(Cohort {
                     start_date,
                     end_date,
                     capacity: u32::try_from(capacity).unwrap_or(CAPACITY_MAX),
                     seats_left: u32::try_from(seats_left).unwrap_or(0),
+                    application,
+                    waiting_list,
                 }),
                 _ => ok = false,
             }
@@ -508,6 +542,10 @@ impl From<&Institution> for InstitutionInput {
             kind: i.kind.as_str().to_owned(),
             region: i.region.to_string(),
             grade: i.grade.as_str().to_owned(),
+            address: i.contact.address.clone().unwrap_or_default(),
+            phone: i.contact.phone.as_ref().map(ToString::to_string).unwrap_or_default(),
+            email: i.contact.email.as_ref().map(ToString::to_string).unwrap_or_default(),
+            website: i.contact.website.as_ref().map(ToString::to_string).unwrap_or_default(),
         }
     }
 }
@@ -548,8 +586,12 @@ impl From<&Course> for CourseInput {
                     end_date: k.end_date.to_string(),
                     capacity: k.capacity.to_string(),
                     seats_left: k.seats_left.to_string(),
+                    application_start: k.application.map(|p| p.start.to_string()).unwrap_or_default(),
+                    application_end: k.application.map(|p| p.end.to_string()).unwrap_or_default(),
+                    waiting_list: if k.waiting_list { "true" } else { "" }.to_owned(),
                 })
                 .collect(),
+            ..crate::validate_details::details_input(&c.details)
         }
     }
 }

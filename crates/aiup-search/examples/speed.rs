@@ -132,6 +132,7 @@ fn generate(n: usize, regions: &[aiup_core::region::RegionCode]) -> (Vec<Institu
             kind: *rng.pick(InstitutionKind::ALL),
             region: *rng.pick(regions),
             grade: *rng.pick(QualityGrade::ALL),
+            contact: Default::default(),
         })
         .collect();
     let base = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
@@ -210,9 +211,12 @@ fn generate(n: usize, regions: &[aiup_core::region::RegionCode]) -> (Vec<Institu
                             end_date: s + chrono::Days::new(60),
                             capacity: 20,
                             seats_left: 10,
+                            application: None,
+                            waiting_list: false,
                         }
                     })
                     .collect(),
+                details: Default::default(),
             }
         })
         .collect();

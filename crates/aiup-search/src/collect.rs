@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
-use aiup_catalogue::{AiLevel, AiStep, Audience, FeeBand, HoursBand};
+use aiup_catalogue::{AiLevel, AiStep, Audience, FeeBand, HoursBand, TimeOfDay};
 use aiup_core::{Delivery, RegionTier, Stage};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -13,7 +13,7 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::schema::{
     self, Packed, ADMITS, AI_LEVEL, AI_STEP, AUDIENCE, DELIVERY, FEE, F_FEE, F_HOURS, F_ID, F_MONTHS, F_PACKED, F_PROG,
-    F_REGION, F_STARTS, F_SUPPORT, HOURS, NCS, NO_SUPPORT, PROVINCE, STAGE, TIER,
+    F_REGION, F_STARTS, F_SUPPORT, HOURS, NCS, NO_SUPPORT, PROVINCE, STAGE, TIER, TIME_OF_DAY,
 };
 use crate::{Facet, FacetKind, FacetValue, Filters, SortOrder};
 
@@ -302,6 +302,14 @@ impl CompiledFilters {
                 filters.audiences.iter().fold(0, |m, a| m | schema::audience_bit(*a)),
             ),
         );
+        add(
+            FacetKind::TimeOfDay,
+            !filters.times_of_day.is_empty(),
+            Check::Code(
+                TIME_OF_DAY,
+                code_mask(filters.times_of_day.iter().map(|v| schema::time_of_day_code(*v))),
+            ),
+        );
         let mut regions: Vec<u64> = filters.regions.iter().filter_map(|r| r.parse().ok()).collect();
         regions.sort_unstable();
         // A region filter whose codes are all unreadable matches nothing, not everything.
@@ -319,7 +327,7 @@ impl CompiledFilters {
 /// Counts per facet, indexed by code (programme index, month − min month, bit, packed code).
 #[derive(Debug, Clone)]
 pub(crate) struct Counts {
-    per_facet: [Vec<u64>; 12],
+    per_facet: [Vec<u64>; 13],
     min_month: u32,
 }
 
@@ -345,6 +353,7 @@ impl Counts {
                 vec![0; size(NCS)],
                 vec![0; months],
                 vec![0; AUDIENCE.bits as usize],
+                vec![0; size(TIME_OF_DAY)],
             ],
             min_month,
         }
@@ -393,7 +402,8 @@ impl Counts {
                     }
                 }
             }
-            _ => bits(AUDIENCE, counts),
+            11 => bits(AUDIENCE, counts),
+            _ => counts[TIME_OF_DAY.get(packed) as usize] += 1,
         }
     }
 
@@ -417,6 +427,7 @@ impl Counts {
                         FacetKind::NcsMajor => (code > 0).then(|| format!("{code:02}"))?,
                         FacetKind::StartMonth => schema::format_month(u64::from(self.min_month) + code as u64),
                         FacetKind::Audience => Audience::ALL.get(code)?.as_str().to_owned(),
+                        FacetKind::TimeOfDay => TimeOfDay::ALL.get(code.checked_sub(1)?)?.as_str().to_owned(),
                     };
                     Some(text)
                 };
@@ -629,7 +640,7 @@ impl SegmentCollector for FacetSegmentCollector {
             self.counts.count(facet, &self.data, d, packed);
             return;
         }
-        for facet in 0..12 {
+        for facet in 0..FacetKind::ALL.len() {
             self.counts.count(facet, &self.data, d, packed);
         }
         self.total += 1;

@@ -119,7 +119,7 @@ impl CourseIndex {
         let ctx = self.context();
         state
             .generation
-            .filter(|_| state.context_version.as_deref() == Some(ctx.version.as_str()))
+            .filter(|_| state.context_version.as_deref() == Some(committed_version(&ctx).as_str()))
     }
 
     /// The context documents are derived with.
@@ -244,7 +244,7 @@ impl CourseIndex {
         merge: bool,
     ) -> Result<IndexStats, SearchError> {
         let mut prepared = write.writer.prepare_commit()?;
-        prepared.set_payload(&format!("{generation}\n{}", ctx.version));
+        prepared.set_payload(&format!("{generation}\n{}", committed_version(ctx)));
         prepared.commit()?;
         if merge {
             let segments = self.inner.index.searchable_segment_ids()?;
@@ -376,4 +376,12 @@ fn load_state(
         generation,
         context_version,
     })
+}
+
+/// What documents were derived with: the layout of their fields (bump it when a field or the
+/// packing changes, e.g. layout 2 added the time of day) and the search context.
+const DOCUMENT_LAYOUT: &str = "layout 2";
+
+fn committed_version(ctx: &SearchContext) -> String {
+    format!("{DOCUMENT_LAYOUT} {}", ctx.version)
 }

@@ -19,7 +19,7 @@ mod synonyms;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor};
+use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor, TimeOfDay};
 use aiup_core::region::RegionTable;
 use aiup_core::{Delivery, EmployerSize, RegionTier, Stage, TraineeStatus};
 use chrono::NaiveDate;
@@ -230,6 +230,8 @@ pub struct Filters {
     pub regions: Vec<String>,
     /// Only courses a programme of which admits this profile; a plain filter (no facet counts).
     pub eligible_for: Option<ProfileClass>,
+    /// When it is taught (from the timetable); a course without one matches none.
+    pub times_of_day: Vec<TimeOfDay>,
 }
 
 impl Filters {
@@ -248,6 +250,7 @@ impl Filters {
             && self.audiences.is_empty()
             && self.regions.is_empty()
             && self.eligible_for.is_none()
+            && self.times_of_day.is_empty()
     }
 }
 
@@ -311,6 +314,7 @@ pub enum FacetKind {
     NcsMajor,
     StartMonth,
     Audience,
+    TimeOfDay,
 }
 
 impl FacetKind {
@@ -327,6 +331,7 @@ impl FacetKind {
         FacetKind::NcsMajor,
         FacetKind::StartMonth,
         FacetKind::Audience,
+        FacetKind::TimeOfDay,
     ];
 
     pub fn parse(text: &str) -> Option<FacetKind> {
@@ -347,6 +352,7 @@ impl FacetKind {
             FacetKind::NcsMajor => "ncs_major",
             FacetKind::StartMonth => "start_month",
             FacetKind::Audience => "audience",
+            FacetKind::TimeOfDay => "time_of_day",
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor};
+use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor, TimeOfDay};
 use aiup_core::{Delivery, RegionTier, Stage};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -151,6 +151,8 @@ pub(crate) const NCS: Packed = Packed { shift: 26, bits: 5 };
 pub(crate) const AUDIENCE: Packed = Packed { shift: 31, bits: 10 };
 /// The [`crate::ProfileClass`]es the course's programmes admit, one bit each.
 pub(crate) const ADMITS: Packed = Packed { shift: 41, bits: 6 };
+/// 0: no timetable; then [`TimeOfDay::ALL`] from 1.
+pub(crate) const TIME_OF_DAY: Packed = Packed { shift: 47, bits: 2 };
 
 /// Tier code of a region the table does not know.
 pub(crate) const TIER_UNKNOWN: u64 = 3;
@@ -202,6 +204,9 @@ pub(crate) fn stage_bit(v: Stage) -> u64 {
 }
 pub(crate) fn audience_bit(v: Audience) -> u64 {
     1 << position(Audience::ALL, &v)
+}
+pub(crate) fn time_of_day_code(v: TimeOfDay) -> u64 {
+    position(&TimeOfDay::ALL, &v) + 1
 }
 
 /// A month as one number (year × 12 + month − 1).
@@ -259,6 +264,7 @@ fn pack(course: &Course, ctx: &SearchContext) -> u64 {
         .filter_map(|p| ctx.policy.programme_admits.get(p.as_str()))
         .fold(0, |mask, m| mask | m);
     ADMITS.put(&mut packed, admits);
+    TIME_OF_DAY.put(&mut packed, course.details.time_of_day().map_or(0, time_of_day_code));
     packed
 }
 

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use aiup_catalogue::{
     AiLevel, AiStep, Audience, Cohort, Course, ExternalId, FeeBand, Hours, HoursBand, Institution, InstitutionKind,
-    NcsCode, NcsMajor, QualityGrade,
+    NcsCode, NcsMajor, QualityGrade, TimeOfDay,
 };
 use aiup_core::bundle::Bundle;
 use aiup_core::region::{RegionCode, RegionTable};
@@ -54,6 +54,7 @@ fn institutions() -> Vec<Institution> {
         kind: InstitutionKind::Private,
         region: RegionCode::parse(region).unwrap(),
         grade: QualityGrade::ThreeYear,
+        contact: Default::default(),
     };
     vec![
         make("inst-seoul", "서울디지털아카데미", "11110"),
@@ -113,6 +114,8 @@ fn course(n: usize, spec: &Spec) -> Course {
                 end_date: date(2025, 6, 30),
                 capacity: 20,
                 seats_left: 0,
+                application: None,
+                waiting_list: false,
             }]
         } else {
             vec![
@@ -121,14 +124,35 @@ fn course(n: usize, spec: &Spec) -> Course {
                     end_date: start + chrono::Days::new(60),
                     capacity: 20,
                     seats_left: 5,
+                    application: None,
+                    waiting_list: false,
                 },
                 Cohort {
                     start_date: start + chrono::Days::new(120),
                     end_date: start + chrono::Days::new(180),
                     capacity: 20,
                     seats_left: 20,
+                    application: None,
+                    waiting_list: false,
                 },
             ]
+        },
+        // Day, evening, weekend and (every fourth) no timetable, so the facet has every value.
+        details: aiup_catalogue::CourseDetails {
+            timetable: (n % 4 != 3).then(|| {
+                let at = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+                let (days, start) = match n % 3 {
+                    0 => (vec![chrono::Weekday::Mon, chrono::Weekday::Fri], 9),
+                    1 => (vec![chrono::Weekday::Tue], 19),
+                    _ => (vec![chrono::Weekday::Sat, chrono::Weekday::Sun], 10),
+                };
+                aiup_catalogue::Timetable {
+                    days,
+                    start: at(start),
+                    end: at(start + 3),
+                }
+            }),
+            ..Default::default()
         },
     }
 }
@@ -508,6 +532,10 @@ fn facet_values(c: &Course) -> Vec<(FacetKind, Vec<String>)> {
             FacetKind::Audience,
             c.audiences.iter().map(|a| a.as_str().to_owned()).collect(),
         ),
+        (
+            FacetKind::TimeOfDay,
+            c.details.time_of_day().iter().map(|t| t.as_str().to_owned()).collect(),
+        ),
     ]
 }
 
@@ -525,6 +553,7 @@ fn selected(filters: &Filters, kind: FacetKind) -> Vec<String> {
         FacetKind::NcsMajor => filters.ncs_majors.iter().map(|s| s.as_str().to_owned()).collect(),
         FacetKind::StartMonth => filters.start_months.clone(),
         FacetKind::Audience => filters.audiences.iter().map(|s| s.as_str().to_owned()).collect(),
+        FacetKind::TimeOfDay => filters.times_of_day.iter().map(|s| s.as_str().to_owned()).collect(),
     }
 }
 
@@ -603,6 +632,11 @@ fn facet_counts_are_disjunctive() {
             ..Filters::default()
         },
         Filters {
+            times_of_day: vec![TimeOfDay::Evening, TimeOfDay::Weekend],
+            deliveries: vec![Delivery::Classroom, Delivery::Blended],
+            ..Filters::default()
+        },
+        Filters {
             deliveries: vec![Delivery::Remote, Delivery::Classroom],
             provinces: vec!["11".into(), "51".into()],
             ..Filters::default()
@@ -654,6 +688,34 @@ fn facet_counts_are_disjunctive() {
     assert!(total > 0 && total < matching.len());
     assert_eq!(got.total, total);
     assert_eq!(programmes_by_id(got.facets), facets);
+}
+
+#[test]
+fn time_of_day_filter_keeps_only_courses_taught_then() {
+    let index = shared();
+    let catalogue = catalogue();
+    for wanted in TimeOfDay::ALL {
+        let got = index
+            .search(&SearchRequest {
+                filters: Filters {
+                    times_of_day: vec![wanted],
+                    ..Filters::default()
+                },
+                limit: 100,
+                ..request("")
+            })
+            .unwrap();
+        let expected = catalogue
+            .iter()
+            .filter(|c| c.details.time_of_day() == Some(wanted))
+            .count();
+        assert!(expected > 0, "{wanted:?}");
+        assert_eq!(got.total, expected, "{wanted:?}");
+        assert!(got.hits.iter().all(|h| h.course.details.time_of_day() == Some(wanted)));
+        let facet = got.facets.iter().find(|f| f.kind == FacetKind::TimeOfDay).unwrap();
+        // Disjunctive: the facet still counts the other times.
+        assert_eq!(facet.values.len(), TimeOfDay::ALL.len(), "{facet:?}");
+    }
 }
 
 #[test]

@@ -10,7 +10,7 @@
 
 use aiup_app::Code;
 use aiup_catalogue::{
-    AiLevel, AiStep, Audience, BasicModule, FeeBand, HoursBand, InstitutionKind, NcsMajor, QualityGrade,
+    AiLevel, AiStep, Audience, BasicModule, FeeBand, HoursBand, InstitutionKind, NcsMajor, QualityGrade, TimeOfDay,
 };
 use aiup_core::policy::{AllowanceScheme, Confidence, Funding, TargetGroup, TargetUnit, TuitionScheme};
 use aiup_core::region::RegionKind;
@@ -200,6 +200,7 @@ fn course_search_parameters() -> Value {
             FacetKind::FeeBand => Some(vocab(spellings(FeeBand::ALL, FeeBand::as_str))),
             FacetKind::NcsMajor => Some(vocab(spellings(NcsMajor::ALL, NcsMajor::as_str))),
             FacetKind::Audience => Some(vocab(spellings(Audience::ALL, Audience::as_str))),
+            FacetKind::TimeOfDay => Some(vocab(spellings(&TimeOfDay::ALL, TimeOfDay::as_str))),
             FacetKind::Province => Some(json!({ "type": "string", "pattern": "^[0-9]{2}$" })),
             FacetKind::StartMonth => Some(json!({ "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$" })),
             FacetKind::Programme => Some(
@@ -717,13 +718,43 @@ fn schemas() -> Value {
                 "id": string(), "name": string(),
                 "kind": vocab(spellings(InstitutionKind::ALL, InstitutionKind::as_str)),
                 "region": string(),
-                "grade": vocab(spellings(QualityGrade::ALL, QualityGrade::as_str))
+                "grade": vocab(spellings(QualityGrade::ALL, QualityGrade::as_str)),
+                "contact": object(&[], json!({
+                    "address": string(), "phone": { "type": "string", "description": "Digits and hyphens, e.g. 02-1234-5678." },
+                    "email": string(), "website": { "type": "string", "description": "An https:// or http:// address." }
+                }))
             })
         )),
     );
     schemas.insert("Cohort".to_owned(), json!(object(&["start_date", "end_date", "capacity", "seats_left"], json!({
-            "start_date": date(), "end_date": date(), "capacity": { "type": "integer", "minimum": 0 }, "seats_left": { "type": "integer", "minimum": 0 }
+            "start_date": date(), "end_date": date(), "capacity": { "type": "integer", "minimum": 0 }, "seats_left": { "type": "integer", "minimum": 0 },
+            "application": object(&["start", "end"], json!({ "start": date(), "end": date() })),
+            "waiting_list": { "type": "boolean", "description": "Present (true) when the institution takes a waiting list once the cohort is full." }
         }))));
+    let quality_signal = object(
+        &["value", "base", "source", "as_of"],
+        json!({
+            "value": { "type": "integer", "minimum": 0, "description": "Satisfaction in tenths of a point (0–50); rates in basis points (0–10,000)." },
+            "base": { "type": "integer", "minimum": 1, "description": "Respondents (satisfaction) or trainees counted (rates)." },
+            "source": string(), "as_of": date()
+        }),
+    );
+    schemas.insert("CourseDetails".to_owned(), json!({
+        "description": "The course page's fields; each is left out when not given.",
+        "type": "object", "additionalProperties": false,
+        "properties": {
+            "syllabus": array_of(object(&["name", "hours"], json!({
+                "ncs_unit": { "type": "string", "pattern": "^[0-9]{10}_[0-9]{2}v[1-9][0-9]?$" }, "name": string(),
+                "hours": { "type": "number", "exclusiveMinimum": 0 }, "outcomes": array_of(string())
+            }))),
+            "timetable": object(&["days", "start", "end"], json!({
+                "days": array_of(json!({ "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] })),
+                "start": { "type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$" }, "end": { "type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$" }
+            })),
+            "entry_requirements": string(),
+            "quality": object(&[], json!({ "satisfaction": quality_signal, "completion": quality_signal, "employment": quality_signal }))
+        }
+    }));
     schemas.insert("Course".to_owned(), json!(object(
             &["id", "institution", "title", "summary", "keywords", "programmes", "ncs", "ncs_major", "occupation", "ai_step", "ai_level", "modules", "delivery", "total_hours", "hours_per_day", "fee_won", "region", "audiences", "self_payment_rate_percent", "base_unit_price_won_per_hour", "cohorts", "next_cohort"],
             json!({
@@ -746,6 +777,7 @@ fn schemas() -> Value {
                 "base_unit_price_won_per_hour": { "type": ["integer", "null"], "minimum": 0 },
                 "cohorts": array_of(schema_ref("Cohort")),
                 "next_cohort": nullable(schema_ref("Cohort")),
+                "details": schema_ref("CourseDetails"),
                 "support": {
                     "description": "Computed by the rules engine for the requested profile on the next cohort, first unit period, full attendance assumed; never stored.",
                     "type": "object", "additionalProperties": false,

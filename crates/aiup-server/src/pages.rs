@@ -7,6 +7,7 @@
 
 pub mod accounts;
 mod admin;
+pub mod course;
 pub mod courses;
 pub mod form;
 mod results;
@@ -130,15 +131,29 @@ async fn course_detail(
     let pairs = query.map(|Query(pairs)| pairs).unwrap_or_default();
     let lang = crate::i18n::Lang::from_pairs(&pairs);
     let engine = state.engine();
-    // A bad profile falls back to the default one; the page shows which profile it used.
-    let profile = crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, courses::PAGE_ONLY_PARAMS)
-        .map(|q| q.profile)
-        .unwrap_or_default();
+    // The page takes the search's parameters (it links back to that search). Bad ones: 422,
+    // the page with the default profile and an error summary.
+    let (profile, errors) = match crate::catalogue::CourseQuery::from_pairs(&pairs, &engine, courses::PAGE_ONLY_PARAMS)
+    {
+        Ok(query) => (query.profile, Vec::new()),
+        Err(errors) => (crate::catalogue::Profile::default(), errors),
+    };
     match state.db().catalogue().course(&id).await {
-        Ok(Some((course, institution))) => html_response(
-            StatusCode::OK,
-            courses::course_page(&engine, lang, &course, &institution, &profile, state.today()),
-        ),
+        Ok(Some((course, institution))) => {
+            let status = if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let input = course::CoursePageInput {
+                course: &course,
+                institution: &institution,
+                profile: &profile,
+                pairs: &pairs,
+                errors: &errors,
+            };
+            html_response(status, course::course_page(&engine, lang, &input, state.today()))
+        }
         Ok(None) => not_found_in(lang),
         Err(e) => crate::error::ApiError::internal(&e).into_response(),
     }

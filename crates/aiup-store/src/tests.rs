@@ -181,7 +181,7 @@ mod with_testing {
             let applied = raw_i64(&db, "SELECT COUNT(*) FROM _sqlx_migrations")
                 .await
                 .expect("migrations");
-            assert_eq!(applied, 4, "every migration applied once");
+            assert_eq!(applied, 5, "every migration applied once");
         }
     }
 
@@ -317,6 +317,77 @@ mod with_testing {
             inner: crate::Backends::Postgres(crate::postgres::connect(pg.url()).await.expect("open")),
         };
         check_seoul_date_backfill(db).await;
+    }
+
+    /// A course stored before 0005 reads back with none of the course-page fields.
+    async fn check_course_from_before_0005(db: Database) {
+        let mut migrator = match db.backend() {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator.migrations = migrator.migrations.iter().filter(|m| m.version < 5).cloned().collect();
+        match &db.inner {
+            crate::Backends::Sqlite(s) => migrator.run(&s.pool).await.expect("migrate to 0004"),
+            crate::Backends::Postgres(s) => migrator.run(&s.pool).await.expect("migrate to 0004"),
+        }
+        let now = "'2026-01-01T00:00:00+00:00'";
+        for sql in [
+            format!(
+                "INSERT INTO institutions (id, name, kind, region_code, grade, created_at, updated_at) \
+                 VALUES ('OLD-I', '옛 기관', 'private', '11680', 'three_year', {now}, {now})"
+            ),
+            format!(
+                "INSERT INTO courses (id, institution_id, title, summary, keywords, programmes, ncs, occupation, \
+                 ai_step, ai_level, modules, delivery, total_hours_tenths, hours_per_day_tenths, fee_won, region_code, \
+                 audiences, self_payment_rate_percent, base_unit_price_won_per_hour, content_sha, created_at, updated_at) \
+                 VALUES ('OLD-1', 'OLD-I', '옛 과정', '', '[]', '[\"kdt-general\"]', '20010202', '직종', NULL, NULL, '[]', \
+                 'classroom', 400, 80, 0, '11680', '[\"employee\"]', NULL, NULL, 'old', {now}, {now})"
+            ),
+            "INSERT INTO cohorts (course_id, ordinal, start_date, end_date, capacity, seats_left) \
+             VALUES ('OLD-1', 0, '2026-03-02', '2026-04-30', 20, 0)"
+                .to_owned(),
+        ] {
+            raw_execute(&db, &sql).await.expect("insert an old row");
+        }
+        db.migrate().await.expect("migrate to the end");
+        let (course, institution) = db
+            .catalogue()
+            .course("OLD-1")
+            .await
+            .expect("read")
+            .expect("the old course");
+        assert!(institution.contact.is_empty(), "{institution:?}");
+        assert!(course.details.is_empty(), "{course:?}");
+        assert_eq!(course.cohorts.len(), 1);
+        assert_eq!(
+            (course.cohorts[0].application, course.cohorts[0].waiting_list),
+            (None, false)
+        );
+    }
+
+    #[tokio::test]
+    async fn sqlite_course_from_before_0005_reads_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("old.db").display());
+        let db = Database {
+            inner: crate::Backends::Sqlite(
+                crate::sqlite::connect(&url, crate::sqlite::BUSY_TIMEOUT)
+                    .await
+                    .expect("open"),
+            ),
+        };
+        check_course_from_before_0005(db).await;
+    }
+
+    #[tokio::test]
+    async fn postgres_course_from_before_0005_reads_back() {
+        let Some(pg) = postgres_test_url().await else {
+            return;
+        };
+        let db = Database {
+            inner: crate::Backends::Postgres(crate::postgres::connect(pg.url()).await.expect("open")),
+        };
+        check_course_from_before_0005(db).await;
     }
 
     /// Polls `work` until it has waited `polls` times, then drops it: a client that goes away

@@ -1,13 +1,12 @@
-//! The course search page (`/courses`) and the course page (`/courses/{id}`). Both work without
+//! The course search page (`/courses`); the course page is in `course.rs`. Both work without
 //! JavaScript: the filters are checkboxes in the search form. Where scripts run, `suggest.js`
 //! offers completions as the user types.
 
 use super::form::encode_component;
-use super::results::component;
 use super::view::{page_in, Section};
 use crate::catalogue::{self, CourseQuery, ParamError, Profile};
 use crate::i18n::Lang;
-use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, Institution, NcsMajor};
+use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, NcsMajor, TimeOfDay};
 use aiup_core::{Delivery, EmployerSize, RegionTier, Stage, TraineeStatus, Won};
 use aiup_rules::Engine;
 use aiup_search::{Facet, SearchResults};
@@ -46,6 +45,7 @@ pub fn facet_value_label(engine: &Engine, lang: Lang, kind: &str, value: &str) -
         "fee_band" => pick(lang, FeeBand::parse(value), FeeBand::label_ko, FeeBand::label_en),
         "ncs_major" => pick(lang, NcsMajor::parse(value), NcsMajor::label_ko, NcsMajor::label_en),
         "audience" => pick(lang, Audience::parse(value), Audience::label_ko, Audience::label_en),
+        "time_of_day" => pick(lang, TimeOfDay::parse(value), TimeOfDay::label_ko, TimeOfDay::label_en),
         "province" => engine
             .regions()
             .provinces()
@@ -77,11 +77,12 @@ pub fn facet_title(lang: Lang, kind: &str) -> &'static str {
         "ncs_major" => lang.pick("NCS 대분류", "NCS major category"),
         "start_month" => lang.pick("개강 월", "Start month"),
         "audience" => lang.pick("훈련 대상", "Who it is for"),
+        "time_of_day" => lang.pick("수업 시간대", "Time of day"),
         _ => "",
     }
 }
 
-fn status_label(lang: Lang, s: TraineeStatus) -> &'static str {
+pub(super) fn status_label(lang: Lang, s: TraineeStatus) -> &'static str {
     lang.pick(s.label_ko(), s.label_en())
 }
 
@@ -261,7 +262,7 @@ fn filter_chips(engine: &Engine, lang: Lang, pairs: &[(String, String)]) -> Mark
     }
 }
 
-fn lang_toggle(lang: Lang, href: String) -> Markup {
+pub(super) fn lang_toggle(lang: Lang, href: String) -> Markup {
     let other = lang.other();
     html! {
         nav.lang-switch aria-label=(lang.pick("언어", "Language")) {
@@ -270,7 +271,7 @@ fn lang_toggle(lang: Lang, href: String) -> Markup {
     }
 }
 
-fn error_summary(lang: Lang, errors: &[ParamError]) -> Markup {
+pub(super) fn error_summary(lang: Lang, errors: &[ParamError]) -> Markup {
     html! {
         div #error-summary.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus {
             h2 #error-summary-title { (lang.pick("검색 조건을 확인하세요", "Check the search")) }
@@ -294,14 +295,14 @@ pub enum SearchOutcome {
     Invalid(Vec<ParamError>),
 }
 
-fn hours_text(lang: Lang, course: &Course) -> String {
+pub(super) fn hours_text(lang: Lang, course: &Course) -> String {
     match lang {
         Lang::Ko => format!("{}시간(하루 {}시간)", course.total_hours, course.hours_per_day),
         Lang::En => format!("{} h ({} h a day)", course.total_hours, course.hours_per_day),
     }
 }
 
-fn region_text(engine: &Engine, lang: Lang, course: &Course) -> String {
+pub(super) fn region_text(engine: &Engine, lang: Lang, course: &Course) -> String {
     engine
         .regions()
         .get(course.region)
@@ -544,6 +545,7 @@ pub fn search_page(
                                             " · " (lang.pick("잔여 ", "Seats left ")) (cohort.seats_left) "/" (cohort.capacity)
                                         }
                                     }
+                                    (super::course::card_status_badge(lang, &hit.course, today))
                                     (support_line(engine, lang, &hit.course, &query.profile, today))
                                 }
                             }
@@ -570,119 +572,4 @@ fn pagination(lang: Lang, pairs: &[(String, String)], page: usize, per_page: usi
             }
         }
     }
-}
-
-pub fn course_page(
-    engine: &Engine,
-    lang: Lang,
-    course: &Course,
-    institution: &Institution,
-    profile: &Profile,
-    today: NaiveDate,
-) -> Markup {
-    let title = format!("{} — {}", course.title, lang.pick("AI+역량 Up", "AI+ Skills Up"));
-    let mut other_href = format!(
-        "/courses/{}?status={}",
-        encode_component(course.id.as_str()),
-        profile.status.as_str()
-    );
-    if lang == Lang::Ko {
-        other_href.push_str("&lang=en");
-    }
-    let precedence = aiup_app::tier_precedence_on(engine, today);
-    let tier = engine.regions().get(course.region).map(|r| r.tier(precedence));
-    let list = |items: Vec<String>| items.join(", ");
-    let body = html! {
-        p { a #back href=(if lang == Lang::En { "/courses?lang=en" } else { "/courses" }) { (lang.pick("← 과정 찾기", "← Find a course")) } }
-        h1 #page-title { (course.title) }
-        p.lede #course-institution {
-            (institution.name) " · " (lang.pick(institution.kind.label_ko(), institution.kind.label_en()))
-            " · " (lang.pick(institution.grade.label_ko(), institution.grade.label_en()))
-        }
-        @if !course.summary.is_empty() { p #course-summary { (course.summary) } }
-        section aria-labelledby="support-title" #support {
-            h2 #support-title { (lang.pick("나의 지원금", "Your support")) }
-            form.profile-form method="get" action=(format!("/courses/{}", encode_component(course.id.as_str()))) {
-                @if lang == Lang::En { input type="hidden" name="lang" value="en"; }
-                div.field {
-                    label for="status" { (lang.pick("나의 상황", "I am a")) }
-                    select #status name="status" {
-                        @for s in TraineeStatus::ALL {
-                            option value=(s.as_str()) selected[*s == profile.status] { (status_label(lang, *s)) }
-                        }
-                    }
-                }
-                div.actions { button #profile-submit type="submit" { (lang.pick("다시 계산", "Recalculate")) } }
-            }
-            @match catalogue::support(engine, course, profile, today) {
-                Ok(estimate) => {
-                    p.results__case {
-                        (lang.pick("적용 사업: ", "Programme: ")) strong { (lang.pick(&estimate.programme.name.ko, &estimate.programme.name.en)) }
-                        @if let Some(cohort) = course.next_cohort(today) {
-                            " · " (lang.pick("기준 기수 ", "Cohort ")) (cohort.start_date) " ~ " (cohort.end_date)
-                        }
-                        " · " (lang.pick("정책 버전 ", "Policy ")) (estimate.policy_version)
-                    }
-                    dl.figures {
-                        div.figure.figure--main #figure-self-payment { dt { (lang.pick("본인부담금", "You pay")) } dd.figure__amount #figure-self-payment-amount { (Won(estimate.totals.self_payment_won)) } }
-                        div.figure #figure-tuition { dt { (lang.pick("정부 지원 수강료", "Tuition paid by the government")) } dd.figure__amount { (Won(estimate.totals.tuition_support_won)) } }
-                        div.figure #figure-allowance { dt { (lang.pick("훈련장려금(첫 단위기간, 전부 출석 가정)", "Allowance (first unit period, full attendance)")) } dd.figure__amount #figure-allowance-amount { (Won(estimate.totals.allowance_won)) } }
-                    }
-                    p.explanation { (lang.pick(&estimate.explanation.ko, &estimate.explanation.en)) }
-                    div.components {
-                        @for c in &estimate.components { (component(lang, c)) }
-                    }
-                }
-                Err(none) => {
-                    p #support-unavailable.assumption { (lang.pick("이 과정은 선택한 상황에 대한 지원금을 계산할 수 없습니다: ", "No support estimate for this situation: ")) (none.reason) }
-                }
-            }
-        }
-        section aria-labelledby="facts-title" {
-            h2 #facts-title { (lang.pick("과정 정보", "About the course")) }
-            dl.facts #course-facts {
-                dt { (lang.pick("사업", "Programmes")) } dd { (list(course.programmes.iter().map(|p| facet_value_label(engine, lang, "programme", p.as_str())).collect())) }
-                dt { (lang.pick("NCS 분류", "NCS code")) } dd { (course.ncs) " (" (lang.pick(course.ncs.major().label_ko(), course.ncs.major().label_en())) ")" }
-                dt { (lang.pick("직종", "Occupation")) } dd { (course.occupation) }
-                dt { (lang.pick("AI 단계", "AI step")) } dd { (course.ai_step.map(|s| lang.pick(s.label_ko(), s.label_en())).unwrap_or(lang.pick("AI 과정 아님", "not an AI course"))) }
-                dt { (lang.pick("AI 활용 수준", "AI level")) } dd { (course.ai_level.map(|s| lang.pick(s.label_ko(), s.label_en())).unwrap_or("—")) }
-                dt { (lang.pick("기초 모듈", "Basic modules")) } dd { (list(course.modules.iter().map(|m| lang.pick(m.label_ko(), m.label_en()).to_owned()).collect())) @if course.modules.is_empty() { "—" } }
-                dt { (lang.pick("훈련 방식", "Delivery")) } dd { (lang.pick(course.delivery.label_ko(), course.delivery.label_en())) }
-                dt { (lang.pick("훈련시간", "Hours")) } dd { (hours_text(lang, course)) }
-                dt { (lang.pick("수강료", "Fee")) } dd { (Won(course.fee_won)) }
-                dt { (lang.pick("훈련 장소", "Where")) } dd { (region_text(engine, lang, course)) @if let Some(t) = tier { " (" (lang.pick(t.label_ko(), t.label_en())) ")" } }
-                dt { (lang.pick("훈련 대상", "Who it is for")) } dd { (list(course.audiences.iter().map(|a| lang.pick(a.label_ko(), a.label_en()).to_owned()).collect())) }
-                @if !course.keywords.is_empty() { dt { (lang.pick("키워드", "Keywords")) } dd { (course.keywords.join(", ")) } }
-            }
-        }
-        section aria-labelledby="cohorts-title" {
-            h2 #cohorts-title { (lang.pick("개강 일정", "Cohorts")) }
-            @if course.cohorts.is_empty() {
-                p { (lang.pick("예정된 기수가 없습니다.", "No cohort is scheduled.")) }
-            } @else {
-                div.table-scroll {
-                    table.data #cohorts {
-                        caption { span.caption__title { (lang.pick("기수별 일정과 잔여 좌석", "Dates and seats left by cohort")) } }
-                        thead { tr {
-                            th scope="col" { (lang.pick("개강일", "Starts")) }
-                            th scope="col" { (lang.pick("종료일", "Ends")) }
-                            th scope="col" .num { (lang.pick("정원", "Capacity")) }
-                            th scope="col" .num { (lang.pick("잔여 좌석", "Seats left")) }
-                        } }
-                        tbody {
-                            @for c in &course.cohorts {
-                                tr {
-                                    th scope="row" { (c.start_date) }
-                                    td { (c.end_date) }
-                                    td.num { (c.capacity) }
-                                    td.num { (c.seats_left) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    page_in(Section::Courses, lang, &title, lang_toggle(lang, other_href), body)
 }

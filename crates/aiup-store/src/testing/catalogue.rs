@@ -7,9 +7,13 @@ use aiup_catalogue::{
     AiLevel, AiStep, Audience, BasicModule, CatalogueBatch, Cohort, Course, ExternalId, Hours, Institution,
     InstitutionKind, NcsCode, QualityGrade,
 };
+use aiup_catalogue::{
+    ApplicationPeriod, CourseDetails, Email, InstitutionContact, NcsUnitCode, Phone, Quality, QualitySignal,
+    SyllabusUnit, Timetable, WebAddress,
+};
 use aiup_core::region::RegionCode;
 use aiup_core::{Delivery, ProgrammeId};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime, Weekday};
 
 use super::{assert_event, audit_mark, events_after};
 use crate::{CatalogueImportSummary, Database, StoreError, ACTION_CATALOGUE_IMPORT};
@@ -22,6 +26,7 @@ pub(super) const CHECKS: &[&str] = &[
     "catalogue_unknown_institution_fails_atomically",
     "catalogue_rejected_row_rolls_back_whole_import",
     "catalogue_concurrent_imports_end_consistent",
+    "catalogue_page_fields_are_stored_and_hashed",
 ];
 
 pub(super) async fn run(db: &Database) {
@@ -32,6 +37,7 @@ pub(super) async fn run(db: &Database) {
     check!(db, catalogue_unknown_institution_fails_atomically);
     check!(db, catalogue_rejected_row_rolls_back_whole_import);
     check!(db, catalogue_concurrent_imports_end_consistent);
+    check!(db, catalogue_page_fields_are_stored_and_hashed);
 }
 
 fn ext_id(text: &str) -> ExternalId {
@@ -49,6 +55,17 @@ fn test_institution(id: &str, name: &str, region: &str) -> Institution {
         kind: InstitutionKind::Private,
         region: RegionCode::parse(region).expect("valid test region"),
         grade: QualityGrade::ThreeYear,
+        // INST-A has every contact field, the others none.
+        contact: if id == "INST-A" {
+            InstitutionContact {
+                address: Some("세종특별자치시 한누리대로 2130, 3층 \"본관\"".to_owned()),
+                phone: Some(Phone::parse("044-0123-4567").expect("phone")),
+                email: Some(Email::parse("info@inst-a.example").expect("email")),
+                website: Some(WebAddress::parse("https://www.inst-a.example/?a=1&b=2").expect("website")),
+            }
+        } else {
+            InstitutionContact::default()
+        },
     }
 }
 
@@ -58,6 +75,50 @@ fn cohort(start: (i32, u32, u32), end: (i32, u32, u32), capacity: u32, seats_lef
         end_date: day(end.0, end.1, end.2),
         capacity,
         seats_left,
+        application: None,
+        waiting_list: false,
+    }
+}
+
+/// Every page field set, with awkward text and exact integer quality values.
+fn rich_details(total_tenths: u32) -> CourseDetails {
+    let first = total_tenths / 2;
+    CourseDetails {
+        syllabus: vec![
+            SyllabusUnit {
+                ncs_unit: Some(NcsUnitCode::parse("2001020201_16v4").expect("unit code")),
+                name: "데이터 수집~정제 | \"따옴표\"".to_owned(),
+                hours: Hours::from_tenths(first),
+                outcomes: vec!["수집 계획을 세울 수 있다;".to_owned(), "a\\b".to_owned()],
+            },
+            SyllabusUnit {
+                ncs_unit: None,
+                name: "프로젝트".to_owned(),
+                hours: Hours::from_tenths(total_tenths - first),
+                outcomes: Vec::new(),
+            },
+        ],
+        timetable: Some(Timetable {
+            days: vec![Weekday::Mon, Weekday::Wed, Weekday::Sat],
+            start: NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
+            end: NaiveTime::from_hms_opt(22, 30, 0).expect("time"),
+        }),
+        entry_requirements: "Python 기초\n정보처리기사 우대".to_owned(),
+        quality: Quality {
+            satisfaction: Some(QualitySignal {
+                value: 47,
+                base: 123,
+                source: "HRD-Net 훈련만족도".to_owned(),
+                as_of: day(2026, 1, 31),
+            }),
+            completion: None,
+            employment: Some(QualitySignal {
+                value: 7_125,
+                base: 40,
+                source: "고용24 취업률".to_owned(),
+                as_of: day(2025, 12, 31),
+            }),
+        },
     }
 }
 
@@ -99,11 +160,20 @@ fn test_course(id: &str, institution: &str, n: u32) -> Course {
         audiences: vec![Audience::JobSeeker, Audience::Youth],
         self_payment_rate_percent: rich.then_some(15),
         base_unit_price_won_per_hour: (!rich).then_some(18_010),
+        details: if rich {
+            rich_details(1405 + n * 10)
+        } else {
+            CourseDetails::default()
+        },
         cohorts: if rich {
-            vec![
-                cohort((2026, 3, 2), (2026, 6, 30), 30, 12),
-                cohort((2026, 9, 1), (2026, 12, 18), 30, 30),
-            ]
+            let mut first = cohort((2026, 3, 2), (2026, 6, 30), 30, 12);
+            first.application = Some(ApplicationPeriod {
+                start: day(2026, 2, 1),
+                end: day(2026, 3, 2),
+            });
+            let mut second = cohort((2026, 9, 1), (2026, 12, 18), 30, 0);
+            second.waiting_list = true;
+            vec![first, second]
         } else if n % 3 == 1 {
             vec![cohort((2026, 4, 6), (2026, 4, 6), 1, 0)]
         } else {
@@ -392,4 +462,58 @@ async fn catalogue_concurrent_imports_end_consistent(db: &Database) {
     expected.courses.retain(|c| c.id.as_str() != "C-0001");
     expected.courses.extend(batch.courses.clone());
     assert_eq!(stored_catalogue(db).await, sorted_batch(expected));
+}
+
+/// The page fields round-trip exactly, and changing only one of them is an update (the content
+/// sha covers them), for a course and for an institution's contact.
+async fn catalogue_page_fields_are_stored_and_hashed(db: &Database) {
+    let mut batch = CatalogueBatch {
+        institutions: vec![test_institution("INST-A", "가 아카데미 \"본원\"", "51760")],
+        courses: vec![test_course("P-0002", "INST-A", 2)],
+    };
+    db.catalogue().upsert(&batch, "ops:catalogue").await.expect("import");
+    let (course, institution) = db.catalogue().course("P-0002").await.expect("course").expect("stored");
+    assert_eq!(course, batch.courses[0]);
+    assert!(course.details.timetable.is_some() && course.cohorts[1].waiting_list);
+    assert_eq!(institution, batch.institutions[0]);
+
+    let before = db.catalogue().generation().await.expect("generation");
+    if let Some(signal) = batch.courses[0].details.quality.satisfaction.as_mut() {
+        signal.value = 46;
+    }
+    let summary = db
+        .catalogue()
+        .upsert(&batch, "ops:catalogue")
+        .await
+        .expect("quality update");
+    assert_eq!(
+        (summary.courses_updated, summary.courses_unchanged),
+        (1, 0),
+        "{summary:?}"
+    );
+    assert_eq!(summary.generation, before + 1);
+
+    batch.courses[0].cohorts[0].application = None;
+    let summary = db
+        .catalogue()
+        .upsert(&batch, "ops:catalogue")
+        .await
+        .expect("cohort update");
+    assert_eq!(summary.courses_updated, 1, "{summary:?}");
+
+    batch.institutions[0].contact.phone = Some(Phone::parse("044-0999-0000").expect("phone"));
+    let summary = db
+        .catalogue()
+        .upsert(&batch, "ops:catalogue")
+        .await
+        .expect("contact update");
+    assert_eq!(
+        (summary.institutions_updated, summary.courses_unchanged),
+        (1, 1),
+        "{summary:?}"
+    );
+    let (course, institution) = db.catalogue().course("P-0002").await.expect("course").expect("stored");
+    assert_eq!(course, batch.courses[0]);
+    assert_eq!(institution, batch.institutions[0]);
+    assert_eq!(course.details.quality.satisfaction.as_ref().map(|s| s.value), Some(46));
 }

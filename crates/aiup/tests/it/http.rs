@@ -365,6 +365,22 @@ fn matches_pattern(pattern: &str, text: &str) -> bool {
                 && matches!(text[5..].parse::<u8>(), Ok(1..=12))
                 && digits(&text[5..], 2)
         }
+        "^[0-9]{10}_[0-9]{2}v[1-9][0-9]?$" => text.split_once('_').is_some_and(|(code, edition)| {
+            digits(code, 10)
+                && edition.split_once('v').is_some_and(|(year, version)| {
+                    digits(year, 2)
+                        && (1..=2).contains(&version.len())
+                        && !version.starts_with('0')
+                        && version.bytes().all(|b| b.is_ascii_digit())
+                })
+        }),
+        "^[0-2][0-9]:[0-5][0-9]$" => {
+            text.len() == 5
+                && digits(&text[..2], 2)
+                && &text[2..3] == ":"
+                && digits(&text[3..], 2)
+                && text.as_bytes()[3] <= b'5'
+        }
         other => panic!("the test validator does not know the pattern {other}"),
     }
 }

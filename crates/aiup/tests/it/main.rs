@@ -9,6 +9,7 @@ mod browser_focus;
 mod browser_search;
 mod cli;
 mod conformance;
+mod course_page;
 mod courses;
 mod docs;
 mod faults;

@@ -39,6 +39,7 @@ where
     NaiveDate: Col<DB>,
     Option<String>: Col<DB>,
     Option<i64>: Col<DB>,
+    Option<NaiveDate>: Col<DB>,
 {
     async fn upsert_catalogue(
         pool: Pool<DB>,
@@ -66,7 +67,7 @@ where
         for chunk in plan.institutions.chunks(SMALL_ROW_CHUNK) {
             let sql = format!(
                 "INSERT INTO institutions ({INSTITUTION_COLUMNS}, created_at, updated_at) VALUES {}{INSTITUTION_UPDATE}",
-                placeholders(chunk.len(), 7)
+                placeholders(chunk.len(), 11)
             );
             let mut insert = sqlx::query(&sql);
             for r in chunk {
@@ -76,6 +77,10 @@ where
                     .bind(&r.kind)
                     .bind(&r.region_code)
                     .bind(&r.grade)
+                    .bind(&r.address)
+                    .bind(&r.phone)
+                    .bind(&r.email)
+                    .bind(&r.website)
                     .bind(now)
                     .bind(now);
             }
@@ -93,7 +98,7 @@ where
         for chunk in plan.courses.chunks(COURSE_CHUNK) {
             let sql = format!(
                 "INSERT INTO courses ({COURSE_COLUMNS}, created_at, updated_at) VALUES {}{COURSE_UPDATE}",
-                placeholders(chunk.len(), 22)
+                placeholders(chunk.len(), 23)
             );
             let mut insert = sqlx::query(&sql);
             for r in chunk {
@@ -117,6 +122,7 @@ where
                     .bind(&r.audiences)
                     .bind(r.self_payment_rate_percent)
                     .bind(r.base_unit_price_won_per_hour)
+                    .bind(&r.details)
                     .bind(&r.content_sha)
                     .bind(now)
                     .bind(now);
@@ -126,7 +132,7 @@ where
         for chunk in plan.cohorts.chunks(SMALL_ROW_CHUNK) {
             let sql = format!(
                 "INSERT INTO cohorts ({COHORT_COLUMNS}) VALUES {}",
-                placeholders(chunk.len(), 6)
+                placeholders(chunk.len(), 9)
             );
             let mut insert = sqlx::query(&sql);
             for r in chunk {
@@ -136,7 +142,10 @@ where
                     .bind(r.start_date)
                     .bind(r.end_date)
                     .bind(r.capacity)
-                    .bind(r.seats_left);
+                    .bind(r.seats_left)
+                    .bind(r.application_start)
+                    .bind(r.application_end)
+                    .bind(r.waiting_list);
             }
             insert.execute(&mut *tx).await?;
         }
@@ -232,6 +241,7 @@ where
     NaiveDate: Col<DB>,
     Option<String>: Col<DB>,
     Option<i64>: Col<DB>,
+    Option<NaiveDate>: Col<DB>,
 {
     async fn upsert(&self, batch: &CatalogueBatch, actor: &str) -> Result<CatalogueImportSummary, StoreError> {
         let batch = Prepared::new(batch)?;

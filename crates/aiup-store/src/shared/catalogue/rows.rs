@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aiup_catalogue::{
-    AiLevel, AiStep, Audience, BasicModule, CatalogueBatch, Cohort, Course, ExternalId, Hours, Institution,
-    InstitutionKind, NcsCode, QualityGrade,
+    AiLevel, AiStep, ApplicationPeriod, Audience, BasicModule, CatalogueBatch, Cohort, Course, CourseDetails, Email,
+    ExternalId, Hours, Institution, InstitutionContact, InstitutionKind, NcsCode, Phone, QualityGrade, WebAddress,
 };
 use aiup_core::region::RegionCode;
 use aiup_core::{Delivery, ProgrammeId};
@@ -14,13 +14,14 @@ use sha2::{Digest, Sha256};
 
 use crate::{CatalogueImportSummary, StoreError};
 
-pub(crate) const INSTITUTION_COLUMNS: &str = "id, name, kind, region_code, grade";
+pub(crate) const INSTITUTION_COLUMNS: &str = "id, name, kind, region_code, grade, address, phone, email, website";
 
 pub(crate) const COURSE_COLUMNS: &str = "id, institution_id, title, summary, keywords, programmes, ncs, \
      occupation, ai_step, ai_level, modules, delivery, total_hours_tenths, hours_per_day_tenths, fee_won, \
-     region_code, audiences, self_payment_rate_percent, base_unit_price_won_per_hour, content_sha";
+     region_code, audiences, self_payment_rate_percent, base_unit_price_won_per_hour, details, content_sha";
 
-pub(crate) const COHORT_COLUMNS: &str = "course_id, ordinal, start_date, end_date, capacity, seats_left";
+pub(crate) const COHORT_COLUMNS: &str =
+    "course_id, ordinal, start_date, end_date, capacity, seats_left, application_start, application_end, waiting_list";
 
 /// `ON CONFLICT` clause of the course upsert: every column but the id and `created_at`.
 pub(crate) const COURSE_UPDATE: &str = " ON CONFLICT (id) DO UPDATE SET institution_id = excluded.institution_id, \
@@ -31,11 +32,12 @@ pub(crate) const COURSE_UPDATE: &str = " ON CONFLICT (id) DO UPDATE SET institut
      hours_per_day_tenths = excluded.hours_per_day_tenths, fee_won = excluded.fee_won, \
      region_code = excluded.region_code, audiences = excluded.audiences, \
      self_payment_rate_percent = excluded.self_payment_rate_percent, \
-     base_unit_price_won_per_hour = excluded.base_unit_price_won_per_hour, \
+     base_unit_price_won_per_hour = excluded.base_unit_price_won_per_hour, details = excluded.details, \
      content_sha = excluded.content_sha, updated_at = excluded.updated_at";
 
 pub(crate) const INSTITUTION_UPDATE: &str = " ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
      kind = excluded.kind, region_code = excluded.region_code, grade = excluded.grade, \
+     address = excluded.address, phone = excluded.phone, email = excluded.email, website = excluded.website, \
      updated_at = excluded.updated_at";
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -45,6 +47,10 @@ pub(crate) struct InstitutionRow {
     pub kind: String,
     pub region_code: String,
     pub grade: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -68,6 +74,8 @@ pub(crate) struct CourseRow {
     pub audiences: String,
     pub self_payment_rate_percent: Option<i64>,
     pub base_unit_price_won_per_hour: Option<i64>,
+    /// `CourseDetails` as JSON.
+    pub details: String,
     pub content_sha: String,
 }
 
@@ -79,6 +87,9 @@ pub(crate) struct CohortRow {
     pub end_date: NaiveDate,
     pub capacity: i64,
     pub seats_left: i64,
+    pub application_start: Option<NaiveDate>,
+    pub application_end: Option<NaiveDate>,
+    pub waiting_list: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -95,6 +106,10 @@ impl From<&Institution> for InstitutionRow {
             kind: i.kind.as_str().to_owned(),
             region_code: i.region.to_string(),
             grade: i.grade.as_str().to_owned(),
+            address: i.contact.address.clone(),
+            phone: i.contact.phone.as_ref().map(ToString::to_string),
+            email: i.contact.email.as_ref().map(ToString::to_string),
+            website: i.contact.website.as_ref().map(ToString::to_string),
         }
     }
 }
@@ -141,6 +156,27 @@ impl TryFrom<InstitutionRow> for Institution {
             kind: word("institution", id, "kind", &row.kind, InstitutionKind::parse)?,
             region: RegionCode::parse(&row.region_code).map_err(|e| corrupt("institution", id, e))?,
             grade: word("institution", id, "grade", &row.grade, QualityGrade::parse)?,
+            contact: InstitutionContact {
+                phone: row
+                    .phone
+                    .as_deref()
+                    .map(Phone::parse)
+                    .transpose()
+                    .map_err(|e| corrupt("institution", id, e))?,
+                email: row
+                    .email
+                    .as_deref()
+                    .map(Email::parse)
+                    .transpose()
+                    .map_err(|e| corrupt("institution", id, e))?,
+                website: row
+                    .website
+                    .as_deref()
+                    .map(WebAddress::parse)
+                    .transpose()
+                    .map_err(|e| corrupt("institution", id, e))?,
+                address: row.address,
+            },
             name: row.name,
         })
     }
@@ -175,6 +211,7 @@ impl From<&Course> for CourseRow {
             audiences: json_list(&c.audiences, |a| a.as_str()),
             self_payment_rate_percent: c.self_payment_rate_percent.map(i64::from),
             base_unit_price_won_per_hour: c.base_unit_price_won_per_hour,
+            details: serde_json::to_string(&c.details).unwrap_or_else(|_| "{}".to_owned()),
             content_sha: content_sha(c),
         }
     }
@@ -188,6 +225,9 @@ pub(crate) fn cohort_rows(course: &Course) -> impl Iterator<Item = CohortRow> + 
         end_date: k.end_date,
         capacity: i64::from(k.capacity),
         seats_left: i64::from(k.seats_left),
+        application_start: k.application.map(|p| p.start),
+        application_end: k.application.map(|p| p.end),
+        waiting_list: k.waiting_list,
     })
 }
 
@@ -212,6 +252,12 @@ pub(crate) fn course_from_rows(row: CourseRow, cohorts: &[CohortRow]) -> Result<
                 end_date: k.end_date,
                 capacity: count(id, "capacity", k.capacity)?,
                 seats_left: count(id, "seats_left", k.seats_left)?,
+                application: match (k.application_start, k.application_end) {
+                    (Some(start), Some(end)) => Some(ApplicationPeriod { start, end }),
+                    (None, None) => None,
+                    _ => return Err(corrupt("course", id, "a cohort has half an application period")),
+                },
+                waiting_list: k.waiting_list,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -249,6 +295,8 @@ pub(crate) fn course_from_rows(row: CourseRow, cohorts: &[CohortRow]) -> Result<
         self_payment_rate_percent,
         base_unit_price_won_per_hour: row.base_unit_price_won_per_hour,
         cohorts,
+        details: serde_json::from_str::<CourseDetails>(&row.details)
+            .map_err(|e| corrupt("course", id, format!("details is not valid: {e}")))?,
         title: row.title,
         summary: row.summary,
         occupation: row.occupation,
@@ -403,7 +451,7 @@ pub(crate) fn audit_detail(summary: &CatalogueImportSummary, institutions: usize
     })
 }
 
-/// Rows per multi-row INSERT of courses (22 values each).
+/// Rows per multi-row INSERT of courses (23 values each).
 pub(crate) const COURSE_CHUNK: usize = 1_000;
-/// Rows per multi-row INSERT of cohorts (6 values each) and institutions (7).
+/// Rows per multi-row INSERT of cohorts (9 values each) and institutions (11).
 pub(crate) const SMALL_ROW_CHUNK: usize = 2_000;
