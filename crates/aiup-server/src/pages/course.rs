@@ -132,9 +132,9 @@ fn cohorts_section(lang: Lang, course: &Course, next: Option<&Cohort>, today: Na
             @if course.cohorts.is_empty() {
                 p { (lang.pick("예정된 기수가 없습니다.", "No cohort is scheduled.")) }
             } @else {
-                div.table-scroll role="region" aria-labelledby="cohorts-title" tabindex="0" {
+                div.table-scroll role="region" aria-labelledby="cohorts-caption" tabindex="0" {
                     table.data #cohorts {
-                        caption { span.caption__title { (lang.pick("기수별 일정, 신청 기간, 잔여 좌석과 신청 상태", "Dates, application period, seats left and status by cohort")) } }
+                        caption { span.caption__title #cohorts-caption { (lang.pick("기수별 일정, 신청 기간, 잔여 좌석과 신청 상태", "Dates, application period, seats left and status by cohort")) } }
                         thead { tr {
                             th scope="col" { (lang.pick("개강일", "Starts")) }
                             th scope="col" { (lang.pick("종료일", "Ends")) }

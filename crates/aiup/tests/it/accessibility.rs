@@ -237,7 +237,7 @@ async fn calculator_has_no_accessibility_violations() {
     )
     .await;
     assert!(
-        b.client.find(Locator::Id("error-summary")).await.is_ok(),
+        b.client.find(Locator::Css("#outcome.error-summary")).await.is_ok(),
         "the bad date shows the error summary"
     );
     // The first Tab lands on the skip link, which then shows on screen and leads to `main`.
