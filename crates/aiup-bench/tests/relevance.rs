@@ -21,8 +21,8 @@ fn floor(kind: &str) -> f64 {
 fn aiup_is_ahead_of_the_baselines_overall_and_on_every_kind() {
     let bundle = aiup_bench::load_bundle().expect("embedded bundle");
     let collection = Collection::shipped(&bundle).expect("bench/relevance loads");
-    assert_eq!(collection.batch.courses.len(), 315);
-    assert_eq!(collection.queries.len(), 120);
+    assert_eq!(collection.batch.courses.len(), 320);
+    assert_eq!(collection.queries.len(), 164);
 
     let mut systems = vec![
         System::Aiup,
