@@ -11,6 +11,7 @@ mod audience;
 mod collect;
 mod coord;
 mod index;
+pub mod loansound;
 mod query;
 mod schema;
 mod suggest;
