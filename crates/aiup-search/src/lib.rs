@@ -292,4 +292,6 @@ pub struct IndexStats {
 }
 
 #[cfg(test)]
+mod matching_tests;
+#[cfg(test)]
 mod tests;

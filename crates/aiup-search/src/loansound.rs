@@ -59,7 +59,8 @@ pub fn latin_key(word: &str) -> Option<String> {
                 step = 2;
             }
             b'c' | b'g' if matches!(next, b'e' | b'i' | b'y') => push(&mut key, 'S'),
-            b'n' if next == b'g' => {
+            // "ng" before e, i, y is n + a soft g ("engineer" 엔지니어, "challenge" 챌린지)
+            b'n' if next == b'g' && !matches!(at(i + 2), b'e' | b'i' | b'y') => {
                 push(&mut key, 'G');
                 step = 2;
                 if is_vowel(at(i + 2)) {
