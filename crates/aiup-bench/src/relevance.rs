@@ -1,5 +1,9 @@
 //! nDCG@10 of the aiup course search and the baselines on the hand-labelled collection in
-//! `bench/relevance/` (303 courses, 82 graded queries).
+//! `bench/relevance/`.
+//!
+//! Systems that need more than Rust (BM25 over a Korean morphological analyser, made by
+//! `bench/relevance/morph_bm25.py`) are read from run files: each query's top ids, scored here
+//! with the same [`ndcg`].
 //!
 //! nDCG@10: gain 2^grade − 1, discount log2(rank + 1), the ideal ranking made from the
 //! judgments (grade 2s, then grade 1s). Unjudged courses are grade 0.
@@ -74,11 +78,71 @@ pub enum System {
     /// PostgreSQL at this URL (a throwaway database is made on it).
     Postgres(String),
     BigramBm25,
+    /// A run file written by another program (`bench/relevance/runs/*.json`).
+    RunFile(RunFile),
+}
+
+/// The rankings another program made for the collection's queries.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RunFile {
+    /// The system's name in the report.
+    pub system: String,
+    /// Query id → the text it was run with and its top ids.
+    pub queries: BTreeMap<String, RunQuery>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RunQuery {
+    pub text: String,
+    pub top: Vec<String>,
+}
+
+impl RunFile {
+    pub fn load(path: &Path) -> anyhow::Result<RunFile> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("{} is not a run file", path.display()))
+    }
+
+    /// Every run file in `dir/runs/`, by file name.
+    pub fn all_in(dir: &Path) -> anyhow::Result<Vec<RunFile>> {
+        let runs = dir.join("runs");
+        let mut paths: Vec<_> = match std::fs::read_dir(&runs) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect(),
+            Err(_) => return Ok(Vec::new()),
+        };
+        paths.sort();
+        paths.iter().map(|p| RunFile::load(p)).collect()
+    }
+
+    /// The run's top ids for `query`; an error if the run lacks it or ran another text, so a
+    /// stale run file is never scored against changed judgments.
+    fn top(&self, query: &Query) -> anyhow::Result<Vec<String>> {
+        let run = self.queries.get(&query.id).ok_or_else(|| {
+            anyhow::anyhow!(
+                "run file of {} has no {}: run bench/relevance/morph_bm25.py again",
+                self.system,
+                query.id
+            )
+        })?;
+        anyhow::ensure!(
+            run.text == query.text,
+            "run file of {} ran `{}` for {}, the collection says `{}`: run bench/relevance/morph_bm25.py again",
+            self.system,
+            run.text,
+            query.id,
+            query.text
+        );
+        Ok(run.top.iter().take(K).cloned().collect())
+    }
 }
 
 impl System {
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
+            System::RunFile(run) => &run.system,
             System::Aiup => "aiup",
             System::Fts5Unicode61 => "SQLite FTS5 unicode61",
             System::Fts5Trigram => "SQLite FTS5 trigram",
@@ -87,15 +151,17 @@ impl System {
         }
     }
 
-    /// Every system, PostgreSQL at `postgres_url`.
-    pub fn all(postgres_url: &str) -> Vec<System> {
-        vec![
+    /// Every system, PostgreSQL at `postgres_url`, and the run files in `dir/runs/`.
+    pub fn all(postgres_url: &str, dir: &Path) -> anyhow::Result<Vec<System>> {
+        let mut systems = vec![
             System::Aiup,
             System::Fts5Unicode61,
             System::Fts5Trigram,
             System::Postgres(postgres_url.to_owned()),
             System::BigramBm25,
-        ]
+        ];
+        systems.extend(RunFile::all_in(dir)?.into_iter().map(System::RunFile));
+        Ok(systems)
     }
 }
 
@@ -169,6 +235,7 @@ enum Ready {
     Fts5(Fts5, tempfile::TempDir),
     Postgres(Pg),
     Bigram(BigramIndex),
+    Run(RunFile),
 }
 
 impl Ready {
@@ -204,10 +271,12 @@ impl Ready {
                 Ready::Postgres(db)
             }
             System::BigramBm25 => Ready::Bigram(BigramIndex::build(rows)?),
+            System::RunFile(run) => Ready::Run(run.clone()),
         })
     }
 
-    async fn top(&self, text: &str) -> anyhow::Result<Vec<String>> {
+    async fn top(&self, query: &Query) -> anyhow::Result<Vec<String>> {
+        let text = query.text.as_str();
         let none = aiup_search::Filters::default();
         Ok(match self {
             Ready::Aiup(index) => index
@@ -224,6 +293,7 @@ impl Ready {
             Ready::Fts5(db, _) => db.search(text, &none, K, false).await?.ids(),
             Ready::Postgres(db) => db.search(text, &none, K, false).await?.ids(),
             Ready::Bigram(index) => index.search(text, K)?,
+            Ready::Run(run) => run.top(query)?,
         })
     }
 
@@ -234,7 +304,7 @@ impl Ready {
                 drop(dir);
             }
             Ready::Postgres(db) => db.drop_database().await?,
-            Ready::Aiup(_) | Ready::Bigram(_) => {}
+            Ready::Aiup(_) | Ready::Bigram(_) | Ready::Run(_) => {}
         }
         Ok(())
     }
@@ -267,7 +337,7 @@ async fn evaluate_all_async(
         let mut scores = Vec::new();
         let mut failure = None;
         for q in &collection.queries {
-            match ready.top(&q.text).await {
+            match ready.top(q).await {
                 Ok(top) => scores.push(QueryScore {
                     id: q.id.clone(),
                     kind: q.kind.clone(),

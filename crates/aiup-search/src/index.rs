@@ -276,6 +276,7 @@ impl CourseIndex {
             fields: &self.inner.fields,
             searcher: &state.searcher,
             synonyms: &ctx.synonyms,
+            sound: state.suggest.sound(),
             stemmer: EnglishStemmer::default(),
         };
         let text_query = builder.build(&request.query);

@@ -11,6 +11,7 @@ mod audience;
 mod collect;
 mod coord;
 mod index;
+pub mod loansound;
 mod query;
 mod schema;
 mod suggest;
@@ -390,5 +391,7 @@ pub struct IndexStats {
     pub generation: u64,
 }
 
+#[cfg(test)]
+mod matching_tests;
 #[cfg(test)]
 mod tests;

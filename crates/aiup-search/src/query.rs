@@ -26,9 +26,12 @@ use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term};
 
 use aiup_catalogue::Audience;
 
-use crate::analysis::{bigrams, eojeols, pair, run_stem, strip_josa, trigrams, EnglishStemmer, Run, RunKind};
+use crate::analysis::{
+    bigrams, compact_key, eojeols, pair, run_stem, strip_josa, trigrams, EnglishStemmer, Run, RunKind,
+};
 use crate::audience::{AudienceQuery, AUDIENCE_BONUS};
 use crate::coord::CoordQuery;
+use crate::loansound::SoundIndex;
 use crate::schema::{audience_bit, Fields, Zone, ZoneFields};
 use crate::synonyms::Synonyms;
 
@@ -51,6 +54,15 @@ const GENERIC_WEIGHT: f32 = 0.5;
 /// Weight of a word naming an audience ("어르신") as text: weaker evidence, since the course's
 /// audiences field carries the word's meaning.
 const AUDIENCE_WORD_WEIGHT: f32 = 0.4;
+/// Weight of a Hangul word found for a Latin word by sound ([`SoundIndex`]): a guess.
+const SOUND_WEIGHT: f32 = 0.8;
+/// Most Hangul words taken for one Latin word by sound.
+const MAX_SOUND_MATCHES: usize = 4;
+/// Weight of an unspaced compound cut into words, searched whole beside its words ("마케팅자동화"
+/// also as the adjacent "마케팅 자동화").
+const COMPOUND_WEIGHT: f32 = 0.6;
+/// Longest unspaced Hangul run cut into words ([`Builder::segment`]).
+const MAX_SEGMENTED_SYLLABLES: usize = 16;
 /// BM25 saturation constant.
 const SATURATION: f32 = 6.0;
 
@@ -167,7 +179,38 @@ fn span_keys(span: &[Vec<Run>]) -> Vec<String> {
     if stripped != keys[0] {
         keys.push(stripped);
     }
+    // an English plural ("chatbots", "data analysts") is also looked up as the singular
+    if let Some(last) = runs.last().filter(|r| r.kind == RunKind::Alnum) {
+        let word = last.joined();
+        let head = keys[0][..keys[0].len() - word.len()].to_owned();
+        for singular in singulars(&word) {
+            let key = format!("{head}{singular}");
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
     keys
+}
+
+/// The singular forms an English plural may have ("analysts" → "analyst", "libraries" →
+/// "library", "coaches" → "coach"); none for a word that does not look plural.
+fn singulars(word: &str) -> Vec<String> {
+    if word.len() < 4 || !word.ends_with('s') || !word.chars().all(|c| c.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    if ["ss", "us", "is"].iter().any(|e| word.ends_with(e)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if let Some(stem) = word.strip_suffix("ies") {
+        out.push(format!("{stem}y"));
+    }
+    if ["ches", "shes", "xes", "sses"].iter().any(|e| word.ends_with(e)) {
+        out.push(word[..word.len() - 2].to_owned());
+    }
+    out.push(word[..word.len() - 1].to_owned());
+    out
 }
 
 /// Context for building a query: what the index already holds decides compound splits and
@@ -176,6 +219,8 @@ pub(crate) struct Builder<'a> {
     pub fields: &'a Fields,
     pub searcher: &'a Searcher,
     pub synonyms: &'a Synonyms,
+    /// Hangul words of the index by sound, for Latin words no list knows.
+    pub sound: &'a SoundIndex,
     pub stemmer: EnglishStemmer,
 }
 
@@ -195,9 +240,97 @@ impl Builder<'_> {
             .sum()
     }
 
+    /// How well the index or the lists know a word: its document frequency in the stem fields,
+    /// else 1 if a list holds it, else 0.
+    fn known(&self, word: &str) -> u64 {
+        let df = self.doc_freq(&[Zone::Title, Zone::Keywords, Zone::Occupation, Zone::Summary], word);
+        if df > 0 {
+            df
+        } else {
+            let key = compact_key(word);
+            u64::from(self.synonyms.expand(&key).is_some() || self.synonyms.audiences(&key).is_some())
+        }
+    }
+
+    /// Cuts a Hangul run typed without spaces that neither the index nor the lists know as one
+    /// word ("엑셀데이터분석", "보안관제요원") into the fewest words they do know, preferring the cut
+    /// whose rarest word is most common.
+    fn segment(&self, run: &str) -> Option<Vec<String>> {
+        let chars: Vec<char> = strip_josa(run).chars().collect();
+        let n = chars.len();
+        if !(4..=MAX_SEGMENTED_SYLLABLES).contains(&n) || self.known(&chars.iter().collect::<String>()) > 0 {
+            return None;
+        }
+        // best[end]: (words, rarest word's frequency, where the last word starts) for chars[..end]
+        let mut best: Vec<Option<(usize, u64, usize)>> = vec![None; n + 1];
+        best[0] = Some((0, u64::MAX, 0));
+        for end in 2..=n {
+            for start in 0..=end - 2 {
+                let Some((words, rarest, _)) = best[start] else {
+                    continue;
+                };
+                let df = self.known(&chars[start..end].iter().collect::<String>());
+                if df == 0 {
+                    continue;
+                }
+                let candidate = (words + 1, rarest.min(df), start);
+                if best[end].is_none_or(|b| candidate.0 < b.0 || (candidate.0 == b.0 && candidate.1 > b.1)) {
+                    best[end] = Some(candidate);
+                }
+            }
+        }
+        let mut words = Vec::new();
+        let mut end = n;
+        while end > 0 {
+            let (_, _, start) = best[end]?;
+            words.push(chars[start..end].iter().collect::<String>());
+            end = start;
+        }
+        words.reverse();
+        (words.len() >= 2).then_some(words)
+    }
+
+    /// The query's eojeol, with unknown unspaced compounds cut as if typed with spaces, so that
+    /// each word is looked up in the lists and counts as a concept of its own; and the
+    /// compounds cut.
+    fn segmented_eojeols(&self, text: &str) -> (Vec<Vec<Run>>, Vec<Run>) {
+        let mut out = Vec::new();
+        let mut compounds = Vec::new();
+        for eojeol in eojeols(text) {
+            let mut current = Vec::new();
+            for run in eojeol {
+                let words = if run.kind == RunKind::Hangul {
+                    self.segment(&run.text)
+                } else {
+                    None
+                };
+                match words {
+                    Some(words) => {
+                        if !current.is_empty() {
+                            out.push(std::mem::take(&mut current));
+                        }
+                        compounds.push(run.clone());
+                        out.extend(words.into_iter().map(|w| {
+                            vec![Run {
+                                kind: RunKind::Hangul,
+                                parts: vec![w.clone()],
+                                text: w,
+                            }]
+                        }));
+                    }
+                    None => current.push(run),
+                }
+            }
+            if !current.is_empty() {
+                out.push(current);
+            }
+        }
+        (out, compounds)
+    }
+
     /// Cuts the text into concepts.
     fn concepts(&mut self, text: &str) -> Vec<Concept> {
-        let eojeols = eojeols(text);
+        let (eojeols, compounds) = self.segmented_eojeols(text);
         let mut concepts = Vec::new();
         let mut seen = HashSet::new();
         let max_words = self.synonyms.max_words();
@@ -238,7 +371,8 @@ impl Builder<'_> {
                                 for run in runs {
                                     let key = run_stem(run, &mut self.stemmer);
                                     if concepts.len() < MAX_CONCEPTS && seen.insert(key) {
-                                        let mut part = self.concept_of_run(run);
+                                        // no sound match: the phrase's own expansions carry its meaning
+                                        let mut part = self.concept_of_run_by(run, false);
                                         part.weight = PHRASE_WORD_WEIGHT;
                                         part.phrase_word = true;
                                         concepts.push(part);
@@ -266,6 +400,15 @@ impl Builder<'_> {
                 }
             }
             i += 1;
+        }
+        for compound in compounds {
+            if concepts.len() < MAX_CONCEPTS {
+                let mut whole = self.concept_of_run(&compound);
+                whole.weight = COMPOUND_WEIGHT;
+                whole.phrase_word = true;
+                whole.generic = false;
+                concepts.push(whole);
+            }
         }
         concepts
     }
@@ -309,6 +452,12 @@ impl Builder<'_> {
     }
 
     fn concept_of_run(&mut self, run: &Run) -> Concept {
+        self.concept_of_run_by(run, true)
+    }
+
+    /// The concept of one run; `by_sound`: a Latin word no list knows is also searched as the
+    /// Hangul words that sound like it.
+    fn concept_of_run_by(&mut self, run: &Run, by_sound: bool) -> Concept {
         let mut concept = Concept {
             weight: 1.0,
             ..Concept::default()
@@ -320,7 +469,16 @@ impl Builder<'_> {
             // an audience word inside a compound ("중장년AI")
             concept.audiences = audiences.to_vec();
         }
-        if self.synonyms.is_generic(&run_stem(run, &mut self.stemmer)) || self.synonyms.is_generic(&run.joined()) {
+        let keys = span_keys(std::slice::from_ref(&vec![run.clone()]));
+        let generic_synonym = keys.iter().any(|k| {
+            self.synonyms
+                .expand(k)
+                .is_some_and(|e| e.iter().any(|e| e.weight == 1.0 && self.synonyms.is_generic(&e.text)))
+        });
+        if generic_synonym
+            || self.synonyms.is_generic(&run_stem(run, &mut self.stemmer))
+            || keys.iter().any(|k| self.synonyms.is_generic(k))
+        {
             concept.generic = true;
             concept.weight = GENERIC_WEIGHT;
         }
@@ -329,6 +487,7 @@ impl Builder<'_> {
         }
         // A word alone may be in the synonym list ("머신러닝" inside "머신러닝기초" is not, but
         // "AI" in "생성형AI" is).
+        let mut listed = false;
         for key in span_keys(std::slice::from_ref(&vec![run.clone()])) {
             if let Some(expansions) = self.synonyms.expand(&key) {
                 for e in expansions {
@@ -336,7 +495,26 @@ impl Builder<'_> {
                         concept.push(v);
                     }
                 }
+                listed = true;
                 break;
+            }
+        }
+        if by_sound && !listed && run.kind == RunKind::Alnum {
+            // a Latin word no list knows: the Hangul words of the index that sound like it
+            // ("physical" → 피지컬), as typed and as a singular
+            let word = run.joined();
+            let mut found: Vec<String> = Vec::new();
+            for form in std::iter::once(word.clone()).chain(singulars(&word)) {
+                for hangul in self.sound.lookup(&form) {
+                    if found.len() < MAX_SOUND_MATCHES && !found.contains(hangul) {
+                        found.push(hangul.clone());
+                    }
+                }
+            }
+            for hangul in found {
+                if let Some(v) = variant_from_text(&hangul, SOUND_WEIGHT, &mut self.stemmer) {
+                    concept.push(v);
+                }
             }
         }
         let stem = run_stem(run, &mut self.stemmer);

