@@ -25,6 +25,7 @@ fn ctx() -> SearchContext {
         regions: Arc::new(bundle.regions),
         tier_precedence: RegionTier::PopulationDeclining,
         synonyms: Arc::new(Synonyms::embedded()),
+        policy: PolicyData::default(),
         version: "test".to_owned(),
     }
 }
@@ -56,7 +57,10 @@ fn course(id: &str, title: &str, keywords: &[&str], summary: &str) -> Course {
             end_date: start + chrono::Days::new(30),
             capacity: 20,
             seats_left: 20,
+            application: None,
+            waiting_list: false,
         }],
+        details: Default::default(),
     }
 }
 
@@ -69,6 +73,7 @@ fn index() -> &'static CourseIndex {
             kind: InstitutionKind::Private,
             region: RegionCode::parse("11110").unwrap(),
             grade: QualityGrade::ThreeYear,
+            contact: Default::default(),
         };
         let courses = vec![
             course(
