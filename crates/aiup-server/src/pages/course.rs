@@ -8,6 +8,7 @@ use super::courses::{error_summary, facet_value_label, hours_text, lang_toggle, 
 use super::form::encode_component;
 use super::results::component;
 use super::view::{page_in, Section};
+use super::widgets::{as_written, words_as_written};
 use crate::catalogue::{ParamError, Profile};
 use crate::i18n::Lang;
 use aiup_app::course_support::course_support;
@@ -94,6 +95,14 @@ fn contact_links(lang: Lang, institution: &Institution) -> Markup {
     }
 }
 
+/// Work24 by the name English readers may not know, with the Korean one they will see there.
+fn work24(lang: Lang) -> Markup {
+    match lang {
+        Lang::Ko => html! { "고용24" },
+        Lang::En => html! { "Work24 (" span lang="ko" { "고용24" } ")" },
+    }
+}
+
 fn institution_section(lang: Lang, institution: &Institution) -> Markup {
     let c = &institution.contact;
     let none = lang.pick("등록된 정보 없음", "not given");
@@ -101,10 +110,10 @@ fn institution_section(lang: Lang, institution: &Institution) -> Markup {
         section #institution aria-labelledby="institution-title" {
             h2 #institution-title { (lang.pick("훈련기관", "Who runs it")) }
             dl.facts #institution-facts {
-                dt { (lang.pick("기관명", "Name")) } dd #institution-name { (institution.name) }
+                dt { (lang.pick("기관명", "Name")) } dd #institution-name { (as_written(lang, &institution.name)) }
                 dt { (lang.pick("기관 유형", "Kind")) } dd { (lang.pick(institution.kind.label_ko(), institution.kind.label_en())) }
                 dt { (lang.pick("인증 등급", "Certification")) } dd { (lang.pick(institution.grade.label_ko(), institution.grade.label_en())) }
-                dt { (lang.pick("주소", "Address")) } dd #institution-address lang=[c.address.as_ref().map(|_| "ko")] { (c.address.as_deref().unwrap_or(none)) }
+                dt { (lang.pick("주소", "Address")) } dd #institution-address { @match &c.address { Some(a) => { (as_written(lang, a)) }, None => { (none) } } }
                 dt { (lang.pick("전화", "Phone")) }
                 dd #institution-phone {
                     @match &c.phone { Some(p) => { a href=(p.tel_href()) { (p) } }, None => { (none) } }
@@ -241,7 +250,10 @@ fn apply_section(
                     ol.steps #apply-steps {
                         li #apply-prerequisite {
                             @match prerequisite(engine, course) {
-                                Prerequisite::Card => { (lang.pick("국민내일배움카드가 있어야 신청할 수 있습니다. 없다면 고용24에서 먼저 발급을 신청하세요.", "You need a National Tomorrow Learning Card (국민내일배움카드). If you do not have one, apply for it on Work24 (고용24) first.")) }
+                                Prerequisite::Card => { @match lang {
+                                    Lang::Ko => { "국민내일배움카드가 있어야 신청할 수 있습니다. 없다면 고용24에서 먼저 발급을 신청하세요." }
+                                    Lang::En => { "You need a National Tomorrow Learning Card (" span lang="ko" { "국민내일배움카드" } "). If you do not have one, apply for it on " (work24(lang)) " first." }
+                                } }
                                 Prerequisite::Employer => { (lang.pick("사업주 훈련 과정입니다. 다니는 회사의 훈련 담당자에게 먼저 알리고 회사를 통해 신청하세요.", "This is employer training: tell your employer's training contact first and apply through your employer.")) }
                                 Prerequisite::AskInstitution => { (lang.pick("신청 자격은 훈련기관에 확인하세요(아래 연락처).", "Check with the institution who may apply (contact below).")) }
                             }
@@ -249,7 +261,7 @@ fn apply_section(
                         li { (lang.pick("고용24에서 과정명 또는 과정 ID ", "On Work24, search for the course title or course id ")) code { (course.id) } (lang.pick("로 이 과정을 찾아 수강 신청하세요.", " and apply.")) }
                         li { (lang.pick("궁금한 점은 훈련기관에 문의하세요: ", "Questions? Contact the institution: ")) (contact_links(lang, institution)) }
                     }
-                    p { a.button.button--primary #apply-link href=(WORK24_URL) rel="noopener external" { (lang.pick("고용24에서 수강 신청하기", "Apply on Work24 (고용24)")) } }
+                    p { a.button.button--primary #apply-link href=(WORK24_URL) rel="noopener external" { @match lang { Lang::Ko => { "고용24에서 수강 신청하기" } Lang::En => { "Apply on " (work24(lang)) } } } }
                 }
                 (Some(cohort), Some(CohortStatus::WaitingList)) => {
                     p #apply-status { (status_badge(lang, CohortStatus::WaitingList)) " " (lang.pick("정원이 찼지만 대기자를 받습니다: ", "This cohort is full but takes a waiting list: ")) (cohort.start_date) " ~ " (cohort.end_date) }
@@ -259,7 +271,7 @@ fn apply_section(
                 }
                 (Some(cohort), Some(CohortStatus::NotYetOpen)) => {
                     p #apply-status { (status_badge(lang, CohortStatus::NotYetOpen)) " " (lang.pick("신청은 ", "Applications open on ")) (cohort.application.map_or(cohort.start_date, |p| p.start)) (lang.pick("부터 받습니다.", ".")) }
-                    p { (lang.pick("신청이 열리면 고용24에서 신청합니다. 국민내일배움카드를 미리 준비하세요.", "When applications open, apply on Work24 (고용24). Get your National Tomorrow Learning Card ready.")) }
+                    p { @match lang { Lang::Ko => { "신청이 열리면 고용24에서 신청합니다. 국민내일배움카드를 미리 준비하세요." } Lang::En => { "When applications open, apply on " (work24(lang)) ". Get your National Tomorrow Learning Card ready." } } }
                     p { a.button.button--primary #apply-link href=(contact_href) { (lang.pick("훈련기관에 미리 문의하기", "Ask the institution ahead")) } }
                 }
                 _ => {
@@ -378,14 +390,13 @@ fn learning_section(lang: Lang, course: &Course) -> Markup {
                             th scope="col" .num { (lang.pick("시간", "Hours")) }
                             th scope="col" { (lang.pick("학습 성과", "Learning outcomes")) }
                         } }
-                        // Units and outcomes are written in Korean by the institution.
-                        tbody lang="ko" {
+                        tbody {
                             @for unit in &details.syllabus {
                                 tr {
-                                    th scope="row" { (unit.name) }
+                                    th scope="row" { (as_written(lang, &unit.name)) }
                                     td { @match &unit.ncs_unit { Some(code) => { code { (code) } }, None => { "—" } } }
                                     td.num { (unit.hours) }
-                                    td { @if unit.outcomes.is_empty() { "—" } @else { ul.outcomes { @for o in &unit.outcomes { li { (o) } } } } }
+                                    td { @if unit.outcomes.is_empty() { "—" } @else { ul.outcomes { @for o in &unit.outcomes { li { (as_written(lang, o)) } } } } }
                                 }
                             }
                         }
@@ -412,7 +423,7 @@ fn learning_section(lang: Lang, course: &Course) -> Markup {
             @if details.entry_requirements.is_empty() {
                 p #requirements { (lang.pick("별도의 수강 자격이 등록되지 않았습니다.", "No entry requirements are given.")) }
             } @else {
-                p #requirements lang="ko" { (details.entry_requirements) }
+                p #requirements { (as_written(lang, &details.entry_requirements)) }
             }
         }
     }
@@ -450,7 +461,7 @@ fn quality_section(lang: Lang, course: &Course) -> Markup {
                                     (_, Lang::Ko) => { "대상 " (signal.base) "명" }
                                     (_, Lang::En) => { "of " (signal.base) " trainees" }
                                 }
-                                " · " (lang.pick("출처 ", "Source ")) span lang="ko" { (signal.source) }
+                                " · " (lang.pick("출처 ", "Source ")) (as_written(lang, &signal.source))
                                 " · " (lang.pick("기준일 ", "As of ")) (signal.as_of)
                             }
                             None => { span.muted { (lang.pick("아직 자료 없음", "No data yet")) } }
@@ -473,7 +484,7 @@ fn facts_section(engine: &Engine, lang: Lang, course: &Course, today: NaiveDate)
                 dt { (lang.pick("과정 ID", "Course id")) } dd { code { (course.id) } }
                 dt { (lang.pick("사업", "Programmes")) } dd { (list(course.programmes.iter().map(|p| facet_value_label(engine, lang, "programme", p.as_str())).collect())) }
                 dt { (lang.pick("NCS 분류", "NCS code")) } dd { (course.ncs) " (" (lang.pick(course.ncs.major().label_ko(), course.ncs.major().label_en())) ")" }
-                dt { (lang.pick("직종", "Occupation")) } dd { (course.occupation) }
+                dt { (lang.pick("직종", "Occupation")) } dd { (as_written(lang, &course.occupation)) }
                 dt { (lang.pick("AI 단계", "AI step")) } dd { (course.ai_step.map(|s| lang.pick(s.label_ko(), s.label_en())).unwrap_or(lang.pick("AI 과정 아님", "not an AI course"))) }
                 dt { (lang.pick("AI 활용 수준", "AI level")) } dd { (course.ai_level.map(|s| lang.pick(s.label_ko(), s.label_en())).unwrap_or("—")) }
                 dt { (lang.pick("기초 모듈", "Basic modules")) } dd { (list(course.modules.iter().map(|m| lang.pick(m.label_ko(), m.label_en()).to_owned()).collect())) @if course.modules.is_empty() { "—" } }
@@ -482,7 +493,7 @@ fn facts_section(engine: &Engine, lang: Lang, course: &Course, today: NaiveDate)
                 dt { (lang.pick("수강료", "Fee")) } dd { (Won(course.fee_won)) }
                 dt { (lang.pick("훈련 장소", "Where")) } dd { (region_text(engine, lang, course)) @if let Some(t) = tier { " (" (lang.pick(t.label_ko(), t.label_en())) ")" } }
                 dt { (lang.pick("훈련 대상", "Who it is for")) } dd { (list(course.audiences.iter().map(|a| lang.pick(a.label_ko(), a.label_en()).to_owned()).collect())) }
-                @if !course.keywords.is_empty() { dt { (lang.pick("키워드", "Keywords")) } dd { (course.keywords.join(", ")) } }
+                @if !course.keywords.is_empty() { dt { (lang.pick("키워드", "Keywords")) } dd { (words_as_written(lang, &course.keywords)) } }
             }
         }
     }
@@ -522,12 +533,12 @@ pub fn course_page(engine: &Engine, lang: Lang, input: &CoursePageInput<'_>, tod
     let body = html! {
         p { a #back href=(back_href(lang, pairs)) { (lang.pick("← 과정 찾기", "← Find a course")) } }
         @if !errors.is_empty() { (error_summary(lang, errors)) }
-        h1 #page-title { (course.title) }
+        h1 #page-title { (as_written(lang, &course.title)) }
         p.lede #course-institution {
-            (institution.name) " · " (lang.pick(institution.kind.label_ko(), institution.kind.label_en()))
+            (as_written(lang, &institution.name)) " · " (lang.pick(institution.kind.label_ko(), institution.kind.label_en()))
             " · " (lang.pick(institution.grade.label_ko(), institution.grade.label_en()))
         }
-        @if !course.summary.is_empty() { p #course-summary { (course.summary) } }
+        @if !course.summary.is_empty() { p #course-summary { (as_written(lang, &course.summary)) } }
         (institution_section(lang, institution))
         (cohorts_section(lang, course, next, today))
         (apply_section(engine, lang, course, institution, next, pairs, today))

@@ -4,6 +4,7 @@
 
 use super::form::encode_component;
 use super::view::{page_in, Section};
+use super::widgets::as_written;
 use crate::catalogue::{self, CourseQuery, ParamError, Profile};
 use crate::i18n::Lang;
 use aiup_catalogue::{AiLevel, AiStep, Audience, Course, FeeBand, HoursBand, NcsMajor, TimeOfDay};
@@ -205,7 +206,7 @@ fn param_label(lang: Lang, key: &str) -> &'static str {
         "sort" => lang.pick("정렬", "Sort by"),
         "page" => lang.pick("페이지", "Page"),
         "per_page" => lang.pick("쪽당 결과 수", "Results per page"),
-        "region" => lang.pick("시군구", "District (시군구)"),
+        "region" => lang.pick("시군구", "District"),
         "eligible" => lang.pick("내가 들을 수 있는 과정만", "Only courses I can take"),
         other => match facet_title(lang, other) {
             "" => lang.pick("알 수 없는 조건", "Unknown parameter"),
@@ -532,9 +533,9 @@ pub fn search_page(
                         ol #results.course-list tabindex="-1" start=((query.page - 1) * query.per_page + 1) {
                             @for hit in &results.hits {
                                 li.course-card {
-                                    h3.course-card__title { a href=(course_href(lang, &hit.course, pairs, query.page)) { (hit.course.title) } }
+                                    h3.course-card__title { a href=(course_href(lang, &hit.course, pairs, query.page)) { (as_written(lang, &hit.course.title)) } }
                                     p.course-card__meta {
-                                        (hit.institution.name) " · " (region_text(engine, lang, &hit.course)) " · "
+                                        (as_written(lang, &hit.institution.name)) " · " (region_text(engine, lang, &hit.course)) " · "
                                         (lang.pick(hit.course.delivery.label_ko(), hit.course.delivery.label_en())) " · "
                                         (hours_text(lang, &hit.course)) " · "
                                         (lang.pick("수강료 ", "Fee ")) (Won(hit.course.fee_won))

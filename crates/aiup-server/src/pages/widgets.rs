@@ -190,3 +190,35 @@ mod tests {
         assert_eq!(device_label(""), "—");
     }
 }
+
+/// The language of a piece of catalogue text, by its letters: Korean where it has Hangul,
+/// English where it has Latin words and no Hangul, none for numbers and codes.
+pub fn text_lang(text: &str) -> Option<Lang> {
+    let hangul = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c) || ('\u{3131}'..='\u{318E}').contains(&c);
+    if text.chars().any(hangul) {
+        Some(Lang::Ko)
+    } else if text.chars().any(|c| c.is_ascii_alphabetic()) {
+        Some(Lang::En)
+    } else {
+        None
+    }
+}
+
+/// Catalogue text (a title, a name, a keyword) as written, marked with its own language where
+/// that differs from the page's, so screen readers read it in the right voice.
+pub fn as_written(page: Lang, text: &str) -> Markup {
+    match text_lang(text) {
+        Some(own) if own != page => html! { span lang=(own.code()) { (text) } },
+        _ => html! { (text) },
+    }
+}
+
+/// A list of catalogue words, each marked like [`as_written`], joined by commas.
+pub fn words_as_written(page: Lang, words: &[String]) -> Markup {
+    html! {
+        @for (i, word) in words.iter().enumerate() {
+            @if i > 0 { ", " }
+            (as_written(page, word))
+        }
+    }
+}
