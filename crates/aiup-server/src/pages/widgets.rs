@@ -172,25 +172,6 @@ pub fn device_label(user_agent: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::device_label;
-
-    #[test]
-    fn user_agents_become_short_names() {
-        assert_eq!(
-            device_label("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36"),
-            "Headless Chrome 156 · Linux"
-        );
-        assert_eq!(
-            device_label("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"),
-            "Safari 17 · iPhone"
-        );
-        assert_eq!(device_label("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36 Edg/130.0"), "Edge 130 · Windows");
-        assert_eq!(device_label(""), "—");
-    }
-}
-
 /// The language of a piece of catalogue text, by its letters: Korean where it has Hangul,
 /// English where it has Latin words and no Hangul, none for numbers and codes.
 pub fn text_lang(text: &str) -> Option<Lang> {
@@ -220,5 +201,41 @@ pub fn words_as_written(page: Lang, words: &[String]) -> Markup {
             @if i > 0 { ", " }
             (as_written(page, word))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{as_written, device_label, text_lang};
+    use crate::i18n::Lang;
+
+    #[test]
+    fn user_agents_become_short_names() {
+        assert_eq!(
+            device_label("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36"),
+            "Headless Chrome 156 · Linux"
+        );
+        assert_eq!(
+            device_label("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"),
+            "Safari 17 · iPhone"
+        );
+        assert_eq!(device_label("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36 Edg/130.0"), "Edge 130 · Windows");
+        assert_eq!(device_label(""), "—");
+    }
+
+    #[test]
+    fn catalogue_text_is_marked_only_where_its_language_differs_from_the_page() {
+        assert_eq!(text_lang("피지컬 AI 실습"), Some(Lang::Ko));
+        assert_eq!(text_lang("Spring Boot"), Some(Lang::En));
+        assert_eq!(text_lang("2026-03"), None);
+        assert_eq!(as_written(Lang::Ko, "데이터 분석").into_string(), "데이터 분석");
+        assert_eq!(
+            as_written(Lang::En, "데이터 분석").into_string(),
+            "<span lang=\"ko\">데이터 분석</span>"
+        );
+        assert_eq!(
+            as_written(Lang::Ko, "Spring Boot").into_string(),
+            "<span lang=\"en\">Spring Boot</span>"
+        );
     }
 }
