@@ -625,7 +625,7 @@ fn not_admitted(engine: &Engine, course: &Course, profile: &Profile) -> NoSuppor
             list(TraineeStatus::label_ko, ", ")
         ),
         format!(
-            "This course is not open to a {}; it admits: {}",
+            "This course is not for your situation ({}); it admits: {}",
             status.label_en(),
             list(TraineeStatus::label_en, ", ")
         ),

@@ -353,7 +353,7 @@ fn support_section(
                             dt {
                                 @match lang {
                                     Lang::Ko => { "훈련장려금 과정 전체(단위기간 " (support.periods) "개, 약 " (support.periods) "개월, 전부 출석 가정)" }
-                                    Lang::En => { "Allowance, whole course (" (support.periods) " unit periods of about a month, full attendance)" }
+                                    Lang::En => { "Allowance, whole course (" (support.periods) (if support.periods == 1 { " unit period" } else { " unit periods" }) " of about a month, full attendance)" }
                                 }
                             }
                             dd.figure__amount #figure-allowance-total-amount { (Won(support.allowance_total_won)) }
