@@ -589,7 +589,7 @@ fn with_topic_particle(noun: &str) -> String {
         .chars()
         .last()
         .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
-        .is_some_and(|c| (c as u32 - 0xAC00) % 28 != 0);
+        .is_some_and(|c| !(c as u32 - 0xAC00).is_multiple_of(28));
     format!("{noun}{}", if ends_in_consonant { "은" } else { "는" })
 }
 

@@ -349,14 +349,7 @@ async fn error_and_account_pages_have_no_accessibility_violations() {
 /// Signs `role`'s test account in through the sign-in form.
 async fn sign_in(b: &Browser, role: Role) {
     b.goto("/signin").await;
-    b.fill("login", &login_of(role)).await;
-    b.fill("password", TEST_PASSWORD).await;
-    let button = b
-        .client
-        .find(Locator::Css("form[action='/signin'] button[type='submit']"))
-        .await
-        .expect("sign-in button");
-    b.click_element_and_wait(button).await;
+    b.submit_sign_in(role).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

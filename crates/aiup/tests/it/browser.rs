@@ -125,6 +125,18 @@ pub(crate) struct Browser {
 }
 
 impl Browser {
+    /// Signs `role`'s test account in through the sign-in form on the current page.
+    pub(crate) async fn submit_sign_in(&self, role: aiup_app::accounts::Role) {
+        self.fill("login", &crate::testkit::login_of(role)).await;
+        self.fill("password", crate::testkit::TEST_PASSWORD).await;
+        let button = self
+            .client
+            .find(Locator::Css("form[action='/signin'] button[type='submit']"))
+            .await
+            .expect("sign-in button");
+        self.click_element_and_wait(button).await;
+    }
+
     /// Starts everything, or returns `None` (after a loud notice) when the
     /// browser is not installed and this is not CI.
     pub(crate) async fn start() -> Option<Browser> {

@@ -10,17 +10,6 @@ async fn make(b: &Browser, role: Role) {
     crate::testkit::create_account(&b.app, role, None).await;
 }
 
-async fn sign_in_through_the_form(b: &Browser, role: Role) {
-    b.fill("login", &login_of(role)).await;
-    b.fill("password", TEST_PASSWORD).await;
-    let button = b
-        .client
-        .find(Locator::Css("form[action='/signin'] button[type='submit']"))
-        .await
-        .expect("sign-in button");
-    b.click_element_and_wait(button).await;
-}
-
 async fn current_path(b: &Browser) -> String {
     let url = b.client.current_url().await.expect("url");
     match url.query() {
@@ -44,7 +33,7 @@ async fn sign_in_see_a_role_gated_page_and_sign_out() {
     );
     assert_eq!(b.text("h1").await, "로그인");
     b.screenshot("signin-ko-phone.png", 390).await;
-    sign_in_through_the_form(&b, Role::Trainee).await;
+    b.submit_sign_in(Role::Trainee).await;
     assert_eq!(current_path(&b).await, "/account");
     assert_eq!(b.text("h1").await, "내 계정");
     assert!(b.text(".account-menu").await.contains("훈련생"));
@@ -69,7 +58,7 @@ async fn sign_in_see_a_role_gated_page_and_sign_out() {
 
     // An administrator sees the users page, in English too.
     b.goto("/signin?next=%2Fadmin%2Fusers&lang=en").await;
-    sign_in_through_the_form(&b, Role::Admin).await;
+    b.submit_sign_in(Role::Admin).await;
     assert_eq!(current_path(&b).await, "/admin/users");
     b.goto("/admin/users?lang=en").await;
     assert_eq!(b.text("h1").await, "Users");
@@ -101,7 +90,7 @@ async fn a_form_without_its_csrf_token_is_refused() {
     let Some(b) = Browser::start().await else { return };
     make(&b, Role::Trainee).await;
     b.goto("/signin").await;
-    sign_in_through_the_form(&b, Role::Trainee).await;
+    b.submit_sign_in(Role::Trainee).await;
     assert_eq!(current_path(&b).await, "/account");
 
     // Take the token out of the token form, as a forged form from another site would lack it.
