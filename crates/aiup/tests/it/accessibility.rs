@@ -10,7 +10,6 @@
 //! Without axe-core the tests fail, in CI and locally, saying how to install it.
 
 use crate::browser::Browser;
-use crate::testkit::{login_of, TEST_PASSWORD};
 use aiup_app::accounts::Role;
 use fantoccini::Locator;
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! refused for a missing CSRF token.
 
 use crate::browser::Browser;
-use crate::testkit::{login_of, TEST_PASSWORD};
+use crate::testkit::login_of;
 use aiup_app::accounts::Role;
 use fantoccini::Locator;
 
