@@ -268,7 +268,7 @@ async fn the_region_filter_keeps_one_district_and_refuses_unknown_codes() {
     assert!(html.contains("<strong>정렬</strong>") && html.contains("<strong>나의 상황</strong>"));
     assert!(html.contains(r#"id="error-summary""#) && html.contains("autofocus"));
     let (_, html) = page(&app, "region=99999&lang=en").await;
-    assert!(html.contains("<strong>District (시군구)</strong>") && html.contains("is not a 5-digit"));
+    assert!(html.contains("<strong>District</strong>") && html.contains("is not a 5-digit"));
 
     // The 시군구 list appears once a province is chosen, for that province only.
     let (_, html) = page(&app, "").await;
