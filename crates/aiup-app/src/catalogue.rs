@@ -231,15 +231,19 @@ pub async fn store_and_index_owned(
         let mut courses = std::mem::take(&mut batch.courses);
         let generation = summary.generation;
         if behind_by_this_import {
-            on_index(index, move |index| index.upsert(&institutions, &courses, generation))
-                .await?
-                .documents
+            on_index(index, move |index| {
+                index.upsert_owned(&institutions, courses, generation)
+            })
+            .await?
+            .documents
         } else {
             // The order a rebuild from the database adds them in (by id, byte order).
             courses.sort_by(|a, b| a.id.cmp(&b.id));
-            on_index(index, move |index| index.rebuild(&institutions, &courses, generation))
-                .await?
-                .documents
+            on_index(index, move |index| {
+                index.rebuild_owned(&institutions, courses, generation)
+            })
+            .await?
+            .documents
         }
     } else {
         drop(batch);
