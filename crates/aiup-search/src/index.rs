@@ -20,9 +20,8 @@ use crate::{
     Hit, IndexStats, SearchContext, SearchError, SearchRequest, SearchResults, SortOrder, Suggestion, MAX_LIMIT,
 };
 
-/// Indexing memory per writer thread. A bounded heap: an import holds it beside the batch,
-/// and a rebuild merges the extra segments a smaller heap flushes (BENCHMARKS.md, import).
-const WRITER_MEMORY_PER_THREAD: usize = 48 * 1024 * 1024;
+/// Indexing memory per writer thread.
+const WRITER_MEMORY_PER_THREAD: usize = 96 * 1024 * 1024;
 
 /// A searchable snapshot: the searcher and the in-memory data built for its segments.
 struct State {
