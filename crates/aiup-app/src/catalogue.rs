@@ -170,7 +170,7 @@ pub async fn import(
     progress: Option<&mut (dyn FnMut(usize, usize) + Send)>,
 ) -> Result<ImportReport, CatalogueError> {
     let batch = parse(db, engine, format, text, progress).await?;
-    store_and_index(db, index, &batch, actor).await
+    store_and_index_owned(db, index, batch, actor).await
 }
 
 /// Validates an import file without storing anything.
@@ -201,9 +201,24 @@ pub async fn store_and_index(
     batch: &CatalogueBatch,
     actor: &str,
 ) -> Result<ImportReport, CatalogueError> {
-    let summary = db.catalogue().upsert(batch, actor).await?;
-    let indexed = if index.generation().is_some_and(|g| g + 1 == summary.generation) {
-        // The index is one generation behind: this import is the only difference.
+    store_and_index_owned(db, index, batch.clone(), actor).await
+}
+
+/// [`store_and_index`] for a batch the caller no longer needs: its courses go to the index
+/// without a copy, and it is dropped before the index is rebuilt from the database, so an
+/// import never holds the batch and a second copy of the catalogue at once.
+pub async fn store_and_index_owned(
+    db: &Database,
+    index: &CourseIndex,
+    mut batch: CatalogueBatch,
+    actor: &str,
+) -> Result<ImportReport, CatalogueError> {
+    let summary = db.catalogue().upsert(&batch, actor).await?;
+    let behind_by_this_import = index.generation().is_some_and(|g| g + 1 == summary.generation);
+    // Generation 1 after a change: nothing was stored before, so the batch is the whole
+    // catalogue and the index can be rebuilt from it rather than from a second copy read back.
+    let batch_is_catalogue = summary.changed() && summary.generation == 1;
+    let indexed = if behind_by_this_import || batch_is_catalogue {
         let referenced: BTreeSet<&str> = batch.courses.iter().map(|c| c.institution.as_str()).collect();
         let institutions: Vec<_> = db
             .catalogue()
@@ -212,12 +227,26 @@ pub async fn store_and_index(
             .into_iter()
             .filter(|i| referenced.contains(i.id.as_str()))
             .collect();
-        let courses = batch.courses.clone();
+        batch.institutions = Vec::new();
+        let mut courses = std::mem::take(&mut batch.courses);
         let generation = summary.generation;
-        on_index(index, move |index| index.upsert(&institutions, &courses, generation))
+        if behind_by_this_import {
+            on_index(index, move |index| {
+                index.upsert_owned(&institutions, courses, generation)
+            })
             .await?
             .documents
+        } else {
+            // The order a rebuild from the database adds them in (by id, byte order).
+            courses.sort_by(|a, b| a.id.cmp(&b.id));
+            on_index(index, move |index| {
+                index.rebuild_owned(&institutions, courses, generation)
+            })
+            .await?
+            .documents
+        }
     } else {
+        drop(batch);
         sync_index(db, index).await?.map_or(index.len(), |s| s.documents)
     };
     Ok(ImportReport { summary, indexed })

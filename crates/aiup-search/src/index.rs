@@ -154,9 +154,26 @@ impl CourseIndex {
         generation: u64,
     ) -> Result<IndexStats, SearchError> {
         let by_id = institutions_by_id(institutions, courses)?;
+        let parts = courses.iter().collect();
         self.write(generation, true, |writer, ctx| {
             writer.delete_all_documents()?;
-            self.add_courses(writer, ctx, &by_id, courses, false)
+            self.add_courses(writer, ctx, &by_id, parts, false)
+        })
+    }
+
+    /// [`CourseIndex::rebuild`] from courses the caller no longer needs: each is dropped once
+    /// its document is made, so the batch shrinks while the writer's memory grows.
+    pub fn rebuild_owned(
+        &self,
+        institutions: &[Institution],
+        courses: Vec<Course>,
+        generation: u64,
+    ) -> Result<IndexStats, SearchError> {
+        let by_id = institutions_by_id(institutions, &courses)?;
+        let parts = courses;
+        self.write(generation, true, |writer, ctx| {
+            writer.delete_all_documents()?;
+            self.add_courses(writer, ctx, &by_id, parts, false)
         })
     }
 
@@ -169,8 +186,23 @@ impl CourseIndex {
         generation: u64,
     ) -> Result<IndexStats, SearchError> {
         let by_id = institutions_by_id(institutions, courses)?;
+        let parts = courses.iter().collect();
         self.write(generation, false, |writer, ctx| {
-            self.add_courses(writer, ctx, &by_id, courses, true)
+            self.add_courses(writer, ctx, &by_id, parts, true)
+        })
+    }
+
+    /// [`CourseIndex::upsert`] from courses the caller no longer needs (dropped as indexed).
+    pub fn upsert_owned(
+        &self,
+        institutions: &[Institution],
+        courses: Vec<Course>,
+        generation: u64,
+    ) -> Result<IndexStats, SearchError> {
+        let by_id = institutions_by_id(institutions, &courses)?;
+        let parts = courses;
+        self.write(generation, false, |writer, ctx| {
+            self.add_courses(writer, ctx, &by_id, parts, true)
         })
     }
 
@@ -192,24 +224,28 @@ impl CourseIndex {
         result
     }
 
-    /// Analyses the courses on several threads and hands them to the writer.
-    fn add_courses(
+    /// Analyses the courses on several threads and hands them to the writer; an owned course
+    /// is dropped as soon as its document is made.
+    fn add_courses<C: std::borrow::Borrow<Course> + Send>(
         &self,
         writer: &IndexWriter<TantivyDocument>,
         ctx: &SearchContext,
         institutions: &HashMap<&str, &Institution>,
-        courses: &[Course],
+        courses: Vec<C>,
         replace: bool,
     ) -> Result<(), SearchError> {
         let inner = &self.inner;
-        let chunk = courses.len().div_ceil(inner.threads).max(1);
+        // The threads take the next course from one queue (the writer's own threads make the
+        // order of documents nondeterministic anyway).
+        let queue = &Mutex::new(courses.into_iter());
+        let next = move || queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next();
         std::thread::scope(|scope| {
-            let handles: Vec<_> = courses
-                .chunks(chunk)
-                .map(|part| {
+            let handles: Vec<_> = (0..inner.threads)
+                .map(|_| {
                     scope.spawn(move || -> Result<(), SearchError> {
                         let mut stemmer = EnglishStemmer::default();
-                        for course in part {
+                        while let Some(course) = next() {
+                            let course = course.borrow();
                             let institution = institutions.get(course.institution.as_str()).ok_or_else(|| {
                                 SearchError::MissingInstitution {
                                     course: course.id.to_string(),

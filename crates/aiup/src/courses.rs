@@ -248,7 +248,7 @@ pub async fn courses(action: CoursesAction, db: &Db, index_dir: &IndexDir) -> Re
             ));
             spinner.enable_steady_tick(std::time::Duration::from_millis(120));
             let report = match open_index(&store, &engine, &index_dir.path(db)).await {
-                Ok(index) => catalogue::store_and_index(&store, &index, &batch, &actor)
+                Ok(index) => catalogue::store_and_index_owned(&store, &index, batch, &actor)
                     .await
                     .map_err(catalogue_failure)?,
                 Err(e) => {
@@ -434,7 +434,7 @@ pub async fn load_demo(store: &Database, engine: &Engine, index: &CourseIndex, c
         engine.regions(),
         &engine.policy().programmes,
     );
-    let report = catalogue::store_and_index(store, index, &batch, "demo")
+    let report = catalogue::store_and_index_owned(store, index, batch, "demo")
         .await
         .map_err(catalogue_failure)?;
     tracing::info!(courses = report.summary.courses_added, "loaded the demo catalogue");

@@ -16,6 +16,7 @@ mod faults;
 mod golden;
 mod http;
 mod hygiene;
+mod import_chunks;
 mod languages;
 mod live;
 mod newcomer;

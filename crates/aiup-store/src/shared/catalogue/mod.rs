@@ -6,6 +6,7 @@ use aiup_catalogue::{CatalogueBatch, Course, Institution};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Executor, IntoArguments, Pool};
+use tokio::sync::mpsc;
 
 use super::audit::record;
 use super::{detached, now, placeholders, Col, Dialect, Lock, SqlStore};
@@ -14,7 +15,7 @@ use crate::{CatalogueImportSummary, CatalogueStore, StoreError, ACTION_CATALOGUE
 mod rows;
 
 use rows::{
-    CohortRow, CourseRow, InstitutionRow, Prepared, ShaRow, COHORT_COLUMNS, COURSE_CHUNK, COURSE_COLUMNS,
+    cohort_rows, CohortRow, CourseRow, InstitutionRow, Prepared, ShaRow, COHORT_COLUMNS, COURSE_CHUNK, COURSE_COLUMNS,
     COURSE_UPDATE, INSTITUTION_COLUMNS, INSTITUTION_UPDATE, SMALL_ROW_CHUNK,
 };
 
@@ -44,6 +45,7 @@ where
     async fn upsert_catalogue(
         pool: Pool<DB>,
         batch: Prepared,
+        mut course_rows: mpsc::Receiver<Vec<(CourseRow, Vec<CohortRow>)>>,
         actor: String,
     ) -> Result<CatalogueImportSummary, StoreError> {
         let (batch_institutions, batch_courses) = (batch.institutions.len(), batch.courses.len());
@@ -95,7 +97,53 @@ where
             .execute(&mut *tx)
             .await?;
         }
-        for chunk in plan.courses.chunks(COURSE_CHUNK) {
+        // The rows arrive a chunk at a time, in batch order; the plan says which to write.
+        let mut received = 0;
+        while let Some(chunk) = course_rows.recv().await {
+            let size = chunk.len();
+            let (courses, cohorts): (Vec<CourseRow>, Vec<Vec<CohortRow>>) = chunk
+                .into_iter()
+                .zip(plan.write_course.iter().skip(received))
+                .filter_map(|(rows, write)| write.then_some(rows))
+                .unzip();
+            received += size;
+            Self::insert_courses(&mut tx, &courses, now).await?;
+            drop(courses);
+            let cohorts: Vec<CohortRow> = cohorts.into_iter().flatten().collect();
+            Self::insert_cohorts(&mut tx, &cohorts).await?;
+        }
+        if received < batch_courses {
+            // The caller went away before handing over every course: write nothing.
+            return Err(StoreError::Corrupt {
+                what: "catalogue import".to_owned(),
+                reason: format!("only {received} of {batch_courses} courses were handed over"),
+            });
+        }
+        let generation: i64 = if plan.changes_anything() {
+            sqlx::query_scalar(
+                "UPDATE catalogue_state SET generation = generation + 1 WHERE id = 1 RETURNING generation",
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        } else {
+            sqlx::query_scalar("SELECT generation FROM catalogue_state WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?
+        };
+        plan.summary.generation = u64::try_from(generation).unwrap_or(0);
+        let detail = rows::audit_detail(&plan.summary, batch_institutions, batch_courses);
+        record::<DB>(&mut tx, &actor, ACTION_CATALOGUE_IMPORT, "catalogue", detail).await?;
+        tx.commit().await?;
+        tracing::info!(summary = ?plan.summary, "catalogue imported");
+        Ok(plan.summary)
+    }
+
+    async fn insert_courses(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        courses: &[CourseRow],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        for chunk in courses.chunks(COURSE_CHUNK) {
             let sql = format!(
                 "INSERT INTO courses ({COURSE_COLUMNS}, created_at, updated_at) VALUES {}{COURSE_UPDATE}",
                 placeholders(chunk.len(), 23)
@@ -127,9 +175,13 @@ where
                     .bind(now)
                     .bind(now);
             }
-            insert.execute(&mut *tx).await?;
+            insert.execute(&mut **tx).await?;
         }
-        for chunk in plan.cohorts.chunks(SMALL_ROW_CHUNK) {
+        Ok(())
+    }
+
+    async fn insert_cohorts(tx: &mut sqlx::Transaction<'static, DB>, cohorts: &[CohortRow]) -> Result<(), StoreError> {
+        for chunk in cohorts.chunks(SMALL_ROW_CHUNK) {
             let sql = format!(
                 "INSERT INTO cohorts ({COHORT_COLUMNS}) VALUES {}",
                 placeholders(chunk.len(), 9)
@@ -147,25 +199,9 @@ where
                     .bind(r.application_end)
                     .bind(r.waiting_list);
             }
-            insert.execute(&mut *tx).await?;
+            insert.execute(&mut **tx).await?;
         }
-        let generation: i64 = if plan.changes_anything() {
-            sqlx::query_scalar(
-                "UPDATE catalogue_state SET generation = generation + 1 WHERE id = 1 RETURNING generation",
-            )
-            .fetch_one(&mut *tx)
-            .await?
-        } else {
-            sqlx::query_scalar("SELECT generation FROM catalogue_state WHERE id = 1")
-                .fetch_one(&mut *tx)
-                .await?
-        };
-        plan.summary.generation = u64::try_from(generation).unwrap_or(0);
-        let detail = rows::audit_detail(&plan.summary, batch_institutions, batch_courses);
-        record::<DB>(&mut tx, &actor, ACTION_CATALOGUE_IMPORT, "catalogue", detail).await?;
-        tx.commit().await?;
-        tracing::info!(summary = ?plan.summary, "catalogue imported");
-        Ok(plan.summary)
+        Ok(())
     }
 
     async fn read_courses(pool: Pool<DB>) -> Result<Vec<Course>, StoreError> {
@@ -244,8 +280,31 @@ where
     Option<NaiveDate>: Col<DB>,
 {
     async fn upsert(&self, batch: &CatalogueBatch, actor: &str) -> Result<CatalogueImportSummary, StoreError> {
-        let batch = Prepared::new(batch)?;
-        detached(Self::upsert_catalogue(self.pool.clone(), batch, actor.to_owned())).await
+        let prepared = Prepared::new(batch)?;
+        let shas: Vec<String> = prepared.courses.iter().map(|k| k.content_sha.clone()).collect();
+        // The course rows go to the storing task a chunk at a time (never all at once beside
+        // the batch). If this future is dropped, the channel closes early and the task rolls back.
+        let (sender, receiver) = mpsc::channel(1);
+        let store = detached(Self::upsert_catalogue(
+            self.pool.clone(),
+            prepared,
+            receiver,
+            actor.to_owned(),
+        ));
+        let feed = async move {
+            for (courses, shas) in batch.courses.chunks(COURSE_CHUNK).zip(shas.chunks(COURSE_CHUNK)) {
+                let rows: Vec<_> = courses
+                    .iter()
+                    .zip(shas)
+                    .map(|(c, sha)| (CourseRow::with_sha(c, sha.clone()), cohort_rows(c).collect()))
+                    .collect();
+                if sender.send(rows).await.is_err() {
+                    break; // the task stopped (an error it reports)
+                }
+            }
+        };
+        let (stored, ()) = tokio::join!(store, feed);
+        stored
     }
 
     async fn generation(&self) -> Result<u64, StoreError> {

@@ -189,8 +189,9 @@ pub(crate) fn content_sha(course: &Course) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-impl From<&Course> for CourseRow {
-    fn from(c: &Course) -> CourseRow {
+impl CourseRow {
+    /// The row of a course whose [`content_sha`] is already known.
+    pub(crate) fn with_sha(c: &Course, content_sha: String) -> CourseRow {
         CourseRow {
             id: c.id.to_string(),
             institution_id: c.institution.to_string(),
@@ -212,7 +213,7 @@ impl From<&Course> for CourseRow {
             self_payment_rate_percent: c.self_payment_rate_percent.map(i64::from),
             base_unit_price_won_per_hour: c.base_unit_price_won_per_hour,
             details: serde_json::to_string(&c.details).unwrap_or_else(|_| "{}".to_owned()),
-            content_sha: content_sha(c),
+            content_sha,
         }
     }
 }
@@ -323,31 +324,42 @@ pub(crate) fn assemble_courses(mut rows: Vec<CourseRow>, cohorts: Vec<CohortRow>
 #[derive(Debug)]
 pub(crate) struct Plan {
     pub institutions: Vec<InstitutionRow>,
-    pub courses: Vec<CourseRow>,
-    /// Stored courses among `courses`, whose cohorts are replaced.
+    /// For each course of the batch, in order: whether its row (and cohorts) is written.
+    pub write_course: Vec<bool>,
+    /// Stored courses among those written, whose cohorts are replaced.
     pub replaced_courses: Vec<String>,
-    pub cohorts: Vec<CohortRow>,
     pub summary: CatalogueImportSummary,
 }
 
 impl Plan {
     pub fn changes_anything(&self) -> bool {
-        !self.institutions.is_empty() || !self.courses.is_empty()
+        !self.institutions.is_empty() || self.write_course.contains(&true)
     }
 }
 
-/// A batch as rows, checked for ids given twice, ready to move onto the task that stores it.
+/// What the plan needs of one course: the course rows themselves are built a chunk at a time
+/// while they are written, so the batch is never held twice.
+#[derive(Debug)]
+pub(crate) struct CourseKey {
+    pub id: String,
+    pub institution_id: String,
+    pub content_sha: String,
+}
+
+/// A batch's institutions as rows and its courses' keys, checked for ids given twice, ready to
+/// move onto the task that stores it.
 #[derive(Debug)]
 pub(crate) struct Prepared {
     /// Every institution id the batch names (its own and those its courses refer to).
     pub institution_ids: Vec<String>,
     pub course_ids: Vec<String>,
     pub institutions: Vec<InstitutionRow>,
-    pub courses: Vec<(CourseRow, Vec<CohortRow>)>,
+    /// One per course of the batch, in order.
+    pub courses: Vec<CourseKey>,
 }
 
 impl Prepared {
-    /// The batch as rows; an id given twice in the batch is a conflict.
+    /// The batch as rows and keys; an id given twice in the batch is a conflict.
     pub fn new(batch: &CatalogueBatch) -> Result<Prepared, StoreError> {
         let mut institution_ids = BTreeSet::new();
         for i in &batch.institutions {
@@ -369,7 +381,11 @@ impl Prepared {
             courses: batch
                 .courses
                 .iter()
-                .map(|c| (CourseRow::from(c), cohort_rows(c).collect()))
+                .map(|c| CourseKey {
+                    id: c.id.to_string(),
+                    institution_id: c.institution.to_string(),
+                    content_sha: content_sha(c),
+                })
                 .collect(),
         })
     }
@@ -403,36 +419,34 @@ pub(crate) fn plan(
         }
         institutions.push(row);
     }
-    let mut courses = Vec::new();
+    let mut write_course = Vec::with_capacity(batch.courses.len());
     let mut replaced_courses = Vec::new();
-    let mut cohorts = Vec::new();
-    for (row, course_cohorts) in batch.courses {
-        let institution = row.institution_id.as_str();
+    for key in batch.courses {
+        let institution = key.institution_id.as_str();
         if !batch_institutions.contains(institution) && !stored_institutions.contains_key(institution) {
             return Err(StoreError::NotFound {
                 what: "institution".to_owned(),
-                key: format!("{institution} (referred to by course {})", row.id),
+                key: format!("{institution} (referred to by course {})", key.id),
             });
         }
-        match stored_shas.get(&row.id) {
+        match stored_shas.get(&key.id) {
             None => summary.courses_added += 1,
-            Some(sha) if *sha == row.content_sha => {
+            Some(sha) if *sha == key.content_sha => {
                 summary.courses_unchanged += 1;
+                write_course.push(false);
                 continue;
             }
             Some(_) => {
                 summary.courses_updated += 1;
-                replaced_courses.push(row.id.clone());
+                replaced_courses.push(key.id);
             }
         }
-        cohorts.extend(course_cohorts);
-        courses.push(row);
+        write_course.push(true);
     }
     Ok(Plan {
         institutions,
-        courses,
+        write_course,
         replaced_courses,
-        cohorts,
         summary,
     })
 }
