@@ -208,14 +208,22 @@ async fn on_a_phone_results_come_first_and_the_filters_fold_behind_one_button() 
         assert!(displayed(&b, "#result-count").await);
         b.screenshot(&format!("search-390-{lang}.png"), 390).await;
         b.client.set_window_size(390, 844).await.expect("resize");
-        // Opening it shows them (a <details>: no script needed).
-        b.client
-            .find(Locator::Id("filters-toggle"))
-            .await
-            .expect("toggle")
-            .click()
-            .await
-            .expect("open");
+        // Opening it shows them (a <details>: no script needed). Right after the resize the
+        // browser may still be laying the page out, which WebDriver reports as "not
+        // interactable"; a busy machine gets a few tries.
+        let mut tries = 0;
+        loop {
+            let toggle = b.client.find(Locator::Id("filters-toggle")).await.expect("toggle");
+            match toggle.click().await {
+                Ok(()) => break,
+                Err(e) if tries < 20 => {
+                    tries += 1;
+                    eprintln!("the filter button is not clickable yet ({e}); trying again");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("the filter button never became clickable: {e}"),
+            }
+        }
         assert!(displayed(&b, "#facet-delivery").await);
         assert!(displayed(&b, "#f-eligible").await);
         b.screenshot(&format!("search-390-{lang}-filters-open.png"), 390).await;
