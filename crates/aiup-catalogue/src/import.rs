@@ -1225,29 +1225,8 @@ impl<'v> JsonRecord<'v> {
     }
 
     fn list(&mut self, key: &str) -> Vec<String> {
-        match self.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    match item {
-                        Value::String(_) | Value::Number(_) => {
-                            let text = self.scalar_value(key, Some(item), "a string");
-                            out.push(text);
-                        }
-                        other => self.fail(
-                            key,
-                            format!("item {}: expected a string, got {}", i + 1, describe(other)),
-                        ),
-                    }
-                }
-                out
-            }
-            Some(other) => {
-                self.fail(key, format!("expected an array of strings, got {}", describe(other)));
-                Vec::new()
-            }
-        }
+        let value = self.get(key);
+        self.string_list(key, value)
     }
 
     fn cohorts(&mut self) -> Vec<CohortInput> {
