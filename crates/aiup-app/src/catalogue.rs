@@ -612,16 +612,6 @@ fn programme_preference<'a>(engine: &'a Engine, course: &Course, profile: &Profi
     programmes
 }
 
-/// A Korean noun with its topic particle: 은 after a final consonant, 는 after a vowel.
-fn with_topic_particle(noun: &str) -> String {
-    let ends_in_consonant = noun
-        .chars()
-        .last()
-        .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
-        .is_some_and(|c| !(c as u32 - 0xAC00).is_multiple_of(28));
-    format!("{noun}{}", if ends_in_consonant { "은" } else { "는" })
-}
-
 fn not_admitted(engine: &Engine, course: &Course, profile: &Profile) -> NoSupport {
     let admitted = admitted_statuses(engine, course);
     let list = |label: fn(TraineeStatus) -> &'static str, sep: &str| {
@@ -650,7 +640,7 @@ fn not_admitted(engine: &Engine, course: &Course, profile: &Profile) -> NoSuppor
         "status",
         format!(
             "{} 이 과정을 들을 수 없습니다(대상: {})",
-            with_topic_particle(status.label_ko()),
+            aiup_core::hangul::with_topic_particle(status.label_ko()),
             list(TraineeStatus::label_ko, ", ")
         ),
         format!(
@@ -783,18 +773,5 @@ impl crate::App {
             .ok_or_else(|| crate::AppError::not_found("the institution"))?;
         let courses = catalogue.courses_of_institution(id).await?;
         Ok((institution, courses))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::with_topic_particle;
-
-    #[test]
-    fn the_topic_particle_follows_the_last_syllable() {
-        assert_eq!(with_topic_particle("재직자"), "재직자는");
-        assert_eq!(with_topic_particle("자영업자"), "자영업자는");
-        assert_eq!(with_topic_particle("학생"), "학생은");
-        assert_eq!(with_topic_particle("AI"), "AI는");
     }
 }

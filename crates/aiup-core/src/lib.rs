@@ -8,6 +8,7 @@ pub mod bundle;
 pub mod csv;
 pub mod date;
 pub mod defaults;
+pub mod hangul;
 pub mod json;
 pub mod money;
 pub mod policy;

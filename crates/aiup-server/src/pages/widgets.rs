@@ -175,8 +175,7 @@ pub fn device_label(user_agent: &str) -> String {
 /// The language of a piece of catalogue text, by its letters: Korean where it has Hangul,
 /// English where it has Latin words and no Hangul, none for numbers and codes.
 pub fn text_lang(text: &str) -> Option<Lang> {
-    let hangul = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c) || ('\u{3131}'..='\u{318E}').contains(&c);
-    if text.chars().any(hangul) {
+    if text.chars().any(aiup_core::hangul::is_hangul) {
         Some(Lang::Ko)
     } else if text.chars().any(|c| c.is_ascii_alphabetic()) {
         Some(Lang::En)

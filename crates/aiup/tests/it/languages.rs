@@ -22,10 +22,6 @@ fn allowed_in_korean(word: &str) -> bool {
     word.len() < 2 || word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
-fn is_hangul(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c) || ('\u{3131}'..='\u{318E}').contains(&c)
-}
-
 /// Elements whose text is not prose in any language: identifiers and
 /// machine values (`code`), and what is never shown (`script`, `style`).
 /// `title` is prose, but the document title cannot mark a part of itself with `lang`: a course
@@ -167,7 +163,7 @@ pub(crate) fn problems(page: &str, lang: &str, html: &str, engine_english: &[Str
                     found.push(format!("{page}: English outside lang=\"en\": `{run}` in `{text}`"));
                 }
             }
-            ("en", "en") if text.chars().any(is_hangul) => {
+            ("en", "en") if text.chars().any(aiup_core::hangul::is_hangul) => {
                 found.push(format!("{page}: Hangul outside lang=\"ko\": `{text}`"));
             }
             _ => {}
