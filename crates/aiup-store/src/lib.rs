@@ -11,6 +11,7 @@
 //! | [`Database::catalogue`] | [`CatalogueStore`] | institutions, courses and cohorts |
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
+//! | [`Database::enrolment_reports`] | [`EnrolmentReports`] | counts of people and enrolments (reads only) |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
 //!
@@ -30,6 +31,7 @@ use sqlx::error::DatabaseError;
 mod accounts;
 mod audit;
 mod catalogue;
+mod enrolment_reports;
 mod people;
 mod policy;
 mod postgres;
@@ -50,6 +52,7 @@ pub use accounts::{
 };
 pub use audit::{seoul_date, AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
+pub use enrolment_reports::{EnrolmentCount, EnrolmentReport, EnrolmentReportFilter, EnrolmentReports, PeopleCount};
 pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
 pub use policy::{
     NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
@@ -248,6 +251,11 @@ impl Database {
     /// People: the profiles the rules need.
     pub fn people(&self) -> &dyn PersonStore {
         aggregate!(self, PersonStore)
+    }
+
+    /// Counts of people and enrolments, for the programme overview. Reads only.
+    pub fn enrolment_reports(&self) -> &dyn EnrolmentReports {
+        aggregate!(self, EnrolmentReports)
     }
 
     /// Closes the pool, waiting for connections in use to come back.
