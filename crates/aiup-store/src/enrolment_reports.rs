@@ -50,6 +50,13 @@ pub struct EnrolmentCount {
     pub enrolments: i64,
 }
 
+/// People with at least one enrolment (that the filter admits) in one programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammePeople {
+    pub programme: String,
+    pub people: i64,
+}
+
 /// The counts of one report, read from one snapshot so the two agree.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolmentReport {
@@ -58,6 +65,8 @@ pub struct EnrolmentReport {
     pub people: Vec<PeopleCount>,
     /// Enrolments by programme, 시군구, stage and status.
     pub enrolments: Vec<EnrolmentCount>,
+    /// Distinct people by programme (a person in two programmes counts in both).
+    pub programme_people: Vec<ProgrammePeople>,
 }
 
 /// Reports over people and enrolments (`Database::enrolment_reports`). Reads only.

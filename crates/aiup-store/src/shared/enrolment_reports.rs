@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use sqlx::{ColumnIndex, Executor, IntoArguments, Row};
 
 use super::{detached, Col, Dialect, SqlStore};
-use crate::{EnrolmentCount, EnrolmentReport, EnrolmentReportFilter, EnrolmentReports, PeopleCount, StoreError};
+use crate::{
+    EnrolmentCount, EnrolmentReport, EnrolmentReportFilter, EnrolmentReports, PeopleCount, ProgrammePeople, StoreError,
+};
 
 /// The `AND …` conditions of `filter` on people `p` and enrolments `e` (`with_enrolments`:
 /// whether `e` is in the statement), with their `$n` parameters, as the audit filter builds
@@ -93,8 +95,8 @@ where
              ORDER BY e.programme, p.region_code, p.stage, e.status"
         );
         let mut query = sqlx::query(&sql);
-        for a in enrolment_args {
-            query = query.bind(a);
+        for a in &enrolment_args {
+            query = query.bind(a.clone());
         }
         let enrolments = query
             .fetch_all(&mut *tx)
@@ -110,8 +112,32 @@ where
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let sql = format!(
+            "SELECT e.programme AS programme, COUNT(DISTINCT e.person_id) AS n \
+             FROM enrolments e JOIN people p ON p.id = e.person_id WHERE TRUE{enrolment_where} \
+             GROUP BY e.programme ORDER BY e.programme"
+        );
+        let mut query = sqlx::query(&sql);
+        for a in enrolment_args {
+            query = query.bind(a);
+        }
+        let programme_people = query
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(ProgrammePeople {
+                    programme: row.try_get("programme")?,
+                    people: row.try_get("n")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
         tx.commit().await?;
-        Ok(EnrolmentReport { people, enrolments })
+        Ok(EnrolmentReport {
+            people,
+            enrolments,
+            programme_people,
+        })
     }
 }
 

@@ -119,6 +119,16 @@ async fn enrolment_reports_count_what_was_inserted_by_every_grouping(db: &Databa
         people,
         [("26110", "entry", 1), ("39110", "entry", 1), ("39110", "transition", 1)]
     );
+    let by_programme: Vec<(&str, i64)> = mine
+        .programme_people
+        .iter()
+        .map(|p| (p.programme.as_str(), p.people))
+        .collect();
+    assert_eq!(
+        by_programme,
+        [("report_a", 3), ("report_b", 1)],
+        "people, not enrolments"
+    );
 }
 
 async fn enrolment_reports_filters_narrow_and_an_empty_scope_counts_nothing(db: &Database) {
