@@ -47,7 +47,9 @@ impl Access {
 }
 
 use Access::{Allowed as May, Public, SignedIn as Signed};
-use Permission::{ManageAccounts, OwnAccount, ReadAudit, ReadInstitutionRecords, ReadPolicyVersions};
+use Permission::{
+    ManageAccounts, OwnAccount, OwnLearning, ReadAudit, ReadEnrolments, ReadInstitutionRecords, ReadPolicyVersions,
+};
 
 /// Every route the application serves, with who may use it.
 pub const ROUTES: &[(Method, &str, Access)] = &[
@@ -71,6 +73,10 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/admin/users/{id}", May(ManageAccounts)),
     (Method::POST, "/admin/users/{id}/password", May(ManageAccounts)),
     (Method::GET, "/admin/audit", May(ReadAudit)),
+    (Method::GET, "/me", May(OwnLearning)),
+    (Method::GET, "/me/profile", May(OwnLearning)),
+    (Method::POST, "/me/profile", May(OwnLearning)),
+    (Method::GET, "/admin/enrolments", May(ReadEnrolments)),
     (Method::POST, "/api/v1/estimate", Public),
     (Method::GET, "/api/v1/programmes", Public),
     (Method::GET, "/api/v1/parameters", Public),
@@ -81,6 +87,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/api/v1/suggest", Public),
     (Method::GET, "/api/v1/openapi.json", Public),
     (Method::GET, "/api/v1/me", Signed),
+    (Method::GET, "/api/v1/me/profile", May(OwnLearning)),
+    (Method::PUT, "/api/v1/me/profile", May(OwnLearning)),
     (Method::GET, "/api/v1/policy/versions", May(ReadPolicyVersions)),
     (Method::GET, "/api/v1/audit", May(ReadAudit)),
     (Method::GET, "/api/v1/users", May(ManageAccounts)),

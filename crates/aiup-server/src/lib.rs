@@ -10,6 +10,7 @@ pub mod hygiene;
 pub mod i18n;
 pub mod openapi;
 pub mod pages;
+pub mod people_api;
 pub mod serve;
 
 pub use aiup_app::catalogue;
@@ -64,6 +65,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(account_api::routes())
+        .merge(people_api::routes())
         .merge(pages::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(api::check_parameters))

@@ -861,7 +861,33 @@ fn schemas() -> Value {
             })
         )),
     );
+    schemas.extend(
+        crate::people_api::openapi_schemas()
+            .into_iter()
+            .map(|(name, schema)| (name.to_owned(), schema)),
+    );
     Value::Object(schemas)
+}
+
+/// `paths` with the operations that modules of their own describe (`people_api`).
+fn with_module_paths(mut paths: Value) -> Value {
+    let bearer_operation = |success: &[(u16, Value)], body: bool, extra: &[(u16, &str)]| {
+        let shape = Shape {
+            body,
+            query: true,
+            bearer: true,
+            database: true,
+            ..Shape::default()
+        };
+        responses(success, shape, extra)
+    };
+    if let (Some(all), Value::Object(more)) = (
+        paths.as_object_mut(),
+        crate::people_api::openapi_paths(bearer_operation),
+    ) {
+        all.extend(more);
+    }
+    paths
 }
 
 pub fn document() -> Value {
@@ -872,7 +898,7 @@ pub fn document() -> Value {
             "version": env!("CARGO_PKG_VERSION"),
             "description": "Support amounts for the AI+ Competency Up programme, computed from dated, cited policy data. Money is integer won; dates are calendar dates in Asia/Seoul. Every error is `{\"error\": {\"code\", \"field\"?, \"message\"}}` with a stable code (docs/errors.md); a method a path does not list is answered 405 `method_not_allowed`, and an unknown path 404 `not_found`."
         },
-        "paths": paths(),
+        "paths": with_module_paths(paths()),
         "components": {
             "securitySchemes": { "bearerAuth": { "type": "http", "scheme": "bearer", "description": "An API token (`aiup users tokens LOGIN --create NAME`), or a session." } },
             "schemas": schemas()

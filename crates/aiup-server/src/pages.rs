@@ -10,6 +10,8 @@ mod admin;
 pub mod course;
 pub mod courses;
 pub mod form;
+mod profile;
+mod programme;
 mod results;
 mod view;
 mod widgets;
@@ -49,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .route("/courses/{id}", get(course_detail))
         .merge(accounts::routes())
         .merge(admin::routes())
+        .merge(profile::routes())
+        .merge(programme::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.

@@ -277,6 +277,15 @@ pub fn account_menu(lang: Lang, actor: &Actor, other_language: Option<&str>) -> 
 pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
     use aiup_app::accounts::Permission;
     let mut links = vec![("/account", lang.pick("내 계정", "My account"))];
+    if actor.allows(Permission::OwnLearning) {
+        links.push(("/me", lang.pick("나의 학습", "My learning")));
+    }
+    if actor.allows(Permission::ReadEnrolments) {
+        links.push((
+            "/admin/enrolments",
+            lang.pick("훈련생·신청 현황", "People and enrolments"),
+        ));
+    }
     if actor.allows(Permission::ManageAccounts) {
         links.push(("/admin/users", lang.pick("사용자 관리", "Users")));
     }

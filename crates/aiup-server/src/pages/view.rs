@@ -82,6 +82,28 @@ pub(super) fn page_in(section: Section, lang: Lang, title: &str, header_extra: M
     }
 }
 
+/// The signed-in trainee's own pages, with `current` marked: every page of their journey
+/// carries it under its heading.
+pub(super) fn learning_nav(lang: Lang, current: &str) -> Markup {
+    let links = [
+        ("/me", lang.pick("나의 학습", "My learning")),
+        ("/me/profile", lang.pick("프로필", "Profile")),
+        ("/me/diagnosis", lang.pick("역량 진단", "Diagnosis")),
+        ("/me/path", lang.pick("학습 경로", "Path")),
+        ("/me/applications", lang.pick("신청·수강", "Applications")),
+        ("/me/card", lang.pick("내일배움카드", "Learning card")),
+    ];
+    html! {
+        nav.sub-nav aria-label=(lang.pick("나의 학습 메뉴", "My learning")) {
+            ul {
+                @for (path, label) in links {
+                    li { a href=(super::widgets::href(path, lang)) aria-current=[(path == current).then_some("page")] { (label) } }
+                }
+            }
+        }
+    }
+}
+
 /// The header's link to this page in the other language (`href`).
 pub(super) fn lang_switch(lang: Lang, href: &str) -> Markup {
     let other = lang.other();
