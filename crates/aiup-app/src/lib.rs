@@ -39,6 +39,8 @@ struct Inner {
     index: CourseIndex,
     clock: Clock,
     auth: accounts::AuthSettings,
+    /// The key for outside identifiers (`AIUP_IDENTIFIER_KEY`); without one, none is accepted.
+    identifier_key: std::sync::OnceLock<aiup_people::ExternalIdKey>,
 }
 
 impl std::fmt::Debug for App {
@@ -60,6 +62,7 @@ impl App {
                 index,
                 clock,
                 auth: accounts::AuthSettings::default(),
+                identifier_key: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -105,6 +108,20 @@ impl App {
     /// Today in Asia/Seoul.
     pub fn today(&self) -> chrono::NaiveDate {
         self.inner.clock.today()
+    }
+
+    /// Sets the key that outside identifiers are hashed with (once, at start-up): from then on a
+    /// profile may carry one, stored only as its keyed hash. Refused if a key is already set.
+    pub fn set_identifier_key(&self, key: aiup_people::ExternalIdKey) -> Result<(), AppError> {
+        self.inner
+            .identifier_key
+            .set(key)
+            .map_err(|_| AppError::new(Code::Conflict, None, "the identifier key is already set"))
+    }
+
+    /// The key for outside identifiers, if one is configured.
+    pub fn identifier_key(&self) -> Option<&aiup_people::ExternalIdKey> {
+        self.inner.identifier_key.get()
     }
 
     /// Which tier wins today where a region is both capital-area and population-declining.

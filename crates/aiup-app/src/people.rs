@@ -15,6 +15,8 @@ pub struct Person {
     pub id: PersonId,
     pub account_id: Option<i64>,
     pub profile: Profile,
+    /// Whether an outside identifier is on record (only its keyed hash is).
+    pub has_external_id: bool,
 }
 
 /// Why a profile was not saved: bad fields (every one, in both languages), or a service error.
@@ -40,6 +42,17 @@ impl From<SaveProfileError> for AppError {
                 None => AppError::new(Code::BadRequest, None, "the profile is invalid"),
             },
         }
+    }
+}
+
+/// A refusal of the outside identifier, as a field error like the profile's own.
+fn identifier_error(ko: &str, en: &str) -> FieldError {
+    FieldError {
+        field: "external_id",
+        reason: aiup_core::policy::Text {
+            ko: ko.to_owned(),
+            en: en.to_owned(),
+        },
     }
 }
 
@@ -89,6 +102,7 @@ impl App {
             id: PersonId(record.id),
             account_id: record.account_id,
             profile,
+            has_external_id: record.fields.external_id_hash.is_some(),
         })
     }
 
@@ -116,18 +130,73 @@ impl App {
     }
 
     /// Creates or replaces the signed-in trainee's profile; every bad field is reported at once
-    /// and nothing is written.
+    /// and nothing is written. An outside identifier already on record is kept.
     pub async fn save_my_profile(&self, actor: &Actor, input: &ProfileInput) -> Result<Person, SaveProfileError> {
+        self.save_my_profile_with_identifier(actor, input, None).await
+    }
+
+    /// As [`App::save_my_profile`], with an outside identifier (a 고용24 member number, an
+    /// HRD-Net trainee number) stored only as its keyed hash. Without a configured key, or for
+    /// something that looks like a resident registration number, the field `external_id` is
+    /// refused with the others; an identifier another person has is refused too.
+    pub async fn save_my_profile_with_identifier(
+        &self,
+        actor: &Actor,
+        input: &ProfileInput,
+        identifier: Option<&str>,
+    ) -> Result<Person, SaveProfileError> {
         actor.require(Permission::OwnLearning)?;
-        let profile = input
-            .parse(self.engine().regions())
-            .map_err(SaveProfileError::Invalid)?;
-        let record = self
+        let parsed = input.parse(self.engine().regions());
+        let hashed = match identifier.map(str::trim).filter(|id| !id.is_empty()) {
+            None => Ok(None),
+            Some(id) => match self.identifier_key() {
+                None => Err(identifier_error(
+                    "이 서비스는 외부 식별번호를 받지 않습니다(식별번호 키가 설정되지 않았습니다).",
+                    "is not accepted here: no identifier key is configured",
+                )),
+                Some(key) => key.hash(id).map(Some).map_err(|_| {
+                    identifier_error(
+                        "1–64자의 영문·숫자·기호로 쓰세요. 주민등록번호는 받지 않습니다.",
+                        "must be 1 to 64 visible ASCII characters, and never a resident registration number",
+                    )
+                }),
+            },
+        };
+        let (profile, hash) = match (parsed, hashed) {
+            (Ok(profile), Ok(hash)) => (profile, hash),
+            (parsed, hashed) => {
+                let mut errors = parsed.err().unwrap_or_default();
+                errors.extend(hashed.err());
+                return Err(SaveProfileError::Invalid(errors));
+            }
+        };
+        let mut fields = fields_of(&profile);
+        fields.external_id_hash = match hash {
+            Some(hash) => Some(hash),
+            None => self
+                .db()
+                .people()
+                .person_of_account(actor.account_id)
+                .await
+                .map_err(AppError::from)?
+                .and_then(|r| r.fields.external_id_hash),
+        };
+        let with_identifier = identifier.is_some_and(|id| !id.trim().is_empty());
+        let record = match self
             .db()
             .people()
-            .save_for_account(actor.account_id, fields_of(&profile), &actor.audit_name())
+            .save_for_account(actor.account_id, fields, &actor.audit_name())
             .await
-            .map_err(AppError::from)?;
+        {
+            Ok(record) => record,
+            Err(aiup_store::StoreError::Conflict { .. }) if with_identifier => {
+                return Err(SaveProfileError::Invalid(vec![identifier_error(
+                    "이미 다른 사람이 등록한 번호입니다.",
+                    "is registered to another person",
+                )]))
+            }
+            Err(e) => return Err(AppError::from(e).into()),
+        };
         Ok(self.person_of_record(record)?)
     }
 

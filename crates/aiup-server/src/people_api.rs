@@ -29,6 +29,7 @@ pub fn person_json(person: &Person) -> Value {
         "age_band": input.age_band,
         "groups": input.groups,
         "kukchi": input.kukchi,
+        "external_id": person.has_external_id,
     })
 }
 
@@ -47,7 +48,26 @@ async fn save_my_profile(
 ) -> Result<Json<Value>, ApiError> {
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::new(Code::MalformedJson, Some("(body)"), "the body is not UTF-8"))?;
-    let input: ProfileInput = aiup_core::json::from_str_strict(text).map_err(|e| {
+    // `external_id` travels beside the profile's fields: it is hashed, never stored as given.
+    let mut value: Value = serde_json::from_str(text).map_err(|e| {
+        ApiError::new(
+            Code::MalformedJson,
+            Some("(body)"),
+            format!("the body is not JSON: {e}"),
+        )
+    })?;
+    let identifier = match value.as_object_mut().and_then(|o| o.remove("external_id")) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) => Some(id),
+        Some(_) => {
+            return Err(ApiError::new(
+                Code::InvalidField,
+                Some("external_id"),
+                "must be a string",
+            ))
+        }
+    };
+    let input: ProfileInput = aiup_core::json::from_str_strict(&value.to_string()).map_err(|e| {
         let code = if matches!(e, aiup_core::json::StrictJsonError::Syntax(_)) {
             Code::MalformedJson
         } else {
@@ -57,7 +77,7 @@ async fn save_my_profile(
     })?;
     let person = state
         .app
-        .save_my_profile(&actor, &input)
+        .save_my_profile_with_identifier(&actor, &input, identifier.as_deref())
         .await
         .map_err(|e| ApiError(AppError::from(e)))?;
     Ok(Json(json!({ "profile": person_json(&person) })))
@@ -123,7 +143,7 @@ pub(crate) fn openapi_schemas() -> Vec<(&'static str, Value)> {
             "Profile",
             json!({
                 "type": "object",
-                "required": ["id", "stage", "status", "employer_size", "region", "age_band", "groups", "kukchi"],
+                "required": ["id", "stage", "status", "employer_size", "region", "age_band", "groups", "kukchi", "external_id"],
                 "additionalProperties": false,
                 "properties": {
                     "id": { "type": "integer", "minimum": 1 },
@@ -133,7 +153,8 @@ pub(crate) fn openapi_schemas() -> Vec<(&'static str, Value)> {
                     "region": region,
                     "age_band": { "type": "string", "enum": bands },
                     "groups": { "type": "array", "items": { "type": "string", "enum": groups } },
-                    "kukchi": { "type": "string", "enum": kukchi }
+                    "kukchi": { "type": "string", "enum": kukchi },
+                    "external_id": { "type": "boolean", "description": "Whether an outside identifier is on record (only its keyed hash is stored)." }
                 }
             }),
         ),
@@ -143,7 +164,7 @@ pub(crate) fn openapi_schemas() -> Vec<(&'static str, Value)> {
                 "type": "object",
                 "required": ["stage", "status", "region", "age_band"],
                 "additionalProperties": false,
-                "description": "Only what the rules need: no name, no resident registration number. employer_size is for employees only; kukchi defaults to none.",
+                "description": "Only what the rules need: no name, no resident registration number. employer_size is for employees only; kukchi defaults to none. external_id (a 고용24 member number, for instance) is stored only as its HMAC under the server's AIUP_IDENTIFIER_KEY, and refused when no key is configured; without it, one on record is kept.",
                 "properties": {
                     "stage": { "type": "string", "enum": stages },
                     "status": { "type": "string", "enum": statuses },
@@ -151,7 +172,8 @@ pub(crate) fn openapi_schemas() -> Vec<(&'static str, Value)> {
                     "region": region,
                     "age_band": { "type": "string", "enum": bands },
                     "groups": { "type": "array", "items": { "type": "string", "enum": groups } },
-                    "kukchi": { "type": "string", "enum": kukchi }
+                    "kukchi": { "type": "string", "enum": kukchi },
+                    "external_id": { "type": "string", "minLength": 1, "maxLength": 64 }
                 }
             }),
         ),

@@ -75,6 +75,10 @@ enum Command {
         /// The server is reached over TLS: session cookies get `Secure` and the `__Host-` prefix.
         #[arg(long, env = "AIUP_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// The key outside identifiers (a 고용24 member number) are hashed with: 64 or more hex
+        /// digits. Without it, profiles take no outside identifier. Best given by environment.
+        #[arg(long, env = "AIUP_IDENTIFIER_KEY", hide_env_values = true)]
+        identifier_key: Option<String>,
     },
     /// Accounts: add, list, disable, enable, reset a password, API tokens.
     Users {
@@ -243,7 +247,15 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             db,
             index,
             secure_cookies,
-        } => serve(&listen, demo, &db, &index, secure_cookies).await,
+            identifier_key,
+        } => {
+            let key = identifier_key
+                .as_deref()
+                .map(aiup_people::ExternalIdKey::from_hex)
+                .transpose()
+                .map_err(|e| Failure::BadInput(format!("AIUP_IDENTIFIER_KEY: {e}")))?;
+            serve(&listen, demo, &db, &index, secure_cookies, key).await
+        }
         Command::Users { action, db } => crate::users::users(action, &db).await,
         Command::Courses { action, db, index } => courses::courses(action, &db, &index).await,
         Command::Generate { what } => courses::generate_catalogue(what),
@@ -297,6 +309,7 @@ async fn serve(
     db: &Db,
     index_dir: &IndexDir,
     secure_cookies: bool,
+    identifier_key: Option<aiup_people::ExternalIdKey>,
 ) -> Result<(), Failure> {
     let store = db.connect().await?;
     let loaded = runtime::active_bundle(&store).await.map_err(runtime_failure)?;
@@ -312,6 +325,10 @@ async fn serve(
         courses::load_demo(&store, &engine, &index, count).await?;
     }
     let app = aiup_app::App::new(store.clone(), engine, index, aiup_app::Clock::system());
+    if let Some(key) = identifier_key {
+        app.set_identifier_key(key)
+            .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    }
     app.spawn_sync(aiup_app::live::SYNC_INTERVAL);
     if app.db().accounts().count().await.unwrap_or(1) == 0 {
         tracing::warn!("no accounts yet: the public pages and API work, but nobody can sign in; create the first administrator with `aiup users add --role admin --login NAME` (password on standard input)");

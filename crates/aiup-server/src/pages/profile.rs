@@ -3,7 +3,7 @@
 
 use super::accounts::account_menu;
 use super::view::{learning_nav, page_in, Section};
-use super::widgets::{error_summary, hidden, href, private_page, see_other, Problem};
+use super::widgets::{error_summary, hidden, href, input as text_input, private_page, see_other, Problem};
 use crate::access::{perm, Allowed, CsrfForm};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -160,7 +160,7 @@ fn kukchi_meaning(kind: KukchiType) -> (&'static str, &'static str) {
 }
 
 /// The form's field ids, in the order the form shows them (errors are listed in this order).
-const FIELDS: [&str; 7] = [
+const FIELDS: [&str; 8] = [
     "stage",
     "status",
     "employer_size",
@@ -168,6 +168,7 @@ const FIELDS: [&str; 7] = [
     "age_band",
     "groups",
     "kukchi",
+    "external_id",
 ];
 
 fn field_id(field: &str) -> &'static str {
@@ -264,14 +265,18 @@ fn region_options(regions: &RegionTable, lang: Lang, chosen: &str) -> Markup {
     }
 }
 
-fn profile_page(
-    state: &AppState,
-    actor: &Actor,
-    lang: Lang,
-    input: &ProfileInput,
-    problems: &[Problem],
+/// What the form shows besides the profile's fields.
+struct FormState<'a> {
+    problems: &'a [Problem],
+    /// No profile yet: the form greets a newcomer.
     is_new: bool,
-) -> Markup {
+    /// The outside identifier: whether one is on record, and what was typed.
+    has_external_id: bool,
+    external_id: &'a str,
+}
+
+fn profile_page(state: &AppState, actor: &Actor, lang: Lang, input: &ProfileInput, form: &FormState<'_>) -> Markup {
+    let (problems, is_new) = (form.problems, form.is_new);
     let engine = state.engine();
     let csrf = actor.csrf_token().unwrap_or_default();
     let title = lang.pick("나의 프로필", "My profile");
@@ -339,6 +344,16 @@ fn profile_page(
                 "checkbox", &group_choices, &groups, p))
             (choices(lang, "kukchi", lang.pick("국민취업지원제도", "National employment support programme (국민취업지원제도)"), None,
                 "radio", &kukchi_choices, &[kukchi], p))
+            @if state.app.identifier_key().is_some() {
+                (text_input("external_id", "text", lang.pick("고용24 회원번호 (선택)", "고용24 member number (optional)"), form.external_id, "off",
+                    Some(if form.has_external_id {
+                        lang.pick("등록되어 있습니다. 바꿀 때만 쓰세요. 번호는 저장하지 않고, 비밀 열쇠로 만든 해시만 저장합니다.",
+                            "One is on record; type only to change it. The number itself is never stored, only a hash made with a secret key.")
+                    } else {
+                        lang.pick("기관 기록과 연결할 때만 씁니다. 번호는 저장하지 않고, 비밀 열쇠로 만든 해시만 저장합니다. 주민등록번호는 쓰지 마세요.",
+                            "Used only to link your records with an institution's. The number itself is never stored, only a hash made with a secret key. Never enter a resident registration number.")
+                    }), p, false))
+            }
             div.actions { button type="submit" { (lang.pick("저장", "Save")) } }
         }
     };
@@ -377,10 +392,13 @@ async fn profile_form(
         .as_ref()
         .map(|p| ProfileInput::from(&p.profile))
         .unwrap_or_default();
-    private_page(
-        StatusCode::OK,
-        profile_page(&state, &actor, lang, &input, &[], person.is_none()),
-    )
+    let form = FormState {
+        problems: &[],
+        is_new: person.is_none(),
+        has_external_id: person.as_ref().is_some_and(|p| p.has_external_id),
+        external_id: "",
+    };
+    private_page(StatusCode::OK, profile_page(&state, &actor, lang, &input, &form))
 }
 
 /// The posted form as the service takes it (`groups` may repeat).
@@ -414,7 +432,15 @@ async fn save_profile(
 ) -> Response {
     let lang = Lang::from_pairs(&pairs);
     let input = input_of(&pairs);
-    match state.app.save_my_profile(&actor, &input).await {
+    let external_id = pairs
+        .iter()
+        .find(|(k, _)| k == "external_id")
+        .map_or("", |(_, v)| v.as_str());
+    match state
+        .app
+        .save_my_profile_with_identifier(&actor, &input, Some(external_id))
+        .await
+    {
         Ok(_) => see_other(&href("/me?done=profile", lang)),
         Err(SaveProfileError::Invalid(errors)) => {
             let problems: Vec<Problem> = errors
@@ -424,9 +450,19 @@ async fn save_profile(
                     message: lang.pick(&e.reason.ko, &e.reason.en).to_owned(),
                 })
                 .collect();
+            let has_external_id = match state.app.my_person(&actor).await {
+                Ok(person) => person.is_some_and(|p| p.has_external_id),
+                Err(e) => return crate::error::ApiError(e).into_response(),
+            };
+            let form = FormState {
+                problems: &problems,
+                is_new: false,
+                has_external_id,
+                external_id,
+            };
             private_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                profile_page(&state, &actor, lang, &input, &problems, false),
+                profile_page(&state, &actor, lang, &input, &form),
             )
         }
         Err(SaveProfileError::App(e)) => crate::error::ApiError(e).into_response(),

@@ -434,3 +434,118 @@ async fn the_overview_counts_what_was_inserted_on_postgres() {
     let database = aiup_store::connect(db.url()).await.expect("connect");
     overview_counts_match_inserted_rows(spawn_app_on(database).await).await;
 }
+
+const TEST_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outside_identifier_is_stored_only_as_its_keyed_hash_and_only_with_a_key() {
+    let app = spawn_app().await;
+    create_account(&app, Role::Trainee, None).await;
+    app.state
+        .app
+        .accounts()
+        .create_user(
+            "test",
+            NewUser {
+                login: "other-trainee".into(),
+                display_name: "Other".into(),
+                role: "trainee".into(),
+                scope: None,
+                password: Some(Password::new(TEST_PASSWORD)),
+            },
+        )
+        .await
+        .expect("other trainee");
+    let owner = actor_of(&app, &login_of(Role::Trainee)).await;
+    let other = actor_of(&app, "other-trainee").await;
+    let input = aiup_people::ProfileInput {
+        stage: "entry".into(),
+        status: "job_seeker".into(),
+        region: "11110".into(),
+        age_band: "20_29".into(),
+        ..Default::default()
+    };
+    let field_of = |e: aiup_app::people::SaveProfileError| match e {
+        aiup_app::people::SaveProfileError::Invalid(errors) => errors.iter().map(|e| e.field).collect::<Vec<_>>(),
+        aiup_app::people::SaveProfileError::App(e) => panic!("{e}"),
+    };
+    // Without a key, no identifier is taken, and nothing is saved.
+    let refused = app
+        .state
+        .app
+        .save_my_profile_with_identifier(&owner, &input, Some("HRD-2026-000123"))
+        .await
+        .expect_err("no key");
+    assert_eq!(field_of(refused), ["external_id"]);
+    assert!(app.state.app.my_person(&owner).await.unwrap().is_none());
+
+    let key = aiup_people::ExternalIdKey::from_hex(TEST_KEY).unwrap();
+    app.state.app.set_identifier_key(key.clone()).expect("key");
+    assert!(app.state.app.set_identifier_key(key.clone()).is_err(), "set once");
+    // A resident registration number is refused, with the profile's own errors.
+    let mut bad = input.clone();
+    bad.age_band = "10_14".into();
+    let refused = app
+        .state
+        .app
+        .save_my_profile_with_identifier(&owner, &bad, Some("900101-1234567"))
+        .await
+        .expect_err("resident number");
+    assert_eq!(field_of(refused), ["age_band", "external_id"]);
+
+    let person = app
+        .state
+        .app
+        .save_my_profile_with_identifier(&owner, &input, Some(" HRD-2026-000123 "))
+        .await
+        .expect("saved");
+    assert!(person.has_external_id);
+    let stored = aiup_store::testing::raw_text(
+        app.state.app.db(),
+        &format!("SELECT external_id_hash FROM people WHERE id = {}", person.id.0),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stored, key.hash("HRD-2026-000123").unwrap());
+    assert!(!stored.contains("000123"));
+    let audit = app
+        .state
+        .app
+        .db()
+        .audit()
+        .events(&aiup_store::AuditFilter::newest(50))
+        .await
+        .unwrap();
+    assert!(
+        audit
+            .iter()
+            .all(|e| !e.detail.to_string().contains(&stored) && !e.detail.to_string().contains("HRD-2026")),
+        "neither the identifier nor its hash is audited"
+    );
+    // Saving again without one keeps it; another person cannot take the same identifier.
+    let mut moved = input.clone();
+    moved.region = "26110".into();
+    assert!(
+        app.state
+            .app
+            .save_my_profile(&owner, &moved)
+            .await
+            .expect("saved")
+            .has_external_id
+    );
+    let taken = app
+        .state
+        .app
+        .save_my_profile_with_identifier(&other, &input, Some("HRD-2026-000123"))
+        .await
+        .expect_err("taken");
+    assert_eq!(field_of(taken), ["external_id"]);
+    assert!(
+        app.state.app.my_person(&other).await.unwrap().is_none(),
+        "nothing saved"
+    );
+    // The form offers the field now, and says one is on record.
+    let form = get_page(&app, Role::Trainee, "/me/profile?lang=en").await;
+    assert!(form.body.contains("id=\"external_id\""));
+    assert!(form.body.contains("One is on record"));
+}
