@@ -171,6 +171,20 @@ const FIELDS: [&str; 8] = [
     "external_id",
 ];
 
+/// A field's name in errors, so the summary says which field each line is about.
+fn field_label(lang: Lang, field: &str) -> &'static str {
+    match field {
+        "stage" => lang.pick("생애 단계", "Stage of working life"),
+        "status" => lang.pick("지금 하는 일", "What you do now"),
+        "employer_size" => lang.pick("회사 규모", "Employer's size"),
+        "region" => lang.pick("사는 곳", "Where you live"),
+        "age_band" => lang.pick("연령대", "Age band"),
+        "groups" => lang.pick("해당하는 대상", "Groups"),
+        "kukchi" => lang.pick("국민취업지원제도", "National employment support"),
+        _ => lang.pick("고용24 회원번호", "고용24 member number"),
+    }
+}
+
 fn field_id(field: &str) -> &'static str {
     FIELDS.iter().find(|f| **f == field).copied().unwrap_or("stage")
 }
@@ -447,7 +461,11 @@ async fn save_profile(
                 .iter()
                 .map(|e| Problem {
                     field: field_id(e.field),
-                    message: lang.pick(&e.reason.ko, &e.reason.en).to_owned(),
+                    message: format!(
+                        "{}: {}",
+                        field_label(lang, e.field),
+                        lang.pick(&e.reason.ko, &e.reason.en)
+                    ),
                 })
                 .collect();
             let has_external_id = match state.app.my_person(&actor).await {

@@ -88,13 +88,22 @@ fn name_of(engine: &Engine, lang: Lang, dimension: Dimension, key: &str) -> Stri
                 Lang::Ko => r.full_name.clone(),
                 Lang::En => regions.english_name(r),
             }),
-        Dimension::Stage => Stage::parse(key).map(|s| lang.pick(s.label_ko(), s.label_en()).to_owned()),
+        Dimension::Stage => Stage::parse(key).map(|s| heading_case(lang.pick(s.label_ko(), s.label_en()))),
     };
     name.unwrap_or_else(|| key.to_owned())
 }
 
-fn status_label(lang: Lang, status: EnrolmentStatus) -> &'static str {
-    lang.pick(status.label_ko(), status.label_en())
+/// A vocabulary label as a heading: English labels are lower-case words, so the first is
+/// capitalised.
+fn heading_case(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+fn status_label(lang: Lang, status: EnrolmentStatus) -> String {
+    heading_case(lang.pick(status.label_ko(), status.label_en()))
 }
 
 /// The query string of the current filters with `key` set to `value` (and `lang` kept).
@@ -219,11 +228,16 @@ fn filters_form(
     let stages: Vec<(String, String)> = Stage::ALL
         .iter()
         .filter(|s| **s != Stage::Infrastructure)
-        .map(|s| (s.as_str().to_owned(), lang.pick(s.label_ko(), s.label_en()).to_owned()))
+        .map(|s| {
+            (
+                s.as_str().to_owned(),
+                heading_case(lang.pick(s.label_ko(), s.label_en())),
+            )
+        })
         .collect();
     let statuses: Vec<(String, String)> = EnrolmentStatus::ALL
         .iter()
-        .map(|s| (s.as_str().to_owned(), status_label(lang, *s).to_owned()))
+        .map(|s| (s.as_str().to_owned(), status_label(lang, *s)))
         .collect();
     html! {
         form.panel.filters method="get" action="/admin/enrolments" {

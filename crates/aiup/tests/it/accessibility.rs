@@ -440,3 +440,108 @@ async fn error_pages_follow_lang_then_accept_language() {
         assert!(body.contains(&format!("({status})")), "{path} names its status");
     }
 }
+
+/// Runs axe over the page the browser shows now (one reached by a form), at both widths,
+/// without reloading it.
+async fn check_current(b: &Browser, axe: &str, name: &str, report: &mut Vec<String>) {
+    for &width in WIDTHS {
+        b.client.set_window_size(width, 1000).await.expect("resize");
+        let found = violations(b, axe).await;
+        if !found.is_empty() {
+            report.push(format!("{name} at {width} px:\n    {}", found.join("\n    ")));
+        }
+        b.screenshot(&format!("a11y-{name}-{width}.png"), width).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn learning_and_overview_pages_have_no_accessibility_violations() {
+    let Some((b, axe)) = start().await else { return };
+    let mut report = Vec::new();
+    crate::testkit::create_account(&b.app, Role::Trainee, None).await;
+    sign_in(&b, Role::Trainee).await;
+    check_both(&b, &axe, "/me", "me-new", &mut report).await;
+    check_both(&b, &axe, "/me/profile", "profile-new", &mut report).await;
+    // The form sent empty: every required field in error.
+    for lang in ["ko", "en"] {
+        b.goto(&format!("/me/profile?lang={lang}")).await;
+        let save = b
+            .client
+            .find(Locator::Css("form[action='/me/profile'] button[type='submit']"))
+            .await
+            .expect("save button");
+        b.click_element_and_wait(save).await;
+        assert!(
+            b.client.find(Locator::Css("#region-error")).await.is_ok(),
+            "the form came back with errors"
+        );
+        check_current(&b, &axe, &format!("profile-errors-{lang}"), &mut report).await;
+    }
+    let person = aiup_people::ProfileInput {
+        stage: "transition".into(),
+        status: "job_seeker".into(),
+        region: "46830".into(),
+        age_band: "50_64".into(),
+        groups: vec!["low_income".into()],
+        kukchi: "type_1".into(),
+        ..Default::default()
+    };
+    let actor = b
+        .app
+        .state
+        .app
+        .accounts()
+        .sign_in(aiup_app::accounts::SignIn {
+            login: crate::testkit::login_of(Role::Trainee),
+            password: aiup_app::accounts::Password::new(crate::testkit::TEST_PASSWORD),
+            client_address: "127.0.0.1".into(),
+            client: "a11y".into(),
+            previous_session: None,
+        })
+        .await
+        .expect("sign in")
+        .actor;
+    b.app.state.app.save_my_profile(&actor, &person).await.expect("profile");
+    check_both(&b, &axe, "/me", "me", &mut report).await;
+    check_both(&b, &axe, "/me/profile", "profile", &mut report).await;
+
+    let sign_out = b
+        .client
+        .find(Locator::Css("form[action='/signout'] button[type='submit']"))
+        .await
+        .expect("sign-out button");
+    b.click_element_and_wait(sign_out).await;
+    let db = b.app.state.app.db();
+    for (region, stage, programme, status) in [
+        ("46830", "entry", "kdt-ai-campus", "accepted"),
+        ("46820", "transition", "kdt-ai-campus", "applied"),
+        ("11110", "participation", "card-ai-general", "withdrawn"),
+    ] {
+        let id = aiup_store::testing::enrolment_reports::insert_person(db, region, stage).await;
+        aiup_store::testing::enrolment_reports::insert_enrolment(db, id, programme, status, id).await;
+    }
+    crate::testkit::create_account(&b.app, Role::ProgrammeAdmin, None).await;
+    sign_in(&b, Role::ProgrammeAdmin).await;
+    check_both(&b, &axe, "/admin/enrolments", "enrolments", &mut report).await;
+    check_both(
+        &b,
+        &axe,
+        "/admin/enrolments?province=46",
+        "enrolments-province",
+        &mut report,
+    )
+    .await;
+    assert!(
+        b.client.find(Locator::Css("#by-region")).await.is_ok(),
+        "the district table was checked"
+    );
+    check_both(
+        &b,
+        &axe,
+        "/admin/enrolments?stage=retired",
+        "enrolments-error",
+        &mut report,
+    )
+    .await;
+    assert_clean(&report);
+}
