@@ -10,6 +10,7 @@
 //! | [`Database::audit`] | [`AuditStore`] | the append-only audit log |
 //! | [`Database::catalogue`] | [`CatalogueStore`] | institutions, courses and cohorts |
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
+//! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
 //!
@@ -29,6 +30,7 @@ use sqlx::error::DatabaseError;
 mod accounts;
 mod audit;
 mod catalogue;
+mod people;
 mod policy;
 mod postgres;
 mod regions;
@@ -48,6 +50,7 @@ pub use accounts::{
 };
 pub use audit::{seoul_date, AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
+pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
 pub use policy::{
     NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
 };
@@ -240,6 +243,11 @@ impl Database {
     /// Accounts, sessions, API tokens and the sign-in throttle.
     pub fn accounts(&self) -> &dyn AccountStore {
         aggregate!(self, AccountStore)
+    }
+
+    /// People: the profiles the rules need.
+    pub fn people(&self) -> &dyn PersonStore {
+        aggregate!(self, PersonStore)
     }
 
     /// Closes the pool, waiting for connections in use to come back.

@@ -31,6 +31,7 @@ use crate::{Backend, StoreError};
 pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod catalogue;
+pub(crate) mod people;
 pub(crate) mod policy;
 pub(crate) mod regions;
 
@@ -56,6 +57,12 @@ pub(crate) enum Lock {
     Policy,
     Catalogue,
     Accounts,
+    People,
+    /// No advisory lock on PostgreSQL: the transaction's statements lock the rows they change
+    /// (conditional `UPDATE … WHERE seats/balance suffice`, `SELECT … FOR UPDATE`), so work on
+    /// different cohorts or cards runs in parallel. SQLite still serialises every writer.
+    #[allow(dead_code)] // taken by the card and enrolment aggregates
+    RowLevel,
 }
 
 /// What really differs between the backends.
