@@ -30,6 +30,7 @@ macro_rules! check {
 mod accounts;
 mod audit;
 mod catalogue;
+mod diagnosis;
 mod harness;
 mod people;
 mod policy;
@@ -46,6 +47,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("catalogue", catalogue::CHECKS),
     ("accounts", accounts::CHECKS),
     ("people", people::CHECKS),
+    ("diagnosis", diagnosis::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -60,6 +62,7 @@ pub async fn run_conformance(db: Database) {
     catalogue::run(db).await;
     accounts::run(db).await;
     people::run(db).await;
+    diagnosis::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }
