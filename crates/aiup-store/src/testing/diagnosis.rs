@@ -126,7 +126,7 @@ async fn diagnosis_runs_are_recorded_read_back_and_audited(db: &Database) {
 
     let history = db.diagnoses().history(kim).await.unwrap();
     assert_eq!(history.iter().map(|r| r.id).collect::<Vec<_>>(), [first.id, second.id]);
-    assert_eq!(db.diagnoses().history(lee).await.unwrap(), [other.clone()]);
+    assert_eq!(db.diagnoses().history(lee).await.unwrap(), std::slice::from_ref(&other));
     assert!(db.diagnoses().run(other.id + 1_000).await.unwrap().is_none());
 
     let events = events_after(db, mark).await;
