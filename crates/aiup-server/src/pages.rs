@@ -9,7 +9,9 @@ pub mod accounts;
 mod admin;
 pub mod course;
 pub mod courses;
+mod diagnosis;
 pub mod form;
+mod path;
 mod profile;
 mod programme;
 mod results;
@@ -53,6 +55,8 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(profile::routes())
         .merge(programme::routes())
+        .merge(diagnosis::routes())
+        .merge(path::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.

@@ -12,6 +12,7 @@
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
 //! | [`Database::enrolment_reports`] | [`EnrolmentReports`] | counts of people and enrolments (reads only) |
+//! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
 //!
@@ -31,6 +32,7 @@ use sqlx::error::DatabaseError;
 mod accounts;
 mod audit;
 mod catalogue;
+mod diagnosis;
 mod enrolment_reports;
 mod people;
 mod policy;
@@ -52,6 +54,9 @@ pub use accounts::{
 };
 pub use audit::{seoul_date, AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
+pub use diagnosis::{
+    DiagnosisAnswer, DiagnosisResult, DiagnosisRun, DiagnosisStore, NewDiagnosisRun, ACTION_DIAGNOSIS_RECORD,
+};
 pub use enrolment_reports::{
     EnrolmentCount, EnrolmentReport, EnrolmentReportFilter, EnrolmentReports, PeopleCount, ProgrammePeople,
 };
@@ -248,6 +253,11 @@ impl Database {
     /// Accounts, sessions, API tokens and the sign-in throttle.
     pub fn accounts(&self) -> &dyn AccountStore {
         aggregate!(self, AccountStore)
+    }
+
+    /// AI-competency diagnosis runs, append-only.
+    pub fn diagnoses(&self) -> &dyn DiagnosisStore {
+        aggregate!(self, DiagnosisStore)
     }
 
     /// People: the profiles the rules need.

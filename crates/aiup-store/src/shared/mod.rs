@@ -31,6 +31,7 @@ use crate::{Backend, StoreError};
 pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod catalogue;
+pub(crate) mod diagnosis;
 pub(crate) mod enrolment_reports;
 pub(crate) mod people;
 pub(crate) mod policy;

@@ -30,6 +30,7 @@ macro_rules! check {
 mod accounts;
 mod audit;
 mod catalogue;
+mod diagnosis;
 pub mod enrolment_reports;
 mod harness;
 mod people;
@@ -48,6 +49,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("accounts", accounts::CHECKS),
     ("people", people::CHECKS),
     ("enrolment_reports", enrolment_reports::CHECKS),
+    ("diagnosis", diagnosis::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -63,6 +65,7 @@ pub async fn run_conformance(db: Database) {
     accounts::run(db).await;
     people::run(db).await;
     enrolment_reports::run(db).await;
+    diagnosis::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }
