@@ -10,6 +10,7 @@
 //! | [`Database::audit`] | [`AuditStore`] | the append-only audit log |
 //! | [`Database::catalogue`] | [`CatalogueStore`] | institutions, courses and cohorts |
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
+//! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
 //!
@@ -28,6 +29,7 @@ use sqlx::error::DatabaseError;
 
 mod accounts;
 mod audit;
+mod cards;
 mod catalogue;
 mod policy;
 mod postgres;
@@ -47,6 +49,10 @@ pub use accounts::{
     ACTION_TOKEN_REVOKE,
 };
 pub use audit::{seoul_date, AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
+pub use cards::{
+    CardAccountRecord, CardEntryKind, CardEntryRecord, CardError, CardRefusal, CardStore, NewCardAccount, NewCardEntry,
+    ACTION_CARD_ENTRY_PREFIX, ACTION_CARD_OPEN,
+};
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
 pub use policy::{
     NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
@@ -240,6 +246,11 @@ impl Database {
     /// Accounts, sessions, API tokens and the sign-in throttle.
     pub fn accounts(&self) -> &dyn AccountStore {
         aggregate!(self, AccountStore)
+    }
+
+    /// Learning-card accounts and their ledgers.
+    pub fn cards(&self) -> &dyn CardStore {
+        aggregate!(self, CardStore)
     }
 
     /// Closes the pool, waiting for connections in use to come back.

@@ -21,13 +21,14 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 const MAX_CONNECTIONS: u32 = 8;
 
 /// The advisory lock key (transaction scoped) of `lock`: "aiup" in ASCII, then a small
-/// discriminator.
-fn lock_key(lock: Lock) -> i64 {
+/// discriminator. `None` for data that is guarded by row locks instead (cards).
+fn lock_key(lock: Lock) -> Option<i64> {
     match lock {
-        Lock::Regions => 0x6169_7570_0001,
-        Lock::Policy => 0x6169_7570_0002,
-        Lock::Catalogue => 0x6169_7570_0003,
-        Lock::Accounts => 0x6169_7570_0004,
+        Lock::Regions => Some(0x6169_7570_0001),
+        Lock::Policy => Some(0x6169_7570_0002),
+        Lock::Catalogue => Some(0x6169_7570_0003),
+        Lock::Accounts => Some(0x6169_7570_0004),
+        Lock::Cards => None,
     }
 }
 
@@ -36,10 +37,12 @@ impl Dialect for Postgres {
 
     async fn begin_write(pool: &Pool<Postgres>, lock: Lock) -> Result<Transaction<'static, Postgres>, StoreError> {
         let mut tx = pool.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(lock_key(lock))
-            .execute(&mut *tx)
-            .await?;
+        if let Some(key) = lock_key(lock) {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
         Ok(tx)
     }
 

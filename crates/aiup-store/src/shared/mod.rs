@@ -30,6 +30,7 @@ use crate::{Backend, StoreError};
 
 pub(crate) mod accounts;
 pub(crate) mod audit;
+pub(crate) mod cards;
 pub(crate) mod catalogue;
 pub(crate) mod policy;
 pub(crate) mod regions;
@@ -56,6 +57,9 @@ pub(crate) enum Lock {
     Policy,
     Catalogue,
     Accounts,
+    /// Learning cards: no advisory lock on PostgreSQL. Card statements lock the card's row
+    /// (conditional updates), so different cards change in parallel (`shared/cards.rs`).
+    Cards,
 }
 
 /// What really differs between the backends.

@@ -29,6 +29,7 @@ macro_rules! check {
 }
 mod accounts;
 mod audit;
+mod cards;
 mod catalogue;
 mod harness;
 mod policy;
@@ -44,6 +45,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("audit", audit::CHECKS),
     ("catalogue", catalogue::CHECKS),
     ("accounts", accounts::CHECKS),
+    ("cards", cards::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -57,6 +59,7 @@ pub async fn run_conformance(db: Database) {
     audit::run(db).await;
     catalogue::run(db).await;
     accounts::run(db).await;
+    cards::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }
