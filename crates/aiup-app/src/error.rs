@@ -79,6 +79,20 @@ codes! {
     MethodNotAllowed = ("method_not_allowed", 405),
     /// The write clashes with stored data (e.g. a login already taken).
     Conflict = ("conflict", 409),
+    /// The trainee already has a live application to this cohort.
+    DuplicateApplication = ("duplicate_application", 409),
+    /// The cohort has no seat left (and keeps no waiting list, or the list is closed).
+    CohortFull = ("cohort_full", 409),
+    /// The cohort is not taking applications today.
+    ApplicationsClosed = ("applications_closed", 409),
+    /// The learning card's balance is below what the enrolment would hold.
+    InsufficientBalance = ("insufficient_balance", 409),
+    /// The trainee is already enrolled in a cohort whose dates overlap.
+    OverlappingEnrolment = ("overlapping_enrolment", 409),
+    /// The enrolment's status does not allow this step (e.g. withdrawing a completed course).
+    InvalidTransition = ("invalid_transition", 409),
+    /// The step needs a person profile (or a learning card) that the trainee has not made yet.
+    ProfileRequired = ("profile_required", 409),
     /// The request body is larger than the limit.
     PayloadTooLarge = ("payload_too_large", 413),
     UnsupportedMediaType = ("unsupported_media_type", 415),
@@ -110,6 +124,10 @@ pub struct AppError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     pub message: String,
+    /// The message in Korean, where the service wrote one: pages show it to Korean readers (the
+    /// JSON answer keeps its documented English `message`).
+    #[serde(skip)]
+    pub message_ko: Option<String>,
 }
 
 fn code_name<S: serde::Serializer>(code: &Code, s: S) -> Result<S::Ok, S::Error> {
@@ -122,6 +140,25 @@ impl AppError {
             code,
             field: field.map(str::to_owned),
             message: message.into(),
+            message_ko: None,
+        }
+    }
+
+    /// An error with its message in Korean and English.
+    pub fn bilingual(code: Code, field: Option<&str>, text: aiup_core::policy::Text) -> AppError {
+        AppError {
+            code,
+            field: field.map(str::to_owned),
+            message: text.en,
+            message_ko: Some(text.ko),
+        }
+    }
+
+    /// The message for a reader of `korean` or English.
+    pub fn message_in(&self, korean: bool) -> &str {
+        match (&self.message_ko, korean) {
+            (Some(ko), true) => ko,
+            _ => &self.message,
         }
     }
 
@@ -171,6 +208,7 @@ impl From<CaseError> for AppError {
                 code,
                 field: Some(e.field),
                 message: e.reason,
+                message_ko: Some(e.reason_ko),
             },
         }
     }

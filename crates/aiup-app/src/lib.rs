@@ -13,6 +13,7 @@ pub mod clock;
 pub mod course_support;
 pub mod error;
 pub mod live;
+pub mod people;
 pub mod policy;
 pub mod view;
 

@@ -250,7 +250,10 @@ pub mod perm {
         ReadPolicyVersions,
         ReadAudit,
         ManageAccounts,
-        ReadInstitutionRecords
+        ReadInstitutionRecords,
+        OwnLearning,
+        DecideApplications,
+        ReadEnrolments
     );
 }
 

@@ -10,6 +10,7 @@
 //! | [`Database::audit`] | [`AuditStore`] | the append-only audit log |
 //! | [`Database::catalogue`] | [`CatalogueStore`] | institutions, courses and cohorts |
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
+//! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
@@ -31,6 +32,7 @@ mod accounts;
 mod audit;
 mod cards;
 mod catalogue;
+mod people;
 mod policy;
 mod postgres;
 mod regions;
@@ -54,6 +56,7 @@ pub use cards::{
     ACTION_CARD_ENTRY_PREFIX, ACTION_CARD_OPEN,
 };
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
+pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
 pub use policy::{
     NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
 };
@@ -246,6 +249,11 @@ impl Database {
     /// Accounts, sessions, API tokens and the sign-in throttle.
     pub fn accounts(&self) -> &dyn AccountStore {
         aggregate!(self, AccountStore)
+    }
+
+    /// People: the profiles the rules need.
+    pub fn people(&self) -> &dyn PersonStore {
+        aggregate!(self, PersonStore)
     }
 
     /// Learning-card accounts and their ledgers.

@@ -86,6 +86,9 @@ impl Role {
             ReadAudit => matches!(self, Auditor | Admin),
             ManageAccounts => matches!(self, Admin),
             ReadInstitutionRecords => matches!(self, InstitutionStaff | ProgrammeAdmin | Auditor | Admin),
+            OwnLearning => matches!(self, Trainee),
+            DecideApplications => matches!(self, InstitutionStaff),
+            ReadEnrolments => matches!(self, ProgrammeAdmin | Auditor | Admin),
         }
     }
 }
@@ -113,20 +116,32 @@ pub enum Permission {
     ManageAccounts,
     /// An institution's courses and cohorts with their seats (staff: their own institution).
     ReadInstitutionRecords,
+    /// A trainee's own learning records: profile, diagnosis, path, applications, card account.
+    OwnLearning,
+    /// Decide the applications to one's own institution's cohorts, and read their rosters.
+    DecideApplications,
+    /// People, enrolments and card accounts across programmes (programme admin: their programmes).
+    ReadEnrolments,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 5] = [
+    pub const ALL: [Permission; 8] = [
         Permission::OwnAccount,
         Permission::ReadPolicyVersions,
         Permission::ReadAudit,
         Permission::ManageAccounts,
         Permission::ReadInstitutionRecords,
+        Permission::OwnLearning,
+        Permission::DecideApplications,
+        Permission::ReadEnrolments,
     ];
 
     /// Whether using the permission changes stored data (an auditor never may).
     pub fn changes_data(self) -> bool {
-        matches!(self, Permission::ManageAccounts)
+        matches!(
+            self,
+            Permission::ManageAccounts | Permission::OwnLearning | Permission::DecideApplications
+        )
     }
 }
 

@@ -8,7 +8,7 @@
 
 CREATE TABLE card_accounts (
     id             BIGSERIAL PRIMARY KEY,
-    person_id      BIGINT      NOT NULL,
+    person_id      BIGINT      NOT NULL REFERENCES people (id),
     issued_on      DATE        NOT NULL,
     expires_on     DATE        NOT NULL CHECK (expires_on >= issued_on),
     balance_won    BIGINT      NOT NULL CHECK (balance_won >= 0),

@@ -8,7 +8,7 @@
 
 CREATE TABLE card_accounts (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
-    person_id      INTEGER NOT NULL,
+    person_id      INTEGER NOT NULL REFERENCES people (id),
     issued_on      TEXT    NOT NULL,
     expires_on     TEXT    NOT NULL CHECK (expires_on >= issued_on),
     balance_won    INTEGER NOT NULL CHECK (balance_won >= 0),

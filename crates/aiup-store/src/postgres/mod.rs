@@ -21,14 +21,15 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 const MAX_CONNECTIONS: u32 = 8;
 
 /// The advisory lock key (transaction scoped) of `lock`: "aiup" in ASCII, then a small
-/// discriminator. `None` for data that is guarded by row locks instead (cards).
+/// discriminator.
 fn lock_key(lock: Lock) -> Option<i64> {
     match lock {
         Lock::Regions => Some(0x6169_7570_0001),
         Lock::Policy => Some(0x6169_7570_0002),
         Lock::Catalogue => Some(0x6169_7570_0003),
         Lock::Accounts => Some(0x6169_7570_0004),
-        Lock::Cards => None,
+        Lock::People => Some(0x6169_7570_0005),
+        Lock::RowLevel => None,
     }
 }
 

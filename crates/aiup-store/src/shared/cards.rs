@@ -527,7 +527,7 @@ where
         if a.expires_on < a.issued_on {
             return Err(invalid("a card cannot expire before it is issued").into());
         }
-        let mut tx = DB::begin_write(&pool, Lock::Cards).await?;
+        let mut tx = DB::begin_write(&pool, Lock::RowLevel).await?;
         let open: Option<i64> = sqlx::query_scalar("SELECT id FROM card_accounts WHERE person_id = $1 AND NOT expired")
             .bind(a.person_id)
             .fetch_optional(&mut *tx)
@@ -600,7 +600,7 @@ where
         entry: NewCardEntry,
         actor: String,
     ) -> Result<CardEntryRecord, CardError> {
-        let mut tx = DB::begin_write(&pool, Lock::Cards).await?;
+        let mut tx = DB::begin_write(&pool, Lock::RowLevel).await?;
         let record = match entry.kind {
             CardEntryKind::Hold => hold_in_tx::<DB>(&mut tx, card_id, &entry, &actor).await??,
             CardEntryKind::Release => release_in_tx::<DB>(&mut tx, card_id, &entry, &actor).await??,
@@ -619,7 +619,7 @@ where
         params: serde_json::Value,
         actor: String,
     ) -> Result<(CardEntryRecord, CardEntryRecord), CardError> {
-        let mut tx = DB::begin_write(&pool, Lock::Cards).await?;
+        let mut tx = DB::begin_write(&pool, Lock::RowLevel).await?;
         if lock_card::<DB>(&mut tx, card_id).await?.is_none() {
             return Err(CardRefusal::NoCard { card_id }.into());
         }

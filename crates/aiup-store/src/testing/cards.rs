@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 
 use super::{assert_event, audit_mark, events_after, raw_execute, raw_i64};
 use crate::{
-    CardAccountRecord, CardEntryKind, CardError, CardRefusal, Database, NewCardAccount, NewCardEntry, ACTION_CARD_OPEN,
+    CardAccountRecord, CardEntryKind, CardError, CardRefusal, Database, NewAccount, NewCardAccount, NewCardEntry,
+    PersonFields, ACTION_CARD_OPEN,
 };
 
 pub(super) const CHECKS: &[&str] = &[
@@ -67,7 +68,48 @@ fn new_card(person_id: i64, extra: bool) -> NewCardAccount {
     }
 }
 
-async fn open(db: &Database, person_id: i64, extra: bool) -> CardAccountRecord {
+/// A person (with a trainee account) for the checks; `n` tells them apart.
+async fn person(db: &Database, n: i64) -> i64 {
+    let login = format!("card-person-{n}");
+    let account = db
+        .accounts()
+        .create(
+            &NewAccount {
+                login: login.clone(),
+                display_name: format!("{login} 님"),
+                role: "trainee".to_owned(),
+                scope: None,
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$card-hash".to_owned(),
+            },
+            "admin",
+        )
+        .await
+        .expect("create account")
+        .id;
+    let fields = PersonFields {
+        stage: "entry".to_owned(),
+        status: "job_seeker".to_owned(),
+        employer_size: None,
+        region_code: "11110".to_owned(),
+        age_band: "20_29".to_owned(),
+        target_groups: String::new(),
+        kukchi: "none".to_owned(),
+        external_id_hash: None,
+    };
+    db.people()
+        .save_for_account(account, fields, &login)
+        .await
+        .expect("save person")
+        .id
+}
+
+/// Opens a card for a new person numbered `n`.
+async fn open(db: &Database, n: i64, extra: bool) -> CardAccountRecord {
+    let person_id = person(db, n).await;
+    open_for(db, person_id, extra).await
+}
+
+async fn open_for(db: &Database, person_id: i64, extra: bool) -> CardAccountRecord {
     db.cards()
         .open(&new_card(person_id, extra), ACTOR)
         .await
@@ -104,9 +146,10 @@ async fn assert_consistent(db: &Database, card_id: i64) -> i64 {
 }
 
 async fn cards_open_writes_issue_and_extra_with_audit(db: &Database) {
-    assert!(db.cards().card_of_person(1).await.expect("card_of_person").is_none());
+    let person_id = person(db, 1).await;
+    assert!(db.cards().card_of_person(person_id).await.expect("card_of_person").is_none());
     let mark = audit_mark(db).await;
-    let card = open(db, 1, true).await;
+    let card = open_for(db, person_id, true).await;
     assert_eq!(
         (
             card.person_id,
@@ -115,11 +158,11 @@ async fn cards_open_writes_issue_and_extra_with_audit(db: &Database) {
             card.extra_granted,
             card.expired
         ),
-        (1, 5_000_000, 2, true, false)
+        (card.person_id, 5_000_000, 2, true, false)
     );
     assert_eq!((card.issued_on, card.expires_on), (day(2026, 1, 5), day(2031, 1, 4)));
     assert_eq!(
-        db.cards().card_of_person(1).await.expect("card_of_person"),
+        db.cards().card_of_person(card.person_id).await.expect("card_of_person"),
         Some(card.clone())
     );
     let entries = db.cards().statement(card.id).await.expect("statement");
@@ -150,16 +193,19 @@ async fn cards_open_writes_issue_and_extra_with_audit(db: &Database) {
 async fn cards_one_open_card_per_person(db: &Database) {
     let card = open(db, 2, false).await;
     let mark = audit_mark(db).await;
-    let again = refusal(db.cards().open(&new_card(2, false), ACTOR).await);
+    let again = refusal(db.cards().open(&new_card(card.person_id, false), ACTOR).await);
     assert_eq!(
         again,
         CardRefusal::AlreadyOpen {
-            person_id: 2,
+            person_id: card.person_id,
             card_id: card.id
         }
     );
     assert!(events_after(db, mark).await.is_empty(), "a refused open writes nothing");
-    let count = raw_i64(db, "SELECT COUNT(*) FROM card_accounts WHERE person_id = 2")
+    let count = raw_i64(
+        db,
+        &format!("SELECT COUNT(*) FROM card_accounts WHERE person_id = {}", card.person_id),
+    )
         .await
         .expect("count");
     assert_eq!(count, 1);
@@ -354,12 +400,12 @@ async fn cards_expiry_takes_the_rest_and_frees_the_person(db: &Database) {
     let renewed = NewCardAccount {
         issued_on: day(2031, 2, 1),
         expires_on: day(2036, 1, 31),
-        ..new_card(7, false)
+        ..new_card(card.person_id, false)
     };
     let new = cards.open(&renewed, ACTOR).await.expect("a new card after expiry");
     assert_ne!(new.id, card.id);
     assert_eq!(
-        cards.card_of_person(7).await.expect("card_of_person").map(|c| c.id),
+        cards.card_of_person(card.person_id).await.expect("card_of_person").map(|c| c.id),
         Some(new.id)
     );
 }
@@ -388,7 +434,7 @@ async fn cards_invalid_entries_are_refused(db: &Database) {
     }
     let wrong_open = NewCardAccount {
         issue: entry(CardEntryKind::Extra, 3_000_000, None),
-        ..new_card(9, false)
+        ..new_card(card.person_id, false)
     };
     assert!(matches!(
         refusal(cards.open(&wrong_open, ACTOR).await),

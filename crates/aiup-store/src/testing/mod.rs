@@ -32,6 +32,7 @@ mod audit;
 mod cards;
 mod catalogue;
 mod harness;
+mod people;
 mod policy;
 mod regions;
 
@@ -46,6 +47,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("catalogue", catalogue::CHECKS),
     ("accounts", accounts::CHECKS),
     ("cards", cards::CHECKS),
+    ("people", people::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -60,6 +62,7 @@ pub async fn run_conformance(db: Database) {
     catalogue::run(db).await;
     accounts::run(db).await;
     cards::run(db).await;
+    people::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }

@@ -1,0 +1,148 @@
+//! People: the signed-in trainee's profile, and reading a person within the caller's scope.
+//!
+//! A trainee has at most one person, linked to their account; only what the rules need is kept
+//! (`aiup_people::Profile`). Staff and administrators never write a profile here.
+
+use aiup_people::{FieldError, PersonId, Profile, ProfileInput};
+use aiup_store::{PersonFields, PersonRecord};
+
+use crate::accounts::{Actor, Permission};
+use crate::{App, AppError, Code};
+
+/// A stored person with their checked profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: PersonId,
+    pub account_id: Option<i64>,
+    pub profile: Profile,
+}
+
+/// Why a profile was not saved: bad fields (every one, in both languages), or a service error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveProfileError {
+    Invalid(Vec<FieldError>),
+    App(AppError),
+}
+
+impl From<AppError> for SaveProfileError {
+    fn from(e: AppError) -> Self {
+        SaveProfileError::App(e)
+    }
+}
+
+impl From<SaveProfileError> for AppError {
+    /// The first bad field as one error (the JSON API's shape); pages show them all.
+    fn from(e: SaveProfileError) -> AppError {
+        match e {
+            SaveProfileError::App(e) => e,
+            SaveProfileError::Invalid(errors) => match errors.into_iter().next() {
+                Some(first) => AppError::bilingual(Code::InvalidField, Some(first.field), first.reason),
+                None => AppError::new(Code::BadRequest, None, "the profile is invalid"),
+            },
+        }
+    }
+}
+
+fn fields_of(profile: &Profile) -> PersonFields {
+    PersonFields {
+        stage: profile.stage.as_str().to_owned(),
+        status: profile.status.as_str().to_owned(),
+        employer_size: profile.employer_size.map(|s| s.as_str().to_owned()),
+        region_code: profile.region.to_string(),
+        age_band: profile.age_band.as_str().to_owned(),
+        target_groups: profile.groups_text(),
+        kukchi: profile.kukchi.as_str().to_owned(),
+        external_id_hash: None,
+    }
+}
+
+/// The stored fields as the form would give them.
+pub fn input_of(fields: &PersonFields) -> ProfileInput {
+    ProfileInput {
+        stage: fields.stage.clone(),
+        status: fields.status.clone(),
+        employer_size: fields.employer_size.clone().unwrap_or_default(),
+        region: fields.region_code.clone(),
+        age_band: fields.age_band.clone(),
+        groups: fields
+            .target_groups
+            .split(',')
+            .filter(|g| !g.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        kukchi: fields.kukchi.clone(),
+    }
+}
+
+impl App {
+    /// A stored person, parsed. A row the vocabularies or the region table no longer accept is an
+    /// internal error (it was checked when written).
+    pub fn person_of_record(&self, record: PersonRecord) -> Result<Person, AppError> {
+        let engine = self.engine();
+        let profile = input_of(&record.fields).parse(engine.regions()).map_err(|errors| {
+            AppError::internal(&format_args!(
+                "stored person {} no longer parses: {errors:?}",
+                record.id
+            ))
+        })?;
+        Ok(Person {
+            id: PersonId(record.id),
+            account_id: record.account_id,
+            profile,
+        })
+    }
+
+    /// The signed-in trainee's person, if they have made their profile.
+    pub async fn my_person(&self, actor: &Actor) -> Result<Option<Person>, AppError> {
+        actor.require(Permission::OwnLearning)?;
+        match self.db().people().person_of_account(actor.account_id).await? {
+            Some(record) => Ok(Some(self.person_of_record(record)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The signed-in trainee's person, or `profile_required`.
+    pub async fn require_my_person(&self, actor: &Actor) -> Result<Person, AppError> {
+        self.my_person(actor).await?.ok_or_else(|| {
+            AppError::bilingual(
+                Code::ProfileRequired,
+                None,
+                aiup_core::policy::Text {
+                    ko: "먼저 나의 프로필(상황·지역·연령대)을 입력해 주세요.".to_owned(),
+                    en: "fill in your profile (situation, region, age band) first".to_owned(),
+                },
+            )
+        })
+    }
+
+    /// Creates or replaces the signed-in trainee's profile; every bad field is reported at once
+    /// and nothing is written.
+    pub async fn save_my_profile(&self, actor: &Actor, input: &ProfileInput) -> Result<Person, SaveProfileError> {
+        actor.require(Permission::OwnLearning)?;
+        let profile = input
+            .parse(self.engine().regions())
+            .map_err(SaveProfileError::Invalid)?;
+        let record = self
+            .db()
+            .people()
+            .save_for_account(actor.account_id, fields_of(&profile), &actor.audit_name())
+            .await
+            .map_err(AppError::from)?;
+        Ok(self.person_of_record(record)?)
+    }
+
+    /// Person `id` as `actor` may see it: a trainee only themself, readers of enrolments anyone;
+    /// anyone else, and a person that does not exist, is `not_found`.
+    pub async fn person_for(&self, actor: &Actor, id: PersonId) -> Result<Person, AppError> {
+        let record = self.db().people().person(id.0).await?;
+        let visible = match &record {
+            Some(_) if actor.allows(Permission::ReadEnrolments) => true,
+            Some(r) => actor.allows(Permission::OwnLearning) && r.account_id == Some(actor.account_id),
+            None => false,
+        };
+        match record {
+            Some(record) if visible => self.person_of_record(record),
+            _ => Err(AppError::not_found("person")),
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! People in the programme, as the rules need them. Does no IO.
+//!
+//! - [`profile`]: the person profile (life stage, status, employer size, residence, age band,
+//!   target groups, 국민취업지원제도 type), parsed from form text into checked values.
+//! - [`identity`]: keyed hashes of outside identifiers, so none is stored in the clear.
+//! - [`enrolment`]: the statuses of an enrolment and the transitions allowed between them.
+
+pub mod enrolment;
+pub mod identity;
+pub mod profile;
+
+pub use enrolment::{EnrolmentEvent, EnrolmentStatus, TransitionError};
+pub use identity::{ExternalIdKey, IdentityError};
+pub use profile::{AgeBand, FieldError, KukchiType, PersonId, Profile, ProfileInput, TargetGroup};
