@@ -147,7 +147,12 @@ async fn assert_consistent(db: &Database, card_id: i64) -> i64 {
 
 async fn cards_open_writes_issue_and_extra_with_audit(db: &Database) {
     let person_id = person(db, 1).await;
-    assert!(db.cards().card_of_person(person_id).await.expect("card_of_person").is_none());
+    assert!(db
+        .cards()
+        .card_of_person(person_id)
+        .await
+        .expect("card_of_person")
+        .is_none());
     let mark = audit_mark(db).await;
     let card = open_for(db, person_id, true).await;
     assert_eq!(
@@ -204,10 +209,13 @@ async fn cards_one_open_card_per_person(db: &Database) {
     assert!(events_after(db, mark).await.is_empty(), "a refused open writes nothing");
     let count = raw_i64(
         db,
-        &format!("SELECT COUNT(*) FROM card_accounts WHERE person_id = {}", card.person_id),
+        &format!(
+            "SELECT COUNT(*) FROM card_accounts WHERE person_id = {}",
+            card.person_id
+        ),
     )
-        .await
-        .expect("count");
+    .await
+    .expect("count");
     assert_eq!(count, 1);
 }
 
@@ -405,7 +413,11 @@ async fn cards_expiry_takes_the_rest_and_frees_the_person(db: &Database) {
     let new = cards.open(&renewed, ACTOR).await.expect("a new card after expiry");
     assert_ne!(new.id, card.id);
     assert_eq!(
-        cards.card_of_person(card.person_id).await.expect("card_of_person").map(|c| c.id),
+        cards
+            .card_of_person(card.person_id)
+            .await
+            .expect("card_of_person")
+            .map(|c| c.id),
         Some(new.id)
     );
 }
