@@ -71,6 +71,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/admin/users/{id}", May(ManageAccounts)),
     (Method::POST, "/admin/users/{id}/password", May(ManageAccounts)),
     (Method::GET, "/admin/audit", May(ReadAudit)),
+    (Method::GET, "/me/card", May(Permission::OwnLearning)),
+    (Method::POST, "/me/card", May(Permission::OwnLearning)),
     (Method::POST, "/api/v1/estimate", Public),
     (Method::GET, "/api/v1/programmes", Public),
     (Method::GET, "/api/v1/parameters", Public),

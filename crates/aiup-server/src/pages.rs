@@ -7,6 +7,7 @@
 
 pub mod accounts;
 mod admin;
+mod card;
 pub mod course;
 pub mod courses;
 pub mod form;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/courses/{id}", get(course_detail))
         .merge(accounts::routes())
         .merge(admin::routes())
+        .merge(card::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.
