@@ -12,7 +12,9 @@ use aiup_core::policy::{Confidence, Text};
 use aiup_people::card::{groups_of, Cite, Entry, EntryKind, Ledger};
 use aiup_people::PersonId;
 use aiup_rules::{CardCharge, Engine};
-use aiup_store::{CardAccountRecord, CardEntryKind, CardEntryRecord, CardError, CardRefusal, NewCardAccount, NewCardEntry};
+use aiup_store::{
+    CardAccountRecord, CardEntryKind, CardEntryRecord, CardError, CardRefusal, NewCardAccount, NewCardEntry,
+};
 use chrono::NaiveDate;
 
 use crate::accounts::{Actor, Permission};
@@ -238,7 +240,10 @@ impl App {
             let entries = cards.statement(account.id).await?;
             let mut ledger = replay(account, &entries)?;
             let lapse = ledger.expire(today).map_err(|e| AppError::internal(&e))?;
-            cards.post(account.id, &new_entry(lapse), &who).await.map_err(card_error)?;
+            cards
+                .post(account.id, &new_entry(lapse), &who)
+                .await
+                .map_err(card_error)?;
             current = None;
         }
         let account = match current.filter(|a| !a.expired) {
@@ -253,7 +258,10 @@ impl App {
                     Ok(_) | Err(CardError::Refused(CardRefusal::ExtraAlreadyGranted { .. })) => {}
                     Err(e) => return Err(card_error(e)),
                 }
-                cards.card(account.id).await?.ok_or_else(|| AppError::not_found("card"))?
+                cards
+                    .card(account.id)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("card"))?
             }
             None => {
                 let mut ledger = Ledger::open(today, terms.account_won, terms.years);
@@ -324,14 +332,16 @@ impl App {
         let entry = ledger
             .deduct_for_dropout(today, nth, terms.dropout_deductions)
             .map_err(|e| match e {
-                aiup_people::LedgerError::Expired { expires_on } => refusal_error(&CardRefusal::Expired {
-                    card_id,
-                    expires_on,
-                }),
+                aiup_people::LedgerError::Expired { expires_on } => {
+                    refusal_error(&CardRefusal::Expired { card_id, expires_on })
+                }
                 other => AppError::internal(&other),
             })?;
         // The store caps the amount again at the balance it finds, should it have changed.
-        cards.post(card_id, &new_entry(entry), actor_name).await.map_err(card_error)
+        cards
+            .post(card_id, &new_entry(entry), actor_name)
+            .await
+            .map_err(card_error)
     }
 }
 

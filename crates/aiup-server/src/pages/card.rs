@@ -5,7 +5,7 @@
 
 use super::results::citation;
 use super::view::{page_in, Section};
-use super::widgets::{column_heads, hidden, href, private_page, see_other, LangForm};
+use super::widgets::{hidden, href, private_page, see_other, LangForm};
 use crate::access::{perm, Allowed, CsrfForm};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -182,6 +182,14 @@ fn account(csrf: &str, lang: Lang, card: &CardStatement) -> Markup {
 }
 
 fn entries(lang: Lang, lines: &[StatementLine]) -> Markup {
+    let heads = [
+        lang.pick("날짜", "Date"),
+        lang.pick("내용", "Entry"),
+        lang.pick("금액", "Amount"),
+        lang.pick("잔액", "Balance"),
+        lang.pick("근거", "Rule"),
+        lang.pick("수강 신청", "Enrolment"),
+    ];
     html! {
         section aria-labelledby="entries-title" {
             h2 #entries-title { (lang.pick("거래 내역", "Statement")) }
@@ -189,31 +197,37 @@ fn entries(lang: Lang, lines: &[StatementLine]) -> Markup {
                 "모든 내역은 고쳐지거나 지워지지 않습니다. 잔액은 내역의 합입니다.",
                 "Entries are never changed or removed; the balance is their sum.",
             )) }
-            table.data tabindex="0" {
-                caption.visually-hidden { (lang.pick("카드 거래 내역, 오래된 것부터", "Card entries, oldest first")) }
-                (column_heads(lang, &[
-                    ("날짜", "Date"), ("내용", "Entry"), ("금액", "Amount"), ("잔액", "Balance"),
-                    ("근거", "Rule"), ("수강 신청", "Enrolment"),
-                ]))
-                tbody {
-                    @for line in lines {
-                        @let e = &line.entry;
-                        tr {
-                            td { (e.on_date) }
-                            td { (lang.pick(line.kind.label_ko(), line.kind.label_en())) }
-                            td.num { (signed(e.amount_won)) }
-                            td.num { (won(e.balance_after_won)) }
-                            td {
-                                @match &line.rule.description {
-                                    Some(d) => { (lang.pick(&d.ko, &d.en)) }
-                                    None => { code { (line.rule.id) } }
+            // On phones each entry becomes a block of labelled lines (`table.stack`).
+            div.table-scroll role="region" aria-labelledby="entries-caption" tabindex="0" {
+                table #entries.data.stack {
+                    caption #entries-caption.visually-hidden { (lang.pick("카드 거래 내역, 오래된 것부터", "Card entries, oldest first")) }
+                    thead { tr {
+                        @for (i, head) in heads.iter().enumerate() {
+                            th scope="col" class=[(matches!(i, 2 | 3)).then_some("num")] { (head) }
+                        }
+                    } }
+                    tbody {
+                        @for line in lines {
+                            @let e = &line.entry;
+                            tr #(format!("entry-{}", e.seq)) {
+                                th scope="row" data-label=(heads[0]) { (e.on_date) }
+                                td data-label=(heads[1]) { (lang.pick(line.kind.label_ko(), line.kind.label_en())) }
+                                td.num data-label=(heads[2]) { (signed(e.amount_won)) }
+                                td.num data-label=(heads[3]) { (won(e.balance_after_won)) }
+                                td.prose data-label=(heads[4]) {
+                                    span {
+                                        @match &line.rule.description {
+                                            Some(d) => { (lang.pick(&d.ko, &d.en)) }
+                                            None => { code { (line.rule.id) } }
+                                        }
+                                        @if let Some(cite) = &line.rule.cite { " " (citation(lang, cite)) }
+                                    }
                                 }
-                                @if let Some(cite) = &line.rule.cite { br; (citation(lang, cite)) }
-                            }
-                            td {
-                                @match e.enrolment_id {
-                                    Some(id) => { (lang.pick("신청", "Enrolment")) " #" (id) }
-                                    None => { span aria-hidden="true" { "—" } span.visually-hidden { (lang.pick("없음", "None")) } }
+                                td data-label=(heads[5]) {
+                                    @match e.enrolment_id {
+                                        Some(id) => { (lang.pick("신청", "Enrolment")) " #" (id) }
+                                        None => { span aria-hidden="true" { "—" } span.visually-hidden { (lang.pick("없음", "None")) } }
+                                    }
                                 }
                             }
                         }

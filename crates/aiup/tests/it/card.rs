@@ -15,7 +15,9 @@ use serde_json::{json, Value};
 /// `{totals, tuition, card}` of one request, as the golden cases check them.
 fn card_answer(engine: &Engine, request: &Value) -> Result<(Value, aiup_rules::CardCharge), String> {
     let parsed = aiup_rules::parse_request(&request.to_string()).map_err(|e| format!("{e} [{}]", e.code))?;
-    let case = engine.parse_case(&parsed.case).map_err(|e| format!("{e} [{}]", e.code))?;
+    let case = engine
+        .parse_case(&parsed.case)
+        .map_err(|e| format!("{e} [{}]", e.code))?;
     let outcome = engine.evaluate(&case);
     let charge = engine.card_charge(&case, &outcome);
     Ok((
@@ -34,7 +36,10 @@ fn card_charge_golden_cases() {
     let mut failures = Vec::new();
     for case in cases {
         let name = case["name"].as_str().expect("name");
-        let source = case["source"].as_str().filter(|s| !s.is_empty()).expect("every case cites its source");
+        let source = case["source"]
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .expect("every case cites its source");
         match card_answer(&engine, &merge(&doc["base"], &case["request"])) {
             Ok((answer, charge)) => {
                 let mut problems = Vec::new();
@@ -80,7 +85,11 @@ fn card_charge_explanations_name_the_cap_and_the_shortfall() {
     let text = charge.explain();
     assert!(text.ko.contains("최대 ₩2,000,000"), "{}", text.ko);
     assert!(text.ko.contains("₩1,200,000"), "{}", text.ko);
-    assert!(text.en.contains("at most ₩2,000,000") && text.en.contains("you pay the ₩1,200,000"), "{}", text.en);
+    assert!(
+        text.en.contains("at most ₩2,000,000") && text.en.contains("you pay the ₩1,200,000"),
+        "{}",
+        text.en
+    );
     let params = charge.params_json();
     assert_eq!(params["charge_won"], 800_000);
     assert_eq!(params["cap_won"], 2_000_000);
@@ -109,7 +118,7 @@ async fn trainee(app: &TestApp, login: &str) -> Actor {
     signed_in(app, login).await
 }
 
-async fn signed_in(app: &TestApp, login: &str) -> Actor {
+pub async fn signed_in(app: &TestApp, login: &str) -> Actor {
     app.state
         .app
         .accounts()
@@ -125,7 +134,7 @@ async fn signed_in(app: &TestApp, login: &str) -> Actor {
         .actor
 }
 
-fn profile(groups: &[&str], kukchi: &str) -> ProfileInput {
+pub fn profile(groups: &[&str], kukchi: &str) -> ProfileInput {
     ProfileInput {
         stage: "entry".to_owned(),
         status: "job_seeker".to_owned(),
@@ -138,7 +147,7 @@ fn profile(groups: &[&str], kukchi: &str) -> ProfileInput {
 }
 
 /// The card charge of a ₩500,000 card course at 15% for a trainee, exempt or not.
-fn charge_of(app: &TestApp, exempt: bool) -> aiup_rules::CardCharge {
+pub fn charge_of(app: &TestApp, exempt: bool) -> aiup_rules::CardCharge {
     let engine = app.state.app.engine();
     let today = app.state.app.today();
     let request = json!({
@@ -182,7 +191,10 @@ async fn a_trainees_card_through_the_services(app: TestApp) {
         assert!(line.rule.description.is_some(), "{line:?}");
         assert_eq!(line.rule.cite.as_deref(), Some("aiup:research"), "{line:?}");
     }
-    assert_eq!(opened.lines[1].entry.params["tuition.card.extra_groups"], json!(["low_income"]));
+    assert_eq!(
+        opened.lines[1].entry.params["tuition.card.extra_groups"],
+        json!(["low_income"])
+    );
     // Opening again changes nothing.
     let again = services.open_my_card(&kim).await.expect("open again");
     assert_eq!(again.lines.len(), 2);
@@ -197,7 +209,12 @@ async fn a_trainees_card_through_the_services(app: TestApp) {
     // A second enrolment is refused by the institution: its hold comes back.
     let other = hold_entry(&charge_of(&app, false), 102, today).expect("a hold");
     assert_eq!(other.amount_won, 425_000);
-    services.db().cards().post(card_id, &other, "staff").await.expect("hold");
+    services
+        .db()
+        .cards()
+        .post(card_id, &other, "staff")
+        .await
+        .expect("hold");
     services
         .db()
         .cards()
@@ -245,13 +262,20 @@ async fn a_trainees_card_through_the_services(app: TestApp) {
         }
         other => panic!("expected a refusal: {other:?}"),
     }
-    assert_eq!(services.db().cards().balance(card_id).await.expect("balance"), 4_300_000);
+    assert_eq!(
+        services.db().cards().balance(card_id).await.expect("balance"),
+        4_300_000
+    );
 
     // Who may read the card: programme administrators, auditors and administrators; not another
     // trainee, not a training doctor.
     let lee = trainee(&app, "card-lee").await;
     assert_eq!(
-        services.card_of_person(&lee, statement.person).await.expect_err("other trainee").code,
+        services
+            .card_of_person(&lee, statement.person)
+            .await
+            .expect_err("other trainee")
+            .code,
         Code::NotFound
     );
     for (role, allowed) in [
@@ -267,7 +291,11 @@ async fn a_trainees_card_through_the_services(app: TestApp) {
         assert_eq!(read.is_ok(), allowed, "{role:?}: {read:?}");
     }
     // Kim reads their own card by person id too.
-    assert!(services.card_of_person(&kim, statement.person).await.expect("own").is_some());
+    assert!(services
+        .card_of_person(&kim, statement.person)
+        .await
+        .expect("own")
+        .is_some());
 
     // Five years on, the balance lapses and a new card is opened.
     services.clock().advance(chrono::Duration::days(365 * 5 + 2));
@@ -278,7 +306,10 @@ async fn a_trainees_card_through_the_services(app: TestApp) {
     assert_eq!(renewed.account.balance_won, 5_000_000);
     let old = services.db().cards().statement(card_id).await.expect("old statement");
     let last = old.last().expect("entries");
-    assert_eq!((last.kind.as_str(), last.amount_won, last.balance_after_won), ("expiry", -4_300_000, 0));
+    assert_eq!(
+        (last.kind.as_str(), last.amount_won, last.balance_after_won),
+        ("expiry", -4_300_000, 0)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -336,12 +367,27 @@ async fn the_card_page_opens_the_account_and_shows_each_entry_with_its_rule() {
 
     let page = request("GET", url("/me/card?done=updated"), cookie.clone(), None, None).await;
     assert_eq!(page.status, 200);
-    for text in ["₩5,000,000", "+₩3,000,000", "+₩2,000,000", "발급", "추가 한도", "내일배움카드 계좌 한도(5년)"] {
+    for text in [
+        "₩5,000,000",
+        "+₩3,000,000",
+        "+₩2,000,000",
+        "발급",
+        "추가 한도",
+        "내일배움카드 계좌 한도(5년)",
+    ] {
         assert!(page.body.contains(text), "missing {text}: {}", page.body);
     }
-    assert!(!page.body.contains("카드 계좌 열기"), "an open card offers no second opening");
+    assert!(
+        !page.body.contains("카드 계좌 열기"),
+        "an open card offers no second opening"
+    );
     let english = request("GET", url("/me/card?lang=en"), cookie.clone(), None, None).await;
-    for text in ["My learning card", "Balance", "One-off extra", "Learning-card account over 5 years"] {
+    for text in [
+        "My learning card",
+        "Balance",
+        "One-off extra",
+        "Learning-card account over 5 years",
+    ] {
         assert!(english.body.contains(text), "missing {text}: {}", english.body);
     }
 
