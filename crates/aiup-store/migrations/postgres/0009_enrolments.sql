@@ -1,0 +1,70 @@
+-- aiup store, PostgreSQL backend: enrolments (applications and their life), the seats each cohort
+-- has for them, and the append-only history of every status change.
+--
+-- A cohort's seats live in `cohort_seats`, apart from the catalogue's `cohorts` row, because a
+-- catalogue re-import replaces cohorts: the seat count is copied from the catalogue the first
+-- time someone applies, and from then on only enrolments move `taken`. Booking is one
+-- conditional UPDATE (`taken = taken + 1 WHERE taken < seats`), so the last seat goes to
+-- exactly one request.
+
+CREATE TABLE enrolments (
+    id                BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    person_id         BIGINT  NOT NULL REFERENCES people (id),
+    course_id         TEXT    NOT NULL,
+    cohort_ordinal    BIGINT  NOT NULL CHECK (cohort_ordinal >= 0),
+    institution_id    TEXT    NOT NULL,
+    programme         TEXT    NOT NULL,
+    cohort_start      DATE    NOT NULL,
+    cohort_end        DATE    NOT NULL,
+    status            TEXT    NOT NULL,
+    applied_at        TIMESTAMPTZ NOT NULL,
+    updated_at        TIMESTAMPTZ NOT NULL,
+    -- Set while on the waiting list; freed seats go to the earliest (then the lowest id).
+    waiting_since     TIMESTAMPTZ,
+    fee_won           BIGINT  NOT NULL CHECK (fee_won >= 0),
+    -- Fixed at acceptance: what the learning card holds and what the trainee pays.
+    card_hold_won     BIGINT  NOT NULL DEFAULT 0 CHECK (card_hold_won >= 0),
+    self_payment_won  BIGINT  NOT NULL DEFAULT 0 CHECK (self_payment_won >= 0),
+    -- The reason of the last decision (refusal, withdrawal, removal), as the person gave it.
+    reason            TEXT,
+    CHECK (cohort_end >= cohort_start)
+);
+
+-- One live application per person and cohort.
+CREATE UNIQUE INDEX enrolments_one_live ON enrolments (person_id, course_id, cohort_ordinal)
+    WHERE status IN ('applied', 'waiting', 'accepted', 'in_training');
+CREATE INDEX enrolments_cohort ON enrolments (course_id, cohort_ordinal, status);
+CREATE INDEX enrolments_person ON enrolments (person_id, status);
+CREATE INDEX enrolments_institution ON enrolments (institution_id, status, id);
+CREATE INDEX enrolments_programme ON enrolments (programme, status);
+
+CREATE TABLE cohort_seats (
+    course_id       TEXT    NOT NULL,
+    cohort_ordinal  BIGINT  NOT NULL CHECK (cohort_ordinal >= 0),
+    seats           BIGINT  NOT NULL CHECK (seats >= 0),
+    taken           BIGINT  NOT NULL CHECK (taken >= 0 AND taken <= seats),
+    PRIMARY KEY (course_id, cohort_ordinal)
+);
+
+CREATE TABLE enrolment_events (
+    enrolment_id  BIGINT  NOT NULL REFERENCES enrolments (id),
+    seq           BIGINT  NOT NULL CHECK (seq >= 1),
+    event         TEXT    NOT NULL,
+    from_status   TEXT,
+    to_status     TEXT    NOT NULL,
+    reason        TEXT,
+    actor         TEXT    NOT NULL,
+    at            TIMESTAMPTZ NOT NULL,
+    seoul_date    DATE    NOT NULL,
+    PRIMARY KEY (enrolment_id, seq)
+);
+
+CREATE FUNCTION enrolment_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'enrolment_events is append-only: % refused', TG_OP;
+END;
+$$;
+
+CREATE TRIGGER enrolment_events_append_only
+    BEFORE UPDATE OR DELETE OR TRUNCATE ON enrolment_events
+    FOR EACH STATEMENT EXECUTE FUNCTION enrolment_events_append_only();
