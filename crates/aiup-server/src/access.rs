@@ -83,6 +83,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/me/diagnosis/history", May(OwnLearning)),
     (Method::GET, "/me/diagnosis/runs/{id}", May(OwnLearning)),
     (Method::GET, "/me/path", May(OwnLearning)),
+    (Method::GET, "/me/card", May(OwnLearning)),
+    (Method::POST, "/me/card", May(OwnLearning)),
     (Method::POST, "/api/v1/estimate", Public),
     (Method::GET, "/api/v1/programmes", Public),
     (Method::GET, "/api/v1/parameters", Public),

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 mod admin;
+mod card;
 pub mod course;
 pub mod courses;
 mod diagnosis;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .merge(programme::routes())
         .merge(diagnosis::routes())
         .merge(path::routes())
+        .merge(card::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.

@@ -13,6 +13,7 @@
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
 //! | [`Database::enrolment_reports`] | [`EnrolmentReports`] | counts of people and enrolments (reads only) |
 //! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
+//! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
 //!
@@ -31,6 +32,7 @@ use sqlx::error::DatabaseError;
 
 mod accounts;
 mod audit;
+mod cards;
 mod catalogue;
 mod diagnosis;
 mod enrolment_reports;
@@ -53,6 +55,10 @@ pub use accounts::{
     ACTION_TOKEN_REVOKE,
 };
 pub use audit::{seoul_date, AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
+pub use cards::{
+    CardAccountRecord, CardEntryKind, CardEntryRecord, CardError, CardRefusal, CardStore, NewCardAccount, NewCardEntry,
+    ACTION_CARD_ENTRY_PREFIX, ACTION_CARD_OPEN,
+};
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
 pub use diagnosis::{
     DiagnosisAnswer, DiagnosisResult, DiagnosisRun, DiagnosisStore, NewDiagnosisRun, ACTION_DIAGNOSIS_RECORD,
@@ -268,6 +274,11 @@ impl Database {
     /// Counts of people and enrolments, for the programme overview. Reads only.
     pub fn enrolment_reports(&self) -> &dyn EnrolmentReports {
         aggregate!(self, EnrolmentReports)
+    }
+
+    /// Learning-card accounts and their ledgers.
+    pub fn cards(&self) -> &dyn CardStore {
+        aggregate!(self, CardStore)
     }
 
     /// Closes the pool, waiting for connections in use to come back.

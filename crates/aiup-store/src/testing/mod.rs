@@ -29,6 +29,7 @@ macro_rules! check {
 }
 mod accounts;
 mod audit;
+mod cards;
 mod catalogue;
 mod diagnosis;
 pub mod enrolment_reports;
@@ -47,6 +48,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("audit", audit::CHECKS),
     ("catalogue", catalogue::CHECKS),
     ("accounts", accounts::CHECKS),
+    ("cards", cards::CHECKS),
     ("people", people::CHECKS),
     ("enrolment_reports", enrolment_reports::CHECKS),
     ("diagnosis", diagnosis::CHECKS),
@@ -63,6 +65,7 @@ pub async fn run_conformance(db: Database) {
     audit::run(db).await;
     catalogue::run(db).await;
     accounts::run(db).await;
+    cards::run(db).await;
     people::run(db).await;
     enrolment_reports::run(db).await;
     diagnosis::run(db).await;

@@ -7,6 +7,7 @@ mod browser;
 mod browser_accounts;
 mod browser_focus;
 mod browser_search;
+mod card;
 mod cli;
 mod conformance;
 mod course_page;
