@@ -11,6 +11,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod clock;
 pub mod course_support;
+pub mod enrolment;
 pub mod error;
 pub mod live;
 pub mod people;

@@ -12,6 +12,7 @@ mod conformance;
 mod course_page;
 mod courses;
 mod docs;
+mod enrolment;
 mod faults;
 mod golden;
 mod http;
