@@ -13,6 +13,7 @@ mod course_page;
 mod courses;
 mod docs;
 mod enrolment;
+mod enrolment_concurrency;
 mod faults;
 mod golden;
 mod http;
