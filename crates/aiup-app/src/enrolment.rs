@@ -15,7 +15,8 @@ use std::sync::Arc;
 use aiup_catalogue::{Cohort, Course};
 use aiup_core::money::Won;
 use aiup_core::policy::{ParamValue, Text, TuitionScheme};
-use aiup_people::{EnrolmentEvent, EnrolmentStatus, PersonId, Profile};
+pub use aiup_people::{EnrolmentEvent, EnrolmentStatus};
+use aiup_people::{PersonId, Profile};
 use aiup_rules::case::{CaseJson, CourseJson, TraineeJson};
 use aiup_rules::Engine;
 use aiup_store::{

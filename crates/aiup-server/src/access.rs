@@ -47,7 +47,9 @@ impl Access {
 }
 
 use Access::{Allowed as May, Public, SignedIn as Signed};
-use Permission::{ManageAccounts, OwnAccount, ReadAudit, ReadInstitutionRecords, ReadPolicyVersions};
+use Permission::{
+    DecideApplications, ManageAccounts, OwnAccount, OwnLearning, ReadAudit, ReadInstitutionRecords, ReadPolicyVersions,
+};
 
 /// Every route the application serves, with who may use it.
 pub const ROUTES: &[(Method, &str, Access)] = &[
@@ -71,6 +73,14 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/admin/users/{id}", May(ManageAccounts)),
     (Method::POST, "/admin/users/{id}/password", May(ManageAccounts)),
     (Method::GET, "/admin/audit", May(ReadAudit)),
+    (Method::GET, "/me/applications", May(OwnLearning)),
+    (Method::POST, "/me/applications", May(OwnLearning)),
+    (Method::POST, "/me/applications/{id}/withdraw", May(OwnLearning)),
+    (Method::GET, "/staff/applications", May(DecideApplications)),
+    (Method::POST, "/staff/applications/{id}/accept", May(DecideApplications)),
+    (Method::POST, "/staff/applications/{id}/refuse", May(DecideApplications)),
+    (Method::GET, "/staff/cohorts/{course}/{cohort}", May(DecideApplications)),
+    (Method::POST, "/staff/enrolments/{id}/step", May(DecideApplications)),
     (Method::POST, "/api/v1/estimate", Public),
     (Method::GET, "/api/v1/programmes", Public),
     (Method::GET, "/api/v1/parameters", Public),
