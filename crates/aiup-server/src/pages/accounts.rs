@@ -281,7 +281,10 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
         links.push(("/me/applications", lang.pick("나의 수강 신청", "My applications")));
     }
     if actor.allows(Permission::DecideApplications) {
-        links.push(("/staff/applications", lang.pick("수강 신청 심사", "Applications to decide")));
+        links.push((
+            "/staff/applications",
+            lang.pick("수강 신청 심사", "Applications to decide"),
+        ));
     }
     if actor.allows(Permission::ManageAccounts) {
         links.push(("/admin/users", lang.pick("사용자 관리", "Users")));

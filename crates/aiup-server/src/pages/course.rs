@@ -301,7 +301,13 @@ fn open_cohorts(course: &Course, today: NaiveDate) -> Vec<(usize, &Cohort)> {
 
 /// Applying on this site: a form per open cohort with the programme to apply under, for a
 /// signed-in trainee; a sign-in link for anyone else who could be one.
-fn apply_here_section(engine: &Engine, lang: Lang, course: &Course, reader: Option<&Actor>, today: NaiveDate) -> Markup {
+fn apply_here_section(
+    engine: &Engine,
+    lang: Lang,
+    course: &Course,
+    reader: Option<&Actor>,
+    today: NaiveDate,
+) -> Markup {
     let open = open_cohorts(course, today);
     if open.is_empty() {
         return html! {};
@@ -316,7 +322,11 @@ fn apply_here_section(engine: &Engine, lang: Lang, course: &Course, reader: Opti
         return html! {};
     }
     let trainee = reader.filter(|a| a.allows(Permission::OwnLearning));
-    let next = format!("{}{}", course_path(course), if lang == Lang::En { "?lang=en" } else { "" });
+    let next = format!(
+        "{}{}",
+        course_path(course),
+        if lang == Lang::En { "?lang=en" } else { "" }
+    );
     html! {
         section #apply-here aria-labelledby="apply-here-title" {
             h2 #apply-here-title { (lang.pick("이 누리집에서 신청하기", "Apply on this site")) }
@@ -429,6 +439,8 @@ fn support_section(
                         }
                     }
                     p.explanation { (lang.pick(&estimate.explanation.ko, &estimate.explanation.en)) }
+                    // The components' headings are h4: this h3 keeps the outline in order.
+                    h3 #support-components-title { (lang.pick("지원금 구성", "How it adds up")) }
                     div.components {
                         @for c in &estimate.components { (component(lang, c)) }
                     }

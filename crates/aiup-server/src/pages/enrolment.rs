@@ -4,7 +4,7 @@
 
 use super::accounts::{account_menu, account_nav};
 use super::view::{page_in, Section};
-use super::widgets::{column_heads, error_summary, hidden, href, parse_id, private_page, see_other, LangForm, Problem};
+use super::widgets::{error_summary, hidden, href, parse_id, private_page, see_other, LangForm, Problem};
 use crate::access::{perm, Allowed, CsrfForm};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -67,9 +67,15 @@ pub(super) fn programme_name(lang: Lang, e: &Enrolment) -> String {
 /// What the card holds and what the trainee pays, once accepted.
 pub(super) fn amounts(lang: Lang, e: &Enrolment) -> Markup {
     let fixed = e.record.card_hold_won > 0 || e.record.self_payment_won > 0;
+    // Held at acceptance; charged once training starts.
+    let card = if e.status == EnrolmentStatus::Accepted {
+        lang.pick("카드 보류 ", "Card hold ")
+    } else {
+        lang.pick("카드 ", "Card ")
+    };
     html! {
         @if fixed {
-            span { (lang.pick("카드 ", "Card ")) (Won(e.record.card_hold_won)) }
+            span { (card) (Won(e.record.card_hold_won)) }
             br;
             span { (lang.pick("자부담 ", "You pay ")) (Won(e.record.self_payment_won)) }
         } @else {
@@ -105,10 +111,16 @@ fn withdraw_consequence(lang: Lang, e: &Enrolment) -> String {
             ),
         },
         EnrolmentStatus::Accepted => lang
-            .pick("철회하면 자리를 잃습니다. 되돌릴 수 없습니다.", "You lose your seat. This cannot be undone.")
+            .pick(
+                "철회하면 자리를 잃습니다. 되돌릴 수 없습니다.",
+                "You lose your seat. This cannot be undone.",
+            )
             .to_owned(),
         _ => lang
-            .pick("철회하면 신청이 취소됩니다. 비용은 없습니다.", "Your application ends. It costs nothing.")
+            .pick(
+                "철회하면 신청이 취소됩니다. 비용은 없습니다.",
+                "Your application ends. It costs nothing.",
+            )
             .to_owned(),
     }
 }
@@ -143,32 +155,30 @@ async fn applications_page(
             p #applications { (lang.pick("아직 신청한 과정이 없습니다. ", "You have not applied to a course yet. "))
                 a href=(href("/courses", lang)) { (lang.pick("과정 찾기", "Find a course")) } }
         } @else {
-            table.data #applications tabindex="0" {
-                caption { (title) " (" (mine.len()) ")" }
-                (column_heads(lang, &[("과정", "Course"), ("기간", "Dates"), ("사업", "Programme"), ("상태", "Status"), ("금액", "Amounts"), ("철회", "Withdraw")]))
-                tbody {
-                    @for e in &mine {
-                        tr #(format!("application-{}", e.id())) {
-                            td { (course_cell(lang, e)) }
-                            td { (dates(e)) }
-                            td { (programme_name(lang, e)) }
-                            td { (status_badge(lang, e.status))
+            div #applications {
+                p { (title) " (" (mine.len()) ")" }
+                @for e in &mine {
+                    article.panel #(format!("application-{}", e.id())) aria-labelledby=(format!("application-{}-title", e.id())) {
+                        h2 id=(format!("application-{}-title", e.id())) { (course_cell(lang, e)) }
+                        dl.facts {
+                            dt { (lang.pick("상태", "Status")) }
+                            dd { (status_badge(lang, e.status))
                                 @if let Some(reason) = e.record.reason.as_deref().filter(|_| e.status == EnrolmentStatus::Refused) {
-                                    br; span.hint { (lang.pick("사유: ", "Reason: ")) (reason) }
+                                    " " (lang.pick("사유: ", "Reason: ")) (reason)
                                 }
                             }
-                            td { (amounts(lang, e)) }
-                            td {
-                                @if can_withdraw(e.status) {
-                                    @let hint_id = format!("withdraw-hint-{}", e.id());
-                                    form method="post" action=(format!("/me/applications/{}/withdraw", e.id())) {
-                                        (hidden(csrf, lang))
-                                        p.hint id=(hint_id) { (withdraw_consequence(lang, e)) }
-                                        button.secondary type="submit" aria-describedby=(hint_id) {
-                                            (lang.pick("신청 철회", "Withdraw"))
-                                        }
-                                    }
-                                } @else { "—" }
+                            dt { (lang.pick("기간", "Dates")) } dd { (dates(e)) }
+                            dt { (lang.pick("사업", "Programme")) } dd { (programme_name(lang, e)) }
+                            dt { (lang.pick("금액", "Amounts")) } dd { (amounts(lang, e)) }
+                        }
+                        @if can_withdraw(e.status) {
+                            @let hint_id = format!("withdraw-hint-{}", e.id());
+                            form method="post" action=(format!("/me/applications/{}/withdraw", e.id())) {
+                                (hidden(csrf, lang))
+                                p.hint id=(hint_id) { (withdraw_consequence(lang, e)) }
+                                button.secondary type="submit" aria-describedby=(hint_id) {
+                                    (lang.pick("신청 철회", "Withdraw"))
+                                }
                             }
                         }
                     }
@@ -239,7 +249,11 @@ async fn apply(
         );
         return applications_page(&state, &actor, lang, None, vec![problem(lang, &e)], status_of(&e)).await;
     };
-    match state.app.apply(&actor, form.course.trim(), ordinal, form.programme.trim()).await {
+    match state
+        .app
+        .apply(&actor, form.course.trim(), ordinal, form.programme.trim())
+        .await
+    {
         Ok(_) => see_other(&href("/me/applications?done=applied", lang)),
         Err(e) => applications_page(&state, &actor, lang, None, vec![problem(lang, &e)], status_of(&e)).await,
     }

@@ -40,12 +40,15 @@ fn cohort_path(course: &str, ordinal: i64) -> String {
 }
 
 /// A reason field for one enrolment's form (ids are unique on the page).
-fn reason_field(lang: Lang, id: i64, event: &str, required: bool) -> Markup {
-    let field = format!("reason-{event}-{id}");
+fn reason_field(lang: Lang, id: i64, event: EnrolmentEvent, required: bool) -> Markup {
+    let field = format!("reason-{}-{id}", event.as_str());
     html! {
         div.field {
             label for=(field) {
-                (lang.pick("사유", "Reason"))
+                @match lang {
+                    Lang::Ko => { (event.label_ko()) " 사유" }
+                    Lang::En => { "Reason (" (event.label_en()) ")" }
+                }
                 @if !required { " " span.hint { (lang.pick("(선택)", "(optional)")) } }
             }
             input id=(field) name="reason" type="text" maxlength="500" required[required] autocomplete="off";
@@ -90,7 +93,7 @@ async fn applications_page(
                     @for e in &pending {
                         tr #(format!("application-{}", e.id())) {
                             td { (e.id()) }
-                            td { (course_cell(lang, e)) br; a href=(href(&cohort_path(&e.record.course_id, e.record.cohort_ordinal), lang)) { (lang.pick("명단", "Roster")) } }
+                            td { (course_cell(lang, e)) br; a href=(href(&cohort_path(&e.record.course_id, e.record.cohort_ordinal), lang)) { (lang.pick("기수 명단", "Cohort roster")) } }
                             td { (dates(e)) }
                             td { (programme_name(lang, e)) }
                             td { (status_badge(lang, e.status)) }
@@ -105,7 +108,7 @@ async fn applications_page(
                             td {
                                 form method="post" action=(format!("/staff/applications/{}/refuse", e.id())) {
                                     (hidden(csrf, lang))
-                                    (reason_field(lang, e.id(), "refuse", true))
+                                    (reason_field(lang, e.id(), EnrolmentEvent::Refuse, true))
                                     button.secondary type="submit" { (lang.pick("미선발", "Refuse")) }
                                 }
                             }
@@ -152,8 +155,14 @@ async fn applications(
 
 fn done_notice(lang: Lang, done: &str) -> String {
     match done {
-        "accepted" => lang.pick("선발했습니다. 좌석과 카드 금액이 확정되었습니다.", "Accepted: the seat and the card's hold are set."),
-        "waiting" => lang.pick("정원이 차서 대기자로 등록했습니다.", "The cohort is full: the application is on the waiting list."),
+        "accepted" => lang.pick(
+            "선발했습니다. 좌석과 카드 금액이 확정되었습니다.",
+            "Accepted: the seat and the card's hold are set.",
+        ),
+        "waiting" => lang.pick(
+            "정원이 차서 대기자로 등록했습니다.",
+            "The cohort is full: the application is on the waiting list.",
+        ),
         "refused" => lang.pick("미선발로 처리했습니다.", "Refused."),
         _ => lang.pick("처리했습니다.", "Done."),
     }
@@ -218,7 +227,7 @@ fn step_forms(lang: Lang, csrf: &str, e: &Enrolment) -> Markup {
                 (hidden(csrf, lang))
                 input type="hidden" name="event" value=(event.as_str());
                 @if needs_reason(event) || event == EnrolmentEvent::DropOut {
-                    (reason_field(lang, e.id(), event.as_str(), needs_reason(event)))
+                    (reason_field(lang, e.id(), event, needs_reason(event)))
                 }
                 button.secondary type="submit" { (lang.pick(event.label_ko(), event.label_en())) }
             }

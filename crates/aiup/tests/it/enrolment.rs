@@ -50,6 +50,25 @@ pub async fn fixture_on(db: Option<Database>) -> Fixture {
         Some(db) => spawn_app_on(db).await,
         None => spawn_app().await,
     };
+    let stock = stock(&app).await;
+    Fixture {
+        app,
+        course: stock.course,
+        other_institution_course: stock.other_institution_course,
+        programme: stock.programme,
+    }
+}
+
+/// What [`stock`] put in the catalogue.
+pub struct Stock {
+    pub course: Course,
+    pub other_institution_course: Course,
+    pub programme: String,
+}
+
+/// Imports the fixture's two courses, and makes the staff account of the first one's
+/// institution and an auditor.
+pub async fn stock(app: &TestApp) -> Stock {
     let services = &app.state.app;
     let today = services.today();
     let engine = services.engine();
@@ -116,10 +135,9 @@ pub async fn fixture_on(db: Option<Database>) -> Fixture {
     aiup_app::catalogue::store_and_index(services.db(), app.state.index(), &stock, "test")
         .await
         .expect("import");
-    crate::testkit::create_account(&app, Role::InstitutionStaff, Some(&institution)).await;
-    crate::testkit::create_account(&app, Role::Auditor, None).await;
-    Fixture {
-        app,
+    crate::testkit::create_account(app, Role::InstitutionStaff, Some(&institution)).await;
+    crate::testkit::create_account(app, Role::Auditor, None).await;
+    Stock {
         course,
         other_institution_course: other,
         programme,
@@ -157,6 +175,13 @@ pub async fn trainee(app: &App, login: &str, card_won: Option<i64>) -> Actor {
         .await
         .expect("account");
     let actor = actor(app, &created.login).await;
+    equip(app, &actor, card_won).await;
+    actor
+}
+
+/// Gives a trainee a job seeker's profile and, with `card_won`, a learning card.
+pub async fn equip(app: &App, actor: &Actor, card_won: Option<i64>) {
+    let db = app.db();
     let profile = ProfileInput {
         stage: "entry".into(),
         status: "job_seeker".into(),
@@ -165,7 +190,7 @@ pub async fn trainee(app: &App, login: &str, card_won: Option<i64>) -> Actor {
         kukchi: "none".into(),
         ..ProfileInput::default()
     };
-    let person = app.save_my_profile(&actor, &profile).await.expect("profile");
+    let person = app.save_my_profile(actor, &profile).await.expect("profile");
     if let Some(won) = card_won {
         let today = app.today();
         let entry = NewCardEntry {
@@ -190,7 +215,6 @@ pub async fn trainee(app: &App, login: &str, card_won: Option<i64>) -> Actor {
             .await
             .expect("card");
     }
-    actor
 }
 
 /// What a refusal must leave alone: counts of every table enrolment touches.

@@ -5,6 +5,7 @@ mod accessibility;
 mod api_consistency;
 mod browser;
 mod browser_accounts;
+mod browser_enrolment;
 mod browser_focus;
 mod browser_search;
 mod cli;
