@@ -11,11 +11,13 @@ mod card;
 pub mod course;
 pub mod courses;
 mod diagnosis;
+mod enrolment;
 pub mod form;
 mod path;
 mod profile;
 mod programme;
 mod results;
+mod staff;
 mod view;
 mod widgets;
 
@@ -59,6 +61,8 @@ pub fn routes() -> Router<AppState> {
         .merge(diagnosis::routes())
         .merge(path::routes())
         .merge(card::routes())
+        .merge(enrolment::routes())
+        .merge(staff::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.
@@ -135,11 +139,13 @@ async fn course_search(
 
 async fn course_detail(
     State(state): State<AppState>,
+    caller: Option<axum::Extension<crate::access::Caller>>,
     axum::extract::Path(id): axum::extract::Path<String>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     let pairs = query.map(|Query(pairs)| pairs).unwrap_or_default();
     let lang = crate::i18n::Lang::from_pairs(&pairs);
+    let reader = caller.and_then(|axum::Extension(c)| c.0);
     let engine = state.engine();
     // The page takes the search's parameters (it links back to that search). Bad ones: 422,
     // the page with the default profile and an error summary.
@@ -161,8 +167,15 @@ async fn course_detail(
                 profile: &profile,
                 pairs: &pairs,
                 errors: &errors,
+                reader: reader.as_ref(),
             };
-            html_response(status, course::course_page(&engine, lang, &input, state.today()))
+            let page = course::course_page(&engine, lang, &input, state.today());
+            // A signed-in reader's page carries their form token: never stored by a cache.
+            if reader.is_some() {
+                widgets::private_page(status, page)
+            } else {
+                html_response(status, page)
+            }
         }
         Ok(None) => not_found_in(lang),
         Err(e) => crate::error::ApiError::internal(&e).into_response(),

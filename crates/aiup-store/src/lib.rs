@@ -13,6 +13,7 @@
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
 //! | [`Database::enrolment_reports`] | [`EnrolmentReports`] | counts of people and enrolments (reads only) |
 //! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
+//! | [`Database::enrolments`] | [`EnrolmentStore`] | applications, cohort seats, the enrolment history |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
@@ -36,6 +37,7 @@ mod cards;
 mod catalogue;
 mod diagnosis;
 mod enrolment_reports;
+mod enrolments;
 mod people;
 mod policy;
 mod postgres;
@@ -65,6 +67,11 @@ pub use diagnosis::{
 };
 pub use enrolment_reports::{
     EnrolmentCount, EnrolmentReport, EnrolmentReportFilter, EnrolmentReports, PeopleCount, ProgrammePeople,
+};
+pub use enrolments::{
+    Acceptance, AcceptanceRules, AcceptanceTerms, CardEffect, Changed, CohortSeats, Decided, EnrolmentError,
+    EnrolmentEventRecord, EnrolmentRecord, EnrolmentRefusal, EnrolmentStore, Ineligible, NewApplication, Offer,
+    StatusChange, ACTION_ENROLMENT_APPLY, ACTION_ENROLMENT_PREFIX, LIVE_STATUSES,
 };
 pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
 pub use policy::{
@@ -274,6 +281,11 @@ impl Database {
     /// Counts of people and enrolments, for the programme overview. Reads only.
     pub fn enrolment_reports(&self) -> &dyn EnrolmentReports {
         aggregate!(self, EnrolmentReports)
+    }
+
+    /// Enrolments, cohort seats and the enrolment history.
+    pub fn enrolments(&self) -> &dyn EnrolmentStore {
+        aggregate!(self, EnrolmentStore)
     }
 
     /// Learning-card accounts and their ledgers.

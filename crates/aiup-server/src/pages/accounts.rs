@@ -286,6 +286,15 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
             lang.pick("훈련생·신청 현황", "People and enrolments"),
         ));
     }
+    if actor.allows(Permission::OwnLearning) {
+        links.push(("/me/applications", lang.pick("나의 수강 신청", "My applications")));
+    }
+    if actor.allows(Permission::DecideApplications) {
+        links.push((
+            "/staff/applications",
+            lang.pick("수강 신청 심사", "Applications to decide"),
+        ));
+    }
     if actor.allows(Permission::ManageAccounts) {
         links.push(("/admin/users", lang.pick("사용자 관리", "Users")));
     }
