@@ -226,6 +226,7 @@ impl EngineRules {
 
     fn case_json(&self, profile: &Profile, programme: &str) -> CaseJson {
         let course = &self.course;
+        let terms = self.engine.card_terms(self.on_date);
         let number = |text: String| text.parse::<serde_json::Number>().unwrap_or_else(|_| 0.into());
         CaseJson {
             programme: programme.to_owned(),
@@ -245,8 +246,9 @@ impl EngineRules {
             trainee: TraineeJson {
                 status: profile.status.as_str().to_owned(),
                 employer_size: profile.employer_size.map(|s| s.as_str().to_owned()),
-                exempt_group: false,
-                vulnerable_group: false,
+                // The card's groups, by the policy's lists in force on the decision date.
+                exempt_group: terms.exempt_groups.iter().any(|g| profile.in_group(g)),
+                vulnerable_group: terms.extra_groups.iter().any(|g| profile.in_group(g)),
                 card_balance_won: None,
                 prior_sandaetuk_participations: None,
             },

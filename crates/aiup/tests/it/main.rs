@@ -22,6 +22,7 @@ mod golden;
 mod http;
 mod hygiene;
 mod import_chunks;
+mod journey;
 mod languages;
 mod live;
 mod newcomer;
