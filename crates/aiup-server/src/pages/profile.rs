@@ -591,7 +591,7 @@ async fn home(
                         "아직 프로필이 없습니다. 프로필이 있어야 진단, 학습 경로, 신청을 쓸 수 있습니다.",
                         "You have no profile yet. The diagnosis, your path and applications need one.",
                     )) }
-                    p { a.button-link href=(href("/me/profile", lang)) { (lang.pick("프로필 만들기", "Make my profile")) } }
+                    p { a.button--primary href=(href("/me/profile", lang)) { (lang.pick("프로필 만들기", "Make my profile")) } }
                 }
             }
         }

@@ -18,7 +18,7 @@ use aiup_store::CardEntryKind;
 use chrono::{Days, NaiveDate};
 use serde_json::Value;
 
-const GOLDEN: &str = include_str!("../../../../tests/golden/journey/card-general.json");
+pub(crate) const GOLDEN: &str = include_str!("../../../../tests/golden/journey/card-general.json");
 
 /// An expected amount and where it comes from.
 fn expected(journey: &Value, what: &str) -> Option<i64> {
@@ -49,7 +49,7 @@ fn after(date: NaiveDate, days: u64) -> NaiveDate {
 
 /// The journeys' course: a generated AI course made into the golden one, with one cohort that
 /// takes applications today and starts in a month.
-async fn stock(app: &TestApp, golden: &Value) -> Course {
+pub(crate) async fn stock(app: &TestApp, golden: &Value) -> Course {
     let today = app.state.app.today();
     let spec = &golden["course"];
     let batch = crate::courses::generated(60);

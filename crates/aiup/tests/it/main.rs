@@ -7,6 +7,7 @@ mod browser;
 mod browser_accounts;
 mod browser_enrolment;
 mod browser_focus;
+mod browser_journey;
 mod browser_search;
 mod card;
 mod cli;
