@@ -15,6 +15,7 @@ pub mod course_support;
 pub mod diagnosis;
 pub mod enrolment;
 pub mod error;
+pub mod home;
 pub mod live;
 pub mod path;
 pub mod people;

@@ -8,6 +8,7 @@ use crate::access::{perm, Allowed, CsrfForm};
 use crate::i18n::Lang;
 use crate::AppState;
 use aiup_app::accounts::Actor;
+use aiup_app::home::Home;
 use aiup_app::people::{Person, SaveProfileError};
 use aiup_core::region::RegionTable;
 use aiup_core::{EmployerSize, Stage, TraineeStatus};
@@ -529,6 +530,60 @@ const STEPS: [Step; 4] = [
     },
 ];
 
+/// Where one step of the journey stands, in a sentence.
+fn step_status(lang: Lang, path: &str, home: &Home) -> String {
+    if home.person.is_none() {
+        return lang
+            .pick("프로필을 먼저 만들어 주세요.", "make your profile first.")
+            .to_owned();
+    }
+    match (path, lang) {
+        ("/me/diagnosis", _) => match &home.diagnosis {
+            None => lang.pick("아직 받지 않았습니다.", "not taken yet.").to_owned(),
+            Some(d) => {
+                let step = d.step_reached.map_or_else(
+                    || lang.pick("첫 단계 전", "below the first step").to_owned(),
+                    |s| lang.pick(s.label_ko(), s.label_en()).to_owned(),
+                );
+                match lang {
+                    Lang::Ko => format!("{}회 받았습니다. 최근 {} · 도달 단계: {step}.", d.runs, d.taken_on),
+                    Lang::En => format!("taken {} time(s); latest {}, step reached: {step}.", d.runs, d.taken_on),
+                }
+            }
+        },
+        ("/me/path", _) => match home.diagnosis {
+            None => lang
+                .pick(
+                    "진단을 받으면 결과에 맞춰 과정을 고릅니다.",
+                    "courses are chosen once you take the diagnosis.",
+                )
+                .to_owned(),
+            Some(_) => lang
+                .pick(
+                    "최근 진단에 맞춘 경로가 있습니다.",
+                    "a path for your latest diagnosis is ready.",
+                )
+                .to_owned(),
+        },
+        ("/me/applications", Lang::Ko) => match home.latest_application {
+            None => "아직 신청하지 않았습니다.".to_owned(),
+            Some(latest) => format!(
+                "진행 중 {}건 · 최근 신청: {}.",
+                home.live_applications,
+                latest.label_ko()
+            ),
+        },
+        ("/me/applications", Lang::En) => match home.latest_application {
+            None => "no application yet.".to_owned(),
+            Some(latest) => format!("{} in progress; latest: {}.", home.live_applications, latest.label_en()),
+        },
+        _ => match home.card_balance_won {
+            None => lang.pick("아직 열지 않았습니다.", "not opened yet.").to_owned(),
+            Some(balance) => format!("{} {}.", lang.pick("잔액", "balance"), aiup_core::money::Won(balance)),
+        },
+    }
+}
+
 /// The profile in short, as a description list.
 fn profile_summary(state: &AppState, lang: Lang, person: &Person) -> Markup {
     let engine = state.engine();
@@ -570,10 +625,11 @@ async fn home(
 ) -> Response {
     let (lang, pairs) = lang_of(query);
     let saved = pairs.iter().any(|(k, v)| k == "done" && v == "profile");
-    let person = match state.app.my_person(&actor).await {
-        Ok(person) => person,
+    let home = match state.app.my_home(&actor).await {
+        Ok(home) => home,
         Err(e) => return crate::error::ApiError(e).into_response(),
     };
+    let person = &home.person;
     let title = lang.pick("나의 학습", "My learning");
     let body = html! {
         h1 #page-title { (title) }
@@ -581,7 +637,7 @@ async fn home(
         @if saved { p.notice role="status" { (lang.pick("프로필을 저장했습니다.", "Your profile is saved.")) } }
         section aria-labelledby="profile-title" {
             h2 #profile-title { (lang.pick("나의 프로필", "My profile")) }
-            @match &person {
+            @match person {
                 Some(person) => {
                     (profile_summary(&state, lang, person))
                     p { a href=(href("/me/profile", lang)) { (lang.pick("프로필 고치기", "Change my profile")) } }
@@ -599,16 +655,10 @@ async fn home(
             h2 #steps-title { (lang.pick("다음 단계", "Your steps")) }
             ol.steps {
                 @for step in &STEPS {
-                    li {
+                    li id=(format!("step-{}", step.path.trim_start_matches("/me/"))) {
                         h3 { a href=(href(step.path, lang)) { (lang.pick(step.title.0, step.title.1)) } }
                         p { (lang.pick(step.what.0, step.what.1)) }
-                        p.hint {
-                            @if person.is_none() {
-                                (lang.pick("상태: 프로필을 먼저 만들어 주세요.", "Status: make your profile first."))
-                            } @else {
-                                (lang.pick("상태: 열려 있습니다.", "Status: open to you."))
-                            }
-                        }
+                        p.hint { (lang.pick("상태: ", "Status: ")) (step_status(lang, step.path, &home)) }
                     }
                 }
             }

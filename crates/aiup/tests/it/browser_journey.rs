@@ -88,7 +88,10 @@ async fn a_trainee_goes_from_profile_to_diagnosis_to_path_to_an_application() {
     click(&b, "#status").await; // 구직자
     choose(&b, "age_band", "20_29").await;
     submit_form(&b, "/me/profile").await;
-    assert!(b.text("#region-error").await.contains("사는 곳"), "the district's error");
+    assert!(
+        b.text("#region-error").await.contains("사는 곳"),
+        "the district's error"
+    );
     assert_eq!(b.attr("#region", "aria-invalid").await.as_deref(), Some("true"));
     let stage = b.client.find(Locator::Id("stage")).await.expect("stage");
     assert_eq!(
@@ -145,4 +148,8 @@ async fn a_trainee_goes_from_profile_to_diagnosis_to_path_to_an_application() {
     assert_eq!(mine[0].record.course_id, course_id);
     assert!(b.text(&format!("#application-{}", mine[0].id())).await.contains("접수"));
     shots(&b, "8-applied").await;
+    b.goto("/me").await;
+    assert!(b.text("#step-applications").await.contains("최근 신청: 접수"));
+    assert!(b.text("#step-diagnosis").await.contains("1회 받았습니다"));
+    shots(&b, "9-home-after").await;
 }

@@ -313,11 +313,19 @@ async fn journey(app: &TestApp, course: &Course, golden: &Value, login: &str) ->
     assert_eq!(hold.entry.balance_after_won, balance);
 
     // The trainee's pages say the same.
+    let shown = aiup_core::money::Won(balance).to_string();
     let home = request("GET", format!("{}/me", app.base_url), Some(cookie.clone()), None, None).await;
     assert_eq!(home.status, 200);
+    assert!(
+        home.body.contains(&format!("잔액 {shown}")),
+        "{name}: my learning shows the balance"
+    );
+    assert!(
+        home.body.contains("최근 신청: 선발"),
+        "{name}: my learning shows the acceptance"
+    );
     let card_page = request("GET", format!("{}/me/card", app.base_url), Some(cookie), None, None).await;
     assert_eq!(card_page.status, 200, "{}", card_page.body);
-    let shown = aiup_core::money::Won(balance).to_string();
     assert!(
         card_page.body.contains(&shown) || card_page.body.contains(&format!("{balance}")),
         "{name}: the card page shows the balance {shown}"
