@@ -355,6 +355,7 @@ fn matches_pattern(pattern: &str, text: &str) -> bool {
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     match pattern {
         "^[0-9]{2}$" => digits(text, 2),
+        "^[0-9]{5}$" => digits(text, 5),
         "^[0-9]{8}$" => digits(text, 8),
         "^[0-9]{2}([0-9]{3})?$" => digits(text, 2) || digits(text, 5),
         "^[0-9a-f]{64}$" => text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
@@ -786,6 +787,21 @@ async fn real_answers_match_the_openapi_document() {
     .await;
     assert_eq!(status, 409, "{body}");
     conforms(&doc, "POST", "/api/v1/users", status, &body);
+    // The trainee's profile: none yet, refused, saved, read back; and another role refused.
+    let profile_url = format!("{base}/api/v1/me/profile");
+    let good = json!({ "stage": "entry", "status": "job_seeker", "region": "11110", "age_band": "20_29", "groups": ["disabled"] });
+    for (method, body, token, expected) in [
+        ("GET", None, &trainee, 200),
+        ("PUT", Some(json!({ "stage": "entry" })), &trainee, 422),
+        ("PUT", Some(good.clone()), &trainee, 200),
+        ("GET", None, &trainee, 200),
+        ("PUT", Some(good), &admin, 403),
+        ("GET", None, &staff, 403),
+    ] {
+        let (status, body) = call(method, profile_url.clone(), body, Some(token)).await;
+        assert_eq!(status, expected, "{method} /api/v1/me/profile: {body}");
+        conforms(&doc, method, "/api/v1/me/profile", status, &body);
+    }
     // A search whose hits carry support and support_unavailable both, checked course by course.
     for course in batch.courses.iter().take(30) {
         let (status, body) = get(format!("/api/v1/courses/{}?status=employed", course.id)).await;
