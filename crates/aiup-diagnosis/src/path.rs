@@ -260,9 +260,11 @@ fn pick<T>(ranked: Ranked<T>) -> Pick<T> {
                 en
             },
         },
+        // The engine's reason may be "not admitted" or "cannot be priced" (no cohort, firm size
+        // unknown): either way the course is not shown as one the person can take.
         Eligibility::NotEligible(reason) => Text {
-            ko: format!("신청 대상이 아닙니다: {}", reason.ko),
-            en: format!("You are not eligible: {}", reason.en),
+            ko: format!("지원 대상으로 확인되지 않았습니다: {}", reason.ko),
+            en: format!("Not confirmed as open to you: {}", reason.en),
         },
     };
     Pick {
@@ -389,12 +391,12 @@ mod tests {
             for pick in &step.picks {
                 assert!(matches!(pick.eligibility, Eligibility::Eligible(n) if n % 2 == 0));
                 assert_eq!(PathStepKind::of(pick.course.delivery), Some(step.kind));
-                assert!(!pick.why.ko.contains("대상이 아닙니다"));
+                assert!(!pick.why.ko.contains("확인되지 않았습니다"));
             }
             for listed in &step.not_eligible {
                 assert!(matches!(listed.eligibility, Eligibility::NotEligible(_)));
                 assert!(
-                    listed.why.ko.contains("신청 대상이 아닙니다: 재직자만"),
+                    listed.why.ko.contains("지원 대상으로 확인되지 않았습니다: 재직자만"),
                     "{}",
                     listed.why.ko
                 );
