@@ -24,7 +24,7 @@ async fn trainee(app: &TestApp, login: &str) -> Trainee {
             "test",
             NewUser {
                 login: login.to_owned(),
-                display_name: format!("{login} 님"),
+                display_name: login.to_owned(),
                 role: "trainee".to_owned(),
                 scope: None,
                 password: Some(Password::new(TEST_PASSWORD)),
@@ -179,6 +179,22 @@ async fn diagnosis_flow(app: TestApp) {
     assert!(history.body.contains("<polyline"));
     assert!(history.body.contains(r#"id="history-table""#));
     assert_eq!(history.body.matches("<tr>").count(), 3, "a header row and two runs");
+
+    // Every page speaks one language and marks the other (the languages test's checks).
+    for page in [
+        "/me/diagnosis",
+        "/me/diagnosis/take",
+        location.as_str(),
+        "/me/diagnosis/history",
+        "/me/path",
+    ] {
+        for (lang, path) in [("ko", page.to_owned()), ("en", format!("{page}?lang=en"))] {
+            let answer = get(&app, &kim, &path).await;
+            assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+            let found = crate::languages::problems(&path, lang, &answer.body, &[]);
+            assert!(found.is_empty(), "{found:#?}");
+        }
+    }
 
     // Another trainee cannot read it: not found, as if it did not exist.
     let lee = trainee(&app, "diagnosis-lee").await;
