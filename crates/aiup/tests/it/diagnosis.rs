@@ -292,3 +292,75 @@ async fn the_path_never_shows_an_ineligible_course_as_eligible() {
     let page = get(&app, &park, "/me/path").await;
     assert_eq!(page.status, 200, "{}", page.body);
 }
+
+/// In a real browser: start from the page, answer by clicking the radio buttons, submit, and read
+/// the result and the history (the pages need no JavaScript).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trainee_takes_the_diagnosis_in_a_browser() {
+    use aiup_app::accounts::Role;
+    use fantoccini::Locator;
+    let Some(b) = crate::browser::Browser::start().await else {
+        return;
+    };
+    crate::testkit::create_account(&b.app, Role::Trainee, None).await;
+    let session = b
+        .app
+        .state
+        .app
+        .accounts()
+        .sign_in(SignIn {
+            login: crate::testkit::login_of(Role::Trainee),
+            password: Password::new(TEST_PASSWORD),
+            client_address: "127.0.0.1".into(),
+            client: "test".into(),
+            previous_session: None,
+        })
+        .await
+        .expect("sign in");
+    let profile = Trainee {
+        actor: session.actor,
+        cookie: String::new(),
+        csrf: String::new(),
+    };
+    with_profile(&b.app, &profile).await;
+
+    b.goto("/signin").await;
+    b.submit_sign_in(Role::Trainee).await;
+    b.goto("/me/diagnosis").await;
+    let start = b
+        .client
+        .find(Locator::Css("a.button[href='/me/diagnosis/take']"))
+        .await
+        .expect("start link");
+    b.click_element_and_wait(start).await;
+    // Every answer right except data bias, which is left unanswered.
+    for item in Bank::embedded().form(1) {
+        if item.module == BasicModule::DataBias {
+            continue;
+        }
+        let id = format!("{}-{}", field_name(item), item.answer + 1);
+        let radio = b.client.find(Locator::Id(&id)).await.expect("radio");
+        radio.click().await.expect("click");
+    }
+    let submit = b
+        .client
+        .find(Locator::Css("form[action='/me/diagnosis'] button[type='submit']"))
+        .await
+        .expect("submit");
+    b.click_element_and_wait(submit).await;
+    assert_eq!(b.text("h1").await, "1회차 진단 결과");
+    assert_eq!(b.text("#step-reached").await, "솔루션 개발");
+    assert!(b.text("main").await.contains("데이터 편향: 6문항 중 0문항 정답(0%)"));
+    assert!(
+        b.text("main").await.contains("답하지 않음"),
+        "unanswered items are shown as such"
+    );
+
+    b.goto("/me/diagnosis/history").await;
+    let rows = b
+        .client
+        .find_all(Locator::Css("#history-table tbody tr"))
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 1);
+}
