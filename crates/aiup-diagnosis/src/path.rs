@@ -122,7 +122,8 @@ pub struct PathStep<T> {
     pub kind: PathStepKind,
     /// Eligible courses only, best first, at most [`PICKS_PER_STEP`].
     pub picks: Vec<Pick<T>>,
-    /// Ineligible courses that ranked at least as well as the last pick, with the reason.
+    /// Ineligible courses that ranked above the last pick (where fewer than
+    /// [`PICKS_PER_STEP`] are eligible, the best ineligible ones), at most that many, with the reason.
     pub not_eligible: Vec<Pick<T>>,
 }
 
@@ -248,7 +249,15 @@ fn rank<T>(input: &PathInput, kind: PathStepKind, candidate: Candidate<T>) -> Ra
     }
 }
 
-fn pick<T>(ranked: Ranked<T>) -> Pick<T> {
+fn pick<T>(mut ranked: Ranked<T>) -> Pick<T> {
+    if ranked.reasons_ko.is_empty() {
+        ranked
+            .reasons_ko
+            .push("이 단계에서 찾은 과정 가운데 가장 알맞습니다".to_owned());
+        ranked
+            .reasons_en
+            .push("it is the best match found for this step".to_owned());
+    }
     let why = match &ranked.candidate.eligibility {
         Eligibility::Eligible(_) => Text {
             ko: format!("{}.", ranked.reasons_ko.join(" · ")),
@@ -400,9 +409,34 @@ mod tests {
                     "{}",
                     listed.why.ko
                 );
-                assert!(listed.rank >= step.picks.last().unwrap().rank);
+                if step.picks.len() == PICKS_PER_STEP {
+                    assert!(listed.rank >= step.picks.last().unwrap().rank);
+                }
             }
         }
+    }
+
+    #[test]
+    fn a_pick_with_no_particular_reason_still_says_why() {
+        let mut course = courses()
+            .into_iter()
+            .find(|c| c.delivery == Delivery::DigitalTwin)
+            .unwrap();
+        course.modules = vec![BasicModule::EthicsSecurity];
+        course.ai_step = Some(AiStep::SolutionDevelopment);
+        course.region = aiup_core::region::RegionCode::parse("26440").unwrap();
+        course.cohorts.clear();
+        let path = choose(
+            &input(),
+            vec![Candidate {
+                course,
+                for_stage: false,
+                eligibility: Eligibility::Eligible(()),
+            }],
+        );
+        let why = &path.steps[0].picks[0].why;
+        assert_eq!(why.ko, "이 단계에서 찾은 과정 가운데 가장 알맞습니다.");
+        assert_eq!(why.en, "It is the best match found for this step.");
     }
 
     #[test]
