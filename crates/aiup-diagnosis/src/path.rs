@@ -440,6 +440,43 @@ mod tests {
     }
 
     #[test]
+    fn practice_near_home_and_open_courses_come_first() {
+        let today = input().today;
+        let open = courses()
+            .into_iter()
+            .find(|c| {
+                c.delivery == Delivery::VrMetaverse && c.card_status(today).is_some_and(|s| s.takes_applications())
+            })
+            .expect("an open VR course");
+        let with = |id: &str, region: &str, open_now: bool| {
+            let mut c = open.clone();
+            c.id = aiup_catalogue::ExternalId::parse(id).unwrap();
+            c.region = aiup_core::region::RegionCode::parse(region).unwrap();
+            if !open_now {
+                c.cohorts.clear();
+            }
+            Candidate {
+                course: c,
+                for_stage: false,
+                eligibility: Eligibility::Eligible(()),
+            }
+        };
+        // The person lives in 11680 (Seoul Gangnam-gu).
+        let candidates = vec![
+            with("a-busan-open", "26440", true),
+            with("b-seoul-open", "11110", true),
+            with("c-home-closed", "11680", false),
+            with("d-home-open", "11680", true),
+        ];
+        let path = choose(&input(), candidates);
+        let ids: Vec<&str> = path.steps[0].picks.iter().map(|p| p.course.id.as_str()).collect();
+        assert_eq!(ids, ["d-home-open", "b-seoul-open", "a-busan-open"]);
+        assert!(path.steps[0].picks[0].why.ko.contains("사는 시군구에서 열립니다"));
+        assert!(path.steps[0].picks[1].why.ko.contains("사는 시도에서 열립니다"));
+        assert!(path.steps[0].picks[0].why.ko.contains("지금 신청할 수 있습니다"));
+    }
+
+    #[test]
     fn when_nothing_is_eligible_every_step_is_skipped() {
         let courses = courses();
         let none: Vec<Candidate<u32>> = candidates(&courses)
