@@ -7,7 +7,7 @@ use aiup_core::policy::Text;
 use aiup_core::Rate;
 use aiup_diagnosis::run::explain_step;
 use aiup_diagnosis::{AnswerError, Bank, Item, ModuleScore, Outcome, StepScore};
-use aiup_store::{DiagnosisResult, DiagnosisRun, NewDiagnosisRun};
+use aiup_store::{DiagnosisResult, DiagnosisRun, NewDiagnosisRun, StoreError};
 use chrono::NaiveDate;
 
 use crate::accounts::Actor;
@@ -73,6 +73,13 @@ pub enum SubmitError {
 impl From<AppError> for SubmitError {
     fn from(e: AppError) -> Self {
         SubmitError::App(e)
+    }
+}
+
+fn already_submitted() -> Text {
+    Text {
+        ko: "이 진단은 이미 제출되었습니다. 결과는 진단 이력에서 볼 수 있습니다.".to_owned(),
+        en: "this diagnosis was already submitted; see your history for the result".to_owned(),
     }
 }
 
@@ -205,10 +212,7 @@ impl App {
             .map_err(AppError::from)?;
         if i64::from(run_no) != next {
             let text = if i64::from(run_no) < next {
-                Text {
-                    ko: "이 진단은 이미 제출되었습니다. 결과는 진단 이력에서 볼 수 있습니다.".to_owned(),
-                    en: "this diagnosis was already submitted; see your history for the result".to_owned(),
-                }
+                already_submitted()
             } else {
                 Text {
                     ko: format!("다음 진단 번호는 {next}입니다."),
@@ -247,7 +251,11 @@ impl App {
             .diagnoses()
             .record(&new, &actor.audit_name())
             .await
-            .map_err(AppError::from)?;
+            .map_err(|e| match e {
+                // The same form sent twice at once: the other submission was stored.
+                StoreError::Conflict { .. } => AppError::bilingual(Code::Conflict, Some("run"), already_submitted()),
+                other => AppError::from(other),
+            })?;
         Ok(view_of(bank, stored)?)
     }
 

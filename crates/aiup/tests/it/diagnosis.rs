@@ -113,6 +113,7 @@ async fn diagnosis_flow(app: TestApp) {
     assert!(start.body.contains("프로필"), "{}", start.body);
     let refused = post(&app, &kim, "/me/diagnosis", answers(1)).await;
     assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body.contains("프로필"), "{}", refused.body);
     with_profile(&app, &kim).await;
 
     // The form asks the run's 30 items, each once, with the run number.
@@ -155,6 +156,7 @@ async fn diagnosis_flow(app: TestApp) {
     // The same form again is a conflict, and nothing more is stored.
     let again = post(&app, &kim, "/me/diagnosis", answers(1)).await;
     assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains("이미 제출되었습니다"), "{}", again.body);
     let history = app.state.app.my_diagnosis_history(&kim.actor).await.expect("history");
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].taken_on, app.state.app.today());
