@@ -279,15 +279,16 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
     let mut links = vec![("/account", lang.pick("내 계정", "My account"))];
     if actor.allows(Permission::OwnLearning) {
         links.push(("/me", lang.pick("나의 학습", "My learning")));
+        links.push(("/me/diagnosis", lang.pick("AI 역량 진단", "AI skills diagnosis")));
+        links.push(("/me/path", lang.pick("나의 학습 경로", "My learning path")));
+        links.push(("/me/applications", lang.pick("나의 수강 신청", "My applications")));
+        links.push(("/me/card", lang.pick("내 내일배움카드", "My learning card")));
     }
     if actor.allows(Permission::ReadEnrolments) {
         links.push((
             "/admin/enrolments",
             lang.pick("훈련생·신청 현황", "People and enrolments"),
         ));
-    }
-    if actor.allows(Permission::OwnLearning) {
-        links.push(("/me/applications", lang.pick("나의 수강 신청", "My applications")));
     }
     if actor.allows(Permission::DecideApplications) {
         links.push((
@@ -300,9 +301,6 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
     }
     if actor.allows(Permission::ReadAudit) {
         links.push(("/admin/audit", lang.pick("감사 기록", "Audit log")));
-    }
-    if actor.allows(Permission::OwnLearning) {
-        links.push(("/me/card", lang.pick("내 내일배움카드", "My learning card")));
     }
     html! {
         nav.sub-nav aria-label=(lang.pick("계정 메뉴", "Account")) {

@@ -24,7 +24,7 @@ async fn trainee(app: &TestApp, login: &str) -> Trainee {
             "test",
             NewUser {
                 login: login.to_owned(),
-                display_name: format!("{login} 님"),
+                display_name: login.to_owned(),
                 role: "trainee".to_owned(),
                 scope: None,
                 password: Some(Password::new(TEST_PASSWORD)),
@@ -113,6 +113,7 @@ async fn diagnosis_flow(app: TestApp) {
     assert!(start.body.contains("프로필"), "{}", start.body);
     let refused = post(&app, &kim, "/me/diagnosis", answers(1)).await;
     assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body.contains("프로필"), "{}", refused.body);
     with_profile(&app, &kim).await;
 
     // The form asks the run's 30 items, each once, with the run number.
@@ -155,6 +156,7 @@ async fn diagnosis_flow(app: TestApp) {
     // The same form again is a conflict, and nothing more is stored.
     let again = post(&app, &kim, "/me/diagnosis", answers(1)).await;
     assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains("이미 제출되었습니다"), "{}", again.body);
     let history = app.state.app.my_diagnosis_history(&kim.actor).await.expect("history");
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].taken_on, app.state.app.today());
@@ -179,6 +181,22 @@ async fn diagnosis_flow(app: TestApp) {
     assert!(history.body.contains("<polyline"));
     assert!(history.body.contains(r#"id="history-table""#));
     assert_eq!(history.body.matches("<tr>").count(), 3, "a header row and two runs");
+
+    // Every page speaks one language and marks the other (the languages test's checks).
+    for page in [
+        "/me/diagnosis",
+        "/me/diagnosis/take",
+        location.as_str(),
+        "/me/diagnosis/history",
+        "/me/path",
+    ] {
+        for (lang, path) in [("ko", page.to_owned()), ("en", format!("{page}?lang=en"))] {
+            let answer = get(&app, &kim, &path).await;
+            assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+            let found = crate::languages::problems(&path, lang, &answer.body, &[]);
+            assert!(found.is_empty(), "{found:#?}");
+        }
+    }
 
     // Another trainee cannot read it: not found, as if it did not exist.
     let lee = trainee(&app, "diagnosis-lee").await;
@@ -275,4 +293,76 @@ async fn the_path_never_shows_an_ineligible_course_as_eligible() {
     assert!(refused > 0, "and some is not, listed apart with its reason");
     let page = get(&app, &park, "/me/path").await;
     assert_eq!(page.status, 200, "{}", page.body);
+}
+
+/// In a real browser: start from the page, answer by clicking the radio buttons, submit, and read
+/// the result and the history (the pages need no JavaScript).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trainee_takes_the_diagnosis_in_a_browser() {
+    use aiup_app::accounts::Role;
+    use fantoccini::Locator;
+    let Some(b) = crate::browser::Browser::start().await else {
+        return;
+    };
+    crate::testkit::create_account(&b.app, Role::Trainee, None).await;
+    let session = b
+        .app
+        .state
+        .app
+        .accounts()
+        .sign_in(SignIn {
+            login: crate::testkit::login_of(Role::Trainee),
+            password: Password::new(TEST_PASSWORD),
+            client_address: "127.0.0.1".into(),
+            client: "test".into(),
+            previous_session: None,
+        })
+        .await
+        .expect("sign in");
+    let profile = Trainee {
+        actor: session.actor,
+        cookie: String::new(),
+        csrf: String::new(),
+    };
+    with_profile(&b.app, &profile).await;
+
+    b.goto("/signin").await;
+    b.submit_sign_in(Role::Trainee).await;
+    b.goto("/me/diagnosis").await;
+    let start = b
+        .client
+        .find(Locator::Css("a.button[href='/me/diagnosis/take']"))
+        .await
+        .expect("start link");
+    b.click_element_and_wait(start).await;
+    // Every answer right except data bias, which is left unanswered.
+    for item in Bank::embedded().form(1) {
+        if item.module == BasicModule::DataBias {
+            continue;
+        }
+        let id = format!("{}-{}", field_name(item), item.answer + 1);
+        let radio = b.client.find(Locator::Id(&id)).await.expect("radio");
+        radio.click().await.expect("click");
+    }
+    let submit = b
+        .client
+        .find(Locator::Css("form[action='/me/diagnosis'] button[type='submit']"))
+        .await
+        .expect("submit");
+    b.click_element_and_wait(submit).await;
+    assert_eq!(b.text("h1").await, "1회차 진단 결과");
+    assert_eq!(b.text("#step-reached").await, "솔루션 개발");
+    assert!(b.text("main").await.contains("데이터 편향: 6문항 중 0문항 정답(0%)"));
+    assert!(
+        b.text("main").await.contains("답하지 않음"),
+        "unanswered items are shown as such"
+    );
+
+    b.goto("/me/diagnosis/history").await;
+    let rows = b
+        .client
+        .find_all(Locator::Css("#history-table tbody tr"))
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 1);
 }
