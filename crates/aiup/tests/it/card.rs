@@ -6,7 +6,7 @@ use crate::golden::{engine, golden_dir, merge, subset};
 use crate::support::{spawn_app, spawn_app_on, TestApp};
 use crate::testkit::{create_account, request, sign_in, TEST_PASSWORD};
 use aiup_app::accounts::{Actor, NewUser, Password, Role, SignIn};
-use aiup_app::card::{hold_entry, release_entry};
+use aiup_app::card::{hold_entry, release_entry, ReleaseReason};
 use aiup_app::Code;
 use aiup_people::{EntryKind, ProfileInput};
 use aiup_rules::Engine;
@@ -218,7 +218,11 @@ async fn a_trainees_card_through_the_services(app: TestApp) {
     services
         .db()
         .cards()
-        .post(card_id, &release_entry(425_000, 102, today, "refused"), "staff")
+        .post(
+            card_id,
+            &release_entry(425_000, 102, today, ReleaseReason::Refused),
+            "staff",
+        )
         .await
         .expect("release");
     // Training starts: the hold becomes a charge.
@@ -249,6 +253,8 @@ async fn a_trainees_card_through_the_services(app: TestApp) {
     assert_eq!(statement.lines[2].entry.enrolment_id, Some(101));
     assert_eq!(statement.lines[2].rule.id, "tuition.card.charging_schemes");
     assert_eq!(statement.lines[2].entry.params["charge_won"], 500_000);
+    assert_eq!(statement.lines[4].entry.params["reason"], "refused");
+    assert_eq!(statement.lines[4].rule.id, "tuition.card.charging_schemes");
     assert_eq!(statement.lines[7].rule.id, "tuition.card.dropout_deductions_won");
 
     // A hold above the balance is refused with its code, and nothing is written.
