@@ -3,7 +3,8 @@
 //! # Posting inside another aggregate's transaction
 //!
 //! [`hold_in_tx`] and [`release_in_tx`] (and [`post_in_tx`], which they call) run on a
-//! connection the caller holds inside its own write transaction, e.g. enrolment's acceptance:
+//! connection the caller holds inside its own write transaction, e.g. enrolment's acceptance
+//! ([`open_card_of_person_in_tx`] finds the card; [`held_in_tx`] says what an enrolment holds):
 //!
 //! ```text
 //! let mut tx = DB::begin_write(&pool, Lock::…).await?;
@@ -235,6 +236,33 @@ where
     .fetch_one(&mut *conn)
     .await?;
     Ok(held.unwrap_or(0))
+}
+
+/// The person's open (not expired) card, read inside the caller's transaction, e.g. to find the
+/// card an acceptance holds on.
+pub(crate) async fn open_card_of_person_in_tx<DB>(
+    conn: &mut DB::Connection,
+    person_id: i64,
+) -> Result<Option<CardAccountRecord>, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> &'r str: ColumnIndex<DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    bool: Col<DB>,
+    DateTime<Utc>: Col<DB>,
+    NaiveDate: Col<DB>,
+{
+    let row: Option<AccountRow> = sqlx::query_as(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM card_accounts WHERE person_id = $1 AND NOT expired"
+    ))
+    .bind(person_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(CardAccountRecord::from))
 }
 
 /// Posts one entry of any kind but `issue` inside the caller's transaction (see the module docs
@@ -481,11 +509,8 @@ where
             return Err(invalid("a card cannot expire before it is issued").into());
         }
         let mut tx = DB::begin_write(&pool, Lock::RowLevel).await?;
-        let open: Option<i64> = sqlx::query_scalar("SELECT id FROM card_accounts WHERE person_id = $1 AND NOT expired")
-            .bind(a.person_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(card_id) = open {
+        if let Some(open) = open_card_of_person_in_tx::<DB>(&mut tx, a.person_id).await? {
+            let card_id = open.id;
             return Err(CardRefusal::AlreadyOpen {
                 person_id: a.person_id,
                 card_id,
