@@ -322,10 +322,16 @@ where
         }
         CardEntryKind::Release => {
             // Lock the card first, so what is held cannot change between the check and the
-            // credit. A release stays possible after the validity date (it gives back what
-            // was set aside; expiry then takes it).
-            if SqlStore::<DB>::lock_card(conn, card_id).await?.is_none() {
+            // credit. A release stays possible after the last day until the expiry entry (it
+            // gives back what was set aside, and expiry then takes it); nothing follows expiry.
+            let Some(card) = SqlStore::<DB>::lock_card(conn, card_id).await? else {
                 return Ok(Err(CardRefusal::NoCard { card_id }));
+            };
+            if card.expired {
+                return Ok(Err(CardRefusal::Expired {
+                    card_id,
+                    expires_on: card.expires_on,
+                }));
             }
             let enrolment_id = entry.enrolment_id.unwrap_or_default();
             let held = held_in_tx::<DB>(conn, card_id, enrolment_id).await?;
@@ -351,13 +357,14 @@ where
             let Some(card) = SqlStore::<DB>::lock_card(conn, card_id).await? else {
                 return Ok(Err(CardRefusal::NoCard { card_id }));
             };
-            if card.expired {
+            let expiry = entry.kind == CardEntryKind::Expiry;
+            // A deduction needs a card in its period; expiry, one past it.
+            if card.expired || (!expiry && entry.on_date > card.expires_on) {
                 return Ok(Err(CardRefusal::Expired {
                     card_id,
                     expires_on: card.expires_on,
                 }));
             }
-            let expiry = entry.kind == CardEntryKind::Expiry;
             if expiry && entry.on_date <= card.expires_on {
                 return Ok(Err(invalid(format!(
                     "card {card_id} is valid until {}; it cannot expire on {}",

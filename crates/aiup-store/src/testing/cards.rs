@@ -408,6 +408,15 @@ async fn cards_expiry_takes_the_rest_and_frees_the_person(db: &Database) {
             expires_on: card.expires_on
         }
     );
+    // Nothing follows expiry, not even a release of what was held.
+    assert!(matches!(
+        refusal(
+            cards
+                .post(card.id, &entry(CardEntryKind::Release, 1_000_000, Some(71)), ACTOR)
+                .await
+        ),
+        CardRefusal::Expired { .. }
+    ));
     assert_eq!(assert_consistent(db, card.id).await, 0);
     // The person can be issued a new card; it is the one they see.
     let renewed = NewCardAccount {
