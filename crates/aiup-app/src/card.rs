@@ -71,6 +71,23 @@ fn new_entry(entry: &Entry) -> NewCardEntry {
     }
 }
 
+/// What a profile's groups mean for the card on `on`: exempt from self-payment
+/// (`tuition.card.exempt_groups`) and given the one-off extra (`tuition.card.extra_groups`).
+/// These are the case's `trainee.exempt_group` and `trainee.vulnerable_group`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardGroups {
+    pub exempt: bool,
+    pub extra: bool,
+}
+
+pub fn card_groups(engine: &Engine, profile: &aiup_people::Profile, on: NaiveDate) -> CardGroups {
+    let terms = engine.card_terms(on);
+    CardGroups {
+        exempt: !groups_of(profile, terms.exempt_groups).is_empty(),
+        extra: !groups_of(profile, terms.extra_groups).is_empty(),
+    }
+}
+
 /// The hold an accepted enrolment puts on the card: the engine's card charge, citing its rule
 /// and values. `None` when the enrolment charges nothing to the card.
 pub fn hold_entry(charge: &CardCharge, enrolment_id: i64, on: NaiveDate) -> Option<NewCardEntry> {
