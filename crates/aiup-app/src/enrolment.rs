@@ -14,11 +14,12 @@ use std::sync::Arc;
 
 use aiup_catalogue::{Cohort, Course};
 use aiup_core::money::Won;
-use aiup_core::policy::{ParamValue, Text, TuitionScheme};
+use aiup_core::policy::Text;
+use aiup_people::card::groups_of;
 pub use aiup_people::{EnrolmentEvent, EnrolmentStatus};
 use aiup_people::{PersonId, Profile};
 use aiup_rules::case::{CaseJson, CourseJson, TraineeJson};
-use aiup_rules::Engine;
+use aiup_rules::{CardCharge, Engine};
 use aiup_store::{
     Acceptance, AcceptanceRules, AcceptanceTerms, CardEffect, CardRefusal, CohortSeats, Decided, EnrolmentError,
     EnrolmentRecord, EnrolmentRefusal, Ineligible, NewApplication, Offer, PersonRecord, StatusChange,
@@ -34,12 +35,17 @@ pub const MAX_REASON_CHARS: usize = 500;
 /// The most pending applications one page lists.
 pub const PENDING_LIMIT: i64 = 500;
 
-/// The policy parameter of the free-withdrawal period (days after the start).
-pub const FREE_WITHDRAWAL_DAYS: &str = "enrolment.free_withdrawal_days";
-/// The policy parameter of the dropout deductions (1st, 2nd, 3rd and later).
+/// The rule a dropout deduction cites.
 pub const DROPOUT_DEDUCTIONS: &str = "tuition.card.dropout_deductions_won";
-/// The rule cited by a card hold or charge: the card pays the supported share.
-pub const CARD_SHARE_RULE: &str = "tuition.card.supported_share";
+
+/// Statuses in which a person has taken part in a course (for first-participation rules).
+const PARTICIPATED: [EnrolmentStatus; 5] = [
+    EnrolmentStatus::InTraining,
+    EnrolmentStatus::Completed,
+    EnrolmentStatus::EarlyCompletionEmployment,
+    EnrolmentStatus::DroppedOut,
+    EnrolmentStatus::Removed,
+];
 
 fn text(ko: impl Into<String>, en: impl Into<String>) -> Text {
     Text {
@@ -172,8 +178,15 @@ impl EngineRules {
         }
     }
 
-    /// The terms for `profile` under `programme`, or why the profile is not admitted.
-    pub fn terms_for(&self, profile: &Profile, programme: &str) -> Result<AcceptanceTerms, Text> {
+    /// The terms for `profile` under `programme` (the card's hold by the engine's card charge,
+    /// and what the trainee pays), given the person's other enrolments `history`; or why the
+    /// profile is not admitted.
+    pub fn terms_for(
+        &self,
+        profile: &Profile,
+        programme: &str,
+        history: &[EnrolmentRecord],
+    ) -> Result<AcceptanceTerms, Text> {
         let engine = &self.engine;
         let Some(p) = engine.policy().programme(programme) else {
             return Err(text(
@@ -202,31 +215,46 @@ impl EngineRules {
                 ),
             ));
         }
-        let case = engine
-            .parse_case(&self.case_json(profile, programme))
-            .map_err(|e| e.message())?;
-        let totals = engine.totals(&case);
-        let card_pays = card_charging(p.tuition_scheme);
-        let card_hold_won = if card_pays { totals.tuition_support_won } else { 0 };
+        let raw = self.case_json(profile, programme, history);
+        let case = engine.parse_case(&raw).map_err(|e| e.message())?;
+        let outcome = engine.evaluate(&case);
+        let charge = engine.card_charge(&case, &outcome);
+        let mut params = charge.params_json();
+        if let Some(values) = params.as_object_mut() {
+            values.insert("policy_version".to_owned(), engine.policy().version.clone().into());
+            values.insert("programme".to_owned(), programme.into());
+            values.insert("fee_won".to_owned(), self.course.fee_won.into());
+        }
         Ok(AcceptanceTerms {
-            card_hold_won,
-            self_payment_won: totals.self_payment_won,
+            card_hold_won: charge.charge_won,
+            self_payment_won: charge.trainee_pays_won,
             on_date: self.on_date,
-            rule: CARD_SHARE_RULE.to_owned(),
-            params: serde_json::json!({
-                "policy_version": engine.policy().version,
-                "programme": programme,
-                "tuition_scheme": format!("{:?}", p.tuition_scheme),
-                "fee_won": self.course.fee_won,
-                "supported_won": totals.tuition_support_won,
-                "self_payment_won": totals.self_payment_won,
-            }),
+            rule: CardCharge::RULE.to_owned(),
+            params,
         })
     }
 
-    fn case_json(&self, profile: &Profile, programme: &str) -> CaseJson {
+    /// How many 산대특 courses the person took part in before (the 2026 bracket table is for
+    /// the first).
+    fn prior_sandaetuk(&self, history: &[EnrolmentRecord]) -> u32 {
+        let (_, params) = self.engine.params_at(self.cohort.start_date);
+        let sandaetuk = |programme: &str| {
+            self.engine
+                .programme_index(programme)
+                .and_then(|i| params.card.sandaetuk_programmes.get(i).copied())
+                .unwrap_or(false)
+        };
+        let taken = history.iter().filter(|e| {
+            EnrolmentStatus::parse(&e.status).is_some_and(|s| PARTICIPATED.contains(&s)) && sandaetuk(&e.programme)
+        });
+        u32::try_from(taken.count()).unwrap_or(u32::MAX)
+    }
+
+    fn case_json(&self, profile: &Profile, programme: &str, history: &[EnrolmentRecord]) -> CaseJson {
         let course = &self.course;
+        let terms = self.engine.card_terms(self.cohort.start_date);
         let number = |text: String| text.parse::<serde_json::Number>().unwrap_or_else(|_| 0.into());
+        let prior = self.prior_sandaetuk(history);
         CaseJson {
             programme: programme.to_owned(),
             course: CourseJson {
@@ -245,9 +273,11 @@ impl EngineRules {
             trainee: TraineeJson {
                 status: profile.status.as_str().to_owned(),
                 employer_size: profile.employer_size.map(|s| s.as_str().to_owned()),
-                exempt_group: false,
-                vulnerable_group: false,
+                exempt_group: !groups_of(profile, terms.exempt_groups).is_empty(),
+                vulnerable_group: !groups_of(profile, terms.extra_groups).is_empty(),
+                // The hold is refused when the card lacks it, rather than shifting the cost.
                 card_balance_won: None,
+                prior_sandaetuk_participations: (prior > 0).then_some(prior),
             },
             period: 1,
             attendance: None,
@@ -255,24 +285,20 @@ impl EngineRules {
     }
 }
 
-/// Whether the card pays the supported share of a programme with this tuition scheme (the
-/// employer and SME schemes are paid to the firm, not from the card).
-fn card_charging(scheme: TuitionScheme) -> bool {
-    matches!(
-        scheme,
-        TuitionScheme::Card | TuitionScheme::AiAssistant | TuitionScheme::Kdc | TuitionScheme::PriorityTable
-    )
-}
-
 impl AcceptanceRules for EngineRules {
-    fn terms(&self, person: &PersonRecord, enrolment: &EnrolmentRecord) -> Result<AcceptanceTerms, Ineligible> {
+    fn terms(
+        &self,
+        person: &PersonRecord,
+        enrolment: &EnrolmentRecord,
+        history: &[EnrolmentRecord],
+    ) -> Result<AcceptanceTerms, Ineligible> {
         let profile = input_of(&person.fields)
             .parse(self.engine.regions())
             .map_err(|_| Ineligible {
                 ko: "프로필을 다시 확인해 주세요.".to_owned(),
                 en: "the profile no longer parses; review it".to_owned(),
             })?;
-        self.terms_for(&profile, &enrolment.programme)
+        self.terms_for(&profile, &enrolment.programme, history)
             .map_err(|t| Ineligible { ko: t.ko, en: t.en })
     }
 }
@@ -390,26 +416,6 @@ fn transition_refused(status: EnrolmentStatus, event: EnrolmentEvent) -> AppErro
     AppError::bilingual(Code::InvalidTransition, None, e)
 }
 
-/// The value of a count parameter on `date`.
-fn count_param(engine: &Engine, id: &str, date: NaiveDate) -> Result<u32, AppError> {
-    match engine.policy().parameter(id).and_then(|p| p.at(date)).map(|v| &v.value) {
-        Some(ParamValue::Count(n)) => Ok(*n),
-        _ => Err(AppError::internal(&format_args!(
-            "policy parameter {id} has no count on {date}"
-        ))),
-    }
-}
-
-/// The value of a won-list parameter on `date`.
-fn won_list_param(engine: &Engine, id: &str, date: NaiveDate) -> Result<Vec<i64>, AppError> {
-    match engine.policy().parameter(id).and_then(|p| p.at(date)).map(|v| &v.value) {
-        Some(ParamValue::WonList(list)) => Ok(list.iter().map(|w| w.0).collect()),
-        _ => Err(AppError::internal(&format_args!(
-            "policy parameter {id} has no amounts on {date}"
-        ))),
-    }
-}
-
 impl App {
     /// The course and cohort an enrolment or an application names.
     async fn course_and_cohort(&self, course_id: &str, ordinal: i64) -> Result<(Course, Cohort), AppError> {
@@ -478,7 +484,8 @@ impl App {
         }
         // Never record an application the rules would not price.
         let rules = EngineRules::new(self.engine(), course.clone(), cohort.clone(), today);
-        if let Err(why) = rules.terms_for(&person.profile, programme) {
+        let history = self.db().enrolments().of_person(person.id.0).await?;
+        if let Err(why) = rules.terms_for(&person.profile, programme, &history) {
             return Err(AppError::bilingual(Code::IneligibleTrainee, Some("programme"), why));
         }
         let application = NewApplication {
@@ -665,22 +672,16 @@ impl App {
         }
         if status == EnrolmentStatus::Accepted {
             let today = self.today();
-            if today > record.cohort_start {
-                let days = count_param(&self.engine(), FREE_WITHDRAWAL_DAYS, record.cohort_start)?;
-                let last = record
-                    .cohort_start
-                    .checked_add_days(Days::new(u64::from(days)))
-                    .unwrap_or(record.cohort_start);
-                if today > last {
-                    return Err(AppError::bilingual(
-                        Code::InvalidTransition,
-                        None,
-                        text(
-                            format!("무료 철회 기간이 {last}에 끝났습니다. 훈련기관에 문의해 주세요."),
-                            format!("the free withdrawal period ended on {last}; ask the institution"),
-                        ),
-                    ));
-                }
+            let last = self.last_free_day(&record);
+            if today > last {
+                return Err(AppError::bilingual(
+                    Code::InvalidTransition,
+                    None,
+                    text(
+                        format!("무료 철회 기간이 {last}에 끝났습니다. 훈련기관에 문의해 주세요."),
+                        format!("the free withdrawal period ended on {last}; ask the institution"),
+                    ),
+                ));
             }
         }
         self.change(actor, &record, status, EnrolmentEvent::Withdraw, None)
@@ -701,14 +702,14 @@ impl App {
         let engine = self.engine();
         let card = match event {
             EnrolmentEvent::Start => CardEffect::ConvertHeld {
-                rule: CARD_SHARE_RULE.to_owned(),
-                params: serde_json::json!({ "started_on": today, "cohort_start": record.cohort_start }),
+                rule: CardCharge::RULE.to_owned(),
+                params: serde_json::json!({ "converted_on": today, "enrolment_id": record.id }),
             },
             EnrolmentEvent::DropOut => self.dropout_deduction(&engine, record, today).await?,
             _ if status.holds_seat() && !next.holds_seat() && next != EnrolmentStatus::Completed => {
                 CardEffect::ReleaseHeld {
-                    rule: FREE_WITHDRAWAL_DAYS.to_owned(),
-                    params: serde_json::json!({ "event": event.as_str(), "cohort_start": record.cohort_start }),
+                    rule: crate::card::RELEASE_RULE.to_owned(),
+                    params: serde_json::json!({ "reason": next.as_str(), "cohort_start": record.cohort_start }),
                 }
             }
             _ => CardEffect::None,
@@ -742,6 +743,16 @@ impl App {
         })
     }
 
+    /// The last day a seat can be given up free: the cohort's start plus the policy's
+    /// free-withdrawal days (in force on the start).
+    fn last_free_day(&self, record: &EnrolmentRecord) -> NaiveDate {
+        let days = self.engine().card_terms(record.cohort_start).free_withdrawal_days;
+        record
+            .cohort_start
+            .checked_add_days(Days::new(u64::from(days)))
+            .unwrap_or(record.cohort_start)
+    }
+
     /// The card deduction for dropping out: none within the free period; after it, the policy's
     /// amount for the person's count of earlier dropouts.
     async fn dropout_deduction(
@@ -750,11 +761,7 @@ impl App {
         record: &EnrolmentRecord,
         today: NaiveDate,
     ) -> Result<CardEffect, AppError> {
-        let days = count_param(engine, FREE_WITHDRAWAL_DAYS, record.cohort_start)?;
-        let last_free = record
-            .cohort_start
-            .checked_add_days(Days::new(u64::from(days)))
-            .unwrap_or(record.cohort_start);
+        let last_free = self.last_free_day(record);
         if today <= last_free {
             return Ok(CardEffect::None);
         }
@@ -766,14 +773,16 @@ impl App {
             .iter()
             .filter(|e| e.id != record.id && e.status == EnrolmentStatus::DroppedOut.as_str())
             .count();
-        let amounts = won_list_param(engine, DROPOUT_DEDUCTIONS, today)?;
-        let Some(&amount_won) = amounts.get(earlier.min(amounts.len().saturating_sub(1))) else {
+        let nth = u32::try_from(earlier + 1).unwrap_or(u32::MAX);
+        let terms = engine.card_terms(today);
+        let amount = terms.dropout_deduction(nth);
+        if amount.0 <= 0 {
             return Ok(CardEffect::None);
-        };
+        }
         Ok(CardEffect::Deduct {
-            amount_won,
+            amount_won: amount.0,
             rule: DROPOUT_DEDUCTIONS.to_owned(),
-            params: serde_json::json!({ "earlier_dropouts": earlier, "amounts_won": amounts, "free_until": last_free }),
+            params: serde_json::json!({ "nth": nth, "deduction_won": amount.0, "free_until": last_free }),
         })
     }
 }

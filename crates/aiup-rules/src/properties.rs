@@ -128,6 +128,7 @@ fn case_json(i: &Input, attended: u32) -> CaseJson {
             exempt_group: false,
             vulnerable_group: false,
             card_balance_won: None,
+            prior_sandaetuk_participations: None,
         },
         period: 1,
         attendance: Some(AttendanceJson {

@@ -81,6 +81,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/staff/applications/{id}/refuse", May(DecideApplications)),
     (Method::GET, "/staff/cohorts/{course}/{cohort}", May(DecideApplications)),
     (Method::POST, "/staff/enrolments/{id}/step", May(DecideApplications)),
+    (Method::GET, "/me/card", May(OwnLearning)),
+    (Method::POST, "/me/card", May(OwnLearning)),
     (Method::POST, "/api/v1/estimate", Public),
     (Method::GET, "/api/v1/programmes", Public),
     (Method::GET, "/api/v1/parameters", Public),

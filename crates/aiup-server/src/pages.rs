@@ -7,6 +7,7 @@
 
 pub mod accounts;
 mod admin;
+mod card;
 pub mod course;
 pub mod courses;
 mod enrolment;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(enrolment::routes())
         .merge(staff::routes())
+        .merge(card::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.

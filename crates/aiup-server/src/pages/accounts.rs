@@ -292,6 +292,9 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
     if actor.allows(Permission::ReadAudit) {
         links.push(("/admin/audit", lang.pick("감사 기록", "Audit log")));
     }
+    if actor.allows(Permission::OwnLearning) {
+        links.push(("/me/card", lang.pick("내 내일배움카드", "My learning card")));
+    }
     html! {
         nav.sub-nav aria-label=(lang.pick("계정 메뉴", "Account")) {
             ul {

@@ -289,7 +289,9 @@ where
                 reason: format!("its person {} does not exist", enrolment.person_id),
             });
         };
-        let terms = match rules.terms(&person, enrolment) {
+        let history = Self::enrolments_where(conn, "person_id = $1 ORDER BY id", None, enrolment.person_id).await?;
+        let history: Vec<EnrolmentRecord> = history.into_iter().filter(|e| e.id != enrolment.id).collect();
+        let terms = match rules.terms(&person, enrolment, &history) {
             Ok(terms) => terms,
             Err(why) => return Ok(Err(EnrolmentRefusal::Ineligible(why).into())),
         };

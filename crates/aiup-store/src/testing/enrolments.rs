@@ -46,7 +46,12 @@ struct Rules {
 }
 
 impl AcceptanceRules for Rules {
-    fn terms(&self, person: &PersonRecord, _: &EnrolmentRecord) -> Result<AcceptanceTerms, Ineligible> {
+    fn terms(
+        &self,
+        person: &PersonRecord,
+        _: &EnrolmentRecord,
+        _: &[EnrolmentRecord],
+    ) -> Result<AcceptanceTerms, Ineligible> {
         if self.refuse.contains(&person.id) {
             return Err(Ineligible {
                 ko: "대상이 아닙니다".to_owned(),

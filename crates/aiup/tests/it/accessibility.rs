@@ -345,6 +345,38 @@ async fn error_and_account_pages_have_no_accessibility_violations() {
     assert_clean(&report);
 }
 
+/// The trainee's card page: before a profile, with the button to open the card, and with a
+/// statement of every kind of entry that names an enrolment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn card_page_has_no_accessibility_violations() {
+    let Some((b, axe)) = start().await else { return };
+    let mut report = Vec::new();
+    crate::testkit::create_account(&b.app, Role::Trainee, None).await;
+    sign_in(&b, Role::Trainee).await;
+    check_both(&b, &axe, "/me/card", "card-no-profile", &mut report).await;
+    let services = &b.app.state.app;
+    let actor = crate::card::signed_in(&b.app, &crate::testkit::login_of(Role::Trainee)).await;
+    services
+        .save_my_profile(&actor, &crate::card::profile(&["disabled"], "type_1"))
+        .await
+        .expect("profile");
+    check_both(&b, &axe, "/me/card", "card-open", &mut report).await;
+    let card = services.open_my_card(&actor).await.expect("open").account.id;
+    let charge = crate::card::charge_of(&b.app, true);
+    let hold = aiup_app::card::hold_entry(&charge, 7, services.today()).expect("hold");
+    services.db().cards().post(card, &hold, "test").await.expect("hold");
+    services
+        .convert_card_hold("test", card, 7, services.today())
+        .await
+        .expect("convert");
+    check_both(&b, &axe, "/me/card", "card-statement", &mut report).await;
+    assert!(
+        b.text("h1").await.contains("My learning card"),
+        "the card page was checked"
+    );
+    assert_clean(&report);
+}
+
 /// Signs `role`'s test account in through the sign-in form.
 async fn sign_in(b: &Browser, role: Role) {
     b.goto("/signin").await;

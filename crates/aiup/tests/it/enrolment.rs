@@ -106,7 +106,7 @@ pub async fn stock(app: &TestApp) -> Stock {
             let rules = aiup_app::enrolment::EngineRules::new(engine.clone(), c.clone(), cohorts[0].clone(), today);
             c.programmes.iter().find_map(|p| {
                 rules
-                    .terms_for(&job_seeker, p.as_str())
+                    .terms_for(&job_seeker, p.as_str(), &[])
                     .ok()
                     .filter(|t| t.card_hold_won > 0 && t.card_hold_won < 1_000_000)
                     .map(|_| (c.clone(), p.to_string()))
@@ -500,6 +500,84 @@ async fn withdrawal_frees_the_seat_for_the_first_waiting(f: Fixture) {
     );
 }
 
+/// After the start: a seat is given up free for the policy's free-withdrawal days; a drop-out
+/// after them costs the first deduction of the schedule.
+async fn the_free_period_and_the_dropout_deduction(f: Fixture) {
+    let app = &f.app.state.app;
+    let db = app.db();
+    let course = f.course.id.to_string();
+    let staff = actor(app, &staff_login()).await;
+    let engine = app.engine();
+    let start = f.course.cohorts[0].start_date;
+    let terms = engine.card_terms(start);
+    let free_days = i64::from(terms.free_withdrawal_days);
+    let first_deduction = engine.card_terms(start).dropout_deduction(1).0;
+    assert!(free_days > 0 && first_deduction > 0);
+
+    let mut people = Vec::new();
+    for login in ["early", "late", "leaver"] {
+        let t = trainee(app, login, Some(3_000_000)).await;
+        let e = app.apply(&t, &course, 0, &f.programme).await.unwrap();
+        assert!(matches!(
+            app.decide(&staff, e.id(), Decision::Accept).await,
+            Ok(DecisionDone::Accepted(_))
+        ));
+        people.push((t, e));
+    }
+    let card_of = |person_id: i64| async move { db.cards().card_of_person(person_id).await.unwrap().unwrap() };
+
+    // The day after the start: still free, the hold comes back in full.
+    let days_to = |date: NaiveDate| (date - app.today()).num_days();
+    app.clock().advance(chrono::Duration::days(days_to(start) + 1));
+    let (early, early_app) = &people[0];
+    app.withdraw(early, early_app.id())
+        .await
+        .expect("free withdrawal after the start");
+    assert_eq!(card_of(early_app.record.person_id).await.balance_won, 3_000_000);
+
+    // Training starts for the leaver: the hold becomes a charge.
+    let (_, leaver_app) = &people[2];
+    app.staff_step(&staff, leaver_app.id(), EnrolmentEvent::Start, "")
+        .await
+        .unwrap();
+    let charged = app
+        .enrolment_for(&staff, leaver_app.id())
+        .await
+        .unwrap()
+        .record
+        .card_hold_won;
+
+    // Past the free days: the trainee can no longer withdraw; a drop-out costs the deduction.
+    app.clock().advance(chrono::Duration::days(free_days + 1));
+    let (late, late_app) = &people[1];
+    let before = store_counts(db).await;
+    assert_eq!(
+        app.withdraw(late, late_app.id()).await.unwrap_err().code,
+        Code::InvalidTransition
+    );
+    assert_eq!(store_counts(db).await, before);
+    let done = app
+        .staff_step(&staff, leaver_app.id(), EnrolmentEvent::DropOut, "개인 사정")
+        .await
+        .unwrap();
+    assert_eq!(done.enrolment.status, EnrolmentStatus::DroppedOut);
+    let card = card_of(leaver_app.record.person_id).await;
+    assert_eq!(card.balance_won, 3_000_000 - charged - first_deduction);
+    let last = db.cards().statement(card.id).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (last.kind, last.rule.as_str()),
+        (CardEntryKind::DropoutDeduction, "tuition.card.dropout_deductions_won")
+    );
+    // The card's statement still passes the ledger's own checks.
+    assert!(app
+        .card_of_person(
+            &actor(app, &crate::testkit::login_of(Role::Auditor)).await,
+            aiup_people::PersonId(leaver_app.record.person_id)
+        )
+        .await
+        .is_ok());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn journey_and_refusals_on_sqlite() {
     journey_and_refusals(fixture_on(None).await).await;
@@ -526,4 +604,18 @@ async fn withdrawal_and_waiting_list_on_postgres() {
     };
     let db = aiup_store::connect(pg.url()).await.expect("connect");
     withdrawal_frees_the_seat_for_the_first_waiting(fixture_on(Some(db)).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn free_period_and_dropout_on_sqlite() {
+    the_free_period_and_the_dropout_deduction(fixture_on(None).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn free_period_and_dropout_on_postgres() {
+    let Some(pg) = aiup_store::testing::postgres_test_url().await else {
+        return;
+    };
+    let db = aiup_store::connect(pg.url()).await.expect("connect");
+    the_free_period_and_the_dropout_deduction(fixture_on(Some(db)).await).await;
 }

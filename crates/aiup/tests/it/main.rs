@@ -8,6 +8,7 @@ mod browser_accounts;
 mod browser_enrolment;
 mod browser_focus;
 mod browser_search;
+mod card;
 mod cli;
 mod conformance;
 mod course_page;
