@@ -5,15 +5,17 @@
 use std::sync::Arc;
 
 use aiup_catalogue::{Cohort, Course};
+use aiup_core::policy::Programme;
 use aiup_core::policy::Text;
 use aiup_people::card::groups_of;
 use aiup_people::{EnrolmentStatus, Profile};
-use aiup_rules::case::{CaseJson, CourseJson, TraineeJson};
+use aiup_rules::case::CaseJson;
 use aiup_rules::{CardCharge, Engine};
 use aiup_store::{AcceptanceRules, AcceptanceTerms, EnrolmentRecord, Ineligible, PersonRecord};
 use chrono::NaiveDate;
 
 use super::text;
+use crate::catalogue::case_for;
 use crate::people::input_of;
 
 /// Statuses in which a person has taken part in a course (for first-participation rules).
@@ -92,7 +94,12 @@ impl EngineRules {
                 ),
             ));
         }
-        let raw = self.case_json(profile, programme, history);
+        let Some(raw) = self.case_json(profile, p, history) else {
+            return Err(text(
+                "이 기수의 지원금을 계산할 수 없습니다.",
+                "the support for this cohort cannot be computed",
+            ));
+        };
         let case = engine.parse_case(&raw).map_err(|e| e.message())?;
         let outcome = engine.evaluate(&case);
         let charge = engine.card_charge(&case, &outcome);
@@ -127,38 +134,25 @@ impl EngineRules {
         u32::try_from(taken.count()).unwrap_or(u32::MAX)
     }
 
-    fn case_json(&self, profile: &Profile, programme: &str, history: &[EnrolmentRecord]) -> CaseJson {
-        let course = &self.course;
+    /// The course's case for this cohort and person: `catalogue::case_for`, on this cohort's
+    /// dates, with the card's groups and the person's earlier 산대특 participations.
+    fn case_json(&self, profile: &Profile, programme: &Programme, history: &[EnrolmentRecord]) -> Option<CaseJson> {
+        let situation = crate::catalogue::Profile {
+            status: profile.status,
+            employer_size: profile.employer_size,
+        };
+        let mut raw = case_for(&self.course, programme, &situation, self.cohort.start_date)?;
+        raw.course.start_date = self.cohort.start_date.to_string();
+        raw.course.end_date = self.cohort.end_date.to_string();
         let terms = self.engine.card_terms(self.cohort.start_date);
-        let number = |text: String| text.parse::<serde_json::Number>().unwrap_or_else(|_| 0.into());
         let prior = self.prior_sandaetuk(history);
-        CaseJson {
-            programme: programme.to_owned(),
-            course: CourseJson {
-                region: course.region.to_string(),
-                start_date: self.cohort.start_date.to_string(),
-                end_date: self.cohort.end_date.to_string(),
-                total_hours: number(course.total_hours.to_string()),
-                hours_per_day: number(course.hours_per_day.to_string()),
-                delivery: course.delivery.as_str().to_owned(),
-                fee_won: Some(course.fee_won),
-                base_unit_price_won_per_hour: course.base_unit_price_won_per_hour,
-                ai_course: Some(course.is_ai_course()),
-                self_payment_rate_percent: course.self_payment_rate_percent.map(serde_json::Number::from),
-                provision: None,
-            },
-            trainee: TraineeJson {
-                status: profile.status.as_str().to_owned(),
-                employer_size: profile.employer_size.map(|s| s.as_str().to_owned()),
-                exempt_group: !groups_of(profile, terms.exempt_groups).is_empty(),
-                vulnerable_group: !groups_of(profile, terms.extra_groups).is_empty(),
-                // The hold is refused when the card lacks it, rather than shifting the cost.
-                card_balance_won: None,
-                prior_sandaetuk_participations: (prior > 0).then_some(prior),
-            },
-            period: 1,
-            attendance: None,
-        }
+        let trainee = &mut raw.trainee;
+        trainee.exempt_group = !groups_of(profile, terms.exempt_groups).is_empty();
+        trainee.vulnerable_group = !groups_of(profile, terms.extra_groups).is_empty();
+        // The hold is refused when the card lacks it, rather than shifting the cost.
+        trainee.card_balance_won = None;
+        trainee.prior_sandaetuk_participations = (prior > 0).then_some(prior);
+        Some(raw)
     }
 }
 

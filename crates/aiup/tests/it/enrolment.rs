@@ -16,6 +16,8 @@ use crate::support::{spawn_app, spawn_app_on, TestApp};
 /// on the card, copied into the cohorts the tests need.
 pub struct Fixture {
     pub app: TestApp,
+    /// The PostgreSQL database the app runs on, dropped with the fixture.
+    _postgres: Option<aiup_store::testing::PostgresTestDb>,
     /// Its first cohort is open today with `SEATS` seats and a waiting list; the second overlaps
     /// the first; the third starts after the first ends and keeps no waiting list; the fourth is
     /// not open yet.
@@ -53,10 +55,20 @@ pub async fn fixture_on(db: Option<Database>) -> Fixture {
     let stock = stock(&app).await;
     Fixture {
         app,
+        _postgres: None,
         course: stock.course,
         other_institution_course: stock.other_institution_course,
         programme: stock.programme,
     }
+}
+
+/// The fixture on a fresh PostgreSQL database, or `None` where the harness skips (loudly).
+pub async fn postgres_fixture() -> Option<Fixture> {
+    let pg = aiup_store::testing::postgres_test_url().await?;
+    let db = aiup_store::connect(pg.url()).await.expect("connect");
+    let mut fixture = fixture_on(Some(db)).await;
+    fixture._postgres = Some(pg);
+    Some(fixture)
 }
 
 /// What [`stock`] put in the catalogue.
@@ -585,11 +597,8 @@ async fn journey_and_refusals_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn journey_and_refusals_on_postgres() {
-    let Some(pg) = aiup_store::testing::postgres_test_url().await else {
-        return;
-    };
-    let db = aiup_store::connect(pg.url()).await.expect("connect");
-    journey_and_refusals(fixture_on(Some(db)).await).await;
+    let Some(f) = postgres_fixture().await else { return };
+    journey_and_refusals(f).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -599,11 +608,8 @@ async fn withdrawal_and_waiting_list_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn withdrawal_and_waiting_list_on_postgres() {
-    let Some(pg) = aiup_store::testing::postgres_test_url().await else {
-        return;
-    };
-    let db = aiup_store::connect(pg.url()).await.expect("connect");
-    withdrawal_frees_the_seat_for_the_first_waiting(fixture_on(Some(db)).await).await;
+    let Some(f) = postgres_fixture().await else { return };
+    withdrawal_frees_the_seat_for_the_first_waiting(f).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -613,9 +619,6 @@ async fn free_period_and_dropout_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn free_period_and_dropout_on_postgres() {
-    let Some(pg) = aiup_store::testing::postgres_test_url().await else {
-        return;
-    };
-    let db = aiup_store::connect(pg.url()).await.expect("connect");
-    the_free_period_and_the_dropout_deduction(fixture_on(Some(db)).await).await;
+    let Some(f) = postgres_fixture().await else { return };
+    the_free_period_and_the_dropout_deduction(f).await;
 }
