@@ -2,7 +2,7 @@
 //! waiting list, the status steps, and every refusal leaving the store exactly as it was.
 
 use aiup_app::accounts::{Actor, Role, Via};
-use aiup_app::enrolment::{Decision, DecisionDone};
+use aiup_app::enrolment::{Decision, DecisionDone, Enrolment};
 use aiup_app::{App, Code};
 use aiup_catalogue::{ApplicationPeriod, CatalogueBatch, Cohort, Course};
 use aiup_people::{EnrolmentEvent, EnrolmentStatus, ProfileInput};
@@ -307,6 +307,13 @@ async fn journey_and_refusals(f: Fixture) {
     assert_eq!(
         app.enrolment_for(&auditor, applied.id()).await.unwrap().id(),
         applied.id()
+    );
+    let kim_person = aiup_people::PersonId(applied.record.person_id);
+    let seen = app.enrolments_of_person(&auditor, kim_person).await.unwrap();
+    assert_eq!(seen.iter().map(Enrolment::id).collect::<Vec<_>>(), [applied.id()]);
+    assert_eq!(
+        app.enrolments_of_person(&lee, kim_person).await.unwrap_err().code,
+        Code::NotFound
     );
 
     // Staff of another institution: not found, nothing written.
@@ -621,4 +628,125 @@ async fn free_period_and_dropout_on_sqlite() {
 async fn free_period_and_dropout_on_postgres() {
     let Some(f) = postgres_fixture().await else { return };
     the_free_period_and_the_dropout_deduction(f).await;
+}
+
+/// Signs `login` in through the service; returns the session cookie header and CSRF token.
+async fn session_of(app: &App, login: &str) -> (String, String) {
+    let session = app
+        .accounts()
+        .sign_in(aiup_app::accounts::SignIn {
+            login: login.to_owned(),
+            password: aiup_app::accounts::Password::new(crate::testkit::TEST_PASSWORD),
+            client_address: "127.0.0.1".into(),
+            client: "test".into(),
+            previous_session: None,
+        })
+        .await
+        .expect("sign in");
+    (
+        format!("aiup_session={}", session.cookie_value),
+        session.actor.csrf_token().unwrap_or_default().to_owned(),
+    )
+}
+
+/// Over HTTP: a trainee cannot withdraw another's application, staff cannot decide or step
+/// another institution's, a form without its token is refused; each answer changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_refuse_what_the_caller_may_not_touch() {
+    let f = fixture_on(None).await;
+    let app = &f.app.state.app;
+    let db = app.db();
+    let mut trainees = Vec::new();
+    for login in ["page-kim", "page-lee"] {
+        app.accounts()
+            .create_user(
+                "test",
+                aiup_app::accounts::NewUser {
+                    login: login.into(),
+                    display_name: login.into(),
+                    role: "trainee".into(),
+                    scope: None,
+                    password: Some(aiup_app::accounts::Password::new(crate::testkit::TEST_PASSWORD)),
+                },
+            )
+            .await
+            .expect("account");
+        let t = actor(app, login).await;
+        equip(app, &t, Some(3_000_000)).await;
+        trainees.push(t);
+    }
+    let kim = app
+        .apply(&trainees[0], &f.course.id.to_string(), 0, &f.programme)
+        .await
+        .unwrap();
+    let elsewhere = app
+        .apply(
+            &trainees[1],
+            &f.other_institution_course.id.to_string(),
+            0,
+            &f.programme,
+        )
+        .await
+        .unwrap();
+    let post = |path: String, session: (String, String), extra: Vec<(&str, &str)>| {
+        let url = format!("{}{path}", f.app.base_url);
+        let mut form = vec![("csrf".to_owned(), session.1)];
+        form.extend(extra.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())));
+        crate::testkit::request("POST", url, Some(session.0), None, Some(form))
+    };
+    // Signing in is audited: count after it.
+    let lee = session_of(app, "page-lee").await;
+    let staff = session_of(app, &staff_login()).await;
+    let before = store_counts(db).await;
+
+    let answer = post(format!("/me/applications/{}/withdraw", kim.id()), lee.clone(), vec![]).await;
+    assert_eq!(answer.status, 404, "{}", answer.body);
+    for path in [
+        format!("/staff/applications/{}/accept", elsewhere.id()),
+        format!("/staff/applications/{}/refuse", elsewhere.id()),
+        format!("/staff/enrolments/{}/step", elsewhere.id()),
+    ] {
+        let answer = post(path.clone(), staff.clone(), vec![("reason", "x"), ("event", "cancel")]).await;
+        assert_eq!(answer.status, 404, "{path}: {}", answer.body);
+    }
+    let roster = format!(
+        "{}/staff/cohorts/{}/0",
+        f.app.base_url,
+        aiup_server::pages::encode_component(f.other_institution_course.id.as_str())
+    );
+    let answer = crate::testkit::request("GET", roster, Some(staff.0.clone()), None, None).await;
+    assert_eq!(answer.status, 404);
+    // A refusal without a reason is shown on the page, in Korean, and changes nothing.
+    let answer = post(
+        format!("/staff/applications/{}/refuse", kim.id()),
+        staff.clone(),
+        vec![("reason", " ")],
+    )
+    .await;
+    assert_eq!(answer.status, 422);
+    assert!(answer.body.contains("사유를 입력해 주세요"), "{}", answer.body);
+    // Without the form token nothing is decided.
+    let forged = (staff.0.clone(), "0".repeat(64));
+    let answer = post(format!("/staff/applications/{}/accept", kim.id()), forged, vec![]).await;
+    assert_eq!(answer.status, 403);
+    assert_eq!(store_counts(db).await, before);
+
+    // The real decision goes through and the trainee's page shows it.
+    let answer = post(format!("/staff/applications/{}/accept", kim.id()), staff, vec![]).await;
+    assert_eq!(answer.status, 303);
+    let kim_session = session_of(app, "page-kim").await;
+    let page = crate::testkit::request(
+        "GET",
+        format!("{}/me/applications?lang=en", f.app.base_url),
+        Some(kim_session.0),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("accepted") && page.body.contains("Card hold"),
+        "{}",
+        page.body
+    );
 }
