@@ -13,14 +13,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aiup_catalogue::{Cohort, Course};
-use aiup_core::money::Won;
 use aiup_core::policy::Text;
 use aiup_people::PersonId;
 pub use aiup_people::{EnrolmentEvent, EnrolmentStatus};
 use aiup_rules::{CardCharge, Engine};
 use aiup_store::{
-    Acceptance, AcceptanceRules, CardEffect, CardRefusal, CohortSeats, Decided, EnrolmentError, EnrolmentRecord,
-    EnrolmentRefusal, NewApplication, Offer, StatusChange,
+    Acceptance, AcceptanceRules, CardEffect, CohortSeats, Decided, EnrolmentError, EnrolmentRecord, EnrolmentRefusal,
+    NewApplication, Offer, StatusChange,
 };
 use chrono::{Days, NaiveDate};
 
@@ -192,35 +191,8 @@ fn refused(refusal: EnrolmentRefusal) -> AppError {
                 "the person has no open learning card; a card must be issued first",
             ),
         ),
-        EnrolmentRefusal::Card(CardRefusal::InsufficientBalance {
-            balance_won,
-            needed_won,
-            ..
-        }) => AppError::bilingual(
-            Code::InsufficientBalance,
-            Some("card"),
-            text(
-                format!(
-                    "카드 잔액이 부족합니다: 잔액 {}, 필요 {}.",
-                    Won(balance_won),
-                    Won(needed_won)
-                ),
-                format!(
-                    "the learning card has {} but {} is needed",
-                    Won(balance_won),
-                    Won(needed_won)
-                ),
-            ),
-        ),
-        EnrolmentRefusal::Card(CardRefusal::Expired { expires_on, .. }) => AppError::bilingual(
-            Code::InsufficientBalance,
-            Some("card"),
-            text(
-                format!("카드 유효기간이 끝났습니다({expires_on})."),
-                format!("the learning card expired on {expires_on}"),
-            ),
-        ),
-        EnrolmentRefusal::Card(other) => AppError::internal(&other),
+        // The card's own wording, with both amounts where the balance is short.
+        EnrolmentRefusal::Card(r) => crate::card::refusal_error(&r),
     }
 }
 
@@ -627,6 +599,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aiup_store::CardRefusal;
 
     #[test]
     fn reasons_are_trimmed_required_and_bounded() {
