@@ -13,33 +13,30 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aiup_catalogue::{Cohort, Course};
-use aiup_core::money::Won;
-use aiup_core::policy::{ParamValue, Text, TuitionScheme};
+use aiup_core::policy::Text;
+use aiup_people::PersonId;
 pub use aiup_people::{EnrolmentEvent, EnrolmentStatus};
-use aiup_people::{PersonId, Profile};
-use aiup_rules::case::{CaseJson, CourseJson, TraineeJson};
-use aiup_rules::Engine;
+use aiup_rules::{CardCharge, Engine};
 use aiup_store::{
-    Acceptance, AcceptanceRules, AcceptanceTerms, CardEffect, CardRefusal, CohortSeats, Decided, EnrolmentError,
-    EnrolmentRecord, EnrolmentRefusal, Ineligible, NewApplication, Offer, PersonRecord, StatusChange,
+    Acceptance, AcceptanceRules, CardEffect, CohortSeats, Decided, EnrolmentError, EnrolmentRecord, EnrolmentRefusal,
+    NewApplication, Offer, StatusChange,
 };
 use chrono::{Days, NaiveDate};
 
 use crate::accounts::{Actor, Permission};
-use crate::people::input_of;
 use crate::{App, AppError, Code};
+
+mod rules;
+
+pub use rules::EngineRules;
 
 /// The longest reason staff may give, in characters.
 pub const MAX_REASON_CHARS: usize = 500;
 /// The most pending applications one page lists.
 pub const PENDING_LIMIT: i64 = 500;
 
-/// The policy parameter of the free-withdrawal period (days after the start).
-pub const FREE_WITHDRAWAL_DAYS: &str = "enrolment.free_withdrawal_days";
-/// The policy parameter of the dropout deductions (1st, 2nd, 3rd and later).
+/// The rule a dropout deduction cites.
 pub const DROPOUT_DEDUCTIONS: &str = "tuition.card.dropout_deductions_won";
-/// The rule cited by a card hold or charge: the card pays the supported share.
-pub const CARD_SHARE_RULE: &str = "tuition.card.supported_share";
 
 fn text(ko: impl Into<String>, en: impl Into<String>) -> Text {
     Text {
@@ -142,144 +139,6 @@ pub fn parse_reason(raw: &str, required: bool) -> Result<Option<String>, AppErro
     Ok(Some(reason.to_owned()))
 }
 
-/// The rules engine as the acceptance transaction runs it: for one course and cohort, whether
-/// the person's stored profile is admitted by the chosen programme, and what the card holds
-/// and the trainee pays.
-pub struct EngineRules {
-    engine: Arc<Engine>,
-    course: Course,
-    cohort: Cohort,
-    on_date: NaiveDate,
-}
-
-impl std::fmt::Debug for EngineRules {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EngineRules")
-            .field("course", &self.course.id)
-            .field("cohort_start", &self.cohort.start_date)
-            .field("on_date", &self.on_date)
-            .finish_non_exhaustive()
-    }
-}
-
-impl EngineRules {
-    pub fn new(engine: Arc<Engine>, course: Course, cohort: Cohort, on_date: NaiveDate) -> EngineRules {
-        EngineRules {
-            engine,
-            course,
-            cohort,
-            on_date,
-        }
-    }
-
-    /// The terms for `profile` under `programme`, or why the profile is not admitted.
-    pub fn terms_for(&self, profile: &Profile, programme: &str) -> Result<AcceptanceTerms, Text> {
-        let engine = &self.engine;
-        let Some(p) = engine.policy().programme(programme) else {
-            return Err(text(
-                format!("정책에 없는 사업입니다: {programme}"),
-                format!("programme `{programme}` is not in the policy"),
-            ));
-        };
-        let listed = self.course.programmes.iter().any(|id| id.as_str() == programme);
-        if !listed || !p.is_trainee_facing() {
-            return Err(text(
-                format!("이 과정은 '{}' 사업으로 신청할 수 없습니다.", p.name.ko),
-                format!("this course cannot be taken under {}", p.name.en),
-            ));
-        }
-        if !p.admits_trainee(profile.status, profile.employer_size) {
-            return Err(text(
-                format!(
-                    "'{}' 사업은 {} 상태의 훈련생을 받지 않습니다.",
-                    p.name.ko,
-                    profile.status.label_ko()
-                ),
-                format!(
-                    "{} does not admit trainees who are {}",
-                    p.name.en,
-                    profile.status.label_en()
-                ),
-            ));
-        }
-        let case = engine
-            .parse_case(&self.case_json(profile, programme))
-            .map_err(|e| e.message())?;
-        let totals = engine.totals(&case);
-        let card_pays = card_charging(p.tuition_scheme);
-        let card_hold_won = if card_pays { totals.tuition_support_won } else { 0 };
-        Ok(AcceptanceTerms {
-            card_hold_won,
-            self_payment_won: totals.self_payment_won,
-            on_date: self.on_date,
-            rule: CARD_SHARE_RULE.to_owned(),
-            params: serde_json::json!({
-                "policy_version": engine.policy().version,
-                "programme": programme,
-                "tuition_scheme": format!("{:?}", p.tuition_scheme),
-                "fee_won": self.course.fee_won,
-                "supported_won": totals.tuition_support_won,
-                "self_payment_won": totals.self_payment_won,
-            }),
-        })
-    }
-
-    fn case_json(&self, profile: &Profile, programme: &str) -> CaseJson {
-        let course = &self.course;
-        let terms = self.engine.card_terms(self.on_date);
-        let number = |text: String| text.parse::<serde_json::Number>().unwrap_or_else(|_| 0.into());
-        CaseJson {
-            programme: programme.to_owned(),
-            course: CourseJson {
-                region: course.region.to_string(),
-                start_date: self.cohort.start_date.to_string(),
-                end_date: self.cohort.end_date.to_string(),
-                total_hours: number(course.total_hours.to_string()),
-                hours_per_day: number(course.hours_per_day.to_string()),
-                delivery: course.delivery.as_str().to_owned(),
-                fee_won: Some(course.fee_won),
-                base_unit_price_won_per_hour: course.base_unit_price_won_per_hour,
-                ai_course: Some(course.is_ai_course()),
-                self_payment_rate_percent: course.self_payment_rate_percent.map(serde_json::Number::from),
-                provision: None,
-            },
-            trainee: TraineeJson {
-                status: profile.status.as_str().to_owned(),
-                employer_size: profile.employer_size.map(|s| s.as_str().to_owned()),
-                // The card's groups, by the policy's lists in force on the decision date.
-                exempt_group: terms.exempt_groups.iter().any(|g| profile.in_group(g)),
-                vulnerable_group: terms.extra_groups.iter().any(|g| profile.in_group(g)),
-                card_balance_won: None,
-                prior_sandaetuk_participations: None,
-            },
-            period: 1,
-            attendance: None,
-        }
-    }
-}
-
-/// Whether the card pays the supported share of a programme with this tuition scheme (the
-/// employer and SME schemes are paid to the firm, not from the card).
-fn card_charging(scheme: TuitionScheme) -> bool {
-    matches!(
-        scheme,
-        TuitionScheme::Card | TuitionScheme::AiAssistant | TuitionScheme::Kdc | TuitionScheme::PriorityTable
-    )
-}
-
-impl AcceptanceRules for EngineRules {
-    fn terms(&self, person: &PersonRecord, enrolment: &EnrolmentRecord) -> Result<AcceptanceTerms, Ineligible> {
-        let profile = input_of(&person.fields)
-            .parse(self.engine.regions())
-            .map_err(|_| Ineligible {
-                ko: "프로필을 다시 확인해 주세요.".to_owned(),
-                en: "the profile no longer parses; review it".to_owned(),
-            })?;
-        self.terms_for(&profile, &enrolment.programme)
-            .map_err(|t| Ineligible { ko: t.ko, en: t.en })
-    }
-}
-
 /// The refusal as the caller reads it.
 fn refused(refusal: EnrolmentRefusal) -> AppError {
     match refusal {
@@ -332,35 +191,8 @@ fn refused(refusal: EnrolmentRefusal) -> AppError {
                 "the person has no open learning card; a card must be issued first",
             ),
         ),
-        EnrolmentRefusal::Card(CardRefusal::InsufficientBalance {
-            balance_won,
-            needed_won,
-            ..
-        }) => AppError::bilingual(
-            Code::InsufficientBalance,
-            Some("card"),
-            text(
-                format!(
-                    "카드 잔액이 부족합니다: 잔액 {}, 필요 {}.",
-                    Won(balance_won),
-                    Won(needed_won)
-                ),
-                format!(
-                    "the learning card has {} but {} is needed",
-                    Won(balance_won),
-                    Won(needed_won)
-                ),
-            ),
-        ),
-        EnrolmentRefusal::Card(CardRefusal::Expired { expires_on, .. }) => AppError::bilingual(
-            Code::InsufficientBalance,
-            Some("card"),
-            text(
-                format!("카드 유효기간이 끝났습니다({expires_on})."),
-                format!("the learning card expired on {expires_on}"),
-            ),
-        ),
-        EnrolmentRefusal::Card(other) => AppError::internal(&other),
+        // The card's own wording, with both amounts where the balance is short.
+        EnrolmentRefusal::Card(r) => crate::card::refusal_error(&r),
     }
 }
 
@@ -391,26 +223,6 @@ fn transition_refused(status: EnrolmentStatus, event: EnrolmentEvent) -> AppErro
         |e| text(e.message_ko(), e.to_string()),
     );
     AppError::bilingual(Code::InvalidTransition, None, e)
-}
-
-/// The value of a count parameter on `date`.
-fn count_param(engine: &Engine, id: &str, date: NaiveDate) -> Result<u32, AppError> {
-    match engine.policy().parameter(id).and_then(|p| p.at(date)).map(|v| &v.value) {
-        Some(ParamValue::Count(n)) => Ok(*n),
-        _ => Err(AppError::internal(&format_args!(
-            "policy parameter {id} has no count on {date}"
-        ))),
-    }
-}
-
-/// The value of a won-list parameter on `date`.
-fn won_list_param(engine: &Engine, id: &str, date: NaiveDate) -> Result<Vec<i64>, AppError> {
-    match engine.policy().parameter(id).and_then(|p| p.at(date)).map(|v| &v.value) {
-        Some(ParamValue::WonList(list)) => Ok(list.iter().map(|w| w.0).collect()),
-        _ => Err(AppError::internal(&format_args!(
-            "policy parameter {id} has no amounts on {date}"
-        ))),
-    }
 }
 
 impl App {
@@ -481,7 +293,8 @@ impl App {
         }
         // Never record an application the rules would not price.
         let rules = EngineRules::new(self.engine(), course.clone(), cohort.clone(), today);
-        if let Err(why) = rules.terms_for(&person.profile, programme) {
+        let history = self.db().enrolments().of_person(person.id.0).await?;
+        if let Err(why) = rules.terms_for(&person.profile, programme, &history) {
             return Err(AppError::bilingual(Code::IneligibleTrainee, Some("programme"), why));
         }
         let application = NewApplication {
@@ -668,22 +481,16 @@ impl App {
         }
         if status == EnrolmentStatus::Accepted {
             let today = self.today();
-            if today > record.cohort_start {
-                let days = count_param(&self.engine(), FREE_WITHDRAWAL_DAYS, record.cohort_start)?;
-                let last = record
-                    .cohort_start
-                    .checked_add_days(Days::new(u64::from(days)))
-                    .unwrap_or(record.cohort_start);
-                if today > last {
-                    return Err(AppError::bilingual(
-                        Code::InvalidTransition,
-                        None,
-                        text(
-                            format!("무료 철회 기간이 {last}에 끝났습니다. 훈련기관에 문의해 주세요."),
-                            format!("the free withdrawal period ended on {last}; ask the institution"),
-                        ),
-                    ));
-                }
+            let last = self.last_free_day(&record);
+            if today > last {
+                return Err(AppError::bilingual(
+                    Code::InvalidTransition,
+                    None,
+                    text(
+                        format!("무료 철회 기간이 {last}에 끝났습니다. 훈련기관에 문의해 주세요."),
+                        format!("the free withdrawal period ended on {last}; ask the institution"),
+                    ),
+                ));
             }
         }
         self.change(actor, &record, status, EnrolmentEvent::Withdraw, None)
@@ -704,14 +511,14 @@ impl App {
         let engine = self.engine();
         let card = match event {
             EnrolmentEvent::Start => CardEffect::ConvertHeld {
-                rule: CARD_SHARE_RULE.to_owned(),
-                params: serde_json::json!({ "started_on": today, "cohort_start": record.cohort_start }),
+                rule: CardCharge::RULE.to_owned(),
+                params: serde_json::json!({ "converted_on": today, "enrolment_id": record.id }),
             },
             EnrolmentEvent::DropOut => self.dropout_deduction(&engine, record, today).await?,
             _ if status.holds_seat() && !next.holds_seat() && next != EnrolmentStatus::Completed => {
                 CardEffect::ReleaseHeld {
-                    rule: FREE_WITHDRAWAL_DAYS.to_owned(),
-                    params: serde_json::json!({ "event": event.as_str(), "cohort_start": record.cohort_start }),
+                    rule: crate::card::FREE_WITHDRAWAL_RULE.to_owned(),
+                    params: serde_json::json!({ "reason": next.as_str(), "cohort_start": record.cohort_start }),
                 }
             }
             _ => CardEffect::None,
@@ -745,6 +552,16 @@ impl App {
         })
     }
 
+    /// The last day a seat can be given up free: the cohort's start plus the policy's
+    /// free-withdrawal days (in force on the start).
+    fn last_free_day(&self, record: &EnrolmentRecord) -> NaiveDate {
+        let days = self.engine().card_terms(record.cohort_start).free_withdrawal_days;
+        record
+            .cohort_start
+            .checked_add_days(Days::new(u64::from(days)))
+            .unwrap_or(record.cohort_start)
+    }
+
     /// The card deduction for dropping out: none within the free period; after it, the policy's
     /// amount for the person's count of earlier dropouts.
     async fn dropout_deduction(
@@ -753,11 +570,7 @@ impl App {
         record: &EnrolmentRecord,
         today: NaiveDate,
     ) -> Result<CardEffect, AppError> {
-        let days = count_param(engine, FREE_WITHDRAWAL_DAYS, record.cohort_start)?;
-        let last_free = record
-            .cohort_start
-            .checked_add_days(Days::new(u64::from(days)))
-            .unwrap_or(record.cohort_start);
+        let last_free = self.last_free_day(record);
         if today <= last_free {
             return Ok(CardEffect::None);
         }
@@ -769,14 +582,16 @@ impl App {
             .iter()
             .filter(|e| e.id != record.id && e.status == EnrolmentStatus::DroppedOut.as_str())
             .count();
-        let amounts = won_list_param(engine, DROPOUT_DEDUCTIONS, today)?;
-        let Some(&amount_won) = amounts.get(earlier.min(amounts.len().saturating_sub(1))) else {
+        let nth = u32::try_from(earlier + 1).unwrap_or(u32::MAX);
+        let terms = engine.card_terms(today);
+        let amount = terms.dropout_deduction(nth);
+        if amount.0 <= 0 {
             return Ok(CardEffect::None);
-        };
+        }
         Ok(CardEffect::Deduct {
-            amount_won,
+            amount_won: amount.0,
             rule: DROPOUT_DEDUCTIONS.to_owned(),
-            params: serde_json::json!({ "earlier_dropouts": earlier, "amounts_won": amounts, "free_until": last_free }),
+            params: serde_json::json!({ "nth": nth, "deduction_won": amount.0, "free_until": last_free }),
         })
     }
 }
@@ -784,6 +599,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aiup_store::CardRefusal;
 
     #[test]
     fn reasons_are_trimmed_required_and_bounded() {

@@ -119,8 +119,14 @@ pub struct Ineligible {
 /// The caller's rules, run inside the acceptance transaction on the person's locked row. Pure:
 /// no IO (the engine is).
 pub trait AcceptanceRules: Send + Sync {
-    /// What accepting `person` into `enrolment` costs, or why they no longer qualify.
-    fn terms(&self, person: &PersonRecord, enrolment: &EnrolmentRecord) -> Result<AcceptanceTerms, Ineligible>;
+    /// What accepting `person` into `enrolment` costs, or why they no longer qualify;
+    /// `history` is the person's other enrolments (e.g. for first-participation rules).
+    fn terms(
+        &self,
+        person: &PersonRecord,
+        enrolment: &EnrolmentRecord,
+        history: &[EnrolmentRecord],
+    ) -> Result<AcceptanceTerms, Ineligible>;
 }
 
 /// A decision to accept an application (status `applied`).

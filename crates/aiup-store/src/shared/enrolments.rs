@@ -113,6 +113,19 @@ impl From<EnrolmentRefusal> for Refused {
     }
 }
 
+/// Why a waiting person was passed over for a freed seat, in Korean and English (the trainee
+/// reads it on their applications page).
+fn skip_reason(refusal: &EnrolmentRefusal) -> String {
+    let ko = match refusal {
+        EnrolmentRefusal::Ineligible(why) => why.ko.clone(),
+        EnrolmentRefusal::Overlapping { .. } => "기간이 겹치는 다른 과정에 선발되어 있습니다.".to_owned(),
+        EnrolmentRefusal::NoCard => "국민내일배움카드 계좌가 없습니다.".to_owned(),
+        EnrolmentRefusal::Card(_) => "카드 잔액이 부족하거나 카드를 쓸 수 없습니다.".to_owned(),
+        _ => "선발 조건을 충족하지 않습니다.".to_owned(),
+    };
+    format!("빈자리 배정에서 제외: {ko} / skipped for a freed seat: {refusal}")
+}
+
 enum Accepted {
     Accepted(EnrolmentRecord),
     Full(EnrolmentRecord),
@@ -289,7 +302,9 @@ where
                 reason: format!("its person {} does not exist", enrolment.person_id),
             });
         };
-        let terms = match rules.terms(&person, enrolment) {
+        let history = Self::enrolments_where(conn, "person_id = $1 ORDER BY id", None, enrolment.person_id).await?;
+        let history: Vec<EnrolmentRecord> = history.into_iter().filter(|e| e.id != enrolment.id).collect();
+        let terms = match rules.terms(&person, enrolment, &history) {
             Ok(terms) => terms,
             Err(why) => return Ok(Err(EnrolmentRefusal::Ineligible(why).into())),
         };
@@ -412,7 +427,7 @@ where
                     if refused.seat_taken {
                         Self::free_seat(conn, &waiting).await?;
                     }
-                    let reason = format!("skipped for a freed seat: {}", refused.refusal);
+                    let reason = skip_reason(&refused.refusal);
                     Self::move_to(conn, &waiting, "refused", "refuse", Some(&reason), None, false, actor).await?;
                     offers.push(Offer::Skipped {
                         enrolment_id: waiting.id,

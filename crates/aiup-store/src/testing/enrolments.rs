@@ -46,7 +46,12 @@ struct Rules {
 }
 
 impl AcceptanceRules for Rules {
-    fn terms(&self, person: &PersonRecord, _: &EnrolmentRecord) -> Result<AcceptanceTerms, Ineligible> {
+    fn terms(
+        &self,
+        person: &PersonRecord,
+        _: &EnrolmentRecord,
+        _: &[EnrolmentRecord],
+    ) -> Result<AcceptanceTerms, Ineligible> {
         if self.refuse.contains(&person.id) {
             return Err(Ineligible {
                 ko: "대상이 아닙니다".to_owned(),
@@ -411,7 +416,7 @@ async fn enrolments_freed_seat_goes_to_the_first_waiting_person_who_qualifies(db
     // b no longer qualifies and is refused with the reason; c gets the seat; d still waits.
     assert_eq!(changed.offers.len(), 2, "{:?}", changed.offers);
     assert!(matches!(&changed.offers[0], Offer::Skipped { enrolment_id, reason }
-        if *enrolment_id == waiting[0].id && reason.contains("not admitted")));
+        if *enrolment_id == waiting[0].id && reason.contains("not admitted") && reason.contains("대상이 아닙니다")));
     assert!(matches!(&changed.offers[1], Offer::Accepted(e) if e.id == waiting[1].id && e.card_hold_won == 100_000));
     let status = |id| async move { db.enrolments().enrolment(id).await.unwrap().unwrap().status };
     assert_eq!(status(waiting[0].id).await, "refused");

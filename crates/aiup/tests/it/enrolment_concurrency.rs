@@ -9,7 +9,7 @@ use aiup_app::enrolment::{Decision, DecisionDone};
 use aiup_app::{App, Code};
 use aiup_people::EnrolmentStatus;
 
-use crate::enrolment::{actor, fixture_on, trainee, Fixture, SEATS};
+use crate::enrolment::{actor, fixture_on, postgres_fixture, trainee, Fixture, SEATS};
 
 const PEOPLE: usize = 200;
 
@@ -105,18 +105,12 @@ async fn two_hundred_for_ten_seats_without_a_waiting_list_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_for_ten_seats_with_a_waiting_list_on_postgres() {
-    let Some(pg) = aiup_store::testing::postgres_test_url().await else {
-        return;
-    };
-    let db = aiup_store::connect(pg.url()).await.expect("connect");
-    race_for_the_seats(fixture_on(Some(db)).await, 0, true).await;
+    let Some(f) = postgres_fixture().await else { return };
+    race_for_the_seats(f, 0, true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_for_ten_seats_without_a_waiting_list_on_postgres() {
-    let Some(pg) = aiup_store::testing::postgres_test_url().await else {
-        return;
-    };
-    let db = aiup_store::connect(pg.url()).await.expect("connect");
-    race_for_the_seats(fixture_on(Some(db)).await, 2, false).await;
+    let Some(f) = postgres_fixture().await else { return };
+    race_for_the_seats(f, 2, false).await;
 }
