@@ -60,49 +60,55 @@ where
     String: Col<DB>,
     i64: Col<DB>,
 {
+    /// Runs one counting statement with its `$n` text parameters and reads each row.
+    async fn counted<T>(
+        conn: &mut DB::Connection,
+        sql: &str,
+        args: &[String],
+        read: impl Fn(&DB::Row) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut query = sqlx::query(sql);
+        for a in args {
+            query = query.bind(a.clone());
+        }
+        let rows = query.fetch_all(&mut *conn).await?;
+        Ok(rows.iter().map(read).collect::<Result<Vec<_>, sqlx::Error>>()?)
+    }
+
     async fn read_report(pool: sqlx::Pool<DB>, filter: EnrolmentReportFilter) -> Result<EnrolmentReport, StoreError> {
         if filter.programmes.as_ref().is_some_and(Vec::is_empty) {
             return Ok(EnrolmentReport::default());
         }
         let mut tx = DB::begin_read(&pool).await?;
         let (people_where, people_args) = conditions(&filter, false);
-        let sql = format!(
-            "SELECT p.region_code AS region_code, p.stage AS stage, COUNT(*) AS n FROM people p \
-             WHERE TRUE{people_where} GROUP BY p.region_code, p.stage ORDER BY p.region_code, p.stage"
-        );
-        let mut query = sqlx::query(&sql);
-        for a in people_args {
-            query = query.bind(a);
-        }
-        let people = query
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|row| {
+        let people = Self::counted(
+            &mut tx,
+            &format!(
+                "SELECT p.region_code AS region_code, p.stage AS stage, COUNT(*) AS n FROM people p \
+                 WHERE TRUE{people_where} GROUP BY p.region_code, p.stage ORDER BY p.region_code, p.stage"
+            ),
+            &people_args,
+            |row| {
                 Ok(PeopleCount {
                     region_code: row.try_get("region_code")?,
                     stage: row.try_get("stage")?,
                     people: row.try_get("n")?,
                 })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            },
+        )
+        .await?;
         let (enrolment_where, enrolment_args) = conditions(&filter, true);
-        let sql = format!(
-            "SELECT e.programme AS programme, p.region_code AS region_code, p.stage AS stage, \
-             e.status AS status, COUNT(*) AS n \
-             FROM enrolments e JOIN people p ON p.id = e.person_id WHERE TRUE{enrolment_where} \
-             GROUP BY e.programme, p.region_code, p.stage, e.status \
-             ORDER BY e.programme, p.region_code, p.stage, e.status"
-        );
-        let mut query = sqlx::query(&sql);
-        for a in &enrolment_args {
-            query = query.bind(a.clone());
-        }
-        let enrolments = query
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|row| {
+        let enrolments = Self::counted(
+            &mut tx,
+            &format!(
+                "SELECT e.programme AS programme, p.region_code AS region_code, p.stage AS stage, \
+                 e.status AS status, COUNT(*) AS n \
+                 FROM enrolments e JOIN people p ON p.id = e.person_id WHERE TRUE{enrolment_where} \
+                 GROUP BY e.programme, p.region_code, p.stage, e.status \
+                 ORDER BY e.programme, p.region_code, p.stage, e.status"
+            ),
+            &enrolment_args,
+            |row| {
                 Ok(EnrolmentCount {
                     programme: row.try_get("programme")?,
                     region_code: row.try_get("region_code")?,
@@ -110,28 +116,25 @@ where
                     status: row.try_get("status")?,
                     enrolments: row.try_get("n")?,
                 })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        let sql = format!(
-            "SELECT e.programme AS programme, COUNT(DISTINCT e.person_id) AS n \
-             FROM enrolments e JOIN people p ON p.id = e.person_id WHERE TRUE{enrolment_where} \
-             GROUP BY e.programme ORDER BY e.programme"
-        );
-        let mut query = sqlx::query(&sql);
-        for a in enrolment_args {
-            query = query.bind(a);
-        }
-        let programme_people = query
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|row| {
+            },
+        )
+        .await?;
+        let programme_people = Self::counted(
+            &mut tx,
+            &format!(
+                "SELECT e.programme AS programme, COUNT(DISTINCT e.person_id) AS n \
+                 FROM enrolments e JOIN people p ON p.id = e.person_id WHERE TRUE{enrolment_where} \
+                 GROUP BY e.programme ORDER BY e.programme"
+            ),
+            &enrolment_args,
+            |row| {
                 Ok(ProgrammePeople {
                     programme: row.try_get("programme")?,
                     people: row.try_get("n")?,
                 })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(EnrolmentReport {
             people,

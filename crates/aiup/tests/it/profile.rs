@@ -29,6 +29,35 @@ async fn actor_of(app: &TestApp, login: &str) -> Actor {
         .actor
 }
 
+/// An account of `role` named `login`, with the test password.
+async fn create_login(app: &TestApp, login: &str, role: &str, scope: Option<&str>) {
+    app.state
+        .app
+        .accounts()
+        .create_user(
+            "test",
+            NewUser {
+                login: login.to_owned(),
+                display_name: login.to_owned(),
+                role: role.to_owned(),
+                scope: scope.map(str::to_owned),
+                password: Some(Password::new(TEST_PASSWORD)),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("create {login}: {e}"));
+}
+
+fn job_seeker_in_jongno() -> aiup_people::ProfileInput {
+    aiup_people::ProfileInput {
+        stage: "entry".into(),
+        status: "job_seeker".into(),
+        region: "11110".into(),
+        age_band: "20_29".into(),
+        ..Default::default()
+    }
+}
+
 async fn post_profile(app: &TestApp, role: Role, form: &[(&str, &str)]) -> Answer {
     let browser = sign_in(app, role).await;
     let mut body = pairs(form);
@@ -247,29 +276,9 @@ async fn another_trainee_cannot_read_a_person_and_staff_without_the_permission_c
         let scope = (role == Role::TrainingDoctor).then_some(crate::testkit::TEST_CENTRE);
         create_account(&app, role, scope).await;
     }
-    app.state
-        .app
-        .accounts()
-        .create_user(
-            "test",
-            NewUser {
-                login: "other-trainee".into(),
-                display_name: "Other".into(),
-                role: "trainee".into(),
-                scope: None,
-                password: Some(Password::new(TEST_PASSWORD)),
-            },
-        )
-        .await
-        .expect("other trainee");
+    create_login(&app, "other-trainee", "trainee", None).await;
     let owner = actor_of(&app, &login_of(Role::Trainee)).await;
-    let input = aiup_people::ProfileInput {
-        stage: "entry".into(),
-        status: "job_seeker".into(),
-        region: "11110".into(),
-        age_band: "20_29".into(),
-        ..Default::default()
-    };
+    let input = job_seeker_in_jongno();
     let person = app.state.app.save_my_profile(&owner, &input).await.expect("saved");
     assert_eq!(
         app.state.app.person_for(&owner, person.id).await.expect("own").id,
@@ -316,21 +325,7 @@ async fn another_trainee_cannot_read_a_person_and_staff_without_the_permission_c
 async fn overview_counts_match_inserted_rows(app: TestApp) {
     let db = app.state.app.db();
     create_account(&app, Role::ProgrammeAdmin, None).await;
-    app.state
-        .app
-        .accounts()
-        .create_user(
-            "test",
-            NewUser {
-                login: "kdt-admin".into(),
-                display_name: "KDT admin".into(),
-                role: "programme_admin".into(),
-                scope: Some("kdt-ai-campus".into()),
-                password: Some(Password::new(TEST_PASSWORD)),
-            },
-        )
-        .await
-        .expect("scoped admin");
+    create_login(&app, "kdt-admin", "programme_admin", Some("kdt-ai-campus")).await;
     // 영암군 (46830, population-declining) and 종로구 (11110).
     let haenam_entry = insert_person(db, "46830", "entry").await;
     let haenam_transition = insert_person(db, "46830", "transition").await;
@@ -441,30 +436,10 @@ const TEST_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b
 async fn an_outside_identifier_is_stored_only_as_its_keyed_hash_and_only_with_a_key() {
     let app = spawn_app().await;
     create_account(&app, Role::Trainee, None).await;
-    app.state
-        .app
-        .accounts()
-        .create_user(
-            "test",
-            NewUser {
-                login: "other-trainee".into(),
-                display_name: "Other".into(),
-                role: "trainee".into(),
-                scope: None,
-                password: Some(Password::new(TEST_PASSWORD)),
-            },
-        )
-        .await
-        .expect("other trainee");
+    create_login(&app, "other-trainee", "trainee", None).await;
     let owner = actor_of(&app, &login_of(Role::Trainee)).await;
     let other = actor_of(&app, "other-trainee").await;
-    let input = aiup_people::ProfileInput {
-        stage: "entry".into(),
-        status: "job_seeker".into(),
-        region: "11110".into(),
-        age_band: "20_29".into(),
-        ..Default::default()
-    };
+    let input = job_seeker_in_jongno();
     let field_of = |e: aiup_app::people::SaveProfileError| match e {
         aiup_app::people::SaveProfileError::Invalid(errors) => errors.iter().map(|e| e.field).collect::<Vec<_>>(),
         aiup_app::people::SaveProfileError::App(e) => panic!("{e}"),
