@@ -73,7 +73,7 @@ impl OverviewFilter {
                             bad(
                                 key,
                                 format!("`{value}`: 시군구 코드(5자리)를 목록에서 고르세요."),
-                                format!("`{value}` is not a 5-digit 시군구 code of the region table"),
+                                format!("`{value}` is not a 5-digit district code of the region table"),
                             )
                         })?;
                     filter.region = Some(code);
@@ -114,7 +114,7 @@ impl OverviewFilter {
                 return Err(bad(
                     "region",
                     "고른 시군구가 고른 시도에 속하지 않습니다.".to_owned(),
-                    "the 시군구 is not in the chosen province".to_owned(),
+                    "the district is not in the chosen province".to_owned(),
                 ));
             }
         }

@@ -230,7 +230,7 @@ impl ProfileInput {
                     errors.push(FieldError::new(
                         "region",
                         "시군구 코드(5자리)를 목록에서 고르세요.",
-                        "must be a 5-digit 시군구 code from the region table",
+                        "must be a 5-digit district (si/gun/gu) code from the region table",
                     ));
                     None
                 }

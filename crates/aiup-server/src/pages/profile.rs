@@ -182,7 +182,7 @@ fn field_label(lang: Lang, field: &str) -> &'static str {
         "age_band" => lang.pick("연령대", "Age band"),
         "groups" => lang.pick("해당하는 대상", "Groups"),
         "kukchi" => lang.pick("국민취업지원제도", "National employment support"),
-        _ => lang.pick("고용24 회원번호", "고용24 member number"),
+        _ => lang.pick("고용24 회원번호", "Work24 member number"),
     }
 }
 
@@ -357,10 +357,10 @@ fn profile_page(state: &AppState, actor: &Actor, lang: Lang, input: &ProfileInpu
                 Some(lang.pick("해당하는 것이 없으면 비워 두세요. 카드 지원율과 추가 한도에 쓰입니다.",
                     "Leave them all empty if none applies. They set the card's support rate and its extra limit.")),
                 "checkbox", &group_choices, &groups, p))
-            (choices(lang, "kukchi", lang.pick("국민취업지원제도", "National employment support programme (국민취업지원제도)"), None,
+            (choices(lang, "kukchi", lang.pick("국민취업지원제도", "National employment support programme"), None,
                 "radio", &kukchi_choices, &[kukchi], p))
             @if state.app.identifier_key().is_some() {
-                (text_input("external_id", "text", lang.pick("고용24 회원번호 (선택)", "고용24 member number (optional)"), form.external_id, "off",
+                (text_input("external_id", "text", lang.pick("고용24 회원번호 (선택)", "Work24 member number (optional)"), form.external_id, "off",
                     Some(if form.has_external_id {
                         lang.pick("등록되어 있습니다. 바꿀 때만 쓰세요. 번호는 저장하지 않고, 비밀 열쇠로 만든 해시만 저장합니다.",
                             "One is on record; type only to change it. The number itself is never stored, only a hash made with a secret key.")
@@ -522,7 +522,7 @@ const STEPS: [Step; 4] = [
     },
     Step {
         path: "/me/card",
-        title: ("국민내일배움카드", "Learning card (국민내일배움카드)"),
+        title: ("국민내일배움카드", "Learning card"),
         what: (
             "카드 잔액과 모든 사용 내역을 근거 규정과 함께 봅니다.",
             "Your card's balance and every entry, each with the rule behind it.",

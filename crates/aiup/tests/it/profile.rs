@@ -142,7 +142,9 @@ async fn every_bad_field_is_shown_beside_it_in_the_readers_language_and_nothing_
             .contains("is required for employees (support depends on the firm"),
         "English reason"
     );
-    assert!(en.body.contains("must be a 5-digit 시군구 code from the region table"));
+    assert!(en
+        .body
+        .contains("must be a 5-digit district (si/gun/gu) code from the region table"));
     assert!(
         !en.body.contains("시군구 코드(5자리)를 목록에서 고르세요"),
         "no Korean reason on the English page"
@@ -523,4 +525,78 @@ async fn an_outside_identifier_is_stored_only_as_its_keyed_hash_and_only_with_a_
     let form = get_page(&app, Role::Trainee, "/me/profile?lang=en").await;
     assert!(form.body.contains("id=\"external_id\""));
     assert!(form.body.contains("One is on record"));
+}
+
+/// Every page of this module, blank, filled and with errors, speaks one language and marks the
+/// other (the languages test's checks).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_speak_one_language_and_mark_the_other() {
+    let app = spawn_app().await;
+    create_account(&app, Role::Trainee, None).await;
+    create_account(&app, Role::ProgrammeAdmin, None).await;
+    app.state
+        .app
+        .set_identifier_key(aiup_people::ExternalIdKey::from_hex(TEST_KEY).unwrap())
+        .expect("key");
+    let db = app.state.app.db();
+    let person = insert_person(db, "46830", "entry").await;
+    insert_enrolment(db, person, "kdt-ai-campus", "accepted", 0).await;
+    let mut pages: Vec<(Role, &str, Answer)> = Vec::new();
+    for lang in ["ko", "en"] {
+        let q = if lang == "en" { "?lang=en" } else { "" };
+        pages.push((
+            Role::Trainee,
+            lang,
+            get_page(&app, Role::Trainee, &format!("/me{q}")).await,
+        ));
+        pages.push((
+            Role::Trainee,
+            lang,
+            get_page(&app, Role::Trainee, &format!("/me/profile{q}")).await,
+        ));
+        let mut bad = BAD.to_vec();
+        bad.push(("external_id", "900101-1234567"));
+        if lang == "en" {
+            bad.push(("lang", "en"));
+        }
+        pages.push((Role::Trainee, lang, post_profile(&app, Role::Trainee, &bad).await));
+        for path in [
+            "/admin/enrolments",
+            "/admin/enrolments?province=46",
+            "/admin/enrolments?stage=retired&region=1",
+        ] {
+            let joiner = if path.contains('?') { "&" } else { "?" };
+            let path = if lang == "en" {
+                format!("{path}{joiner}lang=en")
+            } else {
+                path.to_owned()
+            };
+            pages.push((
+                Role::ProgrammeAdmin,
+                lang,
+                get_page(&app, Role::ProgrammeAdmin, &path).await,
+            ));
+        }
+    }
+    let saved = job_seeker_in_jongno();
+    let trainee = actor_of(&app, &login_of(Role::Trainee)).await;
+    app.state.app.save_my_profile(&trainee, &saved).await.expect("profile");
+    for (lang, q) in [("ko", ""), ("en", "?lang=en")] {
+        pages.push((
+            Role::Trainee,
+            lang,
+            get_page(&app, Role::Trainee, &format!("/me{q}")).await,
+        ));
+    }
+    let mut found = Vec::new();
+    for (i, (role, lang, answer)) in pages.iter().enumerate() {
+        assert!(answer.status < 500, "page {i} as {role:?}: {}", answer.body);
+        found.extend(crate::languages::problems(
+            &format!("page {i} ({lang})"),
+            lang,
+            &answer.body,
+            &[],
+        ));
+    }
+    assert!(found.is_empty(), "{found:#?}");
 }
