@@ -97,7 +97,7 @@ fn candidate(
             .is_some_and(|p| p.stage == person.profile.stage)
     });
     let eligibility = match support(engine, &course, profile, today) {
-        Ok(estimate) => Eligibility::Eligible(estimate),
+        Ok(estimate) => Eligibility::Eligible(for_card_groups(engine, &course, person, profile, estimate, today)),
         Err(no) => Eligibility::NotEligible(no.message),
     };
     Candidate {
@@ -105,4 +105,32 @@ fn candidate(
         for_stage,
         eligibility,
     }
+}
+
+/// The estimate for a person whose groups the card treats apart (no self-payment, the one-off
+/// extra), priced again with those flags under the programme the search's estimate chose, so
+/// the path shows what acceptance will hold. Anyone else keeps the search's estimate.
+fn for_card_groups(
+    engine: &aiup_rules::Engine,
+    course: &Course,
+    person: &Person,
+    profile: &Profile,
+    estimate: Estimate,
+    today: chrono::NaiveDate,
+) -> Estimate {
+    let groups = crate::card::card_groups(engine, &person.profile, today);
+    if !groups.exempt && !groups.extra {
+        return estimate;
+    }
+    let priced = engine
+        .policy()
+        .programme(&estimate.programme.id)
+        .and_then(|programme| crate::catalogue::case_for(course, programme, profile, today))
+        .and_then(|mut case| {
+            case.trainee.exempt_group = groups.exempt;
+            case.trainee.vulnerable_group = groups.extra;
+            engine.parse_case(&case).ok()
+        })
+        .map(|case| engine.estimate(&case, false));
+    priced.unwrap_or(estimate)
 }
