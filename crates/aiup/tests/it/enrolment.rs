@@ -81,6 +81,11 @@ pub struct Stock {
 /// Imports the fixture's two courses, and makes the staff account of the first one's
 /// institution and an auditor.
 pub async fn stock(app: &TestApp) -> Stock {
+    stock_with_seats(app, SEATS).await
+}
+
+/// [`stock`] with `seats` seats in every cohort.
+pub async fn stock_with_seats(app: &TestApp, seats: u32) -> Stock {
     let services = &app.state.app;
     let today = services.today();
     let engine = services.engine();
@@ -97,14 +102,14 @@ pub async fn stock(app: &TestApp) -> Stock {
     .expect("profile");
     let opens = day_after(today, 30);
     let cohorts = vec![
-        cohort(opens, today, day_after(today, 20), SEATS, true),
-        cohort(day_after(today, 35), today, day_after(today, 20), SEATS, true),
-        cohort(day_after(today, 80), today, day_after(today, 20), SEATS, false),
+        cohort(opens, today, day_after(today, 20), seats, true),
+        cohort(day_after(today, 35), today, day_after(today, 20), seats, true),
+        cohort(day_after(today, 80), today, day_after(today, 20), seats, false),
         cohort(
             day_after(today, 90),
             day_after(today, 40),
             day_after(today, 50),
-            SEATS,
+            seats,
             true,
         ),
     ];
