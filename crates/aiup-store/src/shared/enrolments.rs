@@ -308,17 +308,12 @@ where
             Ok(terms) => terms,
             Err(why) => return Ok(Err(EnrolmentRefusal::Ineligible(why).into())),
         };
-        let overlapping: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM enrolments WHERE person_id = $1 AND id <> $2 \
-             AND status IN ('accepted', 'in_training') AND cohort_start <= $3 AND cohort_end >= $4 \
-             ORDER BY id LIMIT 1",
-        )
-        .bind(enrolment.person_id)
-        .bind(enrolment.id)
-        .bind(enrolment.cohort_end)
-        .bind(enrolment.cohort_start)
-        .fetch_optional(&mut *conn)
-        .await?;
+        // The person's row is locked, so no other acceptance of theirs can change this list.
+        let overlapping = history
+            .iter()
+            .filter(|e| matches!(e.status.as_str(), "accepted" | "in_training"))
+            .find(|e| e.cohort_start <= enrolment.cohort_end && e.cohort_end >= enrolment.cohort_start)
+            .map(|e| e.id);
         if let Some(other) = overlapping {
             return Ok(Err(EnrolmentRefusal::Overlapping { other }.into()));
         }
