@@ -10,7 +10,9 @@ mod admin;
 mod card;
 pub mod course;
 pub mod courses;
+mod diagnosis;
 pub mod form;
+mod path;
 mod results;
 mod view;
 mod widgets;
@@ -50,6 +52,8 @@ pub fn routes() -> Router<AppState> {
         .route("/courses/{id}", get(course_detail))
         .merge(accounts::routes())
         .merge(admin::routes())
+        .merge(diagnosis::routes())
+        .merge(path::routes())
         .merge(card::routes())
 }
 

@@ -11,6 +11,7 @@
 //! | [`Database::catalogue`] | [`CatalogueStore`] | institutions, courses and cohorts |
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
+//! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
@@ -32,6 +33,7 @@ mod accounts;
 mod audit;
 mod cards;
 mod catalogue;
+mod diagnosis;
 mod people;
 mod policy;
 mod postgres;
@@ -56,6 +58,9 @@ pub use cards::{
     ACTION_CARD_ENTRY_PREFIX, ACTION_CARD_OPEN,
 };
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
+pub use diagnosis::{
+    DiagnosisAnswer, DiagnosisResult, DiagnosisRun, DiagnosisStore, NewDiagnosisRun, ACTION_DIAGNOSIS_RECORD,
+};
 pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
 pub use policy::{
     NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
@@ -249,6 +254,11 @@ impl Database {
     /// Accounts, sessions, API tokens and the sign-in throttle.
     pub fn accounts(&self) -> &dyn AccountStore {
         aggregate!(self, AccountStore)
+    }
+
+    /// AI-competency diagnosis runs, append-only.
+    pub fn diagnoses(&self) -> &dyn DiagnosisStore {
+        aggregate!(self, DiagnosisStore)
     }
 
     /// People: the profiles the rules need.

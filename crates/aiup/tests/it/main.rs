@@ -12,6 +12,7 @@ mod cli;
 mod conformance;
 mod course_page;
 mod courses;
+mod diagnosis;
 mod docs;
 mod faults;
 mod golden;
