@@ -21,8 +21,8 @@ use crate::accounts::{Actor, Permission};
 use crate::people::Person;
 use crate::{App, AppError, Code};
 
-/// The rule a release cites when an enrolment is refused or withdrawn.
-pub const RELEASE_RULE: &str = "enrolment.free_withdrawal_days";
+/// The free-withdrawal period, which a withdrawal's release cites.
+pub const FREE_WITHDRAWAL_RULE: &str = "enrolment.free_withdrawal_days";
 
 /// A rule as the statement shows it: the parameter's description, and the public cite of the
 /// value in force on the entry's date. A rule that is not a parameter has neither.
@@ -71,6 +71,23 @@ fn new_entry(entry: &Entry) -> NewCardEntry {
     }
 }
 
+/// What a profile's groups mean for the card on `on`: exempt from self-payment
+/// (`tuition.card.exempt_groups`) and given the one-off extra (`tuition.card.extra_groups`).
+/// These are the case's `trainee.exempt_group` and `trainee.vulnerable_group`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardGroups {
+    pub exempt: bool,
+    pub extra: bool,
+}
+
+pub fn card_groups(engine: &Engine, profile: &aiup_people::Profile, on: NaiveDate) -> CardGroups {
+    let terms = engine.card_terms(on);
+    CardGroups {
+        exempt: !groups_of(profile, terms.exempt_groups).is_empty(),
+        extra: !groups_of(profile, terms.extra_groups).is_empty(),
+    }
+}
+
 /// The hold an accepted enrolment puts on the card: the engine's card charge, citing its rule
 /// and values. `None` when the enrolment charges nothing to the card.
 pub fn hold_entry(charge: &CardCharge, enrolment_id: i64, on: NaiveDate) -> Option<NewCardEntry> {
@@ -84,15 +101,41 @@ pub fn hold_entry(charge: &CardCharge, enrolment_id: i64, on: NaiveDate) -> Opti
     })
 }
 
-/// The release of `amount_won` held for an enrolment that was refused or withdrawn; `reason`
-/// (e.g. `refused`, `withdrawn`) is kept in the entry's values.
-pub fn release_entry(amount_won: i64, enrolment_id: i64, on: NaiveDate, reason: &str) -> NewCardEntry {
+/// Why a hold is given back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseReason {
+    /// The institution refused the application, or cancelled the course.
+    Refused,
+    /// The trainee withdrew (within the free-withdrawal period, `enrolment.free_withdrawal_days`).
+    Withdrawn,
+}
+
+impl ReleaseReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReleaseReason::Refused => "refused",
+            ReleaseReason::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// The rule a release for this reason cites: a withdrawal, the free-withdrawal period; a
+    /// refusal, the charging rule that made the hold.
+    pub fn rule(self) -> &'static str {
+        match self {
+            ReleaseReason::Refused => CardCharge::RULE,
+            ReleaseReason::Withdrawn => FREE_WITHDRAWAL_RULE,
+        }
+    }
+}
+
+/// The release of `amount_won` held for an enrolment that was refused or withdrawn.
+pub fn release_entry(amount_won: i64, enrolment_id: i64, on: NaiveDate, reason: ReleaseReason) -> NewCardEntry {
     NewCardEntry {
         kind: CardEntryKind::Release,
         amount_won,
         on_date: on,
-        rule: RELEASE_RULE.to_owned(),
-        params: serde_json::json!({ "reason": reason, "released_won": amount_won }),
+        rule: reason.rule().to_owned(),
+        params: serde_json::json!({ "reason": reason.as_str(), "released_won": amount_won }),
         enrolment_id: Some(enrolment_id),
     }
 }

@@ -24,6 +24,7 @@ use aiup_store::{
 use chrono::{Days, NaiveDate};
 
 use crate::accounts::{Actor, Permission};
+use crate::card::ReleaseReason;
 use crate::{App, AppError, Code};
 
 mod rules;
@@ -528,10 +529,17 @@ impl App {
                 params: serde_json::json!({ "converted_on": today, "enrolment_id": record.id }),
             },
             EnrolmentEvent::DropOut => self.dropout_deduction(&engine, record, today).await?,
-            _ if status.holds_seat() && !next.holds_seat() && next != EnrolmentStatus::Completed => {
+            // A seat given up before training: the hold comes back (after the start it was
+            // charged, and nothing is held).
+            _ if status.holds_seat() && !next.holds_seat() => {
+                let reason = if event == EnrolmentEvent::Withdraw {
+                    ReleaseReason::Withdrawn
+                } else {
+                    ReleaseReason::Refused
+                };
                 CardEffect::ReleaseHeld {
-                    rule: crate::card::RELEASE_RULE.to_owned(),
-                    params: serde_json::json!({ "reason": next.as_str(), "cohort_start": record.cohort_start }),
+                    rule: reason.rule().to_owned(),
+                    params: serde_json::json!({ "reason": reason.as_str(), "event": event.as_str() }),
                 }
             }
             _ => CardEffect::None,

@@ -27,13 +27,13 @@ use crate::profile::{Profile, TargetGroup};
 vocabulary! {
     /// What a ledger entry does (the store keeps the same spellings).
     EntryKind {
-        Issue = "issue" / "발급" / "issue",
-        Extra = "extra" / "추가 한도" / "one-off extra",
-        Hold = "hold" / "예치(수강 확정)" / "hold (accepted)",
-        Release = "release" / "예치 해제" / "release",
-        Charge = "charge" / "훈련비 차감" / "charge",
-        DropoutDeduction = "dropout_deduction" / "중도탈락 차감" / "dropout deduction",
-        Expiry = "expiry" / "유효기간 만료" / "expiry",
+        Issue = "issue" / "발급" / "Issue",
+        Extra = "extra" / "1회 추가 한도" / "One-off extra",
+        Hold = "hold" / "보류(수강 확정)" / "Hold (accepted)",
+        Release = "release" / "보류 해제" / "Release",
+        Charge = "charge" / "훈련비 차감" / "Charge",
+        DropoutDeduction = "dropout_deduction" / "중도탈락 차감" / "Dropout deduction",
+        Expiry = "expiry" / "유효기간 만료" / "Expiry",
     }
 }
 

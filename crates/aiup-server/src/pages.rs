@@ -10,8 +10,10 @@ mod admin;
 mod card;
 pub mod course;
 pub mod courses;
+mod diagnosis;
 mod enrolment;
 pub mod form;
+mod path;
 mod results;
 mod staff;
 mod view;
@@ -52,6 +54,8 @@ pub fn routes() -> Router<AppState> {
         .route("/courses/{id}", get(course_detail))
         .merge(accounts::routes())
         .merge(admin::routes())
+        .merge(diagnosis::routes())
+        .merge(path::routes())
         .merge(enrolment::routes())
         .merge(staff::routes())
         .merge(card::routes())

@@ -183,6 +183,7 @@ pub struct NewCardAccount {
 pub enum CardRefusal {
     #[error("card {card_id} does not exist")]
     NoCard { card_id: i64 },
+    /// `card_id` is 0 when a concurrent open for the same person won the race.
     #[error("person {person_id} already has an open card ({card_id})")]
     AlreadyOpen { person_id: i64, card_id: i64 },
     #[error("card {card_id} has expired (valid until {expires_on})")]

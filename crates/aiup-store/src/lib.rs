@@ -11,6 +11,7 @@
 //! | [`Database::catalogue`] | [`CatalogueStore`] | institutions, courses and cohorts |
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
+//! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
 //! | [`Database::enrolments`] | [`EnrolmentStore`] | applications, cohort seats, the enrolment history |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
 //!
@@ -33,6 +34,7 @@ mod accounts;
 mod audit;
 mod cards;
 mod catalogue;
+mod diagnosis;
 mod enrolments;
 mod people;
 mod policy;
@@ -58,6 +60,9 @@ pub use cards::{
     ACTION_CARD_ENTRY_PREFIX, ACTION_CARD_OPEN,
 };
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
+pub use diagnosis::{
+    DiagnosisAnswer, DiagnosisResult, DiagnosisRun, DiagnosisStore, NewDiagnosisRun, ACTION_DIAGNOSIS_RECORD,
+};
 pub use enrolments::{
     Acceptance, AcceptanceRules, AcceptanceTerms, CardEffect, Changed, CohortSeats, Decided, EnrolmentError,
     EnrolmentEventRecord, EnrolmentRecord, EnrolmentRefusal, EnrolmentStore, Ineligible, NewApplication, Offer,
@@ -256,6 +261,11 @@ impl Database {
     /// Accounts, sessions, API tokens and the sign-in throttle.
     pub fn accounts(&self) -> &dyn AccountStore {
         aggregate!(self, AccountStore)
+    }
+
+    /// AI-competency diagnosis runs, append-only.
+    pub fn diagnoses(&self) -> &dyn DiagnosisStore {
+        aggregate!(self, DiagnosisStore)
     }
 
     /// People: the profiles the rules need.

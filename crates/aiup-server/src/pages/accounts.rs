@@ -278,6 +278,8 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
     use aiup_app::accounts::Permission;
     let mut links = vec![("/account", lang.pick("내 계정", "My account"))];
     if actor.allows(Permission::OwnLearning) {
+        links.push(("/me/diagnosis", lang.pick("AI 역량 진단", "AI skills diagnosis")));
+        links.push(("/me/path", lang.pick("나의 학습 경로", "My learning path")));
         links.push(("/me/applications", lang.pick("나의 수강 신청", "My applications")));
     }
     if actor.allows(Permission::DecideApplications) {

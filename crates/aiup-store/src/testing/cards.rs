@@ -1,11 +1,14 @@
 //! Conformance checks of the learning-card aggregate.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{ColumnIndex, Executor, IntoArguments, Pool};
 
 use super::{assert_event, audit_mark, events_after, raw_execute, raw_i64};
+use crate::shared::cards::{held_in_tx, hold_in_tx, open_card_of_person_in_tx, release_in_tx};
+use crate::shared::{Col, Dialect, Lock};
 use crate::{
-    CardAccountRecord, CardEntryKind, CardError, CardRefusal, Database, NewAccount, NewCardAccount, NewCardEntry,
-    PersonFields, ACTION_CARD_OPEN,
+    Backends, CardAccountRecord, CardEntryKind, CardError, CardRefusal, Database, NewAccount, NewCardAccount,
+    NewCardEntry, PersonFields, ACTION_CARD_OPEN,
 };
 
 pub(super) const CHECKS: &[&str] = &[
@@ -19,6 +22,7 @@ pub(super) const CHECKS: &[&str] = &[
     "cards_invalid_entries_are_refused",
     "cards_entries_are_append_only",
     "cards_concurrent_holds_never_overdraw",
+    "cards_holds_in_a_callers_transaction_last_only_if_it_commits",
 ];
 
 pub(super) async fn run(db: &Database) {
@@ -32,6 +36,7 @@ pub(super) async fn run(db: &Database) {
     check!(db, cards_invalid_entries_are_refused);
     check!(db, cards_entries_are_append_only);
     check!(db, cards_concurrent_holds_never_overdraw);
+    check!(db, cards_holds_in_a_callers_transaction_last_only_if_it_commits);
 }
 
 const ACTOR: &str = "card-conformance";
@@ -403,6 +408,15 @@ async fn cards_expiry_takes_the_rest_and_frees_the_person(db: &Database) {
             expires_on: card.expires_on
         }
     );
+    // Nothing follows expiry, not even a release of what was held.
+    assert!(matches!(
+        refusal(
+            cards
+                .post(card.id, &entry(CardEntryKind::Release, 1_000_000, Some(71)), ACTOR)
+                .await
+        ),
+        CardRefusal::Expired { .. }
+    ));
     assert_eq!(assert_consistent(db, card.id).await, 0);
     // The person can be issued a new card; it is the one they see.
     let renewed = NewCardAccount {
@@ -494,4 +508,113 @@ async fn cards_concurrent_holds_never_overdraw(db: &Database) {
     }
     assert_eq!((held, refused), (4, 16));
     assert_eq!(assert_consistent(db, card.id).await, 200_000);
+}
+
+/// The contract of `hold_in_tx` and `release_in_tx` (shared/cards.rs): inside a caller's
+/// transaction, a refusal writes nothing and leaves the transaction usable; what was posted
+/// lasts only if the caller commits.
+async fn cards_holds_in_a_callers_transaction_last_only_if_it_commits(db: &Database) {
+    let card = open(db, 12, false).await;
+    let mark = audit_mark(db).await;
+    match &db.inner {
+        Backends::Sqlite(s) => in_callers_transaction(&s.pool, &card).await,
+        Backends::Postgres(s) => in_callers_transaction(&s.pool, &card).await,
+    }
+    let entries = db.cards().statement(card.id).await.expect("statement");
+    let kinds: Vec<_> = entries.iter().map(|e| (e.kind, e.amount_won)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (CardEntryKind::Issue, 3_000_000),
+            (CardEntryKind::Hold, -1_000_000),
+            (CardEntryKind::Release, 400_000)
+        ],
+        "the rolled-back hold left nothing"
+    );
+    let actions: Vec<String> = events_after(db, mark).await.into_iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        ["card.hold", "card.release"],
+        "only committed entries are audited"
+    );
+    assert_eq!(assert_consistent(db, card.id).await, 2_400_000);
+}
+
+async fn in_callers_transaction<DB>(pool: &Pool<DB>, card: &CardAccountRecord)
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> &'r str: ColumnIndex<DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    bool: Col<DB>,
+    DateTime<Utc>: Col<DB>,
+    NaiveDate: Col<DB>,
+    Option<i64>: Col<DB>,
+{
+    let hold = |amount| entry(CardEntryKind::Hold, amount, Some(121));
+    // Held, then rolled back by the caller.
+    let mut tx = DB::begin_write(pool, Lock::RowLevel).await.expect("begin");
+    let found = open_card_of_person_in_tx::<DB>(&mut tx, card.person_id)
+        .await
+        .expect("find");
+    assert_eq!(found.map(|c| c.id), Some(card.id));
+    hold_in_tx::<DB>(&mut tx, card.id, &hold(500_000), ACTOR)
+        .await
+        .expect("database")
+        .expect("held");
+    tx.rollback().await.expect("rollback");
+
+    // A refusal writes nothing, and the same transaction goes on and commits.
+    let mut tx = DB::begin_write(pool, Lock::RowLevel).await.expect("begin");
+    let refused = hold_in_tx::<DB>(&mut tx, card.id, &hold(3_000_001), ACTOR)
+        .await
+        .expect("database");
+    assert!(
+        matches!(
+            refused,
+            Err(CardRefusal::InsufficientBalance {
+                balance_won: 3_000_000,
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    let wrong_kind = hold_in_tx::<DB>(&mut tx, card.id, &entry(CardEntryKind::Release, 1, Some(121)), ACTOR)
+        .await
+        .expect("database");
+    assert!(
+        matches!(wrong_kind, Err(CardRefusal::InvalidEntry { .. })),
+        "{wrong_kind:?}"
+    );
+    let held = hold_in_tx::<DB>(&mut tx, card.id, &hold(1_000_000), ACTOR)
+        .await
+        .expect("database")
+        .expect("held");
+    assert_eq!((held.seq, held.balance_after_won), (2, 2_000_000));
+    assert_eq!(held_in_tx::<DB>(&mut tx, card.id, 121).await.expect("held"), 1_000_000);
+    let too_much = release_in_tx::<DB>(
+        &mut tx,
+        card.id,
+        &entry(CardEntryKind::Release, 1_000_001, Some(121)),
+        ACTOR,
+    )
+    .await
+    .expect("database");
+    assert!(
+        matches!(too_much, Err(CardRefusal::ReleaseExceedsHold { .. })),
+        "{too_much:?}"
+    );
+    release_in_tx::<DB>(
+        &mut tx,
+        card.id,
+        &entry(CardEntryKind::Release, 400_000, Some(121)),
+        ACTOR,
+    )
+    .await
+    .expect("database")
+    .expect("released");
+    tx.commit().await.expect("commit");
 }

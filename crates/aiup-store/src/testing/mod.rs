@@ -31,6 +31,7 @@ mod accounts;
 mod audit;
 mod cards;
 mod catalogue;
+mod diagnosis;
 mod enrolments;
 mod harness;
 mod people;
@@ -49,6 +50,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("accounts", accounts::CHECKS),
     ("cards", cards::CHECKS),
     ("people", people::CHECKS),
+    ("diagnosis", diagnosis::CHECKS),
     ("enrolments", enrolments::CHECKS),
 ];
 
@@ -65,6 +67,7 @@ pub async fn run_conformance(db: Database) {
     accounts::run(db).await;
     cards::run(db).await;
     people::run(db).await;
+    diagnosis::run(db).await;
     enrolments::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");

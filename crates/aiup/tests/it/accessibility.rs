@@ -425,6 +425,82 @@ async fn course_search_has_no_accessibility_violations() {
     assert_clean(&report);
 }
 
+/// The trainee's diagnosis pages (start, form, result, history with its chart) and learning path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnosis_and_path_pages_have_no_accessibility_violations() {
+    let Some((b, axe)) = start().await else { return };
+    let batch = crate::courses::generated(300);
+    aiup_app::catalogue::store_and_index(b.app.state.db(), b.app.state.index(), &batch, "test")
+        .await
+        .expect("import");
+    crate::testkit::create_account(&b.app, Role::Trainee, None).await;
+    // The profile and two runs through the services: this test checks the pages that show them.
+    let app = &b.app.state.app;
+    let session = app
+        .accounts()
+        .sign_in(aiup_app::accounts::SignIn {
+            login: crate::testkit::login_of(Role::Trainee),
+            password: aiup_app::accounts::Password::new(crate::testkit::TEST_PASSWORD),
+            client_address: "127.0.0.1".into(),
+            client: "a11y".into(),
+            previous_session: None,
+        })
+        .await
+        .expect("sign in");
+    let profile = aiup_people::ProfileInput {
+        stage: "participation".to_owned(),
+        status: "job_seeker".to_owned(),
+        employer_size: String::new(),
+        region: "11680".to_owned(),
+        age_band: "30_34".to_owned(),
+        groups: Vec::new(),
+        kukchi: "none".to_owned(),
+    };
+    app.save_my_profile(&session.actor, &profile).await.expect("profile");
+    let mut last = 0;
+    for run_no in [1, 2] {
+        let answers: Vec<(String, String)> = app
+            .diagnosis_bank()
+            .form(run_no)
+            .iter()
+            .enumerate()
+            .map(|(n, item)| (aiup_diagnosis::run::field_name(item), (n % 4 + 1).to_string()))
+            .collect();
+        last = app
+            .submit_my_diagnosis(&session.actor, run_no, &answers)
+            .await
+            .expect("run")
+            .id;
+    }
+    sign_in(&b, Role::Trainee).await;
+    let mut report = Vec::new();
+    check_both(&b, &axe, "/me/diagnosis", "diagnosis", &mut report).await;
+    check_both(&b, &axe, "/me/diagnosis/take", "diagnosis-form", &mut report).await;
+    assert!(
+        !b.client
+            .find_all(Locator::Css("fieldset.question"))
+            .await
+            .expect("questions")
+            .is_empty(),
+        "the form was checked with its questions"
+    );
+    check_both(
+        &b,
+        &axe,
+        &format!("/me/diagnosis/runs/{last}"),
+        "diagnosis-result",
+        &mut report,
+    )
+    .await;
+    check_both(&b, &axe, "/me/diagnosis/history", "diagnosis-history", &mut report).await;
+    assert!(
+        b.client.find(Locator::Css("figure.chart svg")).await.is_ok(),
+        "the history was checked with its chart"
+    );
+    check_both(&b, &axe, "/me/path", "path", &mut report).await;
+    assert_clean(&report);
+}
+
 /// An error page speaks the language asked for: `lang` first, then `Accept-Language`, then Korean;
 /// and always names the error in the other language too, with a way back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,7 +6,7 @@ use crate::golden::{engine, golden_dir, merge, subset};
 use crate::support::{spawn_app, spawn_app_on, TestApp};
 use crate::testkit::{create_account, request, sign_in, TEST_PASSWORD};
 use aiup_app::accounts::{Actor, NewUser, Password, Role, SignIn};
-use aiup_app::card::{hold_entry, release_entry};
+use aiup_app::card::{card_groups, hold_entry, release_entry, CardGroups, ReleaseReason};
 use aiup_app::Code;
 use aiup_people::{EntryKind, ProfileInput};
 use aiup_rules::Engine;
@@ -178,6 +178,14 @@ async fn a_trainees_card_through_the_services(app: TestApp) {
         .expect("profile");
     assert!(services.my_card(&kim).await.expect("read").is_none());
 
+    let person = services.require_my_person(&kim).await.expect("person");
+    assert_eq!(
+        card_groups(&services.engine(), &person.profile, services.today()),
+        CardGroups {
+            exempt: true,
+            extra: true
+        }
+    );
     let opened = services.open_my_card(&kim).await.expect("open");
     assert_eq!(
         kinds(&opened),
@@ -218,7 +226,11 @@ async fn a_trainees_card_through_the_services(app: TestApp) {
     services
         .db()
         .cards()
-        .post(card_id, &release_entry(425_000, 102, today, "refused"), "staff")
+        .post(
+            card_id,
+            &release_entry(425_000, 102, today, ReleaseReason::Refused),
+            "staff",
+        )
         .await
         .expect("release");
     // Training starts: the hold becomes a charge.
@@ -249,6 +261,8 @@ async fn a_trainees_card_through_the_services(app: TestApp) {
     assert_eq!(statement.lines[2].entry.enrolment_id, Some(101));
     assert_eq!(statement.lines[2].rule.id, "tuition.card.charging_schemes");
     assert_eq!(statement.lines[2].entry.params["charge_won"], 500_000);
+    assert_eq!(statement.lines[4].entry.params["reason"], "refused");
+    assert_eq!(statement.lines[4].rule.id, "tuition.card.charging_schemes");
     assert_eq!(statement.lines[7].rule.id, "tuition.card.dropout_deductions_won");
 
     // A hold above the balance is refused with its code, and nothing is written.
@@ -270,6 +284,17 @@ async fn a_trainees_card_through_the_services(app: TestApp) {
     // Who may read the card: programme administrators, auditors and administrators; not another
     // trainee, not a training doctor.
     let lee = trainee(&app, "card-lee").await;
+    let lee_person = services
+        .save_my_profile(&lee, &profile(&["career_break_woman"], "type_2"))
+        .await
+        .expect("profile");
+    assert_eq!(
+        card_groups(&services.engine(), &lee_person.profile, services.today()),
+        CardGroups {
+            exempt: false,
+            extra: false
+        }
+    );
     assert_eq!(
         services
             .card_of_person(&lee, statement.person)

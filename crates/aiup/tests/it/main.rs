@@ -13,6 +13,7 @@ mod cli;
 mod conformance;
 mod course_page;
 mod courses;
+mod diagnosis;
 mod docs;
 mod enrolment;
 mod enrolment_concurrency;
