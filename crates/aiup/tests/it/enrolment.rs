@@ -743,7 +743,7 @@ async fn pages_refuse_what_the_caller_may_not_touch() {
     let page = crate::testkit::request(
         "GET",
         format!("{}/me/applications?lang=en", f.app.base_url),
-        Some(kim_session.0),
+        Some(kim_session.0.clone()),
         None,
         None,
     )
@@ -754,4 +754,29 @@ async fn pages_refuse_what_the_caller_may_not_touch() {
         "{}",
         page.body
     );
+
+    // Every enrolment page speaks one language and marks the other (the languages checks).
+    let staff = session_of(app, &staff_login()).await;
+    let course_path = format!(
+        "/courses/{}",
+        aiup_server::pages::encode_component(f.course.id.as_str())
+    );
+    let roster = format!(
+        "/staff/cohorts/{}/0",
+        aiup_server::pages::encode_component(f.course.id.as_str())
+    );
+    for (page, cookie) in [
+        ("/me/applications", &kim_session.0),
+        (course_path.as_str(), &kim_session.0),
+        ("/staff/applications", &staff.0),
+        (roster.as_str(), &staff.0),
+    ] {
+        for (lang, path) in [("ko", page.to_owned()), ("en", format!("{page}?lang=en"))] {
+            let url = format!("{}{path}", f.app.base_url);
+            let answer = crate::testkit::request("GET", url, Some(cookie.clone()), None, None).await;
+            assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+            let found = crate::languages::problems(&path, lang, &answer.body, &[]);
+            assert!(found.is_empty(), "{found:#?}");
+        }
+    }
 }
