@@ -434,6 +434,7 @@ impl App {
                 let acceptance = Acceptance {
                     enrolment_id: id,
                     waiting_list: cohort.waiting_list,
+                    seats_if_new: i64::from(cohort.seats_left),
                     rules,
                 };
                 match self.db().enrolments().accept(&acceptance, &actor.audit_name()).await? {

@@ -267,6 +267,25 @@ where
         Ok(())
     }
 
+    /// Makes the cohort's seat row with `seats` seats, unless it has one.
+    async fn ensure_seats(
+        conn: &mut DB::Connection,
+        course_id: &str,
+        cohort_ordinal: i64,
+        seats: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO cohort_seats (course_id, cohort_ordinal, seats, taken) VALUES ($1, $2, $3, 0) \
+             ON CONFLICT (course_id, cohort_ordinal) DO NOTHING",
+        )
+        .bind(course_id.to_owned())
+        .bind(cohort_ordinal)
+        .bind(seats.max(0))
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
     /// Frees one seat of the cohort.
     async fn free_seat(conn: &mut DB::Connection, e: &EnrolmentRecord) -> Result<(), StoreError> {
         sqlx::query("UPDATE cohort_seats SET taken = taken - 1 WHERE course_id = $1 AND cohort_ordinal = $2")
@@ -373,6 +392,13 @@ where
     async fn accept_one(pool: Pool<DB>, acceptance: Acceptance, actor: String) -> Result<Decided, EnrolmentError> {
         let mut tx = DB::begin_write(&pool, Lock::RowLevel).await?;
         let enrolment = Self::lock_in_status(&mut tx, acceptance.enrolment_id, "applied").await??;
+        Self::ensure_seats(
+            &mut tx,
+            &enrolment.course_id,
+            enrolment.cohort_ordinal,
+            acceptance.seats_if_new,
+        )
+        .await?;
         let decided =
             match Self::accept_locked(&mut tx, &enrolment, acceptance.rules.as_ref(), "accept", &actor).await? {
                 // Rolled back by dropping the transaction.
@@ -436,15 +462,7 @@ where
 
     async fn apply_one(pool: Pool<DB>, a: NewApplication, actor: String) -> Result<EnrolmentRecord, EnrolmentError> {
         let mut tx = DB::begin_write(&pool, Lock::RowLevel).await?;
-        sqlx::query(
-            "INSERT INTO cohort_seats (course_id, cohort_ordinal, seats, taken) VALUES ($1, $2, $3, 0) \
-             ON CONFLICT (course_id, cohort_ordinal) DO NOTHING",
-        )
-        .bind(a.course_id.clone())
-        .bind(a.cohort_ordinal)
-        .bind(a.seats.max(0))
-        .execute(&mut *tx)
-        .await?;
+        Self::ensure_seats(&mut tx, &a.course_id, a.cohort_ordinal, a.seats).await?;
         let at = now();
         let inserted = sqlx::query_as::<_, Row>(&format!(
             "INSERT INTO enrolments (person_id, course_id, cohort_ordinal, institution_id, programme, cohort_start, \
