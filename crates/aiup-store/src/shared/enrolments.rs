@@ -17,9 +17,9 @@ use super::people::{person_from_row, PERSON_COLUMNS};
 use super::{clamp_limit, detached, is_unique_violation, now, Col, Dialect, Lock, SqlStore};
 use crate::cards::{CardEntryKind, NewCardEntry};
 use crate::enrolments::{
-    Acceptance, AcceptanceRules, CardEffect, Changed, CohortSeats, Decided, EnrolmentError, EnrolmentEventRecord,
-    EnrolmentRecord, EnrolmentRefusal, EnrolmentStore, NewApplication, Offer, StatusChange, ACTION_ENROLMENT_APPLY,
-    ACTION_ENROLMENT_PREFIX,
+    Acceptance, AcceptanceRules, AcceptanceTerms, CardEffect, Changed, CohortSeats, Decided, EnrolmentError,
+    EnrolmentEventRecord, EnrolmentRecord, EnrolmentRefusal, EnrolmentStore, NewApplication, Offer, StatusChange,
+    ACTION_ENROLMENT_APPLY, ACTION_ENROLMENT_PREFIX,
 };
 use crate::{seoul_date, PersonRecord, StoreError};
 
@@ -98,18 +98,14 @@ fn public(e: &EnrolmentRecord) -> serde_json::Value {
     })
 }
 
-/// Why a step of an acceptance refused, and whether it had taken the seat.
+/// Why an acceptance was refused; it wrote nothing.
 struct Refused {
     refusal: EnrolmentRefusal,
-    seat_taken: bool,
 }
 
 impl From<EnrolmentRefusal> for Refused {
     fn from(refusal: EnrolmentRefusal) -> Refused {
-        Refused {
-            refusal,
-            seat_taken: false,
-        }
+        Refused { refusal }
     }
 }
 
@@ -297,8 +293,8 @@ where
     }
 
     /// The acceptance steps on a locked enrolment (status `applied`, or `waiting` for a freed
-    /// seat): eligibility, overlap, seat, card hold. On a refusal after the seat was taken the
-    /// caller must give it back or roll back.
+    /// seat): eligibility, overlap, card hold, status, seat. A refusal or a full cohort writes
+    /// nothing.
     async fn accept_locked(
         conn: &mut DB::Connection,
         enrolment: &EnrolmentRecord,
@@ -336,6 +332,28 @@ where
         if let Some(other) = overlapping {
             return Ok(Err(EnrolmentRefusal::Overlapping { other }.into()));
         }
+        // Everything the acceptance writes goes inside a savepoint, and the seat is taken last:
+        // its row is then locked only until the commit, so acceptances into one cohort queue
+        // for one statement, not for the whole acceptance. A full cohort or a refused card
+        // rolls the savepoint back (its row locks too).
+        sqlx::query("SAVEPOINT acceptance").execute(&mut *conn).await?;
+        let refusal = Self::hold_card(conn, enrolment, &terms, actor).await?;
+        let accepted = match refusal {
+            Some(_) => None,
+            None => Some(
+                Self::move_to(
+                    conn,
+                    enrolment,
+                    "accepted",
+                    event,
+                    None,
+                    Some((terms.card_hold_won, terms.self_payment_won)),
+                    false,
+                    actor,
+                )
+                .await?,
+            ),
+        };
         let seat = sqlx::query(
             "UPDATE cohort_seats SET taken = taken + 1 \
              WHERE course_id = $1 AND cohort_ordinal = $2 AND taken < seats",
@@ -344,49 +362,53 @@ where
         .bind(enrolment.cohort_ordinal)
         .execute(&mut *conn)
         .await?;
-        if DB::rows_affected(&seat) == 0 {
-            return Ok(Ok(Accepted::Full(enrolment.clone())));
-        }
-        if terms.card_hold_won > 0 {
-            let card: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM card_accounts WHERE person_id = $1 AND expired = FALSE ORDER BY id DESC LIMIT 1",
-            )
-            .bind(enrolment.person_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            let Some(card) = card else {
-                return Ok(Err(Refused {
-                    refusal: EnrolmentRefusal::NoCard,
-                    seat_taken: true,
-                }));
-            };
-            let hold = NewCardEntry {
-                kind: CardEntryKind::Hold,
-                amount_won: terms.card_hold_won,
-                on_date: terms.on_date,
-                rule: terms.rule.clone(),
-                params: terms.params.clone(),
-                enrolment_id: Some(enrolment.id),
-            };
-            if let Err(refusal) = hold_in_tx::<DB>(conn, card, &hold, actor).await? {
-                return Ok(Err(Refused {
-                    refusal: EnrolmentRefusal::Card(refusal),
-                    seat_taken: true,
-                }));
+        let outcome = match (DB::rows_affected(&seat) > 0, refusal, accepted) {
+            (true, None, Some(accepted)) => {
+                sqlx::query("RELEASE SAVEPOINT acceptance").execute(&mut *conn).await?;
+                return Ok(Ok(Accepted::Accepted(accepted)));
             }
+            (true, Some(refusal), _) => Err(refusal.into()),
+            _ => Ok(Accepted::Full(enrolment.clone())),
+        };
+        sqlx::query("ROLLBACK TO SAVEPOINT acceptance")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("RELEASE SAVEPOINT acceptance").execute(&mut *conn).await?;
+        Ok(outcome)
+    }
+
+    /// Holds the card's share for the enrolment; the refusal if the card cannot (nothing is
+    /// written then).
+    async fn hold_card(
+        conn: &mut DB::Connection,
+        enrolment: &EnrolmentRecord,
+        terms: &AcceptanceTerms,
+        actor: &str,
+    ) -> Result<Option<EnrolmentRefusal>, StoreError> {
+        if terms.card_hold_won <= 0 {
+            return Ok(None);
         }
-        let accepted = Self::move_to(
-            conn,
-            enrolment,
-            "accepted",
-            event,
-            None,
-            Some((terms.card_hold_won, terms.self_payment_won)),
-            false,
-            actor,
+        let card: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM card_accounts WHERE person_id = $1 AND expired = FALSE ORDER BY id DESC LIMIT 1",
         )
+        .bind(enrolment.person_id)
+        .fetch_optional(&mut *conn)
         .await?;
-        Ok(Ok(Accepted::Accepted(accepted)))
+        let Some(card) = card else {
+            return Ok(Some(EnrolmentRefusal::NoCard));
+        };
+        let hold = NewCardEntry {
+            kind: CardEntryKind::Hold,
+            amount_won: terms.card_hold_won,
+            on_date: terms.on_date,
+            rule: terms.rule.clone(),
+            params: terms.params.clone(),
+            enrolment_id: Some(enrolment.id),
+        };
+        Ok(hold_in_tx::<DB>(conn, card, &hold, actor)
+            .await?
+            .err()
+            .map(EnrolmentRefusal::Card))
     }
 
     async fn accept_one(pool: Pool<DB>, acceptance: Acceptance, actor: String) -> Result<Decided, EnrolmentError> {
@@ -445,9 +467,6 @@ where
                 // The freed seat is gone already (the row was full again): stop offering.
                 Ok(Accepted::Full(_)) => break,
                 Err(refused) => {
-                    if refused.seat_taken {
-                        Self::free_seat(conn, &waiting).await?;
-                    }
                     let reason = skip_reason(&refused.refusal);
                     Self::move_to(conn, &waiting, "refused", "refuse", Some(&reason), None, false, actor).await?;
                     offers.push(Offer::Skipped {
