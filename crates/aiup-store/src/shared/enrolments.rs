@@ -1,11 +1,14 @@
 //! The enrolment aggregate's statements (the same on both backends).
 //!
-//! Locks, in the order every transaction takes them (so two cannot wait on each other): the
-//! enrolment's row (a conditional `UPDATE … WHERE status = <seen>`), the person's row (a no-op
-//! `UPDATE`, so eligibility and the overlap check read a row nobody changes meanwhile), the
-//! cohort's seat row (the conditional `UPDATE … WHERE taken < seats`), then the card's row
-//! (inside `cards::hold_in_tx`). No advisory lock: work on different cohorts runs in parallel on
-//! PostgreSQL; SQLite has one writer at a time.
+//! Locks, in the order an acceptance takes them: the enrolment's row (a conditional
+//! `UPDATE … WHERE status = <seen>`), the person's row (a no-op `UPDATE`, so eligibility and
+//! the overlap check read a history nobody changes meanwhile), the card's row (inside
+//! `cards::hold_in_tx`), and last the cohort's seat row (the conditional
+//! `UPDATE … WHERE taken < seats`), held only until the commit. A status change takes the
+//! enrolment's row, the card's, then the seat row, and offers a freed seat to waiting people,
+//! whose enrolments, persons and cards no concurrent acceptance into the same cohort can hold
+//! (one live application per person and cohort). No advisory lock: work on different cohorts
+//! runs in parallel on PostgreSQL; SQLite has one writer at a time.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
