@@ -334,6 +334,26 @@ impl App {
         self.described(records).await
     }
 
+    /// The signed-in trainee's live applications to `course_id` (none for other roles, or
+    /// before a profile), for the course page.
+    pub async fn my_live_applications(&self, actor: &Actor, course_id: &str) -> Result<Vec<Enrolment>, AppError> {
+        if !actor.allows(Permission::OwnLearning) {
+            return Ok(Vec::new());
+        }
+        let Some(person) = self.my_person(actor).await? else {
+            return Ok(Vec::new());
+        };
+        let records = self.db().enrolments().of_person(person.id.0).await?;
+        let mut live = Vec::new();
+        for record in records.into_iter().filter(|r| r.course_id == course_id) {
+            let enrolment = self.describe(record, None)?;
+            if enrolment.status.is_live() {
+                live.push(enrolment);
+            }
+        }
+        Ok(live)
+    }
+
     /// Enrolment `id` if `actor` may see it: the trainee their own, staff their institution's,
     /// readers of enrolments any. Anything else is `not_found`.
     pub async fn enrolment_for(&self, actor: &Actor, id: i64) -> Result<Enrolment, AppError> {

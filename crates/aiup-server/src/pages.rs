@@ -152,6 +152,13 @@ async fn course_detail(
     };
     match state.db().catalogue().course(&id).await {
         Ok(Some((course, institution))) => {
+            let mine = match &reader {
+                Some(actor) => match state.app.my_live_applications(actor, &id).await {
+                    Ok(mine) => mine,
+                    Err(e) => return crate::error::ApiError(e).into_response(),
+                },
+                None => Vec::new(),
+            };
             let status = if errors.is_empty() {
                 StatusCode::OK
             } else {
@@ -164,6 +171,7 @@ async fn course_detail(
                 pairs: &pairs,
                 errors: &errors,
                 reader: reader.as_ref(),
+                my_applications: &mine,
             };
             let page = course::course_page(&engine, lang, &input, state.today());
             // A signed-in reader's page carries their form token: never stored by a cache.

@@ -579,8 +579,8 @@ async fn enrolment_pages_have_no_accessibility_violations() {
     let course_path = format!("/courses/{}", aiup_server::pages::encode_component(&course));
     check_both(&b, &axe, &course_path, "course-apply", &mut report).await;
     assert!(
-        b.client.find(Locator::Id("apply-0")).await.is_ok(),
-        "the course page was checked with its apply forms"
+        b.client.find(Locator::Id("apply-1")).await.is_ok() && b.client.find(Locator::Id("applied-0")).await.is_ok(),
+        "the course page was checked with an apply form and an application made"
     );
     b.goto("/me/applications").await;
     let sign_out = b
