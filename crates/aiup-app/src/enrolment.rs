@@ -24,6 +24,7 @@ use aiup_store::{
 use chrono::{Days, NaiveDate};
 
 use crate::accounts::{Actor, Permission};
+use crate::card::ReleaseReason;
 use crate::{App, AppError, Code};
 
 mod rules;
@@ -196,6 +197,12 @@ fn refused(refusal: EnrolmentRefusal) -> AppError {
     }
 }
 
+/// The record's status, parsed (it was written from the vocabulary).
+fn status_of(record: &EnrolmentRecord) -> Result<EnrolmentStatus, AppError> {
+    EnrolmentStatus::parse(&record.status)
+        .ok_or_else(|| AppError::internal(&format_args!("enrolment {} has status `{}`", record.id, record.status)))
+}
+
 impl From<EnrolmentError> for AppError {
     fn from(e: EnrolmentError) -> AppError {
         match e {
@@ -243,9 +250,22 @@ impl App {
         Ok((course, cohort))
     }
 
+    /// A record with its parsed status, its course's title and its programme's name.
+    fn describe(&self, record: EnrolmentRecord, course_title: Option<String>) -> Result<Enrolment, AppError> {
+        Ok(Enrolment {
+            course_title,
+            programme_name: self
+                .engine()
+                .policy()
+                .programme(&record.programme)
+                .map(|p| p.name.clone()),
+            status: status_of(&record)?,
+            record,
+        })
+    }
+
     /// Adds the course title and programme name to records.
     async fn described(&self, records: Vec<EnrolmentRecord>) -> Result<Vec<Enrolment>, AppError> {
-        let engine = self.engine();
         let mut titles: BTreeMap<String, Option<String>> = BTreeMap::new();
         let mut out = Vec::with_capacity(records.len());
         for record in records {
@@ -258,15 +278,8 @@ impl App {
                     .map(|(c, _)| c.title);
                 titles.insert(record.course_id.clone(), title);
             }
-            let status = EnrolmentStatus::parse(&record.status).ok_or_else(|| {
-                AppError::internal(&format_args!("enrolment {} has status `{}`", record.id, record.status))
-            })?;
-            out.push(Enrolment {
-                course_title: titles.get(&record.course_id).cloned().flatten(),
-                programme_name: engine.policy().programme(&record.programme).map(|p| p.name.clone()),
-                status,
-                record,
-            });
+            let title = titles.get(&record.course_id).cloned().flatten();
+            out.push(self.describe(record, title)?);
         }
         Ok(out)
     }
@@ -319,6 +332,26 @@ impl App {
         };
         let records = self.db().enrolments().of_person(person.id.0).await?;
         self.described(records).await
+    }
+
+    /// The signed-in trainee's live applications to `course_id` (none for other roles, or
+    /// before a profile), for the course page.
+    pub async fn my_live_applications(&self, actor: &Actor, course_id: &str) -> Result<Vec<Enrolment>, AppError> {
+        if !actor.allows(Permission::OwnLearning) {
+            return Ok(Vec::new());
+        }
+        let Some(person) = self.my_person(actor).await? else {
+            return Ok(Vec::new());
+        };
+        let records = self.db().enrolments().of_person(person.id.0).await?;
+        let mut live = Vec::new();
+        for record in records.into_iter().filter(|r| r.course_id == course_id) {
+            let enrolment = self.describe(record, None)?;
+            if enrolment.status.is_live() {
+                live.push(enrolment);
+            }
+        }
+        Ok(live)
     }
 
     /// Enrolment `id` if `actor` may see it: the trainee their own, staff their institution's,
@@ -401,30 +434,32 @@ impl App {
     }
 
     /// The rules for accepting into the enrolment's cohort, today.
-    async fn rules_for(&self, record: &EnrolmentRecord) -> Result<(Arc<EngineRules>, Cohort), AppError> {
+    async fn rules_for(&self, record: &EnrolmentRecord) -> Result<(Arc<EngineRules>, Cohort, String), AppError> {
         let (course, cohort) = self.course_and_cohort(&record.course_id, record.cohort_ordinal).await?;
+        let title = course.title.clone();
         let rules = EngineRules::new(self.engine(), course, cohort.clone(), self.today());
-        Ok((Arc::new(rules), cohort))
+        Ok((Arc::new(rules), cohort, title))
     }
 
     /// Staff accept or refuse an application.
     pub async fn decide(&self, actor: &Actor, id: i64, decision: Decision) -> Result<DecisionDone, AppError> {
         let record = self.staff_enrolment(actor, id).await?;
-        let status = self.described_one(record.clone()).await?.status;
+        let status = status_of(&record)?;
         match decision {
             Decision::Accept => {
                 if status != EnrolmentStatus::Applied {
                     return Err(transition_refused(status, EnrolmentEvent::Accept));
                 }
-                let (rules, cohort) = self.rules_for(&record).await?;
+                let (rules, cohort, title) = self.rules_for(&record).await?;
                 let acceptance = Acceptance {
                     enrolment_id: id,
                     waiting_list: cohort.waiting_list,
+                    seats_if_new: i64::from(cohort.seats_left),
                     rules,
                 };
                 match self.db().enrolments().accept(&acceptance, &actor.audit_name()).await? {
-                    Decided::Accepted(r) => Ok(DecisionDone::Accepted(self.described_one(r).await?)),
-                    Decided::Waitlisted(r) => Ok(DecisionDone::Waitlisted(self.described_one(r).await?)),
+                    Decided::Accepted(r) => Ok(DecisionDone::Accepted(self.describe(r, Some(title))?)),
+                    Decided::Waitlisted(r) => Ok(DecisionDone::Waitlisted(self.describe(r, Some(title))?)),
                 }
             }
             Decision::Refuse { reason } => {
@@ -454,7 +489,7 @@ impl App {
             ));
         }
         let reason = parse_reason(reason, needs_reason(event))?;
-        let status = self.described_one(record.clone()).await?.status;
+        let status = status_of(&record)?;
         self.change(actor, &record, status, event, reason).await
     }
 
@@ -468,7 +503,7 @@ impl App {
             Some(r) if r.person_id == person.id.0 => r,
             _ => return Err(AppError::not_found("enrolment")),
         };
-        let status = self.described_one(record.clone()).await?.status;
+        let status = status_of(&record)?;
         if status == EnrolmentStatus::InTraining {
             return Err(AppError::bilingual(
                 Code::InvalidTransition,
@@ -515,10 +550,17 @@ impl App {
                 params: serde_json::json!({ "converted_on": today, "enrolment_id": record.id }),
             },
             EnrolmentEvent::DropOut => self.dropout_deduction(&engine, record, today).await?,
-            _ if status.holds_seat() && !next.holds_seat() && next != EnrolmentStatus::Completed => {
+            // A seat given up before training: the hold comes back (after the start it was
+            // charged, and nothing is held).
+            _ if status.holds_seat() && !next.holds_seat() => {
+                let reason = if event == EnrolmentEvent::Withdraw {
+                    ReleaseReason::Withdrawn
+                } else {
+                    ReleaseReason::Refused
+                };
                 CardEffect::ReleaseHeld {
-                    rule: crate::card::FREE_WITHDRAWAL_RULE.to_owned(),
-                    params: serde_json::json!({ "reason": next.as_str(), "cohort_start": record.cohort_start }),
+                    rule: reason.rule().to_owned(),
+                    params: serde_json::json!({ "reason": reason.as_str(), "event": event.as_str() }),
                 }
             }
             _ => CardEffect::None,
@@ -527,7 +569,7 @@ impl App {
         // A freed seat before the start goes to the waiting list.
         let offer_freed_seat = if frees_seat && today < record.cohort_start {
             match self.rules_for(record).await {
-                Ok((rules, _)) => Some(rules as Arc<dyn AcceptanceRules>),
+                Ok((rules, _, _)) => Some(rules as Arc<dyn AcceptanceRules>),
                 Err(e) if matches!(e.code, Code::UnknownCourse | Code::NotFound) => None,
                 Err(e) => return Err(e),
             }

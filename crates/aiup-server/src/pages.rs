@@ -60,9 +60,9 @@ pub fn routes() -> Router<AppState> {
         .merge(programme::routes())
         .merge(diagnosis::routes())
         .merge(path::routes())
-        .merge(card::routes())
         .merge(enrolment::routes())
         .merge(staff::routes())
+        .merge(card::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.
@@ -156,6 +156,13 @@ async fn course_detail(
     };
     match state.db().catalogue().course(&id).await {
         Ok(Some((course, institution))) => {
+            let mine = match &reader {
+                Some(actor) => match state.app.my_live_applications(actor, &id).await {
+                    Ok(mine) => mine,
+                    Err(e) => return crate::error::ApiError(e).into_response(),
+                },
+                None => Vec::new(),
+            };
             let status = if errors.is_empty() {
                 StatusCode::OK
             } else {
@@ -168,6 +175,7 @@ async fn course_detail(
                 pairs: &pairs,
                 errors: &errors,
                 reader: reader.as_ref(),
+                my_applications: &mine,
             };
             let page = course::course_page(&engine, lang, &input, state.today());
             // A signed-in reader's page carries their form token: never stored by a cache.

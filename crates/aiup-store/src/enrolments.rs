@@ -135,6 +135,9 @@ pub struct Acceptance {
     pub enrolment_id: i64,
     /// Whether a full cohort puts the application on its waiting list (else `CohortFull`).
     pub waiting_list: bool,
+    /// The catalogue's seats left, for the cohort's seat row if nobody made it yet (an
+    /// enrolment written in bulk, without an application through the store).
+    pub seats_if_new: i64,
     pub rules: Arc<dyn AcceptanceRules>,
 }
 
@@ -143,6 +146,7 @@ impl fmt::Debug for Acceptance {
         f.debug_struct("Acceptance")
             .field("enrolment_id", &self.enrolment_id)
             .field("waiting_list", &self.waiting_list)
+            .field("seats_if_new", &self.seats_if_new)
             .finish_non_exhaustive()
     }
 }

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use aiup_catalogue::{Cohort, Course};
 use aiup_core::policy::Programme;
 use aiup_core::policy::Text;
-use aiup_people::card::groups_of;
 use aiup_people::{EnrolmentStatus, Profile};
 use aiup_rules::case::CaseJson;
 use aiup_rules::{CardCharge, Engine};
@@ -15,6 +14,7 @@ use aiup_store::{AcceptanceRules, AcceptanceTerms, EnrolmentRecord, Ineligible, 
 use chrono::NaiveDate;
 
 use super::text;
+use crate::card::card_groups;
 use crate::catalogue::case_for;
 use crate::people::input_of;
 
@@ -144,11 +144,11 @@ impl EngineRules {
         let mut raw = case_for(&self.course, programme, &situation, self.cohort.start_date)?;
         raw.course.start_date = self.cohort.start_date.to_string();
         raw.course.end_date = self.cohort.end_date.to_string();
-        let terms = self.engine.card_terms(self.cohort.start_date);
+        let groups = card_groups(&self.engine, profile, self.cohort.start_date);
         let prior = self.prior_sandaetuk(history);
         let trainee = &mut raw.trainee;
-        trainee.exempt_group = !groups_of(profile, terms.exempt_groups).is_empty();
-        trainee.vulnerable_group = !groups_of(profile, terms.extra_groups).is_empty();
+        trainee.exempt_group = groups.exempt;
+        trainee.vulnerable_group = groups.extra;
         // The hold is refused when the card lacks it, rather than shifting the cost.
         trainee.card_balance_won = None;
         trainee.prior_sandaetuk_participations = (prior > 0).then_some(prior);

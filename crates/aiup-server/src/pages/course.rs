@@ -13,6 +13,7 @@ use crate::catalogue::{ParamError, Profile};
 use crate::i18n::Lang;
 use aiup_app::accounts::{Actor, Permission};
 use aiup_app::course_support::course_support;
+use aiup_app::enrolment::Enrolment;
 use aiup_catalogue::details::{format_hh_mm, QualityMeasure};
 use aiup_catalogue::{Cohort, CohortStatus, Course, Institution, QualitySignal};
 use aiup_core::policy::TuitionScheme;
@@ -306,6 +307,7 @@ fn apply_here_section(
     lang: Lang,
     course: &Course,
     reader: Option<&Actor>,
+    mine: &[Enrolment],
     today: NaiveDate,
 ) -> Markup {
     let open = open_cohorts(course, today);
@@ -342,6 +344,15 @@ fn apply_here_section(
                         "The institution decides on your application. When you are accepted, the card's share is held and your self-payment is set. See the result under 'My applications'.")) }
                     @for (i, cohort) in &open {
                         @let select_id = format!("programme-{i}");
+                        @let applied = mine.iter().find(|e| usize::try_from(e.record.cohort_ordinal).ok() == Some(*i));
+                        @if let Some(e) = applied {
+                            div.panel #(format!("applied-{i}")) {
+                                p { strong { (cohort.start_date) " ~ " (cohort.end_date) } }
+                                p { (lang.pick("이 기수에 신청했습니다: ", "You have applied for this cohort: "))
+                                    strong { (lang.pick(e.status.label_ko(), e.status.label_en())) } ". "
+                                    a href=(super::widgets::href("/me/applications", lang)) { (lang.pick("나의 수강 신청 보기", "See my applications")) } }
+                            }
+                        } @else {
                         form.panel.apply-form method="post" action="/me/applications" {
                             (hidden(actor.csrf_token().unwrap_or_default(), lang))
                             input type="hidden" name="course" value=(course.id.as_str());
@@ -359,6 +370,7 @@ fn apply_here_section(
                                 @if cohort.status(today) == CohortStatus::WaitingList { (lang.pick("대기 신청하기", "Join the waiting list")) }
                                 @else { (lang.pick("이 기수에 신청하기", "Apply for this cohort")) }
                             } }
+                        }
                         }
                     }
                 }
@@ -591,6 +603,8 @@ pub struct CoursePageInput<'a> {
     pub errors: &'a [ParamError],
     /// Who is reading: a signed-in trainee gets a form to apply here.
     pub reader: Option<&'a Actor>,
+    /// The reader's live applications to this course (a cohort applied to shows its status).
+    pub my_applications: &'a [Enrolment],
 }
 
 pub fn course_page(engine: &Engine, lang: Lang, input: &CoursePageInput<'_>, today: NaiveDate) -> Markup {
@@ -601,6 +615,7 @@ pub fn course_page(engine: &Engine, lang: Lang, input: &CoursePageInput<'_>, tod
         pairs,
         errors,
         reader,
+        my_applications,
     } = *input;
     let title = if errors.is_empty() {
         format!("{} — {}", course.title, lang.pick("AI+역량 Up", "AI+ Skills Up"))
@@ -626,7 +641,7 @@ pub fn course_page(engine: &Engine, lang: Lang, input: &CoursePageInput<'_>, tod
         (institution_section(lang, institution))
         (cohorts_section(lang, course, next, today))
         (apply_section(engine, lang, course, institution, next, pairs, today))
-        (apply_here_section(engine, lang, course, reader, today))
+        (apply_here_section(engine, lang, course, reader, my_applications, today))
         (support_section(engine, lang, course, profile, pairs, today))
         (learning_section(lang, course))
         (quality_section(lang, course))

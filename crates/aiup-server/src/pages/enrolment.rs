@@ -42,6 +42,15 @@ pub(super) fn status_badge(lang: Lang, status: EnrolmentStatus) -> Markup {
     html! { span class=(tone) { (lang.pick(status.label_ko(), status.label_en())) } }
 }
 
+/// The reason given for the last decision, where the status ended the enrolment.
+pub(super) fn shown_reason(e: &Enrolment) -> Option<&str> {
+    let ended = matches!(
+        e.status,
+        EnrolmentStatus::Refused | EnrolmentStatus::Cancelled | EnrolmentStatus::Removed | EnrolmentStatus::DroppedOut
+    );
+    e.record.reason.as_deref().filter(|_| ended)
+}
+
 /// The course title (linked), or its id when the catalogue no longer has it.
 pub(super) fn course_cell(lang: Lang, e: &Enrolment) -> Markup {
     let path = format!("/courses/{}", super::encode_component(&e.record.course_id));
@@ -163,7 +172,7 @@ async fn applications_page(
                         dl.facts {
                             dt { (lang.pick("상태", "Status")) }
                             dd { (status_badge(lang, e.status))
-                                @if let Some(reason) = e.record.reason.as_deref().filter(|_| e.status == EnrolmentStatus::Refused) {
+                                @if let Some(reason) = shown_reason(e) {
                                     " " (lang.pick("사유: ", "Reason: ")) (reason)
                                 }
                             }

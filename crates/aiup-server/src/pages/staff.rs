@@ -3,7 +3,7 @@
 //! Another institution's records do not exist here (404).
 
 use super::accounts::{account_menu, account_nav};
-use super::enrolment::{amounts, course_cell, dates, problem, programme_name, status_badge, status_of};
+use super::enrolment::{amounts, course_cell, dates, problem, programme_name, shown_reason, status_badge, status_of};
 use super::view::{page_in, Section};
 use super::widgets::{column_heads, error_summary, hidden, href, parse_id, private_page, see_other, LangForm, Problem};
 use crate::access::{perm, Allowed, CsrfForm};
@@ -285,7 +285,7 @@ async fn roster_page(
                         tr #(format!("enrolment-{}", e.id())) {
                             td { (e.id()) }
                             td { (programme_name(lang, e)) }
-                            td { (status_badge(lang, e.status)) }
+                            td { (status_badge(lang, e.status)) @if let Some(reason) = shown_reason(e) { br; span.hint { (lang.pick("사유: ", "Reason: ")) (reason) } } }
                             td { (amounts(lang, e)) }
                             td { (step_forms(lang, csrf, e)) }
                         }

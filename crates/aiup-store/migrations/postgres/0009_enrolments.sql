@@ -3,9 +3,9 @@
 --
 -- A cohort's seats live in `cohort_seats`, apart from the catalogue's `cohorts` row, because a
 -- catalogue re-import replaces cohorts: the seat count is copied from the catalogue the first
--- time someone applies, and from then on only enrolments move `taken`. Booking is one
--- conditional UPDATE (`taken = taken + 1 WHERE taken < seats`), so the last seat goes to
--- exactly one request.
+-- time someone applies (or is accepted), and from then on only enrolments move `taken`.
+-- Booking is one conditional UPDATE (`taken = taken + 1 WHERE taken < seats`), so the last
+-- seat goes to exactly one request.
 --
 -- For bulk writers (the population generator), what the store keeps true:
 -- - `status` is an `aiup_people::EnrolmentStatus` spelling: applied, waiting, accepted, refused,

@@ -19,6 +19,7 @@ pub(super) const CHECKS: &[&str] = &[
     "enrolments_freed_seat_goes_to_the_first_waiting_person_who_qualifies",
     "enrolments_start_converts_and_dropout_deducts",
     "enrolments_events_are_append_only",
+    "enrolments_acceptance_makes_a_missing_seat_row",
     "enrolments_concurrent_acceptances_never_oversell",
 ];
 
@@ -30,6 +31,7 @@ pub(super) async fn run(db: &Database) {
     check!(db, enrolments_freed_seat_goes_to_the_first_waiting_person_who_qualifies);
     check!(db, enrolments_start_converts_and_dropout_deducts);
     check!(db, enrolments_events_are_append_only);
+    check!(db, enrolments_acceptance_makes_a_missing_seat_row);
     check!(db, enrolments_concurrent_acceptances_never_oversell);
 }
 
@@ -76,6 +78,7 @@ fn accept(id: i64, waiting_list: bool, rules: Arc<dyn AcceptanceRules>) -> Accep
     Acceptance {
         enrolment_id: id,
         waiting_list,
+        seats_if_new: 0,
         rules,
     }
 }
@@ -517,6 +520,22 @@ async fn enrolments_events_are_append_only(db: &Database) {
         .is_err());
     assert!(raw_execute(db, "DELETE FROM enrolment_events").await.is_err());
     assert!(raw_i64(db, "SELECT COUNT(*) FROM enrolment_events").await.unwrap() > 0);
+}
+
+/// An enrolment written in bulk has no seat row: acceptance makes it from the catalogue's count.
+async fn enrolments_acceptance_makes_a_missing_seat_row(db: &Database) {
+    let p = person(db, "bulk").await;
+    let e = apply(db, &application(p, "C-BULK", 0, 9)).await;
+    raw_execute(db, "DELETE FROM cohort_seats WHERE course_id = 'C-BULK'")
+        .await
+        .unwrap();
+    assert!(db.enrolments().seats("C-BULK", 0).await.unwrap().is_none());
+    let mut acceptance = accept(e.id, false, rules(0, vec![]));
+    acceptance.seats_if_new = 2;
+    let decided = db.enrolments().accept(&acceptance, ACTOR).await;
+    assert!(matches!(decided, Ok(Decided::Accepted(_))), "{decided:?}");
+    let seats = db.enrolments().seats("C-BULK", 0).await.unwrap().unwrap();
+    assert_eq!((seats.seats, seats.taken), (2, 1));
 }
 
 async fn enrolments_concurrent_acceptances_never_oversell(db: &Database) {

@@ -161,11 +161,11 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/profile.rs"),
         include_str!("../../../aiup-server/src/pages/programme.rs"),
         include_str!("../../../aiup-server/src/people_api.rs"),
-        include_str!("../../../aiup-server/src/pages/diagnosis.rs"),
-        include_str!("../../../aiup-server/src/pages/path.rs"),
-        include_str!("../../../aiup-server/src/pages/card.rs"),
         include_str!("../../../aiup-server/src/pages/enrolment.rs"),
         include_str!("../../../aiup-server/src/pages/staff.rs"),
+        include_str!("../../../aiup-server/src/pages/card.rs"),
+        include_str!("../../../aiup-server/src/pages/diagnosis.rs"),
+        include_str!("../../../aiup-server/src/pages/path.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES {

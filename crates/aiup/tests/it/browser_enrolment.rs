@@ -64,6 +64,11 @@ async fn trainee_applies_staff_accepts_trainee_sees_the_hold() {
     let id = mine[0].id();
     assert!(b.text(&format!("#application-{id}")).await.contains("접수"));
     b.screenshot("enrolment-applied-ko.png", 1280).await;
+    // The course page now shows the application instead of a second form.
+    b.goto(&course_path).await;
+    assert!(b.text("#applied-0").await.contains("접수"));
+    assert!(b.client.find(Locator::Id("apply-0")).await.is_err());
+    b.goto("/me/applications").await;
     sign_out(&b).await;
 
     // Staff accept it.

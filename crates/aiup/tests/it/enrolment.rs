@@ -81,6 +81,11 @@ pub struct Stock {
 /// Imports the fixture's two courses, and makes the staff account of the first one's
 /// institution and an auditor.
 pub async fn stock(app: &TestApp) -> Stock {
+    stock_with_seats(app, SEATS).await
+}
+
+/// [`stock`] with `seats` seats in every cohort.
+pub async fn stock_with_seats(app: &TestApp, seats: u32) -> Stock {
     let services = &app.state.app;
     let today = services.today();
     let engine = services.engine();
@@ -97,14 +102,14 @@ pub async fn stock(app: &TestApp) -> Stock {
     .expect("profile");
     let opens = day_after(today, 30);
     let cohorts = vec![
-        cohort(opens, today, day_after(today, 20), SEATS, true),
-        cohort(day_after(today, 35), today, day_after(today, 20), SEATS, true),
-        cohort(day_after(today, 80), today, day_after(today, 20), SEATS, false),
+        cohort(opens, today, day_after(today, 20), seats, true),
+        cohort(day_after(today, 35), today, day_after(today, 20), seats, true),
+        cohort(day_after(today, 80), today, day_after(today, 20), seats, false),
         cohort(
             day_after(today, 90),
             day_after(today, 40),
             day_after(today, 50),
-            SEATS,
+            seats,
             true,
         ),
     ];
@@ -738,7 +743,7 @@ async fn pages_refuse_what_the_caller_may_not_touch() {
     let page = crate::testkit::request(
         "GET",
         format!("{}/me/applications?lang=en", f.app.base_url),
-        Some(kim_session.0),
+        Some(kim_session.0.clone()),
         None,
         None,
     )
@@ -749,4 +754,29 @@ async fn pages_refuse_what_the_caller_may_not_touch() {
         "{}",
         page.body
     );
+
+    // Every enrolment page speaks one language and marks the other (the languages checks).
+    let staff = session_of(app, &staff_login()).await;
+    let course_path = format!(
+        "/courses/{}",
+        aiup_server::pages::encode_component(f.course.id.as_str())
+    );
+    let roster = format!(
+        "/staff/cohorts/{}/0",
+        aiup_server::pages::encode_component(f.course.id.as_str())
+    );
+    for (page, cookie) in [
+        ("/me/applications", &kim_session.0),
+        (course_path.as_str(), &kim_session.0),
+        ("/staff/applications", &staff.0),
+        (roster.as_str(), &staff.0),
+    ] {
+        for (lang, path) in [("ko", page.to_owned()), ("en", format!("{page}?lang=en"))] {
+            let url = format!("{}{path}", f.app.base_url);
+            let answer = crate::testkit::request("GET", url, Some(cookie.clone()), None, None).await;
+            assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+            let found = crate::languages::problems(&path, lang, &answer.body, &[]);
+            assert!(found.is_empty(), "{found:#?}");
+        }
+    }
 }
