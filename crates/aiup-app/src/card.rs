@@ -13,8 +13,7 @@ use aiup_people::card::{groups_of, Cite, Entry, EntryKind, Ledger};
 use aiup_people::PersonId;
 use aiup_rules::{CardCharge, Engine};
 use aiup_store::{
-    CardAccountRecord, CardEffect, CardEntryKind, CardEntryRecord, CardError, CardRefusal, NewCardAccount,
-    NewCardEntry,
+    CardAccountRecord, CardEffect, CardEntryKind, CardEntryRecord, CardError, CardRefusal, NewCardAccount, NewCardEntry,
 };
 use chrono::NaiveDate;
 

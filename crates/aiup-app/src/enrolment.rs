@@ -512,9 +512,7 @@ impl App {
                     Code::InvalidTransition,
                     None,
                     text(
-                        format!(
-                            "무료 철회 기간이 {last}에 끝났습니다. 중도 포기는 훈련기관에 알려 주세요."
-                        ),
+                        format!("무료 철회 기간이 {last}에 끝났습니다. 중도 포기는 훈련기관에 알려 주세요."),
                         format!(
                             "the free withdrawal period ended on {last}; tell the institution to record \
                              that you leave"

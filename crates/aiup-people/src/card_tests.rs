@@ -198,10 +198,16 @@ fn a_refund_gives_back_at_most_the_charge_and_replay_checks_it() {
         })
     );
     assert_eq!(card, before, "a refused refund writes nothing");
-    let refund = card.refund(day(2026, 3, 4), 4, Won(440_000), cite()).expect("refund").clone();
+    let refund = card
+        .refund(day(2026, 3, 4), 4, Won(440_000), cite())
+        .expect("refund")
+        .clone();
     assert_eq!((refund.kind, refund.amount_won), (EntryKind::Refund, 440_000));
     assert_eq!((card.balance(), card.charged_for(4)), (Won(3_000_000), Won::ZERO));
-    assert!(card.refund(day(2026, 3, 5), 4, Won(1), cite()).is_err(), "refunded once only");
+    assert!(
+        card.refund(day(2026, 3, 5), 4, Won(1), cite()).is_err(),
+        "refunded once only"
+    );
 
     // A stored statement refunding more than was charged does not replay.
     let (from, to) = (card.issued_on(), card.expires_on());

@@ -12,12 +12,12 @@ use aiup_app::accounts::Actor;
 use aiup_app::enrolment::{Enrolment, EnrolmentStatus};
 use aiup_app::AppError;
 use aiup_core::money::Won;
-use chrono::NaiveDate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use chrono::NaiveDate;
 use maud::{html, Markup};
 use serde::Deserialize;
 

@@ -635,7 +635,14 @@ async fn cards_refund_gives_back_at_most_the_charge(db: &Database) {
         .await
         .expect("hold");
     cards
-        .convert_hold(card.id, 131, day(2026, 3, 2), "card.charge", &serde_json::json!({}), ACTOR)
+        .convert_hold(
+            card.id,
+            131,
+            day(2026, 3, 2),
+            "card.charge",
+            &serde_json::json!({}),
+            ACTOR,
+        )
         .await
         .expect("convert");
     assert_eq!(assert_consistent(db, card.id).await, 2_560_000);
@@ -668,7 +675,11 @@ async fn cards_refund_gives_back_at_most_the_charge(db: &Database) {
         matches!(no_enrolment, CardRefusal::InvalidEntry { .. }),
         "{no_enrolment:?}"
     );
-    assert_eq!(assert_consistent(db, card.id).await, 2_560_000, "refusals write nothing");
+    assert_eq!(
+        assert_consistent(db, card.id).await,
+        2_560_000,
+        "refusals write nothing"
+    );
 
     let mark = audit_mark(db).await;
     match &db.inner {
@@ -678,12 +689,26 @@ async fn cards_refund_gives_back_at_most_the_charge(db: &Database) {
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 1);
     assert_event(&events[0], "card.refund", ACTOR, &format!("card:{}", card.id));
-    let last = cards.statement(card.id).await.expect("statement").pop().expect("entries");
+    let last = cards
+        .statement(card.id)
+        .await
+        .expect("statement")
+        .pop()
+        .expect("entries");
     assert_eq!(
         (last.kind, last.amount_won, last.enrolment_id, last.rule.as_str()),
-        (CardEntryKind::Refund, 440_000, Some(131), "enrolment.free_withdrawal_days")
+        (
+            CardEntryKind::Refund,
+            440_000,
+            Some(131),
+            "enrolment.free_withdrawal_days"
+        )
     );
-    assert_eq!(assert_consistent(db, card.id).await, 3_000_000, "back to before the hold");
+    assert_eq!(
+        assert_consistent(db, card.id).await,
+        3_000_000,
+        "back to before the hold"
+    );
     // Refunded once: nothing is left to give back.
     let again = refusal(
         cards
@@ -711,7 +736,10 @@ where
     Option<i64>: Col<DB>,
 {
     let mut tx = DB::begin_write(pool, Lock::RowLevel).await.expect("begin");
-    assert_eq!(charged_in_tx::<DB>(&mut tx, card.id, 131).await.expect("charged"), 440_000);
+    assert_eq!(
+        charged_in_tx::<DB>(&mut tx, card.id, 131).await.expect("charged"),
+        440_000
+    );
     let wrong_kind = refund_in_tx::<DB>(&mut tx, card.id, &entry(CardEntryKind::Release, 1, Some(131)), ACTOR)
         .await
         .expect("database");
@@ -720,18 +748,31 @@ where
         "{wrong_kind:?}"
     );
     // Refunded, then rolled back by the caller: nothing stays.
-    refund_in_tx::<DB>(&mut tx, card.id, &entry(CardEntryKind::Refund, 440_000, Some(131)), ACTOR)
-        .await
-        .expect("database")
-        .expect("refunded");
+    refund_in_tx::<DB>(
+        &mut tx,
+        card.id,
+        &entry(CardEntryKind::Refund, 440_000, Some(131)),
+        ACTOR,
+    )
+    .await
+    .expect("database")
+    .expect("refunded");
     tx.rollback().await.expect("rollback");
 
     let mut tx = DB::begin_write(pool, Lock::RowLevel).await.expect("begin");
-    assert_eq!(charged_in_tx::<DB>(&mut tx, card.id, 131).await.expect("charged"), 440_000);
-    let refund = refund_in_tx::<DB>(&mut tx, card.id, &entry(CardEntryKind::Refund, 440_000, Some(131)), ACTOR)
-        .await
-        .expect("database")
-        .expect("refunded");
+    assert_eq!(
+        charged_in_tx::<DB>(&mut tx, card.id, 131).await.expect("charged"),
+        440_000
+    );
+    let refund = refund_in_tx::<DB>(
+        &mut tx,
+        card.id,
+        &entry(CardEntryKind::Refund, 440_000, Some(131)),
+        ACTOR,
+    )
+    .await
+    .expect("database")
+    .expect("refunded");
     assert_eq!((refund.amount_won, refund.balance_after_won), (440_000, 3_000_000));
     assert_eq!(charged_in_tx::<DB>(&mut tx, card.id, 131).await.expect("charged"), 0);
     tx.commit().await.expect("commit");

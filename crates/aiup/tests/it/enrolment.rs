@@ -865,7 +865,9 @@ async fn free_withdrawal_after_the_start_refunds_the_charge(app: &TestApp, stock
         page.body
     );
 
-    let mark = raw_i64(db, "SELECT COALESCE(MAX(id), 0) FROM audit_events").await.unwrap();
+    let mark = raw_i64(db, "SELECT COALESCE(MAX(id), 0) FROM audit_events")
+        .await
+        .unwrap();
     let done = services.withdraw(&starter, starter_app.id()).await.unwrap();
     assert_eq!(done.enrolment.status, EnrolmentStatus::Withdrawn);
     assert!(
@@ -877,7 +879,12 @@ async fn free_withdrawal_after_the_start_refunds_the_charge(app: &TestApp, stock
     assert_eq!(db.cards().balance(card.id).await.unwrap(), before_hold);
     let refund = db.cards().statement(card.id).await.unwrap().pop().unwrap();
     assert_eq!(
-        (refund.kind, refund.amount_won, refund.enrolment_id, refund.rule.as_str()),
+        (
+            refund.kind,
+            refund.amount_won,
+            refund.enrolment_id,
+            refund.rule.as_str()
+        ),
         (
             CardEntryKind::Refund,
             charged,
@@ -909,9 +916,9 @@ async fn free_withdrawal_after_the_start_refunds_the_charge(app: &TestApp, stock
         .staff_step(&staff, waiter_app.id(), EnrolmentEvent::Start, "")
         .await
         .unwrap();
-    services
-        .clock()
-        .advance(chrono::Duration::days((last_free_day - services.today()).num_days() + 1));
+    services.clock().advance(chrono::Duration::days(
+        (last_free_day - services.today()).num_days() + 1,
+    ));
     assert_eq!(services.today(), day_after(start, u64::from(free_days) + 1));
     let before = store_counts(db).await;
     let refused = services.withdraw(&waiter, waiter_app.id()).await.unwrap_err();
@@ -932,7 +939,8 @@ async fn free_withdrawal_after_the_start_refunds_the_charge(app: &TestApp, stock
     .await;
     assert_eq!(page.status, 200);
     assert!(
-        !page.body
+        !page
+            .body
             .contains(&format!("/me/applications/{}/withdraw", waiter_app.id())),
         "{}",
         page.body
