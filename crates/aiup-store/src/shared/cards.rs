@@ -253,18 +253,18 @@ where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
     i64: Col<DB>,
     Option<i64>: Col<DB>,
 {
-    let charged: Option<i64> = sqlx::query_scalar(
-        "SELECT CAST(-SUM(amount_won) AS BIGINT) FROM card_entries \
-         WHERE card_id = $1 AND enrolment_id = $2 AND kind IN ('charge', 'refund')",
+    outstanding_in_tx::<DB>(
+        conn,
+        card_id,
+        enrolment_id,
+        CardEntryKind::Charge,
+        CardEntryKind::Refund,
     )
-    .bind(card_id)
-    .bind(enrolment_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(charged.unwrap_or(0))
+    .await
 }
 
 /// What is still held for `enrolment_id` on the card: holds less releases.
@@ -278,18 +278,41 @@ where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
     i64: Col<DB>,
     Option<i64>: Col<DB>,
 {
-    let held: Option<i64> = sqlx::query_scalar(
+    outstanding_in_tx::<DB>(conn, card_id, enrolment_id, CardEntryKind::Hold, CardEntryKind::Release).await
+}
+
+/// What the enrolment's `debit` entries took and its `credit` entries have not given back.
+async fn outstanding_in_tx<DB>(
+    conn: &mut DB::Connection,
+    card_id: i64,
+    enrolment_id: i64,
+    debit: CardEntryKind,
+    credit: CardEntryKind,
+) -> Result<i64, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    Option<i64>: Col<DB>,
+{
+    let outstanding: Option<i64> = sqlx::query_scalar(
         "SELECT CAST(-SUM(amount_won) AS BIGINT) FROM card_entries \
-         WHERE card_id = $1 AND enrolment_id = $2 AND kind IN ('hold', 'release')",
+         WHERE card_id = $1 AND enrolment_id = $2 AND kind IN ($3, $4)",
     )
     .bind(card_id)
     .bind(enrolment_id)
+    .bind(debit.as_str().to_owned())
+    .bind(credit.as_str().to_owned())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(held.unwrap_or(0))
+    Ok(outstanding.unwrap_or(0))
 }
 
 /// The person's open (not expired) card, read inside the caller's transaction, e.g. to find the
