@@ -1,7 +1,7 @@
 //! The 국민내일배움카드 account: a trainee's own card (opened when they ask, with the one-off
 //! extra when their groups qualify), its statement with every entry's rule cited, and the
 //! entries other services post (holds at acceptance, releases, the conversion at training
-//! start, dropout deductions).
+//! start, refunds of a charge for a free withdrawal after the start, dropout deductions).
 //!
 //! The amounts come from the engine's card rules (`Engine::card_terms`, `Engine::card_charge`);
 //! how they move the account is `aiup_people::card`'s pure ledger; the store enforces the
@@ -13,7 +13,7 @@ use aiup_people::card::{groups_of, Cite, Entry, EntryKind, Ledger};
 use aiup_people::PersonId;
 use aiup_rules::{CardCharge, Engine};
 use aiup_store::{
-    CardAccountRecord, CardEntryKind, CardEntryRecord, CardError, CardRefusal, NewCardAccount, NewCardEntry,
+    CardAccountRecord, CardEffect, CardEntryKind, CardEntryRecord, CardError, CardRefusal, NewCardAccount, NewCardEntry,
 };
 use chrono::NaiveDate;
 
@@ -140,6 +140,19 @@ pub fn release_entry(amount_won: i64, enrolment_id: i64, on: NaiveDate, reason: 
     }
 }
 
+/// The card effect of a trainee's withdrawal from training within the free-withdrawal days
+/// after the start: everything charged for the enrolment comes back, citing the period.
+pub fn free_withdrawal_refund(free_days: u32, last_free_day: NaiveDate) -> CardEffect {
+    CardEffect::RefundCharged {
+        rule: FREE_WITHDRAWAL_RULE.to_owned(),
+        params: serde_json::json!({
+            FREE_WITHDRAWAL_RULE: free_days,
+            "reason": ReleaseReason::Withdrawn.as_str(),
+            "last_free_day": last_free_day,
+        }),
+    }
+}
+
 /// A card refusal as the service reports it, in Korean and English.
 pub fn refusal_error(refusal: &CardRefusal) -> AppError {
     let (code, ko, en) = match refusal {
@@ -167,6 +180,17 @@ pub fn refusal_error(refusal: &CardRefusal) -> AppError {
             Code::Conflict,
             format!("카드 유효기간({expires_on}까지)이 지났습니다."),
             format!("the card expired (it was valid until {expires_on})"),
+        ),
+        CardRefusal::RefundExceedsCharge {
+            charged_won, asked_won, ..
+        } => (
+            Code::Conflict,
+            format!(
+                "환급할 수 있는 훈련비({})보다 많은 금액({})은 환급할 수 없습니다.",
+                aiup_core::Won(*charged_won),
+                aiup_core::Won(*asked_won)
+            ),
+            refusal.to_string(),
         ),
         other => (Code::Conflict, other.to_string(), other.to_string()),
     };
@@ -398,5 +422,25 @@ mod tests {
             assert_eq!(store_kind(*kind).as_str(), kind.as_str());
         }
         assert_eq!(EntryKind::ALL.len(), CardEntryKind::ALL.len());
+    }
+
+    #[test]
+    fn a_refund_cites_the_free_withdrawal_period_and_refusals_are_bilingual() {
+        let last = NaiveDate::from_ymd_opt(2026, 3, 9).expect("date");
+        let CardEffect::RefundCharged { rule, params } = free_withdrawal_refund(7, last) else {
+            panic!("a refund effect");
+        };
+        assert_eq!(rule, FREE_WITHDRAWAL_RULE);
+        assert_eq!(params[FREE_WITHDRAWAL_RULE], 7);
+        assert_eq!(params["last_free_day"], "2026-03-09");
+        let e = refusal_error(&CardRefusal::RefundExceedsCharge {
+            card_id: 1,
+            enrolment_id: 2,
+            charged_won: 440_000,
+            asked_won: 440_001,
+        });
+        assert_eq!(e.code, Code::Conflict);
+        assert!(e.message_in(true).contains("환급") && e.message_in(true).contains("440,001"));
+        assert!(e.message_in(false).contains("refunded"));
     }
 }

@@ -24,7 +24,7 @@ use aiup_store::{
 use chrono::{Days, NaiveDate};
 
 use crate::accounts::{Actor, Permission};
-use crate::card::ReleaseReason;
+use crate::card::{free_withdrawal_refund, ReleaseReason};
 use crate::{App, AppError, Code};
 
 mod rules;
@@ -495,8 +495,8 @@ impl App {
 
     /// The signed-in trainee withdraws their own application or enrolment, free of charge: any
     /// time before a seat is taken, and with a seat up to the free-withdrawal days after the
-    /// start (the hold is released in full). After training has started the institution
-    /// records the end of training instead.
+    /// start (the hold is released in full, or, once training has started, the charge is
+    /// refunded). After that the institution records the end of training instead.
     pub async fn withdraw(&self, actor: &Actor, id: i64) -> Result<StepDone, AppError> {
         let person = self.require_my_person(actor).await?;
         let record = match self.db().enrolments().enrolment(id).await? {
@@ -504,17 +504,7 @@ impl App {
             _ => return Err(AppError::not_found("enrolment")),
         };
         let status = status_of(&record)?;
-        if status == EnrolmentStatus::InTraining {
-            return Err(AppError::bilingual(
-                Code::InvalidTransition,
-                None,
-                text(
-                    "훈련이 이미 시작되었습니다. 중도 포기는 훈련기관에 알려 주세요.",
-                    "training has started; tell the institution to record that you leave",
-                ),
-            ));
-        }
-        if status == EnrolmentStatus::Accepted {
+        if status.holds_seat() {
             let today = self.today();
             let last = self.last_free_day(&record);
             if today > last {
@@ -522,8 +512,11 @@ impl App {
                     Code::InvalidTransition,
                     None,
                     text(
-                        format!("무료 철회 기간이 {last}에 끝났습니다. 훈련기관에 문의해 주세요."),
-                        format!("the free withdrawal period ended on {last}; ask the institution"),
+                        format!("무료 철회 기간이 {last}에 끝났습니다. 중도 포기는 훈련기관에 알려 주세요."),
+                        format!(
+                            "the free withdrawal period ended on {last}; tell the institution to record \
+                             that you leave"
+                        ),
                     ),
                 ));
             }
@@ -550,6 +543,11 @@ impl App {
                 params: serde_json::json!({ "converted_on": today, "enrolment_id": record.id }),
             },
             EnrolmentEvent::DropOut => self.dropout_deduction(&engine, record, today).await?,
+            // A withdrawal from training (only within the free days): the charge comes back.
+            EnrolmentEvent::Withdraw if status == EnrolmentStatus::InTraining => free_withdrawal_refund(
+                engine.card_terms(record.cohort_start).free_withdrawal_days,
+                self.last_free_day(record),
+            ),
             // A seat given up before training: the hold comes back (after the start it was
             // charged, and nothing is held).
             _ if status.holds_seat() && !next.holds_seat() => {
@@ -566,8 +564,9 @@ impl App {
             _ => CardEffect::None,
         };
         let frees_seat = status.holds_seat() && !next.holds_seat();
-        // A freed seat before the start goes to the waiting list.
-        let offer_freed_seat = if frees_seat && today < record.cohort_start {
+        // A freed seat before the start, or given up in the free-withdrawal days after it, goes
+        // to the waiting list.
+        let offer_freed_seat = if frees_seat && (today < record.cohort_start || event == EnrolmentEvent::Withdraw) {
             match self.rules_for(record).await {
                 Ok((rules, _, _)) => Some(rules as Arc<dyn AcceptanceRules>),
                 Err(e) if matches!(e.code, Code::UnknownCourse | Code::NotFound) => None,
@@ -596,7 +595,7 @@ impl App {
 
     /// The last day a seat can be given up free: the cohort's start plus the policy's
     /// free-withdrawal days (in force on the start).
-    fn last_free_day(&self, record: &EnrolmentRecord) -> NaiveDate {
+    pub fn last_free_day(&self, record: &EnrolmentRecord) -> NaiveDate {
         let days = self.engine().card_terms(record.cohort_start).free_withdrawal_days;
         record
             .cohort_start

@@ -4,7 +4,9 @@
 //! extra. Accepting an enrolment **holds** the card's share; refusal or withdrawal **releases**
 //! it; at training start the hold is **converted**: a release and a **charge** of the same
 //! amount, so the ledger shows both that the hold ended and that the money was spent (they net
-//! to zero). An unjustified dropout **deducts** by the count of dropouts (never more than the
+//! to zero). A trainee who withdraws within the free-withdrawal days after the start gets the
+//! charge back as a **refund** (never more than was charged for that enrolment and not yet
+//! refunded). An unjustified dropout **deducts** by the count of dropouts (never more than the
 //! balance), and at the end of the period whatever is left **expires**.
 //!
 //! The balance is the sum of the entries' signed amounts and is never negative. Every entry
@@ -32,6 +34,7 @@ vocabulary! {
         Hold = "hold" / "보류(수강 확정)" / "Hold (accepted)",
         Release = "release" / "보류 해제" / "Release",
         Charge = "charge" / "훈련비 차감" / "Charge",
+        Refund = "refund" / "훈련비 환급(무료 철회)" / "Refund (free withdrawal)",
         DropoutDeduction = "dropout_deduction" / "중도탈락 차감" / "Dropout deduction",
         Expiry = "expiry" / "유효기간 만료" / "Expiry",
     }
@@ -40,12 +43,18 @@ vocabulary! {
 impl EntryKind {
     /// Whether the entry adds to the balance.
     pub fn is_credit(self) -> bool {
-        matches!(self, EntryKind::Issue | EntryKind::Extra | EntryKind::Release)
+        matches!(
+            self,
+            EntryKind::Issue | EntryKind::Extra | EntryKind::Release | EntryKind::Refund
+        )
     }
 
     /// Whether the entry belongs to an enrolment.
     pub fn needs_enrolment(self) -> bool {
-        matches!(self, EntryKind::Hold | EntryKind::Release | EntryKind::Charge)
+        matches!(
+            self,
+            EntryKind::Hold | EntryKind::Release | EntryKind::Charge | EntryKind::Refund
+        )
     }
 }
 
@@ -56,6 +65,7 @@ pub mod rules {
     pub const EXTRA: &str = "tuition.card.vulnerable_extra_won";
     pub const EXTRA_GROUPS: &str = "tuition.card.extra_groups";
     pub const DROPOUT: &str = "tuition.card.dropout_deductions_won";
+    pub const FREE_WITHDRAWAL: &str = "enrolment.free_withdrawal_days";
 }
 
 /// A rule and the values it used: what an entry cites.
@@ -98,6 +108,8 @@ pub enum LedgerError {
     InsufficientBalance { balance: Won, needed: Won },
     #[error("enrolment {enrolment} holds {held}; {asked} cannot be released")]
     ReleaseExceedsHold { enrolment: i64, held: Won, asked: Won },
+    #[error("enrolment {enrolment} was charged {charged} not yet refunded; {asked} cannot be refunded")]
+    RefundExceedsCharge { enrolment: i64, charged: Won, asked: Won },
     #[error("the card already had its one-off extra")]
     ExtraAlreadyGranted,
     #[error("the card is valid until {expires_on}; it cannot expire on {on}")]
@@ -118,6 +130,8 @@ pub struct Ledger {
     entries: Vec<Entry>,
     balance: i64,
     held: BTreeMap<i64, i64>,
+    /// Per enrolment: charged and not yet refunded.
+    charged: BTreeMap<i64, i64>,
     extra_granted: bool,
     expired: bool,
 }
@@ -140,6 +154,7 @@ impl Ledger {
             entries: Vec::new(),
             balance: 0,
             held: BTreeMap::new(),
+            charged: BTreeMap::new(),
             extra_granted: false,
             expired: false,
         };
@@ -158,8 +173,8 @@ impl Ledger {
 
     /// Rebuilds a ledger from stored entries, checking every invariant: numbered 1…n from an
     /// issue entry, signs by kind, each balance after equal to the running sum and never
-    /// negative, a rule on every entry, releases within what their enrolment held, and at most
-    /// one extra.
+    /// negative, a rule on every entry, releases within what their enrolment held, refunds
+    /// within what it was charged, and at most one extra.
     pub fn replay(issued_on: NaiveDate, expires_on: NaiveDate, entries: Vec<Entry>) -> Result<Ledger, LedgerError> {
         let mut ledger = Ledger {
             issued_on,
@@ -167,6 +182,7 @@ impl Ledger {
             entries: Vec::with_capacity(entries.len()),
             balance: 0,
             held: BTreeMap::new(),
+            charged: BTreeMap::new(),
             extra_granted: false,
             expired: false,
         };
@@ -185,7 +201,7 @@ impl Ledger {
                 return Err(LedgerError::NoRule);
             }
             if e.kind.needs_enrolment() && e.enrolment.is_none() {
-                return Err(bad("a hold, release or charge names its enrolment"));
+                return Err(bad("a hold, release, charge or refund names its enrolment"));
             }
             let sign_ok = if e.kind.is_credit() {
                 e.amount_won > 0
@@ -214,6 +230,18 @@ impl Ledger {
                         });
                     }
                     *held -= e.amount_won;
+                }
+                (EntryKind::Charge, Some(n)) => *ledger.charged.entry(n).or_default() -= e.amount_won,
+                (EntryKind::Refund, Some(n)) => {
+                    let charged = ledger.charged.entry(n).or_default();
+                    if e.amount_won > *charged {
+                        return Err(LedgerError::RefundExceedsCharge {
+                            enrolment: n,
+                            charged: Won(*charged),
+                            asked: Won(e.amount_won),
+                        });
+                    }
+                    *charged -= e.amount_won;
                 }
                 (EntryKind::Expiry, _) => ledger.expired = true,
                 _ => {}
@@ -263,10 +291,16 @@ impl Ledger {
         Won(self.held.get(&enrolment).copied().unwrap_or(0))
     }
 
+    /// What was charged for `enrolment` and not yet refunded.
+    pub fn charged_for(&self, enrolment: i64) -> Won {
+        Won(self.charged.get(&enrolment).copied().unwrap_or(0))
+    }
+
     fn push(&mut self, kind: EntryKind, amount: i64, on: NaiveDate, cite: Cite, enrolment: Option<i64>) -> &Entry {
         self.balance += amount;
         match (kind, enrolment) {
             (EntryKind::Hold | EntryKind::Release, Some(n)) => *self.held.entry(n).or_default() -= amount,
+            (EntryKind::Charge | EntryKind::Refund, Some(n)) => *self.charged.entry(n).or_default() -= amount,
             (EntryKind::Extra, _) => self.extra_granted = true,
             (EntryKind::Expiry, _) => self.expired = true,
             _ => {}
@@ -378,6 +412,28 @@ impl Ledger {
             .clone();
         let charge = self.push(EntryKind::Charge, -held.0, on, cite, Some(enrolment)).clone();
         Ok((release, charge))
+    }
+
+    /// Gives back `amount` of what `enrolment` was charged: the trainee withdrew within the
+    /// free-withdrawal days after the start (`cite` names `enrolment.free_withdrawal_days`).
+    /// Like a release, possible until the expiry entry.
+    pub fn refund(&mut self, on: NaiveDate, enrolment: i64, amount: Won, cite: Cite) -> Result<&Entry, LedgerError> {
+        if self.expired {
+            return Err(LedgerError::Expired {
+                expires_on: self.expires_on,
+            });
+        }
+        Self::cited(&cite)?;
+        let amount = Self::positive(amount)?;
+        let charged = self.charged_for(enrolment);
+        if amount > charged.0 {
+            return Err(LedgerError::RefundExceedsCharge {
+                enrolment,
+                charged,
+                asked: Won(amount),
+            });
+        }
+        Ok(self.push(EntryKind::Refund, amount, on, cite, Some(enrolment)))
     }
 
     /// The deduction for the `nth` unjustified dropout (1 for the first) by `schedule`

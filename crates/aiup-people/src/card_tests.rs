@@ -174,6 +174,58 @@ fn replay_refuses_a_statement_that_breaks_an_invariant() {
     assert!(Ledger::replay(from, to, Vec::new()).is_err());
 }
 
+#[test]
+fn a_refund_gives_back_at_most_the_charge_and_replay_checks_it() {
+    let mut card = Ledger::open(day(2026, 1, 5), Won(3_000_000), 5);
+    card.hold(day(2026, 2, 1), 4, Won(440_000), cite()).expect("hold");
+    card.convert(day(2026, 3, 2), 4, cite()).expect("convert");
+    assert_eq!((card.balance(), card.charged_for(4)), (Won(2_560_000), Won(440_000)));
+    let before = card.clone();
+    assert_eq!(
+        card.refund(day(2026, 3, 4), 4, Won(440_001), cite()),
+        Err(LedgerError::RefundExceedsCharge {
+            enrolment: 4,
+            charged: Won(440_000),
+            asked: Won(440_001),
+        })
+    );
+    assert_eq!(
+        card.refund(day(2026, 3, 4), 5, Won(1), cite()),
+        Err(LedgerError::RefundExceedsCharge {
+            enrolment: 5,
+            charged: Won::ZERO,
+            asked: Won(1),
+        })
+    );
+    assert_eq!(card, before, "a refused refund writes nothing");
+    let refund = card
+        .refund(day(2026, 3, 4), 4, Won(440_000), cite())
+        .expect("refund")
+        .clone();
+    assert_eq!((refund.kind, refund.amount_won), (EntryKind::Refund, 440_000));
+    assert_eq!((card.balance(), card.charged_for(4)), (Won(3_000_000), Won::ZERO));
+    assert!(
+        card.refund(day(2026, 3, 5), 4, Won(1), cite()).is_err(),
+        "refunded once only"
+    );
+
+    // A stored statement refunding more than was charged does not replay.
+    let (from, to) = (card.issued_on(), card.expires_on());
+    let mut over_refund = card.entries().to_vec();
+    let last = over_refund.last().expect("entries").clone();
+    over_refund.push(Entry {
+        seq: last.seq + 1,
+        amount_won: 1,
+        balance_after_won: last.balance_after_won + 1,
+        ..last
+    });
+    assert!(matches!(
+        Ledger::replay(from, to, over_refund),
+        Err(LedgerError::RefundExceedsCharge { enrolment: 4, .. })
+    ));
+    assert_eq!(Ledger::replay(from, to, card.entries().to_vec()), Ok(card));
+}
+
 fn profile(groups: &[TargetGroup], kukchi: KukchiType) -> Profile {
     Profile {
         stage: Stage::Entry,
@@ -227,6 +279,7 @@ enum Op {
     Hold(i64, i64),
     Release(i64, i64),
     Convert(i64),
+    Refund(i64, i64),
     Dropout(u32),
     Expire,
 }
@@ -237,6 +290,7 @@ fn op() -> impl Strategy<Value = Op> {
         (0i64..5, 0i64..2_000_000).prop_map(|(e, a)| Op::Hold(e, a)),
         (0i64..5, 0i64..2_000_000).prop_map(|(e, a)| Op::Release(e, a)),
         (0i64..5).prop_map(Op::Convert),
+        (0i64..5, 0i64..2_000_000).prop_map(|(e, a)| Op::Refund(e, a)),
         (0u32..5).prop_map(Op::Dropout),
         Just(Op::Expire),
     ]
@@ -246,8 +300,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     /// Whatever happens: the balance is the sum of the entries and never negative, every entry
-    /// cites its rule, no enrolment gets back more than it held, a refusal changes nothing,
-    /// and the statement replays.
+    /// cites its rule, no enrolment gets back more than it held nor is refunded more than it
+    /// was charged, a refusal changes nothing, and the statement replays.
     #[test]
     fn the_ledger_keeps_its_invariants(ops in proptest::collection::vec(op(), 0..40)) {
         let mut card = Ledger::open(day(2026, 1, 5), Won(3_000_000), 5);
@@ -260,6 +314,7 @@ proptest! {
                 Op::Hold(e, a) => card.hold(on, e, Won(a), cite()).map(|_| ()),
                 Op::Release(e, a) => card.release(on, e, Won(a), cite()).map(|_| ()),
                 Op::Convert(e) => card.convert(on, e, cite()).map(|_| ()),
+                Op::Refund(e, a) => card.refund(on, e, Won(a), cite()).map(|_| ()),
                 Op::Dropout(n) => card.deduct_for_dropout(on, n, &SCHEDULE).map(|_| ()),
                 Op::Expire => card.expire(day(2031, 1, 5)).map(|_| ()),
             };
@@ -269,6 +324,7 @@ proptest! {
             prop_assert_eq!(card.balance().0, sum(&card));
             prop_assert!(card.balance().0 >= 0);
             let mut held: BTreeMap<i64, i64> = BTreeMap::new();
+            let mut charged: BTreeMap<i64, i64> = BTreeMap::new();
             for e in card.entries() {
                 prop_assert!(!e.rule.is_empty() && e.params.is_object(), "{:?}", e);
                 prop_assert!(e.balance_after_won >= 0);
@@ -280,7 +336,17 @@ proptest! {
                         _ => {}
                     }
                     prop_assert!(*h >= 0, "enrolment {} released more than it held", n);
+                    let c = charged.entry(n).or_default();
+                    match e.kind {
+                        EntryKind::Charge => *c -= e.amount_won,
+                        EntryKind::Refund => *c -= e.amount_won,
+                        _ => {}
+                    }
+                    prop_assert!(*c >= 0, "enrolment {} was refunded more than it was charged", n);
                 }
+            }
+            for (n, c) in charged {
+                prop_assert_eq!(card.charged_for(n).0, c);
             }
         }
         let replayed = Ledger::replay(card.issued_on(), card.expires_on(), card.entries().to_vec());

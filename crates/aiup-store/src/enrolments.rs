@@ -173,6 +173,12 @@ pub enum CardEffect {
         rule: String,
         params: serde_json::Value,
     },
+    /// Refund everything charged for the enrolment and not yet refunded (a withdrawal within
+    /// the free-withdrawal days after the start).
+    RefundCharged {
+        rule: String,
+        params: serde_json::Value,
+    },
     /// A dropout deduction from the person's open card (the ledger caps it at the balance).
     Deduct {
         amount_won: i64,

@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use chrono::NaiveDate;
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -106,9 +107,29 @@ pub(super) fn status_of(e: &AppError) -> StatusCode {
     StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
 }
 
-/// What withdrawing does, said before the button.
-fn withdraw_consequence(lang: Lang, e: &Enrolment) -> String {
+/// What withdrawing does, said before the button; `last_free_day` ends the free period.
+fn withdraw_consequence(lang: Lang, e: &Enrolment, last_free_day: NaiveDate) -> String {
     match e.status {
+        EnrolmentStatus::InTraining if e.record.card_hold_won > 0 => match lang {
+            Lang::Ko => format!(
+                "{last_free_day}까지는 무료로 철회할 수 있습니다. 철회하면 자리를 잃고, 카드에서 차감된 {}은 \
+                 모두 환급됩니다. 되돌릴 수 없습니다.",
+                Won(e.record.card_hold_won)
+            ),
+            Lang::En => format!(
+                "You may withdraw free until {last_free_day}. You lose your seat; the {} charged to your card is \
+                 refunded in full. This cannot be undone.",
+                Won(e.record.card_hold_won)
+            ),
+        },
+        EnrolmentStatus::InTraining => match lang {
+            Lang::Ko => format!(
+                "{last_free_day}까지는 무료로 철회할 수 있습니다. 철회하면 자리를 잃습니다. 되돌릴 수 없습니다."
+            ),
+            Lang::En => {
+                format!("You may withdraw free until {last_free_day}. You lose your seat. This cannot be undone.")
+            }
+        },
         EnrolmentStatus::Accepted if e.record.card_hold_won > 0 => match lang {
             Lang::Ko => format!(
                 "철회하면 자리를 잃고, 카드에 잡힌 {}은 모두 돌려받습니다. 되돌릴 수 없습니다.",
@@ -134,11 +155,14 @@ fn withdraw_consequence(lang: Lang, e: &Enrolment) -> String {
     }
 }
 
-fn can_withdraw(status: EnrolmentStatus) -> bool {
-    matches!(
-        status,
-        EnrolmentStatus::Applied | EnrolmentStatus::Waiting | EnrolmentStatus::Accepted
-    )
+/// Whether the trainee may withdraw on `today`: before a seat, any time; with a seat (accepted
+/// or in training), up to the last free day.
+fn can_withdraw(status: EnrolmentStatus, today: NaiveDate, last_free_day: NaiveDate) -> bool {
+    match status {
+        EnrolmentStatus::Applied | EnrolmentStatus::Waiting => true,
+        EnrolmentStatus::Accepted | EnrolmentStatus::InTraining => today <= last_free_day,
+        _ => false,
+    }
 }
 
 async fn applications_page(
@@ -154,6 +178,7 @@ async fn applications_page(
         Err(e) => return crate::error::ApiError(e).into_response(),
     };
     let csrf = actor.csrf_token().unwrap_or_default();
+    let today = state.app.today();
     let title = lang.pick("나의 수강 신청", "My applications");
     let body = html! {
         h1 #page-title { (title) }
@@ -180,11 +205,12 @@ async fn applications_page(
                             dt { (lang.pick("사업", "Programme")) } dd { (programme_name(lang, e)) }
                             dt { (lang.pick("금액", "Amounts")) } dd { (amounts(lang, e)) }
                         }
-                        @if can_withdraw(e.status) {
+                        @let last_free_day = state.app.last_free_day(&e.record);
+                        @if can_withdraw(e.status, today, last_free_day) {
                             @let hint_id = format!("withdraw-hint-{}", e.id());
                             form method="post" action=(format!("/me/applications/{}/withdraw", e.id())) {
                                 (hidden(csrf, lang))
-                                p.hint id=(hint_id) { (withdraw_consequence(lang, e)) }
+                                p.hint id=(hint_id) { (withdraw_consequence(lang, e, last_free_day)) }
                                 button.secondary type="submit" aria-describedby=(hint_id) {
                                     (lang.pick("신청 철회", "Withdraw"))
                                 }

@@ -2,9 +2,10 @@
 //!
 //! # Posting inside another aggregate's transaction
 //!
-//! [`hold_in_tx`] and [`release_in_tx`] (and [`post_in_tx`], which they call) run on a
+//! [`hold_in_tx`], [`release_in_tx`] and [`refund_in_tx`] (and [`post_in_tx`], which they call) run on a
 //! connection the caller holds inside its own write transaction, e.g. enrolment's acceptance
-//! ([`open_card_of_person_in_tx`] finds the card; [`held_in_tx`] says what an enrolment holds):
+//! ([`open_card_of_person_in_tx`] finds the card; [`held_in_tx`] says what an enrolment holds,
+//! [`charged_in_tx`] what it was charged and not yet refunded):
 //!
 //! ```text
 //! let mut tx = DB::begin_write(&pool, Lock::…).await?;
@@ -28,7 +29,7 @@
 //! for it and re-checks the condition against the committed balance (PostgreSQL under READ
 //! COMMITTED; SQLite has one writer at a time). No advisory lock is taken, so different cards
 //! change in parallel. Operations that must read the ledger first (a release checks what is
-//! held, a dropout deduction or expiry reads the balance) lock the card row first with a
+//! held, a refund what was charged, a dropout deduction or expiry reads the balance) lock the card row first with a
 //! no-op `UPDATE`. A caller on PostgreSQL must not run at REPEATABLE READ or above (a
 //! concurrent change of the same card would then fail with a serialization error).
 
@@ -213,6 +214,59 @@ where
     post_in_tx::<DB>(conn, card_id, release, actor).await
 }
 
+/// Gives back (part of) what `refund.enrolment_id` was charged, inside the caller's transaction
+/// (see the module docs for the contract): the trainee withdrew within the free-withdrawal days
+/// after the start. `refund.kind` must be [`CardEntryKind::Refund`].
+pub(crate) async fn refund_in_tx<DB>(
+    conn: &mut DB::Connection,
+    card_id: i64,
+    refund: &NewCardEntry,
+    actor: &str,
+) -> Result<Result<CardEntryRecord, CardRefusal>, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> &'r str: ColumnIndex<DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    bool: Col<DB>,
+    DateTime<Utc>: Col<DB>,
+    NaiveDate: Col<DB>,
+    Option<i64>: Col<DB>,
+{
+    if refund.kind != CardEntryKind::Refund {
+        return Ok(Err(invalid(format!("refund_in_tx posts refunds, not {}", refund.kind))));
+    }
+    post_in_tx::<DB>(conn, card_id, refund, actor).await
+}
+
+/// What `enrolment_id` was charged on the card and not yet refunded: charges less refunds.
+pub(crate) async fn charged_in_tx<DB>(
+    conn: &mut DB::Connection,
+    card_id: i64,
+    enrolment_id: i64,
+) -> Result<i64, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    Option<i64>: Col<DB>,
+{
+    outstanding_in_tx::<DB>(
+        conn,
+        card_id,
+        enrolment_id,
+        CardEntryKind::Charge,
+        CardEntryKind::Refund,
+    )
+    .await
+}
+
 /// What is still held for `enrolment_id` on the card: holds less releases.
 pub(crate) async fn held_in_tx<DB>(
     conn: &mut DB::Connection,
@@ -224,18 +278,41 @@ where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
     i64: Col<DB>,
     Option<i64>: Col<DB>,
 {
-    let held: Option<i64> = sqlx::query_scalar(
+    outstanding_in_tx::<DB>(conn, card_id, enrolment_id, CardEntryKind::Hold, CardEntryKind::Release).await
+}
+
+/// What the enrolment's `debit` entries took and its `credit` entries have not given back.
+async fn outstanding_in_tx<DB>(
+    conn: &mut DB::Connection,
+    card_id: i64,
+    enrolment_id: i64,
+    debit: CardEntryKind,
+    credit: CardEntryKind,
+) -> Result<i64, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    Option<i64>: Col<DB>,
+{
+    let outstanding: Option<i64> = sqlx::query_scalar(
         "SELECT CAST(-SUM(amount_won) AS BIGINT) FROM card_entries \
-         WHERE card_id = $1 AND enrolment_id = $2 AND kind IN ('hold', 'release')",
+         WHERE card_id = $1 AND enrolment_id = $2 AND kind IN ($3, $4)",
     )
     .bind(card_id)
     .bind(enrolment_id)
+    .bind(debit.as_str().to_owned())
+    .bind(credit.as_str().to_owned())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(held.unwrap_or(0))
+    Ok(outstanding.unwrap_or(0))
 }
 
 /// The person's open (not expired) card, read inside the caller's transaction, e.g. to find the
@@ -320,10 +397,11 @@ where
             .await?;
             (changed, amount)
         }
-        CardEntryKind::Release => {
-            // Lock the card first, so what is held cannot change between the check and the
-            // credit. A release stays possible after the last day until the expiry entry (it
-            // gives back what was set aside, and expiry then takes it); nothing follows expiry.
+        CardEntryKind::Release | CardEntryKind::Refund => {
+            // Lock the card first, so what is held (or charged) cannot change between the check
+            // and the credit. A release or refund stays possible after the last day until the
+            // expiry entry (it gives back what was set aside or spent, and expiry then takes
+            // it); nothing follows expiry.
             let Some(card) = SqlStore::<DB>::lock_card(conn, card_id).await? else {
                 return Ok(Err(CardRefusal::NoCard { card_id }));
             };
@@ -334,14 +412,26 @@ where
                 }));
             }
             let enrolment_id = entry.enrolment_id.unwrap_or_default();
-            let held = held_in_tx::<DB>(conn, card_id, enrolment_id).await?;
-            if amount > held {
-                return Ok(Err(CardRefusal::ReleaseExceedsHold {
-                    card_id,
-                    enrolment_id,
-                    held_won: held,
-                    asked_won: amount,
-                }));
+            if entry.kind == CardEntryKind::Refund {
+                let charged = charged_in_tx::<DB>(conn, card_id, enrolment_id).await?;
+                if amount > charged {
+                    return Ok(Err(CardRefusal::RefundExceedsCharge {
+                        card_id,
+                        enrolment_id,
+                        charged_won: charged,
+                        asked_won: amount,
+                    }));
+                }
+            } else {
+                let held = held_in_tx::<DB>(conn, card_id, enrolment_id).await?;
+                if amount > held {
+                    return Ok(Err(CardRefusal::ReleaseExceedsHold {
+                        card_id,
+                        enrolment_id,
+                        held_won: held,
+                        asked_won: amount,
+                    }));
+                }
             }
             let changed = sqlx::query_as(
                 "UPDATE card_accounts SET balance_won = balance_won + $2, last_seq = last_seq + 1 \
@@ -589,6 +679,7 @@ where
         let record = match entry.kind {
             CardEntryKind::Hold => hold_in_tx::<DB>(&mut tx, card_id, &entry, &actor).await??,
             CardEntryKind::Release => release_in_tx::<DB>(&mut tx, card_id, &entry, &actor).await??,
+            CardEntryKind::Refund => refund_in_tx::<DB>(&mut tx, card_id, &entry, &actor).await??,
             _ => post_in_tx::<DB>(&mut tx, card_id, &entry, &actor).await??,
         };
         tx.commit().await?;

@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Executor, IntoArguments, Pool};
 
 use super::audit::record;
-use super::cards::{held_in_tx, hold_in_tx, post_in_tx, release_in_tx};
+use super::cards::{charged_in_tx, held_in_tx, hold_in_tx, post_in_tx, refund_in_tx, release_in_tx};
 use super::people::{person_from_row, PERSON_COLUMNS};
 use super::{clamp_limit, detached, is_unique_violation, now, Col, Dialect, Lock, SqlStore};
 use crate::cards::{CardEntryKind, NewCardEntry};
@@ -564,6 +564,18 @@ where
                     }
                     Ok(_) => Ok(()),
                 }
+            }
+            CardEffect::RefundCharged { rule, params } => {
+                // The charge sits on the card the hold was on.
+                let Some(card) = Self::card_of_hold(conn, e.id).await? else {
+                    return Ok(Ok(()));
+                };
+                let charged = charged_in_tx::<DB>(conn, card, e.id).await?;
+                if charged <= 0 {
+                    return Ok(Ok(()));
+                }
+                let refund = entry(CardEntryKind::Refund, charged, rule, params);
+                refund_in_tx::<DB>(conn, card, &refund, actor).await?.map(|_| ())
             }
             CardEffect::Deduct {
                 amount_won,

@@ -425,10 +425,8 @@ async fn journey_and_refusals(f: Fixture) {
             CardEntryKind::Charge
         ]
     );
-    assert_eq!(
-        app.withdraw(&kim, accepted.id()).await.unwrap_err().code,
-        Code::InvalidTransition
-    );
+    // (Within the free days the trainee may still withdraw, and the charge is refunded:
+    // `free_withdrawal_after_the_start_refunds_the_charge`.)
     let roster = app.cohort_roster(&staff, &course, 0).await.unwrap();
     assert!(roster
         .enrolments
@@ -779,4 +777,189 @@ async fn pages_refuse_what_the_caller_may_not_touch() {
             assert!(found.is_empty(), "{found:#?}");
         }
     }
+}
+
+/// A trainee who can sign in (for the pages), with a profile and a ₩3,000,000 card.
+async fn trainee_with_password(app: &App, login: &str) -> Actor {
+    app.accounts()
+        .create_user(
+            "test",
+            aiup_app::accounts::NewUser {
+                login: login.into(),
+                display_name: login.into(),
+                role: "trainee".into(),
+                scope: None,
+                password: Some(aiup_app::accounts::Password::new(crate::testkit::TEST_PASSWORD)),
+            },
+        )
+        .await
+        .expect("account");
+    let t = actor(app, login).await;
+    equip(app, &t, Some(3_000_000)).await;
+    t
+}
+
+/// Issue 9, free withdrawal after training has started (`enrolment.free_withdrawal_days`):
+/// on day 3 after the start the trainee withdraws from training, the charge comes back (the
+/// card is where it was before the hold), the seat goes to the first waiting person; the day
+/// after the last free day the withdrawal is refused and nothing changes.
+async fn free_withdrawal_after_the_start_refunds_the_charge(app: &TestApp, stock: &Stock) {
+    let services = &app.state.app;
+    let db = services.db();
+    let course = stock.course.id.to_string();
+    let staff = actor(services, &staff_login()).await;
+    let start = stock.course.cohorts[0].start_date;
+    let free_days = services.engine().card_terms(start).free_withdrawal_days;
+    assert!(free_days >= 3, "the policy's free days ({free_days}) cover day 3");
+
+    let starter = trainee_with_password(services, "refund-starter").await;
+    let waiter = trainee_with_password(services, "refund-waiter").await;
+    let starter_app = services.apply(&starter, &course, 0, &stock.programme).await.unwrap();
+    let waiter_app = services.apply(&waiter, &course, 0, &stock.programme).await.unwrap();
+    let card_of = |person_id: i64| async move { db.cards().card_of_person(person_id).await.unwrap().unwrap() };
+    let before_hold = card_of(starter_app.record.person_id).await.balance_won;
+    assert!(matches!(
+        services.decide(&staff, starter_app.id(), Decision::Accept).await,
+        Ok(DecisionDone::Accepted(_))
+    ));
+    assert!(matches!(
+        services.decide(&staff, waiter_app.id(), Decision::Accept).await,
+        Ok(DecisionDone::Waitlisted(_))
+    ));
+
+    // Day 0: training starts; the hold becomes a charge.
+    services
+        .clock()
+        .advance(chrono::Duration::days((start - services.today()).num_days()));
+    services
+        .staff_step(&staff, starter_app.id(), EnrolmentEvent::Start, "")
+        .await
+        .unwrap();
+    let started = services.enrolment_for(&starter, starter_app.id()).await.unwrap();
+    assert_eq!(started.status, EnrolmentStatus::InTraining);
+    let charged = started.record.card_hold_won;
+    assert!(charged > 0);
+    let card = card_of(starter_app.record.person_id).await;
+    assert_eq!(card.balance_won, before_hold - charged);
+    let last_free_day = services.last_free_day(&started.record);
+    assert_eq!(last_free_day, day_after(start, u64::from(free_days)));
+
+    // Day 3: the trainee's page offers the withdrawal and says what it does.
+    services.clock().advance(chrono::Duration::days(3));
+    let session = session_of(services, "refund-starter").await;
+    let page = crate::testkit::request(
+        "GET",
+        format!("{}/me/applications?lang=en", app.base_url),
+        Some(session.0.clone()),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains(&format!("/me/applications/{}/withdraw", starter_app.id()))
+            && page.body.contains("refunded in full")
+            && page.body.contains(&last_free_day.to_string()),
+        "{}",
+        page.body
+    );
+
+    let mark = raw_i64(db, "SELECT COALESCE(MAX(id), 0) FROM audit_events")
+        .await
+        .unwrap();
+    let done = services.withdraw(&starter, starter_app.id()).await.unwrap();
+    assert_eq!(done.enrolment.status, EnrolmentStatus::Withdrawn);
+    assert!(
+        matches!(&done.offers[..], [Offer::Accepted(e)] if e.id == waiter_app.id()),
+        "{:?}",
+        done.offers
+    );
+    assert_eq!(card_of(starter_app.record.person_id).await.balance_won, before_hold);
+    assert_eq!(db.cards().balance(card.id).await.unwrap(), before_hold);
+    let refund = db.cards().statement(card.id).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (
+            refund.kind,
+            refund.amount_won,
+            refund.enrolment_id,
+            refund.rule.as_str()
+        ),
+        (
+            CardEntryKind::Refund,
+            charged,
+            Some(starter_app.id()),
+            "enrolment.free_withdrawal_days"
+        )
+    );
+    let refund_events = raw_i64(
+        db,
+        &format!("SELECT COUNT(*) FROM audit_events WHERE id > {mark} AND action = 'card.refund'"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(refund_events, 1, "the refund is audited");
+    // The statement still passes the ledger's own checks (refunds within charges).
+    let auditor = actor(services, &crate::testkit::login_of(Role::Auditor)).await;
+    assert!(services
+        .card_of_person(&auditor, aiup_people::PersonId(starter_app.record.person_id))
+        .await
+        .is_ok());
+    assert_eq!(db.enrolments().seats(&course, 0).await.unwrap().unwrap().taken, 1);
+    let seated = services.enrolment_for(&waiter, waiter_app.id()).await.unwrap();
+    assert_eq!(seated.status, EnrolmentStatus::Accepted);
+    assert!(seated.record.card_hold_won > 0);
+
+    // The waiting person starts at once; the day after the last free day (day 8 with 7 free
+    // days) their withdrawal is refused, the page no longer offers it, and nothing changes.
+    services
+        .staff_step(&staff, waiter_app.id(), EnrolmentEvent::Start, "")
+        .await
+        .unwrap();
+    services.clock().advance(chrono::Duration::days(
+        (last_free_day - services.today()).num_days() + 1,
+    ));
+    assert_eq!(services.today(), day_after(start, u64::from(free_days) + 1));
+    let before = store_counts(db).await;
+    let refused = services.withdraw(&waiter, waiter_app.id()).await.unwrap_err();
+    assert_eq!(refused.code, Code::InvalidTransition);
+    assert_eq!(store_counts(db).await, before);
+    assert_eq!(
+        services.enrolment_for(&waiter, waiter_app.id()).await.unwrap().status,
+        EnrolmentStatus::InTraining
+    );
+    let session = session_of(services, "refund-waiter").await;
+    let page = crate::testkit::request(
+        "GET",
+        format!("{}/me/applications?lang=en", app.base_url),
+        Some(session.0),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        !page
+            .body
+            .contains(&format!("/me/applications/{}/withdraw", waiter_app.id())),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn free_withdrawal_after_the_start_on_sqlite() {
+    let app = spawn_app().await;
+    let stock = stock_with_seats(&app, 1).await;
+    free_withdrawal_after_the_start_refunds_the_charge(&app, &stock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn free_withdrawal_after_the_start_on_postgres() {
+    let Some(pg) = aiup_store::testing::postgres_test_url().await else {
+        return;
+    };
+    let app = spawn_app_on(aiup_store::connect(pg.url()).await.expect("connect")).await;
+    let stock = stock_with_seats(&app, 1).await;
+    free_withdrawal_after_the_start_refunds_the_charge(&app, &stock).await;
 }
