@@ -11,6 +11,7 @@
 //! | [`Database::catalogue`] | [`CatalogueStore`] | institutions, courses and cohorts |
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
+//! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
 //!
@@ -29,6 +30,7 @@ use sqlx::error::DatabaseError;
 
 mod accounts;
 mod audit;
+mod cards;
 mod catalogue;
 mod people;
 mod policy;
@@ -49,6 +51,10 @@ pub use accounts::{
     ACTION_TOKEN_REVOKE,
 };
 pub use audit::{seoul_date, AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
+pub use cards::{
+    CardAccountRecord, CardEntryKind, CardEntryRecord, CardError, CardRefusal, CardStore, NewCardAccount, NewCardEntry,
+    ACTION_CARD_ENTRY_PREFIX, ACTION_CARD_OPEN,
+};
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
 pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
 pub use policy::{
@@ -248,6 +254,11 @@ impl Database {
     /// People: the profiles the rules need.
     pub fn people(&self) -> &dyn PersonStore {
         aggregate!(self, PersonStore)
+    }
+
+    /// Learning-card accounts and their ledgers.
+    pub fn cards(&self) -> &dyn CardStore {
+        aggregate!(self, CardStore)
     }
 
     /// Closes the pool, waiting for connections in use to come back.

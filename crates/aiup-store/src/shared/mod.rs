@@ -30,6 +30,7 @@ use crate::{Backend, StoreError};
 
 pub(crate) mod accounts;
 pub(crate) mod audit;
+pub(crate) mod cards;
 pub(crate) mod catalogue;
 pub(crate) mod people;
 pub(crate) mod policy;

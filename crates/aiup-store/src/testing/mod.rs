@@ -29,6 +29,7 @@ macro_rules! check {
 }
 mod accounts;
 mod audit;
+mod cards;
 mod catalogue;
 mod harness;
 mod people;
@@ -45,6 +46,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("audit", audit::CHECKS),
     ("catalogue", catalogue::CHECKS),
     ("accounts", accounts::CHECKS),
+    ("cards", cards::CHECKS),
     ("people", people::CHECKS),
 ];
 
@@ -59,6 +61,7 @@ pub async fn run_conformance(db: Database) {
     audit::run(db).await;
     catalogue::run(db).await;
     accounts::run(db).await;
+    cards::run(db).await;
     people::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
