@@ -4,8 +4,10 @@
 //!   target groups, 국민취업지원제도 type), parsed from form text into checked values.
 //! - [`identity`]: keyed hashes of outside identifiers, so none is stored in the clear.
 //! - [`enrolment`]: the statuses of an enrolment and the transitions allowed between them.
+//! - [`generate`]: a seeded synthetic population (people, cards, diagnoses, enrolments).
 
 pub mod enrolment;
+pub mod generate;
 pub mod identity;
 pub mod profile;
 
