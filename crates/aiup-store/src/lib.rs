@@ -12,6 +12,7 @@
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
+//! | [`Database::population`] | [`PopulationStore`] | bulk loads of a synthetic population |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
 //!
@@ -34,6 +35,7 @@ mod cards;
 mod catalogue;
 mod people;
 mod policy;
+mod population;
 mod postgres;
 mod regions;
 mod shared;
@@ -59,6 +61,10 @@ pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMP
 pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
 pub use policy::{
     NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
+};
+pub use population::{
+    PopulationBatch, PopulationCard, PopulationCounts, PopulationEnrolment, PopulationEvent, PopulationPerson,
+    PopulationSeats, PopulationStore, ACTION_POPULATION_LOAD,
 };
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
 
@@ -259,6 +265,11 @@ impl Database {
     /// Learning-card accounts and their ledgers.
     pub fn cards(&self) -> &dyn CardStore {
         aggregate!(self, CardStore)
+    }
+
+    /// Bulk loads of a synthetic population.
+    pub fn population(&self) -> &dyn PopulationStore {
+        aggregate!(self, PopulationStore)
     }
 
     /// Closes the pool, waiting for connections in use to come back.

@@ -34,6 +34,7 @@ pub(crate) mod cards;
 pub(crate) mod catalogue;
 pub(crate) mod people;
 pub(crate) mod policy;
+pub(crate) mod population;
 pub(crate) mod regions;
 
 /// A column type that both backends bind and read back.
@@ -67,7 +68,9 @@ pub(crate) enum Lock {
 }
 
 /// What really differs between the backends.
-pub(crate) trait Dialect: sqlx::Database + audit::AuditSql + catalogue::CatalogueSql {
+pub(crate) trait Dialect:
+    sqlx::Database + audit::AuditSql + catalogue::CatalogueSql + population::PopulationSql
+{
     const BACKEND: Backend;
 
     /// Starts a write transaction that holds the write lock for `lock`'s data.

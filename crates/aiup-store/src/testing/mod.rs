@@ -34,6 +34,7 @@ mod catalogue;
 mod harness;
 mod people;
 mod policy;
+mod population;
 mod regions;
 
 pub use harness::{postgres_test_url, with_database, PostgresTestDb, POSTGRES_URL_ENV};
@@ -48,6 +49,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("accounts", accounts::CHECKS),
     ("cards", cards::CHECKS),
     ("people", people::CHECKS),
+    ("population", population::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -63,6 +65,7 @@ pub async fn run_conformance(db: Database) {
     accounts::run(db).await;
     cards::run(db).await;
     people::run(db).await;
+    population::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }
