@@ -15,6 +15,7 @@ pub mod error;
 pub mod live;
 pub mod people;
 pub mod policy;
+pub mod population;
 pub mod view;
 
 pub use clock::{seoul_date, today_in_seoul, Clock};

@@ -20,6 +20,7 @@ mod import_chunks;
 mod languages;
 mod live;
 mod newcomer;
+mod population;
 mod search;
 mod support;
 mod testkit;
