@@ -47,7 +47,7 @@ impl Access {
 }
 
 use Access::{Allowed as May, Public, SignedIn as Signed};
-use Permission::{ManageAccounts, OwnAccount, ReadAudit, ReadInstitutionRecords, ReadPolicyVersions};
+use Permission::{ManageAccounts, OwnAccount, OwnLearning, ReadAudit, ReadInstitutionRecords, ReadPolicyVersions};
 
 /// Every route the application serves, with who may use it.
 pub const ROUTES: &[(Method, &str, Access)] = &[
@@ -71,6 +71,12 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/admin/users/{id}", May(ManageAccounts)),
     (Method::POST, "/admin/users/{id}/password", May(ManageAccounts)),
     (Method::GET, "/admin/audit", May(ReadAudit)),
+    (Method::GET, "/me/diagnosis", May(OwnLearning)),
+    (Method::POST, "/me/diagnosis", May(OwnLearning)),
+    (Method::GET, "/me/diagnosis/take", May(OwnLearning)),
+    (Method::GET, "/me/diagnosis/history", May(OwnLearning)),
+    (Method::GET, "/me/diagnosis/runs/{id}", May(OwnLearning)),
+    (Method::GET, "/me/path", May(OwnLearning)),
     (Method::POST, "/api/v1/estimate", Public),
     (Method::GET, "/api/v1/programmes", Public),
     (Method::GET, "/api/v1/parameters", Public),

@@ -9,7 +9,9 @@ pub mod accounts;
 mod admin;
 pub mod course;
 pub mod courses;
+mod diagnosis;
 pub mod form;
+mod path;
 mod results;
 mod view;
 mod widgets;
@@ -49,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .route("/courses/{id}", get(course_detail))
         .merge(accounts::routes())
         .merge(admin::routes())
+        .merge(diagnosis::routes())
+        .merge(path::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.

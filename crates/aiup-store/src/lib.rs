@@ -13,6 +13,7 @@
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
 //! | [`Database::population`] | [`PopulationStore`] | bulk loads of a synthetic population |
+//! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
 //!
@@ -33,6 +34,7 @@ mod accounts;
 mod audit;
 mod cards;
 mod catalogue;
+mod diagnosis;
 mod people;
 mod policy;
 mod population;
@@ -58,6 +60,9 @@ pub use cards::{
     ACTION_CARD_ENTRY_PREFIX, ACTION_CARD_OPEN,
 };
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
+pub use diagnosis::{
+    DiagnosisAnswer, DiagnosisResult, DiagnosisRun, DiagnosisStore, NewDiagnosisRun, ACTION_DIAGNOSIS_RECORD,
+};
 pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
 pub use policy::{
     NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
@@ -255,6 +260,11 @@ impl Database {
     /// Accounts, sessions, API tokens and the sign-in throttle.
     pub fn accounts(&self) -> &dyn AccountStore {
         aggregate!(self, AccountStore)
+    }
+
+    /// AI-competency diagnosis runs, append-only.
+    pub fn diagnoses(&self) -> &dyn DiagnosisStore {
+        aggregate!(self, DiagnosisStore)
     }
 
     /// People: the profiles the rules need.

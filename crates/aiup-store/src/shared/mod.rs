@@ -32,6 +32,7 @@ pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod cards;
 pub(crate) mod catalogue;
+pub(crate) mod diagnosis;
 pub(crate) mod people;
 pub(crate) mod policy;
 pub(crate) mod population;

@@ -31,6 +31,7 @@ mod accounts;
 mod audit;
 mod cards;
 mod catalogue;
+mod diagnosis;
 mod harness;
 mod people;
 mod policy;
@@ -50,6 +51,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("cards", cards::CHECKS),
     ("people", people::CHECKS),
     ("population", population::CHECKS),
+    ("diagnosis", diagnosis::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -66,6 +68,7 @@ pub async fn run_conformance(db: Database) {
     cards::run(db).await;
     people::run(db).await;
     population::run(db).await;
+    diagnosis::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }
