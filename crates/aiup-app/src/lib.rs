@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod clock;
 pub mod course_support;
 pub mod diagnosis;
+pub mod enrolment;
 pub mod error;
 pub mod live;
 pub mod path;

@@ -11,6 +11,7 @@
 //! | [`Database::catalogue`] | [`CatalogueStore`] | institutions, courses and cohorts |
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
+//! | [`Database::enrolments`] | [`EnrolmentStore`] | applications, cohort seats, the enrolment history |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
 //! | [`Database::population`] | [`PopulationStore`] | bulk loads of a synthetic population |
 //! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
@@ -35,6 +36,7 @@ mod audit;
 mod cards;
 mod catalogue;
 mod diagnosis;
+mod enrolments;
 mod people;
 mod policy;
 mod population;
@@ -62,6 +64,11 @@ pub use cards::{
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
 pub use diagnosis::{
     DiagnosisAnswer, DiagnosisResult, DiagnosisRun, DiagnosisStore, NewDiagnosisRun, ACTION_DIAGNOSIS_RECORD,
+};
+pub use enrolments::{
+    Acceptance, AcceptanceRules, AcceptanceTerms, CardEffect, Changed, CohortSeats, Decided, EnrolmentError,
+    EnrolmentEventRecord, EnrolmentRecord, EnrolmentRefusal, EnrolmentStore, Ineligible, NewApplication, Offer,
+    StatusChange, ACTION_ENROLMENT_APPLY, ACTION_ENROLMENT_PREFIX, LIVE_STATUSES,
 };
 pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
 pub use policy::{
@@ -270,6 +277,11 @@ impl Database {
     /// People: the profiles the rules need.
     pub fn people(&self) -> &dyn PersonStore {
         aggregate!(self, PersonStore)
+    }
+
+    /// Enrolments, cohort seats and the enrolment history.
+    pub fn enrolments(&self) -> &dyn EnrolmentStore {
+        aggregate!(self, EnrolmentStore)
     }
 
     /// Learning-card accounts and their ledgers.

@@ -33,6 +33,7 @@ pub(crate) mod audit;
 pub(crate) mod cards;
 pub(crate) mod catalogue;
 pub(crate) mod diagnosis;
+pub(crate) mod enrolments;
 pub(crate) mod people;
 pub(crate) mod policy;
 pub(crate) mod population;
@@ -64,7 +65,6 @@ pub(crate) enum Lock {
     /// No advisory lock on PostgreSQL: the transaction's statements lock the rows they change
     /// (conditional `UPDATE … WHERE seats/balance suffice`, `SELECT … FOR UPDATE`), so work on
     /// different cohorts or cards runs in parallel. SQLite still serialises every writer.
-    #[allow(dead_code)] // taken by the card and enrolment aggregates
     RowLevel,
 }
 

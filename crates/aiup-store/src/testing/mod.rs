@@ -32,6 +32,7 @@ mod audit;
 mod cards;
 mod catalogue;
 mod diagnosis;
+mod enrolments;
 mod harness;
 mod people;
 mod policy;
@@ -52,6 +53,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("people", people::CHECKS),
     ("population", population::CHECKS),
     ("diagnosis", diagnosis::CHECKS),
+    ("enrolments", enrolments::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -69,6 +71,7 @@ pub async fn run_conformance(db: Database) {
     people::run(db).await;
     population::run(db).await;
     diagnosis::run(db).await;
+    enrolments::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }

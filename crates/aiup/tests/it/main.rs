@@ -12,6 +12,8 @@ mod conformance;
 mod course_page;
 mod courses;
 mod docs;
+mod enrolment;
+mod enrolment_concurrency;
 mod faults;
 mod golden;
 mod http;
