@@ -11,12 +11,13 @@ use aiup_catalogue::generate::{generate as generate_catalogue, GenerateOptions};
 use aiup_catalogue::Course;
 use aiup_core::policy::PolicySet;
 use aiup_core::region::RegionTable;
+use aiup_diagnosis::Bank;
 pub use aiup_people::generate::PopulationOptions;
 use aiup_people::generate::{generate, Population, PopulationData, PopulationFiles};
 use aiup_people::EnrolmentStatus;
 use aiup_store::{
-    Database, PersonFields, PopulationBatch, PopulationCard, PopulationCounts, PopulationEnrolment, PopulationEvent,
-    PopulationPerson, PopulationSeats,
+    Database, DiagnosisAnswer, PersonFields, PopulationBatch, PopulationCard, PopulationCounts, PopulationDiagnosis,
+    PopulationEnrolment, PopulationEvent, PopulationPerson, PopulationSeats,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -38,8 +39,6 @@ pub struct PopulationReport {
     pub courses: usize,
     /// Rows written, per table.
     pub written: PopulationCounts,
-    /// Diagnosis runs generated but not stored (the store has no diagnosis table yet).
-    pub diagnosis_runs: usize,
     pub catalogue_time: Duration,
     pub generate_time: Duration,
     pub store_time: Duration,
@@ -50,8 +49,9 @@ fn morning(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(0, 0, 0).map_or_else(Utc::now, |t| t.and_utc())
 }
 
-/// The store's rows for a generated population placed in `courses`.
-pub fn to_batch(population: &Population, courses: &[Course]) -> PopulationBatch {
+/// The store's rows for a generated population placed in `courses`, its diagnoses scored by
+/// `bank`.
+pub fn to_batch(population: &Population, courses: &[Course], bank: &Bank) -> PopulationBatch {
     let people = population
         .people
         .iter()
@@ -80,6 +80,36 @@ pub fn to_batch(population: &Population, courses: &[Course]) -> PopulationBatch 
             rule: CARD_RULE.to_owned(),
             params: serde_json::json!({ CARD_RULE: c.amount_won }),
             at: morning(c.issued_on),
+        })
+        .collect();
+    let diagnoses = population
+        .diagnoses
+        .iter()
+        .map(|run| {
+            let answers = run
+                .responses
+                .iter()
+                .map(|r| {
+                    let right = bank.item(&r.item).map(|i| i.answer);
+                    DiagnosisAnswer {
+                        item_id: r.item.clone(),
+                        chosen: r.chosen.map(i64::from),
+                        correct: r.chosen.is_some() && r.chosen == right,
+                    }
+                })
+                .collect();
+            PopulationDiagnosis {
+                person: run.person,
+                run_no: i64::from(run.run_no),
+                taken_on: run.taken_on,
+                recorded_at: morning(run.taken_on),
+                bank_version: bank.version.clone(),
+                mastery_bp: i64::from(run.outcome.mastery.0),
+                step_pass_bp: i64::from(run.outcome.step_pass.0),
+                step_reached: run.outcome.step_reached.map(|s| s.as_str().to_owned()),
+                answers,
+                results: crate::diagnosis::results_of(&run.outcome),
+            }
         })
         .collect();
     let enrolments = population
@@ -132,6 +162,7 @@ pub fn to_batch(population: &Population, courses: &[Course]) -> PopulationBatch 
     PopulationBatch {
         people,
         cards,
+        diagnoses,
         enrolments,
         seats,
     }
@@ -170,10 +201,10 @@ pub async fn generate_and_store(
     let catalogue_time = started.elapsed();
 
     let started = Instant::now();
-    let population = generate(options, &data, policy, regions, &courses)
+    let bank = Bank::embedded();
+    let population = generate(options, &data, policy, regions, &courses, bank)
         .map_err(|e| AppError::new(Code::Internal, None, e.to_string()))?;
-    let batch = to_batch(&population, &courses);
-    let diagnosis_runs = population.diagnoses.len();
+    let batch = to_batch(&population, &courses, bank);
     drop(population);
     let generate_time = started.elapsed();
 
@@ -183,7 +214,6 @@ pub async fn generate_and_store(
         catalogue_generated,
         courses: courses.len(),
         written,
-        diagnosis_runs,
         catalogue_time,
         generate_time,
         store_time: started.elapsed(),

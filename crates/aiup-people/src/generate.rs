@@ -21,8 +21,9 @@
 //!   [`EnrolmentStatus::after`].
 //! - **Cards:** everyone in a card-tuition programme, and a share of the others, opened before
 //!   their first application, with the policy's account amount and period on the issue date.
-//! - **Diagnoses:** 0–3 runs a person, the first before applying, later ones months apart, the
-//!   level rising now and then.
+//! - **Diagnoses:** 0–3 runs a person, the first before applying, later ones months apart. Each
+//!   run answers the bank's form for its number (`aiup_diagnosis`), right more often on the steps
+//!   the person has mastered (which rise now and then), and is scored by the bank.
 
 mod data;
 mod enrol;
@@ -30,11 +31,11 @@ mod enrol;
 use std::collections::BTreeSet;
 
 use aiup_catalogue::generate::rng::{Rng, Table};
-use aiup_catalogue::vocab::AiLevel;
 use aiup_catalogue::Course;
 use aiup_core::policy::{ParamValue, PolicySet, Programme, TargetUnit, TuitionScheme};
 use aiup_core::region::{RegionCode, RegionTable};
 use aiup_core::{EmployerSize, ProgrammeId, Stage, TraineeStatus};
+use aiup_diagnosis::{Bank, Outcome, Response};
 use chrono::{Days, Months, NaiveDate};
 
 pub use data::{PopulationData, PopulationDataError, PopulationFiles};
@@ -71,12 +72,16 @@ pub struct CardOpening {
     pub amount_won: i64,
 }
 
-/// One diagnosis run (the generator's own level; the diagnosis crate scores real answers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One diagnosis run: the answers to the bank's form for `run_no`, and their score.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiagnosisRun {
     pub person: usize,
+    /// 1 for the person's first run.
+    pub run_no: u32,
     pub taken_on: NaiveDate,
-    pub level: AiLevel,
+    /// In the form's order.
+    pub responses: Vec<Response>,
+    pub outcome: Outcome,
 }
 
 /// Everything generated. Persons are referred to by their index in `people`; courses and
@@ -275,14 +280,47 @@ fn won_parameter(policy: &PolicySet, id: &'static str, on: NaiveDate) -> Result<
     }
 }
 
-/// The first level of a person's diagnosis, by what they came for.
-fn first_level(rng: &mut Rng, profile: &Profile) -> AiLevel {
-    let weights: [u32; 4] = match (profile.stage, profile.status) {
-        (Stage::Participation, _) => [35, 40, 17, 8],
-        (Stage::Transition, _) => [60, 30, 8, 2],
+/// How many of the plan's three AI steps a person has mastered at their first run, by what
+/// they came for (aiup assumption: employees further along, the transition stage least).
+fn first_skill(rng: &mut Rng, profile: &Profile) -> usize {
+    let weights: [u32; 4] = match profile.stage {
+        Stage::Participation => [35, 40, 17, 8],
+        Stage::Transition => [60, 30, 8, 2],
         _ => [45, 35, 14, 6],
     };
-    AiLevel::ALL[rng.weighted(&weights, |w| *w)]
+    rng.weighted(&weights, |w| *w)
+}
+
+/// Answers to the form of `run_no` by someone who has mastered `skill` steps: right 85% of the
+/// time on a mastered step, 60% on the next, 30% above it (a guess is right one time in four);
+/// 3% of items left unanswered.
+fn answer(rng: &mut Rng, bank: &Bank, run_no: u32, skill: usize) -> Vec<Response> {
+    bank.form(run_no)
+        .into_iter()
+        .map(|item| {
+            let step = aiup_catalogue::vocab::AiStep::ALL
+                .iter()
+                .position(|s| *s == item.step)
+                .unwrap_or(0);
+            let right = match step.cmp(&skill) {
+                std::cmp::Ordering::Less => 850,
+                std::cmp::Ordering::Equal => 600,
+                std::cmp::Ordering::Greater => 300,
+            };
+            let chosen = if rng.chance(30) {
+                None
+            } else if rng.chance(right) {
+                Some(item.answer)
+            } else {
+                let options = item.options.len() as u64;
+                Some(((u64::from(item.answer) + 1 + rng.below(options - 1)) % options) as u8)
+            };
+            Response {
+                item: item.id.as_str().to_owned(),
+                chosen,
+            }
+        })
+        .collect()
 }
 
 /// Generates the population. See the module documentation for the proportions.
@@ -292,6 +330,7 @@ pub fn generate(
     policy: &PolicySet,
     regions: &RegionTable,
     courses: &[Course],
+    bank: &Bank,
 ) -> Result<Population, GenerateError> {
     let counts = programme_counts(options.trainees, data.target_year, policy)?;
     let residence = Residence::new(data, regions).ok_or(GenerateError::NoRegion)?;
@@ -358,18 +397,23 @@ pub fn generate(
         let gaps: Vec<u64> = (1..runs).map(|_| u64::from(rng.range(low, high))).collect();
         // The first run comes before applying, and early enough for the later ones to be done.
         let mut on = days_before(anchors[i], rng.below(60)).min(days_before(options.today, gaps.iter().sum()));
-        let mut level = first_level(&mut rng, &person.profile);
+        let mut skill = first_skill(&mut rng, &person.profile);
         for run in 0..runs {
             if run > 0 {
                 on = days_after(on, gaps[run - 1]);
                 if rng.chance(500) {
-                    level = AiLevel::ALL[(AiLevel::ALL.iter().position(|l| *l == level).unwrap_or(0) + 1).min(3)];
+                    skill = (skill + 1).min(3);
                 }
             }
+            let run_no = run as u32 + 1;
+            let responses = answer(&mut rng, bank, run_no, skill);
+            let outcome = bank.score(run_no, &responses);
             diagnoses.push(DiagnosisRun {
                 person: i,
+                run_no,
                 taken_on: on,
-                level,
+                responses,
+                outcome,
             });
         }
     }

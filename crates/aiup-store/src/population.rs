@@ -1,6 +1,7 @@
 //! The population aggregate: bulk loading a synthetic population (people, their learning-card
-//! accounts with the issue entry, enrolments with their event history, and cohort seats) in one
-//! transaction, for demos, load tests and benchmarks.
+//! accounts with the issue entry, diagnosis runs with their answers and results, enrolments with
+//! their event history, and cohort seats) in one transaction, for demos, load tests and
+//! benchmarks.
 //!
 //! Storage models only: the generator lives in `aiup-people`, and `aiup-app` turns its output
 //! into a [`PopulationBatch`]. Rows refer to each other by position (a card's `person` is an
@@ -12,7 +13,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{PersonFields, StoreError};
+use crate::{DiagnosisAnswer, DiagnosisResult, PersonFields, StoreError};
 
 /// Audit action: a generated population was loaded (one event for the whole load).
 pub const ACTION_POPULATION_LOAD: &str = "population.load";
@@ -36,6 +37,22 @@ pub struct PopulationCard {
     pub rule: String,
     pub params: serde_json::Value,
     pub at: DateTime<Utc>,
+}
+
+/// A diagnosis run of `person`, scored, with its answers and results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PopulationDiagnosis {
+    /// Index into [`PopulationBatch::people`].
+    pub person: usize,
+    pub run_no: i64,
+    pub taken_on: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+    pub bank_version: String,
+    pub mastery_bp: i64,
+    pub step_pass_bp: i64,
+    pub step_reached: Option<String>,
+    pub answers: Vec<DiagnosisAnswer>,
+    pub results: Vec<DiagnosisResult>,
 }
 
 /// One step of an enrolment's history.
@@ -80,6 +97,7 @@ pub struct PopulationSeats {
 pub struct PopulationBatch {
     pub people: Vec<PopulationPerson>,
     pub cards: Vec<PopulationCard>,
+    pub diagnoses: Vec<PopulationDiagnosis>,
     pub enrolments: Vec<PopulationEnrolment>,
     pub seats: Vec<PopulationSeats>,
 }
@@ -90,6 +108,9 @@ pub struct PopulationCounts {
     pub people: u64,
     pub card_accounts: u64,
     pub card_entries: u64,
+    pub diagnosis_runs: u64,
+    pub diagnosis_answers: u64,
+    pub diagnosis_results: u64,
     pub enrolments: u64,
     pub enrolment_events: u64,
     pub cohort_seats: u64,
@@ -97,7 +118,15 @@ pub struct PopulationCounts {
 
 impl PopulationCounts {
     pub fn total(&self) -> u64 {
-        self.people + self.card_accounts + self.card_entries + self.enrolments + self.enrolment_events + self.cohort_seats
+        self.people
+            + self.card_accounts
+            + self.card_entries
+            + self.diagnosis_runs
+            + self.diagnosis_answers
+            + self.diagnosis_results
+            + self.enrolments
+            + self.enrolment_events
+            + self.cohort_seats
     }
 }
 

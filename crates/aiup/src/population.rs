@@ -34,9 +34,7 @@ pub async fn generate_population(args: PopulationArgs) -> Result<(), Failure> {
         return Err(Failure::BadInput("--trainees: must be at least 1".to_owned()));
     }
     let today = match &args.today {
-        Some(text) => {
-            aiup_core::date::parse_iso_date(text).map_err(|e| Failure::BadInput(format!("--today: {e}")))?
-        }
+        Some(text) => aiup_core::date::parse_iso_date(text).map_err(|e| Failure::BadInput(format!("--today: {e}")))?,
         None => aiup_app::today_in_seoul(),
     };
     let store = args.db.connect().await?;
@@ -71,19 +69,18 @@ pub async fn generate_population(args: PopulationArgs) -> Result<(), Failure> {
         args.trainees, report.courses, args.seed
     );
     println!(
-        "rows written: people {}, card_accounts {}, card_entries {}, enrolments {}, enrolment_events {}, \
-         cohort_seats {} (total {})",
+        "rows written: people {}, card_accounts {}, card_entries {}, diagnosis_runs {}, diagnosis_answers {}, \
+         diagnosis_results {}, enrolments {}, enrolment_events {}, cohort_seats {} (total {})",
         w.people,
         w.card_accounts,
         w.card_entries,
+        w.diagnosis_runs,
+        w.diagnosis_answers,
+        w.diagnosis_results,
         w.enrolments,
         w.enrolment_events,
         w.cohort_seats,
         w.total()
-    );
-    println!(
-        "diagnosis runs generated, not stored (no diagnosis table yet): {}",
-        report.diagnosis_runs
     );
     println!(
         "wall time: {:.2} s (generate {:.2} s, store {:.2} s)",

@@ -45,7 +45,7 @@ fn options(trainees: usize, seed: u64) -> PopulationOptions {
 }
 
 fn run(w: &World, o: &PopulationOptions) -> Population {
-    generate(o, &w.data, &w.policy, &w.regions, &w.courses).expect("generates")
+    generate(o, &w.data, &w.policy, &w.regions, &w.courses, Bank::embedded()).expect("generates")
 }
 
 #[test]
@@ -216,10 +216,25 @@ fn cards_and_diagnoses_come_before_today_and_some_people_diagnose_more_than_once
         .count();
     assert!(population.cards.len() >= card_people);
     let mut runs: HashMap<usize, usize> = HashMap::new();
+    let bank = Bank::embedded();
+    let (mut first, mut reached_first) = (0, 0);
     for r in &population.diagnoses {
         assert!(r.taken_on <= o.today);
-        *runs.entry(r.person).or_default() += 1;
+        let n = runs.entry(r.person).or_default();
+        *n += 1;
+        assert_eq!(r.run_no as usize, *n, "runs are numbered 1, 2, 3 per person");
+        assert_eq!(r.responses.len(), bank.form(r.run_no).len());
+        assert_eq!(r.outcome, bank.score(r.run_no, &r.responses));
+        if r.run_no == 1 {
+            first += 1;
+            reached_first += usize::from(r.outcome.step_reached.is_some());
+        }
     }
+    // Most pass the first step, not everyone.
+    assert!(
+        reached_first * 2 > first && reached_first < first,
+        "{reached_first} of {first}"
+    );
     let repeat = runs.values().filter(|&&n| n >= 2).count();
     assert!(
         repeat * 100 >= population.people.len() * 10,

@@ -12,9 +12,7 @@ use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
 
 use super::audit::record;
 use super::{detached, Col, Dialect, Lock, SqlStore, INSERT_CHUNK};
-use crate::population::{
-    PopulationBatch, PopulationCounts, PopulationStore, ACTION_POPULATION_LOAD,
-};
+use crate::population::{PopulationBatch, PopulationCounts, PopulationStore, ACTION_POPULATION_LOAD};
 use crate::{seoul_date, StoreError};
 
 /// What differs between the backends for a bulk load.
@@ -128,6 +126,9 @@ where
         if let Some(i) = batch.cards.iter().position(|c| c.person >= people) {
             return Err(outside("card", i, people));
         }
+        if let Some(i) = batch.diagnoses.iter().position(|d| d.person >= people) {
+            return Err(outside("diagnosis run", i, people));
+        }
         if let Some(i) = batch.enrolments.iter().position(|e| e.person >= people) {
             return Err(outside("enrolment", i, people));
         }
@@ -215,6 +216,83 @@ where
             },
         )
         .await?;
+
+        let run_ids = reserve::<DB>(&mut tx, "diagnosis_runs", batch.diagnoses.len()).await?;
+        let runs: Vec<(i64, i64, &crate::PopulationDiagnosis)> = run_ids
+            .iter()
+            .zip(&batch.diagnoses)
+            .map(|(&id, d)| (id, person_ids[d.person], d))
+            .collect();
+        counts.diagnosis_runs = insert_chunks::<DB, _, _>(
+            &mut tx,
+            &format!(
+                "INSERT INTO diagnosis_runs (id, person_id, run_no, taken_on, recorded_at, bank_version, mastery_bp, \
+                 step_pass_bp, step_reached) {}",
+                DB::OVERRIDE_IDENTITY
+            ),
+            "",
+            &[""; 9],
+            &runs,
+            |q, (id, person, d)| {
+                q.bind(*id)
+                    .bind(*person)
+                    .bind(d.run_no)
+                    .bind(d.taken_on)
+                    .bind(d.recorded_at)
+                    .bind(d.bank_version.clone())
+                    .bind(d.mastery_bp)
+                    .bind(d.step_pass_bp)
+                    .bind(d.step_reached.clone())
+            },
+        )
+        .await?;
+        let answers: Vec<(i64, i64, &crate::DiagnosisAnswer)> = runs
+            .iter()
+            .flat_map(|(id, _, d)| {
+                d.answers
+                    .iter()
+                    .zip(0_i64..)
+                    .map(move |(a, position)| (*id, position, a))
+            })
+            .collect();
+        counts.diagnosis_answers = insert_chunks::<DB, _, _>(
+            &mut tx,
+            "INSERT INTO diagnosis_answers (run_id, position, item_id, chosen, correct)",
+            "",
+            &[""; 5],
+            &answers,
+            |q, (id, position, a)| {
+                q.bind(*id)
+                    .bind(*position)
+                    .bind(a.item_id.clone())
+                    .bind(a.chosen)
+                    .bind(a.correct)
+            },
+        )
+        .await?;
+        drop(answers);
+        let results: Vec<(i64, &crate::DiagnosisResult)> = runs
+            .iter()
+            .flat_map(|(id, _, d)| d.results.iter().map(move |r| (*id, r)))
+            .collect();
+        counts.diagnosis_results = insert_chunks::<DB, _, _>(
+            &mut tx,
+            "INSERT INTO diagnosis_results (run_id, dimension, code, items, correct, score_bp, gap_bp)",
+            "",
+            &[""; 7],
+            &results,
+            |q, (id, r)| {
+                q.bind(*id)
+                    .bind(r.dimension.clone())
+                    .bind(r.code.clone())
+                    .bind(r.items)
+                    .bind(r.correct)
+                    .bind(r.score_bp)
+                    .bind(r.gap_bp)
+            },
+        )
+        .await?;
+        drop(results);
 
         let enrolment_ids = reserve::<DB>(&mut tx, "enrolments", batch.enrolments.len()).await?;
         let enrolments: Vec<(i64, i64, &crate::PopulationEnrolment)> = enrolment_ids
@@ -322,8 +400,10 @@ where
     async fn counts(&self) -> Result<PopulationCounts, StoreError> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM card_accounts), \
-             (SELECT COUNT(*) FROM card_entries), (SELECT COUNT(*) FROM enrolments), \
-             (SELECT COUNT(*) FROM enrolment_events), (SELECT COUNT(*) FROM cohort_seats)",
+             (SELECT COUNT(*) FROM card_entries), (SELECT COUNT(*) FROM diagnosis_runs), \
+             (SELECT COUNT(*) FROM diagnosis_answers), (SELECT COUNT(*) FROM diagnosis_results), \
+             (SELECT COUNT(*) FROM enrolments), (SELECT COUNT(*) FROM enrolment_events), \
+             (SELECT COUNT(*) FROM cohort_seats)",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -332,9 +412,12 @@ where
             people: column(0)?,
             card_accounts: column(1)?,
             card_entries: column(2)?,
-            enrolments: column(3)?,
-            enrolment_events: column(4)?,
-            cohort_seats: column(5)?,
+            diagnosis_runs: column(3)?,
+            diagnosis_answers: column(4)?,
+            diagnosis_results: column(5)?,
+            enrolments: column(6)?,
+            enrolment_events: column(7)?,
+            cohort_seats: column(8)?,
         })
     }
 }

@@ -4,8 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{assert_event, audit_mark, events_after, raw_i64};
 use crate::{
-    Database, NewAccount, PersonFields, PopulationBatch, PopulationCard, PopulationEnrolment, PopulationEvent,
-    PopulationPerson, PopulationSeats, StoreError, ACTION_POPULATION_LOAD,
+    Database, DiagnosisAnswer, DiagnosisResult, NewAccount, PersonFields, PopulationBatch, PopulationCard,
+    PopulationDiagnosis, PopulationEnrolment, PopulationEvent, PopulationPerson, PopulationSeats, StoreError,
+    ACTION_POPULATION_LOAD,
 };
 
 pub(super) const CHECKS: &[&str] = &[
@@ -71,7 +72,42 @@ fn enrolment(person: usize, course: &str, status: &str, events: Vec<PopulationEv
     }
 }
 
-/// Three people, two cards, three enrolments in two cohorts of `prefix`.
+/// Run `run_no` of `person`: two answers (one right) and one module result.
+fn diagnosis(person: usize, run_no: i64) -> PopulationDiagnosis {
+    PopulationDiagnosis {
+        person,
+        run_no,
+        taken_on: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        recorded_at: at(1),
+        bank_version: super::fake_sha("population-bank"),
+        mastery_bp: 7_000,
+        step_pass_bp: 6_000,
+        step_reached: Some("basic_understanding".to_owned()),
+        answers: vec![
+            DiagnosisAnswer {
+                item_id: "b-eth-01".to_owned(),
+                chosen: Some(2),
+                correct: true,
+            },
+            DiagnosisAnswer {
+                item_id: "b-eth-02".to_owned(),
+                chosen: None,
+                correct: false,
+            },
+        ],
+        results: vec![DiagnosisResult {
+            dimension: "module".to_owned(),
+            code: "ethics".to_owned(),
+            items: 2,
+            correct: 1,
+            score_bp: 5_000,
+            gap_bp: 2_000,
+        }],
+    }
+}
+
+/// Three people, two cards, two diagnosis runs of the first, three enrolments in two cohorts
+/// of `prefix`.
 fn batch(prefix: &str) -> PopulationBatch {
     let course = |n: u32| format!("{prefix}-C{n}");
     PopulationBatch {
@@ -91,6 +127,7 @@ fn batch(prefix: &str) -> PopulationBatch {
                 at: at(1),
             })
             .collect(),
+        diagnoses: vec![diagnosis(0, 1), diagnosis(0, 2)],
         enrolments: vec![
             enrolment(
                 0,
@@ -138,11 +175,14 @@ async fn population_load_writes_every_row_with_one_audit_event(db: &Database) {
             written.people,
             written.card_accounts,
             written.card_entries,
+            written.diagnosis_runs,
+            written.diagnosis_answers,
+            written.diagnosis_results,
             written.enrolments,
             written.enrolment_events,
             written.cohort_seats
         ),
-        (3, 2, 2, 3, 5, 2)
+        (3, 2, 2, 2, 4, 2, 3, 5, 2)
     );
     let after = db.population().counts().await.unwrap();
     assert_eq!(after.total() - before.total(), written.total());
@@ -166,6 +206,11 @@ async fn population_load_writes_every_row_with_one_audit_event(db: &Database) {
         .await
         .unwrap();
     assert_eq!(taken, 1);
+    let history = db.diagnoses().history(first).await.unwrap();
+    assert_eq!(history.iter().map(|r| r.run.run_no).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(history[0].run.answers, diagnosis(0, 1).answers);
+    assert_eq!(history[1].run.results, diagnosis(0, 2).results);
+    assert_eq!(db.diagnoses().next_run_no(first).await.unwrap(), 3);
     let seqs = raw_i64(
         db,
         &format!(

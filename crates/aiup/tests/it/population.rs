@@ -75,7 +75,11 @@ async fn seats_agree(db: &Database) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_seed_writes_the_same_rows_and_the_counts_it_prints() {
-    let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
     let out = generate(a.path(), None, "11");
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
@@ -100,9 +104,12 @@ async fn the_same_seed_writes_the_same_rows_and_the_counts_it_prints() {
     assert_ne!(fingerprint(&da).await, fingerprint(&dc).await);
     seats_agree(&da).await;
     // One audit event for the whole load.
-    let loads = raw_i64(&da, "SELECT COUNT(*) FROM audit_events WHERE action = 'population.load'")
-        .await
-        .unwrap();
+    let loads = raw_i64(
+        &da,
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'population.load'",
+    )
+    .await
+    .unwrap();
     assert_eq!(loads, 1);
 }
 
