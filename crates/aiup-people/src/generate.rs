@@ -111,11 +111,11 @@ const CARD_AMOUNT: &str = "tuition.card.account_won";
 const CARD_YEARS: &str = "tuition.card.account_years";
 
 /// The programmes that get trainees and their exact counts.
-pub fn programme_counts<'p>(
+pub fn programme_counts(
     trainees: usize,
     year: i32,
-    policy: &'p PolicySet,
-) -> Result<Vec<(&'p Programme, usize)>, GenerateError> {
+    policy: &PolicySet,
+) -> Result<Vec<(&Programme, usize)>, GenerateError> {
     let targets: Vec<(&Programme, i64)> = policy
         .programmes
         .iter()
