@@ -1,70 +1,84 @@
-//! The population aggregate's statements: one write transaction, multi-row INSERTs in chunks.
+//! The population aggregate's statements: one write transaction; rows go to each table through
+//! the backend's bulk writer ([`PopulationSql::write_rows`]: multi-row INSERTs in chunks on
+//! SQLite, `COPY … FROM STDIN` on PostgreSQL), [`WRITE_ROWS`] rows at a time.
 //!
 //! Ids are taken before the rows are written ([`PopulationSql::RESERVE_IDS`]) so that cards,
-//! entries, enrolments and events can name their person or enrolment without reading anything
-//! back: on PostgreSQL from the table's identity sequence (other writers keep taking their own
-//! values meanwhile), on SQLite after the largest id ever given (the write lock is held).
+//! entries, runs, enrolments and events can name their person, run or enrolment without reading
+//! anything back: on PostgreSQL from the table's identity sequence (other writers keep taking
+//! their own values meanwhile), on SQLite after the largest id ever given (the write lock is
+//! held).
+
+use std::future::Future;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::query::Query;
 use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
 
 use super::audit::record;
-use super::{detached, Col, Dialect, Lock, SqlStore, INSERT_CHUNK};
+use super::{detached, placeholders, Col, Dialect, Lock, SqlStore};
 use crate::population::{PopulationBatch, PopulationCounts, PopulationStore, ACTION_POPULATION_LOAD};
 use crate::{seoul_date, StoreError};
 
+/// One value of a bulk row.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cell<'a> {
+    Int(i64),
+    MaybeInt(Option<i64>),
+    Text(&'a str),
+    MaybeText(Option<&'a str>),
+    Bool(bool),
+    Date(NaiveDate),
+    Time(DateTime<Utc>),
+    MaybeTime(Option<DateTime<Utc>>),
+    /// JSON text for a JSON column.
+    Json(&'a str),
+}
+
+/// A table's rows: `columns.len()` cells a row, row after row.
+pub(crate) struct Rows<'a> {
+    pub(crate) table: &'static str,
+    pub(crate) columns: &'static [&'static str],
+    pub(crate) cells: Vec<Cell<'a>>,
+}
+
+/// Rows handed to the backend's writer at a time (bounds the cells built beside the batch).
+const WRITE_ROWS: usize = 20_000;
+
 /// What differs between the backends for a bulk load.
-pub(crate) trait PopulationSql {
+pub(crate) trait PopulationSql: sqlx::Database {
     /// Returns `$1` fresh ids for the table named `{table}`, one a row.
     const RESERVE_IDS: &'static str;
-    /// Written after the column list of an INSERT that gives identity columns their values.
-    const OVERRIDE_IDENTITY: &'static str;
+
+    /// Writes `rows` inside the caller's transaction; returns how many rows were written.
+    fn write_rows<'c>(
+        conn: &'c mut Self::Connection,
+        rows: &'c Rows<'c>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'c;
 }
 
-/// `placeholders` with a cast after some columns (`casts[i]` follows column `i`).
-fn placeholders_cast(rows: usize, casts: &[&str]) -> String {
-    let columns = casts.len();
-    let mut sql = String::with_capacity(rows * columns * 6);
-    for row in 0..rows {
-        sql.push_str(if row == 0 { "(" } else { ", (" });
-        for (column, cast) in casts.iter().enumerate() {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&(row * columns + column + 1).to_string());
-            sql.push_str(cast);
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-/// Runs `head VALUES (…), (…) tail` over `rows`, [`INSERT_CHUNK`] rows a statement.
-async fn insert_chunks<'a, DB, T, F>(
+/// Writes `items` as rows of `table`, [`WRITE_ROWS`] at a time; `cells` gives one row's cells.
+async fn write_all<'i, DB, T>(
     conn: &mut DB::Connection,
-    head: &str,
-    tail: &str,
-    casts: &[&str],
-    rows: &'a [T],
-    bind: F,
+    table: &'static str,
+    columns: &'static [&'static str],
+    items: &'i [T],
+    cells: impl Fn(&'i T, &mut Vec<Cell<'i>>),
 ) -> Result<u64, StoreError>
 where
     DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    F: for<'q> Fn(Query<'q, DB, DB::Arguments<'q>>, &'a T) -> Query<'q, DB, DB::Arguments<'q>>,
 {
     let mut written = 0;
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        let sql = format!("{head} VALUES {} {tail}", placeholders_cast(chunk.len(), casts));
-        let mut query = sqlx::query(&sql);
-        for row in chunk {
-            query = bind(query, row);
+    for chunk in items.chunks(WRITE_ROWS) {
+        let mut rows = Rows {
+            table,
+            columns,
+            cells: Vec::with_capacity(chunk.len() * columns.len()),
+        };
+        for item in chunk {
+            cells(item, &mut rows.cells);
         }
-        written += DB::rows_affected(&query.execute(&mut *conn).await?);
+        debug_assert_eq!(rows.cells.len(), chunk.len() * columns.len());
+        written += DB::write_rows(conn, &rows).await?;
     }
     Ok(written)
 }
@@ -101,6 +115,81 @@ fn outside(what: &str, index: usize, people: usize) -> StoreError {
     }
 }
 
+const PEOPLE: &[&str] = &[
+    "id",
+    "stage",
+    "status",
+    "employer_size",
+    "region_code",
+    "age_band",
+    "target_groups",
+    "kukchi",
+    "external_id_hash",
+    "created_at",
+    "updated_at",
+];
+const CARD_ACCOUNTS: &[&str] = &[
+    "id",
+    "person_id",
+    "issued_on",
+    "expires_on",
+    "balance_won",
+    "last_seq",
+    "extra_granted",
+    "expired",
+    "created_at",
+];
+const CARD_ENTRIES: &[&str] = &[
+    "card_id",
+    "seq",
+    "kind",
+    "amount_won",
+    "balance_after_won",
+    "on_date",
+    "at",
+    "params",
+    "rule",
+    "actor",
+];
+const DIAGNOSIS_RUNS: &[&str] = &[
+    "id",
+    "person_id",
+    "run_no",
+    "taken_on",
+    "recorded_at",
+    "bank_version",
+    "mastery_bp",
+    "step_pass_bp",
+    "step_reached",
+];
+const DIAGNOSIS_ANSWERS: &[&str] = &["run_id", "position", "item_id", "chosen", "correct"];
+const DIAGNOSIS_RESULTS: &[&str] = &["run_id", "dimension", "code", "items", "correct", "score_bp", "gap_bp"];
+const ENROLMENTS: &[&str] = &[
+    "id",
+    "person_id",
+    "course_id",
+    "cohort_ordinal",
+    "institution_id",
+    "programme",
+    "cohort_start",
+    "cohort_end",
+    "status",
+    "applied_at",
+    "updated_at",
+    "waiting_since",
+    "fee_won",
+];
+const ENROLMENT_EVENTS: &[&str] = &[
+    "enrolment_id",
+    "seq",
+    "event",
+    "from_status",
+    "to_status",
+    "actor",
+    "at",
+    "seoul_date",
+];
+
 impl<DB> SqlStore<DB>
 where
     DB: Dialect,
@@ -113,9 +202,6 @@ where
     bool: Col<DB>,
     DateTime<Utc>: Col<DB>,
     NaiveDate: Col<DB>,
-    Option<String>: Col<DB>,
-    Option<i64>: Col<DB>,
-    Option<DateTime<Utc>>: Col<DB>,
 {
     async fn load_population(
         pool: Pool<DB>,
@@ -132,90 +218,78 @@ where
         if let Some(i) = batch.enrolments.iter().position(|e| e.person >= people) {
             return Err(outside("enrolment", i, people));
         }
+        let actor = actor.as_str();
         let mut tx = DB::begin_write(&pool, Lock::People).await?;
         let mut counts = PopulationCounts::default();
 
         let person_ids = reserve::<DB>(&mut tx, "people", people).await?;
         let rows: Vec<(i64, &crate::PopulationPerson)> = person_ids.iter().copied().zip(&batch.people).collect();
-        counts.people = insert_chunks::<DB, _, _>(
-            &mut tx,
-            &format!(
-                "INSERT INTO people (id, stage, status, employer_size, region_code, age_band, target_groups, \
-                 kukchi, external_id_hash, created_at, updated_at) {}",
-                DB::OVERRIDE_IDENTITY
-            ),
-            "",
-            &[""; 11],
-            &rows,
-            |q, (id, p)| {
-                let f = &p.fields;
-                q.bind(*id)
-                    .bind(f.stage.clone())
-                    .bind(f.status.clone())
-                    .bind(f.employer_size.clone())
-                    .bind(f.region_code.clone())
-                    .bind(f.age_band.clone())
-                    .bind(f.target_groups.clone())
-                    .bind(f.kukchi.clone())
-                    .bind(f.external_id_hash.clone())
-                    .bind(p.created_at)
-                    .bind(p.created_at)
-            },
-        )
+        counts.people = write_all::<DB, _>(&mut tx, "people", PEOPLE, &rows, |(id, p), out| {
+            let f = &p.fields;
+            out.extend([
+                Cell::Int(*id),
+                Cell::Text(&f.stage),
+                Cell::Text(&f.status),
+                Cell::MaybeText(f.employer_size.as_deref()),
+                Cell::Text(&f.region_code),
+                Cell::Text(&f.age_band),
+                Cell::Text(&f.target_groups),
+                Cell::Text(&f.kukchi),
+                Cell::MaybeText(f.external_id_hash.as_deref()),
+                Cell::Time(p.created_at),
+                Cell::Time(p.created_at),
+            ]);
+        })
         .await?;
 
         let card_ids = reserve::<DB>(&mut tx, "card_accounts", batch.cards.len()).await?;
-        let cards: Vec<(i64, i64, &crate::PopulationCard)> = card_ids
+        let cards: Vec<(i64, i64, &crate::PopulationCard, String)> = card_ids
             .iter()
             .zip(&batch.cards)
-            .map(|(&id, c)| (id, person_ids[c.person], c))
+            .map(|(&id, c)| (id, person_ids[c.person], c, c.params.to_string()))
             .collect();
-        counts.card_accounts = insert_chunks::<DB, _, _>(
+        counts.card_accounts = write_all::<DB, _>(
             &mut tx,
-            &format!(
-                "INSERT INTO card_accounts (id, person_id, issued_on, expires_on, balance_won, last_seq, \
-                 extra_granted, expired, created_at) {}",
-                DB::OVERRIDE_IDENTITY
-            ),
-            "",
-            &[""; 9],
+            "card_accounts",
+            CARD_ACCOUNTS,
             &cards,
-            |q, (id, person, c)| {
-                q.bind(*id)
-                    .bind(*person)
-                    .bind(c.issued_on)
-                    .bind(c.expires_on)
-                    .bind(c.amount_won)
-                    .bind(1_i64)
-                    .bind(false)
-                    .bind(false)
-                    .bind(c.at)
+            |(id, person, c, _), out| {
+                out.extend([
+                    Cell::Int(*id),
+                    Cell::Int(*person),
+                    Cell::Date(c.issued_on),
+                    Cell::Date(c.expires_on),
+                    Cell::Int(c.amount_won),
+                    Cell::Int(1),
+                    Cell::Bool(false),
+                    Cell::Bool(false),
+                    Cell::Time(c.at),
+                ]);
             },
         )
         .await?;
-        let mut casts = [""; 10];
-        casts[7] = DB::DETAIL_PARAM;
-        counts.card_entries = insert_chunks::<DB, _, _>(
+        counts.card_entries = write_all::<DB, _>(
             &mut tx,
-            "INSERT INTO card_entries (card_id, seq, kind, amount_won, balance_after_won, on_date, at, params, \
-             rule, actor)",
-            "",
-            &casts,
+            "card_entries",
+            CARD_ENTRIES,
             &cards,
-            |q, (id, _, c)| {
-                q.bind(*id)
-                    .bind(1_i64)
-                    .bind("issue".to_owned())
-                    .bind(c.amount_won)
-                    .bind(c.amount_won)
-                    .bind(c.issued_on)
-                    .bind(c.at)
-                    .bind(c.params.to_string())
-                    .bind(c.rule.clone())
-                    .bind(actor.clone())
+            |(id, _, c, params), out| {
+                out.extend([
+                    Cell::Int(*id),
+                    Cell::Int(1),
+                    Cell::Text("issue"),
+                    Cell::Int(c.amount_won),
+                    Cell::Int(c.amount_won),
+                    Cell::Date(c.issued_on),
+                    Cell::Time(c.at),
+                    Cell::Json(params),
+                    Cell::Text(&c.rule),
+                    Cell::Text(actor),
+                ]);
             },
         )
         .await?;
+        drop(cards);
 
         let run_ids = reserve::<DB>(&mut tx, "diagnosis_runs", batch.diagnoses.len()).await?;
         let runs: Vec<(i64, i64, &crate::PopulationDiagnosis)> = run_ids
@@ -223,26 +297,23 @@ where
             .zip(&batch.diagnoses)
             .map(|(&id, d)| (id, person_ids[d.person], d))
             .collect();
-        counts.diagnosis_runs = insert_chunks::<DB, _, _>(
+        counts.diagnosis_runs = write_all::<DB, _>(
             &mut tx,
-            &format!(
-                "INSERT INTO diagnosis_runs (id, person_id, run_no, taken_on, recorded_at, bank_version, mastery_bp, \
-                 step_pass_bp, step_reached) {}",
-                DB::OVERRIDE_IDENTITY
-            ),
-            "",
-            &[""; 9],
+            "diagnosis_runs",
+            DIAGNOSIS_RUNS,
             &runs,
-            |q, (id, person, d)| {
-                q.bind(*id)
-                    .bind(*person)
-                    .bind(d.run_no)
-                    .bind(d.taken_on)
-                    .bind(d.recorded_at)
-                    .bind(d.bank_version.clone())
-                    .bind(d.mastery_bp)
-                    .bind(d.step_pass_bp)
-                    .bind(d.step_reached.clone())
+            |(id, person, d), out| {
+                out.extend([
+                    Cell::Int(*id),
+                    Cell::Int(*person),
+                    Cell::Int(d.run_no),
+                    Cell::Date(d.taken_on),
+                    Cell::Time(d.recorded_at),
+                    Cell::Text(&d.bank_version),
+                    Cell::Int(d.mastery_bp),
+                    Cell::Int(d.step_pass_bp),
+                    Cell::MaybeText(d.step_reached.as_deref()),
+                ]);
             },
         )
         .await?;
@@ -255,18 +326,19 @@ where
                     .map(move |(a, position)| (*id, position, a))
             })
             .collect();
-        counts.diagnosis_answers = insert_chunks::<DB, _, _>(
+        counts.diagnosis_answers = write_all::<DB, _>(
             &mut tx,
-            "INSERT INTO diagnosis_answers (run_id, position, item_id, chosen, correct)",
-            "",
-            &[""; 5],
+            "diagnosis_answers",
+            DIAGNOSIS_ANSWERS,
             &answers,
-            |q, (id, position, a)| {
-                q.bind(*id)
-                    .bind(*position)
-                    .bind(a.item_id.clone())
-                    .bind(a.chosen)
-                    .bind(a.correct)
+            |(id, position, a), out| {
+                out.extend([
+                    Cell::Int(*id),
+                    Cell::Int(*position),
+                    Cell::Text(&a.item_id),
+                    Cell::MaybeInt(a.chosen),
+                    Cell::Bool(a.correct),
+                ]);
             },
         )
         .await?;
@@ -275,24 +347,26 @@ where
             .iter()
             .flat_map(|(id, _, d)| d.results.iter().map(move |r| (*id, r)))
             .collect();
-        counts.diagnosis_results = insert_chunks::<DB, _, _>(
+        counts.diagnosis_results = write_all::<DB, _>(
             &mut tx,
-            "INSERT INTO diagnosis_results (run_id, dimension, code, items, correct, score_bp, gap_bp)",
-            "",
-            &[""; 7],
+            "diagnosis_results",
+            DIAGNOSIS_RESULTS,
             &results,
-            |q, (id, r)| {
-                q.bind(*id)
-                    .bind(r.dimension.clone())
-                    .bind(r.code.clone())
-                    .bind(r.items)
-                    .bind(r.correct)
-                    .bind(r.score_bp)
-                    .bind(r.gap_bp)
+            |(id, r), out| {
+                out.extend([
+                    Cell::Int(*id),
+                    Cell::Text(&r.dimension),
+                    Cell::Text(&r.code),
+                    Cell::Int(r.items),
+                    Cell::Int(r.correct),
+                    Cell::Int(r.score_bp),
+                    Cell::Int(r.gap_bp),
+                ]);
             },
         )
         .await?;
         drop(results);
+        drop(runs);
 
         let enrolment_ids = reserve::<DB>(&mut tx, "enrolments", batch.enrolments.len()).await?;
         let enrolments: Vec<(i64, i64, &crate::PopulationEnrolment)> = enrolment_ids
@@ -300,30 +374,27 @@ where
             .zip(&batch.enrolments)
             .map(|(&id, e)| (id, person_ids[e.person], e))
             .collect();
-        counts.enrolments = insert_chunks::<DB, _, _>(
+        counts.enrolments = write_all::<DB, _>(
             &mut tx,
-            &format!(
-                "INSERT INTO enrolments (id, person_id, course_id, cohort_ordinal, institution_id, programme, \
-                 cohort_start, cohort_end, status, applied_at, updated_at, waiting_since, fee_won) {}",
-                DB::OVERRIDE_IDENTITY
-            ),
-            "",
-            &[""; 13],
+            "enrolments",
+            ENROLMENTS,
             &enrolments,
-            |q, (id, person, e)| {
-                q.bind(*id)
-                    .bind(*person)
-                    .bind(e.course_id.clone())
-                    .bind(e.cohort_ordinal)
-                    .bind(e.institution_id.clone())
-                    .bind(e.programme.clone())
-                    .bind(e.cohort_start)
-                    .bind(e.cohort_end)
-                    .bind(e.status.clone())
-                    .bind(e.applied_at)
-                    .bind(e.updated_at)
-                    .bind(e.waiting_since)
-                    .bind(e.fee_won)
+            |(id, person, e), out| {
+                out.extend([
+                    Cell::Int(*id),
+                    Cell::Int(*person),
+                    Cell::Text(&e.course_id),
+                    Cell::Int(e.cohort_ordinal),
+                    Cell::Text(&e.institution_id),
+                    Cell::Text(&e.programme),
+                    Cell::Date(e.cohort_start),
+                    Cell::Date(e.cohort_end),
+                    Cell::Text(&e.status),
+                    Cell::Time(e.applied_at),
+                    Cell::Time(e.updated_at),
+                    Cell::MaybeTime(e.waiting_since),
+                    Cell::Int(e.fee_won),
+                ]);
             },
         )
         .await?;
@@ -331,45 +402,52 @@ where
             .iter()
             .flat_map(|(id, _, e)| e.events.iter().zip(1_i64..).map(move |(event, seq)| (*id, seq, event)))
             .collect();
-        counts.enrolment_events = insert_chunks::<DB, _, _>(
+        counts.enrolment_events = write_all::<DB, _>(
             &mut tx,
-            "INSERT INTO enrolment_events (enrolment_id, seq, event, from_status, to_status, actor, at, seoul_date)",
-            "",
-            &[""; 8],
+            "enrolment_events",
+            ENROLMENT_EVENTS,
             &events,
-            |q, (id, seq, e)| {
-                q.bind(*id)
-                    .bind(*seq)
-                    .bind(e.event.clone())
-                    .bind(e.from_status.clone())
-                    .bind(e.to_status.clone())
-                    .bind(actor.clone())
-                    .bind(e.at)
-                    .bind(seoul_date(e.at))
+            |(id, seq, e), out| {
+                out.extend([
+                    Cell::Int(*id),
+                    Cell::Int(*seq),
+                    Cell::Text(&e.event),
+                    Cell::MaybeText(e.from_status.as_deref()),
+                    Cell::Text(&e.to_status),
+                    Cell::Text(actor),
+                    Cell::Time(e.at),
+                    Cell::Date(seoul_date(e.at)),
+                ]);
             },
         )
         .await?;
-        counts.cohort_seats = insert_chunks::<DB, _, _>(
-            &mut tx,
-            "INSERT INTO cohort_seats (course_id, cohort_ordinal, seats, taken)",
-            "ON CONFLICT (course_id, cohort_ordinal) DO UPDATE SET taken = cohort_seats.taken + excluded.taken",
-            &[""; 4],
-            &batch.seats,
-            |q, s| {
-                q.bind(s.course_id.clone())
+        drop(events);
+
+        // Seats add to a row an earlier load or application made; COPY cannot, so this is an
+        // upsert (one row per cohort: few).
+        for chunk in batch.seats.chunks(super::INSERT_CHUNK) {
+            let sql = format!(
+                "INSERT INTO cohort_seats (course_id, cohort_ordinal, seats, taken) VALUES {} \
+                 ON CONFLICT (course_id, cohort_ordinal) DO UPDATE SET taken = cohort_seats.taken + excluded.taken",
+                placeholders(chunk.len(), 4)
+            );
+            let mut query = sqlx::query(&sql);
+            for s in chunk {
+                query = query
+                    .bind(s.course_id.clone())
                     .bind(s.cohort_ordinal)
                     .bind(s.seats)
-                    .bind(s.taken)
-            },
-        )
-        .await?;
+                    .bind(s.taken);
+            }
+            counts.cohort_seats += DB::rows_affected(&query.execute(&mut *tx).await?);
+        }
 
         let detail = serde_json::json!({
             "counts": counts,
             "first_person_id": person_ids.first(),
             "last_person_id": person_ids.last(),
         });
-        record::<DB>(&mut tx, &actor, ACTION_POPULATION_LOAD, "population", detail).await?;
+        record::<DB>(&mut tx, actor, ACTION_POPULATION_LOAD, "population", detail).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -388,9 +466,6 @@ where
     bool: Col<DB>,
     DateTime<Utc>: Col<DB>,
     NaiveDate: Col<DB>,
-    Option<String>: Col<DB>,
-    Option<i64>: Col<DB>,
-    Option<DateTime<Utc>>: Col<DB>,
 {
     async fn load(&self, batch: PopulationBatch, actor: &str) -> Result<PopulationCounts, StoreError> {
         let (pool, actor) = (self.pool.clone(), actor.to_owned());
