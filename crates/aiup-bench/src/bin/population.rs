@@ -162,11 +162,14 @@ fn report(name: &str, runs: &[Run]) {
     );
     let rows = &runs[0].rows;
     println!(
-        "  rows: people {}, card_accounts {}, card_entries {}, enrolments {}, enrolment_events {}, cohort_seats {} \
-         (total {})",
+        "  rows: people {}, card_accounts {}, card_entries {}, diagnosis_runs {}, diagnosis_answers {}, \
+         diagnosis_results {}, enrolments {}, enrolment_events {}, cohort_seats {} (total {})",
         rows.people,
         rows.card_accounts,
         rows.card_entries,
+        rows.diagnosis_runs,
+        rows.diagnosis_answers,
+        rows.diagnosis_results,
         rows.enrolments,
         rows.enrolment_events,
         rows.cohort_seats,

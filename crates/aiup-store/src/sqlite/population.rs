@@ -1,26 +1,52 @@
-//! SQLite's bulk writer for the population aggregate: multi-row INSERTs.
+//! SQLite's bulk writer for the population aggregate: each chunk of rows goes in as one JSON
+//! array bound to one statement, `INSERT … SELECT … FROM json_each($1)`, so SQLite parses the
+//! values in C instead of sqlx binding them one by one (the 200-row multi-value INSERTs this
+//! replaced wrote about 75,000 rows a second). Values are written as sqlx would bind them: dates
+//! `%F`, instants RFC 3339 (`AutoSi`), booleans 0 and 1.
 
+use std::fmt::Write as _;
 use std::future::Future;
 
-use sqlx::query::Query;
-use sqlx::sqlite::SqliteArguments;
+use chrono::SecondsFormat;
 use sqlx::{Sqlite, SqliteConnection};
 
 use crate::shared::population::{Cell, PopulationSql, Rows};
-use crate::shared::{placeholders, INSERT_CHUNK};
 use crate::StoreError;
 
-fn bind<'q>(query: Query<'q, Sqlite, SqliteArguments<'q>>, cell: Cell<'q>) -> Query<'q, Sqlite, SqliteArguments<'q>> {
-    match cell {
-        Cell::Int(v) => query.bind(v),
-        Cell::MaybeInt(v) => query.bind(v),
-        Cell::Text(v) | Cell::Json(v) => query.bind(v),
-        Cell::MaybeText(v) => query.bind(v),
-        Cell::Bool(v) => query.bind(v),
-        Cell::Date(v) => query.bind(v),
-        Cell::Time(v) => query.bind(v),
-        Cell::MaybeTime(v) => query.bind(v),
+/// `text` as a JSON string.
+fn push_json_text(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
     }
+    out.push('"');
+}
+
+fn push_cell(out: &mut String, cell: Cell<'_>) {
+    // Writing to a String cannot fail.
+    let _ = match cell {
+        Cell::Int(v) | Cell::MaybeInt(Some(v)) => write!(out, "{v}"),
+        Cell::Text(v) | Cell::Json(v) | Cell::MaybeText(Some(v)) => {
+            push_json_text(out, v);
+            Ok(())
+        }
+        Cell::Bool(v) => write!(out, "{}", u8::from(v)),
+        Cell::Date(v) => write!(out, "\"{}\"", v.format("%F")),
+        Cell::Time(v) | Cell::MaybeTime(Some(v)) => {
+            write!(out, "\"{}\"", v.to_rfc3339_opts(SecondsFormat::AutoSi, false))
+        }
+        Cell::MaybeInt(None) | Cell::MaybeText(None) | Cell::MaybeTime(None) => {
+            out.push_str("null");
+            Ok(())
+        }
+    };
 }
 
 impl PopulationSql for Sqlite {
@@ -36,19 +62,27 @@ impl PopulationSql for Sqlite {
     ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'c {
         async move {
             let columns = rows.columns.len();
-            // 200 rows a statement: statements of 8,000 values made a 913,000-row load five times
-            // slower (192 s against 36 s, debug build), not faster.
-            let head = format!("INSERT INTO {} ({}) VALUES ", rows.table, rows.columns.join(", "));
-            let mut written = 0;
-            for chunk in rows.cells.chunks(INSERT_CHUNK * columns) {
-                let sql = format!("{head}{}", placeholders(chunk.len() / columns, columns));
-                let mut query = sqlx::query(&sql);
-                for cell in chunk {
-                    query = bind(query, *cell);
+            let values: Vec<String> = (0..columns).map(|i| format!("json_extract(value, '$[{i}]')")).collect();
+            let sql = format!(
+                "INSERT INTO {} ({}) SELECT {} FROM json_each($1)",
+                rows.table,
+                rows.columns.join(", "),
+                values.join(", ")
+            );
+            let mut json = String::with_capacity(rows.cells.len() * 12 + 2);
+            json.push('[');
+            for (n, row) in rows.cells.chunks(columns).enumerate() {
+                json.push_str(if n == 0 { "[" } else { ",[" });
+                for (i, cell) in row.iter().enumerate() {
+                    if i > 0 {
+                        json.push(',');
+                    }
+                    push_cell(&mut json, *cell);
                 }
-                written += query.execute(&mut *conn).await?.rows_affected();
+                json.push(']');
             }
-            Ok(written)
+            json.push(']');
+            Ok(sqlx::query(&sql).bind(json).execute(&mut *conn).await?.rows_affected())
         }
     }
 }
