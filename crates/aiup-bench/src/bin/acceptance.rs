@@ -19,7 +19,7 @@
 //! error is reported. Throughput is decisions a second of wall time.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -64,12 +64,26 @@ fn staff(institution: &str) -> Actor {
     }
 }
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 struct Tally {
     accepted: usize,
     waitlisted: usize,
     full: usize,
     other: usize,
+    /// The other errors by code and field.
+    errors: BTreeMap<String, usize>,
+}
+
+impl Tally {
+    fn add(&mut self, t: &Tally) {
+        self.accepted += t.accepted;
+        self.waitlisted += t.waitlisted;
+        self.full += t.full;
+        self.other += t.other;
+        for (code, n) in &t.errors {
+            *self.errors.entry(code.clone()).or_default() += n;
+        }
+    }
 }
 
 /// Builds the application over a fresh database at `url`; returns it and the pending
@@ -147,7 +161,12 @@ async fn decide_all(app: &App, work: Vec<(i64, String)>, clients: usize) -> (f64
                         Ok(DecisionDone::Accepted(_)) => tally.accepted += 1,
                         Ok(DecisionDone::Waitlisted(_)) => tally.waitlisted += 1,
                         Err(e) if e.code == Code::CohortFull => tally.full += 1,
-                        Ok(_) | Err(_) => tally.other += 1,
+                        Ok(_) => tally.other += 1,
+                        Err(e) => {
+                            tally.other += 1;
+                            let key = format!("{}/{}", e.code.as_str(), e.field.as_deref().unwrap_or("-"));
+                            *tally.errors.entry(key).or_default() += 1;
+                        }
                     }
                 }
                 tally
@@ -157,10 +176,7 @@ async fn decide_all(app: &App, work: Vec<(i64, String)>, clients: usize) -> (f64
     let mut total = Tally::default();
     for task in tasks {
         if let Ok(t) = task.await {
-            total.accepted += t.accepted;
-            total.waitlisted += t.waitlisted;
-            total.full += t.full;
-            total.other += t.other;
+            total.add(&t);
         }
     }
     (started.elapsed().as_secs_f64(), total)
@@ -222,10 +238,7 @@ async fn measure(name: &str, url: &str, args: &Args) -> anyhow::Result<()> {
                 t.other
             );
             rates.entry(clients).or_default().push(rate);
-            tally.accepted += t.accepted;
-            tally.waitlisted += t.waitlisted;
-            tally.full += t.full;
-            tally.other += t.other;
+            tally.add(&t);
         }
     }
     for &clients in &CLIENTS {
@@ -237,6 +250,7 @@ async fn measure(name: &str, url: &str, args: &Args) -> anyhow::Result<()> {
     }
     app.db().close().await;
     let (wrong, accepted) = oversold(url).await?;
+    println!("  other errors by code/field: {:?}", tally.errors);
     println!(
         "  seats: {wrong} cohorts oversold or miscounted; {accepted} accepted in the store, {} by the runs",
         tally.accepted
