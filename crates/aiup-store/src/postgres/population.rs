@@ -2,7 +2,6 @@
 //! COPY writes the values given into identity columns, as INSERT's `OVERRIDING SYSTEM VALUE`.
 
 use std::fmt::Write as _;
-use std::future::Future;
 
 use sqlx::{PgConnection, Postgres};
 
@@ -48,33 +47,28 @@ impl PopulationSql for Postgres {
     const RESERVE_IDS: &'static str =
         "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1::bigint)";
 
-    fn write_rows<'c>(
-        conn: &'c mut PgConnection,
-        rows: &'c Rows<'c>,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'c {
-        async move {
-            let columns = rows.columns.len();
-            let mut copy = conn
-                .copy_in_raw(&format!("COPY {} ({}) FROM STDIN", rows.table, rows.columns.join(", ")))
-                .await?;
-            let mut buffer = String::with_capacity(SEND_BYTES + 4096);
-            for row in rows.cells.chunks(columns) {
-                for (i, cell) in row.iter().enumerate() {
-                    if i > 0 {
-                        buffer.push('\t');
-                    }
-                    push_cell(&mut buffer, *cell);
+    async fn write_rows<'c>(conn: &'c mut PgConnection, rows: &'c Rows<'c>) -> Result<u64, StoreError> {
+        let columns = rows.columns.len();
+        let mut copy = conn
+            .copy_in_raw(&format!("COPY {} ({}) FROM STDIN", rows.table, rows.columns.join(", ")))
+            .await?;
+        let mut buffer = String::with_capacity(SEND_BYTES + 4096);
+        for row in rows.cells.chunks(columns) {
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    buffer.push('\t');
                 }
-                buffer.push('\n');
-                if buffer.len() >= SEND_BYTES {
-                    copy.send(buffer.as_bytes()).await?;
-                    buffer.clear();
-                }
+                push_cell(&mut buffer, *cell);
             }
-            if !buffer.is_empty() {
+            buffer.push('\n');
+            if buffer.len() >= SEND_BYTES {
                 copy.send(buffer.as_bytes()).await?;
+                buffer.clear();
             }
-            Ok(copy.finish().await?)
         }
+        if !buffer.is_empty() {
+            copy.send(buffer.as_bytes()).await?;
+        }
+        Ok(copy.finish().await?)
     }
 }

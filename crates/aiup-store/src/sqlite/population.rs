@@ -5,7 +5,6 @@
 //! `%F`, instants RFC 3339 (`AutoSi`), booleans 0 and 1.
 
 use std::fmt::Write as _;
-use std::future::Future;
 
 use chrono::SecondsFormat;
 use sqlx::{Sqlite, SqliteConnection};
@@ -56,33 +55,28 @@ impl PopulationSql for Sqlite {
          SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), \
          COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0)) + i FROM n";
 
-    fn write_rows<'c>(
-        conn: &'c mut SqliteConnection,
-        rows: &'c Rows<'c>,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'c {
-        async move {
-            let columns = rows.columns.len();
-            let values: Vec<String> = (0..columns).map(|i| format!("json_extract(value, '$[{i}]')")).collect();
-            let sql = format!(
-                "INSERT INTO {} ({}) SELECT {} FROM json_each($1)",
-                rows.table,
-                rows.columns.join(", "),
-                values.join(", ")
-            );
-            let mut json = String::with_capacity(rows.cells.len() * 12 + 2);
-            json.push('[');
-            for (n, row) in rows.cells.chunks(columns).enumerate() {
-                json.push_str(if n == 0 { "[" } else { ",[" });
-                for (i, cell) in row.iter().enumerate() {
-                    if i > 0 {
-                        json.push(',');
-                    }
-                    push_cell(&mut json, *cell);
+    async fn write_rows<'c>(conn: &'c mut SqliteConnection, rows: &'c Rows<'c>) -> Result<u64, StoreError> {
+        let columns = rows.columns.len();
+        let values: Vec<String> = (0..columns).map(|i| format!("json_extract(value, '$[{i}]')")).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) SELECT {} FROM json_each($1)",
+            rows.table,
+            rows.columns.join(", "),
+            values.join(", ")
+        );
+        let mut json = String::with_capacity(rows.cells.len() * 12 + 2);
+        json.push('[');
+        for (n, row) in rows.cells.chunks(columns).enumerate() {
+            json.push_str(if n == 0 { "[" } else { ",[" });
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
                 }
-                json.push(']');
+                push_cell(&mut json, *cell);
             }
             json.push(']');
-            Ok(sqlx::query(&sql).bind(json).execute(&mut *conn).await?.rows_affected())
         }
+        json.push(']');
+        Ok(sqlx::query(&sql).bind(json).execute(&mut *conn).await?.rows_affected())
     }
 }
