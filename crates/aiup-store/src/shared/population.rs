@@ -67,6 +67,7 @@ async fn write_all<'i, DB, T>(
 where
     DB: Dialect,
 {
+    let started = std::time::Instant::now();
     let mut written = 0;
     for chunk in items.chunks(WRITE_ROWS) {
         let mut rows = Rows {
@@ -80,6 +81,12 @@ where
         debug_assert_eq!(rows.cells.len(), chunk.len() * columns.len());
         written += DB::write_rows(conn, &rows).await?;
     }
+    tracing::debug!(
+        table,
+        rows = written,
+        ms = started.elapsed().as_millis() as u64,
+        "population rows written"
+    );
     Ok(written)
 }
 
