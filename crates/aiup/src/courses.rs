@@ -87,8 +87,9 @@ pub enum GenerateWhat {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// A synthetic population (people, cards, enrolments) over the stored catalogue, loaded
-    /// in one transaction; generates and stores a catalogue first when the store has none.
+    /// A synthetic population (people, cards, diagnoses, enrolments) over the stored catalogue,
+    /// loaded in one transaction; generates and stores a catalogue first when the store has
+    /// none. Each run adds people; it never changes those already stored.
     Population(crate::population::PopulationArgs),
 }
 
