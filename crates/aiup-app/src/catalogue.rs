@@ -677,6 +677,7 @@ pub fn case_for(course: &Course, programme: &Programme, profile: &Profile, today
             exempt_group: false,
             vulnerable_group: false,
             card_balance_won: None,
+            prior_sandaetuk_participations: None,
         },
         period: 1,
         attendance: None,

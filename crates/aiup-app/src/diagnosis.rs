@@ -5,9 +5,9 @@
 use aiup_catalogue::{AiStep, BasicModule};
 use aiup_core::policy::Text;
 use aiup_core::Rate;
-use aiup_diagnosis::run::{explain_step, step_reached};
+use aiup_diagnosis::run::explain_step;
 use aiup_diagnosis::{AnswerError, Bank, Item, ModuleScore, Outcome, StepScore};
-use aiup_store::{DiagnosisResult, DiagnosisRun, NewDiagnosisRun};
+use aiup_store::{DiagnosisResult, DiagnosisRun, NewDiagnosisRun, StoreError};
 use chrono::NaiveDate;
 
 use crate::accounts::Actor;
@@ -76,6 +76,13 @@ impl From<AppError> for SubmitError {
     }
 }
 
+fn already_submitted() -> Text {
+    Text {
+        ko: "이 진단은 이미 제출되었습니다. 결과는 진단 이력에서 볼 수 있습니다.".to_owned(),
+        en: "this diagnosis was already submitted; see your history for the result".to_owned(),
+    }
+}
+
 fn rate(bp: i64) -> Rate {
     Rate(u32::try_from(bp.clamp(0, 10_000)).unwrap_or(0))
 }
@@ -123,7 +130,6 @@ fn view_of(bank: &'static Bank, run: DiagnosisRun) -> Result<RunView, AppError> 
         Some(text) => Some(AiStep::parse(text).ok_or_else(|| corrupt(&run, "an unknown step"))?),
         None => None,
     };
-    debug_assert_eq!(recorded_step, step_reached(&steps));
     let answers = run
         .run
         .answers
@@ -206,10 +212,7 @@ impl App {
             .map_err(AppError::from)?;
         if i64::from(run_no) != next {
             let text = if i64::from(run_no) < next {
-                Text {
-                    ko: "이 진단은 이미 제출되었습니다. 결과는 진단 이력에서 볼 수 있습니다.".to_owned(),
-                    en: "this diagnosis was already submitted; see your history for the result".to_owned(),
-                }
+                already_submitted()
             } else {
                 Text {
                     ko: format!("다음 진단 번호는 {next}입니다."),
@@ -248,7 +251,11 @@ impl App {
             .diagnoses()
             .record(&new, &actor.audit_name())
             .await
-            .map_err(AppError::from)?;
+            .map_err(|e| match e {
+                // The same form sent twice at once: the other submission was stored.
+                StoreError::Conflict { .. } => AppError::bilingual(Code::Conflict, Some("run"), already_submitted()),
+                other => AppError::from(other),
+            })?;
         Ok(view_of(bank, stored)?)
     }
 

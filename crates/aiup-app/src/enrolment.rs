@@ -13,32 +13,31 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aiup_catalogue::{Cohort, Course};
-use aiup_core::money::Won;
-use aiup_core::policy::{ParamValue, Text, TuitionScheme};
-use aiup_people::{EnrolmentEvent, EnrolmentStatus, PersonId, Profile};
-use aiup_rules::case::{CaseJson, CourseJson, TraineeJson};
-use aiup_rules::Engine;
+use aiup_core::policy::Text;
+use aiup_people::PersonId;
+pub use aiup_people::{EnrolmentEvent, EnrolmentStatus};
+use aiup_rules::{CardCharge, Engine};
 use aiup_store::{
-    Acceptance, AcceptanceRules, AcceptanceTerms, CardEffect, CardRefusal, CohortSeats, Decided, EnrolmentError,
-    EnrolmentRecord, EnrolmentRefusal, Ineligible, NewApplication, Offer, PersonRecord, StatusChange,
+    Acceptance, AcceptanceRules, CardEffect, CohortSeats, Decided, EnrolmentError, EnrolmentRecord, EnrolmentRefusal,
+    NewApplication, Offer, StatusChange,
 };
 use chrono::{Days, NaiveDate};
 
 use crate::accounts::{Actor, Permission};
-use crate::people::input_of;
+use crate::card::{free_withdrawal_refund, ReleaseReason};
 use crate::{App, AppError, Code};
+
+mod rules;
+
+pub use rules::EngineRules;
 
 /// The longest reason staff may give, in characters.
 pub const MAX_REASON_CHARS: usize = 500;
 /// The most pending applications one page lists.
 pub const PENDING_LIMIT: i64 = 500;
 
-/// The policy parameter of the free-withdrawal period (days after the start).
-pub const FREE_WITHDRAWAL_DAYS: &str = "enrolment.free_withdrawal_days";
-/// The policy parameter of the dropout deductions (1st, 2nd, 3rd and later).
+/// The rule a dropout deduction cites.
 pub const DROPOUT_DEDUCTIONS: &str = "tuition.card.dropout_deductions_won";
-/// The rule cited by a card hold or charge: the card pays the supported share.
-pub const CARD_SHARE_RULE: &str = "tuition.card.supported_share";
 
 fn text(ko: impl Into<String>, en: impl Into<String>) -> Text {
     Text {
@@ -141,141 +140,6 @@ pub fn parse_reason(raw: &str, required: bool) -> Result<Option<String>, AppErro
     Ok(Some(reason.to_owned()))
 }
 
-/// The rules engine as the acceptance transaction runs it: for one course and cohort, whether
-/// the person's stored profile is admitted by the chosen programme, and what the card holds
-/// and the trainee pays.
-pub struct EngineRules {
-    engine: Arc<Engine>,
-    course: Course,
-    cohort: Cohort,
-    on_date: NaiveDate,
-}
-
-impl std::fmt::Debug for EngineRules {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EngineRules")
-            .field("course", &self.course.id)
-            .field("cohort_start", &self.cohort.start_date)
-            .field("on_date", &self.on_date)
-            .finish_non_exhaustive()
-    }
-}
-
-impl EngineRules {
-    pub fn new(engine: Arc<Engine>, course: Course, cohort: Cohort, on_date: NaiveDate) -> EngineRules {
-        EngineRules {
-            engine,
-            course,
-            cohort,
-            on_date,
-        }
-    }
-
-    /// The terms for `profile` under `programme`, or why the profile is not admitted.
-    pub fn terms_for(&self, profile: &Profile, programme: &str) -> Result<AcceptanceTerms, Text> {
-        let engine = &self.engine;
-        let Some(p) = engine.policy().programme(programme) else {
-            return Err(text(
-                format!("정책에 없는 사업입니다: {programme}"),
-                format!("programme `{programme}` is not in the policy"),
-            ));
-        };
-        let listed = self.course.programmes.iter().any(|id| id.as_str() == programme);
-        if !listed || !p.is_trainee_facing() {
-            return Err(text(
-                format!("이 과정은 '{}' 사업으로 신청할 수 없습니다.", p.name.ko),
-                format!("this course cannot be taken under {}", p.name.en),
-            ));
-        }
-        if !p.admits_trainee(profile.status, profile.employer_size) {
-            return Err(text(
-                format!(
-                    "'{}' 사업은 {} 상태의 훈련생을 받지 않습니다.",
-                    p.name.ko,
-                    profile.status.label_ko()
-                ),
-                format!(
-                    "{} does not admit trainees who are {}",
-                    p.name.en,
-                    profile.status.label_en()
-                ),
-            ));
-        }
-        let case = engine
-            .parse_case(&self.case_json(profile, programme))
-            .map_err(|e| e.message())?;
-        let totals = engine.totals(&case);
-        let card_pays = card_charging(p.tuition_scheme);
-        let card_hold_won = if card_pays { totals.tuition_support_won } else { 0 };
-        Ok(AcceptanceTerms {
-            card_hold_won,
-            self_payment_won: totals.self_payment_won,
-            on_date: self.on_date,
-            rule: CARD_SHARE_RULE.to_owned(),
-            params: serde_json::json!({
-                "policy_version": engine.policy().version,
-                "programme": programme,
-                "tuition_scheme": format!("{:?}", p.tuition_scheme),
-                "fee_won": self.course.fee_won,
-                "supported_won": totals.tuition_support_won,
-                "self_payment_won": totals.self_payment_won,
-            }),
-        })
-    }
-
-    fn case_json(&self, profile: &Profile, programme: &str) -> CaseJson {
-        let course = &self.course;
-        let number = |text: String| text.parse::<serde_json::Number>().unwrap_or_else(|_| 0.into());
-        CaseJson {
-            programme: programme.to_owned(),
-            course: CourseJson {
-                region: course.region.to_string(),
-                start_date: self.cohort.start_date.to_string(),
-                end_date: self.cohort.end_date.to_string(),
-                total_hours: number(course.total_hours.to_string()),
-                hours_per_day: number(course.hours_per_day.to_string()),
-                delivery: course.delivery.as_str().to_owned(),
-                fee_won: Some(course.fee_won),
-                base_unit_price_won_per_hour: course.base_unit_price_won_per_hour,
-                ai_course: Some(course.is_ai_course()),
-                self_payment_rate_percent: course.self_payment_rate_percent.map(serde_json::Number::from),
-                provision: None,
-            },
-            trainee: TraineeJson {
-                status: profile.status.as_str().to_owned(),
-                employer_size: profile.employer_size.map(|s| s.as_str().to_owned()),
-                exempt_group: false,
-                vulnerable_group: false,
-                card_balance_won: None,
-            },
-            period: 1,
-            attendance: None,
-        }
-    }
-}
-
-/// Whether the card pays the supported share of a programme with this tuition scheme (the
-/// employer and SME schemes are paid to the firm, not from the card).
-fn card_charging(scheme: TuitionScheme) -> bool {
-    matches!(
-        scheme,
-        TuitionScheme::Card | TuitionScheme::AiAssistant | TuitionScheme::Kdc | TuitionScheme::PriorityTable
-    )
-}
-
-impl AcceptanceRules for EngineRules {
-    fn terms(&self, person: &PersonRecord, enrolment: &EnrolmentRecord) -> Result<AcceptanceTerms, Ineligible> {
-        let profile = input_of(&person.fields)
-            .parse(self.engine.regions())
-            .map_err(|_| Ineligible {
-                ko: "프로필을 다시 확인해 주세요.".to_owned(),
-                en: "the profile no longer parses; review it".to_owned(),
-            })?;
-        self.terms_for(&profile, &enrolment.programme)
-            .map_err(|t| Ineligible { ko: t.ko, en: t.en })
-    }
-}
-
 /// The refusal as the caller reads it.
 fn refused(refusal: EnrolmentRefusal) -> AppError {
     match refusal {
@@ -328,36 +192,15 @@ fn refused(refusal: EnrolmentRefusal) -> AppError {
                 "the person has no open learning card; a card must be issued first",
             ),
         ),
-        EnrolmentRefusal::Card(CardRefusal::InsufficientBalance {
-            balance_won,
-            needed_won,
-            ..
-        }) => AppError::bilingual(
-            Code::InsufficientBalance,
-            Some("card"),
-            text(
-                format!(
-                    "카드 잔액이 부족합니다: 잔액 {}, 필요 {}.",
-                    Won(balance_won),
-                    Won(needed_won)
-                ),
-                format!(
-                    "the learning card has {} but {} is needed",
-                    Won(balance_won),
-                    Won(needed_won)
-                ),
-            ),
-        ),
-        EnrolmentRefusal::Card(CardRefusal::Expired { expires_on, .. }) => AppError::bilingual(
-            Code::InsufficientBalance,
-            Some("card"),
-            text(
-                format!("카드 유효기간이 끝났습니다({expires_on})."),
-                format!("the learning card expired on {expires_on}"),
-            ),
-        ),
-        EnrolmentRefusal::Card(other) => AppError::internal(&other),
+        // The card's own wording, with both amounts where the balance is short.
+        EnrolmentRefusal::Card(r) => crate::card::refusal_error(&r),
     }
+}
+
+/// The record's status, parsed (it was written from the vocabulary).
+fn status_of(record: &EnrolmentRecord) -> Result<EnrolmentStatus, AppError> {
+    EnrolmentStatus::parse(&record.status)
+        .ok_or_else(|| AppError::internal(&format_args!("enrolment {} has status `{}`", record.id, record.status)))
 }
 
 impl From<EnrolmentError> for AppError {
@@ -389,26 +232,6 @@ fn transition_refused(status: EnrolmentStatus, event: EnrolmentEvent) -> AppErro
     AppError::bilingual(Code::InvalidTransition, None, e)
 }
 
-/// The value of a count parameter on `date`.
-fn count_param(engine: &Engine, id: &str, date: NaiveDate) -> Result<u32, AppError> {
-    match engine.policy().parameter(id).and_then(|p| p.at(date)).map(|v| &v.value) {
-        Some(ParamValue::Count(n)) => Ok(*n),
-        _ => Err(AppError::internal(&format_args!(
-            "policy parameter {id} has no count on {date}"
-        ))),
-    }
-}
-
-/// The value of a won-list parameter on `date`.
-fn won_list_param(engine: &Engine, id: &str, date: NaiveDate) -> Result<Vec<i64>, AppError> {
-    match engine.policy().parameter(id).and_then(|p| p.at(date)).map(|v| &v.value) {
-        Some(ParamValue::WonList(list)) => Ok(list.iter().map(|w| w.0).collect()),
-        _ => Err(AppError::internal(&format_args!(
-            "policy parameter {id} has no amounts on {date}"
-        ))),
-    }
-}
-
 impl App {
     /// The course and cohort an enrolment or an application names.
     async fn course_and_cohort(&self, course_id: &str, ordinal: i64) -> Result<(Course, Cohort), AppError> {
@@ -427,9 +250,22 @@ impl App {
         Ok((course, cohort))
     }
 
+    /// A record with its parsed status, its course's title and its programme's name.
+    fn describe(&self, record: EnrolmentRecord, course_title: Option<String>) -> Result<Enrolment, AppError> {
+        Ok(Enrolment {
+            course_title,
+            programme_name: self
+                .engine()
+                .policy()
+                .programme(&record.programme)
+                .map(|p| p.name.clone()),
+            status: status_of(&record)?,
+            record,
+        })
+    }
+
     /// Adds the course title and programme name to records.
     async fn described(&self, records: Vec<EnrolmentRecord>) -> Result<Vec<Enrolment>, AppError> {
-        let engine = self.engine();
         let mut titles: BTreeMap<String, Option<String>> = BTreeMap::new();
         let mut out = Vec::with_capacity(records.len());
         for record in records {
@@ -442,15 +278,8 @@ impl App {
                     .map(|(c, _)| c.title);
                 titles.insert(record.course_id.clone(), title);
             }
-            let status = EnrolmentStatus::parse(&record.status).ok_or_else(|| {
-                AppError::internal(&format_args!("enrolment {} has status `{}`", record.id, record.status))
-            })?;
-            out.push(Enrolment {
-                course_title: titles.get(&record.course_id).cloned().flatten(),
-                programme_name: engine.policy().programme(&record.programme).map(|p| p.name.clone()),
-                status,
-                record,
-            });
+            let title = titles.get(&record.course_id).cloned().flatten();
+            out.push(self.describe(record, title)?);
         }
         Ok(out)
     }
@@ -477,7 +306,8 @@ impl App {
         }
         // Never record an application the rules would not price.
         let rules = EngineRules::new(self.engine(), course.clone(), cohort.clone(), today);
-        if let Err(why) = rules.terms_for(&person.profile, programme) {
+        let history = self.db().enrolments().of_person(person.id.0).await?;
+        if let Err(why) = rules.terms_for(&person.profile, programme, &history) {
             return Err(AppError::bilingual(Code::IneligibleTrainee, Some("programme"), why));
         }
         let application = NewApplication {
@@ -502,6 +332,26 @@ impl App {
         };
         let records = self.db().enrolments().of_person(person.id.0).await?;
         self.described(records).await
+    }
+
+    /// The signed-in trainee's live applications to `course_id` (none for other roles, or
+    /// before a profile), for the course page.
+    pub async fn my_live_applications(&self, actor: &Actor, course_id: &str) -> Result<Vec<Enrolment>, AppError> {
+        if !actor.allows(Permission::OwnLearning) {
+            return Ok(Vec::new());
+        }
+        let Some(person) = self.my_person(actor).await? else {
+            return Ok(Vec::new());
+        };
+        let records = self.db().enrolments().of_person(person.id.0).await?;
+        let mut live = Vec::new();
+        for record in records.into_iter().filter(|r| r.course_id == course_id) {
+            let enrolment = self.describe(record, None)?;
+            if enrolment.status.is_live() {
+                live.push(enrolment);
+            }
+        }
+        Ok(live)
     }
 
     /// Enrolment `id` if `actor` may see it: the trainee their own, staff their institution's,
@@ -584,30 +434,32 @@ impl App {
     }
 
     /// The rules for accepting into the enrolment's cohort, today.
-    async fn rules_for(&self, record: &EnrolmentRecord) -> Result<(Arc<EngineRules>, Cohort), AppError> {
+    async fn rules_for(&self, record: &EnrolmentRecord) -> Result<(Arc<EngineRules>, Cohort, String), AppError> {
         let (course, cohort) = self.course_and_cohort(&record.course_id, record.cohort_ordinal).await?;
+        let title = course.title.clone();
         let rules = EngineRules::new(self.engine(), course, cohort.clone(), self.today());
-        Ok((Arc::new(rules), cohort))
+        Ok((Arc::new(rules), cohort, title))
     }
 
     /// Staff accept or refuse an application.
     pub async fn decide(&self, actor: &Actor, id: i64, decision: Decision) -> Result<DecisionDone, AppError> {
         let record = self.staff_enrolment(actor, id).await?;
-        let status = self.described_one(record.clone()).await?.status;
+        let status = status_of(&record)?;
         match decision {
             Decision::Accept => {
                 if status != EnrolmentStatus::Applied {
                     return Err(transition_refused(status, EnrolmentEvent::Accept));
                 }
-                let (rules, cohort) = self.rules_for(&record).await?;
+                let (rules, cohort, title) = self.rules_for(&record).await?;
                 let acceptance = Acceptance {
                     enrolment_id: id,
                     waiting_list: cohort.waiting_list,
+                    seats_if_new: i64::from(cohort.seats_left),
                     rules,
                 };
                 match self.db().enrolments().accept(&acceptance, &actor.audit_name()).await? {
-                    Decided::Accepted(r) => Ok(DecisionDone::Accepted(self.described_one(r).await?)),
-                    Decided::Waitlisted(r) => Ok(DecisionDone::Waitlisted(self.described_one(r).await?)),
+                    Decided::Accepted(r) => Ok(DecisionDone::Accepted(self.describe(r, Some(title))?)),
+                    Decided::Waitlisted(r) => Ok(DecisionDone::Waitlisted(self.describe(r, Some(title))?)),
                 }
             }
             Decision::Refuse { reason } => {
@@ -637,49 +489,36 @@ impl App {
             ));
         }
         let reason = parse_reason(reason, needs_reason(event))?;
-        let status = self.described_one(record.clone()).await?.status;
+        let status = status_of(&record)?;
         self.change(actor, &record, status, event, reason).await
     }
 
     /// The signed-in trainee withdraws their own application or enrolment, free of charge: any
     /// time before a seat is taken, and with a seat up to the free-withdrawal days after the
-    /// start (the hold is released in full). After training has started the institution
-    /// records the end of training instead.
+    /// start (the hold is released in full, or, once training has started, the charge is
+    /// refunded). After that the institution records the end of training instead.
     pub async fn withdraw(&self, actor: &Actor, id: i64) -> Result<StepDone, AppError> {
         let person = self.require_my_person(actor).await?;
         let record = match self.db().enrolments().enrolment(id).await? {
             Some(r) if r.person_id == person.id.0 => r,
             _ => return Err(AppError::not_found("enrolment")),
         };
-        let status = self.described_one(record.clone()).await?.status;
-        if status == EnrolmentStatus::InTraining {
-            return Err(AppError::bilingual(
-                Code::InvalidTransition,
-                None,
-                text(
-                    "훈련이 이미 시작되었습니다. 중도 포기는 훈련기관에 알려 주세요.",
-                    "training has started; tell the institution to record that you leave",
-                ),
-            ));
-        }
-        if status == EnrolmentStatus::Accepted {
+        let status = status_of(&record)?;
+        if status.holds_seat() {
             let today = self.today();
-            if today > record.cohort_start {
-                let days = count_param(&self.engine(), FREE_WITHDRAWAL_DAYS, record.cohort_start)?;
-                let last = record
-                    .cohort_start
-                    .checked_add_days(Days::new(u64::from(days)))
-                    .unwrap_or(record.cohort_start);
-                if today > last {
-                    return Err(AppError::bilingual(
-                        Code::InvalidTransition,
-                        None,
-                        text(
-                            format!("무료 철회 기간이 {last}에 끝났습니다. 훈련기관에 문의해 주세요."),
-                            format!("the free withdrawal period ended on {last}; ask the institution"),
+            let last = self.last_free_day(&record);
+            if today > last {
+                return Err(AppError::bilingual(
+                    Code::InvalidTransition,
+                    None,
+                    text(
+                        format!("무료 철회 기간이 {last}에 끝났습니다. 중도 포기는 훈련기관에 알려 주세요."),
+                        format!(
+                            "the free withdrawal period ended on {last}; tell the institution to record \
+                             that you leave"
                         ),
-                    ));
-                }
+                    ),
+                ));
             }
         }
         self.change(actor, &record, status, EnrolmentEvent::Withdraw, None)
@@ -700,23 +539,36 @@ impl App {
         let engine = self.engine();
         let card = match event {
             EnrolmentEvent::Start => CardEffect::ConvertHeld {
-                rule: CARD_SHARE_RULE.to_owned(),
-                params: serde_json::json!({ "started_on": today, "cohort_start": record.cohort_start }),
+                rule: CardCharge::RULE.to_owned(),
+                params: serde_json::json!({ "converted_on": today, "enrolment_id": record.id }),
             },
             EnrolmentEvent::DropOut => self.dropout_deduction(&engine, record, today).await?,
-            _ if status.holds_seat() && !next.holds_seat() && next != EnrolmentStatus::Completed => {
+            // A withdrawal from training (only within the free days): the charge comes back.
+            EnrolmentEvent::Withdraw if status == EnrolmentStatus::InTraining => free_withdrawal_refund(
+                engine.card_terms(record.cohort_start).free_withdrawal_days,
+                self.last_free_day(record),
+            ),
+            // A seat given up before training: the hold comes back (after the start it was
+            // charged, and nothing is held).
+            _ if status.holds_seat() && !next.holds_seat() => {
+                let reason = if event == EnrolmentEvent::Withdraw {
+                    ReleaseReason::Withdrawn
+                } else {
+                    ReleaseReason::Refused
+                };
                 CardEffect::ReleaseHeld {
-                    rule: FREE_WITHDRAWAL_DAYS.to_owned(),
-                    params: serde_json::json!({ "event": event.as_str(), "cohort_start": record.cohort_start }),
+                    rule: reason.rule().to_owned(),
+                    params: serde_json::json!({ "reason": reason.as_str(), "event": event.as_str() }),
                 }
             }
             _ => CardEffect::None,
         };
         let frees_seat = status.holds_seat() && !next.holds_seat();
-        // A freed seat before the start goes to the waiting list.
-        let offer_freed_seat = if frees_seat && today < record.cohort_start {
+        // A freed seat before the start, or given up in the free-withdrawal days after it, goes
+        // to the waiting list.
+        let offer_freed_seat = if frees_seat && (today < record.cohort_start || event == EnrolmentEvent::Withdraw) {
             match self.rules_for(record).await {
-                Ok((rules, _)) => Some(rules as Arc<dyn AcceptanceRules>),
+                Ok((rules, _, _)) => Some(rules as Arc<dyn AcceptanceRules>),
                 Err(e) if matches!(e.code, Code::UnknownCourse | Code::NotFound) => None,
                 Err(e) => return Err(e),
             }
@@ -741,6 +593,16 @@ impl App {
         })
     }
 
+    /// The last day a seat can be given up free: the cohort's start plus the policy's
+    /// free-withdrawal days (in force on the start).
+    pub fn last_free_day(&self, record: &EnrolmentRecord) -> NaiveDate {
+        let days = self.engine().card_terms(record.cohort_start).free_withdrawal_days;
+        record
+            .cohort_start
+            .checked_add_days(Days::new(u64::from(days)))
+            .unwrap_or(record.cohort_start)
+    }
+
     /// The card deduction for dropping out: none within the free period; after it, the policy's
     /// amount for the person's count of earlier dropouts.
     async fn dropout_deduction(
@@ -749,11 +611,7 @@ impl App {
         record: &EnrolmentRecord,
         today: NaiveDate,
     ) -> Result<CardEffect, AppError> {
-        let days = count_param(engine, FREE_WITHDRAWAL_DAYS, record.cohort_start)?;
-        let last_free = record
-            .cohort_start
-            .checked_add_days(Days::new(u64::from(days)))
-            .unwrap_or(record.cohort_start);
+        let last_free = self.last_free_day(record);
         if today <= last_free {
             return Ok(CardEffect::None);
         }
@@ -765,14 +623,16 @@ impl App {
             .iter()
             .filter(|e| e.id != record.id && e.status == EnrolmentStatus::DroppedOut.as_str())
             .count();
-        let amounts = won_list_param(engine, DROPOUT_DEDUCTIONS, today)?;
-        let Some(&amount_won) = amounts.get(earlier.min(amounts.len().saturating_sub(1))) else {
+        let nth = u32::try_from(earlier + 1).unwrap_or(u32::MAX);
+        let terms = engine.card_terms(today);
+        let amount = terms.dropout_deduction(nth);
+        if amount.0 <= 0 {
             return Ok(CardEffect::None);
-        };
+        }
         Ok(CardEffect::Deduct {
-            amount_won,
+            amount_won: amount.0,
             rule: DROPOUT_DEDUCTIONS.to_owned(),
-            params: serde_json::json!({ "earlier_dropouts": earlier, "amounts_won": amounts, "free_until": last_free }),
+            params: serde_json::json!({ "nth": nth, "deduction_won": amount.0, "free_until": last_free }),
         })
     }
 }
@@ -780,6 +640,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aiup_store::CardRefusal;
 
     #[test]
     fn reasons_are_trimmed_required_and_bounded() {

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod card;
 pub mod catalogue;
 pub mod clock;
 pub mod course_support;

@@ -410,6 +410,44 @@ mod tests {
         );
     }
 
+    /// Korean text has no run of three English words (the pages mark English with `lang`,
+    /// and bank text is not marked); English text has no Hangul.
+    #[test]
+    fn each_language_is_written_in_that_language() {
+        let hangul = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c) || ('\u{3131}'..='\u{318E}').contains(&c);
+        let english_run = |text: &str| {
+            let mut run = 0;
+            for token in text.split(|c: char| c.is_whitespace() || "()[]{},.;:!?\"'·/…→~–—|=<>".contains(c)) {
+                let word = token.len() >= 2
+                    && token.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+                    && token.chars().any(|c| c.is_ascii_lowercase());
+                if token.is_empty() {
+                    continue;
+                }
+                run = if word { run + 1 } else { 0 };
+                if run >= 3 {
+                    return true;
+                }
+            }
+            false
+        };
+        for item in Bank::embedded().items() {
+            let texts = [&item.stem, &item.measures, &item.rationale]
+                .into_iter()
+                .chain(item.options.iter());
+            for text in texts {
+                assert!(text.ko.chars().any(hangul), "{}: not Korean: {}", item.id, text.ko);
+                assert!(!english_run(&text.ko), "{}: English in Korean: {}", item.id, text.ko);
+                assert!(
+                    !text.en.chars().any(hangul),
+                    "{}: Hangul in English: {}",
+                    item.id,
+                    text.en
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_synthetic_bank_loads_and_the_version_is_the_files_sha256() {
         let source = synthetic(2);

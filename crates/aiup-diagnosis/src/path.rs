@@ -122,7 +122,8 @@ pub struct PathStep<T> {
     pub kind: PathStepKind,
     /// Eligible courses only, best first, at most [`PICKS_PER_STEP`].
     pub picks: Vec<Pick<T>>,
-    /// Ineligible courses that ranked at least as well as the last pick, with the reason.
+    /// Ineligible courses that ranked above the last pick (where fewer than
+    /// [`PICKS_PER_STEP`] are eligible, the best ineligible ones), at most that many, with the reason.
     pub not_eligible: Vec<Pick<T>>,
 }
 
@@ -248,7 +249,15 @@ fn rank<T>(input: &PathInput, kind: PathStepKind, candidate: Candidate<T>) -> Ra
     }
 }
 
-fn pick<T>(ranked: Ranked<T>) -> Pick<T> {
+fn pick<T>(mut ranked: Ranked<T>) -> Pick<T> {
+    if ranked.reasons_ko.is_empty() {
+        ranked
+            .reasons_ko
+            .push("이 단계에서 찾은 과정 가운데 가장 알맞습니다".to_owned());
+        ranked
+            .reasons_en
+            .push("it is the best match found for this step".to_owned());
+    }
     let why = match &ranked.candidate.eligibility {
         Eligibility::Eligible(_) => Text {
             ko: format!("{}.", ranked.reasons_ko.join(" · ")),
@@ -260,9 +269,11 @@ fn pick<T>(ranked: Ranked<T>) -> Pick<T> {
                 en
             },
         },
+        // The engine's reason may be "not admitted" or "cannot be priced" (no cohort, firm size
+        // unknown): either way the course is not shown as one the person can take.
         Eligibility::NotEligible(reason) => Text {
-            ko: format!("신청 대상이 아닙니다: {}", reason.ko),
-            en: format!("You are not eligible: {}", reason.en),
+            ko: format!("지원 대상으로 확인되지 않았습니다: {}", reason.ko),
+            en: format!("Not confirmed as open to you: {}", reason.en),
         },
     };
     Pick {
@@ -389,18 +400,80 @@ mod tests {
             for pick in &step.picks {
                 assert!(matches!(pick.eligibility, Eligibility::Eligible(n) if n % 2 == 0));
                 assert_eq!(PathStepKind::of(pick.course.delivery), Some(step.kind));
-                assert!(!pick.why.ko.contains("대상이 아닙니다"));
+                assert!(!pick.why.ko.contains("확인되지 않았습니다"));
             }
             for listed in &step.not_eligible {
                 assert!(matches!(listed.eligibility, Eligibility::NotEligible(_)));
                 assert!(
-                    listed.why.ko.contains("신청 대상이 아닙니다: 재직자만"),
+                    listed.why.ko.contains("지원 대상으로 확인되지 않았습니다: 재직자만"),
                     "{}",
                     listed.why.ko
                 );
-                assert!(listed.rank >= step.picks.last().unwrap().rank);
+                if step.picks.len() == PICKS_PER_STEP {
+                    assert!(listed.rank >= step.picks.last().unwrap().rank);
+                }
             }
         }
+    }
+
+    #[test]
+    fn a_pick_with_no_particular_reason_still_says_why() {
+        let mut course = courses()
+            .into_iter()
+            .find(|c| c.delivery == Delivery::DigitalTwin)
+            .unwrap();
+        course.modules = vec![BasicModule::EthicsSecurity];
+        course.ai_step = Some(AiStep::SolutionDevelopment);
+        course.region = aiup_core::region::RegionCode::parse("26440").unwrap();
+        course.cohorts.clear();
+        let path = choose(
+            &input(),
+            vec![Candidate {
+                course,
+                for_stage: false,
+                eligibility: Eligibility::Eligible(()),
+            }],
+        );
+        let why = &path.steps[0].picks[0].why;
+        assert_eq!(why.ko, "이 단계에서 찾은 과정 가운데 가장 알맞습니다.");
+        assert_eq!(why.en, "It is the best match found for this step.");
+    }
+
+    #[test]
+    fn practice_near_home_and_open_courses_come_first() {
+        let today = input().today;
+        let open = courses()
+            .into_iter()
+            .find(|c| {
+                c.delivery == Delivery::VrMetaverse && c.card_status(today).is_some_and(|s| s.takes_applications())
+            })
+            .expect("an open VR course");
+        let with = |id: &str, region: &str, open_now: bool| {
+            let mut c = open.clone();
+            c.id = aiup_catalogue::ExternalId::parse(id).unwrap();
+            c.region = aiup_core::region::RegionCode::parse(region).unwrap();
+            if !open_now {
+                c.cohorts.clear();
+            }
+            Candidate {
+                course: c,
+                for_stage: false,
+                eligibility: Eligibility::Eligible(()),
+            }
+        };
+        // The person lives in 11680 (Seoul Gangnam-gu).
+        let candidates = vec![
+            with("a-busan-open", "26440", true),
+            with("b-seoul-open", "11110", true),
+            with("c-home-closed", "11680", false),
+            with("d-home-open", "11680", true),
+        ];
+        let path = choose(&input(), candidates);
+        let ids: Vec<&str> = path.steps[0].picks.iter().map(|p| p.course.id.as_str()).collect();
+        assert_eq!(ids, ["d-home-open", "b-seoul-open", "a-busan-open"]);
+        assert!(path.steps[0].picks[0].why.ko.contains("사는 시군구에서 열립니다"));
+        assert!(path.steps[0].picks[1].why.ko.contains("사는 시도에서 열립니다"));
+        assert!(path.steps[0].picks[0].why.ko.contains("지금 신청할 수 있습니다"));
     }
 
     #[test]

@@ -188,7 +188,8 @@ impl ModuleScore {
 
     /// "프롬프트 엔지니어링: 6문항 중 3문항 정답(50%) — 목표(70%)보다 20%p 낮습니다".
     pub fn explain(&self, mastery: Rate) -> Text {
-        let (ko_name, en_name) = (self.module.label_ko(), self.module.label_en());
+        let ko_name = self.module.label_ko();
+        let en_name = capitalised(self.module.label_en());
         let (score, target, gap) = (percent(self.score), percent(mastery), percent(self.gap));
         let (items, correct) = (self.items, self.correct);
         if self.gap == Rate::ZERO {
@@ -209,6 +210,15 @@ impl ModuleScore {
             }
         }
     }
+}
+
+/// `text` with its first letter in upper case (labels are written for the middle of a sentence).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A rate as a percentage with at most one decimal: `70%`, `66.6%`.
@@ -397,7 +407,11 @@ mod tests {
         let text = by(BasicModule::VerificationRefinement).explain(outcome.mastery);
         assert!(text.ko.contains("6문항 중 2문항 정답(33.3%)"), "{}", text.ko);
         assert!(text.ko.contains("목표(70%)보다 36.6%p 낮습니다"), "{}", text.ko);
-        assert!(text.en.contains("2 of 6 right"), "{}", text.en);
+        assert!(
+            text.en.starts_with("Verification and refinement: 2 of 6 right"),
+            "{}",
+            text.en
+        );
         let step = explain_step(outcome.step_reached, &outcome.steps, outcome.step_pass);
         assert!(step.ko.contains("도달 단계: 직무 활용"), "{}", step.ko);
         assert!(step.en.contains("next step is solution development"), "{}", step.en);

@@ -4,13 +4,16 @@
 //!   target groups, 국민취업지원제도 type), parsed from form text into checked values.
 //! - [`identity`]: keyed hashes of outside identifiers, so none is stored in the clear.
 //! - [`enrolment`]: the statuses of an enrolment and the transitions allowed between them.
+//! - [`card`]: the 국민내일배움카드 account as a ledger of cited entries.
 //! - [`generate`]: a seeded synthetic population (people, cards, diagnoses, enrolments).
 
+pub mod card;
 pub mod enrolment;
 pub mod generate;
 pub mod identity;
 pub mod profile;
 
+pub use card::{Cite, Entry, EntryKind, Ledger, LedgerError};
 pub use enrolment::{EnrolmentEvent, EnrolmentStatus, TransitionError};
 pub use identity::{ExternalIdKey, IdentityError};
 pub use profile::{AgeBand, FieldError, KukchiType, PersonId, Profile, ProfileInput, TargetGroup};

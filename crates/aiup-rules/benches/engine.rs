@@ -253,6 +253,7 @@ impl<'a> Generator<'a> {
                 exempt_group: false,
                 vulnerable_group: false,
                 card_balance_won: None,
+                prior_sandaetuk_participations: None,
             },
             period: 1,
             attendance: Some(AttendanceJson {

@@ -175,6 +175,10 @@ pub struct TraineeJson {
     pub vulnerable_group: bool,
     /// What is left on the learning-card account, if known.
     pub card_balance_won: Option<i64>,
+    /// How many 산대특 courses the trainee took part in before this one (none or 0: this is
+    /// the first, which the 2026 bracket table is for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_sandaetuk_participations: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -267,6 +271,8 @@ pub struct Case {
     pub exempt_group: bool,
     pub vulnerable_group: bool,
     pub card_balance: Option<Won>,
+    /// The trainee took part in a 산대특 course before this one.
+    pub sandaetuk_repeat: bool,
     pub period: u32,
     pub periods: u32,
     pub attendance: Attendance,
@@ -592,6 +598,7 @@ impl Engine {
                 exempt_group: t.exempt_group,
                 vulnerable_group: t.vulnerable_group,
                 card_balance: card_balance?,
+                sandaetuk_repeat: t.prior_sandaetuk_participations.unwrap_or(0) > 0,
                 period: raw.period,
                 periods,
                 attendance,

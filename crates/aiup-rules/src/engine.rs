@@ -2,6 +2,7 @@
 //! that turn a `Case` into an `Outcome` of intermediate values and totals.
 //! No IO; no allocation on the evaluation path.
 
+use crate::card::CardParams;
 use crate::case::{Case, Tenths};
 use aiup_core::policy::{AllowanceScheme, Bracket, Charge, ParamValue, PolicySet, TuitionScheme};
 use aiup_core::region::RegionTable;
@@ -204,6 +205,8 @@ pub struct Params {
     /// Allowance rates by `rate_slot(scheme, short day, tier)`.
     pub allowance_rates: [SchemeRates; 30],
     pub rounding: RoundingMode,
+    /// The learning card's account terms, charging schemes and 산대특 rule.
+    pub card: CardParams,
 }
 
 fn base_index(table: BaseTable) -> usize {
@@ -242,14 +245,14 @@ fn status_bit(s: TraineeStatus) -> u8 {
     1 << (s as u8)
 }
 
-struct Reader<'a> {
-    policy: &'a PolicySet,
+pub(crate) struct Reader<'a> {
+    pub(crate) policy: &'a PolicySet,
     date: NaiveDate,
 }
 
 impl Reader<'_> {
     /// The value of `id` on the reader's date, as the kind `pick` accepts.
-    fn typed<T>(&self, id: &str, pick: impl FnOnce(&ParamValue) -> Option<T>) -> Result<T, EngineError> {
+    pub(crate) fn typed<T>(&self, id: &str, pick: impl FnOnce(&ParamValue) -> Option<T>) -> Result<T, EngineError> {
         let value = self
             .policy
             .parameter(id)
@@ -258,19 +261,19 @@ impl Reader<'_> {
             .ok_or_else(|| EngineError::Uncovered(id.to_owned(), self.date))?;
         pick(value).ok_or_else(|| EngineError::WrongKind(id.to_owned()))
     }
-    fn won(&self, id: &str) -> Result<Won, EngineError> {
+    pub(crate) fn won(&self, id: &str) -> Result<Won, EngineError> {
         self.typed(id, |v| match v {
             ParamValue::Won(w) => Some(*w),
             _ => None,
         })
     }
-    fn hours(&self, id: &str) -> Result<Tenths, EngineError> {
+    pub(crate) fn hours(&self, id: &str) -> Result<Tenths, EngineError> {
         self.typed(id, |v| match v {
             ParamValue::Hours(h) => Some(Tenths::from_hours(*h)),
             _ => None,
         })
     }
-    fn rate(&self, id: &str) -> Result<Rate, EngineError> {
+    pub(crate) fn rate(&self, id: &str) -> Result<Rate, EngineError> {
         self.typed(id, |v| match v {
             ParamValue::Rate(r) => Some(*r),
             _ => None,
@@ -396,6 +399,7 @@ impl Params {
             .map(|t| (t, tier_index(t))),
             allowance_rates: allowance_rates(&base, &special),
             rounding,
+            card: CardParams::compile(&r)?,
         })
     }
 }
@@ -726,6 +730,13 @@ impl Engine {
         &self.multiplier_ids[index]
     }
 
+    /// The tuition scheme of programme `index` (as in `Case::programme`).
+    pub fn tuition_scheme(&self, index: u16) -> TuitionScheme {
+        self.programme_rules
+            .get(usize::from(index))
+            .map_or(TuitionScheme::None, |r| r.tuition)
+    }
+
     pub fn programme_index(&self, id: &str) -> Option<usize> {
         self.policy.programmes.iter().position(|p| p.id.as_str() == id)
     }
@@ -1030,17 +1041,32 @@ impl Engine {
             };
             (rule, support, base - support + cost.excess, Won::ZERO)
         };
+        // The card scheme's rate: exempt groups', else the course's, else the default.
+        let card_rate = || {
+            if case.exempt_group {
+                (p.card_exempt_rate, RateSource::Exempt)
+            } else {
+                match case.self_payment_rate {
+                    Some(r) => (r, RateSource::Course),
+                    None => (p.card_default_rate, RateSource::Default),
+                }
+            }
+        };
+        // 산대특 from 2026: the bracket table is for the first participation only; a later
+        // course uses the card rate (long courses) or the short-course rate.
+        if scheme == TuitionScheme::PriorityTable && case.sandaetuk_repeat && p.card.sandaetuk_rule_for(case.programme)
+        {
+            return if case.total_hours >= p.card.sandaetuk_long_hours {
+                let (rate, source) = card_rate();
+                card(rate, source)
+            } else {
+                card(p.card.sandaetuk_short_rate, RateSource::Programme)
+            };
+        }
         match scheme {
             TuitionScheme::None => (TuitionRule::NoSupport, Won::ZERO, Won::ZERO, Won::ZERO),
             TuitionScheme::Card => {
-                let (rate, source) = if case.exempt_group {
-                    (p.card_exempt_rate, RateSource::Exempt)
-                } else {
-                    match case.self_payment_rate {
-                        Some(r) => (r, RateSource::Course),
-                        None => (p.card_default_rate, RateSource::Default),
-                    }
-                };
+                let (rate, source) = card_rate();
                 card(rate, source)
             }
             TuitionScheme::AiAssistant => {

@@ -246,10 +246,17 @@ impl Engine {
         let tuition_ids: Vec<String> = match (programme.tuition_scheme, o.tuition) {
             (_, TuitionRule::CardRate { source, .. }) => {
                 let mut ids = vec![s("tuition.card.account_won"), s("tuition.card.vulnerable_extra_won")];
+                // A card rate under a bracket-table programme is a later 산대특 participation.
+                let sandaetuk_repeat = programme.tuition_scheme == TuitionScheme::PriorityTable;
+                if sandaetuk_repeat {
+                    ids.push(s("tuition.sandaetuk.participation_rule"));
+                    ids.push(s("tuition.sandaetuk.long_course_hours"));
+                }
                 ids.push(match source {
                     RateSource::Course => s("tuition.card.self_payment_rate_min"),
                     RateSource::Default => s("tuition.card.default_self_payment_rate"),
                     RateSource::Exempt => s("tuition.card.exempt_self_payment_rate"),
+                    RateSource::Programme if sandaetuk_repeat => s("tuition.sandaetuk.short_course_rate"),
                     RateSource::Programme => s("tuition.ai_assistant.self_payment_rate"),
                 });
                 if source == RateSource::Course {
@@ -433,6 +440,14 @@ impl Engine {
                     RateSource::Programme => ("이 사업의 자부담률", "this programme's rate"),
                 };
                 let (x_ko, x_en) = excess_note("훈련생", "trainee");
+                let (r_ko, r_en) = if programme.tuition_scheme == TuitionScheme::PriorityTable {
+                    (
+                        " 산대특 재참여이므로 훈련비 구간별 자부담표 대신 이 자부담률을 적용합니다.",
+                        " This is a later 산대특 participation, so this rate applies instead of the fee-bracket table.",
+                    )
+                } else {
+                    ("", "")
+                };
                 let (l_ko, l_en) = if limited {
                     (
                         format!(" 카드 계좌 한도 {}까지만 지원됩니다.", account_limit),
@@ -443,7 +458,7 @@ impl Engine {
                 };
                 bi(
                     format!(
-                        "인정 훈련비 {}에 {} {}을(를) 적용해 훈련생이 {}, 정부가 {}을(를) 부담합니다.{l_ko}{x_ko}",
+                        "인정 훈련비 {}에 {} {}을(를) 적용해 훈련생이 {}, 정부가 {}을(를) 부담합니다.{r_ko}{l_ko}{x_ko}",
                         o.cost.supported_base,
                         src_ko,
                         rate,
@@ -451,7 +466,7 @@ impl Engine {
                         Won(t.tuition_support_won)
                     ),
                     format!(
-                        "{} of the recognised fee {} at {}: the trainee pays {} and the government {}.{l_en}{x_en}",
+                        "{} of the recognised fee {} at {}: the trainee pays {} and the government {}.{r_en}{l_en}{x_en}",
                         rate,
                         o.cost.supported_base,
                         src_en,

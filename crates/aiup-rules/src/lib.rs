@@ -6,6 +6,7 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod answer;
+pub mod card;
 pub mod case;
 pub mod engine;
 pub mod explain;
@@ -13,6 +14,7 @@ pub mod period;
 pub mod reform;
 
 pub use answer::answer;
+pub use card::{CardCap, CardCharge, CardTerms};
 pub use case::{parse_json, parse_request, Case, CaseError, CaseJson, EstimateRequest};
 pub use engine::{Engine, EngineError, Outcome, Totals};
 pub use explain::{Component, Estimate, TraceNode};

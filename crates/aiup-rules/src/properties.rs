@@ -128,6 +128,7 @@ fn case_json(i: &Input, attended: u32) -> CaseJson {
             exempt_group: false,
             vulnerable_group: false,
             card_balance_won: None,
+            prior_sandaetuk_participations: None,
         },
         period: 1,
         attendance: Some(AttendanceJson {
@@ -203,5 +204,41 @@ proptest! {
         let component_sum: i64 = estimate.components.iter().filter(|c| c.id.ends_with("allowance")).map(|c| c.amount_won).sum();
         prop_assert_eq!(component_sum, estimate.totals.allowance_won);
         prop_assert!(!estimate.trace.unwrap_or_default().is_empty());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+    /// The card pays at most the support, the 산대특 cap and the balance; it pays nothing for a
+    /// scheme that does not draw on it; what it lacks the trainee pays; and a later 산대특
+    /// participation keeps the trace and the totals equal.
+    #[test]
+    fn the_card_charge_stays_within_support_cap_and_balance(
+        i in input(),
+        balance in prop::option::of(0i64..6_000_000),
+        prior in prop::option::of(0u32..3),
+    ) {
+        let engine = engine();
+        let mut json = case_json(&i, i.attended);
+        json.trainee.card_balance_won = balance;
+        json.trainee.prior_sandaetuk_participations = prior;
+        let case = engine.parse_case(&json).expect("valid");
+        let outcome = engine.evaluate(&case);
+        let charge = engine.card_charge(&case, &outcome);
+        prop_assert!(charge.charge_won >= 0 && charge.shortfall_won >= 0);
+        prop_assert!(charge.charge_won <= charge.support_won.max(0));
+        prop_assert!(charge.charge_won <= charge.balance_won);
+        if let Some(cap) = charge.cap {
+            prop_assert!(charge.charge_won + charge.shortfall_won <= cap.cap_won);
+        }
+        if charge.charges_card {
+            let capped = charge.cap.map_or(charge.support_won, |c| charge.support_won.min(c.cap_won));
+            prop_assert_eq!(charge.charge_won + charge.shortfall_won, capped);
+        } else {
+            prop_assert_eq!((charge.charge_won, charge.shortfall_won), (0, 0));
+        }
+        prop_assert_eq!(charge.trainee_pays_won, outcome.totals.self_payment_won + charge.shortfall_won);
+        prop_assert_eq!(engine.estimate(&case, true).totals, outcome.totals);
     }
 }

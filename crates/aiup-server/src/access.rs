@@ -47,7 +47,9 @@ impl Access {
 }
 
 use Access::{Allowed as May, Public, SignedIn as Signed};
-use Permission::{ManageAccounts, OwnAccount, OwnLearning, ReadAudit, ReadInstitutionRecords, ReadPolicyVersions};
+use Permission::{
+    DecideApplications, ManageAccounts, OwnAccount, OwnLearning, ReadAudit, ReadInstitutionRecords, ReadPolicyVersions,
+};
 
 /// Every route the application serves, with who may use it.
 pub const ROUTES: &[(Method, &str, Access)] = &[
@@ -77,6 +79,16 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/me/diagnosis/history", May(OwnLearning)),
     (Method::GET, "/me/diagnosis/runs/{id}", May(OwnLearning)),
     (Method::GET, "/me/path", May(OwnLearning)),
+    (Method::GET, "/me/applications", May(OwnLearning)),
+    (Method::POST, "/me/applications", May(OwnLearning)),
+    (Method::POST, "/me/applications/{id}/withdraw", May(OwnLearning)),
+    (Method::GET, "/staff/applications", May(DecideApplications)),
+    (Method::POST, "/staff/applications/{id}/accept", May(DecideApplications)),
+    (Method::POST, "/staff/applications/{id}/refuse", May(DecideApplications)),
+    (Method::GET, "/staff/cohorts/{course}/{cohort}", May(DecideApplications)),
+    (Method::POST, "/staff/enrolments/{id}/step", May(DecideApplications)),
+    (Method::GET, "/me/card", May(OwnLearning)),
+    (Method::POST, "/me/card", May(OwnLearning)),
     (Method::POST, "/api/v1/estimate", Public),
     (Method::GET, "/api/v1/programmes", Public),
     (Method::GET, "/api/v1/parameters", Public),

@@ -555,7 +555,8 @@ fn schemas() -> Value {
                 "trainee": { "type": "object", "required": ["status"], "additionalProperties": false, "properties": {
                     "status": statuses(),
                     "employer_size": employer_sizes(),
-                    "exempt_group": { "type": "boolean" }, "vulnerable_group": { "type": "boolean" }, "card_balance_won": won() } },
+                    "exempt_group": { "type": "boolean" }, "vulnerable_group": { "type": "boolean" }, "card_balance_won": won(),
+                    "prior_sandaetuk_participations": { "type": "integer", "minimum": 0, "default": 0 } } },
                 "period": { "type": "integer", "minimum": 1, "default": 1 },
                 "attendance": { "type": "object", "required": ["scheduled_days", "attended_days"], "additionalProperties": false, "properties": {
                     "scheduled_days": { "type": "integer", "minimum": 0 }, "attended_days": { "type": "integer", "minimum": 0 },

@@ -7,12 +7,15 @@
 
 pub mod accounts;
 mod admin;
+mod card;
 pub mod course;
 pub mod courses;
 mod diagnosis;
+mod enrolment;
 pub mod form;
 mod path;
 mod results;
+mod staff;
 mod view;
 mod widgets;
 
@@ -53,6 +56,9 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(diagnosis::routes())
         .merge(path::routes())
+        .merge(enrolment::routes())
+        .merge(staff::routes())
+        .merge(card::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.
@@ -129,11 +135,13 @@ async fn course_search(
 
 async fn course_detail(
     State(state): State<AppState>,
+    caller: Option<axum::Extension<crate::access::Caller>>,
     axum::extract::Path(id): axum::extract::Path<String>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     let pairs = query.map(|Query(pairs)| pairs).unwrap_or_default();
     let lang = crate::i18n::Lang::from_pairs(&pairs);
+    let reader = caller.and_then(|axum::Extension(c)| c.0);
     let engine = state.engine();
     // The page takes the search's parameters (it links back to that search). Bad ones: 422,
     // the page with the default profile and an error summary.
@@ -144,6 +152,13 @@ async fn course_detail(
     };
     match state.db().catalogue().course(&id).await {
         Ok(Some((course, institution))) => {
+            let mine = match &reader {
+                Some(actor) => match state.app.my_live_applications(actor, &id).await {
+                    Ok(mine) => mine,
+                    Err(e) => return crate::error::ApiError(e).into_response(),
+                },
+                None => Vec::new(),
+            };
             let status = if errors.is_empty() {
                 StatusCode::OK
             } else {
@@ -155,8 +170,16 @@ async fn course_detail(
                 profile: &profile,
                 pairs: &pairs,
                 errors: &errors,
+                reader: reader.as_ref(),
+                my_applications: &mine,
             };
-            html_response(status, course::course_page(&engine, lang, &input, state.today()))
+            let page = course::course_page(&engine, lang, &input, state.today());
+            // A signed-in reader's page carries their form token: never stored by a cache.
+            if reader.is_some() {
+                widgets::private_page(status, page)
+            } else {
+                html_response(status, page)
+            }
         }
         Ok(None) => not_found_in(lang),
         Err(e) => crate::error::ApiError::internal(&e).into_response(),

@@ -9,7 +9,8 @@
 //!   cannot overdraw it on either backend);
 //! - entries are numbered per card (`(card_id, seq)` is the key) and never changed or deleted
 //!   (triggers refuse it);
-//! - a release never gives back more than is still held for its enrolment;
+//! - a release never gives back more than is still held for its enrolment, nor a refund more
+//!   than its enrolment was charged and not yet refunded;
 //! - the one-off extra is credited at most once per card;
 //! - every entry names its rule and writes its audit event in the same transaction.
 
@@ -40,6 +41,9 @@ pub enum CardEntryKind {
     Release,
     /// The supported share spent on an enrolment (debit).
     Charge,
+    /// A charge given back: the trainee withdrew within the free-withdrawal days after the
+    /// start (credit, at most what the enrolment was charged and not yet refunded).
+    Refund,
     /// The deduction for an unjustified dropout (debit, at most the balance).
     DropoutDeduction,
     /// What was left when the account's period ended (debit of the whole balance).
@@ -47,12 +51,13 @@ pub enum CardEntryKind {
 }
 
 impl CardEntryKind {
-    pub const ALL: [CardEntryKind; 7] = [
+    pub const ALL: [CardEntryKind; 8] = [
         CardEntryKind::Issue,
         CardEntryKind::Extra,
         CardEntryKind::Hold,
         CardEntryKind::Release,
         CardEntryKind::Charge,
+        CardEntryKind::Refund,
         CardEntryKind::DropoutDeduction,
         CardEntryKind::Expiry,
     ];
@@ -64,6 +69,7 @@ impl CardEntryKind {
             CardEntryKind::Hold => "hold",
             CardEntryKind::Release => "release",
             CardEntryKind::Charge => "charge",
+            CardEntryKind::Refund => "refund",
             CardEntryKind::DropoutDeduction => "dropout_deduction",
             CardEntryKind::Expiry => "expiry",
         }
@@ -73,7 +79,7 @@ impl CardEntryKind {
     pub fn is_credit(self) -> bool {
         matches!(
             self,
-            CardEntryKind::Issue | CardEntryKind::Extra | CardEntryKind::Release
+            CardEntryKind::Issue | CardEntryKind::Extra | CardEntryKind::Release | CardEntryKind::Refund
         )
     }
 
@@ -81,7 +87,7 @@ impl CardEntryKind {
     pub fn needs_enrolment(self) -> bool {
         matches!(
             self,
-            CardEntryKind::Hold | CardEntryKind::Release | CardEntryKind::Charge
+            CardEntryKind::Hold | CardEntryKind::Release | CardEntryKind::Charge | CardEntryKind::Refund
         )
     }
 
@@ -93,6 +99,7 @@ impl CardEntryKind {
             CardEntryKind::Hold => "card.hold",
             CardEntryKind::Release => "card.release",
             CardEntryKind::Charge => "card.charge",
+            CardEntryKind::Refund => "card.refund",
             CardEntryKind::DropoutDeduction => "card.dropout_deduction",
             CardEntryKind::Expiry => "card.expiry",
         }
@@ -183,6 +190,7 @@ pub struct NewCardAccount {
 pub enum CardRefusal {
     #[error("card {card_id} does not exist")]
     NoCard { card_id: i64 },
+    /// `card_id` is 0 when a concurrent open for the same person won the race.
     #[error("person {person_id} already has an open card ({card_id})")]
     AlreadyOpen { person_id: i64, card_id: i64 },
     #[error("card {card_id} has expired (valid until {expires_on})")]
@@ -200,6 +208,16 @@ pub enum CardRefusal {
         held_won: i64,
         asked_won: i64,
     },
+    #[error(
+        "enrolment {enrolment_id} was charged ₩{charged_won} (not yet refunded) on card {card_id}; \
+         ₩{asked_won} cannot be refunded"
+    )]
+    RefundExceedsCharge {
+        card_id: i64,
+        enrolment_id: i64,
+        charged_won: i64,
+        asked_won: i64,
+    },
     #[error("card {card_id} already had its one-off extra")]
     ExtraAlreadyGranted { card_id: i64 },
     #[error("invalid card entry: {reason}")]
@@ -215,6 +233,7 @@ impl CardRefusal {
             CardRefusal::Expired { .. } => "card_expired",
             CardRefusal::InsufficientBalance { .. } => "insufficient_balance",
             CardRefusal::ReleaseExceedsHold { .. } => "release_exceeds_hold",
+            CardRefusal::RefundExceedsCharge { .. } => "refund_exceeds_charge",
             CardRefusal::ExtraAlreadyGranted { .. } => "extra_already_granted",
             CardRefusal::InvalidEntry { .. } => "invalid_card_entry",
         }

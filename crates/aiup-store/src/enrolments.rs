@@ -119,8 +119,14 @@ pub struct Ineligible {
 /// The caller's rules, run inside the acceptance transaction on the person's locked row. Pure:
 /// no IO (the engine is).
 pub trait AcceptanceRules: Send + Sync {
-    /// What accepting `person` into `enrolment` costs, or why they no longer qualify.
-    fn terms(&self, person: &PersonRecord, enrolment: &EnrolmentRecord) -> Result<AcceptanceTerms, Ineligible>;
+    /// What accepting `person` into `enrolment` costs, or why they no longer qualify;
+    /// `history` is the person's other enrolments (e.g. for first-participation rules).
+    fn terms(
+        &self,
+        person: &PersonRecord,
+        enrolment: &EnrolmentRecord,
+        history: &[EnrolmentRecord],
+    ) -> Result<AcceptanceTerms, Ineligible>;
 }
 
 /// A decision to accept an application (status `applied`).
@@ -129,6 +135,9 @@ pub struct Acceptance {
     pub enrolment_id: i64,
     /// Whether a full cohort puts the application on its waiting list (else `CohortFull`).
     pub waiting_list: bool,
+    /// The catalogue's seats left, for the cohort's seat row if nobody made it yet (an
+    /// enrolment written in bulk, without an application through the store).
+    pub seats_if_new: i64,
     pub rules: Arc<dyn AcceptanceRules>,
 }
 
@@ -137,6 +146,7 @@ impl fmt::Debug for Acceptance {
         f.debug_struct("Acceptance")
             .field("enrolment_id", &self.enrolment_id)
             .field("waiting_list", &self.waiting_list)
+            .field("seats_if_new", &self.seats_if_new)
             .finish_non_exhaustive()
     }
 }
@@ -160,6 +170,12 @@ pub enum CardEffect {
     },
     /// Release everything held and charge it (training starts).
     ConvertHeld {
+        rule: String,
+        params: serde_json::Value,
+    },
+    /// Refund everything charged for the enrolment and not yet refunded (a withdrawal within
+    /// the free-withdrawal days after the start).
+    RefundCharged {
         rule: String,
         params: serde_json::Value,
     },

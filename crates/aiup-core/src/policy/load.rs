@@ -390,8 +390,35 @@ pub(crate) fn parse_value(kind: Kind, value: &toml::Value) -> Result<ParamValue,
             .and_then(|a| a.iter().map(as_won).collect::<Option<Vec<_>>>())
             .map(ParamValue::WonList),
         Kind::Brackets => return parse_brackets(value).map(ParamValue::Brackets),
+        Kind::Groups | Kind::Programmes => return parse_names(kind, value).map(ParamValue::Names),
+        Kind::Schemes => list_of(value, TuitionScheme::parse)
+            .filter(|list| list.iter().enumerate().all(|(i, s)| !list[..i].contains(s)))
+            .map(ParamValue::Schemes),
     };
     parsed.ok_or_else(|| format!("value `{value}` is not {}", kind.describe()))
+}
+
+/// A list of ids: lower-case ASCII letters, digits, `_` and `-`, each once. Programme ids are
+/// checked against the programmes by `validate`; group ids by `aiup-people`'s tests.
+fn parse_names(kind: Kind, value: &toml::Value) -> Result<Vec<String>, String> {
+    let not = || format!("value `{value}` is not {}", kind.describe());
+    let items = value.as_array().ok_or_else(not)?;
+    let mut names: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        let name = item.as_str().ok_or_else(not)?;
+        let well_formed = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        if !well_formed {
+            return Err(format!("`{name}` is not an id (lower-case letters, digits, `_`, `-`)"));
+        }
+        if names.iter().any(|n| n == name) {
+            return Err(format!("`{name}` is listed twice"));
+        }
+        names.push(name.to_owned());
+    }
+    Ok(names)
 }
 
 fn parse_brackets(value: &toml::Value) -> Result<Vec<Bracket>, String> {
@@ -994,6 +1021,18 @@ fn validate(meta: &Meta, all: &Collected, errors: &mut Vec<PolicyLoadError>) {
             });
         }
     }
+    for parameter in all.parameters.values() {
+        for value in &parameter.values {
+            if let (Kind::Programmes, ParamValue::Names(ids)) = (parameter.kind, &value.value) {
+                for id in ids.iter().filter(|id| !programme_ids.contains(id.as_str())) {
+                    errors.push(at(
+                        &value.at,
+                        format!("`{}` names programme `{id}`, which is not defined", parameter.id),
+                    ));
+                }
+            }
+        }
+    }
     let plan_line_ids: HashSet<&str> = all.plan_lines.iter().map(|l| l.id.as_str()).collect();
     for programme in &all.programmes {
         if let Some(line) = &programme.plan_line {
@@ -1276,6 +1315,40 @@ mod tests {
         assert!(reform("tuition.priority_table.brackets", brackets).is_err());
         let errors = reform("tuition.card.account_won", (-1).into()).unwrap_err();
         assert!(errors.0[0].message.contains("negative"), "{errors}");
+    }
+
+    #[test]
+    fn id_lists_are_parsed_and_programmes_checked_at_load() {
+        let v = |s: &str| toml::from_str::<toml::Table>(&format!("v = {s}")).unwrap()["v"].clone();
+        assert_eq!(
+            parse_value(Kind::Groups, &v("[\"low_income\", \"kukchi_type_1\"]")),
+            Ok(ParamValue::Names(vec!["low_income".into(), "kukchi_type_1".into()]))
+        );
+        assert!(parse_value(Kind::Groups, &v("[\"Low income\"]")).is_err());
+        assert!(parse_value(Kind::Groups, &v("[\"disabled\", \"disabled\"]"))
+            .unwrap_err()
+            .contains("twice"));
+        assert_eq!(
+            parse_value(Kind::Schemes, &v("[\"card\", \"priority_table\"]")),
+            Ok(ParamValue::Schemes(vec![
+                TuitionScheme::Card,
+                TuitionScheme::PriorityTable
+            ]))
+        );
+        assert!(parse_value(Kind::Schemes, &v("[\"card\", \"voucher\"]")).is_err());
+        let errors = load_with(
+            "policy/tuition.toml",
+            "\"sandaetuk-ai-transition\"]",
+            "\"sandaetuk-ai-transiton\"]",
+        )
+        .unwrap_err();
+        assert_eq!(errors.0.len(), 1, "{errors}");
+        assert!(
+            errors.0[0]
+                .message
+                .contains("`sandaetuk-ai-transiton`, which is not defined"),
+            "{errors}"
+        );
     }
 
     #[test]

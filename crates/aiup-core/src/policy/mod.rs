@@ -94,6 +94,9 @@ pub enum ParamValue {
     Tier(RegionTier),
     Rounding(RoundingMode),
     WonList(Vec<Won>),
+    /// Group or programme ids ([`Kind::Groups`], [`Kind::Programmes`]).
+    Names(Vec<String>),
+    Schemes(Vec<TuitionScheme>),
 }
 
 impl Serialize for ParamValue {
@@ -109,6 +112,8 @@ impl Serialize for ParamValue {
             ParamValue::Tier(t) => serializer.serialize_str(t.as_str()),
             ParamValue::Rounding(r) => serializer.serialize_str(r.as_str()),
             ParamValue::WonList(list) => serializer.collect_seq(list.iter().map(|w| w.0)),
+            ParamValue::Names(list) => serializer.collect_seq(list),
+            ParamValue::Schemes(list) => serializer.collect_seq(list),
             ParamValue::Brackets(list) => {
                 struct Row<'a>(&'a Bracket);
                 impl Serialize for Row<'_> {
@@ -170,6 +175,12 @@ impl fmt::Display for ParamValue {
                 f,
                 "[{}]",
                 list.iter().map(Won::to_string).collect::<Vec<_>>().join(", ")
+            ),
+            ParamValue::Names(list) => write!(f, "[{}]", list.join(", ")),
+            ParamValue::Schemes(list) => write!(
+                f,
+                "[{}]",
+                list.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
             ),
         }
     }
@@ -238,6 +249,39 @@ pub enum TuitionScheme {
     Employer,
     SmeOnline,
     SmePremium,
+}
+
+impl TuitionScheme {
+    pub const ALL: [TuitionScheme; 9] = [
+        TuitionScheme::None,
+        TuitionScheme::Card,
+        TuitionScheme::AiAssistant,
+        TuitionScheme::Kdc,
+        TuitionScheme::PriorityTable,
+        TuitionScheme::Exempt,
+        TuitionScheme::Employer,
+        TuitionScheme::SmeOnline,
+        TuitionScheme::SmePremium,
+    ];
+
+    /// The spelling in the policy files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TuitionScheme::None => "none",
+            TuitionScheme::Card => "card",
+            TuitionScheme::AiAssistant => "ai_assistant",
+            TuitionScheme::Kdc => "kdc",
+            TuitionScheme::PriorityTable => "priority_table",
+            TuitionScheme::Exempt => "exempt",
+            TuitionScheme::Employer => "employer",
+            TuitionScheme::SmeOnline => "sme_online",
+            TuitionScheme::SmePremium => "sme_premium",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TuitionScheme> {
+        TuitionScheme::ALL.into_iter().find(|s| s.as_str() == text)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

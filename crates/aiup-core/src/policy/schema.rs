@@ -21,6 +21,13 @@ pub enum Kind {
     TierPrecedence,
     Rounding,
     WonList,
+    /// Target-group ids as `aiup_people::Profile::in_group` reads them (`low_income`,
+    /// `kukchi_type_1`, …).
+    Groups,
+    /// Tuition schemes (`card`, `priority_table`, …).
+    Schemes,
+    /// Programme ids defined in the policy files.
+    Programmes,
 }
 
 impl Kind {
@@ -39,6 +46,9 @@ impl Kind {
             Kind::TierPrecedence => "\"population_declining\" or \"capital\"",
             Kind::Rounding => "\"floor\", \"half_up\" or \"ceil\"",
             Kind::WonList => "a list of integer amounts in won",
+            Kind::Groups => "a list of target-group ids, e.g. [\"low_income\", \"kukchi_type_1\"]",
+            Kind::Schemes => "a list of tuition schemes, e.g. [\"card\", \"priority_table\"]",
+            Kind::Programmes => "a list of programme ids, e.g. [\"sandaetuk-entry\"]",
         }
     }
 }
@@ -155,9 +165,21 @@ params! {
     "tuition.card.default_self_payment_rate": Rate,
     "tuition.card.exempt_self_payment_rate": Rate,
     "tuition.card.dropout_deductions_won": WonList,
+    // Who gets the card's one-off extra, who pays no card self-payment, which schemes the card
+    // pays for.
+    "tuition.card.extra_groups": Groups,
+    "tuition.card.exempt_groups": Groups,
+    "tuition.card.charging_schemes": Schemes,
     "tuition.ai_assistant.self_payment_rate": Rate,
     "tuition.kdc.self_payment_rate": Rate,
     "tuition.priority_table.brackets": Brackets,
+    // 산대특 from 2026: the bracket table for the first participation only, and card caps.
+    "tuition.sandaetuk.programmes": Programmes,
+    "tuition.sandaetuk.participation_rule": Bool,
+    "tuition.sandaetuk.long_course_hours": Hours,
+    "tuition.sandaetuk.short_course_rate": Rate,
+    "tuition.sandaetuk.card_cap_won": Won,
+    "tuition.sandaetuk.short_course_card_cap_won": Won,
     "tuition.sme_online.self_payment_rate": Rate,
     "tuition.sme_premium.support_rate.capital": Rate,
     "tuition.sme_premium.support_rate.non_capital": Rate,
@@ -177,6 +199,8 @@ params! {
     "training_cost.regional_consortium_ai.multiplier": Rate(0..=1000 %),
     "training_cost.sme_ai.multiplier": Rate(0..=1000 %),
     "training_cost.joint_centre_ai.multiplier": Rate(0..=1000 %),
+    // Enrolment.
+    "enrolment.free_withdrawal_days": Count,
     // Completion.
     "completion.attendance_rate": Rate,
     "completion.remote.progress_rate": Rate,

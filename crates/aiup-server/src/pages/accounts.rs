@@ -277,11 +277,25 @@ pub fn account_menu(lang: Lang, actor: &Actor, other_language: Option<&str>) -> 
 pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
     use aiup_app::accounts::Permission;
     let mut links = vec![("/account", lang.pick("내 계정", "My account"))];
+    if actor.allows(Permission::OwnLearning) {
+        links.push(("/me/diagnosis", lang.pick("AI 역량 진단", "AI skills diagnosis")));
+        links.push(("/me/path", lang.pick("나의 학습 경로", "My learning path")));
+        links.push(("/me/applications", lang.pick("나의 수강 신청", "My applications")));
+    }
+    if actor.allows(Permission::DecideApplications) {
+        links.push((
+            "/staff/applications",
+            lang.pick("수강 신청 심사", "Applications to decide"),
+        ));
+    }
     if actor.allows(Permission::ManageAccounts) {
         links.push(("/admin/users", lang.pick("사용자 관리", "Users")));
     }
     if actor.allows(Permission::ReadAudit) {
         links.push(("/admin/audit", lang.pick("감사 기록", "Audit log")));
+    }
+    if actor.allows(Permission::OwnLearning) {
+        links.push(("/me/card", lang.pick("내 내일배움카드", "My learning card")));
     }
     html! {
         nav.sub-nav aria-label=(lang.pick("계정 메뉴", "Account")) {

@@ -8,10 +8,12 @@ use super::courses::{error_summary, facet_value_label, hours_text, lang_toggle, 
 use super::form::encode_component;
 use super::results::component;
 use super::view::{page_in, Section};
-use super::widgets::{as_written, words_as_written};
+use super::widgets::{as_written, hidden, words_as_written};
 use crate::catalogue::{ParamError, Profile};
 use crate::i18n::Lang;
+use aiup_app::accounts::{Actor, Permission};
 use aiup_app::course_support::course_support;
+use aiup_app::enrolment::Enrolment;
 use aiup_catalogue::details::{format_hh_mm, QualityMeasure};
 use aiup_catalogue::{Cohort, CohortStatus, Course, Institution, QualitySignal};
 use aiup_core::policy::TuitionScheme;
@@ -246,7 +248,7 @@ fn apply_section(
                         (lang.pick("다음 신청 기수: ", "Next cohort: ")) (cohort.start_date) " ~ " (cohort.end_date)
                         " · " (lang.pick("신청 마감 ", "Applications close ")) (cohort.application_deadline())
                     }
-                    p { (lang.pick("온라인 수강 신청은 아직 이 누리집에서 할 수 없습니다. 다음 순서로 신청하세요.", "You cannot enrol on this site yet. Apply like this:")) }
+                    p { (lang.pick("아래 '이 누리집에서 신청하기'에서 신청하거나, 고용24에서 다음 순서로 신청하세요.", "Apply below under 'Apply on this site', or on Work24 like this:")) }
                     ol.steps #apply-steps {
                         li #apply-prerequisite {
                             @match prerequisite(engine, course) {
@@ -282,6 +284,95 @@ fn apply_section(
                     }
                     p { (lang.pick("훈련기관에 다음 기수 일정을 문의하거나 비슷한 과정을 찾아보세요.", "Ask the institution about the next cohort, or look for a similar course.")) }
                     p { a.button.button--primary #apply-link href=(back_href(lang, pairs)) { (lang.pick("비슷한 과정 찾기", "Find a similar course")) } " " (contact_links(lang, institution)) }
+                }
+            }
+        }
+    }
+}
+
+/// The cohorts a trainee can apply to today, with their index in the course's list.
+fn open_cohorts(course: &Course, today: NaiveDate) -> Vec<(usize, &Cohort)> {
+    course
+        .cohorts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.status(today).takes_applications())
+        .collect()
+}
+
+/// Applying on this site: a form per open cohort with the programme to apply under, for a
+/// signed-in trainee; a sign-in link for anyone else who could be one.
+fn apply_here_section(
+    engine: &Engine,
+    lang: Lang,
+    course: &Course,
+    reader: Option<&Actor>,
+    mine: &[Enrolment],
+    today: NaiveDate,
+) -> Markup {
+    let open = open_cohorts(course, today);
+    if open.is_empty() {
+        return html! {};
+    }
+    let programmes: Vec<&aiup_core::policy::Programme> = course
+        .programmes
+        .iter()
+        .filter_map(|id| engine.policy().programme(id.as_str()))
+        .filter(|p| p.is_trainee_facing())
+        .collect();
+    if programmes.is_empty() {
+        return html! {};
+    }
+    let trainee = reader.filter(|a| a.allows(Permission::OwnLearning));
+    let next = format!(
+        "{}{}",
+        course_path(course),
+        if lang == Lang::En { "?lang=en" } else { "" }
+    );
+    html! {
+        section #apply-here aria-labelledby="apply-here-title" {
+            h2 #apply-here-title { (lang.pick("이 누리집에서 신청하기", "Apply on this site")) }
+            @match trainee {
+                None if reader.is_some() => {
+                    p { (lang.pick("훈련생 계정으로 로그인하면 여기서 신청할 수 있습니다.", "Sign in with a trainee account to apply here.")) }
+                }
+                None => {
+                    p { a #apply-signin href=(format!("/signin?next={}", encode_component(&next))) { (lang.pick("로그인하고 신청하기", "Sign in to apply")) } }
+                }
+                Some(actor) => {
+                    p.hint { (lang.pick("신청하면 훈련기관이 선발합니다. 선발될 때 카드에서 지원금이 잡히고 자부담이 정해집니다. 신청 결과는 '나의 수강 신청'에서 봅니다.",
+                        "The institution decides on your application. When you are accepted, the card's share is held and your self-payment is set. See the result under 'My applications'.")) }
+                    @for (i, cohort) in &open {
+                        @let select_id = format!("programme-{i}");
+                        @let applied = mine.iter().find(|e| usize::try_from(e.record.cohort_ordinal).ok() == Some(*i));
+                        @if let Some(e) = applied {
+                            div.panel #(format!("applied-{i}")) {
+                                p { strong { (cohort.start_date) " ~ " (cohort.end_date) } }
+                                p { (lang.pick("이 기수에 신청했습니다: ", "You have applied for this cohort: "))
+                                    strong { (lang.pick(e.status.label_ko(), e.status.label_en())) } ". "
+                                    a href=(super::widgets::href("/me/applications", lang)) { (lang.pick("나의 수강 신청 보기", "See my applications")) } }
+                            }
+                        } @else {
+                        form.panel.apply-form method="post" action="/me/applications" {
+                            (hidden(actor.csrf_token().unwrap_or_default(), lang))
+                            input type="hidden" name="course" value=(course.id.as_str());
+                            input type="hidden" name="cohort" value=(i);
+                            p { strong { (cohort.start_date) " ~ " (cohort.end_date) } " " (status_badge(lang, cohort.status(today))) }
+                            div.field {
+                                label for=(select_id) { (lang.pick("지원 사업", "Programme")) }
+                                select id=(select_id) name="programme" {
+                                    @for p in &programmes {
+                                        option value=(p.id.as_str()) { (lang.pick(&p.name.ko, &p.name.en)) }
+                                    }
+                                }
+                            }
+                            div.actions { button type="submit" id=(format!("apply-{i}")) {
+                                @if cohort.status(today) == CohortStatus::WaitingList { (lang.pick("대기 신청하기", "Join the waiting list")) }
+                                @else { (lang.pick("이 기수에 신청하기", "Apply for this cohort")) }
+                            } }
+                        }
+                        }
+                    }
                 }
             }
         }
@@ -360,6 +451,8 @@ fn support_section(
                         }
                     }
                     p.explanation { (lang.pick(&estimate.explanation.ko, &estimate.explanation.en)) }
+                    // The components' headings are h4: this h3 keeps the outline in order.
+                    h3 #support-components-title { (lang.pick("지원금 구성", "How it adds up")) }
                     div.components {
                         @for c in &estimate.components { (component(lang, c)) }
                     }
@@ -508,6 +601,10 @@ pub struct CoursePageInput<'a> {
     pub profile: &'a Profile,
     pub pairs: &'a [(String, String)],
     pub errors: &'a [ParamError],
+    /// Who is reading: a signed-in trainee gets a form to apply here.
+    pub reader: Option<&'a Actor>,
+    /// The reader's live applications to this course (a cohort applied to shows its status).
+    pub my_applications: &'a [Enrolment],
 }
 
 pub fn course_page(engine: &Engine, lang: Lang, input: &CoursePageInput<'_>, today: NaiveDate) -> Markup {
@@ -517,6 +614,8 @@ pub fn course_page(engine: &Engine, lang: Lang, input: &CoursePageInput<'_>, tod
         profile,
         pairs,
         errors,
+        reader,
+        my_applications,
     } = *input;
     let title = if errors.is_empty() {
         format!("{} — {}", course.title, lang.pick("AI+역량 Up", "AI+ Skills Up"))
@@ -542,6 +641,7 @@ pub fn course_page(engine: &Engine, lang: Lang, input: &CoursePageInput<'_>, tod
         (institution_section(lang, institution))
         (cohorts_section(lang, course, next, today))
         (apply_section(engine, lang, course, institution, next, pairs, today))
+        (apply_here_section(engine, lang, course, reader, my_applications, today))
         (support_section(engine, lang, course, profile, pairs, today))
         (learning_section(lang, course))
         (quality_section(lang, course))

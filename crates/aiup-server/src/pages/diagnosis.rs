@@ -213,6 +213,17 @@ async fn submit(
                 Err(e) => ApiError(e).into_response(),
             }
         }
+        // Sent twice, or no profile yet: say why on the diagnosis page itself (409).
+        Err(SubmitError::App(e)) if matches!(e.code, Code::Conflict | Code::ProfileRequired) => {
+            let title = lang.pick("AI 역량 진단", "AI skills diagnosis");
+            let body = html! {
+                h1 #page-title { (title) }
+                (learning_nav(lang, "/me/diagnosis"))
+                p.notice role="alert" { (e.message_in(lang == Lang::Ko)) }
+                p { a href=(href("/me/diagnosis/history", lang)) { (lang.pick("진단 이력 보기", "See your diagnosis history")) } }
+            };
+            private_page(StatusCode::CONFLICT, frame(lang, &actor, title, "/me/diagnosis", body))
+        }
         Err(SubmitError::App(e)) => ApiError(e).into_response(),
     }
 }

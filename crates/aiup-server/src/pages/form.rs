@@ -389,6 +389,7 @@ pub fn case_json_and_errors(form: &FormInput) -> (CaseJson, Vec<FieldError>) {
             exempt_group: form.exempt_group,
             vulnerable_group: false,
             card_balance_won: None,
+            prior_sandaetuk_participations: None,
         },
         period: 1,
         attendance: None,

@@ -108,7 +108,7 @@ async fn my_path(
                         @for pick in &step.picks { (course_item(&engine, lang, pick, today)) }
                     }
                     @if !step.not_eligible.is_empty() {
-                        p.subhead { strong { (lang.pick("관련 있지만 신청 대상이 아닌 과정", "Relevant, but not open to you")) } }
+                        p.subhead { strong { (lang.pick("관련 있지만 지원 대상으로 확인되지 않은 과정", "Relevant, but not confirmed as open to you")) } }
                         ul.course-list.course-list--ineligible {
                             @for pick in &step.not_eligible { (course_item(&engine, lang, pick, today)) }
                         }

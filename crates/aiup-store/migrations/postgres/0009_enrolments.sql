@@ -3,9 +3,21 @@
 --
 -- A cohort's seats live in `cohort_seats`, apart from the catalogue's `cohorts` row, because a
 -- catalogue re-import replaces cohorts: the seat count is copied from the catalogue the first
--- time someone applies, and from then on only enrolments move `taken`. Booking is one
--- conditional UPDATE (`taken = taken + 1 WHERE taken < seats`), so the last seat goes to
--- exactly one request.
+-- time someone applies (or is accepted), and from then on only enrolments move `taken`.
+-- Booking is one conditional UPDATE (`taken = taken + 1 WHERE taken < seats`), so the last
+-- seat goes to exactly one request.
+--
+-- For bulk writers (the population generator), what the store keeps true:
+-- - `status` is an `aiup_people::EnrolmentStatus` spelling: applied, waiting, accepted, refused,
+--   in_training, completed, early_completion_employment, withdrawn, dropped_out, removed,
+--   cancelled; `waiting_since` is set exactly while `waiting`;
+-- - `card_hold_won` and `self_payment_won` are fixed at acceptance (0 before): what the card
+--   holds (the engine's card charge) and what the trainee pays; the card's ledger entries
+--   (`card_entries.enrolment_id`) hold, charge and release that amount;
+-- - `cohort_seats.taken` counts the cohort's enrolments that are accepted or in_training;
+-- - every enrolment has `enrolment_events` rows numbered 1, 2, … from its `apply` (from_status
+--   NULL, to_status applied), each event an `aiup_people::EnrolmentEvent` spelling, and every
+--   change an audit event `enrolment.<event>` (or `enrolment.apply`) in the same transaction.
 
 CREATE TABLE enrolments (
     id                BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -2,8 +2,10 @@
 //!
 //! # Posting inside another aggregate's transaction
 //!
-//! [`hold_in_tx`] and [`release_in_tx`] (and [`post_in_tx`], which they call) run on a
-//! connection the caller holds inside its own write transaction, e.g. enrolment's acceptance:
+//! [`hold_in_tx`], [`release_in_tx`] and [`refund_in_tx`] (and [`post_in_tx`], which they call) run on a
+//! connection the caller holds inside its own write transaction, e.g. enrolment's acceptance
+//! ([`open_card_of_person_in_tx`] finds the card; [`held_in_tx`] says what an enrolment holds,
+//! [`charged_in_tx`] what it was charged and not yet refunded):
 //!
 //! ```text
 //! let mut tx = DB::begin_write(&pool, Lock::…).await?;
@@ -27,7 +29,7 @@
 //! for it and re-checks the condition against the committed balance (PostgreSQL under READ
 //! COMMITTED; SQLite has one writer at a time). No advisory lock is taken, so different cards
 //! change in parallel. Operations that must read the ledger first (a release checks what is
-//! held, a dropout deduction or expiry reads the balance) lock the card row first with a
+//! held, a refund what was charged, a dropout deduction or expiry reads the balance) lock the card row first with a
 //! no-op `UPDATE`. A caller on PostgreSQL must not run at REPEATABLE READ or above (a
 //! concurrent change of the same card would then fail with a serialization error).
 
@@ -212,6 +214,59 @@ where
     post_in_tx::<DB>(conn, card_id, release, actor).await
 }
 
+/// Gives back (part of) what `refund.enrolment_id` was charged, inside the caller's transaction
+/// (see the module docs for the contract): the trainee withdrew within the free-withdrawal days
+/// after the start. `refund.kind` must be [`CardEntryKind::Refund`].
+pub(crate) async fn refund_in_tx<DB>(
+    conn: &mut DB::Connection,
+    card_id: i64,
+    refund: &NewCardEntry,
+    actor: &str,
+) -> Result<Result<CardEntryRecord, CardRefusal>, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> &'r str: ColumnIndex<DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    bool: Col<DB>,
+    DateTime<Utc>: Col<DB>,
+    NaiveDate: Col<DB>,
+    Option<i64>: Col<DB>,
+{
+    if refund.kind != CardEntryKind::Refund {
+        return Ok(Err(invalid(format!("refund_in_tx posts refunds, not {}", refund.kind))));
+    }
+    post_in_tx::<DB>(conn, card_id, refund, actor).await
+}
+
+/// What `enrolment_id` was charged on the card and not yet refunded: charges less refunds.
+pub(crate) async fn charged_in_tx<DB>(
+    conn: &mut DB::Connection,
+    card_id: i64,
+    enrolment_id: i64,
+) -> Result<i64, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    Option<i64>: Col<DB>,
+{
+    outstanding_in_tx::<DB>(
+        conn,
+        card_id,
+        enrolment_id,
+        CardEntryKind::Charge,
+        CardEntryKind::Refund,
+    )
+    .await
+}
+
 /// What is still held for `enrolment_id` on the card: holds less releases.
 pub(crate) async fn held_in_tx<DB>(
     conn: &mut DB::Connection,
@@ -223,18 +278,68 @@ where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
     i64: Col<DB>,
     Option<i64>: Col<DB>,
 {
-    let held: Option<i64> = sqlx::query_scalar(
+    outstanding_in_tx::<DB>(conn, card_id, enrolment_id, CardEntryKind::Hold, CardEntryKind::Release).await
+}
+
+/// What the enrolment's `debit` entries took and its `credit` entries have not given back.
+async fn outstanding_in_tx<DB>(
+    conn: &mut DB::Connection,
+    card_id: i64,
+    enrolment_id: i64,
+    debit: CardEntryKind,
+    credit: CardEntryKind,
+) -> Result<i64, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    Option<i64>: Col<DB>,
+{
+    let outstanding: Option<i64> = sqlx::query_scalar(
         "SELECT CAST(-SUM(amount_won) AS BIGINT) FROM card_entries \
-         WHERE card_id = $1 AND enrolment_id = $2 AND kind IN ('hold', 'release')",
+         WHERE card_id = $1 AND enrolment_id = $2 AND kind IN ($3, $4)",
     )
     .bind(card_id)
     .bind(enrolment_id)
+    .bind(debit.as_str().to_owned())
+    .bind(credit.as_str().to_owned())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(held.unwrap_or(0))
+    Ok(outstanding.unwrap_or(0))
+}
+
+/// The person's open (not expired) card, read inside the caller's transaction, e.g. to find the
+/// card an acceptance holds on.
+pub(crate) async fn open_card_of_person_in_tx<DB>(
+    conn: &mut DB::Connection,
+    person_id: i64,
+) -> Result<Option<CardAccountRecord>, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> &'r str: ColumnIndex<DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    bool: Col<DB>,
+    DateTime<Utc>: Col<DB>,
+    NaiveDate: Col<DB>,
+{
+    let row: Option<AccountRow> = sqlx::query_as(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM card_accounts WHERE person_id = $1 AND NOT expired"
+    ))
+    .bind(person_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(CardAccountRecord::from))
 }
 
 /// Posts one entry of any kind but `issue` inside the caller's transaction (see the module docs
@@ -292,22 +397,41 @@ where
             .await?;
             (changed, amount)
         }
-        CardEntryKind::Release => {
-            // Lock the card first, so what is held cannot change between the check and the
-            // credit. A release stays possible after the validity date (it gives back what
-            // was set aside; expiry then takes it).
-            if lock_card::<DB>(conn, card_id).await?.is_none() {
+        CardEntryKind::Release | CardEntryKind::Refund => {
+            // Lock the card first, so what is held (or charged) cannot change between the check
+            // and the credit. A release or refund stays possible after the last day until the
+            // expiry entry (it gives back what was set aside or spent, and expiry then takes
+            // it); nothing follows expiry.
+            let Some(card) = SqlStore::<DB>::lock_card(conn, card_id).await? else {
                 return Ok(Err(CardRefusal::NoCard { card_id }));
+            };
+            if card.expired {
+                return Ok(Err(CardRefusal::Expired {
+                    card_id,
+                    expires_on: card.expires_on,
+                }));
             }
             let enrolment_id = entry.enrolment_id.unwrap_or_default();
-            let held = held_in_tx::<DB>(conn, card_id, enrolment_id).await?;
-            if amount > held {
-                return Ok(Err(CardRefusal::ReleaseExceedsHold {
-                    card_id,
-                    enrolment_id,
-                    held_won: held,
-                    asked_won: amount,
-                }));
+            if entry.kind == CardEntryKind::Refund {
+                let charged = charged_in_tx::<DB>(conn, card_id, enrolment_id).await?;
+                if amount > charged {
+                    return Ok(Err(CardRefusal::RefundExceedsCharge {
+                        card_id,
+                        enrolment_id,
+                        charged_won: charged,
+                        asked_won: amount,
+                    }));
+                }
+            } else {
+                let held = held_in_tx::<DB>(conn, card_id, enrolment_id).await?;
+                if amount > held {
+                    return Ok(Err(CardRefusal::ReleaseExceedsHold {
+                        card_id,
+                        enrolment_id,
+                        held_won: held,
+                        asked_won: amount,
+                    }));
+                }
             }
             let changed = sqlx::query_as(
                 "UPDATE card_accounts SET balance_won = balance_won + $2, last_seq = last_seq + 1 \
@@ -320,16 +444,17 @@ where
             (changed, amount)
         }
         CardEntryKind::DropoutDeduction | CardEntryKind::Expiry => {
-            let Some(card) = lock_card::<DB>(conn, card_id).await? else {
+            let Some(card) = SqlStore::<DB>::lock_card(conn, card_id).await? else {
                 return Ok(Err(CardRefusal::NoCard { card_id }));
             };
-            if card.expired {
+            let expiry = entry.kind == CardEntryKind::Expiry;
+            // A deduction needs a card in its period; expiry, one past it.
+            if card.expired || (!expiry && entry.on_date > card.expires_on) {
                 return Ok(Err(CardRefusal::Expired {
                     card_id,
                     expires_on: card.expires_on,
                 }));
             }
-            let expiry = entry.kind == CardEntryKind::Expiry;
             if expiry && entry.on_date <= card.expires_on {
                 return Ok(Err(invalid(format!(
                     "card {card_id} is valid until {}; it cannot expire on {}",
@@ -355,147 +480,10 @@ where
         }
     };
     let Some((balance_after, seq)) = changed else {
-        return Ok(Err(why_refused::<DB>(conn, card_id, entry).await?));
+        return Ok(Err(SqlStore::<DB>::why_refused(conn, card_id, entry).await?));
     };
-    let record = insert_entry::<DB>(conn, card_id, seq, entry, signed, balance_after, actor).await?;
+    let record = SqlStore::<DB>::insert_entry(conn, card_id, seq, entry, signed, balance_after, actor).await?;
     Ok(Ok(record))
-}
-
-/// Locks the card's row for the rest of the transaction (a no-op update), and reads it.
-async fn lock_card<DB>(conn: &mut DB::Connection, card_id: i64) -> Result<Option<CardAccountRecord>, StoreError>
-where
-    DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'r> &'r str: ColumnIndex<DB::Row>,
-    usize: ColumnIndex<DB::Row>,
-    String: Col<DB>,
-    i64: Col<DB>,
-    bool: Col<DB>,
-    DateTime<Utc>: Col<DB>,
-    NaiveDate: Col<DB>,
-{
-    let row: Option<AccountRow> = sqlx::query_as(&format!(
-        "UPDATE card_accounts SET last_seq = last_seq WHERE id = $1 RETURNING {ACCOUNT_COLUMNS}"
-    ))
-    .bind(card_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(CardAccountRecord::from))
-}
-
-async fn account_in_tx<DB>(conn: &mut DB::Connection, card_id: i64) -> Result<Option<CardAccountRecord>, StoreError>
-where
-    DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'r> &'r str: ColumnIndex<DB::Row>,
-    usize: ColumnIndex<DB::Row>,
-    String: Col<DB>,
-    i64: Col<DB>,
-    bool: Col<DB>,
-    DateTime<Utc>: Col<DB>,
-    NaiveDate: Col<DB>,
-{
-    let row: Option<AccountRow> = sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM card_accounts WHERE id = $1"))
-        .bind(card_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(CardAccountRecord::from))
-}
-
-/// Why a conditional update changed no row.
-async fn why_refused<DB>(
-    conn: &mut DB::Connection,
-    card_id: i64,
-    entry: &NewCardEntry,
-) -> Result<CardRefusal, StoreError>
-where
-    DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'r> &'r str: ColumnIndex<DB::Row>,
-    usize: ColumnIndex<DB::Row>,
-    String: Col<DB>,
-    i64: Col<DB>,
-    bool: Col<DB>,
-    DateTime<Utc>: Col<DB>,
-    NaiveDate: Col<DB>,
-{
-    let Some(card) = account_in_tx::<DB>(conn, card_id).await? else {
-        return Ok(CardRefusal::NoCard { card_id });
-    };
-    Ok(if card.expired || entry.on_date > card.expires_on {
-        CardRefusal::Expired {
-            card_id,
-            expires_on: card.expires_on,
-        }
-    } else if entry.kind == CardEntryKind::Extra && card.extra_granted {
-        CardRefusal::ExtraAlreadyGranted { card_id }
-    } else {
-        CardRefusal::InsufficientBalance {
-            card_id,
-            balance_won: card.balance_won,
-            needed_won: entry.amount_won,
-        }
-    })
-}
-
-/// Writes entry `seq` and its audit event.
-async fn insert_entry<DB>(
-    conn: &mut DB::Connection,
-    card_id: i64,
-    seq: i64,
-    entry: &NewCardEntry,
-    signed_amount: i64,
-    balance_after: i64,
-    actor: &str,
-) -> Result<CardEntryRecord, StoreError>
-where
-    DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'r> &'r str: ColumnIndex<DB::Row>,
-    usize: ColumnIndex<DB::Row>,
-    String: Col<DB>,
-    i64: Col<DB>,
-    DateTime<Utc>: Col<DB>,
-    NaiveDate: Col<DB>,
-    Option<i64>: Col<DB>,
-{
-    let at = now();
-    let row: EntryRow = sqlx::query_as(&format!(
-        "INSERT INTO card_entries (card_id, seq, kind, amount_won, balance_after_won, on_date, at, rule, params, \
-         enrolment_id, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9{}, $10, $11) RETURNING {}",
-        DB::DETAIL_PARAM,
-        entry_columns::<DB>()
-    ))
-    .bind(card_id)
-    .bind(seq)
-    .bind(entry.kind.as_str().to_owned())
-    .bind(signed_amount)
-    .bind(balance_after)
-    .bind(entry.on_date)
-    .bind(at)
-    .bind(entry.rule.clone())
-    .bind(entry.params.to_string())
-    .bind(entry.enrolment_id)
-    .bind(actor.to_owned())
-    .fetch_one(&mut *conn)
-    .await?;
-    let entry_record = CardEntryRecord::try_from(row)?;
-    let detail = serde_json::json!({
-        "card_id": card_id,
-        "seq": seq,
-        "kind": entry.kind,
-        "amount_won": signed_amount,
-        "balance_after_won": balance_after,
-        "on_date": entry.on_date,
-        "rule": entry.rule,
-        "enrolment_id": entry.enrolment_id,
-    });
-    record::<DB>(conn, actor, entry.kind.action(), &format!("card:{card_id}"), detail).await?;
-    Ok(entry_record)
 }
 
 impl<DB> SqlStore<DB>
@@ -512,6 +500,96 @@ where
     NaiveDate: Col<DB>,
     Option<i64>: Col<DB>,
 {
+    /// Locks the card's row for the rest of the transaction (a no-op update), and reads it.
+    async fn lock_card(conn: &mut DB::Connection, card_id: i64) -> Result<Option<CardAccountRecord>, StoreError> {
+        let row: Option<AccountRow> = sqlx::query_as(&format!(
+            "UPDATE card_accounts SET last_seq = last_seq WHERE id = $1 RETURNING {ACCOUNT_COLUMNS}"
+        ))
+        .bind(card_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(row.map(CardAccountRecord::from))
+    }
+
+    async fn account_in_tx(conn: &mut DB::Connection, card_id: i64) -> Result<Option<CardAccountRecord>, StoreError> {
+        let row: Option<AccountRow> =
+            sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM card_accounts WHERE id = $1"))
+                .bind(card_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        Ok(row.map(CardAccountRecord::from))
+    }
+
+    /// Why a conditional update changed no row.
+    async fn why_refused(
+        conn: &mut DB::Connection,
+        card_id: i64,
+        entry: &NewCardEntry,
+    ) -> Result<CardRefusal, StoreError> {
+        let Some(card) = SqlStore::<DB>::account_in_tx(conn, card_id).await? else {
+            return Ok(CardRefusal::NoCard { card_id });
+        };
+        Ok(if card.expired || entry.on_date > card.expires_on {
+            CardRefusal::Expired {
+                card_id,
+                expires_on: card.expires_on,
+            }
+        } else if entry.kind == CardEntryKind::Extra && card.extra_granted {
+            CardRefusal::ExtraAlreadyGranted { card_id }
+        } else {
+            CardRefusal::InsufficientBalance {
+                card_id,
+                balance_won: card.balance_won,
+                needed_won: entry.amount_won,
+            }
+        })
+    }
+
+    /// Writes entry `seq` and its audit event.
+    async fn insert_entry(
+        conn: &mut DB::Connection,
+        card_id: i64,
+        seq: i64,
+        entry: &NewCardEntry,
+        signed_amount: i64,
+        balance_after: i64,
+        actor: &str,
+    ) -> Result<CardEntryRecord, StoreError> {
+        let at = now();
+        let row: EntryRow = sqlx::query_as(&format!(
+            "INSERT INTO card_entries (card_id, seq, kind, amount_won, balance_after_won, on_date, at, rule, params, \
+             enrolment_id, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9{}, $10, $11) RETURNING {}",
+            DB::DETAIL_PARAM,
+            entry_columns::<DB>()
+        ))
+        .bind(card_id)
+        .bind(seq)
+        .bind(entry.kind.as_str().to_owned())
+        .bind(signed_amount)
+        .bind(balance_after)
+        .bind(entry.on_date)
+        .bind(at)
+        .bind(entry.rule.clone())
+        .bind(entry.params.to_string())
+        .bind(entry.enrolment_id)
+        .bind(actor.to_owned())
+        .fetch_one(&mut *conn)
+        .await?;
+        let entry_record = CardEntryRecord::try_from(row)?;
+        let detail = serde_json::json!({
+            "card_id": card_id,
+            "seq": seq,
+            "kind": entry.kind,
+            "amount_won": signed_amount,
+            "balance_after_won": balance_after,
+            "on_date": entry.on_date,
+            "rule": entry.rule,
+            "enrolment_id": entry.enrolment_id,
+        });
+        record::<DB>(conn, actor, entry.kind.action(), &format!("card:{card_id}"), detail).await?;
+        Ok(entry_record)
+    }
+
     async fn open_card(pool: Pool<DB>, account: NewCardAccount, actor: String) -> Result<CardAccountRecord, CardError> {
         let a = &account;
         if a.issue.kind != CardEntryKind::Issue {
@@ -528,11 +606,8 @@ where
             return Err(invalid("a card cannot expire before it is issued").into());
         }
         let mut tx = DB::begin_write(&pool, Lock::RowLevel).await?;
-        let open: Option<i64> = sqlx::query_scalar("SELECT id FROM card_accounts WHERE person_id = $1 AND NOT expired")
-            .bind(a.person_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(card_id) = open {
+        if let Some(open) = open_card_of_person_in_tx::<DB>(&mut tx, a.person_id).await? {
+            let card_id = open.id;
             return Err(CardRefusal::AlreadyOpen {
                 person_id: a.person_id,
                 card_id,
@@ -562,7 +637,7 @@ where
             }
             Err(e) => return Err(e.into()),
         };
-        let issue = insert_entry::<DB>(
+        let issue = SqlStore::<DB>::insert_entry(
             &mut tx,
             card.id,
             1,
@@ -583,7 +658,7 @@ where
         if let Some(extra) = &a.extra {
             post_in_tx::<DB>(&mut tx, card.id, extra, &actor).await??;
         }
-        let card = account_in_tx::<DB>(&mut tx, card.id)
+        let card = SqlStore::<DB>::account_in_tx(&mut tx, card.id)
             .await?
             .ok_or_else(|| StoreError::Corrupt {
                 what: format!("card {}", card.id),
@@ -604,6 +679,7 @@ where
         let record = match entry.kind {
             CardEntryKind::Hold => hold_in_tx::<DB>(&mut tx, card_id, &entry, &actor).await??,
             CardEntryKind::Release => release_in_tx::<DB>(&mut tx, card_id, &entry, &actor).await??,
+            CardEntryKind::Refund => refund_in_tx::<DB>(&mut tx, card_id, &entry, &actor).await??,
             _ => post_in_tx::<DB>(&mut tx, card_id, &entry, &actor).await??,
         };
         tx.commit().await?;
@@ -620,7 +696,7 @@ where
         actor: String,
     ) -> Result<(CardEntryRecord, CardEntryRecord), CardError> {
         let mut tx = DB::begin_write(&pool, Lock::RowLevel).await?;
-        if lock_card::<DB>(&mut tx, card_id).await?.is_none() {
+        if SqlStore::<DB>::lock_card(&mut tx, card_id).await?.is_none() {
             return Err(CardRefusal::NoCard { card_id }.into());
         }
         let held = held_in_tx::<DB>(&mut tx, card_id, enrolment_id).await?;
@@ -675,7 +751,7 @@ where
 
     async fn card(&self, card_id: i64) -> Result<Option<CardAccountRecord>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        account_in_tx::<DB>(&mut conn, card_id).await
+        SqlStore::<DB>::account_in_tx(&mut conn, card_id).await
     }
 
     async fn card_of_person(&self, person_id: i64) -> Result<Option<CardAccountRecord>, StoreError> {

@@ -1,25 +1,28 @@
 //! The enrolment aggregate's statements (the same on both backends).
 //!
-//! Locks, in the order every transaction takes them (so two cannot wait on each other): the
-//! enrolment's row (a conditional `UPDATE … WHERE status = <seen>`), the person's row (a no-op
-//! `UPDATE`, so eligibility and the overlap check read a row nobody changes meanwhile), the
-//! cohort's seat row (the conditional `UPDATE … WHERE taken < seats`), then the card's row
-//! (inside `cards::hold_in_tx`). No advisory lock: work on different cohorts runs in parallel on
-//! PostgreSQL; SQLite has one writer at a time.
+//! Locks, in the order an acceptance takes them: the enrolment's row (a conditional
+//! `UPDATE … WHERE status = <seen>`), the person's row (a no-op `UPDATE`, so eligibility and
+//! the overlap check read a history nobody changes meanwhile), the card's row (inside
+//! `cards::hold_in_tx`), and last the cohort's seat row (the conditional
+//! `UPDATE … WHERE taken < seats`), held only until the commit. A status change takes the
+//! enrolment's row, the card's, then the seat row, and offers a freed seat to waiting people,
+//! whose enrolments, persons and cards no concurrent acceptance into the same cohort can hold
+//! (one live application per person and cohort). No advisory lock: work on different cohorts
+//! runs in parallel on PostgreSQL; SQLite has one writer at a time.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Executor, IntoArguments, Pool};
 
 use super::audit::record;
-use super::cards::{held_in_tx, hold_in_tx, post_in_tx, release_in_tx};
+use super::cards::{charged_in_tx, held_in_tx, hold_in_tx, post_in_tx, refund_in_tx, release_in_tx};
 use super::people::{person_from_row, PERSON_COLUMNS};
 use super::{clamp_limit, detached, is_unique_violation, now, Col, Dialect, Lock, SqlStore};
 use crate::cards::{CardEntryKind, NewCardEntry};
 use crate::enrolments::{
-    Acceptance, AcceptanceRules, CardEffect, Changed, CohortSeats, Decided, EnrolmentError, EnrolmentEventRecord,
-    EnrolmentRecord, EnrolmentRefusal, EnrolmentStore, NewApplication, Offer, StatusChange, ACTION_ENROLMENT_APPLY,
-    ACTION_ENROLMENT_PREFIX,
+    Acceptance, AcceptanceRules, AcceptanceTerms, CardEffect, Changed, CohortSeats, Decided, EnrolmentError,
+    EnrolmentEventRecord, EnrolmentRecord, EnrolmentRefusal, EnrolmentStore, NewApplication, Offer, StatusChange,
+    ACTION_ENROLMENT_APPLY, ACTION_ENROLMENT_PREFIX,
 };
 use crate::{seoul_date, PersonRecord, StoreError};
 
@@ -98,19 +101,28 @@ fn public(e: &EnrolmentRecord) -> serde_json::Value {
     })
 }
 
-/// Why a step of an acceptance refused, and whether it had taken the seat.
+/// Why an acceptance was refused; it wrote nothing.
 struct Refused {
     refusal: EnrolmentRefusal,
-    seat_taken: bool,
 }
 
 impl From<EnrolmentRefusal> for Refused {
     fn from(refusal: EnrolmentRefusal) -> Refused {
-        Refused {
-            refusal,
-            seat_taken: false,
-        }
+        Refused { refusal }
     }
+}
+
+/// Why a waiting person was passed over for a freed seat, in Korean and English (the trainee
+/// reads it on their applications page).
+fn skip_reason(refusal: &EnrolmentRefusal) -> String {
+    let ko = match refusal {
+        EnrolmentRefusal::Ineligible(why) => why.ko.clone(),
+        EnrolmentRefusal::Overlapping { .. } => "기간이 겹치는 다른 과정에 선발되어 있습니다.".to_owned(),
+        EnrolmentRefusal::NoCard => "국민내일배움카드 계좌가 없습니다.".to_owned(),
+        EnrolmentRefusal::Card(_) => "카드 잔액이 부족하거나 카드를 쓸 수 없습니다.".to_owned(),
+        _ => "선발 조건을 충족하지 않습니다.".to_owned(),
+    };
+    format!("빈자리 배정에서 제외: {ko} / skipped for a freed seat: {refusal}")
 }
 
 enum Accepted {
@@ -254,6 +266,25 @@ where
         Ok(())
     }
 
+    /// Makes the cohort's seat row with `seats` seats, unless it has one.
+    async fn ensure_seats(
+        conn: &mut DB::Connection,
+        course_id: &str,
+        cohort_ordinal: i64,
+        seats: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO cohort_seats (course_id, cohort_ordinal, seats, taken) VALUES ($1, $2, $3, 0) \
+             ON CONFLICT (course_id, cohort_ordinal) DO NOTHING",
+        )
+        .bind(course_id.to_owned())
+        .bind(cohort_ordinal)
+        .bind(seats.max(0))
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
     /// Frees one seat of the cohort.
     async fn free_seat(conn: &mut DB::Connection, e: &EnrolmentRecord) -> Result<(), StoreError> {
         sqlx::query("UPDATE cohort_seats SET taken = taken - 1 WHERE course_id = $1 AND cohort_ordinal = $2")
@@ -265,8 +296,8 @@ where
     }
 
     /// The acceptance steps on a locked enrolment (status `applied`, or `waiting` for a freed
-    /// seat): eligibility, overlap, seat, card hold. On a refusal after the seat was taken the
-    /// caller must give it back or roll back.
+    /// seat): eligibility, overlap, card hold, status, seat. A refusal or a full cohort writes
+    /// nothing.
     async fn accept_locked(
         conn: &mut DB::Connection,
         enrolment: &EnrolmentRecord,
@@ -289,24 +320,43 @@ where
                 reason: format!("its person {} does not exist", enrolment.person_id),
             });
         };
-        let terms = match rules.terms(&person, enrolment) {
+        let history = Self::enrolments_where(conn, "person_id = $1 ORDER BY id", None, enrolment.person_id).await?;
+        let history: Vec<EnrolmentRecord> = history.into_iter().filter(|e| e.id != enrolment.id).collect();
+        let terms = match rules.terms(&person, enrolment, &history) {
             Ok(terms) => terms,
             Err(why) => return Ok(Err(EnrolmentRefusal::Ineligible(why).into())),
         };
-        let overlapping: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM enrolments WHERE person_id = $1 AND id <> $2 \
-             AND status IN ('accepted', 'in_training') AND cohort_start <= $3 AND cohort_end >= $4 \
-             ORDER BY id LIMIT 1",
-        )
-        .bind(enrolment.person_id)
-        .bind(enrolment.id)
-        .bind(enrolment.cohort_end)
-        .bind(enrolment.cohort_start)
-        .fetch_optional(&mut *conn)
-        .await?;
+        // The person's row is locked, so no other acceptance of theirs can change this list.
+        let overlapping = history
+            .iter()
+            .filter(|e| matches!(e.status.as_str(), "accepted" | "in_training"))
+            .find(|e| e.cohort_start <= enrolment.cohort_end && e.cohort_end >= enrolment.cohort_start)
+            .map(|e| e.id);
         if let Some(other) = overlapping {
             return Ok(Err(EnrolmentRefusal::Overlapping { other }.into()));
         }
+        // Everything the acceptance writes goes inside a savepoint, and the seat is taken last:
+        // its row is then locked only until the commit, so acceptances into one cohort queue
+        // for one statement, not for the whole acceptance. A full cohort or a refused card
+        // rolls the savepoint back (its row locks too).
+        sqlx::query("SAVEPOINT acceptance").execute(&mut *conn).await?;
+        let refusal = Self::hold_card(conn, enrolment, &terms, actor).await?;
+        let accepted = match refusal {
+            Some(_) => None,
+            None => Some(
+                Self::move_to(
+                    conn,
+                    enrolment,
+                    "accepted",
+                    event,
+                    None,
+                    Some((terms.card_hold_won, terms.self_payment_won)),
+                    false,
+                    actor,
+                )
+                .await?,
+            ),
+        };
         let seat = sqlx::query(
             "UPDATE cohort_seats SET taken = taken + 1 \
              WHERE course_id = $1 AND cohort_ordinal = $2 AND taken < seats",
@@ -315,54 +365,65 @@ where
         .bind(enrolment.cohort_ordinal)
         .execute(&mut *conn)
         .await?;
-        if DB::rows_affected(&seat) == 0 {
-            return Ok(Ok(Accepted::Full(enrolment.clone())));
-        }
-        if terms.card_hold_won > 0 {
-            let card: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM card_accounts WHERE person_id = $1 AND expired = FALSE ORDER BY id DESC LIMIT 1",
-            )
-            .bind(enrolment.person_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            let Some(card) = card else {
-                return Ok(Err(Refused {
-                    refusal: EnrolmentRefusal::NoCard,
-                    seat_taken: true,
-                }));
-            };
-            let hold = NewCardEntry {
-                kind: CardEntryKind::Hold,
-                amount_won: terms.card_hold_won,
-                on_date: terms.on_date,
-                rule: terms.rule.clone(),
-                params: terms.params.clone(),
-                enrolment_id: Some(enrolment.id),
-            };
-            if let Err(refusal) = hold_in_tx::<DB>(conn, card, &hold, actor).await? {
-                return Ok(Err(Refused {
-                    refusal: EnrolmentRefusal::Card(refusal),
-                    seat_taken: true,
-                }));
+        let outcome = match (DB::rows_affected(&seat) > 0, refusal, accepted) {
+            (true, None, Some(accepted)) => {
+                sqlx::query("RELEASE SAVEPOINT acceptance").execute(&mut *conn).await?;
+                return Ok(Ok(Accepted::Accepted(accepted)));
             }
+            (true, Some(refusal), _) => Err(refusal.into()),
+            _ => Ok(Accepted::Full(enrolment.clone())),
+        };
+        sqlx::query("ROLLBACK TO SAVEPOINT acceptance")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("RELEASE SAVEPOINT acceptance").execute(&mut *conn).await?;
+        Ok(outcome)
+    }
+
+    /// Holds the card's share for the enrolment; the refusal if the card cannot (nothing is
+    /// written then).
+    async fn hold_card(
+        conn: &mut DB::Connection,
+        enrolment: &EnrolmentRecord,
+        terms: &AcceptanceTerms,
+        actor: &str,
+    ) -> Result<Option<EnrolmentRefusal>, StoreError> {
+        if terms.card_hold_won <= 0 {
+            return Ok(None);
         }
-        let accepted = Self::move_to(
-            conn,
-            enrolment,
-            "accepted",
-            event,
-            None,
-            Some((terms.card_hold_won, terms.self_payment_won)),
-            false,
-            actor,
+        let card: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM card_accounts WHERE person_id = $1 AND expired = FALSE ORDER BY id DESC LIMIT 1",
         )
+        .bind(enrolment.person_id)
+        .fetch_optional(&mut *conn)
         .await?;
-        Ok(Ok(Accepted::Accepted(accepted)))
+        let Some(card) = card else {
+            return Ok(Some(EnrolmentRefusal::NoCard));
+        };
+        let hold = NewCardEntry {
+            kind: CardEntryKind::Hold,
+            amount_won: terms.card_hold_won,
+            on_date: terms.on_date,
+            rule: terms.rule.clone(),
+            params: terms.params.clone(),
+            enrolment_id: Some(enrolment.id),
+        };
+        Ok(hold_in_tx::<DB>(conn, card, &hold, actor)
+            .await?
+            .err()
+            .map(EnrolmentRefusal::Card))
     }
 
     async fn accept_one(pool: Pool<DB>, acceptance: Acceptance, actor: String) -> Result<Decided, EnrolmentError> {
         let mut tx = DB::begin_write(&pool, Lock::RowLevel).await?;
         let enrolment = Self::lock_in_status(&mut tx, acceptance.enrolment_id, "applied").await??;
+        Self::ensure_seats(
+            &mut tx,
+            &enrolment.course_id,
+            enrolment.cohort_ordinal,
+            acceptance.seats_if_new,
+        )
+        .await?;
         let decided =
             match Self::accept_locked(&mut tx, &enrolment, acceptance.rules.as_ref(), "accept", &actor).await? {
                 // Rolled back by dropping the transaction.
@@ -409,10 +470,7 @@ where
                 // The freed seat is gone already (the row was full again): stop offering.
                 Ok(Accepted::Full(_)) => break,
                 Err(refused) => {
-                    if refused.seat_taken {
-                        Self::free_seat(conn, &waiting).await?;
-                    }
-                    let reason = format!("skipped for a freed seat: {}", refused.refusal);
+                    let reason = skip_reason(&refused.refusal);
                     Self::move_to(conn, &waiting, "refused", "refuse", Some(&reason), None, false, actor).await?;
                     offers.push(Offer::Skipped {
                         enrolment_id: waiting.id,
@@ -426,15 +484,7 @@ where
 
     async fn apply_one(pool: Pool<DB>, a: NewApplication, actor: String) -> Result<EnrolmentRecord, EnrolmentError> {
         let mut tx = DB::begin_write(&pool, Lock::RowLevel).await?;
-        sqlx::query(
-            "INSERT INTO cohort_seats (course_id, cohort_ordinal, seats, taken) VALUES ($1, $2, $3, 0) \
-             ON CONFLICT (course_id, cohort_ordinal) DO NOTHING",
-        )
-        .bind(a.course_id.clone())
-        .bind(a.cohort_ordinal)
-        .bind(a.seats.max(0))
-        .execute(&mut *tx)
-        .await?;
+        Self::ensure_seats(&mut tx, &a.course_id, a.cohort_ordinal, a.seats).await?;
         let at = now();
         let inserted = sqlx::query_as::<_, Row>(&format!(
             "INSERT INTO enrolments (person_id, course_id, cohort_ordinal, institution_id, programme, cohort_start, \
@@ -514,6 +564,18 @@ where
                     }
                     Ok(_) => Ok(()),
                 }
+            }
+            CardEffect::RefundCharged { rule, params } => {
+                // The charge sits on the card the hold was on.
+                let Some(card) = Self::card_of_hold(conn, e.id).await? else {
+                    return Ok(Ok(()));
+                };
+                let charged = charged_in_tx::<DB>(conn, card, e.id).await?;
+                if charged <= 0 {
+                    return Ok(Ok(()));
+                }
+                let refund = entry(CardEntryKind::Refund, charged, rule, params);
+                refund_in_tx::<DB>(conn, card, &refund, actor).await?.map(|_| ())
             }
             CardEffect::Deduct {
                 amount_won,

@@ -1,11 +1,16 @@
 //! Conformance checks of the learning-card aggregate.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{ColumnIndex, Executor, IntoArguments, Pool};
 
 use super::{assert_event, audit_mark, events_after, raw_execute, raw_i64};
+use crate::shared::cards::{
+    charged_in_tx, held_in_tx, hold_in_tx, open_card_of_person_in_tx, refund_in_tx, release_in_tx,
+};
+use crate::shared::{Col, Dialect, Lock};
 use crate::{
-    CardAccountRecord, CardEntryKind, CardError, CardRefusal, Database, NewAccount, NewCardAccount, NewCardEntry,
-    PersonFields, ACTION_CARD_OPEN,
+    Backends, CardAccountRecord, CardEntryKind, CardError, CardRefusal, Database, NewAccount, NewCardAccount,
+    NewCardEntry, PersonFields, ACTION_CARD_OPEN,
 };
 
 pub(super) const CHECKS: &[&str] = &[
@@ -19,6 +24,8 @@ pub(super) const CHECKS: &[&str] = &[
     "cards_invalid_entries_are_refused",
     "cards_entries_are_append_only",
     "cards_concurrent_holds_never_overdraw",
+    "cards_holds_in_a_callers_transaction_last_only_if_it_commits",
+    "cards_refund_gives_back_at_most_the_charge",
 ];
 
 pub(super) async fn run(db: &Database) {
@@ -32,6 +39,8 @@ pub(super) async fn run(db: &Database) {
     check!(db, cards_invalid_entries_are_refused);
     check!(db, cards_entries_are_append_only);
     check!(db, cards_concurrent_holds_never_overdraw);
+    check!(db, cards_holds_in_a_callers_transaction_last_only_if_it_commits);
+    check!(db, cards_refund_gives_back_at_most_the_charge);
 }
 
 const ACTOR: &str = "card-conformance";
@@ -46,6 +55,7 @@ fn entry(kind: CardEntryKind, amount_won: i64, enrolment_id: Option<i64>) -> New
         CardEntryKind::Extra => "tuition.card.vulnerable_extra_won",
         CardEntryKind::DropoutDeduction => "tuition.card.dropout_deductions_won",
         CardEntryKind::Expiry => "tuition.card.account_years",
+        CardEntryKind::Refund => "enrolment.free_withdrawal_days",
         _ => "card.charge",
     };
     NewCardEntry {
@@ -403,6 +413,15 @@ async fn cards_expiry_takes_the_rest_and_frees_the_person(db: &Database) {
             expires_on: card.expires_on
         }
     );
+    // Nothing follows expiry, not even a release of what was held.
+    assert!(matches!(
+        refusal(
+            cards
+                .post(card.id, &entry(CardEntryKind::Release, 1_000_000, Some(71)), ACTOR)
+                .await
+        ),
+        CardRefusal::Expired { .. }
+    ));
     assert_eq!(assert_consistent(db, card.id).await, 0);
     // The person can be issued a new card; it is the one they see.
     let renewed = NewCardAccount {
@@ -494,4 +513,267 @@ async fn cards_concurrent_holds_never_overdraw(db: &Database) {
     }
     assert_eq!((held, refused), (4, 16));
     assert_eq!(assert_consistent(db, card.id).await, 200_000);
+}
+
+/// The contract of `hold_in_tx` and `release_in_tx` (shared/cards.rs): inside a caller's
+/// transaction, a refusal writes nothing and leaves the transaction usable; what was posted
+/// lasts only if the caller commits.
+async fn cards_holds_in_a_callers_transaction_last_only_if_it_commits(db: &Database) {
+    let card = open(db, 12, false).await;
+    let mark = audit_mark(db).await;
+    match &db.inner {
+        Backends::Sqlite(s) => in_callers_transaction(&s.pool, &card).await,
+        Backends::Postgres(s) => in_callers_transaction(&s.pool, &card).await,
+    }
+    let entries = db.cards().statement(card.id).await.expect("statement");
+    let kinds: Vec<_> = entries.iter().map(|e| (e.kind, e.amount_won)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (CardEntryKind::Issue, 3_000_000),
+            (CardEntryKind::Hold, -1_000_000),
+            (CardEntryKind::Release, 400_000)
+        ],
+        "the rolled-back hold left nothing"
+    );
+    let actions: Vec<String> = events_after(db, mark).await.into_iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        ["card.hold", "card.release"],
+        "only committed entries are audited"
+    );
+    assert_eq!(assert_consistent(db, card.id).await, 2_400_000);
+}
+
+async fn in_callers_transaction<DB>(pool: &Pool<DB>, card: &CardAccountRecord)
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> &'r str: ColumnIndex<DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    bool: Col<DB>,
+    DateTime<Utc>: Col<DB>,
+    NaiveDate: Col<DB>,
+    Option<i64>: Col<DB>,
+{
+    let hold = |amount| entry(CardEntryKind::Hold, amount, Some(121));
+    // Held, then rolled back by the caller.
+    let mut tx = DB::begin_write(pool, Lock::RowLevel).await.expect("begin");
+    let found = open_card_of_person_in_tx::<DB>(&mut tx, card.person_id)
+        .await
+        .expect("find");
+    assert_eq!(found.map(|c| c.id), Some(card.id));
+    hold_in_tx::<DB>(&mut tx, card.id, &hold(500_000), ACTOR)
+        .await
+        .expect("database")
+        .expect("held");
+    tx.rollback().await.expect("rollback");
+
+    // A refusal writes nothing, and the same transaction goes on and commits.
+    let mut tx = DB::begin_write(pool, Lock::RowLevel).await.expect("begin");
+    let refused = hold_in_tx::<DB>(&mut tx, card.id, &hold(3_000_001), ACTOR)
+        .await
+        .expect("database");
+    assert!(
+        matches!(
+            refused,
+            Err(CardRefusal::InsufficientBalance {
+                balance_won: 3_000_000,
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    let wrong_kind = hold_in_tx::<DB>(&mut tx, card.id, &entry(CardEntryKind::Release, 1, Some(121)), ACTOR)
+        .await
+        .expect("database");
+    assert!(
+        matches!(wrong_kind, Err(CardRefusal::InvalidEntry { .. })),
+        "{wrong_kind:?}"
+    );
+    let held = hold_in_tx::<DB>(&mut tx, card.id, &hold(1_000_000), ACTOR)
+        .await
+        .expect("database")
+        .expect("held");
+    assert_eq!((held.seq, held.balance_after_won), (2, 2_000_000));
+    assert_eq!(held_in_tx::<DB>(&mut tx, card.id, 121).await.expect("held"), 1_000_000);
+    let too_much = release_in_tx::<DB>(
+        &mut tx,
+        card.id,
+        &entry(CardEntryKind::Release, 1_000_001, Some(121)),
+        ACTOR,
+    )
+    .await
+    .expect("database");
+    assert!(
+        matches!(too_much, Err(CardRefusal::ReleaseExceedsHold { .. })),
+        "{too_much:?}"
+    );
+    release_in_tx::<DB>(
+        &mut tx,
+        card.id,
+        &entry(CardEntryKind::Release, 400_000, Some(121)),
+        ACTOR,
+    )
+    .await
+    .expect("database")
+    .expect("released");
+    tx.commit().await.expect("commit");
+}
+
+/// A withdrawal within the free days after the start: the charge comes back as a refund, never
+/// more than was charged for the enrolment and not yet refunded, posted in the caller's
+/// transaction with its audit event.
+async fn cards_refund_gives_back_at_most_the_charge(db: &Database) {
+    let card = open(db, 13, false).await;
+    let cards = db.cards();
+    cards
+        .post(card.id, &entry(CardEntryKind::Hold, 440_000, Some(131)), ACTOR)
+        .await
+        .expect("hold");
+    cards
+        .convert_hold(
+            card.id,
+            131,
+            day(2026, 3, 2),
+            "card.charge",
+            &serde_json::json!({}),
+            ACTOR,
+        )
+        .await
+        .expect("convert");
+    assert_eq!(assert_consistent(db, card.id).await, 2_560_000);
+
+    let too_much = refusal(
+        cards
+            .post(card.id, &entry(CardEntryKind::Refund, 440_001, Some(131)), ACTOR)
+            .await,
+    );
+    assert_eq!(
+        too_much,
+        CardRefusal::RefundExceedsCharge {
+            card_id: card.id,
+            enrolment_id: 131,
+            charged_won: 440_000,
+            asked_won: 440_001
+        }
+    );
+    let never_charged = refusal(
+        cards
+            .post(card.id, &entry(CardEntryKind::Refund, 1, Some(132)), ACTOR)
+            .await,
+    );
+    assert!(
+        matches!(never_charged, CardRefusal::RefundExceedsCharge { charged_won: 0, .. }),
+        "{never_charged:?}"
+    );
+    let no_enrolment = refusal(cards.post(card.id, &entry(CardEntryKind::Refund, 1, None), ACTOR).await);
+    assert!(
+        matches!(no_enrolment, CardRefusal::InvalidEntry { .. }),
+        "{no_enrolment:?}"
+    );
+    assert_eq!(
+        assert_consistent(db, card.id).await,
+        2_560_000,
+        "refusals write nothing"
+    );
+
+    let mark = audit_mark(db).await;
+    match &db.inner {
+        Backends::Sqlite(s) => refund_in_callers_transaction(&s.pool, &card).await,
+        Backends::Postgres(s) => refund_in_callers_transaction(&s.pool, &card).await,
+    }
+    let events = events_after(db, mark).await;
+    assert_eq!(events.len(), 1);
+    assert_event(&events[0], "card.refund", ACTOR, &format!("card:{}", card.id));
+    let last = cards
+        .statement(card.id)
+        .await
+        .expect("statement")
+        .pop()
+        .expect("entries");
+    assert_eq!(
+        (last.kind, last.amount_won, last.enrolment_id, last.rule.as_str()),
+        (
+            CardEntryKind::Refund,
+            440_000,
+            Some(131),
+            "enrolment.free_withdrawal_days"
+        )
+    );
+    assert_eq!(
+        assert_consistent(db, card.id).await,
+        3_000_000,
+        "back to before the hold"
+    );
+    // Refunded once: nothing is left to give back.
+    let again = refusal(
+        cards
+            .post(card.id, &entry(CardEntryKind::Refund, 1, Some(131)), ACTOR)
+            .await,
+    );
+    assert!(
+        matches!(again, CardRefusal::RefundExceedsCharge { charged_won: 0, .. }),
+        "{again:?}"
+    );
+}
+
+async fn refund_in_callers_transaction<DB>(pool: &Pool<DB>, card: &CardAccountRecord)
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> &'r str: ColumnIndex<DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    bool: Col<DB>,
+    DateTime<Utc>: Col<DB>,
+    NaiveDate: Col<DB>,
+    Option<i64>: Col<DB>,
+{
+    let mut tx = DB::begin_write(pool, Lock::RowLevel).await.expect("begin");
+    assert_eq!(
+        charged_in_tx::<DB>(&mut tx, card.id, 131).await.expect("charged"),
+        440_000
+    );
+    let wrong_kind = refund_in_tx::<DB>(&mut tx, card.id, &entry(CardEntryKind::Release, 1, Some(131)), ACTOR)
+        .await
+        .expect("database");
+    assert!(
+        matches!(wrong_kind, Err(CardRefusal::InvalidEntry { .. })),
+        "{wrong_kind:?}"
+    );
+    // Refunded, then rolled back by the caller: nothing stays.
+    refund_in_tx::<DB>(
+        &mut tx,
+        card.id,
+        &entry(CardEntryKind::Refund, 440_000, Some(131)),
+        ACTOR,
+    )
+    .await
+    .expect("database")
+    .expect("refunded");
+    tx.rollback().await.expect("rollback");
+
+    let mut tx = DB::begin_write(pool, Lock::RowLevel).await.expect("begin");
+    assert_eq!(
+        charged_in_tx::<DB>(&mut tx, card.id, 131).await.expect("charged"),
+        440_000
+    );
+    let refund = refund_in_tx::<DB>(
+        &mut tx,
+        card.id,
+        &entry(CardEntryKind::Refund, 440_000, Some(131)),
+        ACTOR,
+    )
+    .await
+    .expect("database")
+    .expect("refunded");
+    assert_eq!((refund.amount_won, refund.balance_after_won), (440_000, 3_000_000));
+    assert_eq!(charged_in_tx::<DB>(&mut tx, card.id, 131).await.expect("charged"), 0);
+    tx.commit().await.expect("commit");
 }

@@ -12,12 +12,14 @@ pub(super) const CHECKS: &[&str] = &[
     "diagnosis_runs_are_recorded_read_back_and_audited",
     "diagnosis_a_repeated_run_or_unknown_person_changes_nothing",
     "diagnosis_runs_are_append_only",
+    "diagnosis_the_same_run_sent_twice_at_once_is_stored_once",
 ];
 
 pub(super) async fn run(db: &Database) {
     check!(db, diagnosis_runs_are_recorded_read_back_and_audited);
     check!(db, diagnosis_a_repeated_run_or_unknown_person_changes_nothing);
     check!(db, diagnosis_runs_are_append_only);
+    check!(db, diagnosis_the_same_run_sent_twice_at_once_is_stored_once);
 }
 
 async fn person(db: &Database, login: &str) -> i64 {
@@ -191,4 +193,30 @@ async fn diagnosis_runs_are_append_only(db: &Database) {
         assert!(refused.is_err(), "{sql} must be refused");
     }
     assert_eq!(db.diagnoses().history(choi).await.unwrap().len(), 1);
+}
+
+async fn diagnosis_the_same_run_sent_twice_at_once_is_stored_once(db: &Database) {
+    let han = person(db, "diagnosis-han").await;
+    let jung = person(db, "diagnosis-jung").await;
+    let mark = audit_mark(db).await;
+    // Four submissions of run 1 of one person, and one of another person, all at once.
+    let tasks: Vec<_> = [han, han, han, han, jung]
+        .into_iter()
+        .map(|who| {
+            let db = db.clone();
+            tokio::spawn(async move { db.diagnoses().record(&new_run(who, 1, 2), "diagnosis-twice").await })
+        })
+        .collect();
+    let mut stored = 0;
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(_) => stored += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            Err(other) => panic!("a repeated run must be a conflict, got {other:?}"),
+        }
+    }
+    assert_eq!(stored, 2, "one run for each person");
+    assert_eq!(db.diagnoses().history(han).await.unwrap().len(), 1);
+    assert_eq!(db.diagnoses().history(jung).await.unwrap().len(), 1);
+    assert_eq!(events_after(db, mark).await.len(), 2, "one audit event per stored run");
 }

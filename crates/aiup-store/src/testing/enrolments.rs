@@ -19,6 +19,7 @@ pub(super) const CHECKS: &[&str] = &[
     "enrolments_freed_seat_goes_to_the_first_waiting_person_who_qualifies",
     "enrolments_start_converts_and_dropout_deducts",
     "enrolments_events_are_append_only",
+    "enrolments_acceptance_makes_a_missing_seat_row",
     "enrolments_concurrent_acceptances_never_oversell",
 ];
 
@@ -30,6 +31,7 @@ pub(super) async fn run(db: &Database) {
     check!(db, enrolments_freed_seat_goes_to_the_first_waiting_person_who_qualifies);
     check!(db, enrolments_start_converts_and_dropout_deducts);
     check!(db, enrolments_events_are_append_only);
+    check!(db, enrolments_acceptance_makes_a_missing_seat_row);
     check!(db, enrolments_concurrent_acceptances_never_oversell);
 }
 
@@ -46,7 +48,12 @@ struct Rules {
 }
 
 impl AcceptanceRules for Rules {
-    fn terms(&self, person: &PersonRecord, _: &EnrolmentRecord) -> Result<AcceptanceTerms, Ineligible> {
+    fn terms(
+        &self,
+        person: &PersonRecord,
+        _: &EnrolmentRecord,
+        _: &[EnrolmentRecord],
+    ) -> Result<AcceptanceTerms, Ineligible> {
         if self.refuse.contains(&person.id) {
             return Err(Ineligible {
                 ko: "대상이 아닙니다".to_owned(),
@@ -71,6 +78,7 @@ fn accept(id: i64, waiting_list: bool, rules: Arc<dyn AcceptanceRules>) -> Accep
     Acceptance {
         enrolment_id: id,
         waiting_list,
+        seats_if_new: 0,
         rules,
     }
 }
@@ -411,7 +419,7 @@ async fn enrolments_freed_seat_goes_to_the_first_waiting_person_who_qualifies(db
     // b no longer qualifies and is refused with the reason; c gets the seat; d still waits.
     assert_eq!(changed.offers.len(), 2, "{:?}", changed.offers);
     assert!(matches!(&changed.offers[0], Offer::Skipped { enrolment_id, reason }
-        if *enrolment_id == waiting[0].id && reason.contains("not admitted")));
+        if *enrolment_id == waiting[0].id && reason.contains("not admitted") && reason.contains("대상이 아닙니다")));
     assert!(matches!(&changed.offers[1], Offer::Accepted(e) if e.id == waiting[1].id && e.card_hold_won == 100_000));
     let status = |id| async move { db.enrolments().enrolment(id).await.unwrap().unwrap().status };
     assert_eq!(status(waiting[0].id).await, "refused");
@@ -512,6 +520,22 @@ async fn enrolments_events_are_append_only(db: &Database) {
         .is_err());
     assert!(raw_execute(db, "DELETE FROM enrolment_events").await.is_err());
     assert!(raw_i64(db, "SELECT COUNT(*) FROM enrolment_events").await.unwrap() > 0);
+}
+
+/// An enrolment written in bulk has no seat row: acceptance makes it from the catalogue's count.
+async fn enrolments_acceptance_makes_a_missing_seat_row(db: &Database) {
+    let p = person(db, "bulk").await;
+    let e = apply(db, &application(p, "C-BULK", 0, 9)).await;
+    raw_execute(db, "DELETE FROM cohort_seats WHERE course_id = 'C-BULK'")
+        .await
+        .unwrap();
+    assert!(db.enrolments().seats("C-BULK", 0).await.unwrap().is_none());
+    let mut acceptance = accept(e.id, false, rules(0, vec![]));
+    acceptance.seats_if_new = 2;
+    let decided = db.enrolments().accept(&acceptance, ACTOR).await;
+    assert!(matches!(decided, Ok(Decided::Accepted(_))), "{decided:?}");
+    let seats = db.enrolments().seats("C-BULK", 0).await.unwrap().unwrap();
+    assert_eq!((seats.seats, seats.taken), (2, 1));
 }
 
 async fn enrolments_concurrent_acceptances_never_oversell(db: &Database) {

@@ -158,6 +158,11 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages.rs"),
         include_str!("../../../aiup-server/src/pages/accounts.rs"),
         include_str!("../../../aiup-server/src/pages/admin.rs"),
+        include_str!("../../../aiup-server/src/pages/enrolment.rs"),
+        include_str!("../../../aiup-server/src/pages/staff.rs"),
+        include_str!("../../../aiup-server/src/pages/card.rs"),
+        include_str!("../../../aiup-server/src/pages/diagnosis.rs"),
+        include_str!("../../../aiup-server/src/pages/path.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES {

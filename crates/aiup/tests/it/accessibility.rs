@@ -345,6 +345,38 @@ async fn error_and_account_pages_have_no_accessibility_violations() {
     assert_clean(&report);
 }
 
+/// The trainee's card page: before a profile, with the button to open the card, and with a
+/// statement of every kind of entry that names an enrolment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn card_page_has_no_accessibility_violations() {
+    let Some((b, axe)) = start().await else { return };
+    let mut report = Vec::new();
+    crate::testkit::create_account(&b.app, Role::Trainee, None).await;
+    sign_in(&b, Role::Trainee).await;
+    check_both(&b, &axe, "/me/card", "card-no-profile", &mut report).await;
+    let services = &b.app.state.app;
+    let actor = crate::card::signed_in(&b.app, &crate::testkit::login_of(Role::Trainee)).await;
+    services
+        .save_my_profile(&actor, &crate::card::profile(&["disabled"], "type_1"))
+        .await
+        .expect("profile");
+    check_both(&b, &axe, "/me/card", "card-open", &mut report).await;
+    let card = services.open_my_card(&actor).await.expect("open").account.id;
+    let charge = crate::card::charge_of(&b.app, true);
+    let hold = aiup_app::card::hold_entry(&charge, 7, services.today()).expect("hold");
+    services.db().cards().post(card, &hold, "test").await.expect("hold");
+    services
+        .convert_card_hold("test", card, 7, services.today())
+        .await
+        .expect("convert");
+    check_both(&b, &axe, "/me/card", "card-statement", &mut report).await;
+    assert!(
+        b.text("h1").await.contains("My learning card"),
+        "the card page was checked"
+    );
+    assert_clean(&report);
+}
+
 /// Signs `role`'s test account in through the sign-in form.
 async fn sign_in(b: &Browser, role: Role) {
     b.goto("/signin").await;
@@ -390,6 +422,82 @@ async fn course_search_has_no_accessibility_violations() {
     )
     .await;
     assert_eq!(b.text("h1").await, course.title, "the course page was checked");
+    assert_clean(&report);
+}
+
+/// The trainee's diagnosis pages (start, form, result, history with its chart) and learning path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnosis_and_path_pages_have_no_accessibility_violations() {
+    let Some((b, axe)) = start().await else { return };
+    let batch = crate::courses::generated(300);
+    aiup_app::catalogue::store_and_index(b.app.state.db(), b.app.state.index(), &batch, "test")
+        .await
+        .expect("import");
+    crate::testkit::create_account(&b.app, Role::Trainee, None).await;
+    // The profile and two runs through the services: this test checks the pages that show them.
+    let app = &b.app.state.app;
+    let session = app
+        .accounts()
+        .sign_in(aiup_app::accounts::SignIn {
+            login: crate::testkit::login_of(Role::Trainee),
+            password: aiup_app::accounts::Password::new(crate::testkit::TEST_PASSWORD),
+            client_address: "127.0.0.1".into(),
+            client: "a11y".into(),
+            previous_session: None,
+        })
+        .await
+        .expect("sign in");
+    let profile = aiup_people::ProfileInput {
+        stage: "participation".to_owned(),
+        status: "job_seeker".to_owned(),
+        employer_size: String::new(),
+        region: "11680".to_owned(),
+        age_band: "30_34".to_owned(),
+        groups: Vec::new(),
+        kukchi: "none".to_owned(),
+    };
+    app.save_my_profile(&session.actor, &profile).await.expect("profile");
+    let mut last = 0;
+    for run_no in [1, 2] {
+        let answers: Vec<(String, String)> = app
+            .diagnosis_bank()
+            .form(run_no)
+            .iter()
+            .enumerate()
+            .map(|(n, item)| (aiup_diagnosis::run::field_name(item), (n % 4 + 1).to_string()))
+            .collect();
+        last = app
+            .submit_my_diagnosis(&session.actor, run_no, &answers)
+            .await
+            .expect("run")
+            .id;
+    }
+    sign_in(&b, Role::Trainee).await;
+    let mut report = Vec::new();
+    check_both(&b, &axe, "/me/diagnosis", "diagnosis", &mut report).await;
+    check_both(&b, &axe, "/me/diagnosis/take", "diagnosis-form", &mut report).await;
+    assert!(
+        !b.client
+            .find_all(Locator::Css("fieldset.question"))
+            .await
+            .expect("questions")
+            .is_empty(),
+        "the form was checked with its questions"
+    );
+    check_both(
+        &b,
+        &axe,
+        &format!("/me/diagnosis/runs/{last}"),
+        "diagnosis-result",
+        &mut report,
+    )
+    .await;
+    check_both(&b, &axe, "/me/diagnosis/history", "diagnosis-history", &mut report).await;
+    assert!(
+        b.client.find(Locator::Css("figure.chart svg")).await.is_ok(),
+        "the history was checked with its chart"
+    );
+    check_both(&b, &axe, "/me/path", "path", &mut report).await;
     assert_clean(&report);
 }
 
@@ -439,4 +547,60 @@ async fn error_pages_follow_lang_then_accept_language() {
         assert!(a < b, "{path} with {accept:?}: the {lang} way back comes first");
         assert!(body.contains(&format!("({status})")), "{path} names its status");
     }
+}
+
+/// The enrolment pages, with records on them: the trainee's applications and the course page's
+/// apply forms, then the staff's applications to decide and a cohort roster with its steps.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enrolment_pages_have_no_accessibility_violations() {
+    let Some((b, axe)) = start().await else { return };
+    let stock = crate::enrolment::stock(&b.app).await;
+    let app = &b.app.state.app;
+    crate::testkit::create_account(&b.app, Role::Trainee, None).await;
+    let trainee = crate::enrolment::actor(app, &crate::testkit::login_of(Role::Trainee)).await;
+    crate::enrolment::equip(app, &trainee, Some(3_000_000)).await;
+    let course = stock.course.id.to_string();
+    let staff = crate::enrolment::actor(app, &crate::testkit::login_of(Role::InstitutionStaff)).await;
+    let first = app.apply(&trainee, &course, 0, &stock.programme).await.expect("apply");
+    app.decide(&staff, first.id(), aiup_app::enrolment::Decision::Accept)
+        .await
+        .expect("accept");
+    app.apply(&trainee, &course, 2, &stock.programme)
+        .await
+        .expect("apply again");
+    let mut report = Vec::new();
+
+    sign_in(&b, Role::Trainee).await;
+    check_both(&b, &axe, "/me/applications", "my-applications", &mut report).await;
+    assert!(
+        b.client.find(Locator::Css("form[action$='/withdraw']")).await.is_ok(),
+        "the applications were checked with a withdraw form"
+    );
+    let course_path = format!("/courses/{}", aiup_server::pages::encode_component(&course));
+    check_both(&b, &axe, &course_path, "course-apply", &mut report).await;
+    assert!(
+        b.client.find(Locator::Id("apply-1")).await.is_ok() && b.client.find(Locator::Id("applied-0")).await.is_ok(),
+        "the course page was checked with an apply form and an application made"
+    );
+    b.goto("/me/applications").await;
+    let sign_out = b
+        .client
+        .find(Locator::Css("form[action='/signout'] button[type='submit']"))
+        .await
+        .expect("sign-out button");
+    b.click_element_and_wait(sign_out).await;
+
+    sign_in(&b, Role::InstitutionStaff).await;
+    check_both(&b, &axe, "/staff/applications", "staff-applications", &mut report).await;
+    assert!(
+        b.client.find(Locator::Css("form[action$='/accept']")).await.is_ok(),
+        "the staff page was checked with an application to decide"
+    );
+    let roster = format!("/staff/cohorts/{}/0", aiup_server::pages::encode_component(&course));
+    check_both(&b, &axe, &roster, "staff-roster", &mut report).await;
+    assert!(
+        b.client.find(Locator::Css("form.step")).await.is_ok(),
+        "the roster was checked with its steps"
+    );
+    assert_clean(&report);
 }

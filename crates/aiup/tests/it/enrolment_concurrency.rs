@@ -9,7 +9,7 @@ use aiup_app::enrolment::{Decision, DecisionDone};
 use aiup_app::{App, Code};
 use aiup_people::EnrolmentStatus;
 
-use crate::enrolment::{actor, fixture_on, trainee, Fixture, SEATS};
+use crate::enrolment::{actor, fixture_on, postgres_fixture, trainee, Fixture, SEATS};
 
 const PEOPLE: usize = 200;
 
@@ -105,18 +105,100 @@ async fn two_hundred_for_ten_seats_without_a_waiting_list_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_for_ten_seats_with_a_waiting_list_on_postgres() {
-    let Some(pg) = aiup_store::testing::postgres_test_url().await else {
-        return;
-    };
-    let db = aiup_store::connect(pg.url()).await.expect("connect");
-    race_for_the_seats(fixture_on(Some(db)).await, 0, true).await;
+    let Some(f) = postgres_fixture().await else { return };
+    race_for_the_seats(f, 0, true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_for_ten_seats_without_a_waiting_list_on_postgres() {
+    let Some(f) = postgres_fixture().await else { return };
+    race_for_the_seats(f, 2, false).await;
+}
+
+/// Acceptance throughput, a benchmark and not a timed test: `AIUP_BENCH_ACCEPTANCES`
+/// applications (default 1,000) spread over three cohorts with a seat for each, accepted by
+/// `AIUP_BENCH_CLIENTS` concurrent clients (default 16). Prints acceptances a second; asserts
+/// only that no seat was oversold. Run it with
+/// `cargo test --release -p aiup --test it acceptance_throughput -- --ignored --nocapture`.
+async fn acceptance_throughput(db: Option<aiup_store::Database>, backend: &str) {
+    let count: usize = std::env::var("AIUP_BENCH_ACCEPTANCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000);
+    let clients: usize = std::env::var("AIUP_BENCH_CLIENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16);
+    let test_app = match db {
+        Some(db) => crate::support::spawn_app_on(db).await,
+        None => crate::support::spawn_app().await,
+    };
+    let seats = u32::try_from(count).expect("count");
+    let stock = crate::enrolment::stock_with_seats(&test_app, seats).await;
+    let app: App = test_app.state.app.clone();
+    let course = stock.course.id.to_string();
+    let programme = Arc::new(stock.programme.clone());
+    let mut ids = Vec::with_capacity(count);
+    for n in 0..count {
+        let t = trainee(&app, &format!("bench-{n}"), Some(3_000_000)).await;
+        let ordinal = i64::try_from(n % 3).expect("ordinal");
+        ids.push(app.apply(&t, &course, ordinal, &programme).await.expect("apply").id());
+    }
+    let staff = actor(&app, &crate::testkit::login_of(Role::InstitutionStaff)).await;
+    let queue = Arc::new(std::sync::Mutex::new(ids));
+    let started = std::time::Instant::now();
+    let workers: Vec<_> = (0..clients)
+        .map(|_| {
+            let (app, staff, queue) = (app.clone(), staff.clone(), queue.clone());
+            tokio::spawn(async move {
+                let mut accepted = 0usize;
+                loop {
+                    let next = queue.lock().expect("queue").pop();
+                    let Some(id) = next else { break };
+                    match app.decide(&staff, id, Decision::Accept).await {
+                        Ok(DecisionDone::Accepted(_)) => accepted += 1,
+                        other => panic!("unexpected outcome: {other:?}"),
+                    }
+                }
+                accepted
+            })
+        })
+        .collect();
+    let mut accepted = 0;
+    for worker in workers {
+        accepted += worker.await.expect("worker");
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(accepted, count);
+    let mut taken = 0;
+    for ordinal in 0..3 {
+        let seats = app.db().enrolments().seats(&course, ordinal).await.unwrap().unwrap();
+        assert!(seats.taken <= seats.seats);
+        taken += seats.taken;
+    }
+    assert_eq!(taken, i64::try_from(count).expect("count"));
+    #[allow(clippy::print_stdout, clippy::cast_precision_loss, clippy::float_arithmetic)]
+    {
+        println!(
+            "acceptance throughput on {backend}: {count} acceptances by {clients} clients in {:.2} s = {:.0} a second",
+            elapsed.as_secs_f64(),
+            count as f64 / elapsed.as_secs_f64()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "benchmark: run with --ignored --nocapture"]
+async fn acceptance_throughput_on_sqlite() {
+    acceptance_throughput(None, "sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "benchmark: run with --ignored --nocapture"]
+async fn acceptance_throughput_on_postgres() {
     let Some(pg) = aiup_store::testing::postgres_test_url().await else {
         return;
     };
     let db = aiup_store::connect(pg.url()).await.expect("connect");
-    race_for_the_seats(fixture_on(Some(db)).await, 2, false).await;
+    acceptance_throughput(Some(db), "postgres").await;
 }

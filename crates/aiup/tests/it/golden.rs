@@ -40,7 +40,7 @@ pub fn merge(base: &Value, patch: &Value) -> Value {
 }
 
 /// Checks that every key of `expected` has the same value in `actual`.
-fn subset(expected: &Value, actual: &Value, path: &str, problems: &mut Vec<String>) {
+pub fn subset(expected: &Value, actual: &Value, path: &str, problems: &mut Vec<String>) {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
             for (k, v) in e {

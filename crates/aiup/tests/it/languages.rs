@@ -210,6 +210,7 @@ fn valid_case(programme: &aiup_core::policy::Programme) -> CaseJson {
             exempt_group: false,
             vulnerable_group: false,
             card_balance_won: None,
+            prior_sandaetuk_participations: None,
         },
         period: 1,
         attendance: None,
