@@ -157,7 +157,7 @@ fn view_of(bank: &'static Bank, run: DiagnosisRun) -> Result<RunView, AppError> 
     })
 }
 
-fn results_of(outcome: &Outcome) -> Vec<DiagnosisResult> {
+pub(crate) fn results_of(outcome: &Outcome) -> Vec<DiagnosisResult> {
     let steps = outcome.steps.iter().map(|s| DiagnosisResult {
         dimension: "step".to_owned(),
         code: s.step.as_str().to_owned(),

@@ -20,6 +20,7 @@ pub mod live;
 pub mod path;
 pub mod people;
 pub mod policy;
+pub mod population;
 pub mod programme;
 pub mod view;
 

@@ -72,7 +72,7 @@ mod details;
 mod families;
 mod names;
 mod profiles;
-mod rng;
+pub mod rng;
 
 use std::collections::{BTreeSet, HashSet};
 

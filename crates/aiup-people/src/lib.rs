@@ -5,9 +5,11 @@
 //! - [`identity`]: keyed hashes of outside identifiers, so none is stored in the clear.
 //! - [`enrolment`]: the statuses of an enrolment and the transitions allowed between them.
 //! - [`card`]: the 국민내일배움카드 account as a ledger of cited entries.
+//! - [`generate`]: a seeded synthetic population (people, cards, diagnoses, enrolments).
 
 pub mod card;
 pub mod enrolment;
+pub mod generate;
 pub mod identity;
 pub mod profile;
 

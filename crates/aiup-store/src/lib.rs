@@ -15,6 +15,7 @@
 //! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
 //! | [`Database::enrolments`] | [`EnrolmentStore`] | applications, cohort seats, the enrolment history |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
+//! | [`Database::population`] | [`PopulationStore`] | bulk loads of a synthetic population |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
 //!
@@ -40,6 +41,7 @@ mod enrolment_reports;
 mod enrolments;
 mod people;
 mod policy;
+mod population;
 mod postgres;
 mod regions;
 mod shared;
@@ -76,6 +78,10 @@ pub use enrolments::{
 pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
 pub use policy::{
     NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
+};
+pub use population::{
+    PopulationBatch, PopulationCard, PopulationCounts, PopulationDiagnosis, PopulationEnrolment, PopulationEvent,
+    PopulationPerson, PopulationSeats, PopulationStore, ACTION_POPULATION_LOAD,
 };
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
 
@@ -291,6 +297,11 @@ impl Database {
     /// Learning-card accounts and their ledgers.
     pub fn cards(&self) -> &dyn CardStore {
         aggregate!(self, CardStore)
+    }
+
+    /// Bulk loads of a synthetic population.
+    pub fn population(&self) -> &dyn PopulationStore {
+        aggregate!(self, PopulationStore)
     }
 
     /// Closes the pool, waiting for connections in use to come back.

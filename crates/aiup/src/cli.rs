@@ -258,6 +258,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Users { action, db } => crate::users::users(action, &db).await,
         Command::Courses { action, db, index } => courses::courses(action, &db, &index).await,
+        Command::Generate {
+            what: GenerateWhat::Population(args),
+        } => crate::population::generate_population(args).await,
         Command::Generate { what } => courses::generate_catalogue(what),
         Command::Migrate { db } => {
             let store = db.connect().await?;

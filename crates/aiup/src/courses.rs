@@ -87,6 +87,10 @@ pub enum GenerateWhat {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// A synthetic population (people, cards, diagnoses, enrolments) over the stored catalogue,
+    /// loaded in one transaction; generates and stores a catalogue first when the store has
+    /// none. Each run adds people; it never changes those already stored.
+    Population(crate::population::PopulationArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -396,7 +400,10 @@ pub fn generate_catalogue(what: GenerateWhat) -> Result<(), Failure> {
         start,
         format,
         output,
-    } = what;
+    } = what
+    else {
+        return Err(Failure::BadInput("generate: not a catalogue".to_owned()));
+    };
     let format = match (format, output.as_deref()) {
         (Some(format), _) => format,
         (None, Some(path)) => Format::from_extension(&path.to_string_lossy()).unwrap_or(Format::Json),

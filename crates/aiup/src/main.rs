@@ -5,6 +5,7 @@
 mod cli;
 mod courses;
 mod files;
+mod population;
 mod users;
 
 use clap::Parser;

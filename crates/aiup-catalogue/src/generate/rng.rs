@@ -1,25 +1,26 @@
-//! A small seeded generator (SplitMix64) written out here so that a seed gives the same
-//! catalogue forever, whatever versions of outside crates are in the lock file.
+//! A small seeded generator (SplitMix64) written out here so that a seed gives the same data
+//! forever (the catalogue here, the synthetic population in `aiup-people`), whatever versions of
+//! outside crates are in the lock file.
 
 /// SplitMix64 (Steele, Lea and Flood 2014; the constants of Vigna's reference code).
 #[derive(Debug, Clone)]
-pub(crate) struct Rng {
+pub struct Rng {
     state: u64,
 }
 
 impl Rng {
-    pub(crate) fn new(seed: u64) -> Rng {
+    pub fn new(seed: u64) -> Rng {
         Rng { state: seed }
     }
 
     /// An independent stream for one purpose (institutions, courses …), so adding draws to
     /// one part does not shift the others.
-    pub(crate) fn fork(seed: u64, stream: u64) -> Rng {
+    pub fn fork(seed: u64, stream: u64) -> Rng {
         let mut mixer = Rng::new(seed ^ stream.wrapping_mul(0xA076_1D64_78BD_642F));
         Rng::new(mixer.next_u64())
     }
 
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -28,12 +29,12 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (0 when `n` is 0), by Lemire's multiply-shift.
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
     }
 
     /// Uniform in `lo..=hi` (`lo` when `hi < lo`).
-    pub(crate) fn range(&mut self, lo: u32, hi: u32) -> u32 {
+    pub fn range(&mut self, lo: u32, hi: u32) -> u32 {
         if hi <= lo {
             return lo;
         }
@@ -41,7 +42,7 @@ impl Rng {
     }
 
     /// Uniform in `lo..=hi` for amounts of money.
-    pub(crate) fn range_i64(&mut self, lo: i64, hi: i64) -> i64 {
+    pub fn range_i64(&mut self, lo: i64, hi: i64) -> i64 {
         if hi <= lo {
             return lo;
         }
@@ -49,16 +50,16 @@ impl Rng {
     }
 
     /// True with probability `permille` / 1000.
-    pub(crate) fn chance(&mut self, permille: u32) -> bool {
+    pub fn chance(&mut self, permille: u32) -> bool {
         self.below(1000) < u64::from(permille)
     }
 
-    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
 
     /// An index drawn with the given weights (0 when all are 0).
-    pub(crate) fn weighted<T>(&mut self, items: &[T], weight: impl Fn(&T) -> u32) -> usize {
+    pub fn weighted<T>(&mut self, items: &[T], weight: impl Fn(&T) -> u32) -> usize {
         let total: u64 = items.iter().map(|i| u64::from(weight(i))).sum();
         let mut draw = self.below(total);
         for (i, item) in items.iter().enumerate() {
@@ -72,7 +73,7 @@ impl Rng {
     }
 
     /// Fisher–Yates.
-    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
             let j = self.below(i as u64 + 1) as usize;
             items.swap(i, j);
@@ -82,12 +83,12 @@ impl Rng {
 
 /// Cumulative weights for repeated draws from one fixed list.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Table {
+pub struct Table {
     cumulative: Vec<u64>,
 }
 
 impl Table {
-    pub(crate) fn new(weights: impl IntoIterator<Item = u64>) -> Table {
+    pub fn new(weights: impl IntoIterator<Item = u64>) -> Table {
         let mut sum = 0;
         let cumulative = weights
             .into_iter()
@@ -99,12 +100,12 @@ impl Table {
         Table { cumulative }
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.cumulative.last().copied().unwrap_or(0) == 0
     }
 
     /// An index, or `None` when every weight is 0.
-    pub(crate) fn draw(&self, rng: &mut Rng) -> Option<usize> {
+    pub fn draw(&self, rng: &mut Rng) -> Option<usize> {
         let total = *self.cumulative.last()?;
         if total == 0 {
             return None;

@@ -15,6 +15,7 @@ use crate::{Backend, StoreError};
 
 mod audit;
 mod catalogue;
+mod population;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 

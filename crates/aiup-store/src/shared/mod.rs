@@ -37,6 +37,7 @@ pub(crate) mod enrolment_reports;
 pub(crate) mod enrolments;
 pub(crate) mod people;
 pub(crate) mod policy;
+pub(crate) mod population;
 pub(crate) mod regions;
 
 /// A column type that both backends bind and read back.
@@ -69,7 +70,9 @@ pub(crate) enum Lock {
 }
 
 /// What really differs between the backends.
-pub(crate) trait Dialect: sqlx::Database + audit::AuditSql + catalogue::CatalogueSql {
+pub(crate) trait Dialect:
+    sqlx::Database + audit::AuditSql + catalogue::CatalogueSql + population::PopulationSql
+{
     const BACKEND: Backend;
 
     /// Starts a write transaction that holds the write lock for `lock`'s data.

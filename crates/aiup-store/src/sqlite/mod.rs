@@ -19,6 +19,7 @@ use crate::{Backend, StoreError};
 
 mod audit;
 mod catalogue;
+mod population;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 

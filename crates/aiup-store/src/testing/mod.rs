@@ -37,6 +37,7 @@ mod enrolments;
 mod harness;
 mod people;
 mod policy;
+mod population;
 mod regions;
 
 pub use harness::{postgres_test_url, with_database, PostgresTestDb, POSTGRES_URL_ENV};
@@ -51,6 +52,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("accounts", accounts::CHECKS),
     ("cards", cards::CHECKS),
     ("people", people::CHECKS),
+    ("population", population::CHECKS),
     ("enrolment_reports", enrolment_reports::CHECKS),
     ("diagnosis", diagnosis::CHECKS),
     ("enrolments", enrolments::CHECKS),
@@ -69,6 +71,7 @@ pub async fn run_conformance(db: Database) {
     accounts::run(db).await;
     cards::run(db).await;
     people::run(db).await;
+    population::run(db).await;
     enrolment_reports::run(db).await;
     diagnosis::run(db).await;
     enrolments::run(db).await;

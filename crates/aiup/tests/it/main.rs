@@ -27,6 +27,7 @@ mod journey;
 mod languages;
 mod live;
 mod newcomer;
+mod population;
 mod profile;
 mod search;
 mod support;

@@ -1,0 +1,136 @@
+//! `aiup generate population`: a small population through the CLI, on SQLite and PostgreSQL.
+
+use std::process::{Command, Output, Stdio};
+
+use aiup_store::testing::{postgres_test_url, raw_i64, raw_text};
+use aiup_store::Database;
+
+use crate::cli::{stderr, stdout};
+
+fn generate(data: &std::path::Path, database_url: Option<&str>, seed: &str) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aiup"));
+    command
+        .args([
+            "generate",
+            "population",
+            "--trainees",
+            "1500",
+            "--seed",
+            seed,
+            "--courses",
+            "150",
+            "--today",
+            "2026-07-01",
+        ])
+        .env("AIUP_DATA_DIR", data)
+        .env_remove("AIUP_DATABASE_URL")
+        .env("AIUP_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(url) = database_url {
+        command.args(["--database-url", url]);
+    }
+    command.output().expect("run aiup")
+}
+
+/// The people and enrolments as text, in id order: equal texts mean equal rows.
+async fn fingerprint(db: &Database) -> String {
+    let concat = match db.backend() {
+        aiup_store::Backend::Sqlite => "group_concat(x, ';')",
+        aiup_store::Backend::Postgres => "string_agg(x, ';')",
+    };
+    let people = raw_text(
+        db,
+        &format!(
+            "SELECT {concat} FROM (SELECT stage || status || COALESCE(employer_size, '-') || region_code || \
+             age_band || target_groups || kukchi AS x FROM people ORDER BY id) t"
+        ),
+    )
+    .await
+    .unwrap();
+    let enrolments = raw_text(
+        db,
+        &format!(
+            "SELECT {concat} FROM (SELECT person_id || course_id || cohort_ordinal || status AS x \
+             FROM enrolments ORDER BY id) t"
+        ),
+    )
+    .await
+    .unwrap();
+    format!("{people}\n{enrolments}")
+}
+
+/// No cohort has more seat-holders, or a different count, than its seat row says.
+async fn seats_agree(db: &Database) {
+    let wrong = raw_i64(
+        db,
+        "SELECT COUNT(*) FROM cohort_seats s WHERE s.taken > s.seats OR s.taken <> (SELECT COUNT(*) FROM \
+         enrolments e WHERE e.course_id = s.course_id AND e.cohort_ordinal = s.cohort_ordinal \
+         AND e.status IN ('accepted', 'in_training'))",
+    )
+    .await
+    .unwrap();
+    assert_eq!(wrong, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_seed_writes_the_same_rows_and_the_counts_it_prints() {
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let out = generate(a.path(), None, "11");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("generated and stored 150 courses"), "{text}");
+    assert!(text.contains("rows written: people 1500,"), "{text}");
+    assert!(text.contains("wall time:"), "{text}");
+    assert!(generate(b.path(), None, "11").status.success());
+    assert!(generate(c.path(), None, "12").status.success());
+
+    let open = |dir: &tempfile::TempDir| {
+        let url = format!("sqlite://{}", dir.path().join("aiup.sqlite3").display());
+        async move { aiup_store::connect(&url).await.unwrap() }
+    };
+    let (da, db, dc) = (open(&a).await, open(&b).await, open(&c).await);
+    let counts = da.population().counts().await.unwrap();
+    assert_eq!(counts.people, 1500);
+    assert!(
+        text.contains(&format!("enrolments {},", counts.enrolments)),
+        "{text} vs {counts:?}"
+    );
+    assert_eq!(fingerprint(&da).await, fingerprint(&db).await);
+    assert_ne!(fingerprint(&da).await, fingerprint(&dc).await);
+    seats_agree(&da).await;
+    // One audit event for the whole load.
+    let loads = raw_i64(
+        &da,
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'population.load'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(loads, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_gets_the_rows_sqlite_gets() {
+    let Some(pg) = postgres_test_url().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = generate(dir.path(), Some(pg.url()), "11");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lite = tempfile::tempdir().unwrap();
+    assert!(generate(lite.path(), None, "11").status.success());
+    let pg_db = aiup_store::connect(pg.url()).await.unwrap();
+    let lite_db = aiup_store::connect(&format!("sqlite://{}", lite.path().join("aiup.sqlite3").display()))
+        .await
+        .unwrap();
+    assert_eq!(
+        pg_db.population().counts().await.unwrap(),
+        lite_db.population().counts().await.unwrap()
+    );
+    assert_eq!(fingerprint(&pg_db).await, fingerprint(&lite_db).await);
+    seats_agree(&pg_db).await;
+}
