@@ -7,6 +7,8 @@
 //! - [`card`]: the 국민내일배움카드 account as a ledger of cited entries.
 //! - [`generate`]: a seeded synthetic population (people, cards, diagnoses, enrolments).
 
+#![cfg_attr(not(test), deny(clippy::float_arithmetic))]
+
 pub mod card;
 pub mod enrolment;
 pub mod generate;
