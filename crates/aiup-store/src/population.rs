@@ -109,7 +109,6 @@ pub struct PopulationCounts {
     pub card_accounts: u64,
     pub card_entries: u64,
     pub diagnosis_runs: u64,
-    pub diagnosis_answers: u64,
     pub diagnosis_results: u64,
     pub enrolments: u64,
     pub enrolment_events: u64,
@@ -122,7 +121,6 @@ impl PopulationCounts {
             + self.card_accounts
             + self.card_entries
             + self.diagnosis_runs
-            + self.diagnosis_answers
             + self.diagnosis_results
             + self.enrolments
             + self.enrolment_events

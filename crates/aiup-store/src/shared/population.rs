@@ -15,6 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
 
 use super::audit::record;
+use super::diagnosis::EncodedAnswers;
 use super::{detached, placeholders, Col, Dialect, Lock, SqlStore};
 use crate::population::{PopulationBatch, PopulationCounts, PopulationStore, ACTION_POPULATION_LOAD};
 use crate::{seoul_date, StoreError};
@@ -23,7 +24,6 @@ use crate::{seoul_date, StoreError};
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Cell<'a> {
     Int(i64),
-    MaybeInt(Option<i64>),
     Text(&'a str),
     MaybeText(Option<&'a str>),
     Bool(bool),
@@ -168,8 +168,10 @@ const DIAGNOSIS_RUNS: &[&str] = &[
     "mastery_bp",
     "step_pass_bp",
     "step_reached",
+    "item_ids",
+    "choices",
+    "correct",
 ];
-const DIAGNOSIS_ANSWERS: &[&str] = &["run_id", "position", "item_id", "chosen", "correct"];
 const DIAGNOSIS_RESULTS: &[&str] = &["run_id", "dimension", "code", "items", "correct", "score_bp", "gap_bp"];
 const ENROLMENTS: &[&str] = &[
     "id",
@@ -299,17 +301,17 @@ where
         drop(cards);
 
         let run_ids = reserve::<DB>(&mut tx, "diagnosis_runs", batch.diagnoses.len()).await?;
-        let runs: Vec<(i64, i64, &crate::PopulationDiagnosis)> = run_ids
+        let runs: Vec<(i64, i64, &crate::PopulationDiagnosis, EncodedAnswers)> = run_ids
             .iter()
             .zip(&batch.diagnoses)
-            .map(|(&id, d)| (id, person_ids[d.person], d))
+            .map(|(&id, d)| (id, person_ids[d.person], d, EncodedAnswers::new(&d.answers)))
             .collect();
         counts.diagnosis_runs = write_all::<DB, _>(
             &mut tx,
             "diagnosis_runs",
             DIAGNOSIS_RUNS,
             &runs,
-            |(id, person, d), out| {
+            |(id, person, d, answers), out| {
                 out.extend([
                     Cell::Int(*id),
                     Cell::Int(*person),
@@ -320,39 +322,16 @@ where
                     Cell::Int(d.mastery_bp),
                     Cell::Int(d.step_pass_bp),
                     Cell::MaybeText(d.step_reached.as_deref()),
+                    Cell::Text(&answers.item_ids),
+                    Cell::Text(&answers.choices),
+                    Cell::Text(&answers.correct),
                 ]);
             },
         )
         .await?;
-        let answers: Vec<(i64, i64, &crate::DiagnosisAnswer)> = runs
-            .iter()
-            .flat_map(|(id, _, d)| {
-                d.answers
-                    .iter()
-                    .zip(0_i64..)
-                    .map(move |(a, position)| (*id, position, a))
-            })
-            .collect();
-        counts.diagnosis_answers = write_all::<DB, _>(
-            &mut tx,
-            "diagnosis_answers",
-            DIAGNOSIS_ANSWERS,
-            &answers,
-            |(id, position, a), out| {
-                out.extend([
-                    Cell::Int(*id),
-                    Cell::Int(*position),
-                    Cell::Text(&a.item_id),
-                    Cell::MaybeInt(a.chosen),
-                    Cell::Bool(a.correct),
-                ]);
-            },
-        )
-        .await?;
-        drop(answers);
         let results: Vec<(i64, &crate::DiagnosisResult)> = runs
             .iter()
-            .flat_map(|(id, _, d)| d.results.iter().map(move |r| (*id, r)))
+            .flat_map(|(id, _, d, _)| d.results.iter().map(move |r| (*id, r)))
             .collect();
         counts.diagnosis_results = write_all::<DB, _>(
             &mut tx,
@@ -483,7 +462,7 @@ where
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM card_accounts), \
              (SELECT COUNT(*) FROM card_entries), (SELECT COUNT(*) FROM diagnosis_runs), \
-             (SELECT COUNT(*) FROM diagnosis_answers), (SELECT COUNT(*) FROM diagnosis_results), \
+             (SELECT COUNT(*) FROM diagnosis_results), \
              (SELECT COUNT(*) FROM enrolments), (SELECT COUNT(*) FROM enrolment_events), \
              (SELECT COUNT(*) FROM cohort_seats)",
         )
@@ -495,11 +474,10 @@ where
             card_accounts: column(1)?,
             card_entries: column(2)?,
             diagnosis_runs: column(3)?,
-            diagnosis_answers: column(4)?,
-            diagnosis_results: column(5)?,
-            enrolments: column(6)?,
-            enrolment_events: column(7)?,
-            cohort_seats: column(8)?,
+            diagnosis_results: column(4)?,
+            enrolments: column(5)?,
+            enrolment_events: column(6)?,
+            cohort_seats: column(7)?,
         })
     }
 }
