@@ -27,7 +27,7 @@ fn push_text(out: &mut String, text: &str) {
 fn push_cell(out: &mut String, cell: Cell<'_>) {
     // Writing to a String cannot fail.
     let _ = match cell {
-        Cell::Int(v) => write!(out, "{v}"),
+        Cell::Int(v) | Cell::MaybeInt(Some(v)) => write!(out, "{v}"),
         Cell::Text(v) | Cell::Json(v) | Cell::MaybeText(Some(v)) => {
             push_text(out, v);
             Ok(())
@@ -35,7 +35,7 @@ fn push_cell(out: &mut String, cell: Cell<'_>) {
         Cell::Bool(v) => write!(out, "{}", if v { 't' } else { 'f' }),
         Cell::Date(v) => write!(out, "{}", v.format("%Y-%m-%d")),
         Cell::Time(v) | Cell::MaybeTime(Some(v)) => write!(out, "{}", v.format("%Y-%m-%d %H:%M:%S%.6f+00")),
-        Cell::MaybeText(None) | Cell::MaybeTime(None) => {
+        Cell::MaybeInt(None) | Cell::MaybeText(None) | Cell::MaybeTime(None) => {
             out.push_str("\\N");
             Ok(())
         }

@@ -24,6 +24,7 @@ use crate::{seoul_date, StoreError};
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Cell<'a> {
     Int(i64),
+    MaybeInt(Option<i64>),
     Text(&'a str),
     MaybeText(Option<&'a str>),
     Bool(bool),
@@ -157,6 +158,7 @@ const CARD_ENTRIES: &[&str] = &[
     "params",
     "rule",
     "actor",
+    "enrolment_id",
 ];
 const DIAGNOSIS_RUNS: &[&str] = &[
     "id",
@@ -187,6 +189,8 @@ const ENROLMENTS: &[&str] = &[
     "updated_at",
     "waiting_since",
     "fee_won",
+    "card_hold_won",
+    "self_payment_won",
 ];
 const ENROLMENT_EVENTS: &[&str] = &[
     "enrolment_id",
@@ -227,6 +231,18 @@ where
         if let Some(i) = batch.enrolments.iter().position(|e| e.person >= people) {
             return Err(outside("enrolment", i, people));
         }
+        if let Some(i) = batch.cards.iter().position(|c| {
+            c.entries.is_empty()
+                || c.entries
+                    .iter()
+                    .any(|e| e.enrolment.is_some_and(|n| n >= batch.enrolments.len()))
+        }) {
+            return Err(StoreError::Conflict {
+                what: "card".to_owned(),
+                key: i.to_string(),
+                reason: "has no entries, or an entry refers to an enrolment outside the batch".to_owned(),
+            });
+        }
         let actor = actor.as_str();
         let mut tx = DB::begin_write(&pool, Lock::People).await?;
         let mut counts = PopulationCounts::default();
@@ -252,53 +268,32 @@ where
         .await?;
 
         let card_ids = reserve::<DB>(&mut tx, "card_accounts", batch.cards.len()).await?;
-        let cards: Vec<(i64, i64, &crate::PopulationCard, String)> = card_ids
+        let cards: Vec<(i64, i64, &crate::PopulationCard)> = card_ids
             .iter()
             .zip(&batch.cards)
-            .map(|(&id, c)| (id, person_ids[c.person], c, c.params.to_string()))
+            .map(|(&id, c)| (id, person_ids[c.person], c))
             .collect();
         counts.card_accounts = write_all::<DB, _>(
             &mut tx,
             "card_accounts",
             CARD_ACCOUNTS,
             &cards,
-            |(id, person, c, _), out| {
+            |(id, person, c), out| {
+                let balance = c.entries.last().map_or(0, |e| e.balance_after_won);
                 out.extend([
                     Cell::Int(*id),
                     Cell::Int(*person),
                     Cell::Date(c.issued_on),
                     Cell::Date(c.expires_on),
-                    Cell::Int(c.amount_won),
-                    Cell::Int(1),
+                    Cell::Int(balance),
+                    Cell::Int(c.entries.len() as i64),
+                    Cell::Bool(c.entries.iter().any(|e| e.kind == "extra")),
                     Cell::Bool(false),
-                    Cell::Bool(false),
-                    Cell::Time(c.at),
+                    Cell::Time(c.entries.first().map_or_else(Utc::now, |e| e.at)),
                 ]);
             },
         )
         .await?;
-        counts.card_entries = write_all::<DB, _>(
-            &mut tx,
-            "card_entries",
-            CARD_ENTRIES,
-            &cards,
-            |(id, _, c, params), out| {
-                out.extend([
-                    Cell::Int(*id),
-                    Cell::Int(1),
-                    Cell::Text("issue"),
-                    Cell::Int(c.amount_won),
-                    Cell::Int(c.amount_won),
-                    Cell::Date(c.issued_on),
-                    Cell::Time(c.at),
-                    Cell::Json(params),
-                    Cell::Text(&c.rule),
-                    Cell::Text(actor),
-                ]);
-            },
-        )
-        .await?;
-        drop(cards);
 
         let run_ids = reserve::<DB>(&mut tx, "diagnosis_runs", batch.diagnoses.len()).await?;
         let runs: Vec<(i64, i64, &crate::PopulationDiagnosis, EncodedAnswers)> = run_ids
@@ -380,6 +375,8 @@ where
                     Cell::Time(e.updated_at),
                     Cell::MaybeTime(e.waiting_since),
                     Cell::Int(e.fee_won),
+                    Cell::Int(e.card_hold_won),
+                    Cell::Int(e.self_payment_won),
                 ]);
             },
         )
@@ -408,6 +405,39 @@ where
         )
         .await?;
         drop(events);
+
+        // After the enrolments, whose ids the entries name.
+        let entries: Vec<(i64, i64, &crate::PopulationCardEntry, String)> = cards
+            .iter()
+            .flat_map(|(id, _, c)| {
+                c.entries.iter().zip(1_i64..).map(move |(e, seq)| (*id, seq, e, e.params.to_string()))
+            })
+            .collect();
+        counts.card_entries = write_all::<DB, _>(
+            &mut tx,
+            "card_entries",
+            CARD_ENTRIES,
+            &entries,
+            |(id, seq, e, params), out| {
+                out.extend([
+                    Cell::Int(*id),
+                    Cell::Int(*seq),
+                    Cell::Text(&e.kind),
+                    Cell::Int(e.amount_won),
+                    Cell::Int(e.balance_after_won),
+                    Cell::Date(e.on_date),
+                    Cell::Time(e.at),
+                    Cell::Json(params),
+                    Cell::Text(&e.rule),
+                    Cell::Text(actor),
+                    Cell::MaybeInt(e.enrolment.map(|n| enrolment_ids[n])),
+                ]);
+            },
+        )
+        .await?;
+        drop(entries);
+        drop(cards);
+
 
         // Seats add to a row an earlier load or application made; COPY cannot, so this is an
         // upsert (one row per cohort: few).

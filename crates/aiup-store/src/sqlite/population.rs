@@ -31,7 +31,7 @@ fn push_json_text(out: &mut String, text: &str) {
 fn push_cell(out: &mut String, cell: Cell<'_>) {
     // Writing to a String cannot fail.
     let _ = match cell {
-        Cell::Int(v) => write!(out, "{v}"),
+        Cell::Int(v) | Cell::MaybeInt(Some(v)) => write!(out, "{v}"),
         Cell::Text(v) | Cell::Json(v) | Cell::MaybeText(Some(v)) => {
             push_json_text(out, v);
             Ok(())
@@ -41,7 +41,7 @@ fn push_cell(out: &mut String, cell: Cell<'_>) {
         Cell::Time(v) | Cell::MaybeTime(Some(v)) => {
             write!(out, "\"{}\"", v.to_rfc3339_opts(SecondsFormat::AutoSi, false))
         }
-        Cell::MaybeText(None) | Cell::MaybeTime(None) => {
+        Cell::MaybeInt(None) | Cell::MaybeText(None) | Cell::MaybeTime(None) => {
             out.push_str("null");
             Ok(())
         }
