@@ -127,10 +127,7 @@ pub fn card_ledgers(
             }
             Move::Convert => {
                 if let Some(c) = card.filter(|_| terms[n].card_hold_won > 0) {
-                    let cite = Cite::new(
-                        aiup_rules::CardCharge::RULE,
-                        serde_json::json!({ "converted_on": on }),
-                    );
+                    let cite = Cite::new(aiup_rules::CardCharge::RULE, serde_json::json!({ "converted_on": on }));
                     let _ = ledgers[c].ledger.convert(on, id, cite);
                 }
             }

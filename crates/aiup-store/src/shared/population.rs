@@ -410,7 +410,10 @@ where
         let entries: Vec<(i64, i64, &crate::PopulationCardEntry, String)> = cards
             .iter()
             .flat_map(|(id, _, c)| {
-                c.entries.iter().zip(1_i64..).map(move |(e, seq)| (*id, seq, e, e.params.to_string()))
+                c.entries
+                    .iter()
+                    .zip(1_i64..)
+                    .map(move |(e, seq)| (*id, seq, e, e.params.to_string()))
             })
             .collect();
         counts.card_entries = write_all::<DB, _>(
@@ -437,7 +440,6 @@ where
         .await?;
         drop(entries);
         drop(cards);
-
 
         // Seats add to a row an earlier load or application made; COPY cannot, so this is an
         // upsert (one row per cohort: few).

@@ -241,7 +241,12 @@ async fn diagnosis_answers_are_kept_on_the_run_in_form_order(db: &Database) {
     let mut empty = new_run(yoon, 2, 0);
     empty.answers.clear();
     let stored = db.diagnoses().record(&empty, "diagnosis-yoon").await.unwrap();
-    let read = db.diagnoses().run(stored.id).await.unwrap().expect("run without answers");
+    let read = db
+        .diagnoses()
+        .run(stored.id)
+        .await
+        .unwrap()
+        .expect("run without answers");
     assert!(read.run.answers.is_empty());
     assert_eq!(read, stored);
 }

@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{assert_event, audit_mark, events_after, raw_i64};
 use crate::{
     Database, DiagnosisAnswer, DiagnosisResult, NewAccount, PersonFields, PopulationBatch, PopulationCard,
-    PopulationCardEntry,    PopulationDiagnosis, PopulationEnrolment, PopulationEvent, PopulationPerson, PopulationSeats, StoreError,
-    ACTION_POPULATION_LOAD,
+    PopulationCardEntry, PopulationDiagnosis, PopulationEnrolment, PopulationEvent, PopulationPerson, PopulationSeats,
+    StoreError, ACTION_POPULATION_LOAD,
 };
 
 pub(super) const CHECKS: &[&str] = &[
@@ -46,7 +46,13 @@ fn person(region: &str, status: &str) -> PopulationPerson {
 }
 
 /// A card entry for the ledger of a card issued on day 1 with 3,000,000 won.
-fn card_entry(kind: &str, amount_won: i64, balance_after_won: i64, day: u32, enrolment: Option<usize>) -> PopulationCardEntry {
+fn card_entry(
+    kind: &str,
+    amount_won: i64,
+    balance_after_won: i64,
+    day: u32,
+    enrolment: Option<usize>,
+) -> PopulationCardEntry {
     PopulationCardEntry {
         kind: kind.to_owned(),
         amount_won,
@@ -237,7 +243,11 @@ async fn population_load_writes_every_row_with_one_audit_event(db: &Database) {
         (440_000, 110_000)
     );
     assert_eq!(
-        (statement[1].amount_won, statement[1].balance_after_won, statement[1].enrolment_id),
+        (
+            statement[1].amount_won,
+            statement[1].balance_after_won,
+            statement[1].enrolment_id
+        ),
         (-440_000, 2_560_000, Some(accepted[0].id))
     );
     let taken = raw_i64(db, "SELECT taken FROM cohort_seats WHERE course_id = 'POPA-C1'")

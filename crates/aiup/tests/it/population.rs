@@ -108,7 +108,11 @@ async fn cards_agree(db: &Database) {
         let sum: i64 = entries.iter().map(|e| e.amount_won).sum();
         let ledger = Ledger::replay(account.issued_on, account.expires_on, entries)
             .unwrap_or_else(|e| panic!("card {id} does not replay: {e}"));
-        assert_eq!((ledger.balance().0, account.balance_won, sum), (sum, sum, sum), "card {id}");
+        assert_eq!(
+            (ledger.balance().0, account.balance_won, sum),
+            (sum, sum, sum),
+            "card {id}"
+        );
         replayed += 1;
     }
     assert!(replayed > 100, "{replayed} cards");
