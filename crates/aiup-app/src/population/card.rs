@@ -151,6 +151,11 @@ pub fn card_ledgers(
             }
         }
     }
+    tracing::info!(
+        card_holds = terms.iter().filter(|t| t.card_hold_won > 0).count(),
+        refused = terms.iter().filter(|t| t.refused_at.is_some()).count(),
+        "generated acceptances put on the card ledgers"
+    );
     (ledgers, terms)
 }
 
