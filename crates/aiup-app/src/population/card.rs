@@ -99,6 +99,7 @@ pub fn card_ledgers(
     moves.sort_unstable();
 
     let mut terms = vec![EnrolmentCard::default(); population.enrolments.len()];
+    let (mut ineligible, mut no_card, mut short) = (0_usize, 0_usize, 0_usize);
     for (card, on, n, step_index, the_move) in moves {
         if terms[n].refused_at.is_some() {
             continue;
@@ -112,6 +113,7 @@ pub fn card_ledgers(
                 let person = &population.people[e.person];
                 let Ok(accepted) = rules.terms_for(&person.profile, person.programme.as_str(), &[]) else {
                     terms[n].refused_at = Some(step_index);
+                    ineligible += 1;
                     continue;
                 };
                 if accepted.card_hold_won > 0 {
@@ -119,6 +121,11 @@ pub fn card_ledgers(
                     let held = card.map(|c| ledgers[c].ledger.hold(on, id, Won(accepted.card_hold_won), cite));
                     if !matches!(held, Some(Ok(_))) {
                         terms[n].refused_at = Some(step_index);
+                        if held.is_none() {
+                            no_card += 1;
+                        } else {
+                            short += 1;
+                        }
                         continue;
                     }
                 }
@@ -153,7 +160,9 @@ pub fn card_ledgers(
     }
     tracing::info!(
         card_holds = terms.iter().filter(|t| t.card_hold_won > 0).count(),
-        refused = terms.iter().filter(|t| t.refused_at.is_some()).count(),
+        ineligible,
+        no_card,
+        short,
         "generated acceptances put on the card ledgers"
     );
     (ledgers, terms)
