@@ -1,5 +1,5 @@
 //! The population aggregate: bulk loading a synthetic population (people, their learning-card
-//! accounts with the issue entry, diagnosis runs with their answers and results, enrolments with
+//! accounts with their ledgers, diagnosis runs with their answers and results, enrolments with
 //! their event history, and cohort seats) in one transaction, for demos, load tests and
 //! benchmarks.
 //!
