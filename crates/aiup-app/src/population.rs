@@ -5,6 +5,10 @@
 //! storing one first when the store has none), turns the population into the store's
 //! [`PopulationBatch`] and loads it.
 
+mod card;
+
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aiup_catalogue::generate::{generate as generate_catalogue, GenerateOptions};
@@ -15,6 +19,7 @@ use aiup_diagnosis::Bank;
 pub use aiup_people::generate::PopulationOptions;
 use aiup_people::generate::{generate, Population, PopulationData, PopulationFiles};
 use aiup_people::EnrolmentStatus;
+use aiup_rules::Engine;
 use aiup_store::{
     Database, DiagnosisAnswer, PersonFields, PopulationBatch, PopulationCard, PopulationCounts, PopulationDiagnosis,
     PopulationEnrolment, PopulationEvent, PopulationPerson, PopulationSeats,
@@ -27,8 +32,7 @@ use crate::error::{AppError, Code};
 /// before it).
 pub const APPLY_EVENT: &str = "apply";
 
-/// The card rule whose amount an opening credits.
-const CARD_RULE: &str = "tuition.card.account_won";
+pub use card::{card_ledgers, EnrolmentCard, GeneratedLedger};
 
 /// What a run did and how long its parts took.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,8 +54,9 @@ fn morning(day: NaiveDate) -> DateTime<Utc> {
 }
 
 /// The store's rows for a generated population placed in `courses`, its diagnoses scored by
-/// `bank`.
-pub fn to_batch(population: &Population, courses: &[Course], bank: &Bank) -> PopulationBatch {
+/// `bank`, its cards' ledgers and enrolments' card terms by `engine` ([`card_ledgers`]).
+pub fn to_batch(population: &Population, courses: &[Course], bank: &Bank, engine: &Arc<Engine>) -> PopulationBatch {
+    let (ledgers, enrolment_cards) = card_ledgers(population, courses, engine);
     let people = population
         .people
         .iter()
@@ -69,17 +74,13 @@ pub fn to_batch(population: &Population, courses: &[Course], bank: &Bank) -> Pop
             created_at: morning(p.created_on),
         })
         .collect();
-    let cards = population
-        .cards
+    let cards = ledgers
         .iter()
-        .map(|c| PopulationCard {
-            person: c.person,
-            issued_on: c.issued_on,
-            expires_on: c.expires_on,
-            amount_won: c.amount_won,
-            rule: CARD_RULE.to_owned(),
-            params: serde_json::json!({ CARD_RULE: c.amount_won }),
-            at: morning(c.issued_on),
+        .map(|l| PopulationCard {
+            person: l.person,
+            issued_on: l.issued_on,
+            expires_on: l.expires_on,
+            entries: l.ledger.entries().iter().map(card::store_entry).collect(),
         })
         .collect();
     let diagnoses = population
@@ -115,11 +116,14 @@ pub fn to_batch(population: &Population, courses: &[Course], bank: &Bank) -> Pop
     let enrolments = population
         .enrolments
         .iter()
-        .map(|e| {
+        .zip(&enrolment_cards)
+        .map(|(e, terms)| {
             let course = &courses[e.course];
             let cohort = &course.cohorts[e.cohort];
-            let events: Vec<PopulationEvent> = e
-                .history
+            // An acceptance the card could not carry did not happen (see `card`).
+            let history = &e.history[..terms.refused_at.unwrap_or(e.history.len())];
+            let status = history.last().map_or(e.status, |step| step.to);
+            let events: Vec<PopulationEvent> = history
                 .iter()
                 .map(|step| PopulationEvent {
                     event: step.event.map_or(APPLY_EVENT, |ev| ev.as_str()).to_owned(),
@@ -128,8 +132,8 @@ pub fn to_batch(population: &Population, courses: &[Course], bank: &Bank) -> Pop
                     at: morning(step.on),
                 })
                 .collect();
-            let waiting_since = (e.status == EnrolmentStatus::Waiting)
-                .then(|| e.history.iter().find(|s| s.to == EnrolmentStatus::Waiting))
+            let waiting_since = (status == EnrolmentStatus::Waiting)
+                .then(|| history.iter().find(|s| s.to == EnrolmentStatus::Waiting))
                 .flatten()
                 .map(|s| morning(s.on));
             PopulationEnrolment {
@@ -140,8 +144,10 @@ pub fn to_batch(population: &Population, courses: &[Course], bank: &Bank) -> Pop
                 programme: population.people[e.person].programme.as_str().to_owned(),
                 cohort_start: cohort.start_date,
                 cohort_end: cohort.end_date,
-                status: e.status.as_str().to_owned(),
+                status: status.as_str().to_owned(),
                 fee_won: course.fee_won,
+                card_hold_won: terms.card_hold_won,
+                self_payment_won: terms.self_payment_won,
                 applied_at: events.first().map_or_else(Utc::now, |ev| ev.at),
                 updated_at: events.last().map_or_else(Utc::now, |ev| ev.at),
                 waiting_since,
@@ -149,14 +155,24 @@ pub fn to_batch(population: &Population, courses: &[Course], bank: &Bank) -> Pop
             }
         })
         .collect();
+    // Seats held by acceptances the card could not carry are free again.
+    let mut given_back: HashMap<(usize, usize), i64> = HashMap::new();
+    for (e, t) in population.enrolments.iter().zip(&enrolment_cards) {
+        if t.refused_at.is_some() && e.status.holds_seat() {
+            *given_back.entry((e.course, e.cohort)).or_default() += 1;
+        }
+    }
     let seats = population
         .seats
         .iter()
-        .map(|s| PopulationSeats {
-            course_id: courses[s.course].id.as_str().to_owned(),
-            cohort_ordinal: s.cohort as i64,
-            seats: i64::from(s.seats),
-            taken: i64::from(s.taken),
+        .map(|s| {
+            let given_back = given_back.get(&(s.course, s.cohort)).copied().unwrap_or(0);
+            PopulationSeats {
+                course_id: courses[s.course].id.as_str().to_owned(),
+                cohort_ordinal: s.cohort as i64,
+                seats: i64::from(s.seats),
+                taken: i64::from(s.taken) - given_back,
+            }
         })
         .collect();
     PopulationBatch {
@@ -204,7 +220,10 @@ pub async fn generate_and_store(
     let bank = Bank::embedded();
     let population = generate(options, &data, policy, regions, &courses, bank)
         .map_err(|e| AppError::new(Code::Internal, None, e.to_string()))?;
-    let batch = to_batch(&population, &courses, bank);
+    let engine = Engine::new(Arc::new(policy.clone()), Arc::new(regions.clone()))
+        .map(Arc::new)
+        .map_err(|e| AppError::new(Code::Internal, None, e.to_string()))?;
+    let batch = to_batch(&population, &courses, bank, &engine);
     drop(population);
     let generate_time = started.elapsed();
 

@@ -1,5 +1,6 @@
 //! The diagnosis aggregate: a person's AI-competency diagnosis runs, each with its answers and
-//! results. Runs are append-only: a retake is a new run with the next number.
+//! results. Runs are append-only: a retake is a new run with the next number. The answers are kept
+//! on the run's own row (three strings, migration 0008); results have a row each.
 //!
 //! Storage models only: steps and modules are their vocabulary spellings; `aiup-app` reads them
 //! back into `aiup-diagnosis` values.

@@ -80,8 +80,8 @@ pub use policy::{
     NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
 };
 pub use population::{
-    PopulationBatch, PopulationCard, PopulationCounts, PopulationDiagnosis, PopulationEnrolment, PopulationEvent,
-    PopulationPerson, PopulationSeats, PopulationStore, ACTION_POPULATION_LOAD,
+    PopulationBatch, PopulationCard, PopulationCardEntry, PopulationCounts, PopulationDiagnosis, PopulationEnrolment,
+    PopulationEvent, PopulationPerson, PopulationSeats, PopulationStore, ACTION_POPULATION_LOAD,
 };
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
 

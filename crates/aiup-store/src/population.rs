@@ -1,5 +1,5 @@
 //! The population aggregate: bulk loading a synthetic population (people, their learning-card
-//! accounts with the issue entry, diagnosis runs with their answers and results, enrolments with
+//! accounts with their ledgers, diagnosis runs with their answers and results, enrolments with
 //! their event history, and cohort seats) in one transaction, for demos, load tests and
 //! benchmarks.
 //!
@@ -25,18 +25,33 @@ pub struct PopulationPerson {
     pub created_at: DateTime<Utc>,
 }
 
-/// A learning-card account to open for `person`, with its one issue entry.
+/// A learning-card account to open for `person`, with its ledger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PopulationCard {
     /// Index into [`PopulationBatch::people`].
     pub person: usize,
     pub issued_on: NaiveDate,
     pub expires_on: NaiveDate,
+    /// The ledger, oldest first (numbered 1, 2, … in this order): the issue entry, then what
+    /// the person's enrolments moved. The account's balance is the last entry's balance after.
+    pub entries: Vec<PopulationCardEntry>,
+}
+
+/// One entry of a loaded card's ledger, as `aiup_people::card::Ledger` made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PopulationCardEntry {
+    /// The entry kind's spelling (`issue`, `extra`, `hold`, `release`, `charge`, …).
+    pub kind: String,
+    /// Signed: credits positive, holds and charges negative.
     pub amount_won: i64,
-    /// The rule of the issue entry (a policy parameter id) and the values it used.
+    pub balance_after_won: i64,
+    pub on_date: NaiveDate,
+    pub at: DateTime<Utc>,
+    /// The rule the entry cites (a policy parameter id) and the values it used.
     pub rule: String,
     pub params: serde_json::Value,
-    pub at: DateTime<Utc>,
+    /// Index into [`PopulationBatch::enrolments`], for entries made for an enrolment.
+    pub enrolment: Option<usize>,
 }
 
 /// A diagnosis run of `person`, scored, with its answers and results.
@@ -77,6 +92,10 @@ pub struct PopulationEnrolment {
     pub cohort_end: NaiveDate,
     pub status: String,
     pub fee_won: i64,
+    /// What the card holds (then is charged) for it, and what the trainee pays: fixed at
+    /// acceptance, 0 for an enrolment never accepted.
+    pub card_hold_won: i64,
+    pub self_payment_won: i64,
     pub applied_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub waiting_since: Option<DateTime<Utc>>,
@@ -109,7 +128,6 @@ pub struct PopulationCounts {
     pub card_accounts: u64,
     pub card_entries: u64,
     pub diagnosis_runs: u64,
-    pub diagnosis_answers: u64,
     pub diagnosis_results: u64,
     pub enrolments: u64,
     pub enrolment_events: u64,
@@ -122,7 +140,6 @@ impl PopulationCounts {
             + self.card_accounts
             + self.card_entries
             + self.diagnosis_runs
-            + self.diagnosis_answers
             + self.diagnosis_results
             + self.enrolments
             + self.enrolment_events
@@ -135,7 +152,8 @@ impl PopulationCounts {
 pub trait PopulationStore: Send + Sync + fmt::Debug {
     /// Writes the whole batch in one transaction with one audit event
     /// ([`ACTION_POPULATION_LOAD`], with the row counts and the first person id), or nothing.
-    /// A row that refers to a person outside the batch is a [`StoreError::Conflict`]; a cohort
+    /// A row that refers to a person or enrolment outside the batch, or a card without entries,
+    /// is a [`StoreError::Conflict`]; a cohort
     /// whose seats would be overbooked, or a second live application of a person to a cohort,
     /// fails the whole load.
     async fn load(&self, batch: PopulationBatch, actor: &str) -> Result<PopulationCounts, StoreError>;

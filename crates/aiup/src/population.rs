@@ -69,13 +69,12 @@ pub async fn generate_population(args: PopulationArgs) -> Result<(), Failure> {
         args.trainees, report.courses, args.seed
     );
     println!(
-        "rows written: people {}, card_accounts {}, card_entries {}, diagnosis_runs {}, diagnosis_answers {}, \
+        "rows written: people {}, card_accounts {}, card_entries {}, diagnosis_runs {}, \
          diagnosis_results {}, enrolments {}, enrolment_events {}, cohort_seats {} (total {})",
         w.people,
         w.card_accounts,
         w.card_entries,
         w.diagnosis_runs,
-        w.diagnosis_answers,
         w.diagnosis_results,
         w.enrolments,
         w.enrolment_events,

@@ -114,7 +114,7 @@ async fn setup(url: &str, args: &Args, applications: usize) -> anyhow::Result<(A
     let written = app
         .db()
         .population()
-        .load(to_batch(&population, &courses, bank), "bench")
+        .load(to_batch(&population, &courses, bank, &app.engine()), "bench")
         .await?;
     println!(
         "  setup: {} people, {} applications",

@@ -162,13 +162,12 @@ fn report(name: &str, runs: &[Run]) {
     );
     let rows = &runs[0].rows;
     println!(
-        "  rows: people {}, card_accounts {}, card_entries {}, diagnosis_runs {}, diagnosis_answers {}, \
+        "  rows: people {}, card_accounts {}, card_entries {}, diagnosis_runs {}, \
          diagnosis_results {}, enrolments {}, enrolment_events {}, cohort_seats {} (total {})",
         rows.people,
         rows.card_accounts,
         rows.card_entries,
         rows.diagnosis_runs,
-        rows.diagnosis_answers,
         rows.diagnosis_results,
         rows.enrolments,
         rows.enrolment_events,

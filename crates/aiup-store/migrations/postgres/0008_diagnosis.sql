@@ -1,4 +1,4 @@
--- aiup store, PostgreSQL backend: AI-competency diagnosis runs, their answers and their results.
+-- aiup store, PostgreSQL backend: AI-competency diagnosis runs (with their answers) and their results.
 --
 -- A run is a record of what happened: it is never edited or deleted (triggers refuse UPDATE,
 -- DELETE and TRUNCATE), and a retake is a new run with the next number. Each run keeps the bank
@@ -15,18 +15,19 @@ CREATE TABLE diagnosis_runs (
     mastery_bp    BIGINT  NOT NULL CHECK (mastery_bp BETWEEN 1 AND 10000),
     step_pass_bp  BIGINT  NOT NULL CHECK (step_pass_bp BETWEEN 1 AND 10000),
     step_reached  TEXT,
+    -- The answers, in form order, as three strings (a row per answer made most of a generated
+    -- population's rows and of its load time): the item ids comma-separated; the option chosen,
+    -- one character per item, `0`-`3` (0-based) or `-` for no answer; and whether each was
+    -- right, `1` or `0` per item. No answers: three empty strings.
+    item_ids      TEXT    NOT NULL,
+    choices       TEXT    NOT NULL,
+    correct       TEXT    NOT NULL,
+    CHECK (length(correct) = length(choices)),
+    CHECK ((choices = '' AND item_ids = '')
+        OR (choices <> '' AND length(item_ids) - length(replace(item_ids, ',', '')) + 1 = length(choices))),
+    CHECK (choices ~ '^[0-3-]*$'),
+    CHECK (correct ~ '^[01]*$'),
     UNIQUE (person_id, run_no)
-);
-
-CREATE TABLE diagnosis_answers (
-    run_id    BIGINT  NOT NULL REFERENCES diagnosis_runs (id),
-    position  BIGINT  NOT NULL CHECK (position >= 0),
-    item_id   TEXT    NOT NULL,
-    -- The option chosen (0-based), or NULL for no answer.
-    chosen    BIGINT  CHECK (chosen IS NULL OR chosen BETWEEN 0 AND 3),
-    correct   BOOLEAN NOT NULL,
-    PRIMARY KEY (run_id, position),
-    UNIQUE (run_id, item_id)
 );
 
 CREATE TABLE diagnosis_results (
@@ -47,8 +48,6 @@ END;
 $$;
 
 CREATE TRIGGER diagnosis_runs_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON diagnosis_runs
-    FOR EACH STATEMENT EXECUTE FUNCTION diagnosis_append_only();
-CREATE TRIGGER diagnosis_answers_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON diagnosis_answers
     FOR EACH STATEMENT EXECUTE FUNCTION diagnosis_append_only();
 CREATE TRIGGER diagnosis_results_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON diagnosis_results
     FOR EACH STATEMENT EXECUTE FUNCTION diagnosis_append_only();

@@ -1,4 +1,4 @@
--- aiup store, SQLite backend: AI-competency diagnosis runs, their answers and their results.
+-- aiup store, SQLite backend: AI-competency diagnosis runs (with their answers) and their results.
 --
 -- A run is a record of what happened: it is never edited or deleted (triggers refuse both), and
 -- a retake is a new run with the next number. Each run keeps the bank version (sha256 of the
@@ -15,18 +15,19 @@ CREATE TABLE diagnosis_runs (
     mastery_bp    INTEGER NOT NULL CHECK (mastery_bp BETWEEN 1 AND 10000),
     step_pass_bp  INTEGER NOT NULL CHECK (step_pass_bp BETWEEN 1 AND 10000),
     step_reached  TEXT,
+    -- The answers, in form order, as three strings (a row per answer made most of a generated
+    -- population's rows and of its load time): the item ids comma-separated; the option chosen,
+    -- one character per item, `0`-`3` (0-based) or `-` for no answer; and whether each was
+    -- right, `1` or `0` per item. No answers: three empty strings.
+    item_ids      TEXT    NOT NULL,
+    choices       TEXT    NOT NULL,
+    correct       TEXT    NOT NULL,
+    CHECK (length(correct) = length(choices)),
+    CHECK ((choices = '' AND item_ids = '')
+        OR (choices <> '' AND length(item_ids) - length(replace(item_ids, ',', '')) + 1 = length(choices))),
+    CHECK (choices NOT GLOB '*[^0123-]*'),
+    CHECK (correct NOT GLOB '*[^01]*'),
     UNIQUE (person_id, run_no)
-);
-
-CREATE TABLE diagnosis_answers (
-    run_id    INTEGER NOT NULL REFERENCES diagnosis_runs (id),
-    position  INTEGER NOT NULL CHECK (position >= 0),
-    item_id   TEXT    NOT NULL,
-    -- The option chosen (0-based), or NULL for no answer.
-    chosen    INTEGER CHECK (chosen IS NULL OR chosen BETWEEN 0 AND 3),
-    correct   BOOLEAN NOT NULL CHECK (correct IN (0, 1)),
-    PRIMARY KEY (run_id, position),
-    UNIQUE (run_id, item_id)
 );
 
 CREATE TABLE diagnosis_results (
@@ -47,14 +48,6 @@ END;
 CREATE TRIGGER diagnosis_runs_no_delete BEFORE DELETE ON diagnosis_runs
 BEGIN
     SELECT RAISE(ABORT, 'diagnosis_runs is append-only: DELETE refused');
-END;
-CREATE TRIGGER diagnosis_answers_no_update BEFORE UPDATE ON diagnosis_answers
-BEGIN
-    SELECT RAISE(ABORT, 'diagnosis_answers is append-only: UPDATE refused');
-END;
-CREATE TRIGGER diagnosis_answers_no_delete BEFORE DELETE ON diagnosis_answers
-BEGIN
-    SELECT RAISE(ABORT, 'diagnosis_answers is append-only: DELETE refused');
 END;
 CREATE TRIGGER diagnosis_results_no_update BEFORE UPDATE ON diagnosis_results
 BEGIN

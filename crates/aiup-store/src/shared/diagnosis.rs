@@ -21,8 +21,82 @@ fn sort_results(results: &mut [DiagnosisResult]) {
     results.sort_by(|a, b| b.dimension.cmp(&a.dimension).then_with(|| a.code.cmp(&b.code)));
 }
 
-const RUN_COLUMNS: &str =
-    "id, person_id, run_no, taken_on, recorded_at, bank_version, mastery_bp, step_pass_bp, step_reached";
+const RUN_COLUMNS: &str = "id, person_id, run_no, taken_on, recorded_at, bank_version, mastery_bp, step_pass_bp, \
+     step_reached, item_ids, choices, correct";
+
+/// A run's answers as the three columns of `diagnosis_runs` hold them: the item ids
+/// comma-separated, one character per choice (`0`-`3`, `-` for none) and one per correctness
+/// (`1`/`0`). Values the columns' CHECKs refuse (an option outside 0-9, an item id with a
+/// comma) are written as they come so that the database refuses the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EncodedAnswers {
+    pub(crate) item_ids: String,
+    pub(crate) choices: String,
+    pub(crate) correct: String,
+}
+
+impl EncodedAnswers {
+    pub(crate) fn new(answers: &[DiagnosisAnswer]) -> Self {
+        let mut encoded = EncodedAnswers {
+            item_ids: String::with_capacity(answers.len() * 12),
+            choices: String::with_capacity(answers.len()),
+            correct: String::with_capacity(answers.len()),
+        };
+        for (n, answer) in answers.iter().enumerate() {
+            if n > 0 {
+                encoded.item_ids.push(',');
+            }
+            encoded.item_ids.push_str(&answer.item_id);
+            encoded.choices.push(match answer.chosen {
+                None => '-',
+                Some(option) => u32::try_from(option)
+                    .ok()
+                    .and_then(|o| char::from_digit(o, 10))
+                    .unwrap_or('?'),
+            });
+            encoded.correct.push(if answer.correct { '1' } else { '0' });
+        }
+        encoded
+    }
+
+    /// The answers back, in form order; columns that disagree are [`StoreError::Corrupt`].
+    pub(crate) fn decode(&self, run_id: i64) -> Result<Vec<DiagnosisAnswer>, StoreError> {
+        let corrupt = |reason: &str| StoreError::Corrupt {
+            what: format!("answers of diagnosis run {run_id}"),
+            reason: reason.to_owned(),
+        };
+        if self.choices.is_empty() && self.item_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let items: Vec<&str> = self.item_ids.split(',').collect();
+        let choices: Vec<char> = self.choices.chars().collect();
+        let correct: Vec<char> = self.correct.chars().collect();
+        if items.len() != choices.len() || choices.len() != correct.len() {
+            return Err(corrupt("item ids, choices and correctness differ in length"));
+        }
+        items
+            .into_iter()
+            .zip(choices)
+            .zip(correct)
+            .map(|((item_id, choice), right)| {
+                let chosen = match choice {
+                    '-' => None,
+                    c => Some(i64::from(c.to_digit(4).ok_or_else(|| corrupt("a choice outside 0-3"))?)),
+                };
+                let correct = match right {
+                    '1' => true,
+                    '0' => false,
+                    _ => return Err(corrupt("a correctness other than 0 or 1")),
+                };
+                Ok(DiagnosisAnswer {
+                    item_id: item_id.to_owned(),
+                    chosen,
+                    correct,
+                })
+            })
+            .collect()
+    }
+}
 
 impl<DB> SqlStore<DB>
 where
@@ -53,9 +127,11 @@ where
             });
         }
         let recorded_at = now();
+        let answers = EncodedAnswers::new(&run.answers);
         let inserted = sqlx::query(
             "INSERT INTO diagnosis_runs (person_id, run_no, taken_on, recorded_at, bank_version, mastery_bp, \
-             step_pass_bp, step_reached) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+             step_pass_bp, step_reached, item_ids, choices, correct) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(run.person_id)
         .bind(run.run_no)
@@ -65,6 +141,9 @@ where
         .bind(run.mastery_bp)
         .bind(run.step_pass_bp)
         .bind(&run.step_reached)
+        .bind(&answers.item_ids)
+        .bind(&answers.choices)
+        .bind(&answers.correct)
         .fetch_one(&mut *tx)
         .await;
         let id: i64 = match inserted {
@@ -78,22 +157,6 @@ where
             }
             Err(e) => return Err(e.into()),
         };
-        if !run.answers.is_empty() {
-            let sql = format!(
-                "INSERT INTO diagnosis_answers (run_id, position, item_id, chosen, correct) VALUES {}",
-                placeholders(run.answers.len(), 5)
-            );
-            let mut insert = sqlx::query(&sql);
-            for (position, answer) in run.answers.iter().enumerate() {
-                insert = insert
-                    .bind(id)
-                    .bind(position as i64)
-                    .bind(&answer.item_id)
-                    .bind(answer.chosen)
-                    .bind(answer.correct);
-            }
-            insert.execute(&mut *tx).await?;
-        }
         if !run.results.is_empty() {
             let sql = format!(
                 "INSERT INTO diagnosis_results (run_id, dimension, code, items, correct, score_bp, gap_bp) VALUES {}",
@@ -145,21 +208,12 @@ where
         let mut runs = Vec::with_capacity(rows.len());
         for row in rows {
             let id: i64 = row.try_get("id")?;
-            let answers = sqlx::query(
-                "SELECT item_id, chosen, correct FROM diagnosis_answers WHERE run_id = $1 ORDER BY position",
-            )
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|a| {
-                Ok(DiagnosisAnswer {
-                    item_id: a.try_get("item_id")?,
-                    chosen: a.try_get("chosen")?,
-                    correct: a.try_get("correct")?,
-                })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            let answers = EncodedAnswers {
+                item_ids: row.try_get("item_ids")?,
+                choices: row.try_get("choices")?,
+                correct: row.try_get("correct")?,
+            }
+            .decode(id)?;
             let mut results = sqlx::query(
                 "SELECT dimension, code, items, correct, score_bp, gap_bp FROM diagnosis_results WHERE run_id = $1",
             )

@@ -15,6 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
 
 use super::audit::record;
+use super::diagnosis::EncodedAnswers;
 use super::{detached, placeholders, Col, Dialect, Lock, SqlStore};
 use crate::population::{PopulationBatch, PopulationCounts, PopulationStore, ACTION_POPULATION_LOAD};
 use crate::{seoul_date, StoreError};
@@ -157,6 +158,7 @@ const CARD_ENTRIES: &[&str] = &[
     "params",
     "rule",
     "actor",
+    "enrolment_id",
 ];
 const DIAGNOSIS_RUNS: &[&str] = &[
     "id",
@@ -168,8 +170,10 @@ const DIAGNOSIS_RUNS: &[&str] = &[
     "mastery_bp",
     "step_pass_bp",
     "step_reached",
+    "item_ids",
+    "choices",
+    "correct",
 ];
-const DIAGNOSIS_ANSWERS: &[&str] = &["run_id", "position", "item_id", "chosen", "correct"];
 const DIAGNOSIS_RESULTS: &[&str] = &["run_id", "dimension", "code", "items", "correct", "score_bp", "gap_bp"];
 const ENROLMENTS: &[&str] = &[
     "id",
@@ -185,6 +189,8 @@ const ENROLMENTS: &[&str] = &[
     "updated_at",
     "waiting_since",
     "fee_won",
+    "card_hold_won",
+    "self_payment_won",
 ];
 const ENROLMENT_EVENTS: &[&str] = &[
     "enrolment_id",
@@ -225,6 +231,18 @@ where
         if let Some(i) = batch.enrolments.iter().position(|e| e.person >= people) {
             return Err(outside("enrolment", i, people));
         }
+        if let Some(i) = batch.cards.iter().position(|c| {
+            c.entries.is_empty()
+                || c.entries
+                    .iter()
+                    .any(|e| e.enrolment.is_some_and(|n| n >= batch.enrolments.len()))
+        }) {
+            return Err(StoreError::Conflict {
+                what: "card".to_owned(),
+                key: i.to_string(),
+                reason: "has no entries, or an entry refers to an enrolment outside the batch".to_owned(),
+            });
+        }
         let actor = actor.as_str();
         let mut tx = DB::begin_write(&pool, Lock::People).await?;
         let mut counts = PopulationCounts::default();
@@ -250,66 +268,45 @@ where
         .await?;
 
         let card_ids = reserve::<DB>(&mut tx, "card_accounts", batch.cards.len()).await?;
-        let cards: Vec<(i64, i64, &crate::PopulationCard, String)> = card_ids
+        let cards: Vec<(i64, i64, &crate::PopulationCard)> = card_ids
             .iter()
             .zip(&batch.cards)
-            .map(|(&id, c)| (id, person_ids[c.person], c, c.params.to_string()))
+            .map(|(&id, c)| (id, person_ids[c.person], c))
             .collect();
         counts.card_accounts = write_all::<DB, _>(
             &mut tx,
             "card_accounts",
             CARD_ACCOUNTS,
             &cards,
-            |(id, person, c, _), out| {
+            |(id, person, c), out| {
+                let balance = c.entries.last().map_or(0, |e| e.balance_after_won);
                 out.extend([
                     Cell::Int(*id),
                     Cell::Int(*person),
                     Cell::Date(c.issued_on),
                     Cell::Date(c.expires_on),
-                    Cell::Int(c.amount_won),
-                    Cell::Int(1),
+                    Cell::Int(balance),
+                    Cell::Int(c.entries.len() as i64),
+                    Cell::Bool(c.entries.iter().any(|e| e.kind == "extra")),
                     Cell::Bool(false),
-                    Cell::Bool(false),
-                    Cell::Time(c.at),
+                    Cell::Time(c.entries.first().map_or_else(Utc::now, |e| e.at)),
                 ]);
             },
         )
         .await?;
-        counts.card_entries = write_all::<DB, _>(
-            &mut tx,
-            "card_entries",
-            CARD_ENTRIES,
-            &cards,
-            |(id, _, c, params), out| {
-                out.extend([
-                    Cell::Int(*id),
-                    Cell::Int(1),
-                    Cell::Text("issue"),
-                    Cell::Int(c.amount_won),
-                    Cell::Int(c.amount_won),
-                    Cell::Date(c.issued_on),
-                    Cell::Time(c.at),
-                    Cell::Json(params),
-                    Cell::Text(&c.rule),
-                    Cell::Text(actor),
-                ]);
-            },
-        )
-        .await?;
-        drop(cards);
 
         let run_ids = reserve::<DB>(&mut tx, "diagnosis_runs", batch.diagnoses.len()).await?;
-        let runs: Vec<(i64, i64, &crate::PopulationDiagnosis)> = run_ids
+        let runs: Vec<(i64, i64, &crate::PopulationDiagnosis, EncodedAnswers)> = run_ids
             .iter()
             .zip(&batch.diagnoses)
-            .map(|(&id, d)| (id, person_ids[d.person], d))
+            .map(|(&id, d)| (id, person_ids[d.person], d, EncodedAnswers::new(&d.answers)))
             .collect();
         counts.diagnosis_runs = write_all::<DB, _>(
             &mut tx,
             "diagnosis_runs",
             DIAGNOSIS_RUNS,
             &runs,
-            |(id, person, d), out| {
+            |(id, person, d, answers), out| {
                 out.extend([
                     Cell::Int(*id),
                     Cell::Int(*person),
@@ -320,39 +317,16 @@ where
                     Cell::Int(d.mastery_bp),
                     Cell::Int(d.step_pass_bp),
                     Cell::MaybeText(d.step_reached.as_deref()),
+                    Cell::Text(&answers.item_ids),
+                    Cell::Text(&answers.choices),
+                    Cell::Text(&answers.correct),
                 ]);
             },
         )
         .await?;
-        let answers: Vec<(i64, i64, &crate::DiagnosisAnswer)> = runs
-            .iter()
-            .flat_map(|(id, _, d)| {
-                d.answers
-                    .iter()
-                    .zip(0_i64..)
-                    .map(move |(a, position)| (*id, position, a))
-            })
-            .collect();
-        counts.diagnosis_answers = write_all::<DB, _>(
-            &mut tx,
-            "diagnosis_answers",
-            DIAGNOSIS_ANSWERS,
-            &answers,
-            |(id, position, a), out| {
-                out.extend([
-                    Cell::Int(*id),
-                    Cell::Int(*position),
-                    Cell::Text(&a.item_id),
-                    Cell::MaybeInt(a.chosen),
-                    Cell::Bool(a.correct),
-                ]);
-            },
-        )
-        .await?;
-        drop(answers);
         let results: Vec<(i64, &crate::DiagnosisResult)> = runs
             .iter()
-            .flat_map(|(id, _, d)| d.results.iter().map(move |r| (*id, r)))
+            .flat_map(|(id, _, d, _)| d.results.iter().map(move |r| (*id, r)))
             .collect();
         counts.diagnosis_results = write_all::<DB, _>(
             &mut tx,
@@ -401,6 +375,8 @@ where
                     Cell::Time(e.updated_at),
                     Cell::MaybeTime(e.waiting_since),
                     Cell::Int(e.fee_won),
+                    Cell::Int(e.card_hold_won),
+                    Cell::Int(e.self_payment_won),
                 ]);
             },
         )
@@ -429,6 +405,41 @@ where
         )
         .await?;
         drop(events);
+
+        // After the enrolments, whose ids the entries name.
+        let entries: Vec<(i64, i64, &crate::PopulationCardEntry, String)> = cards
+            .iter()
+            .flat_map(|(id, _, c)| {
+                c.entries
+                    .iter()
+                    .zip(1_i64..)
+                    .map(move |(e, seq)| (*id, seq, e, e.params.to_string()))
+            })
+            .collect();
+        counts.card_entries = write_all::<DB, _>(
+            &mut tx,
+            "card_entries",
+            CARD_ENTRIES,
+            &entries,
+            |(id, seq, e, params), out| {
+                out.extend([
+                    Cell::Int(*id),
+                    Cell::Int(*seq),
+                    Cell::Text(&e.kind),
+                    Cell::Int(e.amount_won),
+                    Cell::Int(e.balance_after_won),
+                    Cell::Date(e.on_date),
+                    Cell::Time(e.at),
+                    Cell::Json(params),
+                    Cell::Text(&e.rule),
+                    Cell::Text(actor),
+                    Cell::MaybeInt(e.enrolment.map(|n| enrolment_ids[n])),
+                ]);
+            },
+        )
+        .await?;
+        drop(entries);
+        drop(cards);
 
         // Seats add to a row an earlier load or application made; COPY cannot, so this is an
         // upsert (one row per cohort: few).
@@ -483,7 +494,7 @@ where
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM card_accounts), \
              (SELECT COUNT(*) FROM card_entries), (SELECT COUNT(*) FROM diagnosis_runs), \
-             (SELECT COUNT(*) FROM diagnosis_answers), (SELECT COUNT(*) FROM diagnosis_results), \
+             (SELECT COUNT(*) FROM diagnosis_results), \
              (SELECT COUNT(*) FROM enrolments), (SELECT COUNT(*) FROM enrolment_events), \
              (SELECT COUNT(*) FROM cohort_seats)",
         )
@@ -495,11 +506,10 @@ where
             card_accounts: column(1)?,
             card_entries: column(2)?,
             diagnosis_runs: column(3)?,
-            diagnosis_answers: column(4)?,
-            diagnosis_results: column(5)?,
-            enrolments: column(6)?,
-            enrolment_events: column(7)?,
-            cohort_seats: column(8)?,
+            diagnosis_results: column(4)?,
+            enrolments: column(5)?,
+            enrolment_events: column(6)?,
+            cohort_seats: column(7)?,
         })
     }
 }

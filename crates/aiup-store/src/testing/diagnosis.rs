@@ -13,6 +13,7 @@ pub(super) const CHECKS: &[&str] = &[
     "diagnosis_a_repeated_run_or_unknown_person_changes_nothing",
     "diagnosis_runs_are_append_only",
     "diagnosis_the_same_run_sent_twice_at_once_is_stored_once",
+    "diagnosis_answers_are_kept_on_the_run_in_form_order",
 ];
 
 pub(super) async fn run(db: &Database) {
@@ -20,6 +21,7 @@ pub(super) async fn run(db: &Database) {
     check!(db, diagnosis_a_repeated_run_or_unknown_person_changes_nothing);
     check!(db, diagnosis_runs_are_append_only);
     check!(db, diagnosis_the_same_run_sent_twice_at_once_is_stored_once);
+    check!(db, diagnosis_answers_are_kept_on_the_run_in_form_order);
 }
 
 async fn person(db: &Database, login: &str) -> i64 {
@@ -154,7 +156,7 @@ async fn diagnosis_a_repeated_run_or_unknown_person_changes_nothing(db: &Databas
         .record(&new_run(park, 1, 2), "diagnosis-park")
         .await
         .unwrap();
-    let rows = raw_i64(db, "SELECT count(*) FROM diagnosis_answers").await.unwrap();
+    let rows = raw_i64(db, "SELECT count(*) FROM diagnosis_runs").await.unwrap();
     let mark = audit_mark(db).await;
 
     let again = db.diagnoses().record(&new_run(park, 1, 4), "diagnosis-park").await;
@@ -165,13 +167,14 @@ async fn diagnosis_a_repeated_run_or_unknown_person_changes_nothing(db: &Databas
     let mut bad = new_run(park, 2, 1);
     bad.answers[0].chosen = Some(4);
     assert!(db.diagnoses().record(&bad, "diagnosis-park").await.is_err());
+    // An item id with a comma would split into two items when read back.
+    let mut bad = new_run(park, 2, 1);
+    bad.answers[1].item_id = "b-eth,01".to_owned();
+    assert!(db.diagnoses().record(&bad, "diagnosis-park").await.is_err());
 
     assert_eq!(db.diagnoses().history(park).await.unwrap().len(), 1);
     assert_eq!(db.diagnoses().next_run_no(park).await.unwrap(), 2);
-    assert_eq!(
-        raw_i64(db, "SELECT count(*) FROM diagnosis_answers").await.unwrap(),
-        rows
-    );
+    assert_eq!(raw_i64(db, "SELECT count(*) FROM diagnosis_runs").await.unwrap(), rows);
     assert!(events_after(db, mark).await.is_empty());
 }
 
@@ -184,8 +187,7 @@ async fn diagnosis_runs_are_append_only(db: &Database) {
     for sql in [
         "UPDATE diagnosis_runs SET step_reached = 'solution_development'",
         "DELETE FROM diagnosis_runs",
-        "UPDATE diagnosis_answers SET correct = TRUE",
-        "DELETE FROM diagnosis_answers",
+        "UPDATE diagnosis_runs SET choices = '0000'",
         "UPDATE diagnosis_results SET gap_bp = 0",
         "DELETE FROM diagnosis_results",
     ] {
@@ -219,4 +221,32 @@ async fn diagnosis_the_same_run_sent_twice_at_once_is_stored_once(db: &Database)
     assert_eq!(db.diagnoses().history(han).await.unwrap().len(), 1);
     assert_eq!(db.diagnoses().history(jung).await.unwrap().len(), 1);
     assert_eq!(events_after(db, mark).await.len(), 2, "one audit event per stored run");
+}
+
+async fn diagnosis_answers_are_kept_on_the_run_in_form_order(db: &Database) {
+    let yoon = person(db, "diagnosis-yoon").await;
+    let stored = db
+        .diagnoses()
+        .record(&new_run(yoon, 1, 2), "diagnosis-yoon")
+        .await
+        .unwrap();
+    // One row per run: item ids comma-separated, one character per choice and per correctness.
+    let sql = format!(
+        "SELECT count(*) FROM diagnosis_runs WHERE id = {} AND item_ids = 'b-eth-00,b-eth-01,b-eth-02,b-eth-03' \
+         AND choices = '012-' AND correct = '1100'",
+        stored.id
+    );
+    assert_eq!(raw_i64(db, &sql).await.unwrap(), 1);
+
+    let mut empty = new_run(yoon, 2, 0);
+    empty.answers.clear();
+    let stored = db.diagnoses().record(&empty, "diagnosis-yoon").await.unwrap();
+    let read = db
+        .diagnoses()
+        .run(stored.id)
+        .await
+        .unwrap()
+        .expect("run without answers");
+    assert!(read.run.answers.is_empty());
+    assert_eq!(read, stored);
 }

@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{assert_event, audit_mark, events_after, raw_i64};
 use crate::{
     Database, DiagnosisAnswer, DiagnosisResult, NewAccount, PersonFields, PopulationBatch, PopulationCard,
-    PopulationDiagnosis, PopulationEnrolment, PopulationEvent, PopulationPerson, PopulationSeats, StoreError,
-    ACTION_POPULATION_LOAD,
+    PopulationCardEntry, PopulationDiagnosis, PopulationEnrolment, PopulationEvent, PopulationPerson, PopulationSeats,
+    StoreError, ACTION_POPULATION_LOAD,
 };
 
 pub(super) const CHECKS: &[&str] = &[
@@ -45,6 +45,31 @@ fn person(region: &str, status: &str) -> PopulationPerson {
     }
 }
 
+/// A card entry for the ledger of a card issued on day 1 with 3,000,000 won.
+fn card_entry(
+    kind: &str,
+    amount_won: i64,
+    balance_after_won: i64,
+    day: u32,
+    enrolment: Option<usize>,
+) -> PopulationCardEntry {
+    PopulationCardEntry {
+        kind: kind.to_owned(),
+        amount_won,
+        balance_after_won,
+        on_date: NaiveDate::from_ymd_opt(2026, 3, day).unwrap(),
+        at: at(day),
+        rule: if kind == "issue" {
+            "tuition.card.account_won"
+        } else {
+            "tuition.card.charge"
+        }
+        .to_owned(),
+        params: serde_json::json!({ "amount_won": amount_won }),
+        enrolment,
+    }
+}
+
 fn event(event: &str, from: Option<&str>, to: &str, day: u32) -> PopulationEvent {
     PopulationEvent {
         event: event.to_owned(),
@@ -65,6 +90,8 @@ fn enrolment(person: usize, course: &str, status: &str, events: Vec<PopulationEv
         cohort_end: NaiveDate::from_ymd_opt(2026, 5, 29).unwrap(),
         status: status.to_owned(),
         fee_won: 1_200_000,
+        card_hold_won: 0,
+        self_payment_won: 0,
         applied_at: at(2),
         updated_at: events.last().map_or(at(2), |e| e.at),
         waiting_since: None,
@@ -121,23 +148,32 @@ fn batch(prefix: &str) -> PopulationBatch {
                 person,
                 issued_on: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
                 expires_on: NaiveDate::from_ymd_opt(2031, 2, 28).unwrap(),
-                amount_won: 3_000_000,
-                rule: "tuition.card.account_won".to_owned(),
-                params: serde_json::json!({ "tuition.card.account_won": 3_000_000 }),
-                at: at(1),
+                // The first person's accepted enrolment holds 440,000 won on their card.
+                entries: if person == 0 {
+                    vec![
+                        card_entry("issue", 3_000_000, 3_000_000, 1, None),
+                        card_entry("hold", -440_000, 2_560_000, 5, Some(0)),
+                    ]
+                } else {
+                    vec![card_entry("issue", 3_000_000, 3_000_000, 1, None)]
+                },
             })
             .collect(),
         diagnoses: vec![diagnosis(0, 1), diagnosis(0, 2)],
         enrolments: vec![
-            enrolment(
-                0,
-                &course(1),
-                "accepted",
-                vec![
-                    event("apply", None, "applied", 2),
-                    event("accept", Some("applied"), "accepted", 5),
-                ],
-            ),
+            PopulationEnrolment {
+                card_hold_won: 440_000,
+                self_payment_won: 110_000,
+                ..enrolment(
+                    0,
+                    &course(1),
+                    "accepted",
+                    vec![
+                        event("apply", None, "applied", 2),
+                        event("accept", Some("applied"), "accepted", 5),
+                    ],
+                )
+            },
             enrolment(1, &course(1), "applied", vec![event("apply", None, "applied", 3)]),
             enrolment(
                 2,
@@ -176,13 +212,12 @@ async fn population_load_writes_every_row_with_one_audit_event(db: &Database) {
             written.card_accounts,
             written.card_entries,
             written.diagnosis_runs,
-            written.diagnosis_answers,
             written.diagnosis_results,
             written.enrolments,
             written.enrolment_events,
             written.cohort_seats
         ),
-        (3, 2, 2, 2, 4, 2, 3, 5, 2)
+        (3, 2, 3, 2, 2, 3, 5, 2)
     );
     let after = db.population().counts().await.unwrap();
     assert_eq!(after.total() - before.total(), written.total());
@@ -197,11 +232,24 @@ async fn population_load_writes_every_row_with_one_audit_event(db: &Database) {
     assert_eq!(kim.fields, person("11110", "job_seeker").fields);
     assert_eq!(kim.account_id, None);
     let card = db.cards().card_of_person(first).await.unwrap().expect("a card");
-    assert_eq!((card.balance_won, card.last_seq), (3_000_000, 1));
-    assert_eq!(db.cards().balance(card.id).await.unwrap(), 3_000_000);
+    assert_eq!((card.balance_won, card.last_seq), (2_560_000, 2));
+    assert_eq!(db.cards().balance(card.id).await.unwrap(), 2_560_000);
     let statement = db.cards().statement(card.id).await.unwrap();
-    assert_eq!(statement.len(), 1);
-    assert_eq!(statement[0].params["tuition.card.account_won"], 3_000_000);
+    assert_eq!(statement.len(), 2);
+    assert_eq!(statement[0].params["amount_won"], 3_000_000);
+    let accepted = db.enrolments().of_person(first).await.unwrap();
+    assert_eq!(
+        (accepted[0].card_hold_won, accepted[0].self_payment_won),
+        (440_000, 110_000)
+    );
+    assert_eq!(
+        (
+            statement[1].amount_won,
+            statement[1].balance_after_won,
+            statement[1].enrolment_id
+        ),
+        (-440_000, 2_560_000, Some(accepted[0].id))
+    );
     let taken = raw_i64(db, "SELECT taken FROM cohort_seats WHERE course_id = 'POPA-C1'")
         .await
         .unwrap();
@@ -235,6 +283,12 @@ async fn population_bad_reference_or_overbooked_seat_writes_nothing(db: &Databas
     let mark = audit_mark(db).await;
     let mut bad = batch("POPB");
     bad.cards[1].person = 7;
+    match db.population().load(bad, "generator").await {
+        Err(StoreError::Conflict { what, .. }) => assert_eq!(what, "card"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let mut bad = batch("POPB");
+    bad.cards[0].entries[1].enrolment = Some(3);
     match db.population().load(bad, "generator").await {
         Err(StoreError::Conflict { what, .. }) => assert_eq!(what, "card"),
         other => panic!("expected a conflict, got {other:?}"),

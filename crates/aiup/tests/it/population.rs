@@ -2,6 +2,7 @@
 
 use std::process::{Command, Output, Stdio};
 
+use aiup_people::card::{Entry, EntryKind, Ledger};
 use aiup_store::testing::{postgres_test_url, raw_i64, raw_text};
 use aiup_store::Database;
 
@@ -73,6 +74,70 @@ async fn seats_agree(db: &Database) {
     assert_eq!(wrong, 0);
 }
 
+/// Every card's statement replays through the pure ledger (numbering, signs, balances after
+/// that follow the running sum and never go below zero, releases within holds), its balance is
+/// the sum of its entries, and each accepted or later enrolment's hold is on the card: held
+/// while accepted, charged from the start.
+async fn cards_agree(db: &Database) {
+    let (first, last) = (
+        raw_i64(db, "SELECT MIN(id) FROM card_accounts").await.unwrap(),
+        raw_i64(db, "SELECT MAX(id) FROM card_accounts").await.unwrap(),
+    );
+    let mut replayed = 0;
+    for id in first..=last {
+        let Some(account) = db.cards().card(id).await.unwrap() else {
+            continue;
+        };
+        let entries: Vec<Entry> = db
+            .cards()
+            .statement(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| Entry {
+                seq: u32::try_from(e.seq).unwrap(),
+                kind: EntryKind::parse(e.kind.as_str()).expect("a known kind"),
+                amount_won: e.amount_won,
+                balance_after_won: e.balance_after_won,
+                on: e.on_date,
+                rule: e.rule,
+                params: e.params,
+                enrolment: e.enrolment_id,
+            })
+            .collect();
+        let sum: i64 = entries.iter().map(|e| e.amount_won).sum();
+        let ledger = Ledger::replay(account.issued_on, account.expires_on, entries)
+            .unwrap_or_else(|e| panic!("card {id} does not replay: {e}"));
+        assert_eq!(
+            (ledger.balance().0, account.balance_won, sum),
+            (sum, sum, sum),
+            "card {id}"
+        );
+        replayed += 1;
+    }
+    assert!(replayed > 100, "{replayed} cards");
+    let moved = |kind: &str| format!("SELECT COUNT(*) FROM card_entries WHERE kind = '{kind}'");
+    assert!(raw_i64(db, &moved("hold")).await.unwrap() > 0);
+    assert!(raw_i64(db, &moved("charge")).await.unwrap() > 0);
+    let wrong = raw_i64(
+        db,
+        "SELECT COUNT(*) FROM enrolments e WHERE e.status IN ('accepted', 'in_training', 'completed') AND \
+         e.card_hold_won <> COALESCE((SELECT -SUM(c.amount_won) FROM card_entries c WHERE c.enrolment_id = e.id \
+         AND c.kind IN (CASE WHEN e.status = 'accepted' THEN 'hold' ELSE 'charge' END, \
+         CASE WHEN e.status = 'accepted' THEN 'release' ELSE 'refund' END)), 0)",
+    )
+    .await
+    .unwrap();
+    assert_eq!(wrong, 0, "an enrolment's hold is not on its card");
+    let holding = raw_i64(
+        db,
+        "SELECT COUNT(*) FROM enrolments WHERE status IN ('accepted', 'in_training', 'completed') AND card_hold_won > 0",
+    )
+    .await
+    .unwrap();
+    assert!(holding > 0, "some enrolments charge the card");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_seed_writes_the_same_rows_and_the_counts_it_prints() {
     let (a, b, c) = (
@@ -103,6 +168,7 @@ async fn the_same_seed_writes_the_same_rows_and_the_counts_it_prints() {
     assert_eq!(fingerprint(&da).await, fingerprint(&db).await);
     assert_ne!(fingerprint(&da).await, fingerprint(&dc).await);
     seats_agree(&da).await;
+    cards_agree(&da).await;
     // One audit event for the whole load.
     let loads = raw_i64(
         &da,
@@ -133,4 +199,5 @@ async fn postgres_gets_the_rows_sqlite_gets() {
     );
     assert_eq!(fingerprint(&pg_db).await, fingerprint(&lite_db).await);
     seats_agree(&pg_db).await;
+    cards_agree(&pg_db).await;
 }
