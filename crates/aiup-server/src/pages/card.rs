@@ -116,7 +116,7 @@ fn render(
     let csrf = actor.csrf_token().unwrap_or_default();
     let body = html! {
         h1 #page-title { (lang.pick("내 내일배움카드", "My learning card")) }
-        (super::accounts::account_nav(lang, actor, PATH))
+        (super::view::learning_nav(lang, PATH))
         @if let Some(notice) = notice { p.notice role="status" { (notice) } }
         @match card {
             None => {

@@ -2,7 +2,7 @@
 //! the history with a chart (inline SVG, no script) and the same data as a table.
 
 use super::accounts::account_menu;
-use super::view::{page_in, Section};
+use super::view::{learning_nav, page_in, Section};
 use super::widgets::{error_summary, hidden, href, parse_id, private_page, see_other, LangForm, Problem};
 use crate::access::{perm, Allowed, CsrfForm};
 use crate::error::ApiError;
@@ -41,24 +41,6 @@ fn frame(lang: Lang, actor: &Actor, title: &str, path: &str, body: Markup) -> Ma
         account_menu(lang, actor, Some(&href(path, lang.other()))),
         body,
     )
-}
-
-/// Links between the trainee's learning pages.
-pub fn learning_nav(lang: Lang, current: &str) -> Markup {
-    let links = [
-        ("/me/diagnosis", lang.pick("AI 역량 진단", "AI skills diagnosis")),
-        ("/me/diagnosis/history", lang.pick("진단 이력", "Diagnosis history")),
-        ("/me/path", lang.pick("나의 학습 경로", "My learning path")),
-    ];
-    html! {
-        nav.sub-nav aria-label=(lang.pick("학습 메뉴", "Learning")) {
-            ul {
-                @for (path, label) in links {
-                    li { a href=(href(path, lang)) aria-current=[(path == current).then_some("page")] { (label) } }
-                }
-            }
-        }
-    }
 }
 
 /// An error the pages show as a notice rather than an error page (no profile yet).
@@ -101,6 +83,7 @@ async fn start(
                     (match lang { Lang::Ko => format!("{}회차 결과 자세히 보기 ({})", latest.run_no, latest.taken_on),
                                   Lang::En => format!("See run {} in full ({})", latest.run_no, latest.taken_on) })
                 } }
+                p { a href=(href("/me/diagnosis/history", lang)) { (lang.pick("진단 이력과 변화 그래프 보기", "See your history and progress chart")) } }
             }
         }
         section aria-labelledby="start-title" {
@@ -134,7 +117,7 @@ fn form_page(
     let picked = |name: &str, value: u8| chosen.iter().any(|(k, v)| k == name && *v == value.to_string());
     let body = html! {
         h1 #page-title { (title) }
-        (learning_nav(lang, "/me/diagnosis"))
+        (learning_nav(lang, "/me/diagnosis/take"))
         (error_summary(lang, problems))
         p.hint { (lang.pick("각 문항에서 가장 알맞은 답 하나를 고르세요. 답하지 않은 문항은 오답으로 셉니다.",
                             "Choose the one best answer to each question. Unanswered questions count as wrong.")) }
@@ -274,7 +257,7 @@ async fn result(
     };
     let body = html! {
         h1 #page-title { (title) }
-        (learning_nav(lang, ""))
+        (learning_nav(lang, "/me/diagnosis/runs"))
         dl.facts {
             dt { (lang.pick("진단일", "Taken on")) } dd { (view.taken_on) }
             dt { (lang.pick("도달 단계", "Step reached")) } dd #step-reached { (step_label(lang, view.outcome.step_reached)) }

@@ -2,7 +2,7 @@
 //! status and amounts (the card's hold and the self-payment), and withdrawal with its
 //! consequence stated before the button.
 
-use super::accounts::{account_menu, account_nav};
+use super::accounts::account_menu;
 use super::view::{page_in, Section};
 use super::widgets::{error_summary, hidden, href, parse_id, private_page, see_other, LangForm, Problem};
 use crate::access::{perm, Allowed, CsrfForm};
@@ -182,7 +182,7 @@ async fn applications_page(
     let title = lang.pick("나의 수강 신청", "My applications");
     let body = html! {
         h1 #page-title { (title) }
-        (account_nav(lang, actor, "/me/applications"))
+        (super::view::learning_nav(lang, "/me/applications"))
         @if let Some(notice) = notice { div.notice role="status" #applications-notice { (notice) } }
         (error_summary(lang, &problems))
         @if mine.is_empty() {

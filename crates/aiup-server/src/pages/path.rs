@@ -6,7 +6,7 @@
 use super::accounts::account_menu;
 use super::course::card_status_badge;
 use super::courses::{hours_text, region_text};
-use super::diagnosis::learning_nav;
+use super::view::learning_nav;
 use super::view::{page_in, Section};
 use super::widgets::{as_written, href, private_page, LangForm};
 use crate::access::{perm, Allowed};

@@ -84,7 +84,7 @@ pub(super) fn page_in(section: Section, lang: Lang, title: &str, header_extra: M
 
 /// The signed-in trainee's own pages, with `current` marked: every page of their journey
 /// carries it under its heading.
-pub(super) fn learning_nav(lang: Lang, current: &str) -> Markup {
+pub(crate) fn learning_nav(lang: Lang, current: &str) -> Markup {
     let links = [
         ("/me", lang.pick("나의 학습", "My learning")),
         ("/me/profile", lang.pick("프로필", "Profile")),
@@ -97,7 +97,9 @@ pub(super) fn learning_nav(lang: Lang, current: &str) -> Markup {
         nav.sub-nav aria-label=(lang.pick("나의 학습 메뉴", "My learning")) {
             ul {
                 @for (path, label) in links {
-                    li { a href=(super::widgets::href(path, lang)) aria-current=[(path == current).then_some("page")] { (label) } }
+                    // A page below a section (a diagnosis run, its history) marks the section.
+                    @let here = if path == current { Some("page") } else if path != "/me" && current.starts_with(&format!("{path}/")) { Some("true") } else { None };
+                    li { a href=(super::widgets::href(path, lang)) aria-current=[here] { (label) } }
                 }
             }
         }
