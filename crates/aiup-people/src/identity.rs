@@ -30,14 +30,7 @@ pub enum IdentityError {
 impl ExternalIdKey {
     /// A key from 64 or more hex digits (32+ bytes).
     pub fn from_hex(text: &str) -> Result<ExternalIdKey, IdentityError> {
-        let text = text.trim();
-        if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(IdentityError::KeyNotHex);
-        }
-        let bytes: Vec<u8> = (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|_| IdentityError::KeyNotHex))
-            .collect::<Result<_, _>>()?;
+        let bytes = hex::decode(text.trim()).map_err(|_| IdentityError::KeyNotHex)?;
         if bytes.len() < 32 {
             return Err(IdentityError::KeyTooShort(bytes.len()));
         }
@@ -53,7 +46,7 @@ impl ExternalIdKey {
         }
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).map_err(|_| IdentityError::KeyTooShort(0))?;
         mac.update(id.as_bytes());
-        Ok(mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect())
+        Ok(hex::encode(mac.finalize().into_bytes()))
     }
 }
 
