@@ -74,7 +74,7 @@ fn new_entry(entry: &Entry) -> NewCardEntry {
 /// What a profile's groups mean for the card on `on`: exempt from self-payment
 /// (`tuition.card.exempt_groups`) and given the one-off extra (`tuition.card.extra_groups`).
 /// These are the case's `trainee.exempt_group` and `trainee.vulnerable_group`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CardGroups {
     pub exempt: bool,
     pub extra: bool,

@@ -83,7 +83,7 @@ pub fn search_context(engine: &Engine, today: NaiveDate) -> SearchContext {
         .collect();
     let estimator = engine.clone();
     let support_figures = move |course: &Course, status: TraineeStatus, employer_size: Option<EmployerSize>| {
-        let profile = Profile { status, employer_size };
+        let profile = Profile::of(status, employer_size);
         if !admits(&estimator, course, &profile) {
             return None;
         }
@@ -257,14 +257,30 @@ pub async fn store_and_index_owned(
 pub struct Profile {
     pub status: TraineeStatus,
     pub employer_size: Option<EmployerSize>,
+    /// The card's groups of a known person (`card::card_groups`): exempt from self-payment, and
+    /// given the one-off extra. A search's anonymous profile has neither, and its JSON shows
+    /// neither.
+    #[serde(skip)]
+    pub card_groups: crate::card::CardGroups,
+}
+
+impl Profile {
+    /// An anonymous profile: a status and, for employees, the employer's size.
+    pub const fn of(status: TraineeStatus, employer_size: Option<EmployerSize>) -> Profile {
+        Profile {
+            status,
+            employer_size,
+            card_groups: crate::card::CardGroups {
+                exempt: false,
+                extra: false,
+            },
+        }
+    }
 }
 
 impl Default for Profile {
     fn default() -> Profile {
-        Profile {
-            status: TraineeStatus::JobSeeker,
-            employer_size: None,
-        }
+        Profile::of(TraineeStatus::JobSeeker, None)
     }
 }
 
@@ -674,8 +690,8 @@ pub fn case_for(course: &Course, programme: &Programme, profile: &Profile, today
         trainee: TraineeJson {
             status: profile.status.as_str().to_owned(),
             employer_size: profile.employer_size.map(|s| s.as_str().to_owned()),
-            exempt_group: false,
-            vulnerable_group: false,
+            exempt_group: profile.card_groups.exempt,
+            vulnerable_group: profile.card_groups.extra,
             card_balance_won: None,
             prior_sandaetuk_participations: None,
         },

@@ -35,9 +35,10 @@ impl App {
         let latest = self.my_diagnosis_history(actor).await?.pop();
         let today = self.today();
         let engine = self.engine();
+        // Priced with the card's groups, as acceptance will hold (exempt, the one-off extra).
         let profile = Profile {
-            status: person.profile.status,
-            employer_size: person.profile.employer_size,
+            card_groups: crate::card::card_groups(&engine, &person.profile, today),
+            ..Profile::of(person.profile.status, person.profile.employer_size)
         };
         let province = person.profile.region.sido_code();
         let mut seen = BTreeSet::new();
@@ -97,7 +98,7 @@ fn candidate(
             .is_some_and(|p| p.stage == person.profile.stage)
     });
     let eligibility = match support(engine, &course, profile, today) {
-        Ok(estimate) => Eligibility::Eligible(for_card_groups(engine, &course, person, profile, estimate, today)),
+        Ok(estimate) => Eligibility::Eligible(estimate),
         Err(no) => Eligibility::NotEligible(no.message),
     };
     Candidate {
@@ -105,32 +106,4 @@ fn candidate(
         for_stage,
         eligibility,
     }
-}
-
-/// The estimate for a person whose groups the card treats apart (no self-payment, the one-off
-/// extra), priced again with those flags under the programme the search's estimate chose, so
-/// the path shows what acceptance will hold. Anyone else keeps the search's estimate.
-fn for_card_groups(
-    engine: &aiup_rules::Engine,
-    course: &Course,
-    person: &Person,
-    profile: &Profile,
-    estimate: Estimate,
-    today: chrono::NaiveDate,
-) -> Estimate {
-    let groups = crate::card::card_groups(engine, &person.profile, today);
-    if !groups.exempt && !groups.extra {
-        return estimate;
-    }
-    let priced = engine
-        .policy()
-        .programme(&estimate.programme.id)
-        .and_then(|programme| crate::catalogue::case_for(course, programme, profile, today))
-        .and_then(|mut case| {
-            case.trainee.exempt_group = groups.exempt;
-            case.trainee.vulnerable_group = groups.extra;
-            engine.parse_case(&case).ok()
-        })
-        .map(|case| engine.estimate(&case, false));
-    priced.unwrap_or(estimate)
 }

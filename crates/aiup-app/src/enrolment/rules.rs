@@ -138,17 +138,14 @@ impl EngineRules {
     /// dates, with the card's groups and the person's earlier 산대특 participations.
     fn case_json(&self, profile: &Profile, programme: &Programme, history: &[EnrolmentRecord]) -> Option<CaseJson> {
         let situation = crate::catalogue::Profile {
-            status: profile.status,
-            employer_size: profile.employer_size,
+            card_groups: card_groups(&self.engine, profile, self.cohort.start_date),
+            ..crate::catalogue::Profile::of(profile.status, profile.employer_size)
         };
         let mut raw = case_for(&self.course, programme, &situation, self.cohort.start_date)?;
         raw.course.start_date = self.cohort.start_date.to_string();
         raw.course.end_date = self.cohort.end_date.to_string();
-        let groups = card_groups(&self.engine, profile, self.cohort.start_date);
         let prior = self.prior_sandaetuk(history);
         let trainee = &mut raw.trainee;
-        trainee.exempt_group = groups.exempt;
-        trainee.vulnerable_group = groups.extra;
         // The hold is refused when the card lacks it, rather than shifting the cost.
         trainee.card_balance_won = None;
         trainee.prior_sandaetuk_participations = (prior > 0).then_some(prior);

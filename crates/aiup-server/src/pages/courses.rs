@@ -430,10 +430,10 @@ pub fn search_page(
     let (profile, eligible_only) = match outcome {
         SearchOutcome::Found(found) => (found.0.profile, found.0.eligible_only),
         SearchOutcome::Invalid(_) => (
-            Profile {
-                status: TraineeStatus::parse(value_of("status")).unwrap_or(TraineeStatus::JobSeeker),
-                employer_size: EmployerSize::parse(value_of("employer_size")),
-            },
+            Profile::of(
+                TraineeStatus::parse(value_of("status")).unwrap_or(TraineeStatus::JobSeeker),
+                EmployerSize::parse(value_of("employer_size")),
+            ),
             matches!(value_of("eligible"), "true" | "1" | "on"),
         ),
     };

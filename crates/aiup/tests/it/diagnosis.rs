@@ -269,10 +269,10 @@ async fn the_path_never_shows_an_ineligible_course_as_eligible() {
         .expect("profile");
     let mine = app.state.app.my_path(&park.actor).await.expect("path");
     let engine = app.state.app.engine();
-    let profile = aiup_app::catalogue::Profile {
-        status: aiup_core::TraineeStatus::Employed,
-        employer_size: Some(aiup_core::EmployerSize::Large1000),
-    };
+    let profile = aiup_app::catalogue::Profile::of(
+        aiup_core::TraineeStatus::Employed,
+        Some(aiup_core::EmployerSize::Large1000),
+    );
     let today = app.state.app.today();
     let mut picks = 0;
     for step in &mine.path.steps {

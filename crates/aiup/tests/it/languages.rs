@@ -341,10 +341,7 @@ async fn search_and_course_pages_speak_one_language_and_mark_the_other() {
     let mut engine_english: Vec<String> = Vec::new();
     for status in aiup_core::TraineeStatus::ALL {
         for employer_size in [None, Some(aiup_core::EmployerSize::Large)] {
-            let profile = aiup_app::catalogue::Profile {
-                status: *status,
-                employer_size,
-            };
+            let profile = aiup_app::catalogue::Profile::of(*status, employer_size);
             for course in &courses {
                 match aiup_app::catalogue::support(&engine, course, &profile, today) {
                     Ok(estimate) => {

@@ -19,10 +19,7 @@ async fn stocked(batch: &CatalogueBatch) -> TestApp {
     app
 }
 
-const SME_EMPLOYEE: Profile = Profile {
-    status: TraineeStatus::Employed,
-    employer_size: Some(EmployerSize::PrioritySupport),
-};
+const SME_EMPLOYEE: Profile = Profile::of(TraineeStatus::Employed, Some(EmployerSize::PrioritySupport));
 
 async fn api(app: &TestApp, query: &str) -> Value {
     let (status, body) = call("GET", format!("{}/api/v1/courses?{query}", app.base_url), None, None).await;
