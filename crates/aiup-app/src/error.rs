@@ -93,6 +93,22 @@ codes! {
     InvalidTransition = ("invalid_transition", 409),
     /// The step needs a person profile (or a learning card) that the trainee has not made yet.
     ProfileRequired = ("profile_required", 409),
+    /// An attendance day is before the course's start, after its end, or not a training day.
+    OutsideCourseDates = ("outside_course_dates", 422),
+    /// Attendance for a day that has not come yet (Asia/Seoul).
+    FutureDay = ("future_day", 422),
+    /// The trainee is not (or no longer) enrolled in this cohort.
+    NotInCohort = ("not_in_cohort", 422),
+    /// A check-in code is wrong, expired or for another cohort.
+    InvalidCheckinCode = ("invalid_checkin_code", 422),
+    /// The trainee already used this check-in code.
+    CheckinCodeUsed = ("checkin_code_used", 409),
+    /// A correction of recorded attendance needs a reason (and, where the rules ask, evidence).
+    CorrectionReasonRequired = ("correction_reason_required", 422),
+    /// An uploaded attendance CSV has bad rows; every one is listed, and nothing was stored.
+    InvalidAttendanceCsv = ("invalid_attendance_csv", 422),
+    /// The person who ran a payroll tried to approve it.
+    SelfApproval = ("self_approval", 403),
     /// The request body is larger than the limit.
     PayloadTooLarge = ("payload_too_large", 413),
     UnsupportedMediaType = ("unsupported_media_type", 415),

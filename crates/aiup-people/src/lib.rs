@@ -4,11 +4,13 @@
 //!   target groups, 국민취업지원제도 type), parsed from form text into checked values.
 //! - [`identity`]: keyed hashes of outside identifiers, so none is stored in the clear.
 //! - [`enrolment`]: the statuses of an enrolment and the transitions allowed between them.
+//! - [`attendance`]: a trainee's month of training days as stored (a fixed-layout sheet).
 //! - [`card`]: the 국민내일배움카드 account as a ledger of cited entries.
 //! - [`generate`]: a seeded synthetic population (people, cards, diagnoses, enrolments).
 
 #![cfg_attr(not(test), deny(clippy::float_arithmetic))]
 
+pub mod attendance;
 pub mod card;
 pub mod enrolment;
 pub mod generate;

@@ -6,6 +6,7 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod answer;
+pub mod attendance;
 pub mod card;
 pub mod case;
 pub mod engine;

@@ -278,7 +278,10 @@ pub mod perm {
         ReadInstitutionRecords,
         OwnLearning,
         DecideApplications,
-        ReadEnrolments
+        ReadEnrolments,
+        RecordAttendance,
+        RunPayroll,
+        ReadPayroll
     );
 }
 

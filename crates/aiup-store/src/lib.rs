@@ -15,6 +15,8 @@
 //! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
 //! | [`Database::enrolments`] | [`EnrolmentStore`] | applications, cohort seats, the enrolment history |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
+//! | [`Database::attendance`] | [`AttendanceStore`] | training days by month, corrections, check-in code uses |
+//! | [`Database::payroll`] | [`PayrollStore`] | allowance payroll runs and their append-only payment ledger |
 //! | [`Database::population`] | [`PopulationStore`] | bulk loads of a synthetic population |
 //!
 //! Every mutating method writes its audit event in the same transaction as its change.
@@ -33,12 +35,14 @@ use serde::{Deserialize, Serialize};
 use sqlx::error::DatabaseError;
 
 mod accounts;
+mod attendance;
 mod audit;
 mod cards;
 mod catalogue;
 mod diagnosis;
 mod enrolment_reports;
 mod enrolments;
+mod payroll;
 mod people;
 mod policy;
 mod population;
@@ -58,6 +62,10 @@ pub use accounts::{
     ACTION_ACCOUNT_CREATE, ACTION_ACCOUNT_UPDATE, ACTION_SESSION_CREATE, ACTION_SESSION_DELETE, ACTION_TOKEN_CREATE,
     ACTION_TOKEN_REVOKE,
 };
+pub use attendance::{
+    AttendanceError, AttendanceMonth, AttendanceStore, AttendanceWrite, CodeUse, CorrectionRecord, MonthWrite,
+    NewCorrection, ACTION_ATTENDANCE_CORRECT, ACTION_ATTENDANCE_RECORD,
+};
 pub use audit::{seoul_date, AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use cards::{
     CardAccountRecord, CardEntryKind, CardEntryRecord, CardError, CardRefusal, CardStore, NewCardAccount, NewCardEntry,
@@ -74,6 +82,11 @@ pub use enrolments::{
     Acceptance, AcceptanceRules, AcceptanceTerms, CardEffect, Changed, CohortSeats, Decided, EnrolmentError,
     EnrolmentEventRecord, EnrolmentRecord, EnrolmentRefusal, EnrolmentStore, Ineligible, NewApplication, Offer,
     StatusChange, ACTION_ENROLMENT_APPLY, ACTION_ENROLMENT_PREFIX, LIVE_STATUSES,
+};
+pub use payroll::{
+    NewPayrollLine, PaidPeriod, PayrollError, PayrollLineRecord, PayrollRunRecord, PayrollStore, PayrollTotal,
+    TotalsBy, ACTION_PAYROLL_APPROVE, ACTION_PAYROLL_CANCEL, ACTION_PAYROLL_EXPORT, ACTION_PAYROLL_PREFIX,
+    ACTION_PAYROLL_RUN, RUN_STATUSES,
 };
 pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
 pub use policy::{
@@ -297,6 +310,16 @@ impl Database {
     /// Learning-card accounts and their ledgers.
     pub fn cards(&self) -> &dyn CardStore {
         aggregate!(self, CardStore)
+    }
+
+    /// Training days, their corrections and check-in code uses.
+    pub fn attendance(&self) -> &dyn AttendanceStore {
+        aggregate!(self, AttendanceStore)
+    }
+
+    /// Allowance payroll runs and the payment ledger.
+    pub fn payroll(&self) -> &dyn PayrollStore {
+        aggregate!(self, PayrollStore)
     }
 
     /// Bulk loads of a synthetic population.

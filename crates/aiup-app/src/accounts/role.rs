@@ -89,6 +89,9 @@ impl Role {
             OwnLearning => matches!(self, Trainee),
             DecideApplications => matches!(self, InstitutionStaff),
             ReadEnrolments => matches!(self, ProgrammeAdmin | Auditor | Admin),
+            RecordAttendance => matches!(self, InstitutionStaff),
+            RunPayroll => matches!(self, ProgrammeAdmin),
+            ReadPayroll => matches!(self, ProgrammeAdmin | Auditor | Admin),
         }
     }
 }
@@ -122,10 +125,17 @@ pub enum Permission {
     DecideApplications,
     /// People, enrolments and card accounts across programmes (programme admin: their programmes).
     ReadEnrolments,
+    /// Record and correct attendance of one's own institution's cohorts, and show their
+    /// check-in codes.
+    RecordAttendance,
+    /// Run, approve (not one's own run), export and cancel allowance payroll runs.
+    RunPayroll,
+    /// Payroll runs, their lines and totals.
+    ReadPayroll,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 11] = [
         Permission::OwnAccount,
         Permission::ReadPolicyVersions,
         Permission::ReadAudit,
@@ -134,13 +144,20 @@ impl Permission {
         Permission::OwnLearning,
         Permission::DecideApplications,
         Permission::ReadEnrolments,
+        Permission::RecordAttendance,
+        Permission::RunPayroll,
+        Permission::ReadPayroll,
     ];
 
     /// Whether using the permission changes stored data (an auditor never may).
     pub fn changes_data(self) -> bool {
         matches!(
             self,
-            Permission::ManageAccounts | Permission::OwnLearning | Permission::DecideApplications
+            Permission::ManageAccounts
+                | Permission::OwnLearning
+                | Permission::DecideApplications
+                | Permission::RecordAttendance
+                | Permission::RunPayroll
         )
     }
 }

@@ -29,12 +29,14 @@ use tracing::Instrument;
 use crate::{Backend, StoreError};
 
 pub(crate) mod accounts;
+pub(crate) mod attendance;
 pub(crate) mod audit;
 pub(crate) mod cards;
 pub(crate) mod catalogue;
 pub(crate) mod diagnosis;
 pub(crate) mod enrolment_reports;
 pub(crate) mod enrolments;
+pub(crate) mod payroll;
 pub(crate) mod people;
 pub(crate) mod policy;
 pub(crate) mod population;
