@@ -10,7 +10,7 @@
 //! | bytes | meaning |
 //! | --- | --- |
 //! | 0 | status: 0 no record, 1 attended, 2 absent, 3 excused, 4 incomplete |
-//! | 1 | flags: bit 0 late, bit 1 early leave, bit 2 by code, bit 3 evidence |
+//! | 1 | flags: bit 0 late, bit 1 early leave, bit 2 by code, bit 3 evidence, bit 4 meal |
 //! | 2 | excuse kind (`ExcuseKind::code`), 0 for none |
 //! | 3 | outings |
 //! | 4 | scheduled hours in tenths (0: the course's hours a day) |
@@ -129,6 +129,7 @@ impl MonthSheet {
             early_leave: s[1] & 2 != 0,
             by_code: s[1] & 4 != 0,
             evidence: s[1] & 8 != 0,
+            meal: s[1] & 16 != 0,
             outings: s[3],
             scheduled_tenths: s[4],
             check_in: minute(6),
@@ -163,7 +164,8 @@ impl MonthSheet {
         s[1] = u8::from(d.late)
             | (u8::from(d.early_leave) << 1)
             | (u8::from(d.by_code) << 2)
-            | (u8::from(d.evidence) << 3);
+            | (u8::from(d.evidence) << 3)
+            | (u8::from(d.meal) << 4);
         s[2] = match (d.status, d.excuse) {
             (DayStatus::Excused, Some(kind)) => kind.code(),
             // An excused day without a kind cannot be stored; callers give one.

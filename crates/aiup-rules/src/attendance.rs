@@ -203,6 +203,8 @@ pub struct Day {
     pub by_code: bool,
     /// Evidence was filed for this record (excuse or correction).
     pub evidence: bool,
+    /// The trainee took the meal the institution provides (the allowance's meal deduction).
+    pub meal: bool,
 }
 
 impl Day {
@@ -220,6 +222,7 @@ impl Day {
             outing_minutes: 0,
             by_code: false,
             evidence: false,
+            meal: false,
         }
     }
 
