@@ -17,6 +17,8 @@ use aiup_core::policy::Text;
 use aiup_people::attendance::{month_of, MonthSheet};
 use aiup_people::EnrolmentStatus;
 use aiup_rules::attendance::{Day, DayStatus};
+use aiup_rules::case::Tenths;
+use aiup_rules::counting::{self, count_periods, CourseFacts, PeriodCount};
 use aiup_store::{AttendanceError, AttendanceMonth, CorrectionRecord, EnrolmentRecord, MonthWrite, NewCorrection};
 use chrono::{Datelike, NaiveDate};
 
@@ -148,7 +150,8 @@ pub struct DayLine {
     pub record: Option<Day>,
 }
 
-/// One enrolment's attendance: every training day so far with its record.
+/// One enrolment's attendance: every training day so far with its record, and its unit
+/// periods as the rules count them today.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnrolmentAttendance {
     pub enrolment: Enrolment,
@@ -156,6 +159,9 @@ pub struct EnrolmentAttendance {
     pub schedule: Option<Schedule>,
     pub days: Vec<DayLine>,
     pub tally: Tally,
+    /// Every unit period of the course counted up to today (`aiup_rules::count_periods`: the
+    /// recognised days, absences, carried tardies and the threshold); empty without the course.
+    pub periods: Vec<PeriodCount>,
 }
 
 /// The sheets of `enrolment_ids` from `from` to `to`, decoded, by (enrolment, month).
@@ -348,18 +354,22 @@ impl App {
 
     async fn attendance_of(&self, enrolments: Vec<Enrolment>) -> Result<Vec<EnrolmentAttendance>, AppError> {
         let today = self.today();
+        let engine = self.engine();
         let mut out = Vec::with_capacity(enrolments.len());
         for enrolment in enrolments {
             let record = &enrolment.record;
-            let schedule = match self.db().catalogue().course(&record.course_id).await? {
-                Some((course, _)) => usize::try_from(record.cohort_ordinal)
+            let course = self.db().catalogue().course(&record.course_id).await?.map(|(c, _)| c);
+            let schedule = course.as_ref().and_then(|course| {
+                usize::try_from(record.cohort_ordinal)
                     .ok()
                     .and_then(|i| course.cohorts.get(i))
-                    .map(|cohort| Schedule::of(&course, cohort)),
-                None => None,
-            };
+                    .map(|cohort| Schedule::of(course, cohort))
+            });
             let last = record.cohort_end.min(today);
-            let sheets = self.sheets(&[record.id], record.cohort_start, last).await?;
+            // The whole course: the illness cap is a share of all its training days.
+            let sheets = self
+                .sheets(&[record.id], record.cohort_start, record.cohort_end)
+                .await?;
             let dates: Vec<NaiveDate> = match &schedule {
                 Some(s) => s.training_days(record.cohort_start, last),
                 // Without the course, the days that have a record.
@@ -371,6 +381,7 @@ impl App {
                             .filter_map(|(d, _)| month.with_day0(d - 1))
                             .collect::<Vec<_>>()
                     })
+                    .filter(|d| *d <= last)
                     .collect(),
             };
             let mut tally = Tally::default();
@@ -385,11 +396,27 @@ impl App {
                     line
                 })
                 .collect();
+            let periods = match (&course, &schedule) {
+                (Some(course), Some(schedule)) => {
+                    let all_days = schedule.training_days(schedule.first_day, schedule.last_day);
+                    let hours = Tenths(schedule.hours_tenths);
+                    let training = counting::with_records(&all_days, hours, |d| record_on(&sheets, record.id, d));
+                    let facts = CourseFacts {
+                        start: schedule.first_day,
+                        end: schedule.last_day,
+                        hours_per_day: hours,
+                        delivery: course.delivery,
+                    };
+                    count_periods(&engine.count_rules(schedule.first_day), &facts, &training, today)
+                }
+                _ => Vec::new(),
+            };
             out.push(EnrolmentAttendance {
                 enrolment,
                 schedule,
                 days,
                 tally,
+                periods,
             });
         }
         Ok(out)

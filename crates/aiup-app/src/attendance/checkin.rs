@@ -119,18 +119,12 @@ pub(crate) fn checked(
             by_code: true,
             ..Day::present()
         }),
-        (Direction::Out, Some(day)) if day.by_code && day.check_out.is_none() => {
-            let mut day = Day {
-                status: DayStatus::Attended,
-                early_leave: minute < schedule.ends_at,
-                check_out: Some(minute),
-                ..day
-            };
-            if day.minutes_present().is_some_and(|m| schedule.under_half(m)) {
-                day.status = DayStatus::Absent;
-            }
-            Ok(day)
-        }
+        (Direction::Out, Some(day)) if day.by_code && day.check_out.is_none() => Ok(Day {
+            status: DayStatus::Attended,
+            early_leave: minute < schedule.ends_at,
+            check_out: Some(minute),
+            ..day
+        }),
         (Direction::Out, None) => Err(AppError::bilingual(
             Code::InvalidTransition,
             Some("direction"),

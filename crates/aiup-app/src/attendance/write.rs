@@ -110,15 +110,24 @@ pub(crate) fn date_problem(date: NaiveDate, schedule: &Schedule, today: NaiveDat
         ));
     }
     if !schedule.is_training_day(date) {
+        let (ko, en) = match schedule.holiday(date) {
+            Some(h) => (format!("공휴일({})", h.ko), format!("a public holiday ({})", h.en)),
+            None => (format!("{}", weekday_ko(date)), format!("a {:?}", date.weekday())),
+        };
         return Some((
             Code::OutsideCourseDates,
             text(
-                format!("{date}은(는) 훈련일이 아닙니다."),
-                format!("{date} is not a training day of the cohort ({:?})", date.weekday()),
+                format!("{date}은(는) 훈련일이 아닙니다({ko})."),
+                format!("{date} is not a training day: {en}"),
             ),
         ));
     }
     None
+}
+
+fn weekday_ko(date: NaiveDate) -> &'static str {
+    ["월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"]
+        [date.weekday().num_days_from_monday() as usize]
 }
 
 impl App {
@@ -177,7 +186,7 @@ impl App {
                 ));
                 continue;
             }
-            if let Err(p) = day_of(&item.entry, &schedule) {
+            if let Err(p) = day_of(&item.entry) {
                 problems.push(Problem::of_entry(item.at, p));
                 continue;
             }
@@ -222,7 +231,7 @@ impl App {
                     entry.check_in = entry.check_in.or(old.check_in);
                     entry.check_out = entry.check_out.or(old.check_out);
                 }
-                let new = match day_of(&entry, &schedule) {
+                let new = match day_of(&entry) {
                     Ok(new) => new,
                     Err(p) => {
                         problems.push(Problem::of_entry(item.at, p));
