@@ -318,7 +318,6 @@ mod tests {
 
     #[test]
     fn a_mark_becomes_its_day_and_back() {
-        let s = schedule();
         let mut e = AttendanceEntry::new(1, Mark::LateEarlyLeave);
         let day = day_of(&e).unwrap();
         assert_eq!(day.tardies(), 2);
