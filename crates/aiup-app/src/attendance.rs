@@ -312,7 +312,7 @@ impl App {
                 entry: entry.clone(),
             })
             .collect();
-        self.write_days(actor, course_id, ordinal, items)
+        self.write_days(actor, course_id, ordinal, items, false)
             .await
             .map_err(|problems| write::first_error(problems, day))
     }

@@ -131,13 +131,16 @@ fn weekday_ko(date: NaiveDate) -> &'static str {
 }
 
 impl App {
-    /// Checks every item, then writes them all in one batch, or nothing.
+    /// Checks every item, then writes them all in one batch, or nothing. With `check_only`
+    /// (the caller already found other problems), every item is checked and nothing written:
+    /// the answer is always `Refused::Items` with the problems found, possibly none.
     pub(crate) async fn write_days(
         &self,
         actor: &Actor,
         course_id: &str,
         ordinal: i64,
         items: Vec<Item>,
+        check_only: bool,
     ) -> Result<Recorded, Refused> {
         let (course, cohort) = self.attendance_cohort(actor, course_id, ordinal, true).await?;
         let schedule = Schedule::of(&course, &cohort);
@@ -195,7 +198,7 @@ impl App {
         // Items that passed go on to the checks against stored days, so that a file's every
         // bad row is listed at once; nothing is written while any problem remains.
         let early = problems;
-        if checked.is_empty() && !early.is_empty() {
+        if checked.is_empty() && (check_only || !early.is_empty()) {
             return Err(Refused::Items(early));
         }
 
@@ -261,7 +264,7 @@ impl App {
                     }
                 }
             }
-            if !problems.is_empty() {
+            if check_only || !problems.is_empty() {
                 return Err(Refused::Items(problems));
             }
             if done.recorded + done.corrected == 0 {
