@@ -112,7 +112,7 @@ pub(crate) fn date_problem(date: NaiveDate, schedule: &Schedule, today: NaiveDat
     if !schedule.is_training_day(date) {
         let (ko, en) = match schedule.holiday(date) {
             Some(h) => (format!("공휴일({})", h.ko), format!("a public holiday ({})", h.en)),
-            None => (format!("{}", weekday_ko(date)), format!("a {:?}", date.weekday())),
+            None => (weekday_ko(date).to_owned(), format!("a {:?}", date.weekday())),
         };
         return Some((
             Code::OutsideCourseDates,
