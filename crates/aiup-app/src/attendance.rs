@@ -47,15 +47,18 @@ fn text(ko: impl Into<String>, en: impl Into<String>) -> Text {
     }
 }
 
-/// Whether an enrolment in `status` has attendance: it is or was in training.
+/// Whether an enrolment in `status` has attendance: it is or was in training (completed,
+/// completed early, dropped out, removed, or any later ending of training). Applications,
+/// seats not yet started, refusals, cancellations and withdrawals have none.
 pub fn attends(status: EnrolmentStatus) -> bool {
-    matches!(
+    !matches!(
         status,
-        EnrolmentStatus::InTraining
-            | EnrolmentStatus::Completed
-            | EnrolmentStatus::EarlyCompletionEmployment
-            | EnrolmentStatus::DroppedOut
-            | EnrolmentStatus::Removed
+        EnrolmentStatus::Applied
+            | EnrolmentStatus::Waiting
+            | EnrolmentStatus::Accepted
+            | EnrolmentStatus::Refused
+            | EnrolmentStatus::Withdrawn
+            | EnrolmentStatus::Cancelled
     )
 }
 
@@ -463,5 +466,55 @@ fn correction(
         new: serde_json::to_value(new).unwrap_or(serde_json::Value::Null),
         reason,
         evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aiup_rules::attendance::ExcuseKind;
+
+    #[test]
+    fn only_enrolments_that_reached_training_have_attendance() {
+        let with: Vec<EnrolmentStatus> = EnrolmentStatus::ALL.iter().copied().filter(|s| attends(*s)).collect();
+        assert!(with.contains(&EnrolmentStatus::InTraining) && with.contains(&EnrolmentStatus::DroppedOut));
+        for before in [
+            EnrolmentStatus::Applied,
+            EnrolmentStatus::Accepted,
+            EnrolmentStatus::Withdrawn,
+        ] {
+            assert!(!attends(before), "{before}");
+        }
+        assert!(on_sheet(EnrolmentStatus::Accepted) && !on_sheet(EnrolmentStatus::Waiting));
+    }
+
+    #[test]
+    fn the_tally_counts_each_status_and_the_tardies() {
+        let mut tally = Tally::default();
+        let late = Day {
+            late: true,
+            outings: 1,
+            ..Day::present()
+        };
+        for day in [
+            Some(late),
+            Some(Day::absent()),
+            Some(Day::excused(ExcuseKind::Voting)),
+            None,
+        ] {
+            tally.add(day.as_ref());
+        }
+        assert_eq!(
+            tally,
+            Tally {
+                training_days: 4,
+                attended: 1,
+                absent: 1,
+                excused: 1,
+                incomplete: 0,
+                unrecorded: 1,
+                tardies: 2,
+            }
+        );
     }
 }

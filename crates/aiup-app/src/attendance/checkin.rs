@@ -15,7 +15,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 
 use super::schedule::Schedule;
 use super::write::date_problem;
-use super::{attends, month_write, text, STALE_RETRIES};
+use super::{month_write, text, STALE_RETRIES};
 use crate::accounts::{Actor, Permission};
 use crate::enrolment::Enrolment;
 use crate::{App, AppError, Code};
@@ -245,7 +245,7 @@ impl App {
             .my_enrolments(actor)
             .await?
             .into_iter()
-            .filter(|e| e.status == aiup_people::EnrolmentStatus::InTraining && attends(e.status))
+            .filter(|e| e.status == aiup_people::EnrolmentStatus::InTraining)
             .collect();
         let found = in_training.into_iter().find_map(|e| {
             let cohort = cohort_key(&e.record.course_id, e.record.cohort_ordinal);
