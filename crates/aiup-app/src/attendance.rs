@@ -306,6 +306,13 @@ impl App {
         day: NaiveDate,
         entries: &[AttendanceEntry],
     ) -> Result<Recorded, AppError> {
+        if entries.is_empty() {
+            return Err(AppError::bilingual(
+                Code::MissingField,
+                Some("entries"),
+                text("기록할 훈련생이 없습니다.", "no trainee's mark was given"),
+            ));
+        }
         let items: Vec<write::Item> = entries
             .iter()
             .enumerate()
@@ -317,7 +324,7 @@ impl App {
             .collect();
         self.write_days(actor, course_id, ordinal, items, false)
             .await
-            .map_err(|problems| write::first_error(problems, day))
+            .map_err(write::first_error)
     }
 
     /// The corrections of one enrolment, oldest first, for whoever may see the enrolment.

@@ -280,6 +280,16 @@ async fn recording_and_corrections(w: World) {
     )
     .await;
 
+    let nobody: [AttendanceEntry; 0] = [];
+    refused(
+        db,
+        &before,
+        app.record_attendance(&w.staff, &w.course, 0, d2, &nobody).await,
+        Code::MissingField,
+        Some("entries"),
+    )
+    .await;
+
     // A correction needs a reason, and evidence for an illness.
     let absent = [AttendanceEntry::new(w.kim_id, Mark::Absent)];
     refused(
