@@ -1068,6 +1068,24 @@ impl Engine {
         self.period_parts(facts, attendance).amount
     }
 
+    /// The unit periods of a course from `start` to `end` under the scheme in force on `start`
+    /// (`attendance.unit_period.scheme`): the calculator's and the payroll's.
+    pub fn unit_periods(&self, start: NaiveDate, end: NaiveDate) -> Vec<crate::period::UnitPeriod> {
+        crate::period::periods(start, end, self.count_rules(start).scheme)
+    }
+
+    /// Unit period `index` (1-based, checked by `parse_case`) of a case's course.
+    pub fn unit_period_of(&self, case: &Case, index: u32) -> crate::period::UnitPeriod {
+        let units = self.unit_periods(case.start, case.end);
+        let at = usize::try_from(index.saturating_sub(1))
+            .unwrap_or(0)
+            .min(units.len().saturating_sub(1));
+        units
+            .get(at)
+            .copied()
+            .unwrap_or_else(|| crate::period::whole_course(case.start, case.end))
+    }
+
     /// The counting rules in force for a course starting on `start`.
     pub fn count_rules(&self, start: NaiveDate) -> CountRules {
         self.params_at(start).1.count

@@ -7,7 +7,7 @@ use crate::case::Case;
 use crate::counting::PeriodCount;
 use crate::engine::{special_prefix, BaseTable, Engine, PeriodAttendance, PeriodParts};
 use crate::explain::{bi, node, Bilingual, Ctx, TraceNode};
-use crate::outcome::{decide, CourseResult, DecidingRule, Decision, OutcomeFacts};
+use crate::outcome::{decide, DecidingRule, Decision, OutcomeFacts};
 use aiup_core::policy::AllowanceScheme;
 use aiup_core::{Delivery, RegionTier, Won};
 use chrono::NaiveDate;
@@ -54,12 +54,11 @@ impl Engine {
         let parts = self.period_parts(facts, PeriodAttendance::from(count));
         let p = self.params_of(facts);
         let rates = &p.allowance_rates[usize::from(facts.rates)];
-        let (tier, tier_slot) = p.tier_lookup[usize::from(facts.tier)];
+        let (tier, _) = p.tier_lookup[usize::from(facts.tier)];
         let live_online_capital = p.live_online_capital && case.delivery == Delivery::LiveOnline;
         let special_tier = rates
             .has_special
             .then_some(if live_online_capital { RegionTier::Capital } else { tier });
-        let _ = tier_slot;
         let ctx = Ctx {
             engine: self,
             date: case.start,
@@ -399,7 +398,6 @@ fn outcome_explanation(d: &Decision) -> Bilingual {
             format!("{} days recognised before the job ({} needed)", d.value, d.limit),
         ),
     };
-    let _ = CourseResult::Completed;
     Bilingual {
         ko: format!("{ko_result}: {ko}."),
         en: format!("{en_result}: {en}."),
