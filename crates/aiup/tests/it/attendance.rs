@@ -563,6 +563,21 @@ async fn check_in_codes(w: World) {
         DayStatus::Incomplete,
         "shown as incomplete, not silently absent"
     );
+    let mine = app.my_attendance(&w.kim).await.expect("mine");
+    assert_eq!((mine[0].tally.incomplete, mine[0].tally.absent), (1, 0));
+    let open = mine[0]
+        .periods
+        .iter()
+        .find(|p| p.start <= app.today() && app.today() <= p.end)
+        .expect("this period");
+    assert_eq!(open.incomplete_days, 1);
+    // Only once its period has closed does a day without an exit count as an absence.
+    let expected = if open.closed {
+        open.incomplete_days + open.unrecorded_days
+    } else {
+        0
+    };
+    assert_eq!(open.absences, expected);
 
     // Two minutes later the code has expired.
     app.clock().advance(Duration::minutes(2));
