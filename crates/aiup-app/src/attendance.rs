@@ -33,7 +33,7 @@ mod mark;
 mod schedule;
 mod write;
 
-pub use checkin::{CheckedIn, CheckinCode, Direction, CHECK_PATH};
+pub use checkin::{CheckedIn, CheckinCode, Direction, FailedCodes, CHECK_PATH, MAX_FAILED_CODES};
 pub use csv::{BadRow, ImportError, CSV_COLUMNS};
 pub use mark::{day_of, parse_excuse, AttendanceEntry, Mark, MAX_EVIDENCE_CHARS, MAX_OUTINGS};
 pub use schedule::{format_minute, parse_minute, Schedule, DEFAULT_START, LUNCH_FROM_TENTHS, LUNCH_MINUTES};
