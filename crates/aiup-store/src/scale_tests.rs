@@ -38,24 +38,9 @@ fn sheet(tag: i64) -> Vec<u8> {
     (0..373_i64).map(|i| ((i * 31) ^ tag) as u8).collect()
 }
 
-/// `n` enrolments in one statement; their first id.
+/// `n` enrolments in one statement; their first id (the ids are consecutive).
 async fn enrolments(db: &Database, n: i64) -> i64 {
-    let person = crate::testing::enrolment_reports::insert_person(db, "11110", "entry").await;
-    raw_execute(
-        db,
-        &format!(
-            "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {n}) \
-             INSERT INTO enrolments (person_id, course_id, cohort_ordinal, institution_id, programme, \
-             cohort_start, cohort_end, status, applied_at, updated_at, fee_won) \
-             SELECT {person}, 'SCALE', i, 'SCALE-INST', 'k_digital', '2026-03-02', '2026-08-31', 'in_training', \
-             '2026-02-02T00:00:00Z', '2026-02-02T00:00:00Z', 1000000 FROM seq"
-        ),
-    )
-    .await
-    .expect("insert enrolments");
-    raw_i64(db, "SELECT MIN(id) FROM enrolments WHERE course_id = 'SCALE'")
-        .await
-        .expect("first id")
+    crate::testing::attendance::enrolments(db, "SCALE", n).await[0]
 }
 
 /// Bytes the database holds for `table` (with its indexes).
@@ -231,7 +216,8 @@ async fn footprint(db: Database) {
         .sum::<i64>()
         * n;
     eprintln!(
-        "[{backend}] footprint: {n} enrolments × {per} months = {written} rows, {bytes} bytes:          {:.1} bytes a month row, {:.2} bytes a trainee-day (calendar day), {:.2} a training day at 21 a month",
+        "[{backend}] footprint: {n} enrolments × {per} months = {written} rows, {bytes} bytes: \
+         {:.1} bytes a month row, {:.2} bytes a trainee-day (calendar day), {:.2} a training day at 21 a month",
         bytes as f64 / written as f64,
         bytes as f64 / calendar_days as f64,
         bytes as f64 / (written as f64 * 21.0)
