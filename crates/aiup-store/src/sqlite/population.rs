@@ -105,7 +105,7 @@ impl PopulationSql for Sqlite {
         }
         json.push(']');
         let mut query = sqlx::query(&sql).bind(json);
-        if values.iter().any(|v| v.contains("$2")) {
+        if rows.cells.iter().take(columns).any(|c| matches!(c, Cell::Bytes(_))) {
             query = query.bind(bytes);
         }
         Ok(query.execute(&mut *conn).await?.rows_affected())
