@@ -529,6 +529,26 @@ impl App {
     }
 }
 
+impl App {
+    /// Account `login` acting from the command line (an operator on the server, who holds the
+    /// database URL): the same role and scope checks as on the pages. A disabled account is
+    /// refused.
+    pub async fn operator_actor(&self, login: &str) -> Result<Actor, AppError> {
+        let account = self.accounts().by_login(login).await?;
+        if account.disabled {
+            return Err(AppError::forbidden(format!("the account `{login}` is disabled")));
+        }
+        Ok(Actor {
+            account_id: account.id,
+            login: account.login,
+            display_name: account.display_name,
+            role: account.role,
+            scope: account.scope,
+            via: crate::accounts::Via::Token { id: 0 },
+        })
+    }
+}
+
 fn require_reader(actor: &Actor) -> Result<(), AppError> {
     if actor.allows(Permission::ReadPayroll) || actor.allows(Permission::RunPayroll) {
         Ok(())
