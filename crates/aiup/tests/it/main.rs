@@ -20,6 +20,7 @@ mod enrolment;
 mod enrolment_concurrency;
 mod faults;
 mod golden;
+mod golden_payroll;
 mod http;
 mod hygiene;
 mod import_chunks;
