@@ -281,8 +281,7 @@ mod tests {
 
     #[test]
     fn sheets_feed_the_period_count() {
-        use aiup_core::{Delivery, Rate, RoundingMode};
-        use aiup_rules::period::PeriodScheme;
+        use aiup_core::Delivery;
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let course = CourseFacts {
             start: d("2026-04-15"),
@@ -304,19 +303,10 @@ mod tests {
             }
         }
         may.set(12, Some(Day::absent()));
-        let rules = CountRules {
-            scheme: PeriodScheme::Chained,
-            remote_whole_course: true,
-            tardies_per_absence: 3,
-            carry_across_periods: true,
-            under_half_day_is_absence: true,
-            illness_cap_rate: Rate(1_000),
-            illness_cap_rounding: RoundingMode::HalfUp,
-            incomplete_day_is_absence: true,
-            threshold: Rate(8_000),
-            threshold_rounding: RoundingMode::Ceil,
-            special_min_hours_per_day: Tenths(50),
-        };
+        let loaded = aiup_core::bundle::Bundle::embedded().load().expect("embedded bundle");
+        let engine = aiup_rules::Engine::new(std::sync::Arc::new(loaded.policy), std::sync::Arc::new(loaded.regions))
+            .expect("engine");
+        let rules = engine.count_rules(course.start);
         // June has no sheet: its days are unrecorded.
         let sheets = [(d("2026-05-01"), may), (d("2026-04-01"), april)];
         let counts = count_from_sheets(&rules, &course, calendar, &sheets, d("2026-06-12")).unwrap();

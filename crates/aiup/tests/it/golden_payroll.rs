@@ -7,7 +7,7 @@ use aiup_core::Rate;
 use aiup_rules::attendance::Day;
 use aiup_rules::counting::{count_periods, with_records, CourseFacts, PeriodCount};
 use aiup_rules::outcome::{OutcomeFacts, RemoteResult};
-use aiup_rules::{Calendar, Case, Engine, PeriodScheme};
+use aiup_rules::{Calendar, Case, Engine, OutcomeExplained, PeriodScheme};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -94,6 +94,25 @@ pub fn count(
     Ok((case, count_periods(&rules, &course, &days, until), training_days))
 }
 
+/// The course outcome of a case's counted periods.
+fn outcome_of(
+    engine: &Engine,
+    case: &Case,
+    periods: &[PeriodCount],
+    training_days: u32,
+    remote: Option<RemoteResult>,
+    employed_on: Option<NaiveDate>,
+) -> OutcomeExplained {
+    let facts = OutcomeFacts {
+        delivery: case.delivery,
+        training_days,
+        periods,
+        remote,
+        employed_on,
+    };
+    engine.course_outcome(case.start, &facts)
+}
+
 /// What the golden files compare against: `periods` by index, `period_count`, `training_days`
 /// and, at the course end, `outcome`.
 fn answer(engine: &Engine, request: &Value) -> Result<Value, String> {
@@ -145,16 +164,7 @@ fn answer(engine: &Engine, request: &Value) -> Result<Value, String> {
         }),
         _ => None,
     };
-    let outcome = engine.course_outcome(
-        case.start,
-        &OutcomeFacts {
-            delivery: case.delivery,
-            training_days,
-            periods: &counts,
-            remote,
-            employed_on,
-        },
-    );
+    let outcome = outcome_of(engine, &case, &counts, training_days, remote, employed_on);
     if outcome.citations.is_empty() || outcome.explanation.ko.is_empty() {
         return Err("the outcome has no citation or explanation".into());
     }
@@ -307,16 +317,7 @@ fn the_three_month_journey_matches_its_golden_amounts() {
         }
     }
     let (case, counts, training_days) = count(&engine, &request, None).expect("count");
-    let outcome = engine.course_outcome(
-        case.start,
-        &OutcomeFacts {
-            delivery: case.delivery,
-            training_days,
-            periods: &counts,
-            remote: None,
-            employed_on: None,
-        },
-    );
+    let outcome = outcome_of(&engine, &case, &counts, training_days, None, None);
     let expected = &doc["outcome"];
     let actual = json!({
         "result": outcome.decision.result.as_str(),
