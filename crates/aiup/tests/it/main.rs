@@ -27,6 +27,7 @@ mod journey;
 mod languages;
 mod live;
 mod newcomer;
+mod payroll_crash;
 mod population;
 mod profile;
 mod search;
