@@ -5,7 +5,8 @@
 //! The sheets are made from the STORED enrolments (read back per cohort), so each is keyed by
 //! its enrolment id and follows the stored status and exit date; an enrolment that already has
 //! attendance (an earlier load) is left alone. Remote courses are followed by progress, not
-//! days, and get no sheets.
+//! days, and get no sheets. Training days are the rules' (`aiup_rules::Calendar::korean`:
+//! weekdays that are not public holidays); outside the years it covers, weekdays.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -14,6 +15,7 @@ use aiup_catalogue::Course;
 use aiup_core::Delivery;
 use aiup_people::generate::attendance::{attendance_months, has_attendance, weekday, AttendanceSubject};
 use aiup_people::EnrolmentStatus;
+use aiup_rules::Calendar;
 use aiup_store::{AttendanceMonth, Database, EnrolmentRecord};
 use chrono::NaiveDate;
 
@@ -36,6 +38,11 @@ pub struct AttendanceReport {
     pub read_time: Duration,
     pub generate_time: Duration,
     pub store_time: Duration,
+}
+
+/// A weekday that is not a public holiday (any weekday outside the calendar's years).
+fn training_day(date: NaiveDate) -> bool {
+    Calendar::korean().is_training_day(date).unwrap_or_else(|_| weekday(date))
 }
 
 /// The subject of one stored enrolment, if it has training days to record.
@@ -118,7 +125,7 @@ pub async fn generate_attendance(
             if existing.binary_search(&id).is_ok() {
                 continue;
             }
-            let sheets = attendance_months(seed, today, subject, weekday);
+            let sheets = attendance_months(seed, today, subject, training_day);
             if sheets.is_empty() {
                 continue;
             }
