@@ -66,6 +66,7 @@ aiup_on() { # url, args…
 
 populate() {
   aiup_on "$1" generate population --trainees "$trainees" --seed "$seed" --today 2026-07-01 >/dev/null
+  aiup_on "$1" users add --login crash-test --role programme_admin --generate-password >/dev/null
 }
 
 if [ "$backend" = postgres ]; then names=("aiup_crash_clean_$$" "aiup_crash_crash_$$"); fi
@@ -79,7 +80,7 @@ echo "== clean run of $month"
 start=$(date +%s%N)
 aiup_on "$clean_url" payroll run --month "$month" --actor crash-test >/dev/null
 clean_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-aiup_on "$clean_url" payroll ledger --month "$month" >"$work/clean.ledger"
+aiup_on "$clean_url" payroll ledger --month "$month" --actor crash-test >"$work/clean.ledger"
 echo "   $clean_ms ms, $(wc -l <"$work/clean.ledger") ledger lines"
 
 echo "== $kills runs killed with SIGKILL at random points within ${clean_ms} ms"
@@ -107,7 +108,7 @@ done
 
 echo "== the run after the kills"
 aiup_on "$crash_url" payroll run --month "$month" --actor crash-test >/dev/null
-aiup_on "$crash_url" payroll ledger --month "$month" >"$work/crash.ledger"
+aiup_on "$crash_url" payroll ledger --month "$month" --actor crash-test >"$work/crash.ledger"
 if cmp -s "$work/clean.ledger" "$work/crash.ledger"; then
   echo "OK: after $killed kills the ledger is byte-identical to the clean run's ($(wc -c <"$work/clean.ledger") bytes)"
 else

@@ -54,12 +54,27 @@ fn populate(url: &str, data: &std::path::Path) {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("attendance:"), "{}", stdout(&out));
+    // The programme administrator the runs act as.
+    let out = run(
+        url,
+        data,
+        &[
+            "users",
+            "add",
+            "--login",
+            "crash-test",
+            "--role",
+            "programme_admin",
+            "--generate-password",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 const PAY: [&str; 6] = ["payroll", "run", "--month", MONTH, "--actor", "crash-test"];
 
 fn ledger(url: &str, data: &std::path::Path) -> String {
-    let out = run(url, data, &["payroll", "ledger", "--month", MONTH]);
+    let out = run(url, data, &["payroll", "ledger", "--month", MONTH, "--actor", "crash-test"]);
     assert!(out.status.success(), "{}", stderr(&out));
     stdout(&out)
 }
