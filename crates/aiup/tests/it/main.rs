@@ -30,6 +30,7 @@ mod languages;
 mod live;
 mod newcomer;
 mod payroll;
+mod payroll_crash;
 mod population;
 mod profile;
 mod search;
