@@ -127,7 +127,10 @@ impl Raw {
                 )
                 .await
             }
-            Raw::Postgres(_) => self.i64("SELECT pg_total_relation_size('attendance_months')::bigint").await,
+            Raw::Postgres(_) => {
+                self.i64("SELECT pg_total_relation_size('attendance_months')::bigint")
+                    .await
+            }
         }
     }
 
@@ -141,8 +144,15 @@ impl Raw {
 
 /// A kept database and the fresh copies the payroll runs on.
 enum Place {
-    Sqlite { kept: PathBuf, _dir: Option<tempfile::TempDir> },
-    Postgres { admin: String, kept: String, temporary: bool },
+    Sqlite {
+        kept: PathBuf,
+        _dir: Option<tempfile::TempDir>,
+    },
+    Postgres {
+        admin: String,
+        kept: String,
+        temporary: bool,
+    },
 }
 
 fn pg_url(admin: &str, name: &str) -> anyhow::Result<String> {
@@ -194,7 +204,9 @@ impl Place {
             sqlx::query(&format!("DROP DATABASE IF EXISTS {kept} WITH (FORCE)"))
                 .execute(&mut conn)
                 .await?;
-            sqlx::query(&format!("CREATE DATABASE {kept}")).execute(&mut conn).await?;
+            sqlx::query(&format!("CREATE DATABASE {kept}"))
+                .execute(&mut conn)
+                .await?;
         }
         Ok(())
     }
@@ -319,9 +331,7 @@ async fn read_everything(db: &Database, until: NaiveDate) -> anyhow::Result<(Dur
 /// The ended month with the most enrolments with attendance in it.
 async fn busiest_month(raw: &Raw) -> anyhow::Result<String> {
     let rows = raw
-        .pairs(
-            "SELECT CAST(month AS TEXT), COUNT(*) FROM attendance_months GROUP BY month ORDER BY month",
-        )
+        .pairs("SELECT CAST(month AS TEXT), COUNT(*) FROM attendance_months GROUP BY month ORDER BY month")
         .await?;
     let first_of_today = aiup_people::attendance::month_of(today());
     rows.iter()
@@ -410,9 +420,16 @@ async fn one_backend(name: &str, place: Place, args: &Args) -> anyhow::Result<()
     let wall = started.elapsed();
     let peak = if reset { mib(peak_rss_bytes()) } else { f64::NAN };
     let written = raw
-        .i64(&format!("SELECT COUNT(*) FROM payroll_lines WHERE run_id = {}", done.run.id))
+        .i64(&format!(
+            "SELECT COUNT(*) FROM payroll_lines WHERE run_id = {}",
+            done.run.id
+        ))
         .await?;
-    anyhow::ensure!(written == done.run.lines, "{written} lines stored, the run says {}", done.run.lines);
+    anyhow::ensure!(
+        written == done.run.lines,
+        "{written} lines stored, the run says {}",
+        done.run.lines
+    );
     println!(
         "  RUN {month}: {:.2} s wall, peak {peak:.0} MiB, {} lines written ({} regular, {} adjustment; ₩{}), \
          {} enrolments read, {} closed periods computed, {} skipped, {} attempt(s)",

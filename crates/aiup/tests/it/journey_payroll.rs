@@ -94,16 +94,23 @@ async fn journey(world: World) {
             .collect();
         assert_eq!(got, expected, "run {month}: {}", step["source"]);
         assert_eq!(done.run.total_won, expected.iter().map(|l| l.2).sum::<i64>());
-        // Every line explains its won: the trace names the counting and pay parameters.
+        // Every line explains its won: the stored figures, and the engine's steps rendered from
+        // them name the counting and pay parameters with their citations.
         for line in &lines {
-            let trace = line.line.trace.to_string();
-            for param in ["attendance.tardies_per_absence", "allowance.attendance_threshold"] {
-                assert!(trace.contains(param), "the trace names {param}");
-            }
             assert_eq!(
                 line.line.base_won + line.line.special_won - line.line.meal_deduction_won,
                 line.line.computed_won
             );
+            assert!(line.line.trace.to_string().len() < 600, "the stored trace is compact");
+            let shown = app
+                .payroll_line(&world.auditor, done.run.id, enrolment, line.line.period_index)
+                .await
+                .expect("line");
+            let trace = shown.line.trace.to_string();
+            for param in ["attendance.tardies_per_absence", "allowance.attendance_threshold"] {
+                assert!(trace.contains(param), "the trace names {param}");
+            }
+            assert!(shown.line.trace["explanation"]["ko"].is_string());
         }
         if !lines.is_empty() {
             app.approve_payroll(&world.approver, done.run.id)
