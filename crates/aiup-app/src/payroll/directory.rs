@@ -269,3 +269,19 @@ fn course_dates(start: NaiveDate, end: NaiveDate) -> Option<Arc<Vec<NaiveDate>>>
         }
     }
 }
+
+/// Every stored attendance month of one enrolment's course.
+pub(crate) async fn months_of(
+    app: &App,
+    record: &EnrolmentRecord,
+) -> Result<Vec<aiup_store::AttendanceMonth>, AppError> {
+    Ok(app
+        .db()
+        .attendance()
+        .months(
+            &[record.id],
+            aiup_people::attendance::month_of(record.cohort_start),
+            record.cohort_end,
+        )
+        .await?)
+}

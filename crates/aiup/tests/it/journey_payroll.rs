@@ -3,17 +3,15 @@
 //! the payroll each month, and completion. Every amount is checked against the golden file
 //! `tests/golden/payroll/journey-3-months.json` (RULES; each value cites its source).
 
-use std::collections::BTreeMap;
-
 use aiup_app::statement::PaymentState;
-use aiup_people::attendance::month_of;
 use aiup_people::EnrolmentStatus;
 use aiup_rules::attendance::Day;
 use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::payroll::{
-    d, golden_days, journey_golden, postgres_world, record_golden_until, sqlite_world, write_days, World,
+    d, golden_days, journey_golden, postgres_world, record_golden_for, record_golden_until, sqlite_world, write_days,
+    World,
 };
 
 fn no_progress(_: u64, _: u64) {}
@@ -68,7 +66,7 @@ async fn journey(world: World) {
         // Attendance as recorded by the month's end.
         let end = last_day_of(month);
         if end > recorded_to {
-            record_only(&world, enrolment, &days, recorded_to.succ_opt().expect("day"), end).await;
+            record_golden_for(&world, &[enrolment], &days, recorded_to.succ_opt().expect("day"), end).await;
             recorded_to = end;
         }
         let done = app.run_payroll(&world.runner, month, &no_progress).await.expect("run");
@@ -181,23 +179,6 @@ async fn journey(world: World) {
         .await
         .expect("again")
         .is_empty());
-}
-
-/// Records the golden days from `from` to `to` for one enrolment only.
-async fn record_only(
-    world: &World,
-    enrolment: i64,
-    days: &BTreeMap<NaiveDate, Option<Day>>,
-    from: NaiveDate,
-    to: NaiveDate,
-) {
-    let part: Vec<(NaiveDate, Option<Day>)> = days
-        .iter()
-        .filter(|(date, _)| **date >= from && **date <= to)
-        .map(|(date, day)| (*date, *day))
-        .collect();
-    assert!(part.iter().all(|(date, _)| month_of(*date) >= month_of(from)));
-    write_days(world.services(), enrolment, &part, None).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
