@@ -66,6 +66,19 @@ pub enum PayrollAction {
         #[arg(long, env = "AIUP_ACTOR")]
         actor: String,
     },
+    /// Record the course outcome of every trainee still in training in a cohort that has ended
+    /// (completion, 미수료, removal with the card's deduction), as its institution's staff or a
+    /// programme administrator.
+    Complete {
+        /// The course id.
+        #[arg(long)]
+        course: String,
+        /// The cohort's index in the course (0 for the first).
+        #[arg(long)]
+        cohort: i64,
+        #[arg(long, env = "AIUP_ACTOR")]
+        actor: String,
+    },
     /// Print a month's ledger canonically: sorted lines, no ids and no timestamps.
     Ledger {
         #[arg(long)]
@@ -211,6 +224,28 @@ pub async fn payroll(action: PayrollAction, db: &Db) -> Result<(), Failure> {
                 groups.push((by, app.payroll_totals(&actor, run, by).await.map_err(app_failure)?));
             }
             print!("{}", totals_csv(&groups));
+        }
+        PayrollAction::Complete { course, cohort, actor } => {
+            let actor = app.operator_actor(&actor).await.map_err(app_failure)?;
+            let done = app
+                .complete_cohort(&actor, &course, cohort)
+                .await
+                .map_err(app_failure)?;
+            for c in &done {
+                println!(
+                    "enrolment {}: {} → {} ({}){}",
+                    c.enrolment_id,
+                    c.from,
+                    c.to,
+                    c.reason.en,
+                    if c.card_deduction_won > 0 {
+                        format!("; card deducted ₩{}", c.card_deduction_won)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            println!("{} enrolments moved", done.len());
         }
         PayrollAction::Ledger { month, actor } => {
             let actor = app.operator_actor(&actor).await.map_err(app_failure)?;
