@@ -196,21 +196,42 @@ pub const STORED_COUNT: [&str; 20] = [
 ];
 
 /// The trace a ledger line stores: every figure the amount was computed from (the policy
-/// version, the period's count in [`STORED_COUNT`] order, each part's daily rate, cap,
-/// uncapped and paid amount, the meal deduction and eligibility), about 200 bytes where the
-/// rendered tree is 4–5 KB. The full trace is a function of these and the enrolment's case
-/// ([`expand_trace`]), so a month of 240,000 lines stays small and quick to write.
+/// version; the period's count as numbers in [`STORED_COUNT`] order; each part's daily rate,
+/// cap, uncapped and paid amount; the meal deduction; eligibility), about 200 bytes where the
+/// rendered tree is 4–5 KB, and held as a few strings while a run is built. The full trace is
+/// a function of these and the enrolment's case ([`expand_trace`]), so a month of 240,000
+/// lines stays small in memory and quick to write.
 pub fn stored_trace(engine: &Engine, c: &PeriodCount, parts: &aiup_rules::PeriodParts) -> serde_json::Value {
-    let part = |p: &aiup_rules::engine::AllowancePart| [p.rate.daily.0, p.rate.cap.0, p.uncapped.0, p.amount.0];
+    let part = |p: &aiup_rules::engine::AllowancePart| {
+        format!("{} {} {} {}", p.rate.daily.0, p.rate.cap.0, p.uncapped.0, p.amount.0)
+    };
+    let count = [
+        c.index,
+        c.of,
+        c.scheduled_days,
+        c.elapsed_days,
+        c.attended_days,
+        c.excused_counted,
+        c.excused_over_cap,
+        c.absent_days,
+        c.tardies_in_period,
+        c.tardies_carried_in,
+        c.tardies_carried_out,
+        c.tardy_absences,
+        c.under_half_absences,
+        c.incomplete_days,
+        c.unrecorded_days,
+        c.absences,
+        c.recognised_days,
+        c.special_days,
+        c.meal_days,
+        c.threshold_days,
+    ]
+    .map(|n| n.to_string())
+    .join(" ");
     serde_json::json!({
         "policy": engine.policy().version,
-        "count": [
-            c.index, c.of, c.scheduled_days, c.elapsed_days, c.attended_days, c.excused_counted,
-            c.excused_over_cap, c.absent_days, c.tardies_in_period, c.tardies_carried_in,
-            c.tardies_carried_out, c.tardy_absences, c.under_half_absences, c.incomplete_days,
-            c.unrecorded_days, c.absences, c.recognised_days, c.special_days, c.meal_days,
-            c.threshold_days,
-        ],
+        "count": count,
         "base": part(&parts.base),
         "special": part(&parts.special),
         "meal_won": parts.meal_deduction.0,
@@ -220,14 +241,15 @@ pub fn stored_trace(engine: &Engine, c: &PeriodCount, parts: &aiup_rules::Period
 
 /// The period count a stored trace holds (a closed period from `start` to `end`).
 pub fn count_from_stored(trace: &serde_json::Value, start: NaiveDate, end: NaiveDate) -> Option<PeriodCount> {
-    let values = trace.get("count")?.as_array()?;
-    if values.len() != STORED_COUNT.len() {
+    let n: Vec<u32> = trace
+        .get("count")?
+        .as_str()?
+        .split(' ')
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    if n.len() != STORED_COUNT.len() {
         return None;
     }
-    let n: Vec<u32> = values
-        .iter()
-        .map(|v| v.as_u64().and_then(|x| u32::try_from(x).ok()))
-        .collect::<Option<_>>()?;
     Some(PeriodCount {
         index: n[0],
         of: n[1],
@@ -303,7 +325,8 @@ mod tests {
             closed: true,
         };
         let values: Vec<u32> = vec![1, 3, 21, 21, 19, 1, 0, 1, 2, 0, 2, 0, 0, 0, 0, 1, 20, 20, 3, 17];
-        let trace = serde_json::json!({ "policy": "p", "count": values });
+        let text = values.iter().map(u32::to_string).collect::<Vec<_>>().join(" ");
+        let trace = serde_json::json!({ "policy": "p", "count": text });
         assert_eq!(count_from_stored(&trace, start, end), Some(count));
         let named = serde_json::to_value(count).unwrap();
         for (i, field) in STORED_COUNT.iter().enumerate() {
