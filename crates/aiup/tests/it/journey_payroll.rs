@@ -192,11 +192,10 @@ async fn the_three_month_journey_on_postgres() {
     journey(world).await;
 }
 
-/// Removal and early employment move the card too: a trainee absent half a period is removed
-/// with the card's dropout deduction, written once.
-#[tokio::test(flavor = "multi_thread")]
-async fn removal_deducts_the_card_once_on_sqlite() {
-    let world = sqlite_world(2).await;
+/// Early employment and removal: a job after 80% of all training days completes the course, a
+/// job before it is a dropout with the card's deduction, and a trainee absent half a period is
+/// removed with the deduction; each written once, however often it is retried.
+async fn outcomes(world: World) {
     let app = world.services();
     let golden = journey_golden();
     let mut days = golden_days(&golden);
@@ -210,6 +209,43 @@ async fn removal_deducts_the_card_once_on_sqlite() {
     let (_, removed) = world.trainees[1];
     let part: Vec<(NaiveDate, Option<Day>)> = days.into_iter().collect();
     write_days(app, removed, &part, Some("출결 정정")).await;
+    let card_before = card_entries(&world).await;
+    // Early employment (research B.4): the golden days recognise 49 days by 2026-07-01 and 50
+    // by 2026-07-02, and 80% of the 62 training days is 50 (49.6 rounded up). A job from
+    // 07-03 completes the course; a job from 07-02 is a dropout, with the card's deduction.
+    let (_, employed_late) = world.trainees[2];
+    let (_, employed_early) = world.trainees[3];
+    let completed = app
+        .complete_by_employment(&world.staff, employed_late, d("2026-07-03"))
+        .await
+        .expect("employment");
+    assert_eq!(
+        completed.to,
+        EnrolmentStatus::EarlyCompletionEmployment,
+        "{:?}",
+        completed.reason
+    );
+    assert_eq!((completed.decision.recognised_days, completed.decision.limit), (50, 50));
+    assert_eq!(completed.card_deduction_won, 0);
+    let dropped = app
+        .complete_by_employment(&world.staff, employed_early, d("2026-07-02"))
+        .await
+        .expect("employment");
+    assert_eq!(dropped.to, EnrolmentStatus::DroppedOut, "{:?}", dropped.reason);
+    assert_eq!(dropped.decision.recognised_days, 49);
+    assert!(dropped.card_deduction_won > 0);
+    assert_eq!(card_entries(&world).await, card_before + 1);
+    let again = app
+        .complete_by_employment(&world.staff, employed_early, d("2026-07-02"))
+        .await
+        .unwrap_err();
+    assert_eq!(again.code, aiup_app::Code::InvalidTransition);
+    assert_eq!(card_entries(&world).await, card_before + 1, "never deducted twice");
+    let future = app
+        .complete_by_employment(&world.staff, world.trainees[0].1, d("2030-01-01"))
+        .await
+        .unwrap_err();
+    assert_eq!(future.field.as_deref(), Some("employed_on"));
     let card_before = card_entries(&world).await;
     let done = app
         .complete_cohort(&world.staff, &world.course_id, 0)
@@ -232,6 +268,17 @@ async fn removal_deducts_the_card_once_on_sqlite() {
         .await
         .unwrap_err();
     assert_eq!(refused.code, aiup_app::Code::Forbidden);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn employment_and_removal_move_the_card_once_on_sqlite() {
+    outcomes(sqlite_world(4).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn employment_and_removal_move_the_card_once_on_postgres() {
+    let Some(world) = postgres_world(4).await else { return };
+    outcomes(world).await;
 }
 
 async fn card_entries(world: &World) -> i64 {
