@@ -78,6 +78,7 @@ impl Directory {
     /// Loads and compiles every enrolment of `ids` not seen yet: each unknown one's cohort in
     /// one read, then the people of those enrolments in parallel.
     pub(crate) async fn prepare(&mut self, app: &App, engine: &Engine, ids: &[i64]) -> Result<(), AppError> {
+        let clock = std::time::Instant::now();
         let mut records: HashMap<i64, EnrolmentRecord> = HashMap::new();
         for &id in ids {
             if self.known.contains_key(&id) || records.contains_key(&id) {
@@ -109,7 +110,9 @@ impl Directory {
                 pays
             })
             .collect();
+        let cohorts_took = clock.elapsed();
         let people = read_people(app, payable.iter().map(|r| r.person_id).collect()).await?;
+        tracing::debug!(?cohorts_took, people_took = ?clock.elapsed() - cohorts_took, "payroll: enrolments read");
         for record in payable {
             let dates = self
                 .dates
