@@ -7,6 +7,7 @@
 
 pub mod accounts;
 mod admin;
+mod attendance;
 mod card;
 pub mod course;
 pub mod courses;
@@ -16,6 +17,7 @@ pub mod form;
 mod path;
 mod profile;
 mod programme;
+mod qr;
 mod results;
 mod staff;
 mod view;
@@ -63,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .merge(enrolment::routes())
         .merge(staff::routes())
         .merge(card::routes())
+        .merge(attendance::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.
