@@ -107,7 +107,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/admin/payroll/{id}", May(ReadPayroll)),
     (Method::GET, "/admin/payroll/{id}/totals.csv", May(ReadPayroll)),
     (Method::GET, "/admin/payroll/{id}/payment.csv", May(RunPayroll)),
-    (Method::GET, "/admin/payroll/{id}/lines/{line}", May(ReadPayroll)),
+    (Method::GET, "/admin/payroll/{id}/lines/{enrolment}/{period}", May(ReadPayroll)),
     (Method::POST, "/admin/payroll/{id}/approve", May(RunPayroll)),
     (Method::POST, "/admin/payroll/{id}/export", May(RunPayroll)),
     (Method::POST, "/admin/payroll/{id}/cancel", May(RunPayroll)),

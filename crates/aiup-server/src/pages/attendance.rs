@@ -1,26 +1,25 @@
 //! The staff attendance sheet of one cohort and day (`/staff/attendance/{course}/{cohort}?day=`):
 //! a row per trainee with the day's mark (출석, 지각, 조퇴, 지각·조퇴, 외출, 결석, 공가 with its
 //! kind), times, meal, and the reason and evidence a correction needs; "all present" for the
-//! rows not yet marked; the previous and next training day; ONE post saves the whole cohort.
-//! Errors stand beside their fields and in a summary. A CSV pasted below records many days at
-//! once (every bad row listed, nothing stored if one is bad).
+//! rows not yet marked; the previous and next training day; ONE post saves the whole cohort
+//! (`App::record_attendance`). Errors stand beside their fields and in a summary. A CSV pasted
+//! below records many days at once (`App::import_attendance_csv`: every bad row listed,
+//! nothing stored if one is bad). The page is rendered by `attendance_view`.
 
-use super::accounts::account_menu;
-use super::view::{page_in, Section};
-use super::widgets::{error_summary, hidden, href, private_page, see_other, Problem};
+use super::attendance_view::{sheet_page, CsvState, SheetInputs};
 use crate::access::{perm, Allowed, CsrfForm};
 use crate::i18n::Lang;
 use crate::AppState;
 use aiup_app::accounts::Actor;
+use aiup_app::attendance::{format_minute, parse_excuse, parse_minute, AttendanceEntry, AttendanceSheet, Mark};
 use aiup_app::{AppError, Code};
-use aiup_rules::attendance::{Day, DayStatus, ExcuseKind};
+use aiup_rules::attendance::Day;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::NaiveDate;
-use maud::{html, Markup};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -29,89 +28,20 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/attendance/{course}/{cohort}/csv", post(upload))
 }
 
-/// The marks a row offers, in the order staff read them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Mark {
-    Present,
-    Late,
-    EarlyLeave,
-    LateAndEarly,
-    Out,
-    Absent,
-    Excused,
-    /// Checked in with a code, no exit yet: kept as it is unless staff choose another mark.
-    Incomplete,
-}
-
-impl Mark {
-    const CHOICES: [Mark; 7] = [
-        Mark::Present,
-        Mark::Late,
-        Mark::EarlyLeave,
-        Mark::LateAndEarly,
-        Mark::Out,
-        Mark::Absent,
-        Mark::Excused,
-    ];
-
-    pub(super) fn as_str(self) -> &'static str {
-        match self {
-            Mark::Present => "present",
-            Mark::Late => "late",
-            Mark::EarlyLeave => "early_leave",
-            Mark::LateAndEarly => "late_early_leave",
-            Mark::Out => "going_out",
-            Mark::Absent => "absent",
-            Mark::Excused => "excused",
-            Mark::Incomplete => "incomplete",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Mark> {
-        Mark::CHOICES
-            .into_iter()
-            .chain([Mark::Incomplete])
-            .find(|m| m.as_str() == text)
-    }
-
-    pub(super) fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Mark::Present => lang.pick("출석", "Present"),
-            Mark::Late => lang.pick("지각", "Late"),
-            Mark::EarlyLeave => lang.pick("조퇴", "Left early"),
-            Mark::LateAndEarly => lang.pick("지각·조퇴", "Late and left early"),
-            Mark::Out => lang.pick("외출", "Went out"),
-            Mark::Absent => lang.pick("결석", "Absent"),
-            Mark::Excused => lang.pick("공가", "Excused"),
-            Mark::Incomplete => lang.pick("퇴실 미기록", "No exit record"),
-        }
-    }
-
-    /// The mark a stored day shows as.
-    pub(super) fn of(day: &Day) -> Mark {
-        match day.status {
-            DayStatus::Absent => Mark::Absent,
-            DayStatus::Excused => Mark::Excused,
-            DayStatus::Incomplete => Mark::Incomplete,
-            DayStatus::Attended => match (day.late, day.early_leave, day.outings > 0) {
-                (true, true, _) => Mark::LateAndEarly,
-                (true, false, _) => Mark::Late,
-                (false, true, _) => Mark::EarlyLeave,
-                (false, false, true) => Mark::Out,
-                (false, false, false) => Mark::Present,
-            },
-        }
-    }
-}
-
 /// The sheet's path for a cohort; the check-in code screen is below it.
 pub(super) fn cohort_base(course: &str, ordinal: i64) -> String {
     format!("/staff/attendance/{}/{ordinal}", super::encode_component(course))
 }
 
-/// "HH:MM" of minutes after midnight.
-pub(super) fn clock_time(minute: u16) -> String {
-    format!("{:02}:{:02}", minute / 60, minute % 60)
+/// A stored day's mark in the reader's language; a day checked in without an exit says so.
+pub(super) fn mark_label(lang: Lang, day: &Day) -> &'static str {
+    match Mark::of_day(day) {
+        Some(mark) => {
+            let (ko, en) = mark.label();
+            lang.pick(ko, en)
+        }
+        None => lang.pick("퇴실 미기록", "No exit record"),
+    }
 }
 
 /// One row as posted (every field still text), or as the stored day shows it.
@@ -126,32 +56,45 @@ pub(super) struct RowInput {
     pub meal: bool,
     pub reason: String,
     pub evidence: String,
+    /// What the row showed when the page was made ([`RowInput::signature`]): a row posted back
+    /// unchanged is not sent, so a day checked in with a code is never "corrected" by a save.
+    pub was: String,
 }
 
 impl RowInput {
-    fn of_day(enrolment: i64, day: Option<&Day>) -> RowInput {
+    /// The row as the stored day shows it (an incomplete day shows no mark: staff choose one).
+    pub(super) fn of_day(enrolment: i64, day: Option<&Day>) -> RowInput {
         let Some(day) = day else {
             return RowInput {
                 enrolment,
                 ..RowInput::default()
             };
         };
-        RowInput {
+        let mut row = RowInput {
             enrolment,
-            mark: Mark::of(day).as_str().to_owned(),
+            mark: Mark::of_day(day).map(|m| m.as_str().to_owned()).unwrap_or_default(),
             excuse: day.excuse.map(|k| k.as_str().to_owned()).unwrap_or_default(),
-            check_in: day.check_in.map(clock_time).unwrap_or_default(),
-            check_out: day.check_out.map(clock_time).unwrap_or_default(),
+            check_in: day.check_in.map(format_minute).unwrap_or_default(),
+            check_out: day.check_out.map(format_minute).unwrap_or_default(),
             outings: if day.outings > 0 { day.outings.to_string() } else { String::new() },
             meal: day.meal,
-            reason: String::new(),
-            evidence: String::new(),
-        }
+            ..RowInput::default()
+        };
+        row.was = row.signature();
+        row
+    }
+
+    /// The values a save would send, as one string.
+    pub(super) fn signature(&self) -> String {
+        format!(
+            "{}|{}|{}|{}|{}|{}",
+            self.mark, self.excuse, self.check_in, self.check_out, self.outings, self.meal
+        )
     }
 }
 
 /// The rows of a posted sheet, by the enrolment ids of their field names (`mark-17` …), in the
-/// order they came; `all_present` fills every unmarked row with 출석.
+/// order they came; `all=present` fills every unmarked row with 출석.
 pub(super) fn rows_of(pairs: &[(String, String)]) -> Vec<RowInput> {
     let all_present = pairs.iter().any(|(k, v)| k == "all" && v == "present");
     let mut rows: Vec<RowInput> = Vec::new();
@@ -179,122 +122,116 @@ pub(super) fn rows_of(pairs: &[(String, String)]) -> Vec<RowInput> {
             "meal" => row.meal = value == "yes",
             "reason" => row.reason = value,
             "evidence" => row.evidence = value,
+            "was" => row.was = value,
             _ => {}
         }
     }
     if all_present {
-        for row in rows.iter_mut().filter(|r| r.mark.is_empty()) {
+        for row in rows.iter_mut().filter(|r| r.mark.is_empty() && r.was.is_empty()) {
             row.mark = Mark::Present.as_str().to_owned();
         }
     }
     rows
 }
 
-/// "HH:MM" as minutes after midnight; empty is none.
-fn parse_time(text: &str) -> Result<Option<u16>, ()> {
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let (h, m) = text.split_once(':').ok_or(())?;
-    let (h, m): (u16, u16) = (h.parse().map_err(|_| ())?, m.parse().map_err(|_| ())?);
-    if h < 24 && m < 60 {
-        Ok(Some(h * 60 + m))
-    } else {
-        Err(())
-    }
-}
-
 /// The id of a row's field on the page (the error summary links to it).
-fn field_id(field: &str, enrolment: i64) -> String {
+pub(super) fn field_id(field: &str, enrolment: i64) -> String {
     format!("{field}-{enrolment}")
 }
 
-fn problem(field: String, message: String) -> RowProblem {
-    RowProblem { field, message }
-}
-
-/// A problem with one row's field; `field` is the input's id.
+/// A problem shown beside one field; `field` is the input's id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct RowProblem {
+pub(super) struct FieldProblem {
     pub field: String,
     pub message: String,
 }
 
-/// A row's text as a day record for the service, or every problem with it.
-pub(super) fn day_of(lang: Lang, row: &RowInput) -> Result<Option<Day>, Vec<RowProblem>> {
-    let mut problems = Vec::new();
-    if row.mark.is_empty() {
+fn problem(field: String, lang: Lang, ko: &str, en: &str) -> FieldProblem {
+    FieldProblem {
+        field,
+        message: lang.pick(ko, en).to_owned(),
+    }
+}
+
+/// A row's text as the service's entry: `Ok(None)` for a row to leave alone (no mark, or
+/// posted back as it was), else the entry or every problem with its text.
+pub(super) fn entry_of(lang: Lang, row: &RowInput) -> Result<Option<AttendanceEntry>, Vec<FieldProblem>> {
+    if row.mark.is_empty() || (!row.was.is_empty() && row.was == row.signature()) {
         return Ok(None);
     }
-    let Some(mark) = Mark::parse(&row.mark) else {
-        return Err(vec![problem(
-            field_id("mark", row.enrolment),
-            lang.pick("출결 표시를 목록에서 고르세요.", "Choose a mark from the list.").to_owned(),
-        )]);
+    let e = row.enrolment;
+    let mut problems = Vec::new();
+    let mark = Mark::parse(&row.mark);
+    if mark.is_none() {
+        problems.push(problem(field_id("mark", e), lang, "출결 표시를 목록에서 고르세요.", "Choose a mark from the list."));
+    }
+    let mut time = |text: &str, field: &str, ko: &str, en: &str| {
+        if text.is_empty() {
+            return None;
+        }
+        let minute = parse_minute(text);
+        if minute.is_none() {
+            problems.push(problem(field_id(field, e), lang, ko, en));
+        }
+        minute
     };
-    let check_in = parse_time(&row.check_in).unwrap_or_else(|()| {
-        problems.push(problem(
-            field_id("in", row.enrolment),
-            lang.pick("입실 시각은 HH:MM 으로 쓰세요.", "Write the check-in time as HH:MM.").to_owned(),
-        ));
-        None
-    });
-    let check_out = parse_time(&row.check_out).unwrap_or_else(|()| {
-        problems.push(problem(
-            field_id("out", row.enrolment),
-            lang.pick("퇴실 시각은 HH:MM 으로 쓰세요.", "Write the check-out time as HH:MM.").to_owned(),
-        ));
-        None
-    });
+    let check_in = time(&row.check_in, "in", "입실 시각은 HH:MM 으로 쓰세요.", "Write the check-in time as HH:MM.");
+    let check_out = time(&row.check_out, "out", "퇴실 시각은 HH:MM 으로 쓰세요.", "Write the check-out time as HH:MM.");
     let outings = if row.outings.is_empty() {
-        u8::from(mark == Mark::Out)
+        0
     } else {
-        match row.outings.parse::<u8>() {
-            Ok(n) if n <= 3 => n,
-            _ => {
-                problems.push(problem(
-                    field_id("outings", row.enrolment),
-                    lang.pick("외출 횟수는 0–3 사이로 쓰세요.", "Outings: a number from 0 to 3.").to_owned(),
-                ));
-                0
-            }
-        }
+        row.outings.parse::<u8>().unwrap_or_else(|_| {
+            problems.push(problem(field_id("outings", e), lang, "외출 횟수는 숫자로 쓰세요 (0–3).", "Outings: a number (0 to 3)."));
+            0
+        })
     };
-    let excuse = if mark == Mark::Excused {
-        match ExcuseKind::parse(&row.excuse) {
-            Some(kind) => Some(kind),
-            None => {
-                problems.push(problem(
-                    field_id("excuse", row.enrolment),
-                    lang.pick("공가의 종류를 고르세요.", "Choose the kind of excused absence.").to_owned(),
-                ));
-                None
-            }
-        }
-    } else {
+    let excuse = if row.excuse.is_empty() {
         None
+    } else {
+        let kind = parse_excuse(&row.excuse);
+        if kind.is_none() {
+            problems.push(problem(field_id("excuse", e), lang, "공가 종류를 목록에서 고르세요.", "Choose the kind from the list."));
+        }
+        kind
     };
+    let Some(mark) = mark else { return Err(problems) };
     if !problems.is_empty() {
         return Err(problems);
     }
-    let status = match mark {
-        Mark::Absent => DayStatus::Absent,
-        Mark::Excused => DayStatus::Excused,
-        Mark::Incomplete => DayStatus::Incomplete,
-        _ => DayStatus::Attended,
-    };
-    Ok(Some(Day {
-        status,
+    let text = |t: &str| (!t.is_empty()).then(|| t.to_owned());
+    Ok(Some(AttendanceEntry {
         excuse,
-        late: matches!(mark, Mark::Late | Mark::LateAndEarly),
-        early_leave: matches!(mark, Mark::EarlyLeave | Mark::LateAndEarly),
-        outings: if status == DayStatus::Attended { outings } else { 0 },
+        outings,
         check_in,
         check_out,
-        evidence: !row.evidence.is_empty(),
         meal: row.meal,
-        ..Day::present()
+        reason: text(&row.reason),
+        evidence: text(&row.evidence),
+        ..AttendanceEntry::new(e, mark)
     }))
+}
+
+/// Where the service's error belongs: `entries[i].field` is row `i`'s field; `day` is the date.
+pub(super) fn placed(lang: Lang, e: &AppError, entries: &[AttendanceEntry]) -> FieldProblem {
+    let message = e.message_in(lang == Lang::Ko).to_owned();
+    let field = e.field.as_deref().unwrap_or_default();
+    let in_row = field
+        .strip_prefix("entries[")
+        .and_then(|rest| rest.split_once("]."))
+        .and_then(|(i, f)| Some((entries.get(i.parse::<usize>().ok()?)?.enrolment_id, f)));
+    let field = match in_row {
+        Some((enrolment, f)) => {
+            let id = match f {
+                "check_in" => "in",
+                "check_out" => "out",
+                "excuse" | "outings" | "reason" | "evidence" | "mark" => f,
+                _ => "mark",
+            };
+            field_id(id, enrolment)
+        }
+        None => "day".to_owned(),
+    };
+    FieldProblem { field, message }
 }
 
 #[derive(Debug, Deserialize)]
@@ -302,219 +239,71 @@ struct SheetQuery {
     lang: Option<String>,
     day: Option<String>,
     done: Option<String>,
+    recorded: Option<usize>,
+    corrected: Option<usize>,
 }
 
-/// A row of the sheet to render: who, the stored day, and what the form shows.
-pub(super) struct SheetRow {
-    pub enrolment: i64,
-    pub who: String,
-    pub stored: Option<Day>,
-    pub input: RowInput,
+/// The day a sheet opens on: the asked one, else today moved into the cohort's dates and back to
+/// its last training day.
+fn opening_day(sheet_first: NaiveDate, sheet_last: NaiveDate, today: NaiveDate, asked: Option<NaiveDate>) -> NaiveDate {
+    asked.unwrap_or_else(|| today.clamp(sheet_first, sheet_last.max(sheet_first)))
 }
 
-/// What the sheet page shows.
-pub(super) struct SheetView<'a> {
-    pub course: &'a str,
-    pub ordinal: i64,
-    pub course_title: String,
-    pub cohort_dates: (NaiveDate, NaiveDate),
-    pub day: NaiveDate,
-    pub training_day: bool,
-    pub previous: Option<NaiveDate>,
-    pub next: Option<NaiveDate>,
-    pub rows: Vec<SheetRow>,
+/// The training days before and after `day`, within the cohort.
+pub(super) fn neighbours(sheet: &AttendanceSheet) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let s = &sheet.schedule;
+    let before = sheet.day.pred_opt().and_then(|d| s.training_days(s.first_day, d).last().copied());
+    let after = sheet
+        .day
+        .succ_opt()
+        .and_then(|d| s.training_days(d, s.last_day).first().copied());
+    (before, after)
 }
 
-fn select_mark(lang: Lang, row: &SheetRow, invalid: bool, described: Option<String>) -> Markup {
-    let id = field_id("mark", row.enrolment);
-    let current = Mark::parse(&row.input.mark);
-    html! {
-        select #(id) name=(id) aria-invalid=[invalid.then_some("true")] aria-describedby=[described] {
-            option value="" selected[current.is_none()] { (lang.pick("— 기록 없음", "— not recorded")) }
-            @if current == Some(Mark::Incomplete) {
-                option value=(Mark::Incomplete.as_str()) selected { (Mark::Incomplete.label(lang)) }
-            }
-            @for m in Mark::CHOICES {
-                option value=(m.as_str()) selected[current == Some(m)] { (m.label(lang)) }
-            }
-        }
+fn parse_day(text: Option<&str>) -> Result<Option<NaiveDate>, ()> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| ()),
     }
 }
 
-fn select_excuse(lang: Lang, row: &SheetRow, invalid: bool, described: Option<String>) -> Markup {
-    let id = field_id("excuse", row.enrolment);
-    html! {
-        select #(id) name=(id) aria-invalid=[invalid.then_some("true")] aria-describedby=[described] {
-            option value="" selected[row.input.excuse.is_empty()] { (lang.pick("— 공가가 아님", "— not excused")) }
-            @for k in ExcuseKind::ALL {
-                @let (ko, en) = k.label();
-                option value=(k.as_str()) selected[row.input.excuse == k.as_str()] {
-                    (lang.pick(ko, en))
-                    @if k.needs_evidence() { (lang.pick(" · 증빙", " · evidence")) }
-                }
-            }
-        }
-    }
-}
-
-/// One cell's control with its label (visually hidden on wide screens, where the column head
-/// says it) and its error beside it.
-fn cell(lang: Lang, label: &str, field: &str, enrolment: i64, problems: &[RowProblem], control: impl Fn(bool, Option<String>) -> Markup) -> Markup {
-    let id = field_id(field, enrolment);
-    let error = problems.iter().find(|p| p.field == id);
-    let error_id = format!("{id}-error");
-    html! {
-        td data-label=(label) class=[error.map(|_| "cell--error")] {
-            label.cell-label for=(id) { (label) }
-            @if let Some(e) = error {
-                p.field-error id=(error_id) { span.visually-hidden { (lang.pick("오류: ", "Error: ")) } (e.message) }
-            }
-            (control(error.is_some(), error.map(|_| error_id.clone())))
-        }
-    }
-}
-
-fn text_input<'a>(id: String, kind: &'static str, value: &'a str, extra: (Option<&'static str>, Option<&'static str>)) -> impl Fn(bool, Option<String>) -> Markup + 'a {
-    move |invalid, described| {
-        html! {
-            input #(id) name=(id) type=(kind) value=(value) inputmode=[extra.0] maxlength=[extra.1]
-                autocomplete="off" aria-invalid=[invalid.then_some("true")] aria-describedby=[described];
-        }
-    }
-}
-
-pub(super) fn sheet_page(actor: &Actor, lang: Lang, view: &SheetView<'_>, notice: Option<&str>, problems: &[RowProblem], status: StatusCode) -> Response {
-    let base = cohort_base(view.course, view.ordinal);
-    let day_href = |d: NaiveDate| href(&format!("{base}?day={d}"), lang);
-    let csrf = actor.csrf_token().unwrap_or_default();
-    let summary: Vec<Problem> = problems
-        .iter()
-        .map(|p| Problem {
-            field: "",
-            message: p.message.clone(),
-        })
-        .collect();
-    let heads = [
-        lang.pick("훈련생", "Trainee"),
-        lang.pick("출결", "Mark"),
-        lang.pick("공가 종류", "Excused: kind"),
-        lang.pick("입실", "In"),
-        lang.pick("퇴실", "Out"),
-        lang.pick("외출 횟수", "Outings"),
-        lang.pick("식사", "Meal"),
-        lang.pick("정정 사유", "Correction reason"),
-        lang.pick("증빙", "Evidence"),
-    ];
-    let title = lang.pick("출결 기록부", "Attendance sheet");
-    let body = html! {
-        p { a href=(href(&format!("/staff/cohorts/{}/{}", super::encode_component(view.course), view.ordinal), lang)) { (lang.pick("← 기수 명단", "← Cohort roster")) } }
-        h1 #page-title { (title) " · " (view.day) }
-        p.lede { (super::widgets::as_written(lang, &view.course_title)) " · " (view.cohort_dates.0) " ~ " (view.cohort_dates.1) }
-        @if let Some(notice) = notice { p.notice role="status" #sheet-notice { (notice) } }
-        @if !problems.is_empty() {
-            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
-                h2 #error-summary-title { (lang.pick("확인해 주세요", "There is a problem")) }
-                ul { @for p in problems { li { a href=(format!("#{}", p.field)) { (p.message) } } } }
-            }
-        }
-        nav.day-nav aria-label=(lang.pick("훈련일 이동", "Training days")) {
-            @if let Some(d) = view.previous { a #previous-day rel="prev" href=(day_href(d)) { "← " (lang.pick("이전 훈련일 ", "Previous training day ")) (d) } }
-            form method="get" action=(base) {
-                @if lang == Lang::En { input type="hidden" name="lang" value="en"; }
-                label for="day" { (lang.pick("날짜", "Date")) }
-                input #day name="day" type="date" value=(view.day) min=(view.cohort_dates.0) max=(view.cohort_dates.1);
-                button.secondary type="submit" { (lang.pick("보기", "Show")) }
-            }
-            @if let Some(d) = view.next { a #next-day rel="next" href=(day_href(d)) { (lang.pick("다음 훈련일 ", "Next training day ")) (d) " →" } }
-        }
-        p { a #checkin-code-link href=(href(&format!("{base}/code"), lang)) { (lang.pick("출석 체크 코드·QR 화면 열기", "Open the check-in code and QR screen")) } }
-        @if !view.training_day {
-            p.notice #not-training-day { (lang.pick("이 날은 훈련일이 아닙니다. 기록할 수 없습니다.", "This is not a training day: nothing can be recorded.")) }
-        } @else if view.rows.is_empty() {
-            p #sheet { (lang.pick("이 기수에 수강 중인 훈련생이 없습니다.", "No trainee is enrolled in this cohort.")) }
-        } @else {
-            form #sheet-form method="post" action=(format!("{base}?day={}", view.day)) {
-                (hidden(csrf, lang))
-                input type="hidden" name="day" value=(view.day);
-                p.hint #sheet-hint { (lang.pick(
-                    "이미 기록된 날을 바꾸면 정정입니다: 정정 사유가 필요하고, 증빙이 필요한 공가는 증빙도 적어야 합니다. 이전 값은 감사 기록에 남습니다.",
-                    "Changing a recorded day is a correction: it needs a reason, and excused absences that need evidence need it named. The old value stays in the audit log.",
-                )) }
-                div.table-scroll role="region" aria-labelledby="sheet-caption" tabindex="0" {
-                    table.data.stack.sheet #sheet {
-                        caption #sheet-caption { (title) " " (view.day) " (" (view.rows.len()) (lang.pick("명)", " trainees)")) }
-                        thead { tr { @for h in heads { th scope="col" { (h) } } } }
-                        tbody {
-                            @for row in &view.rows {
-                                @let e = row.enrolment;
-                                tr #(format!("row-{e}")) {
-                                    th scope="row" data-label=(heads[0]) {
-                                        (row.who)
-                                        @if let Some(day) = &row.stored {
-                                            br; span.hint #(format!("stored-{e}")) { (lang.pick("기록: ", "Recorded: ")) (Mark::of(day).label(lang)) @if day.by_code { (lang.pick(" (코드)", " (code)")) } }
-                                        }
-                                    }
-                                    (cell(lang, heads[1], "mark", e, problems, |invalid, d| select_mark(lang, row, invalid, d)))
-                                    (cell(lang, heads[2], "excuse", e, problems, |invalid, d| select_excuse(lang, row, invalid, d)))
-                                    (cell(lang, heads[3], "in", e, problems, text_input(field_id("in", e), "time", &row.input.check_in, (None, None))))
-                                    (cell(lang, heads[4], "out", e, problems, text_input(field_id("out", e), "time", &row.input.check_out, (None, None))))
-                                    (cell(lang, heads[5], "outings", e, problems, text_input(field_id("outings", e), "text", &row.input.outings, (Some("numeric"), Some("1")))))
-                                    (cell(lang, heads[6], "meal", e, problems, |invalid, d| html! {
-                                        input #(field_id("meal", e)) name=(field_id("meal", e)) type="checkbox" value="yes" checked[row.input.meal]
-                                            aria-invalid=[invalid.then_some("true")] aria-describedby=[d];
-                                    }))
-                                    (cell(lang, heads[7], "reason", e, problems, text_input(field_id("reason", e), "text", &row.input.reason, (None, Some("500")))))
-                                    (cell(lang, heads[8], "evidence", e, problems, text_input(field_id("evidence", e), "text", &row.input.evidence, (None, Some("500")))))
-                                }
-                            }
-                        }
-                    }
-                }
-                div.actions {
-                    button #save-sheet type="submit" { (lang.pick("출결 저장", "Save attendance")) }
-                    button.secondary #all-present type="submit" name="all" value="present" { (lang.pick("기록 없는 훈련생 모두 출석으로 저장", "Save everyone not yet marked as present")) }
-                }
-            }
-        }
-        (csv_form(lang, csrf, &base, &summary))
-    };
-    private_page(
-        status,
-        page_in(
-            Section::Account,
-            lang,
-            &format!("{title} {} — AI+역량 Up", view.day),
-            account_menu(lang, actor, Some(&href(&format!("{base}?day={}", view.day), lang.other()))),
-            body,
-        ),
-    )
-}
-
-fn csv_form(lang: Lang, csrf: &str, base: &str, _problems: &[Problem]) -> Markup {
-    html! {
-        section aria-labelledby="csv-title" {
-            h2 #csv-title { (lang.pick("CSV로 한꺼번에 기록", "Record many days from a CSV")) }
-            form #csv-form method="post" action=(format!("{base}/csv")) {
-                (hidden(csrf, lang))
-                div.field {
-                    label for="csv" { (lang.pick("CSV 내용", "CSV text")) }
-                    p.hint #csv-hint {
-                        (lang.pick("첫 줄은 머리글입니다: ", "The first line is the header: "))
-                        code { "date,enrolment_id,mark,excuse,check_in,check_out,outings,meal,reason,evidence" }
-                        (lang.pick(". 한 줄이라도 틀리면 아무것도 저장하지 않고 틀린 줄을 모두 보여 줍니다.", ". If any row is wrong nothing is stored, and every wrong row is listed."))
-                    }
-                    textarea #csv name="csv" rows="6" aria-describedby="csv-hint" {}
-                }
-                div.actions { button.secondary #upload-csv type="submit" { (lang.pick("CSV 기록", "Record the CSV")) } }
-            }
-        }
-    }
-}
-
-/// Kept so the unused-import lint stays quiet until the service lands.
-#[allow(dead_code)]
 fn status_of(e: &AppError) -> StatusCode {
     StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// Reads the sheet and renders it with what was posted, or answers the error.
+#[allow(clippy::too_many_arguments)]
+async fn show(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    course: &str,
+    ordinal: i64,
+    day: Option<NaiveDate>,
+    inputs: SheetInputs,
+    status: StatusCode,
+) -> Response {
+    // The cohort's dates are needed to choose the day; the sheet of the asked day (or of
+    // today's, moved into the cohort) is then read.
+    let first = match state.app.attendance_sheet(actor, course, ordinal, day.unwrap_or(state.today())).await {
+        Ok(sheet) => sheet,
+        Err(e) if e.code == Code::NotFound => return super::not_found_in(lang),
+        Err(e) => return crate::error::ApiError(e).into_response(),
+    };
+    let opening = opening_day(first.schedule.first_day, first.schedule.last_day, state.today(), day);
+    let sheet = if opening == first.day {
+        first
+    } else {
+        match state.app.attendance_sheet(actor, course, ordinal, opening).await {
+            Ok(sheet) => sheet,
+            Err(e) => return crate::error::ApiError(e).into_response(),
+        }
+    };
+    sheet_page(actor, lang, course, &sheet, &inputs, status)
+}
+
+fn ordinal_of(cohort: &str) -> Option<i64> {
+    cohort.parse::<i64>().ok().filter(|n| *n >= 0)
 }
 
 async fn sheet(
@@ -523,8 +312,41 @@ async fn sheet(
     Path((course, cohort)): Path<(String, String)>,
     Query(q): Query<SheetQuery>,
 ) -> Response {
-    let _ = (&state, &course, &cohort, &q, &actor, see_other as fn(&str) -> Response, Code::NotFound, error_summary);
-    super::not_found_in(Lang::parse(q.lang.as_deref()))
+    let lang = Lang::parse(q.lang.as_deref());
+    let Some(ordinal) = ordinal_of(&cohort) else {
+        return super::not_found_in(lang);
+    };
+    let mut inputs = SheetInputs::default();
+    let day = match parse_day(q.day.as_deref()) {
+        Ok(day) => day,
+        Err(()) => {
+            inputs.problems.push(problem("day".to_owned(), lang, "날짜는 YYYY-MM-DD 로 쓰세요.", "Write the date as YYYY-MM-DD."));
+            None
+        }
+    };
+    if q.done.as_deref() == Some("saved") {
+        let (recorded, corrected) = (q.recorded.unwrap_or(0), q.corrected.unwrap_or(0));
+        inputs.notice = Some(match lang {
+            Lang::Ko => format!("저장했습니다: 새 기록 {recorded}건, 정정 {corrected}건."),
+            Lang::En => format!("Saved: {recorded} new, {corrected} corrected."),
+        });
+    }
+    let status = if inputs.problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    show(&state, &actor, lang, &course, ordinal, day, inputs, status).await
+}
+
+fn saved(lang: Lang, course: &str, ordinal: i64, day: NaiveDate, recorded: usize, corrected: usize) -> Response {
+    super::widgets::see_other(&super::widgets::href(
+        &format!(
+            "{}?day={day}&done=saved&recorded={recorded}&corrected={corrected}",
+            cohort_base(course, ordinal)
+        ),
+        lang,
+    ))
 }
 
 async fn save(
@@ -533,25 +355,93 @@ async fn save(
     Path((course, cohort)): Path<(String, String)>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let _ = (&state, &course, &cohort, &actor);
-    super::not_found_in(Lang::from_pairs(&pairs)).into_response()
+    let lang = Lang::from_pairs(&pairs);
+    let Some(ordinal) = ordinal_of(&cohort) else {
+        return super::not_found_in(lang);
+    };
+    let day_text = pairs.iter().find(|(k, _)| k == "day").map(|(_, v)| v.as_str());
+    let Ok(Some(day)) = parse_day(day_text) else {
+        let inputs = SheetInputs {
+            problems: vec![problem("day".to_owned(), lang, "날짜를 고르세요 (YYYY-MM-DD).", "Choose a date (YYYY-MM-DD).")],
+            ..SheetInputs::default()
+        };
+        return show(&state, &actor, lang, &course, ordinal, None, inputs, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let rows = rows_of(&pairs);
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    for row in &rows {
+        match entry_of(lang, row) {
+            Ok(Some(entry)) => entries.push(entry),
+            Ok(None) => {}
+            Err(found) => problems.extend(found),
+        }
+    }
+    let mut inputs = SheetInputs {
+        rows,
+        problems,
+        ..SheetInputs::default()
+    };
+    if !inputs.problems.is_empty() {
+        return show(&state, &actor, lang, &course, ordinal, Some(day), inputs, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    if entries.is_empty() {
+        return saved(lang, &course, ordinal, day, 0, 0);
+    }
+    match state.app.record_attendance(&actor, &course, ordinal, day, &entries).await {
+        Ok(done) => saved(lang, &course, ordinal, day, done.recorded, done.corrected),
+        Err(e) if e.code == Code::NotFound && e.field.is_none() => super::not_found_in(lang),
+        Err(e) => {
+            inputs.problems.push(placed(lang, &e, &entries));
+            show(&state, &actor, lang, &course, ordinal, Some(day), inputs, status_of(&e)).await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CsvForm {
+    #[serde(default)]
+    csv: String,
+    day: Option<String>,
+    lang: Option<String>,
 }
 
 async fn upload(
     Allowed(actor, ..): Allowed<perm::RecordAttendance>,
     State(state): State<AppState>,
     Path((course, cohort)): Path<(String, String)>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<CsvForm>,
 ) -> Response {
-    let _ = (&state, &course, &cohort, &actor);
-    super::not_found_in(Lang::from_pairs(&pairs))
+    let lang = Lang::parse(form.lang.as_deref());
+    let Some(ordinal) = ordinal_of(&cohort) else {
+        return super::not_found_in(lang);
+    };
+    let day = parse_day(form.day.as_deref()).ok().flatten();
+    match state.app.import_attendance_csv(&actor, &course, ordinal, form.csv.as_bytes()).await {
+        Ok(done) => saved(lang, &course, ordinal, day.unwrap_or(state.today()), done.recorded, done.corrected),
+        Err(e) if e.error.code == Code::NotFound && e.rows.is_empty() => super::not_found_in(lang),
+        Err(e) => {
+            let status = status_of(&e.error);
+            let inputs = SheetInputs {
+                csv: Some(CsvState {
+                    text: form.csv,
+                    error: e.error,
+                    rows: e.rows,
+                }),
+                ..SheetInputs::default()
+            };
+            show(&state, &actor, lang, &course, ordinal, day, inputs, status).await
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{day_of, rows_of, Mark, RowInput};
+    use super::{entry_of, placed, rows_of, RowInput};
     use crate::i18n::Lang;
-    use aiup_rules::attendance::{DayStatus, ExcuseKind};
+    use aiup_app::attendance::{AttendanceEntry, Mark};
+    use aiup_app::{AppError, Code};
+    use aiup_rules::attendance::{Day, ExcuseKind};
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
@@ -575,26 +465,24 @@ mod tests {
     }
 
     #[test]
-    fn each_mark_is_the_day_the_rules_count_and_reads_back_as_itself() {
-        for mark in Mark::CHOICES {
-            let row = RowInput {
-                enrolment: 1,
-                mark: mark.as_str().to_owned(),
-                excuse: if mark == Mark::Excused { "reserve_forces".to_owned() } else { String::new() },
-                ..RowInput::default()
-            };
-            let day = day_of(Lang::Ko, &row).expect("valid").expect("a day");
-            assert_eq!(Mark::of(&day), mark, "{mark:?}");
-        }
-        let excused = RowInput {
-            enrolment: 1,
-            mark: "excused".into(),
-            excuse: "illness".into(),
-            evidence: "진단서".into(),
-            ..RowInput::default()
+    fn a_row_posted_back_as_it_was_is_not_sent_and_a_changed_one_is() {
+        let mut stored = Day::present();
+        stored.check_in = Some(9 * 60);
+        stored.by_code = true;
+        let row = RowInput::of_day(3, Some(&stored));
+        assert_eq!(row.mark, "present");
+        assert_eq!(entry_of(Lang::Ko, &row), Ok(None), "unchanged: nothing to correct");
+        let changed = RowInput {
+            mark: "late".into(),
+            reason: "버스 지연 확인".into(),
+            ..row
         };
-        let day = day_of(Lang::Ko, &excused).expect("valid").expect("a day");
-        assert_eq!((day.status, day.excuse, day.evidence), (DayStatus::Excused, Some(ExcuseKind::Illness), true));
+        let entry = entry_of(Lang::Ko, &changed).expect("valid").expect("sent");
+        assert_eq!(entry.mark, Mark::Late);
+        assert_eq!(entry.check_in, Some(540));
+        assert_eq!(entry.reason.as_deref(), Some("버스 지연 확인"));
+        let blank = RowInput { enrolment: 4, ..RowInput::default() };
+        assert_eq!(entry_of(Lang::Ko, &blank), Ok(None), "no mark: left alone");
     }
 
     #[test]
@@ -602,13 +490,32 @@ mod tests {
         let row = RowInput {
             enrolment: 4,
             mark: "excused".into(),
+            excuse: "holiday".into(),
             check_in: "25:00".into(),
-            outings: "9".into(),
+            outings: "x".into(),
             ..RowInput::default()
         };
-        let problems = day_of(Lang::En, &row).expect_err("invalid");
+        let problems = entry_of(Lang::En, &row).expect_err("invalid");
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["in-4", "outings-4", "excuse-4"]);
-        assert_eq!(day_of(Lang::Ko, &RowInput { enrolment: 4, ..RowInput::default() }), Ok(None));
+        let excused = RowInput {
+            enrolment: 4,
+            mark: "excused".into(),
+            excuse: "illness".into(),
+            ..RowInput::default()
+        };
+        let entry = entry_of(Lang::En, &excused).expect("valid").expect("sent");
+        assert_eq!(entry.excuse, Some(ExcuseKind::Illness));
+    }
+
+    #[test]
+    fn the_services_error_lands_beside_the_row_and_field_it_names() {
+        let entries = [AttendanceEntry::new(11, Mark::Present), AttendanceEntry::new(12, Mark::Absent)];
+        let e = AppError::new(Code::CorrectionReasonRequired, Some("entries[1].reason"), "changing recorded attendance needs a reason");
+        assert_eq!(placed(Lang::En, &e, &entries).field, "reason-12");
+        let e = AppError::new(Code::InvalidField, Some("entries[0].check_out"), "bad");
+        assert_eq!(placed(Lang::En, &e, &entries).field, "out-11");
+        let e = AppError::new(Code::FutureDay, Some("day"), "not yet");
+        assert_eq!(placed(Lang::En, &e, &entries).field, "day");
     }
 }

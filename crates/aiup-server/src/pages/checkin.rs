@@ -61,10 +61,10 @@ fn absolute(headers: &HeaderMap, secure: bool, payload: &str) -> String {
     }
 }
 
-/// Seconds until the next whole minute, at least 5: the screen reloads when the code changes.
-fn seconds_to_next_minute(now: chrono::DateTime<chrono::Utc>) -> i64 {
-    use chrono::Timelike;
-    (60 - i64::from(now.second())).max(5)
+/// Seconds from `now` until the code changes at `next`, at least 2 and at most 60: the screen
+/// reloads then.
+fn seconds_until(now: chrono::DateTime<chrono::Utc>, next: chrono::DateTime<chrono::Utc>) -> i64 {
+    (next - now).num_seconds().clamp(2, 60)
 }
 
 async fn code_screen(
@@ -78,8 +78,7 @@ async fn code_screen(
     let Ok(ordinal) = cohort.parse::<i64>() else {
         return super::not_found_in(lang);
     };
-    let now = state.app.clock().now();
-    let code = match state.app.checkin_code(&actor, &course, ordinal, now).await {
+    let code = match state.app.checkin_code(&actor, &course, ordinal).await {
         Ok(code) => code,
         Err(e) if e.code == Code::NotFound => return super::not_found_in(lang),
         Err(e) => return crate::error::ApiError(e).into_response(),
@@ -120,7 +119,7 @@ async fn code_screen(
         }
     };
     let head = if refreshing {
-        html! { meta http-equiv="refresh" content=(seconds_to_next_minute(now)); }
+        html! { meta http-equiv="refresh" content=(seconds_until(state.app.clock().now(), code.next_at)); }
     } else {
         html! {}
     };
@@ -199,7 +198,7 @@ fn frame(actor: &Actor, lang: Lang, title: &str, here: &str, body: Markup) -> Re
 
 #[cfg(test)]
 mod tests {
-    use super::{absolute, grouped, seconds_to_next_minute};
+    use super::{absolute, grouped, seconds_until};
     use axum::http::{HeaderMap, HeaderValue};
     use chrono::TimeZone;
 
@@ -222,10 +221,11 @@ mod tests {
     }
 
     #[test]
-    fn the_screen_reloads_when_the_minute_turns() {
-        let at = |s| chrono::Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, s).single().expect("time");
-        assert_eq!(seconds_to_next_minute(at(0)), 60);
-        assert_eq!(seconds_to_next_minute(at(50)), 10);
-        assert_eq!(seconds_to_next_minute(at(58)), 5);
+    fn the_screen_reloads_when_the_code_changes() {
+        let at = |m, s| chrono::Utc.with_ymd_and_hms(2026, 3, 2, 0, m, s).single().expect("time");
+        assert_eq!(seconds_until(at(0, 0), at(1, 0)), 60);
+        assert_eq!(seconds_until(at(0, 50), at(1, 0)), 10);
+        assert_eq!(seconds_until(at(0, 59), at(1, 0)), 2, "never a reload loop");
+        assert_eq!(seconds_until(at(1, 5), at(1, 0)), 2, "a late clock still reloads soon");
     }
 }

@@ -14,7 +14,7 @@ use aiup_app::accounts::{Actor, Permission};
 use aiup_app::{AppError, Code};
 use aiup_core::{RegionTier, Won};
 use aiup_rules::Engine;
-use aiup_store::{PayrollLineRecord, PayrollRunRecord, PayrollTotal, TotalsBy};
+use aiup_app::payroll::{PayrollLineRecord, PayrollRunRecord, PayrollTotal, RunView, TotalsBy};
 use axum::extract::{Path, Query, State};
 use chrono::Datelike;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -26,16 +26,13 @@ use serde::Deserialize;
 
 const PATH: &str = "/admin/payroll";
 
-/// Lines shown on a run's page; the payment file has them all.
-const FIRST_LINES: i64 = 50;
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(PATH, get(runs).post(run_month))
         .route("/admin/payroll/{id}", get(run_page))
         .route("/admin/payroll/{id}/totals.csv", get(totals_csv))
         .route("/admin/payroll/{id}/payment.csv", get(payment_csv))
-        .route("/admin/payroll/{id}/lines/{line}", get(line_page))
+        .route("/admin/payroll/{id}/lines/{enrolment}/{period}", get(line_page))
         .route("/admin/payroll/{id}/approve", post(approve))
         .route("/admin/payroll/{id}/export", post(export))
         .route("/admin/payroll/{id}/cancel", post(cancel))
@@ -112,7 +109,7 @@ async fn runs_page(
     problems: Vec<Problem>,
     status: StatusCode,
 ) -> Response {
-    let runs = match state.app.payroll_runs(actor).await {
+    let runs = match state.app.payroll_runs(actor, None).await {
         Ok(runs) => runs,
         Err(e) => return crate::error::ApiError(e).into_response(),
     };
@@ -198,7 +195,7 @@ async fn run_month(
     let lang = Lang::parse(form.lang.as_deref());
     let month = form.month.trim();
     match state.app.run_payroll(&actor, month, &|_, _| {}).await {
-        Ok(run) => see_other(&href(&format!("{}?done=run", run_path(run.id)), lang)),
+        Ok(done) => see_other(&href(&format!("{}?done=run", run_path(done.run.id)), lang)),
         Err(e) => {
             let problem = problem_at(lang, "month", &e);
             runs_page(&state, &actor, lang, month, vec![problem], status_of(&e)).await
@@ -299,7 +296,7 @@ fn lines_table(lang: Lang, run: &PayrollRunRecord, lines: &[PayrollLineRecord]) 
                             td.num data-label=(heads[6]) { (signed(-line.meal_deduction_won)) }
                             td.num data-label=(heads[7]) { strong { (signed(line.amount_won)) } }
                             td data-label=(heads[8]) {
-                                a href=(href(&format!("{}/lines/{}", run_path(run.id), l.id), lang)) {
+                                a href=(href(&format!("{}/lines/{}/{}", run_path(run.id), line.enrolment_id, line.period_index), lang)) {
                                     (lang.pick("근거 보기", "See the trace"))
                                     span.visually-hidden { " " (lang.pick("신청", "enrolment")) " " (line.enrolment_id) ", " (line.period_index) }
                                 }
@@ -336,11 +333,9 @@ fn history(lang: Lang, run: &PayrollRunRecord) -> Markup {
     }
 }
 
-/// The steps this reader may take on the run, or why not.
-fn actions(lang: Lang, actor: &Actor, run: &PayrollRunRecord) -> Markup {
-    let csrf = actor.csrf_token().unwrap_or_default();
-    let may_run = actor.allows(Permission::RunPayroll);
-    let own = run.created_by == actor.audit_name();
+/// The steps this reader may take on the run, or why not (the service says which).
+fn actions(lang: Lang, csrf: &str, view: &RunView) -> Markup {
+    let run = &view.run;
     let step = |action: &str, id: &str, label: &str, secondary: bool| {
         html! {
             form method="post" action=(format!("{}/{action}", run_path(run.id))) {
@@ -353,31 +348,23 @@ fn actions(lang: Lang, actor: &Actor, run: &PayrollRunRecord) -> Markup {
         section aria-labelledby="steps-title" {
             h2 #steps-title { (lang.pick("처리", "Steps")) }
             div.actions {
-                @if may_run && run.status == "draft" && !own {
-                    (step("approve", "approve", lang.pick("승인", "Approve"), false))
-                }
-                @if may_run && run.status == "approved" {
+                @if view.may_approve { (step("approve", "approve", lang.pick("승인", "Approve"), false)) }
+                @if view.may_export && run.status == "approved" {
                     (step("export", "export", lang.pick("지급 파일 만들기", "Export the payment file"), false))
                 }
-                @if may_run && run.status == "draft" {
-                    (step("cancel", "cancel", lang.pick("이 실행 취소", "Cancel this run"), true))
-                }
-                @if may_run && matches!(run.status.as_str(), "approved" | "exported") {
-                    a #payment-file href=(href(&format!("{}/payment.csv", run_path(run.id)), lang)) download=(format!("payroll-{}-{}.csv", run.month, run.id)) {
+                @if view.may_export && run.status == "exported" {
+                    a #payment-file href=(href(&format!("{}/payment.csv", run_path(run.id)), lang)) download {
                         (lang.pick("지급 파일 (CSV) 내려받기", "Download the payment file (CSV)"))
                     }
                 }
-                a #totals-file href=(href(&format!("{}/totals.csv", run_path(run.id)), lang)) download=(format!("payroll-{}-{}-totals.csv", run.month, run.id)) {
+                @if view.may_cancel { (step("cancel", "cancel", lang.pick("이 실행 취소", "Cancel this run"), true)) }
+                a #totals-file href=(href(&format!("{}/totals.csv", run_path(run.id)), lang)) download {
                     (lang.pick("합계 (CSV) 내려받기", "Download the totals (CSV)"))
                 }
             }
-            @if run.status == "draft" && own {
-                p.notice #why-not-approve { (lang.pick(
-                    "이 지급은 내가 실행했으므로 승인할 수 없습니다. 다른 사업 관리자가 승인해야 합니다 (실행과 승인의 분리).",
-                    "You ran this payroll, so you cannot approve it: another programme administrator must (the one who runs a payroll never approves it).",
-                )) }
-            } @else if run.status == "draft" && !may_run {
-                p.hint { (lang.pick("승인·취소는 사업 관리자만 할 수 있습니다.", "Only programme administrators approve or cancel a run.")) }
+            // Why approval is not offered, when the run waits for it.
+            @if let (Some(why), "draft") = (&view.why_not_approve, run.status.as_str()) {
+                p.notice #why-not-approve { (lang.pick(&why.ko, &why.en)) }
             }
         }
     }
@@ -405,7 +392,7 @@ async fn run_detail(
     let Some(id) = parse_id(id) else {
         return super::not_found_in(lang);
     };
-    let view = match state.app.payroll_run(actor, id, FIRST_LINES).await {
+    let view = match state.app.payroll_run(actor, id).await {
         Ok(view) => view,
         Err(e) if e.code == Code::NotFound => return super::not_found_in(lang),
         Err(e) => return crate::error::ApiError(e).into_response(),
@@ -419,7 +406,7 @@ async fn run_detail(
         @if let Some(notice) = notice { p.notice role="status" #run-notice { (notice) } }
         (error_summary(lang, &problems))
         (history(lang, run))
-        (actions(lang, actor, run))
+        (actions(lang, actor.csrf_token().unwrap_or_default(), &view))
         section aria-labelledby="totals-title" {
             h2 #totals-title { (lang.pick("합계", "Totals")) }
             div.totals {
@@ -524,6 +511,7 @@ fn csv_download(body: String, filename: &str) -> Response {
     response
 }
 
+/// The payment file of an exported run (exporting is a POST: this download changes nothing).
 async fn payment_csv(
     Allowed(actor, ..): Allowed<perm::RunPayroll>,
     State(state): State<AppState>,
@@ -534,8 +522,24 @@ async fn payment_csv(
     let Some(run) = parse_id(&id) else {
         return super::not_found_in(lang);
     };
-    match state.app.payment_file(&actor, run).await {
-        Ok(file) => csv_download(file.csv, &format!("payroll-{}-{run}.csv", file.month)),
+    let exported = match state.app.payroll_run(&actor, run).await {
+        Ok(view) => view.run.status == "exported",
+        Err(e) if e.code == Code::NotFound => return super::not_found_in(lang),
+        Err(e) => return crate::error::ApiError(e).into_response(),
+    };
+    if !exported {
+        let e = AppError::bilingual(
+            Code::InvalidTransition,
+            Some("run"),
+            aiup_core::policy::Text {
+                ko: "지급 파일은 승인된 실행을 내보낸 뒤에 받을 수 있습니다.".to_owned(),
+                en: "the payment file exists once an approved run is exported".to_owned(),
+            },
+        );
+        return run_detail(&state, &actor, lang, &id, None, vec![problem_at(lang, "steps-title", &e)], status_of(&e)).await;
+    }
+    match state.app.export_payroll(&actor, run).await {
+        Ok(file) => csv_download(file.csv, &file.file_name),
         Err(e) if e.code == Code::NotFound => super::not_found_in(lang),
         Err(e) => run_detail(&state, &actor, lang, &id, None, vec![problem_at(lang, "steps-title", &e)], status_of(&e)).await,
     }
@@ -551,34 +555,13 @@ async fn totals_csv(
     let Some(run) = parse_id(&id) else {
         return super::not_found_in(lang);
     };
-    match state.app.payroll_run(&actor, run, 0).await {
-        Ok(view) => {
-            let mut out = String::from("grouping,key,name,lines,amount_won\n");
-            let engine = state.engine();
-            for (by, slug, _, _) in GROUPINGS {
-                for row in view.totals.iter().filter(|(b, _)| *b == by).flat_map(|(_, rows)| rows) {
-                    out.push_str(&format!(
-                        "{slug},{},{},{},{}\n",
-                        csv_field(&row.key),
-                        csv_field(&key_name(&engine, lang, by, &row.key)),
-                        row.lines,
-                        row.amount_won
-                    ));
-                }
-            }
-            csv_download(out, &format!("payroll-{}-{run}-totals.csv", view.run.month))
-        }
+    match state.app.payroll_run(&actor, run).await {
+        Ok(view) => csv_download(
+            aiup_app::payroll::totals_csv(&view.totals),
+            &format!("payroll-{}-{run}-totals.csv", view.run.month),
+        ),
         Err(e) if e.code == Code::NotFound => super::not_found_in(lang),
         Err(e) => crate::error::ApiError(e).into_response(),
-    }
-}
-
-/// One CSV field, quoted where it must be (RFC 4180).
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
     }
 }
 
@@ -621,14 +604,14 @@ fn scalar(v: &serde_json::Value) -> String {
 async fn line_page(
     Allowed(actor, ..): Allowed<perm::ReadPayroll>,
     State(state): State<AppState>,
-    Path((id, line)): Path<(String, String)>,
+    Path((id, enrolment, period)): Path<(String, String, String)>,
     Query(q): Query<PageQuery>,
 ) -> Response {
     let lang = Lang::parse(q.lang.as_deref());
-    let (Some(run), Some(line_id)) = (parse_id(&id), parse_id(&line)) else {
+    let (Some(run), Some(enrolment), Some(period)) = (parse_id(&id), parse_id(&enrolment), parse_id(&period)) else {
         return super::not_found_in(lang);
     };
-    let record = match state.app.payroll_line(&actor, run, line_id).await {
+    let record = match state.app.payroll_line(&actor, run, enrolment, period).await {
         Ok(record) => record,
         Err(e) if e.code == Code::NotFound => return super::not_found_in(lang),
         Err(e) => return crate::error::ApiError(e).into_response(),
@@ -662,5 +645,5 @@ async fn line_page(
             div.trace__tree { (trace_tree(&l.trace)) }
         }
     };
-    frame(&actor, lang, &title, &format!("{}/lines/{line_id}", run_path(run)), body, StatusCode::OK)
+    frame(&actor, lang, &title, &format!("{}/lines/{enrolment}/{period}", run_path(run)), body, StatusCode::OK)
 }
