@@ -4,6 +4,8 @@
 
 use crate::card::CardParams;
 use crate::case::{Case, Tenths};
+use crate::counting::{CountRules, PeriodCount};
+use crate::outcome::OutcomeRules;
 use aiup_core::policy::{AllowanceScheme, Bracket, Charge, ParamValue, PolicySet, TuitionScheme};
 use aiup_core::region::RegionTable;
 use aiup_core::{Delivery, EmployerSize, Provision, Rate, RegionTier, RoundingMode, TraineeStatus, Won};
@@ -35,6 +37,8 @@ pub enum BaseTable {
     Priority,
     KdtAiCampus,
     AiAssistant,
+    /// Priority courses (국기·KDT·산대특) of under 5 hours a day (research trainee-journey A.6).
+    PriorityShortDay,
 }
 
 impl BaseTable {
@@ -45,6 +49,7 @@ impl BaseTable {
             BaseTable::Priority => "allowance.base.priority",
             BaseTable::KdtAiCampus => "allowance.base.kdt_ai_campus",
             BaseTable::AiAssistant => "allowance.base.ai_assistant",
+            BaseTable::PriorityShortDay => "allowance.base.priority_short_day",
         }
     }
 }
@@ -139,7 +144,7 @@ fn rate_slot(scheme: AllowanceScheme, short_day: usize, tier_slot: usize) -> usi
 }
 
 /// Compiles the base and special tables into one lookup by scheme, day length and tier.
-fn allowance_rates(base: &[DailyCap; 5], special: &[[DailyCap; 3]; 3]) -> [SchemeRates; 30] {
+fn allowance_rates(base: &[DailyCap; BASE_TABLES], special: &[[DailyCap; 3]; 3]) -> [SchemeRates; 30] {
     let zero = DailyCap {
         daily: Won::ZERO,
         cap: Won::ZERO,
@@ -155,6 +160,7 @@ fn allowance_rates(base: &[DailyCap; 5], special: &[[DailyCap; 3]; 3]) -> [Schem
         let base_table = match scheme {
             AllowanceScheme::None | AllowanceScheme::General if short_day == 1 => BaseTable::GeneralShortDay,
             AllowanceScheme::None | AllowanceScheme::General => BaseTable::General,
+            AllowanceScheme::Priority | AllowanceScheme::KdtAiCampus if short_day == 1 => BaseTable::PriorityShortDay,
             AllowanceScheme::Priority => BaseTable::Priority,
             AllowanceScheme::KdtAiCampus => BaseTable::KdtAiCampus,
             AllowanceScheme::AiAssistant => BaseTable::AiAssistant,
@@ -176,7 +182,8 @@ pub struct Params {
     pub eligible_deliveries: u8,
     pub eligible_statuses: u8,
     pub attendance_threshold: Rate,
-    pub base: [DailyCap; 5],
+    pub threshold_rounding: RoundingMode,
+    pub base: [DailyCap; BASE_TABLES],
     pub short_day_below: Tenths,
     pub special_min_total_hours: Tenths,
     pub special_min_hours_per_day: Tenths,
@@ -184,6 +191,13 @@ pub struct Params {
     pub special: [[DailyCap; 3]; 3],
     pub tardy_divisor: SmallDivisor,
     pub under_half_day_is_absence: bool,
+    /// How attendance is counted into unit periods.
+    pub count: CountRules,
+    /// Live-online courses are paid the capital-area special rate.
+    pub live_online_capital: bool,
+    pub meal_deduction: Won,
+    /// Completion, removal and early employment.
+    pub outcome: OutcomeRules,
     pub card_account: Won,
     pub card_vulnerable_extra: Won,
     pub card_default_rate: Rate,
@@ -209,6 +223,8 @@ pub struct Params {
     pub card: CardParams,
 }
 
+const BASE_TABLES: usize = 6;
+
 fn base_index(table: BaseTable) -> usize {
     match table {
         BaseTable::General => 0,
@@ -216,6 +232,7 @@ fn base_index(table: BaseTable) -> usize {
         BaseTable::Priority => 2,
         BaseTable::KdtAiCampus => 3,
         BaseTable::AiAssistant => 4,
+        BaseTable::PriorityShortDay => 5,
     }
 }
 
@@ -279,6 +296,24 @@ impl Reader<'_> {
             _ => None,
         })
     }
+    pub(crate) fn flag(&self, id: &str) -> Result<bool, EngineError> {
+        self.typed(id, |v| match v {
+            ParamValue::Bool(b) => Some(*b),
+            _ => None,
+        })
+    }
+    pub(crate) fn count(&self, id: &str) -> Result<u32, EngineError> {
+        self.typed(id, |v| match v {
+            ParamValue::Count(c) => Some(*c),
+            _ => None,
+        })
+    }
+    pub(crate) fn rounding(&self, id: &str) -> Result<RoundingMode, EngineError> {
+        self.typed(id, |v| match v {
+            ParamValue::Rounding(m) => Some(*m),
+            _ => None,
+        })
+    }
     fn daily_cap(&self, prefix: &str) -> Result<DailyCap, EngineError> {
         Ok(DailyCap {
             daily: self.won(&format!("{prefix}.daily_won"))?,
@@ -304,11 +339,12 @@ impl Params {
             BaseTable::Priority,
             BaseTable::KdtAiCampus,
             BaseTable::AiAssistant,
+            BaseTable::PriorityShortDay,
         ];
         let mut base = [DailyCap {
             daily: Won::ZERO,
             cap: Won::ZERO,
-        }; 5];
+        }; BASE_TABLES];
         for table in base_tables {
             base[base_index(table)] = r.daily_cap(table.param_prefix())?;
         }
@@ -357,22 +393,53 @@ impl Params {
             ParamValue::Bool(b) => Some(*b),
             _ => None,
         })?;
-        let tardies_per_absence = r.typed("attendance.tardies_per_absence", |v| match v {
-            ParamValue::Count(c) => Some(*c),
-            _ => None,
-        })?;
+        let tardies_per_absence = r.count("attendance.tardies_per_absence")?;
+        let attendance_threshold = r.rate("allowance.attendance_threshold")?;
+        let threshold_rounding = r.rounding("allowance.attendance_threshold_rounding")?;
+        let special_min_hours_per_day = r.hours("allowance.special.min_hours_per_day")?;
+        let count = CountRules {
+            scheme: r.typed("attendance.unit_period.scheme", |v| match v {
+                ParamValue::PeriodScheme(s) => Some(*s),
+                _ => None,
+            })?,
+            remote_whole_course: r.flag("attendance.unit_period.remote_whole_course")?,
+            tardies_per_absence: tardies_per_absence.max(1),
+            carry_across_periods: r.flag("attendance.tardies_carry_across_periods")?,
+            under_half_day_is_absence,
+            illness_cap_rate: r.rate("attendance.illness_cap_rate")?,
+            illness_cap_rounding: r.rounding("attendance.illness_cap_rounding")?,
+            incomplete_day_is_absence: r.flag("attendance.incomplete_day_is_absence")?,
+            threshold: attendance_threshold,
+            threshold_rounding,
+            special_min_hours_per_day,
+        };
+        let outcome = OutcomeRules {
+            completion_rate: r.rate("completion.attendance_rate")?,
+            remote_progress_rate: r.rate("completion.remote.progress_rate")?,
+            remote_min_score: r.count("completion.remote.min_score")?,
+            removal_absence_rate: r.rate("completion.removal.absence_rate")?,
+            removal_period_absence_rate: r.rate("completion.removal.period_absence_rate")?,
+            early_employment_rate: r.rate("completion.early_employment.attendance_rate")?,
+            early_employment_of_all_days: r.flag("completion.early_employment.of_all_days")?,
+            threshold_rounding,
+        };
         Ok(Params {
             min_total_hours: r.hours("allowance.min_total_hours")?,
             eligible_deliveries,
             eligible_statuses,
-            attendance_threshold: r.rate("allowance.attendance_threshold")?,
+            attendance_threshold,
+            threshold_rounding,
             base,
             short_day_below: r.hours("allowance.base.general_short_day.below_hours_per_day")?,
             special_min_total_hours: r.hours("allowance.special.min_total_hours")?,
-            special_min_hours_per_day: r.hours("allowance.special.min_hours_per_day")?,
+            special_min_hours_per_day,
             special,
             tardy_divisor: SmallDivisor::new(tardies_per_absence.max(1)),
             under_half_day_is_absence,
+            count,
+            live_online_capital: r.flag("allowance.special.live_online_capital_rate")?,
+            meal_deduction: r.won("allowance.meal_deduction.daily_won")?,
+            outcome,
             card_account: r.won("tuition.card.account_won")?,
             card_vulnerable_extra: r.won("tuition.card.vulnerable_extra_won")?,
             card_default_rate: r.rate("tuition.card.default_self_payment_rate")?,
@@ -568,13 +635,13 @@ const FACT_SPECIAL_PER_DAY_OK: u8 = 32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EnrolmentFacts {
     /// Which compiled parameter snapshot applies (by course start).
-    snapshot: u8,
+    pub(crate) snapshot: u8,
     /// `rate_slot` of the scheme, day length and tier.
-    rates: u8,
+    pub(crate) rates: u8,
     /// Region bits (capital << 1 | declining).
-    tier: u8,
+    pub(crate) tier: u8,
     /// `FACT_*` flags.
-    flags: u8,
+    pub(crate) flags: u8,
 }
 
 /// One unit period's attendance, as the allowance counts it.
@@ -603,6 +670,47 @@ impl From<&crate::case::Attendance> for MonthlyAttendance {
 pub struct PayrollRow {
     pub facts: EnrolmentFacts,
     pub month: MonthlyAttendance,
+}
+
+/// One unit period's counted attendance as the allowance reads it (`counting::PeriodCount`
+/// reduced): 10 bytes, for a payroll batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PeriodAttendance {
+    pub scheduled_days: u16,
+    pub recognised_days: u16,
+    /// Recognised days of 5 hours or more.
+    pub special_days: u16,
+    pub meal_days: u16,
+    pub threshold_met: bool,
+}
+
+/// A count bounded by the days of a unit period; saturates rather than wraps.
+fn small_u16(count: u32) -> u16 {
+    u16::try_from(count).unwrap_or(u16::MAX)
+}
+
+impl From<&PeriodCount> for PeriodAttendance {
+    fn from(c: &PeriodCount) -> PeriodAttendance {
+        PeriodAttendance {
+            scheduled_days: small_u16(c.scheduled_days),
+            recognised_days: small_u16(c.recognised_days),
+            special_days: small_u16(c.special_days),
+            meal_days: small_u16(c.meal_days),
+            threshold_met: c.threshold_met,
+        }
+    }
+}
+
+/// What one unit period pays, in parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PeriodParts {
+    pub eligibility: Eligibility,
+    pub base: AllowancePart,
+    pub special: AllowancePart,
+    /// Meal days × the daily deduction, limited to base + special.
+    pub meal_deduction: Won,
+    /// base + special − meal deduction (≥ 0).
+    pub amount: Won,
 }
 
 /// The monthly half of an allowance outcome.
@@ -741,6 +849,11 @@ impl Engine {
         self.policy.programmes.iter().position(|p| p.id.as_str() == id)
     }
 
+    /// The compiled parameters a set of enrolment facts was made with.
+    pub(crate) fn params_of(&self, facts: EnrolmentFacts) -> &Params {
+        &self.snapshots[usize::from(facts.snapshot)].1
+    }
+
     /// The parameters in force on `date` (which must be covered).
     #[inline]
     pub fn params_at(&self, date: NaiveDate) -> (usize, &Params) {
@@ -798,6 +911,8 @@ impl Engine {
         region_bits: u8,
     ) -> EnrolmentFacts {
         let (_, tier_slot) = p.tier_lookup[usize::from(region_bits & 3)];
+        // Live-online courses are paid the capital-area special rate (slot 0).
+        let tier_slot = tier_slot * usize::from(!(p.live_online_capital & (case.delivery == Delivery::LiveOnline)));
         let short_day = usize::from(case.hours_per_day < p.short_day_below);
         let flags = (u8::from(rules.allowance != AllowanceScheme::None) * FACT_SCHEME_PAYS)
             | (u8::from(case.total_hours >= p.min_total_hours) * FACT_HOURS_OK)
@@ -813,9 +928,9 @@ impl Engine {
         }
     }
 
-    /// The monthly half: attendance counting, the threshold, and the base and
-    /// special amounts. Written without data-dependent branches: conditions
-    /// multiply amounts by 0 or 1.
+    /// The monthly half for the calculator: attendance counting from the period's totals, then
+    /// the same period rules as the payroll (`period_allowance`). Written without
+    /// data-dependent branches: conditions multiply amounts by 0 or 1.
     #[inline(always)]
     fn monthly_allowance(p: &Params, facts: EnrolmentFacts, month: MonthlyAttendance) -> Monthly {
         // Attendance: lateness, early leave and outings together count as absences.
@@ -826,7 +941,7 @@ impl Engine {
         let recognised_days = attended_days
             .saturating_sub(tardy_absences)
             .saturating_sub(under_half_absences);
-        let threshold_met = p.attendance_threshold.is_met_by(recognised_days, scheduled_days);
+        let threshold_met = recognised_days >= p.count.threshold_days(scheduled_days);
         let attendance = AttendanceOutcome {
             scheduled_days,
             attended_days,
@@ -837,28 +952,56 @@ impl Engine {
             threshold: p.attendance_threshold,
             threshold_met,
         };
+        // The calculator's days all have the course's hours: all or none are special days.
+        let long_days = facts.flags & FACT_SPECIAL_PER_DAY_OK != 0;
+        let period = Self::period_allowance(
+            p,
+            facts,
+            PeriodAttendance {
+                scheduled_days: month.scheduled_days,
+                recognised_days: small_u16(recognised_days),
+                special_days: small_u16(recognised_days * u32::from(long_days)),
+                meal_days: 0,
+                threshold_met,
+            },
+        );
+        Monthly {
+            attendance,
+            eligibility: period.eligibility,
+            base: period.base,
+            special: period.special,
+        }
+    }
+
+    /// The period rules: eligibility, the base on recognised days, the special allowance on
+    /// recognised days of 5 hours or more, and the meal deduction, never below zero.
+    #[inline(always)]
+    fn period_allowance(p: &Params, facts: EnrolmentFacts, a: PeriodAttendance) -> PeriodParts {
         let has = |flag: u8| facts.flags & flag != 0;
         let eligibility = Eligibility {
             scheme_pays: has(FACT_SCHEME_PAYS),
             hours_ok: has(FACT_HOURS_OK),
             delivery_ok: has(FACT_DELIVERY_OK),
             status_ok: has(FACT_STATUS_OK),
-            attendance_ok: threshold_met,
+            attendance_ok: a.threshold_met,
         };
         let paid = eligibility.all();
         let rates = &p.allowance_rates[usize::from(facts.rates)];
-        let base = AllowancePart::new(rates.base, recognised_days, paid);
+        let base = AllowancePart::new(rates.base, u32::from(a.recognised_days), paid);
         // Schemes without a special allowance have zero special rates.
         let special = AllowancePart::new(
             rates.special,
-            recognised_days,
-            paid & has(FACT_SPECIAL_HOURS_OK) & has(FACT_SPECIAL_PER_DAY_OK),
+            u32::from(a.special_days),
+            paid & has(FACT_SPECIAL_HOURS_OK),
         );
-        Monthly {
-            attendance,
+        let gross = base.amount + special.amount;
+        let meal_deduction = p.meal_deduction.times(i64::from(a.meal_days)).min(gross);
+        PeriodParts {
             eligibility,
             base,
             special,
+            meal_deduction,
+            amount: gross - meal_deduction,
         }
     }
 
@@ -910,6 +1053,29 @@ impl Engine {
         let p = &self.snapshots[usize::from(row.facts.snapshot)].1;
         let m = Self::monthly_allowance(p, row.facts, row.month);
         m.base.amount + m.special.amount
+    }
+
+    /// One unit period's pay from compiled facts and counted attendance: the payroll's fast path.
+    #[inline]
+    pub fn period_parts(&self, facts: EnrolmentFacts, attendance: PeriodAttendance) -> PeriodParts {
+        let p = &self.snapshots[usize::from(facts.snapshot)].1;
+        Self::period_allowance(p, facts, attendance)
+    }
+
+    /// The amount of one unit period (`period_parts(..).amount`).
+    #[inline]
+    pub fn period_amount(&self, facts: EnrolmentFacts, attendance: PeriodAttendance) -> Won {
+        self.period_parts(facts, attendance).amount
+    }
+
+    /// The counting rules in force for a course starting on `start`.
+    pub fn count_rules(&self, start: NaiveDate) -> CountRules {
+        self.params_at(start).1.count
+    }
+
+    /// The completion, removal and early-employment rules for a course starting on `start`.
+    pub fn outcome_rules(&self, start: NaiveDate) -> OutcomeRules {
+        self.params_at(start).1.outcome
     }
 
     /// A payroll batch from cases: each case's enrolment facts and attendance.

@@ -16,7 +16,7 @@ pub struct Bilingual {
     pub en: String,
 }
 
-fn bi(ko: impl Into<String>, en: impl Into<String>) -> Bilingual {
+pub(crate) fn bi(ko: impl Into<String>, en: impl Into<String>) -> Bilingual {
     Bilingual {
         ko: ko.into(),
         en: en.into(),
@@ -122,13 +122,13 @@ fn pct(part: u32, whole: u32) -> String {
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
-struct Ctx<'a> {
-    engine: &'a Engine,
-    date: NaiveDate,
+pub(crate) struct Ctx<'a> {
+    pub(crate) engine: &'a Engine,
+    pub(crate) date: NaiveDate,
 }
 
 impl Ctx<'_> {
-    fn param(&self, id: &str) -> ParamUse {
+    pub(crate) fn param(&self, id: &str) -> ParamUse {
         match self.engine.policy().parameter(id).and_then(|p| p.at(self.date)) {
             Some(v) => ParamUse {
                 id: id.to_owned(),
@@ -147,11 +147,11 @@ impl Ctx<'_> {
         }
     }
 
-    fn params(&self, ids: &[String]) -> Vec<ParamUse> {
+    pub(crate) fn params(&self, ids: &[String]) -> Vec<ParamUse> {
         ids.iter().map(|id| self.param(id)).collect()
     }
 
-    fn cites(&self, ids: &[String]) -> Vec<String> {
+    pub(crate) fn cites(&self, ids: &[String]) -> Vec<String> {
         let mut cites: Vec<String> = ids
             .iter()
             .map(|id| self.param(id).cite)
@@ -163,7 +163,7 @@ impl Ctx<'_> {
     }
 }
 
-fn node(
+pub(crate) fn node(
     rule: &str,
     label: Bilingual,
     value: impl Into<String>,

@@ -7,18 +7,27 @@
 
 pub mod answer;
 pub mod attendance;
+pub mod calendar;
 pub mod card;
 pub mod case;
+pub mod counting;
 pub mod engine;
 pub mod explain;
+pub mod outcome;
+pub mod payroll;
 pub mod period;
 pub mod reform;
 
 pub use answer::answer;
+pub use calendar::{Calendar, CalendarError};
 pub use card::{CardCap, CardCharge, CardTerms};
 pub use case::{parse_json, parse_request, Case, CaseError, CaseJson, EstimateRequest};
-pub use engine::{Engine, EngineError, Outcome, Totals};
+pub use counting::{count_periods, CountRules, CourseFacts, PeriodCount, TrainingDay};
+pub use engine::{Engine, EngineError, EnrolmentFacts, Outcome, PeriodAttendance, PeriodParts, Totals};
 pub use explain::{Component, Estimate, TraceNode};
+pub use outcome::{CourseResult, Decision, OutcomeFacts, OutcomeRules};
+pub use payroll::{OutcomeExplained, PeriodPay};
+pub use period::{PeriodScheme, UnitPeriod};
 
 #[cfg(test)]
 mod properties;

@@ -4,9 +4,16 @@
 //! before the same date in the next month, or on the last day of that month
 //! if the date does not exist there; the last period ends on the course end
 //! date. (BRIEF §2 "Unit period" ✅.)
+//!
+//! Courses that start late in a month are cut one of two ways
+//! (`attendance.unit_period.scheme`, research trainee-journey A.2): *anchored*, every end
+//! counted from the course start (`unit_period`), or *chained*, every period a month from its
+//! own start (`periods`).
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
+
+pub use aiup_core::policy::PeriodScheme;
 
 pub const CITATION: &str = "aiup:research";
 
@@ -79,6 +86,57 @@ pub fn unit_period_unchecked(start: NaiveDate, end: NaiveDate, index: u32, of: u
         of,
         start: period_start,
         end: period_end,
+    }
+}
+
+/// The day before the same date one month after `from`, or the last day of that month if the
+/// date does not exist there.
+fn month_after(from: NaiveDate) -> NaiveDate {
+    nominal_end(from, 1)
+}
+
+/// Every unit period of a course from `start` to `end` (inclusive) under `scheme`, in order.
+/// They tile the course exactly; an empty list only when `end < start`.
+pub fn periods(start: NaiveDate, end: NaiveDate, scheme: PeriodScheme) -> Vec<UnitPeriod> {
+    if end < start {
+        return Vec::new();
+    }
+    let mut spans: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    match scheme {
+        PeriodScheme::Anchored => {
+            let of = count(start, end);
+            spans.extend((1..=of).map(|i| {
+                let p = unit_period_unchecked(start, end, i, of);
+                (p.start, p.end)
+            }));
+        }
+        PeriodScheme::Chained => {
+            let mut from = start;
+            loop {
+                let until = month_after(from).min(end);
+                spans.push((from, until));
+                match until.succ_opt() {
+                    Some(next) if until < end => from = next,
+                    _ => break,
+                }
+            }
+        }
+    }
+    let of = u32::try_from(spans.len()).unwrap_or(u32::MAX);
+    spans
+        .into_iter()
+        .zip(1..)
+        .map(|((start, end), index)| UnitPeriod { index, of, start, end })
+        .collect()
+}
+
+/// The whole course as one unit period (remote courses: research trainee-journey A.2).
+pub fn whole_course(start: NaiveDate, end: NaiveDate) -> UnitPeriod {
+    UnitPeriod {
+        index: 1,
+        of: 1,
+        start,
+        end: end.max(start),
     }
 }
 
@@ -156,6 +214,50 @@ mod tests {
             }
             assert_eq!(unit_period(start, end, of).unwrap().end, end);
         }
+    }
+
+    fn spans(list: Vec<UnitPeriod>) -> Vec<String> {
+        list.iter()
+            .map(|p| format!("{}..{}", p.start.format("%m-%d"), p.end.format("%m-%d")))
+            .collect()
+    }
+
+    #[test]
+    fn chained_periods_follow_the_goorm_course_record() {
+        // Research trainee-journey A.2: a real course run 2021-12-31 → 2022-05-02.
+        let chained = periods(d("2021-12-31"), d("2022-05-02"), PeriodScheme::Chained);
+        assert_eq!(
+            spans(chained),
+            [
+                "12-31..01-30",
+                "01-31..02-28",
+                "03-01..03-31",
+                "04-01..04-30",
+                "05-01..05-02"
+            ]
+        );
+        let anchored = periods(d("2021-12-31"), d("2022-05-02"), PeriodScheme::Anchored);
+        assert_eq!(
+            spans(anchored),
+            [
+                "12-31..01-30",
+                "01-31..02-28",
+                "03-01..03-30",
+                "03-31..04-30",
+                "05-01..05-02"
+            ]
+        );
+    }
+
+    #[test]
+    fn schemes_agree_for_a_start_early_in_the_month() {
+        let (start, end) = (d("2026-01-05"), d("2026-06-19"));
+        let chained = periods(start, end, PeriodScheme::Chained);
+        assert_eq!(chained, periods(start, end, PeriodScheme::Anchored));
+        // Research A.1 [LL]: a 1/5 start gives 1/5–2/4.
+        assert_eq!(spans(chained.clone())[0], "01-05..02-04");
+        assert_eq!(chained.len(), 6);
+        assert!(chained.iter().all(|p| p.of == 6));
     }
 
     #[test]

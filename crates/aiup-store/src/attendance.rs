@@ -21,6 +21,8 @@ use crate::StoreError;
 pub const ACTION_ATTENDANCE_RECORD: &str = "attendance.record";
 /// Audit action: a recorded day was corrected (detail: the day, old and new values, reason).
 pub const ACTION_ATTENDANCE_CORRECT: &str = "attendance.correct";
+/// Audit action: months were bulk-loaded (the population generator; detail: counts and ids).
+pub const ACTION_ATTENDANCE_LOAD: &str = "attendance.load";
 
 /// One enrolment's days of one calendar month, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +77,7 @@ pub struct CorrectionRecord {
 pub struct AttendanceWrite {
     pub months: Vec<MonthWrite>,
     pub corrections: Vec<NewCorrection>,
-    /// [`ACTION_ATTENDANCE_RECORD`] or [`ACTION_ATTENDANCE_CORRECT`].
+    /// [`ACTION_ATTENDANCE_RECORD`] or [`ACTION_ATTENDANCE_CORRECT`] (any `attendance.` action).
     pub action: String,
     /// The audit event's detail (never a secret).
     pub detail: serde_json::Value,
@@ -140,4 +142,10 @@ pub trait AttendanceStore: Send + Sync {
 
     /// The corrections of one enrolment, oldest first.
     async fn corrections(&self, enrolment_id: i64) -> Result<Vec<CorrectionRecord>, StoreError>;
+
+    /// Bulk load (the population generator): writes `months` as given, versions included, in
+    /// one transaction with one audit event [`ACTION_ATTENDANCE_LOAD`]; returns the rows
+    /// written. A month that is already stored fails the whole load (nothing is written).
+    /// COPY on PostgreSQL, multi-row INSERTs on SQLite.
+    async fn load(&self, months: &[AttendanceMonth], actor: &str) -> Result<u64, StoreError>;
 }

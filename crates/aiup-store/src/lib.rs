@@ -64,7 +64,7 @@ pub use accounts::{
 };
 pub use attendance::{
     AttendanceError, AttendanceMonth, AttendanceStore, AttendanceWrite, CodeUse, CorrectionRecord, MonthWrite,
-    NewCorrection, ACTION_ATTENDANCE_CORRECT, ACTION_ATTENDANCE_RECORD,
+    NewCorrection, ACTION_ATTENDANCE_CORRECT, ACTION_ATTENDANCE_LOAD, ACTION_ATTENDANCE_RECORD,
 };
 pub use audit::{seoul_date, AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use cards::{

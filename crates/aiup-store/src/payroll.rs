@@ -8,7 +8,8 @@
 //! - a run and all its lines are written in ONE transaction, or nothing is (a run killed
 //!   halfway leaves no trace, and running again writes the same lines);
 //! - runs of the payroll are serialised: `create_run` refuses with [`PayrollError::Moved`] if a
-//!   run was created or cancelled since the caller read the ledger (`expected_last_run`), so two
+//!   run was created or cancelled since the caller read the ledger's head (`last_run_id`, a
+//!   counter bumped by every create and cancel, passed back as `expected_last_run`), so two
 //!   concurrent runs cannot pay the same period twice;
 //! - a run moves draft → approved → exported, or draft → cancelled, each step a conditional
 //!   UPDATE from the status the caller saw, with an audit event; the person who created a run
@@ -146,14 +147,20 @@ impl From<sqlx::Error> for PayrollError {
 /// Payroll runs and the payment ledger (`Database::payroll`).
 #[async_trait]
 pub trait PayrollStore: Send + Sync {
-    /// The id of the newest run (any status), 0 if none: pass it to `create_run`.
+    /// The ledger's head: a counter that every run created and every run cancelled moves
+    /// forward by one (0 before the first run). Read it BEFORE reading what was paid, and pass
+    /// it to `create_run` as `expected_last_run`. It is NOT a run id (use `runs(None)` for the
+    /// newest run); the name is kept for the callers written against it.
     async fn last_run_id(&self) -> Result<i64, StoreError>;
 
     /// The sums paid so far for enrolments with ids in `ids`, ordered by enrolment then period.
     async fn paid_in_range(&self, ids: std::ops::RangeInclusive<i64>) -> Result<Vec<PaidPeriod>, StoreError>;
 
     /// Writes a draft run for `month` with all its lines in one transaction with its audit
-    /// event; [`PayrollError::Moved`] if the newest run is no longer `expected_last_run`.
+    /// event `payroll.run`; [`PayrollError::Moved`] (nothing written) if the ledger's head is no
+    /// longer `expected_last_run` (what [`PayrollStore::last_run_id`] returned): a run was
+    /// created or cancelled since. The run's `lines` and `total_won` are the count and sum of
+    /// `lines`. Lines go in with COPY on PostgreSQL and multi-row INSERTs on SQLite.
     /// A run with no lines is still recorded (it shows the month was run and nothing was owed).
     async fn create_run(
         &self,

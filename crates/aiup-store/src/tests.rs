@@ -116,6 +116,22 @@ mod with_testing {
         run_conformance(db).await;
     }
 
+    /// The attendance and payroll checks alone (also part of the full runs above).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_attendance_and_payroll_conformance() {
+        let (db, _dir) = sqlite_test_db().await;
+        crate::testing::run_attendance_and_payroll_conformance(db).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_attendance_and_payroll_conformance() {
+        let Some(pg) = postgres_test_url().await else {
+            return; // skipped loudly by the harness (never under CI=true)
+        };
+        let db = connect(pg.url()).await.expect("connect to fresh postgres db");
+        crate::testing::run_attendance_and_payroll_conformance(db).await;
+    }
+
     #[tokio::test]
     async fn sqlite_connect_creates_directories_and_uses_wal() {
         let dir = tempfile::tempdir().expect("tempdir");

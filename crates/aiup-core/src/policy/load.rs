@@ -394,6 +394,10 @@ pub(crate) fn parse_value(kind: Kind, value: &toml::Value) -> Result<ParamValue,
         Kind::Schemes => list_of(value, TuitionScheme::parse)
             .filter(|list| list.iter().enumerate().all(|(i, s)| !list[..i].contains(s)))
             .map(ParamValue::Schemes),
+        Kind::PeriodScheme => value
+            .as_str()
+            .and_then(PeriodScheme::parse)
+            .map(ParamValue::PeriodScheme),
     };
     parsed.ok_or_else(|| format!("value `{value}` is not {}", kind.describe()))
 }
@@ -1336,6 +1340,11 @@ mod tests {
             ]))
         );
         assert!(parse_value(Kind::Schemes, &v("[\"card\", \"voucher\"]")).is_err());
+        assert_eq!(
+            parse_value(Kind::PeriodScheme, &v("\"chained\"")),
+            Ok(ParamValue::PeriodScheme(PeriodScheme::Chained))
+        );
+        assert!(parse_value(Kind::PeriodScheme, &v("\"monthly\"")).is_err());
         let errors = load_with(
             "policy/tuition.toml",
             "\"sandaetuk-ai-transition\"]",

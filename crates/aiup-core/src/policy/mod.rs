@@ -97,6 +97,35 @@ pub enum ParamValue {
     /// Group or programme ids ([`Kind::Groups`], [`Kind::Programmes`]).
     Names(Vec<String>),
     Schemes(Vec<TuitionScheme>),
+    PeriodScheme(PeriodScheme),
+}
+
+/// How a course's unit periods (단위기간) are cut when it starts late in a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodScheme {
+    /// Each period starts the day after the previous one ended and ends the day before the same
+    /// date a month after its own start (a real course record; research trainee-journey A.2).
+    Chained,
+    /// Each period ends the day before the same date k months after the course start.
+    Anchored,
+}
+
+impl PeriodScheme {
+    pub fn parse(text: &str) -> Option<PeriodScheme> {
+        match text.trim() {
+            "chained" => Some(PeriodScheme::Chained),
+            "anchored" => Some(PeriodScheme::Anchored),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodScheme::Chained => "chained",
+            PeriodScheme::Anchored => "anchored",
+        }
+    }
 }
 
 impl Serialize for ParamValue {
@@ -114,6 +143,7 @@ impl Serialize for ParamValue {
             ParamValue::WonList(list) => serializer.collect_seq(list.iter().map(|w| w.0)),
             ParamValue::Names(list) => serializer.collect_seq(list),
             ParamValue::Schemes(list) => serializer.collect_seq(list),
+            ParamValue::PeriodScheme(s) => serializer.serialize_str(s.as_str()),
             ParamValue::Brackets(list) => {
                 struct Row<'a>(&'a Bracket);
                 impl Serialize for Row<'_> {
@@ -177,6 +207,7 @@ impl fmt::Display for ParamValue {
                 list.iter().map(Won::to_string).collect::<Vec<_>>().join(", ")
             ),
             ParamValue::Names(list) => write!(f, "[{}]", list.join(", ")),
+            ParamValue::PeriodScheme(s) => f.write_str(s.as_str()),
             ParamValue::Schemes(list) => write!(
                 f,
                 "[{}]",

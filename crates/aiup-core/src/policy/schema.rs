@@ -28,6 +28,8 @@ pub enum Kind {
     Schemes,
     /// Programme ids defined in the policy files.
     Programmes,
+    /// How unit periods are cut: `chained` or `anchored` ([`super::PeriodScheme`]).
+    PeriodScheme,
 }
 
 impl Kind {
@@ -49,6 +51,7 @@ impl Kind {
             Kind::Groups => "a list of target-group ids, e.g. [\"low_income\", \"kukchi_type_1\"]",
             Kind::Schemes => "a list of tuition schemes, e.g. [\"card\", \"priority_table\"]",
             Kind::Programmes => "a list of programme ids, e.g. [\"sandaetuk-entry\"]",
+            Kind::PeriodScheme => "\"chained\" or \"anchored\"",
         }
     }
 }
@@ -156,6 +159,18 @@ params! {
     // Attendance counting.
     "attendance.tardies_per_absence": Count,
     "attendance.under_half_day_is_absence": Bool,
+    "attendance.tardies_carry_across_periods": Bool,
+    "attendance.unit_period.scheme": PeriodScheme,
+    "attendance.unit_period.remote_whole_course": Bool,
+    "attendance.illness_cap_rate": Rate,
+    "attendance.illness_cap_rounding": Rounding,
+    "attendance.incomplete_day_is_absence": Bool,
+    "allowance.attendance_threshold_rounding": Rounding,
+    // The short-day rate of priority courses, live-online special tier, meal deduction.
+    "allowance.base.priority_short_day.daily_won": Won,
+    "allowance.base.priority_short_day.monthly_cap_won": Won,
+    "allowance.special.live_online_capital_rate": Bool,
+    "allowance.meal_deduction.daily_won": Won,
     // Tuition support and self-payment.
     "tuition.card.account_won": Won,
     "tuition.card.account_years": Count,
@@ -205,6 +220,10 @@ params! {
     "completion.attendance_rate": Rate,
     "completion.remote.progress_rate": Rate,
     "completion.remote.min_score": Count,
+    "completion.removal.absence_rate": Rate,
+    "completion.removal.period_absence_rate": Rate,
+    "completion.early_employment.attendance_rate": Rate,
+    "completion.early_employment.of_all_days": Bool,
     // Regions and rounding.
     "region.tier_precedence": TierPrecedence,
     "rounding.rate_amounts": Rounding,

@@ -30,6 +30,7 @@ fn lock_key(lock: Lock) -> Option<i64> {
         Lock::Catalogue => Some(0x6169_7570_0003),
         Lock::Accounts => Some(0x6169_7570_0004),
         Lock::People => Some(0x6169_7570_0005),
+        Lock::Payroll => Some(0x6169_7570_0006),
         Lock::RowLevel => None,
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use sqlx::{PgConnection, Postgres};
 
-use crate::shared::population::{Cell, PopulationSql, Rows};
+use crate::shared::population::{push_hex, Cell, PopulationSql, Rows};
 use crate::StoreError;
 
 /// Bytes sent to the server at a time.
@@ -35,6 +35,12 @@ fn push_cell(out: &mut String, cell: Cell<'_>) {
         Cell::Bool(v) => write!(out, "{}", if v { 't' } else { 'f' }),
         Cell::Date(v) => write!(out, "{}", v.format("%Y-%m-%d")),
         Cell::Time(v) | Cell::MaybeTime(Some(v)) => write!(out, "{}", v.format("%Y-%m-%d %H:%M:%S%.6f+00")),
+        // bytea's hex input, its backslash escaped for COPY.
+        Cell::Bytes(v) => {
+            out.push_str("\\\\x");
+            push_hex(out, v);
+            Ok(())
+        }
         Cell::MaybeInt(None) | Cell::MaybeText(None) | Cell::MaybeTime(None) => {
             out.push_str("\\N");
             Ok(())

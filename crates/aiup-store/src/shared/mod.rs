@@ -65,6 +65,8 @@ pub(crate) enum Lock {
     Catalogue,
     Accounts,
     People,
+    /// Payroll runs and the ledger's head: runs are created and cancelled one at a time.
+    Payroll,
     /// No advisory lock on PostgreSQL: the transaction's statements lock the rows they change
     /// (conditional `UPDATE … WHERE seats/balance suffice`, `SELECT … FOR UPDATE`), so work on
     /// different cohorts or cards runs in parallel. SQLite still serialises every writer.

@@ -33,6 +33,18 @@ pub(crate) enum Cell<'a> {
     MaybeTime(Option<DateTime<Utc>>),
     /// JSON text for a JSON column.
     Json(&'a str),
+    /// Bytes for a BLOB / BYTEA column.
+    Bytes(&'a [u8]),
+}
+
+/// Appends `bytes` as lower-case hex digits (bulk writers send blobs as hex text).
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
 }
 
 /// A table's rows: `columns.len()` cells a row, row after row.
@@ -58,7 +70,7 @@ pub(crate) trait PopulationSql: sqlx::Database {
 }
 
 /// Writes `items` as rows of `table`, [`WRITE_ROWS`] at a time; `cells` gives one row's cells.
-async fn write_all<'i, DB, T>(
+pub(crate) async fn write_all<'i, DB, T>(
     conn: &mut DB::Connection,
     table: &'static str,
     columns: &'static [&'static str],

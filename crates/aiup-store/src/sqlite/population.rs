@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use chrono::SecondsFormat;
 use sqlx::{Sqlite, SqliteConnection};
 
-use crate::shared::population::{Cell, PopulationSql, Rows};
+use crate::shared::population::{push_hex, Cell, PopulationSql, Rows};
 use crate::StoreError;
 
 /// `text` as a JSON string.
@@ -41,6 +41,13 @@ fn push_cell(out: &mut String, cell: Cell<'_>) {
         Cell::Time(v) | Cell::MaybeTime(Some(v)) => {
             write!(out, "\"{}\"", v.to_rfc3339_opts(SecondsFormat::AutoSi, false))
         }
+        // Hex text, turned back into a blob by `unhex` in the statement.
+        Cell::Bytes(v) => {
+            out.push('"');
+            push_hex(out, v);
+            out.push('"');
+            Ok(())
+        }
         Cell::MaybeInt(None) | Cell::MaybeText(None) | Cell::MaybeTime(None) => {
             out.push_str("null");
             Ok(())
@@ -57,7 +64,13 @@ impl PopulationSql for Sqlite {
 
     async fn write_rows<'c>(conn: &'c mut SqliteConnection, rows: &'c Rows<'c>) -> Result<u64, StoreError> {
         let columns = rows.columns.len();
-        let values: Vec<String> = (0..columns).map(|i| format!("json_extract(value, '$[{i}]')")).collect();
+        // A column whose first cell is bytes holds bytes in every row.
+        let values: Vec<String> = (0..columns)
+            .map(|i| match rows.cells.get(i) {
+                Some(Cell::Bytes(_)) => format!("unhex(json_extract(value, '$[{i}]'))"),
+                _ => format!("json_extract(value, '$[{i}]')"),
+            })
+            .collect();
         let sql = format!(
             "INSERT INTO {} ({}) SELECT {} FROM json_each($1)",
             rows.table,

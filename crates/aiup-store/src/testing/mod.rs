@@ -28,6 +28,7 @@ macro_rules! check {
     }};
 }
 mod accounts;
+mod attendance;
 mod audit;
 mod cards;
 mod catalogue;
@@ -35,6 +36,7 @@ mod diagnosis;
 pub mod enrolment_reports;
 mod enrolments;
 mod harness;
+mod payroll;
 mod people;
 mod policy;
 mod population;
@@ -56,6 +58,8 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("enrolment_reports", enrolment_reports::CHECKS),
     ("diagnosis", diagnosis::CHECKS),
     ("enrolments", enrolments::CHECKS),
+    ("attendance", attendance::CHECKS),
+    ("payroll", payroll::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -75,8 +79,18 @@ pub async fn run_conformance(db: Database) {
     enrolment_reports::run(db).await;
     diagnosis::run(db).await;
     enrolments::run(db).await;
+    attendance::run(db).await;
+    payroll::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
+}
+
+/// Runs only the attendance and payroll checks against `db` (fresh, migrated): what
+/// [`run_conformance`] ends with, for a quick run of those aggregates alone.
+pub async fn run_attendance_and_payroll_conformance(db: Database) {
+    let db = &db;
+    attendance::run(db).await;
+    payroll::run(db).await;
 }
 
 /// Names the failing check and backend if a check panics.

@@ -1,0 +1,135 @@
+-- aiup store, PostgreSQL backend: payroll runs of the monthly training allowance and their
+-- append-only payment ledger, one line per (enrolment, unit period) and run.
+--
+-- What the store keeps true (bulk writers too):
+-- - lines are never changed or deleted (triggers refuse UPDATE, DELETE and TRUNCATE); a late
+--   correction is a new `adjustment` line in a later run, and what was paid for a period is
+--   the sum of its lines in runs that are not cancelled;
+-- - a run and all its lines are written in one transaction (a run killed halfway leaves no
+--   trace); `lines` and `total_won` on the run are the count and sum of its lines;
+-- - a run changes only by a status step, draft → approved → exported or draft → cancelled,
+--   which sets the step's `*_by`/`*_at` and nothing else (trigger); it is never deleted; the
+--   approver is not the creator (CHECK);
+-- - `payroll_ledger_head.seq` grows by one with every run created and every run cancelled,
+--   under a transaction-scoped advisory lock: a run is created only from the head its caller
+--   read, so two payrolls computed from the same ledger cannot both be written.
+
+CREATE TABLE payroll_runs (
+    id             BIGINT      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    month          TEXT        NOT NULL CHECK (month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+    status         TEXT        NOT NULL CHECK (status IN ('draft', 'approved', 'exported', 'cancelled')),
+    policy_sha256  TEXT        NOT NULL,
+    lines          BIGINT      NOT NULL CHECK (lines >= 0),
+    total_won      BIGINT      NOT NULL,
+    created_by     TEXT        NOT NULL,
+    created_at     TIMESTAMPTZ NOT NULL,
+    approved_by    TEXT,
+    approved_at    TIMESTAMPTZ,
+    exported_by    TEXT,
+    exported_at    TIMESTAMPTZ,
+    cancelled_by   TEXT,
+    cancelled_at   TIMESTAMPTZ,
+    CHECK ((approved_by IS NULL) = (approved_at IS NULL)),
+    CHECK ((exported_by IS NULL) = (exported_at IS NULL)),
+    CHECK ((cancelled_by IS NULL) = (cancelled_at IS NULL)),
+    CHECK ((status IN ('approved', 'exported')) = (approved_at IS NOT NULL)),
+    CHECK ((status = 'exported') = (exported_at IS NOT NULL)),
+    CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL)),
+    CHECK (approved_by IS NULL OR approved_by <> created_by)
+);
+
+CREATE INDEX payroll_runs_month ON payroll_runs (month, id);
+
+CREATE FUNCTION payroll_runs_status_steps_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'UPDATE' THEN
+        RAISE EXCEPTION 'payroll_runs: % refused', TG_OP;
+    END IF;
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.month IS DISTINCT FROM OLD.month
+        OR NEW.policy_sha256 IS DISTINCT FROM OLD.policy_sha256
+        OR NEW.lines IS DISTINCT FROM OLD.lines OR NEW.total_won IS DISTINCT FROM OLD.total_won
+        OR NEW.created_by IS DISTINCT FROM OLD.created_by OR NEW.created_at IS DISTINCT FROM OLD.created_at
+        OR (OLD.approved_at IS NOT NULL
+            AND (NEW.approved_by IS DISTINCT FROM OLD.approved_by
+                 OR NEW.approved_at IS DISTINCT FROM OLD.approved_at))
+        OR NOT ((OLD.status = 'draft' AND NEW.status IN ('approved', 'cancelled'))
+                OR (OLD.status = 'approved' AND NEW.status = 'exported')) THEN
+        RAISE EXCEPTION 'payroll_runs: only a status step may change a run (run %)', OLD.id;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER payroll_runs_status_steps_only
+    BEFORE UPDATE ON payroll_runs
+    FOR EACH ROW EXECUTE FUNCTION payroll_runs_status_steps_only();
+
+CREATE TRIGGER payroll_runs_no_delete
+    BEFORE DELETE OR TRUNCATE ON payroll_runs
+    FOR EACH STATEMENT EXECUTE FUNCTION payroll_runs_status_steps_only();
+
+-- One row: the ledger's position.
+CREATE TABLE payroll_ledger_head (
+    id   BIGINT PRIMARY KEY CHECK (id = 1),
+    seq  BIGINT NOT NULL CHECK (seq >= 0)
+);
+
+INSERT INTO payroll_ledger_head (id, seq) VALUES (1, 0);
+
+CREATE FUNCTION payroll_ledger_head_only_grows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'UPDATE' THEN
+        RAISE EXCEPTION 'payroll_ledger_head: % refused', TG_OP;
+    END IF;
+    IF NEW.id <> OLD.id OR NEW.seq <> OLD.seq + 1 THEN
+        RAISE EXCEPTION 'payroll_ledger_head only moves forward by one';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER payroll_ledger_head_only_grows
+    BEFORE UPDATE ON payroll_ledger_head
+    FOR EACH ROW EXECUTE FUNCTION payroll_ledger_head_only_grows();
+
+CREATE TRIGGER payroll_ledger_head_no_delete
+    BEFORE DELETE OR TRUNCATE ON payroll_ledger_head
+    FOR EACH STATEMENT EXECUTE FUNCTION payroll_ledger_head_only_grows();
+
+CREATE TABLE payroll_lines (
+    id                  BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    run_id              BIGINT  NOT NULL REFERENCES payroll_runs (id),
+    enrolment_id        BIGINT  NOT NULL REFERENCES enrolments (id),
+    person_id           BIGINT  NOT NULL,
+    period_index        BIGINT  NOT NULL CHECK (period_index >= 1),
+    period_start        DATE    NOT NULL,
+    period_end          DATE    NOT NULL CHECK (period_end >= period_start),
+    kind                TEXT    NOT NULL CHECK (kind IN ('regular', 'adjustment')),
+    amount_won          BIGINT  NOT NULL,
+    computed_won        BIGINT  NOT NULL,
+    base_won            BIGINT  NOT NULL,
+    special_won         BIGINT  NOT NULL,
+    meal_deduction_won  BIGINT  NOT NULL,
+    scheduled_days      BIGINT  NOT NULL CHECK (scheduled_days >= 0),
+    recognised_days     BIGINT  NOT NULL CHECK (recognised_days >= 0),
+    programme           TEXT    NOT NULL,
+    institution_id      TEXT    NOT NULL,
+    region_tier         TEXT    NOT NULL CHECK (region_tier IN ('capital', 'non_capital', 'population_declining')),
+    province            TEXT    NOT NULL,
+    -- The engine's trace of the period.
+    trace               JSONB   NOT NULL
+);
+
+CREATE INDEX payroll_lines_run ON payroll_lines (run_id, enrolment_id, period_index);
+-- Covers what was paid per (enrolment, period) without reading the lines themselves.
+CREATE INDEX payroll_lines_paid ON payroll_lines (enrolment_id, period_index) INCLUDE (run_id, amount_won);
+
+CREATE FUNCTION payroll_lines_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'payroll_lines is append-only: % refused', TG_OP;
+END;
+$$;
+
+CREATE TRIGGER payroll_lines_append_only
+    BEFORE UPDATE OR DELETE OR TRUNCATE ON payroll_lines
+    FOR EACH STATEMENT EXECUTE FUNCTION payroll_lines_append_only();
