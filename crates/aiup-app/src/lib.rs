@@ -7,10 +7,12 @@
 //! one table of error codes.
 
 pub mod accounts;
+pub mod attendance;
 pub mod audit;
 pub mod card;
 pub mod catalogue;
 pub mod clock;
+pub mod completion;
 pub mod course_support;
 pub mod diagnosis;
 pub mod enrolment;
@@ -18,10 +20,12 @@ pub mod error;
 pub mod home;
 pub mod live;
 pub mod path;
+pub mod payroll;
 pub mod people;
 pub mod policy;
 pub mod population;
 pub mod programme;
+pub mod statement;
 pub mod view;
 
 pub use clock::{seoul_date, today_in_seoul, Clock};
@@ -47,6 +51,9 @@ struct Inner {
     auth: accounts::AuthSettings,
     /// The key for outside identifiers (`AIUP_IDENTIFIER_KEY`); without one, none is accepted.
     identifier_key: std::sync::OnceLock<aiup_people::ExternalIdKey>,
+    /// The key check-in codes are made with (`AIUP_CHECKIN_KEY`); without one, a random key
+    /// made on first use.
+    checkin_key: std::sync::OnceLock<aiup_people::checkin::CheckinKey>,
 }
 
 impl std::fmt::Debug for App {
@@ -69,6 +76,7 @@ impl App {
                 clock,
                 auth: accounts::AuthSettings::default(),
                 identifier_key: std::sync::OnceLock::new(),
+                checkin_key: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -128,6 +136,10 @@ impl App {
     /// The key for outside identifiers, if one is configured.
     pub fn identifier_key(&self) -> Option<&aiup_people::ExternalIdKey> {
         self.inner.identifier_key.get()
+    }
+
+    pub(crate) fn checkin_key_cell(&self) -> &std::sync::OnceLock<aiup_people::checkin::CheckinKey> {
+        &self.inner.checkin_key
     }
 
     /// Which tier wins today where a region is both capital-area and population-declining.

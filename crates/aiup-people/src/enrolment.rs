@@ -1,7 +1,7 @@
 //! The statuses of an enrolment and the only transitions between them.
 //!
 //! The names follow what institution systems use (접수, 예정, 수강, 조기취업, 수료, 수강포기,
-//! 제적, 취소; research B5). Whether a given caller may fire an event, and what it costs, is the
+//! 미수료, 제적, 취소; research B5). Whether a given caller may fire an event, and what it costs, is the
 //! service's business; this module only says which moves exist.
 
 use aiup_core::vocabulary;
@@ -19,6 +19,7 @@ vocabulary! {
         Withdrawn = "withdrawn" / "수강 철회" / "withdrawn",
         DroppedOut = "dropped_out" / "중도 포기" / "dropped out",
         Removed = "removed" / "제적" / "removed",
+        NotCompleted = "not_completed" / "미수료" / "not completed",
         Cancelled = "cancelled" / "취소" / "cancelled",
     }
 }
@@ -36,6 +37,7 @@ vocabulary! {
         CompleteByEmployment = "complete_by_employment" / "조기취업 수료 처리" / "complete early by employment",
         DropOut = "drop_out" / "중도 포기" / "drop out",
         Remove = "remove" / "제적 처리" / "remove",
+        NotComplete = "not_complete" / "미수료 처리" / "record as not completed",
         Cancel = "cancel" / "취소" / "cancel",
     }
 }
@@ -79,6 +81,8 @@ impl EnrolmentStatus {
             (S::InTraining, E::CompleteByEmployment) => S::EarlyCompletionEmployment,
             (S::InTraining, E::DropOut) => S::DroppedOut,
             (S::InTraining, E::Remove) => S::Removed,
+            // The course ended below the completion threshold, without removal (미수료).
+            (S::InTraining, E::NotComplete) => S::NotCompleted,
             _ => return Err(TransitionError { from: self, event }),
         };
         Ok(next)
@@ -137,6 +141,12 @@ mod tests {
     fn only_seat_holders_hold_seats_and_refusals_say_why_in_korean() {
         assert!(EnrolmentStatus::Accepted.holds_seat());
         assert!(!EnrolmentStatus::Waiting.holds_seat());
+        assert_eq!(
+            EnrolmentStatus::InTraining.after(EnrolmentEvent::NotComplete),
+            Ok(EnrolmentStatus::NotCompleted)
+        );
+        assert!(EnrolmentStatus::NotCompleted.is_final());
+        assert!(EnrolmentStatus::Accepted.after(EnrolmentEvent::NotComplete).is_err());
         let e = EnrolmentStatus::Completed.after(EnrolmentEvent::Withdraw).unwrap_err();
         assert!(e.to_string().contains("completed"));
         assert!(e.message_ko().contains("수료"));

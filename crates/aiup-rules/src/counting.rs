@@ -275,3 +275,175 @@ pub fn with_records(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Calendar;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn rules() -> CountRules {
+        CountRules {
+            scheme: PeriodScheme::Chained,
+            remote_whole_course: true,
+            tardies_per_absence: 3,
+            carry_across_periods: true,
+            under_half_day_is_absence: true,
+            illness_cap_rate: Rate(1_000),
+            illness_cap_rounding: RoundingMode::HalfUp,
+            incomplete_day_is_absence: true,
+            threshold: Rate(8_000),
+            threshold_rounding: RoundingMode::Ceil,
+            special_min_hours_per_day: Tenths(50),
+        }
+    }
+
+    fn course(start: &str, end: &str) -> CourseFacts {
+        CourseFacts {
+            start: d(start),
+            end: d(end),
+            hours_per_day: Tenths(80),
+            delivery: Delivery::Classroom,
+        }
+    }
+
+    /// Every training day of the course present, except the records given.
+    fn days(c: &CourseFacts, records: &[(&str, Day)]) -> Vec<TrainingDay> {
+        let dates = Calendar::korean().training_days(c.start, c.end).unwrap();
+        with_records(&dates, c.hours_per_day, |date| {
+            Some(
+                records
+                    .iter()
+                    .find(|(when, _)| d(when) == date)
+                    .map_or(Day::present(), |(_, day)| *day),
+            )
+        })
+    }
+
+    fn late() -> Day {
+        Day {
+            late: true,
+            ..Day::present()
+        }
+    }
+
+    #[test]
+    fn tardies_carry_into_the_next_period() {
+        let c = course("2026-04-06", "2026-06-05");
+        let list = days(
+            &c,
+            &[("2026-04-20", late()), ("2026-04-21", late()), ("2026-05-11", late())],
+        );
+        let counts = count_periods(&rules(), &c, &list, c.end);
+        assert_eq!(counts.len(), 2);
+        assert_eq!((counts[0].tardy_absences, counts[0].tardies_carried_out), (0, 2));
+        assert_eq!(counts[1].tardies_carried_in, 2);
+        assert_eq!((counts[1].tardy_absences, counts[1].tardies_carried_out), (1, 0));
+        assert_eq!(counts[1].recognised_days, counts[1].scheduled_days - 1);
+        let separate = CountRules {
+            carry_across_periods: false,
+            ..rules()
+        };
+        let counts = count_periods(&separate, &c, &list, c.end);
+        assert_eq!(counts[1].tardy_absences, 0);
+        assert_eq!(counts[1].recognised_days, counts[1].scheduled_days);
+    }
+
+    #[test]
+    fn the_threshold_rounds_up_to_whole_days() {
+        let r = rules();
+        assert_eq!(r.threshold_days(18), 15);
+        assert_eq!(r.threshold_days(20), 16);
+        assert_eq!(r.threshold_days(21), 17);
+    }
+
+    #[test]
+    fn under_half_the_hours_is_an_absence_and_its_lateness_is_not_counted_twice() {
+        let c = course("2026-04-06", "2026-05-05");
+        let short = Day {
+            late: true,
+            check_in: Some(9 * 60),
+            check_out: Some(11 * 60 + 59),
+            ..Day::present()
+        };
+        let half = Day {
+            check_in: Some(9 * 60),
+            check_out: Some(13 * 60),
+            ..Day::present()
+        };
+        let counts = count_periods(
+            &rules(),
+            &c,
+            &days(&c, &[("2026-04-07", short), ("2026-04-08", half)]),
+            c.end,
+        );
+        assert_eq!(counts[0].under_half_absences, 1);
+        assert_eq!(counts[0].tardies_in_period, 0);
+        assert_eq!(counts[0].recognised_days, counts[0].scheduled_days - 1);
+    }
+
+    #[test]
+    fn illness_is_capped_at_a_share_of_all_training_days() {
+        // 2026-04-06..2026-05-29: 38 training days (05-05 and 05-25 are holidays) → cap 4.
+        let c = course("2026-04-06", "2026-05-29");
+        let ill = Day::excused(ExcuseKind::Illness);
+        let records = [
+            ("2026-04-07", ill),
+            ("2026-04-08", ill),
+            ("2026-04-09", ill),
+            ("2026-04-10", ill),
+            ("2026-05-07", ill),
+            ("2026-05-08", Day::excused(ExcuseKind::ReserveForces)),
+        ];
+        let list = days(&c, &records);
+        assert_eq!(list.len(), 38);
+        let counts = count_periods(&rules(), &c, &list, c.end);
+        assert_eq!((counts[0].excused_counted, counts[0].excused_over_cap), (4, 0));
+        assert_eq!((counts[1].excused_counted, counts[1].excused_over_cap), (1, 1));
+        assert_eq!(counts[1].absences, 1);
+    }
+
+    #[test]
+    fn incomplete_days_are_absences_only_once_closed() {
+        let c = course("2026-04-06", "2026-06-05");
+        let incomplete = Day {
+            status: DayStatus::Incomplete,
+            ..Day::present()
+        };
+        let list = days(&c, &[("2026-04-08", incomplete)]);
+        let open = count_periods(&rules(), &c, &list, d("2026-04-20"));
+        assert!(!open[0].closed);
+        assert_eq!((open[0].incomplete_days, open[0].absences), (1, 0));
+        assert_eq!(open[0].elapsed_days, 11);
+        let closed = count_periods(&rules(), &c, &list, d("2026-05-05"));
+        assert!(closed[0].closed);
+        assert_eq!((closed[0].incomplete_days, closed[0].absences), (1, 1));
+        assert_eq!(closed[0].recognised_days, closed[0].scheduled_days - 1);
+    }
+
+    #[test]
+    fn special_days_are_days_of_five_hours_or_more() {
+        let c = course("2026-04-06", "2026-05-05");
+        let four_hours = Day {
+            scheduled_tenths: 40,
+            ..Day::present()
+        };
+        let list = days(&c, &[("2026-04-10", four_hours), ("2026-04-17", four_hours)]);
+        let counts = count_periods(&rules(), &c, &list, c.end);
+        assert_eq!(counts[0].special_days, counts[0].recognised_days - 2);
+    }
+
+    #[test]
+    fn a_remote_course_is_one_period() {
+        let c = CourseFacts {
+            delivery: Delivery::Remote,
+            ..course("2026-04-06", "2026-07-31")
+        };
+        let counts = count_periods(&rules(), &c, &days(&c, &[]), c.end);
+        assert_eq!(counts.len(), 1);
+        assert_eq!((counts[0].start, counts[0].end), (c.start, c.end));
+    }
+}

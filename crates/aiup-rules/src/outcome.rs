@@ -230,3 +230,116 @@ pub fn decide(rules: &OutcomeRules, facts: &OutcomeFacts) -> Decision {
         ..base
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> OutcomeRules {
+        OutcomeRules {
+            completion_rate: Rate(8_000),
+            remote_progress_rate: Rate(8_000),
+            remote_min_score: 60,
+            removal_absence_rate: Rate(2_000),
+            removal_period_absence_rate: Rate(5_000),
+            early_employment_rate: Rate(8_000),
+            early_employment_of_all_days: true,
+            threshold_rounding: RoundingMode::Ceil,
+        }
+    }
+
+    fn period(index: u32, scheduled: u32, recognised: u32, absences: u32) -> PeriodCount {
+        PeriodCount {
+            index,
+            of: 6,
+            scheduled_days: scheduled,
+            elapsed_days: scheduled,
+            recognised_days: recognised,
+            absences,
+            closed: true,
+            ..PeriodCount::default()
+        }
+    }
+
+    fn facts(periods: &[PeriodCount]) -> OutcomeFacts<'_> {
+        OutcomeFacts {
+            delivery: Delivery::Classroom,
+            training_days: periods.iter().map(|p| p.scheduled_days).sum(),
+            periods,
+            remote: None,
+            employed_on: None,
+        }
+    }
+
+    #[test]
+    fn completion_needs_eighty_percent_of_all_days() {
+        // Research B.1: 96 of 120.
+        let done = [period(1, 60, 48, 12), period(2, 60, 48, 12)];
+        let d = decide(&rules(), &facts(&done));
+        assert_eq!((d.result, d.limit), (CourseResult::Completed, 96));
+        // 95 recognised; 24 absences (one day of period 2 is still open): not removed.
+        let short = [period(1, 60, 48, 12), period(2, 60, 47, 12)];
+        assert_eq!(decide(&rules(), &facts(&short)).result, CourseResult::NotCompleted);
+    }
+
+    #[test]
+    fn removal_on_either_ground() {
+        // 24 absences of 120 days are 20%, not over it; no period reaches half.
+        let at_limit = [period(1, 60, 46, 14), period(2, 60, 50, 10)];
+        assert_eq!(removal(&rules(), 120, &at_limit), None);
+        let over = [period(1, 60, 45, 15), period(2, 60, 50, 10)];
+        let d = removal(&rules(), 120, &over).unwrap();
+        assert_eq!(
+            (d.rule, d.value, d.limit),
+            (DecidingRule::RemovalCourseAbsences, 25, 24)
+        );
+        let half = [period(1, 20, 10, 10), period(2, 100, 100, 0)];
+        let d = removal(&rules(), 120, &half).unwrap();
+        assert_eq!(
+            (d.rule, d.period, d.limit),
+            (DecidingRule::RemovalPeriodAbsences, Some(1), 10)
+        );
+        let under_half = [period(1, 20, 11, 9), period(2, 100, 100, 0)];
+        assert_eq!(removal(&rules(), 120, &under_half), None);
+    }
+
+    #[test]
+    fn early_employment_counts_only_after_eighty_percent() {
+        let before = [period(1, 60, 60, 0), period(2, 30, 30, 0)];
+        let mut f = facts(&before);
+        f.training_days = 120;
+        f.employed_on = NaiveDate::from_ymd_opt(2026, 6, 1);
+        let d = decide(&rules(), &f);
+        assert_eq!((d.result, d.value, d.limit), (CourseResult::Dropout, 90, 96));
+        let after = [period(1, 60, 60, 0), period(2, 40, 40, 0)];
+        let mut f = facts(&after);
+        f.training_days = 120;
+        f.employed_on = NaiveDate::from_ymd_opt(2026, 6, 1);
+        assert_eq!(decide(&rules(), &f).result, CourseResult::EarlyEmployment);
+        let over_elapsed = OutcomeRules {
+            early_employment_of_all_days: false,
+            ..rules()
+        };
+        let mut f = facts(&before);
+        f.training_days = 120;
+        f.employed_on = NaiveDate::from_ymd_opt(2026, 6, 1);
+        assert_eq!(decide(&over_elapsed, &f).result, CourseResult::EarlyEmployment);
+    }
+
+    #[test]
+    fn remote_completion_reads_progress_and_score() {
+        let one = [period(1, 0, 0, 0)];
+        let mut f = facts(&one);
+        f.delivery = Delivery::Remote;
+        f.remote = Some(RemoteResult {
+            progress: Rate(8_000),
+            score: 60,
+        });
+        assert_eq!(decide(&rules(), &f).result, CourseResult::Completed);
+        f.remote = Some(RemoteResult {
+            progress: Rate(9_000),
+            score: 59,
+        });
+        assert_eq!(decide(&rules(), &f).result, CourseResult::NotCompleted);
+    }
+}

@@ -242,3 +242,134 @@ proptest! {
         prop_assert_eq!(engine.estimate(&case, true).totals, outcome.totals);
     }
 }
+
+mod counting {
+    use super::{case_json, engine, input};
+    use crate::attendance::{Day, DayStatus, ExcuseKind};
+    use crate::calendar::Calendar;
+    use crate::case::Tenths;
+    use crate::counting::{count_periods, with_records, CourseFacts};
+    use crate::engine::PeriodAttendance;
+    use crate::period::{periods, PeriodScheme};
+    use aiup_core::Delivery;
+    use chrono::{Days, NaiveDate};
+    use proptest::prelude::*;
+
+    fn start(offset: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 1, 1).expect("date") + Days::new(u64::from(offset))
+    }
+
+    fn day(kind: u8, flags: u8, meal: bool) -> Option<Day> {
+        let base = match kind % 8 {
+            0 => return None,
+            1 => Day::absent(),
+            2 => Day::excused(ExcuseKind::Illness),
+            3 => Day::excused(ExcuseKind::HiringExam),
+            4 => Day {
+                status: DayStatus::Incomplete,
+                ..Day::present()
+            },
+            5 => Day {
+                check_in: Some(540),
+                check_out: Some(540 + u16::from(flags) * 7),
+                ..Day::present()
+            },
+            _ => Day::present(),
+        };
+        Some(Day {
+            late: base.status == DayStatus::Attended && flags & 1 != 0,
+            early_leave: base.status == DayStatus::Attended && flags & 2 != 0,
+            outings: if base.status == DayStatus::Attended {
+                (flags >> 2) % 4
+            } else {
+                0
+            },
+            scheduled_tenths: if flags & 64 != 0 { 40 } else { 0 },
+            meal: meal && base.status == DayStatus::Attended,
+            ..base
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+        #[test]
+        fn periods_tile_the_course_under_both_schemes(offset in 0u32..1000, length in 0u32..800) {
+            let (s, e) = (start(offset), start(offset) + Days::new(u64::from(length)));
+            for scheme in [PeriodScheme::Chained, PeriodScheme::Anchored] {
+                let list = periods(s, e, scheme);
+                prop_assert!(!list.is_empty());
+                prop_assert_eq!(list[0].start, s);
+                prop_assert_eq!(list[list.len() - 1].end, e);
+                for (i, pair) in list.windows(2).enumerate() {
+                    prop_assert_eq!(pair[0].end.succ_opt(), Some(pair[1].start), "{:?} period {}", scheme, i + 1);
+                    prop_assert!(pair[0].start <= pair[0].end);
+                    // No period is longer than a month.
+                    prop_assert!((pair[0].end - pair[0].start).num_days() <= 30);
+                }
+                prop_assert!(list.iter().enumerate().all(|(i, p)| p.index as usize == i + 1 && p.of as usize == list.len()));
+            }
+        }
+
+        #[test]
+        fn counts_stay_within_the_days_and_amounts_are_never_negative(
+            i in input(),
+            offset in 0u32..700,
+            length in 20u32..300,
+            records in prop::collection::vec((0u8..8, any::<u8>(), any::<bool>()), 300),
+            until_offset in 0u32..320,
+            chained in any::<bool>(),
+        ) {
+            let engine = engine();
+            let case = engine.parse_case(&case_json(&i, i.attended)).expect("valid");
+            let (s, e) = (start(offset), start(offset) + Days::new(u64::from(length)));
+            let course = CourseFacts { start: s, end: e, hours_per_day: Tenths(80), delivery: Delivery::Classroom };
+            let dates = Calendar::korean().training_days(s, e).expect("covered");
+            let mut next = records.iter().cycle();
+            let days = with_records(&dates, course.hours_per_day, |_| {
+                next.next().and_then(|(k, f, m)| day(*k, *f, *m))
+            });
+            let mut rules = engine.count_rules(s);
+            rules.scheme = if chained { PeriodScheme::Chained } else { PeriodScheme::Anchored };
+            let until = s + Days::new(u64::from(until_offset));
+            let counts = count_periods(&rules, &course, &days, until);
+            prop_assert_eq!(counts.iter().map(|c| c.scheduled_days as usize).sum::<usize>(), dates.len());
+            for c in &counts {
+                prop_assert!(c.recognised_days <= c.scheduled_days);
+                prop_assert!(c.special_days <= c.recognised_days);
+                prop_assert!(c.elapsed_days <= c.scheduled_days);
+                prop_assert!(c.tardies_carried_out < rules.tardies_per_absence);
+                if c.closed {
+                    prop_assert_eq!(c.elapsed_days, c.scheduled_days);
+                    prop_assert!(c.recognised_days + c.absences >= c.scheduled_days, "a closed period loses no day: {:?}", c);
+                }
+                let parts = engine.period_parts(engine.enrolment(&case), PeriodAttendance::from(c));
+                prop_assert!(parts.amount.0 >= 0);
+                prop_assert!(parts.meal_deduction.0 >= 0);
+                prop_assert!(parts.amount.0 <= parts.base.rate.cap.0 + parts.special.rate.cap.0);
+                prop_assert_eq!(parts.amount, parts.base.amount + parts.special.amount - parts.meal_deduction);
+                if !c.threshold_met {
+                    prop_assert_eq!(parts.amount.0, 0);
+                }
+            }
+        }
+
+        /// The calculator and the payroll pay the same for the same period.
+        #[test]
+        fn the_period_path_agrees_with_the_calculator(i in input()) {
+            let engine = engine();
+            let case = engine.parse_case(&case_json(&i, i.attended)).expect("valid");
+            let o = engine.evaluate(&case);
+            let long_days = case.hours_per_day >= Tenths(50);
+            let attendance = PeriodAttendance {
+                scheduled_days: case.attendance.scheduled_days,
+                recognised_days: u16::try_from(o.attendance.recognised_days).expect("small"),
+                special_days: if long_days { u16::try_from(o.attendance.recognised_days).expect("small") } else { 0 },
+                meal_days: 0,
+                threshold_met: o.attendance.threshold_met,
+            };
+            let amount = engine.period_amount(engine.enrolment(&case), attendance);
+            prop_assert_eq!(amount, engine.allowance(&case));
+        }
+    }
+}

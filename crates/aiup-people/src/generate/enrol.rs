@@ -84,6 +84,7 @@ fn path(status: EnrolmentStatus, started: bool) -> Vec<EnrolmentEvent> {
         S::EarlyCompletionEmployment => vec![E::Accept, E::Start, E::CompleteByEmployment],
         S::DroppedOut => vec![E::Accept, E::Start, E::DropOut],
         S::Removed => vec![E::Accept, E::Start, E::Remove],
+        S::NotCompleted => vec![E::Accept, E::Start, E::NotComplete],
     }
 }
 

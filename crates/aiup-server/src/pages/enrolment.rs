@@ -37,7 +37,10 @@ pub(super) fn status_badge(lang: Lang, status: EnrolmentStatus) -> Markup {
         | EnrolmentStatus::EarlyCompletionEmployment => "badge badge--open",
         EnrolmentStatus::Applied => "badge badge--closing_soon",
         EnrolmentStatus::Waiting => "badge badge--waiting_list",
-        EnrolmentStatus::Refused | EnrolmentStatus::DroppedOut | EnrolmentStatus::Removed => "badge badge--full",
+        EnrolmentStatus::Refused
+        | EnrolmentStatus::DroppedOut
+        | EnrolmentStatus::Removed
+        | EnrolmentStatus::NotCompleted => "badge badge--full",
         EnrolmentStatus::Withdrawn | EnrolmentStatus::Cancelled => "badge badge--closed",
     };
     html! { span class=(tone) { (lang.pick(status.label_ko(), status.label_en())) } }
