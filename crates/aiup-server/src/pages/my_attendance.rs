@@ -4,7 +4,7 @@
 //! rules count them (the same figures as the statement).
 
 use super::accounts::account_menu;
-use super::attendance::{clock_time, Mark};
+use super::attendance::mark_label;
 use super::checkin::check_form;
 use super::enrolment::{course_cell, dates};
 use super::view::{page_in, Section};
@@ -13,7 +13,7 @@ use crate::access::{perm, Allowed, CsrfForm};
 use crate::i18n::Lang;
 use crate::AppState;
 use aiup_app::accounts::Actor;
-use aiup_app::attendance::{DayLine, Direction, EnrolmentAttendance};
+use aiup_app::attendance::{format_minute, DayLine, Direction, EnrolmentAttendance};
 use aiup_app::statement::Statement;
 use aiup_app::{AppError, Code};
 use aiup_rules::attendance::{Day, DayStatus};
@@ -54,9 +54,8 @@ fn mark_cell(lang: Lang, day: Option<&Day>) -> Markup {
             span.mark--incomplete { (lang.pick("퇴실 미기록", "No exit record")) }
         },
         Some(d) => {
-            let mark = Mark::of(d);
             html! {
-                (mark.label(lang))
+                (mark_label(lang, d))
                 @if let Some(kind) = d.excuse { " · " (lang.pick(kind.label().0, kind.label().1)) }
                 @if d.by_code { span.hint { (lang.pick(" (코드)", " (code)")) } }
             }
@@ -67,9 +66,9 @@ fn mark_cell(lang: Lang, day: Option<&Day>) -> Markup {
 fn times(day: Option<&Day>) -> String {
     let Some(d) = day else { return String::new() };
     match (d.check_in, d.check_out) {
-        (Some(i), Some(o)) => format!("{} – {}", clock_time(i), clock_time(o)),
-        (Some(i), None) => format!("{} –", clock_time(i)),
-        (None, Some(o)) => format!("– {}", clock_time(o)),
+        (Some(i), Some(o)) => format!("{} – {}", format_minute(i), format_minute(o)),
+        (Some(i), None) => format!("{} –", format_minute(i)),
+        (None, Some(o)) => format!("– {}", format_minute(o)),
         (None, None) => String::new(),
     }
 }
