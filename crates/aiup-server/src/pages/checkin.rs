@@ -16,7 +16,7 @@ use aiup_app::accounts::Actor;
 use aiup_app::Code;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup};
@@ -81,7 +81,7 @@ async fn code_screen(
     let code = match state.app.checkin_code(&actor, &course, ordinal).await {
         Ok(code) => code,
         Err(e) if e.code == Code::NotFound => return super::not_found_in(lang),
-        Err(e) => return crate::error::ApiError(e).into_response(),
+        Err(e) => return no_code(&actor, lang, &cohort_base(&course, ordinal), &e),
     };
     let refreshing = q.refresh.as_deref() != Some("off");
     let base = cohort_base(&course, ordinal);
@@ -132,6 +132,27 @@ async fn code_screen(
             &format!("{title} — AI+역량 Up"),
             head,
             account_menu(lang, &actor, Some(&href(&other, lang.other()))),
+            body,
+        ),
+    )
+}
+
+/// No code to show today (not a training day, outside the course): why, and the way back.
+fn no_code(actor: &Actor, lang: Lang, sheet: &str, e: &aiup_app::AppError) -> Response {
+    let title = lang.pick("출석 체크 코드", "Check-in code");
+    let body = html! {
+        p { a href=(href(sheet, lang)) { (lang.pick("← 출결 기록부", "← Attendance sheet")) } }
+        h1 #page-title { (title) }
+        p.notice role="status" #no-code { (e.message_in(lang == Lang::Ko)) }
+    };
+    let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    private_page(
+        status,
+        super::view::page_in(
+            Section::Account,
+            lang,
+            &format!("{title} — AI+역량 Up"),
+            account_menu(lang, actor, Some(&href(&format!("{sheet}/code"), lang.other()))),
             body,
         ),
     )
