@@ -116,7 +116,7 @@ fn enrolment_days(lang: Lang, a: &EnrolmentAttendance, statement: Option<&Statem
                 dt { (lang.pick("공가", "Excused")) } dd { (t.excused) }
                 dt { (lang.pick("지각·조퇴·외출", "Late, early, out")) } dd { (t.tardies) " " span.hint { (lang.pick("(3회 = 결석 1일)", "(three make an absence)")) } }
                 @if t.incomplete > 0 {
-                    dt { (lang.pick("퇴실 미기록", "No exit record")) } dd.mark--incomplete { (t.incomplete) " " (lang.pick("일 — 훈련기관에 정정을 요청하세요", "days — ask the institution to correct them")) }
+                    dt { (lang.pick("퇴실 미기록", "No exit record")) } dd.mark--incomplete { (t.incomplete) (lang.pick("일 — 훈련기관에 정정을 요청하세요", " days — ask the institution to correct them")) }
                 }
             }
             @for p in periods {
