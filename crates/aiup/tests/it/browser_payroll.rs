@@ -22,7 +22,7 @@ fn month_end(date: NaiveDate) -> NaiveDate {
 /// A cohort that trained to its end, every day recorded (the first trainee late three times
 /// and absent once in the first days), with the clock past the month the course ended in.
 /// Returns the cohort and the month to pay.
-async fn trained(app: &TestApp) -> (InTraining, String) {
+pub(crate) async fn trained(app: &TestApp) -> (InTraining, String) {
     let cohort = in_training(app, 1).await;
     let services = &app.state.app;
     let last = cohort.schedule.last_day;
@@ -48,7 +48,7 @@ async fn trained(app: &TestApp) -> (InTraining, String) {
     (cohort, pay_to.format("%Y-%m").to_string())
 }
 
-async fn second_admin(app: &TestApp) -> aiup_app::accounts::Actor {
+pub(crate) async fn second_admin(app: &TestApp) -> aiup_app::accounts::Actor {
     app.state
         .app
         .accounts()

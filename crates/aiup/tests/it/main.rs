@@ -2,6 +2,7 @@
 
 mod access;
 mod accessibility;
+mod accessibility_attendance;
 mod api_consistency;
 mod browser;
 mod browser_accounts;
