@@ -28,7 +28,7 @@ use serde::Deserialize;
 const PATH: &str = "/me/attendance";
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, get(page).post(check))
+    Router::new().route("/me/attendance", get(page).post(check))
 }
 
 #[derive(Debug, Deserialize)]

@@ -28,7 +28,7 @@ const PATH: &str = "/admin/payroll";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(PATH, get(runs).post(run_month))
+        .route("/admin/payroll", get(runs).post(run_month))
         .route("/admin/payroll/{id}", get(run_page))
         .route("/admin/payroll/{id}/totals.csv", get(totals_csv))
         .route("/admin/payroll/{id}/payment.csv", get(payment_csv))

@@ -25,7 +25,7 @@ use serde::Deserialize;
 const PATH: &str = "/me/statements";
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, get(statements))
+    Router::new().route("/me/statements", get(statements))
 }
 
 #[derive(Debug, Deserialize)]
