@@ -17,6 +17,8 @@ use aiup_core::policy::Text;
 use aiup_people::attendance::{month_of, MonthSheet};
 use aiup_people::EnrolmentStatus;
 use aiup_rules::attendance::{Day, DayStatus};
+use aiup_rules::case::Tenths;
+use aiup_rules::counting::{self, count_periods, CourseFacts, PeriodCount};
 use aiup_store::{AttendanceError, AttendanceMonth, CorrectionRecord, EnrolmentRecord, MonthWrite, NewCorrection};
 use chrono::{Datelike, NaiveDate};
 
@@ -45,15 +47,18 @@ fn text(ko: impl Into<String>, en: impl Into<String>) -> Text {
     }
 }
 
-/// Whether an enrolment in `status` has attendance: it is or was in training.
+/// Whether an enrolment in `status` has attendance: it is or was in training (completed,
+/// completed early, dropped out, removed, or any later ending of training). Applications,
+/// seats not yet started, refusals, cancellations and withdrawals have none.
 pub fn attends(status: EnrolmentStatus) -> bool {
-    matches!(
+    !matches!(
         status,
-        EnrolmentStatus::InTraining
-            | EnrolmentStatus::Completed
-            | EnrolmentStatus::EarlyCompletionEmployment
-            | EnrolmentStatus::DroppedOut
-            | EnrolmentStatus::Removed
+        EnrolmentStatus::Applied
+            | EnrolmentStatus::Waiting
+            | EnrolmentStatus::Accepted
+            | EnrolmentStatus::Refused
+            | EnrolmentStatus::Withdrawn
+            | EnrolmentStatus::Cancelled
     )
 }
 
@@ -148,7 +153,8 @@ pub struct DayLine {
     pub record: Option<Day>,
 }
 
-/// One enrolment's attendance: every training day so far with its record.
+/// One enrolment's attendance: every training day so far with its record, and its unit
+/// periods as the rules count them today.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnrolmentAttendance {
     pub enrolment: Enrolment,
@@ -156,6 +162,9 @@ pub struct EnrolmentAttendance {
     pub schedule: Option<Schedule>,
     pub days: Vec<DayLine>,
     pub tally: Tally,
+    /// Every unit period of the course counted up to today (`aiup_rules::count_periods`: the
+    /// recognised days, absences, carried tardies and the threshold); empty without the course.
+    pub periods: Vec<PeriodCount>,
 }
 
 /// The sheets of `enrolment_ids` from `from` to `to`, decoded, by (enrolment, month).
@@ -306,7 +315,7 @@ impl App {
                 entry: entry.clone(),
             })
             .collect();
-        self.write_days(actor, course_id, ordinal, items)
+        self.write_days(actor, course_id, ordinal, items, false)
             .await
             .map_err(|problems| write::first_error(problems, day))
     }
@@ -348,18 +357,22 @@ impl App {
 
     async fn attendance_of(&self, enrolments: Vec<Enrolment>) -> Result<Vec<EnrolmentAttendance>, AppError> {
         let today = self.today();
+        let engine = self.engine();
         let mut out = Vec::with_capacity(enrolments.len());
         for enrolment in enrolments {
             let record = &enrolment.record;
-            let schedule = match self.db().catalogue().course(&record.course_id).await? {
-                Some((course, _)) => usize::try_from(record.cohort_ordinal)
+            let course = self.db().catalogue().course(&record.course_id).await?.map(|(c, _)| c);
+            let schedule = course.as_ref().and_then(|course| {
+                usize::try_from(record.cohort_ordinal)
                     .ok()
                     .and_then(|i| course.cohorts.get(i))
-                    .map(|cohort| Schedule::of(&course, cohort)),
-                None => None,
-            };
+                    .map(|cohort| Schedule::of(course, cohort))
+            });
             let last = record.cohort_end.min(today);
-            let sheets = self.sheets(&[record.id], record.cohort_start, last).await?;
+            // The whole course: the illness cap is a share of all its training days.
+            let sheets = self
+                .sheets(&[record.id], record.cohort_start, record.cohort_end)
+                .await?;
             let dates: Vec<NaiveDate> = match &schedule {
                 Some(s) => s.training_days(record.cohort_start, last),
                 // Without the course, the days that have a record.
@@ -371,6 +384,7 @@ impl App {
                             .filter_map(|(d, _)| month.with_day0(d - 1))
                             .collect::<Vec<_>>()
                     })
+                    .filter(|d| *d <= last)
                     .collect(),
             };
             let mut tally = Tally::default();
@@ -385,11 +399,27 @@ impl App {
                     line
                 })
                 .collect();
+            let periods = match (&course, &schedule) {
+                (Some(course), Some(schedule)) => {
+                    let all_days = schedule.training_days(schedule.first_day, schedule.last_day);
+                    let hours = Tenths(schedule.hours_tenths);
+                    let training = counting::with_records(&all_days, hours, |d| record_on(&sheets, record.id, d));
+                    let facts = CourseFacts {
+                        start: schedule.first_day,
+                        end: schedule.last_day,
+                        hours_per_day: hours,
+                        delivery: course.delivery,
+                    };
+                    count_periods(&engine.count_rules(schedule.first_day), &facts, &training, today)
+                }
+                _ => Vec::new(),
+            };
             out.push(EnrolmentAttendance {
                 enrolment,
                 schedule,
                 days,
                 tally,
+                periods,
             });
         }
         Ok(out)
@@ -436,5 +466,55 @@ fn correction(
         new: serde_json::to_value(new).unwrap_or(serde_json::Value::Null),
         reason,
         evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aiup_rules::attendance::ExcuseKind;
+
+    #[test]
+    fn only_enrolments_that_reached_training_have_attendance() {
+        let with: Vec<EnrolmentStatus> = EnrolmentStatus::ALL.iter().copied().filter(|s| attends(*s)).collect();
+        assert!(with.contains(&EnrolmentStatus::InTraining) && with.contains(&EnrolmentStatus::DroppedOut));
+        for before in [
+            EnrolmentStatus::Applied,
+            EnrolmentStatus::Accepted,
+            EnrolmentStatus::Withdrawn,
+        ] {
+            assert!(!attends(before), "{before}");
+        }
+        assert!(on_sheet(EnrolmentStatus::Accepted) && !on_sheet(EnrolmentStatus::Waiting));
+    }
+
+    #[test]
+    fn the_tally_counts_each_status_and_the_tardies() {
+        let mut tally = Tally::default();
+        let late = Day {
+            late: true,
+            outings: 1,
+            ..Day::present()
+        };
+        for day in [
+            Some(late),
+            Some(Day::absent()),
+            Some(Day::excused(ExcuseKind::Voting)),
+            None,
+        ] {
+            tally.add(day.as_ref());
+        }
+        assert_eq!(
+            tally,
+            Tally {
+                training_days: 4,
+                attended: 1,
+                absent: 1,
+                excused: 1,
+                incomplete: 0,
+                unrecorded: 1,
+                tardies: 2,
+            }
+        );
     }
 }

@@ -15,7 +15,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 
 use super::schedule::Schedule;
 use super::write::date_problem;
-use super::{attends, month_write, text, STALE_RETRIES};
+use super::{month_write, text, STALE_RETRIES};
 use crate::accounts::{Actor, Permission};
 use crate::enrolment::Enrolment;
 use crate::{App, AppError, Code};
@@ -119,18 +119,12 @@ pub(crate) fn checked(
             by_code: true,
             ..Day::present()
         }),
-        (Direction::Out, Some(day)) if day.by_code && day.check_out.is_none() => {
-            let mut day = Day {
-                status: DayStatus::Attended,
-                early_leave: minute < schedule.ends_at,
-                check_out: Some(minute),
-                ..day
-            };
-            if day.minutes_present().is_some_and(|m| schedule.under_half(m)) {
-                day.status = DayStatus::Absent;
-            }
-            Ok(day)
-        }
+        (Direction::Out, Some(day)) if day.by_code && day.check_out.is_none() => Ok(Day {
+            status: DayStatus::Attended,
+            early_leave: minute < schedule.ends_at,
+            check_out: Some(minute),
+            ..day
+        }),
         (Direction::Out, None) => Err(AppError::bilingual(
             Code::InvalidTransition,
             Some("direction"),
@@ -159,6 +153,29 @@ pub(crate) fn checked(
         )),
     }
 }
+
+/// Whether the code of `window` may be the very code the trainee already used today for
+/// `direction`: the recorded minute's window or the one before it (a code lives two windows).
+/// The store's one-use key settles races; this names the common case, a code entered twice.
+fn reentered(old: Option<Day>, direction: Direction, today: NaiveDate, window: i64) -> bool {
+    let Some(day) = old.filter(|d| d.by_code) else {
+        return false;
+    };
+    let recorded = match direction {
+        Direction::In => day.check_in,
+        Direction::Out => day.check_out,
+    };
+    let Some(minute) = recorded else { return false };
+    let Some(local) = today.and_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0) else {
+        return false;
+    };
+    let used_at = local.and_utc().timestamp() - SEOUL_OFFSET_SECONDS;
+    let recorded_window = window_of(used_at);
+    (recorded_window - 1..=recorded_window).contains(&window)
+}
+
+/// Asia/Seoul is UTC+9 all year.
+const SEOUL_OFFSET_SECONDS: i64 = 9 * 3600;
 
 impl App {
     /// Sets the key check-in codes are made with (once, at start-up). Without one, a random
@@ -228,7 +245,7 @@ impl App {
             .my_enrolments(actor)
             .await?
             .into_iter()
-            .filter(|e| e.status == aiup_people::EnrolmentStatus::InTraining && attends(e.status))
+            .filter(|e| e.status == aiup_people::EnrolmentStatus::InTraining)
             .collect();
         let found = in_training.into_iter().find_map(|e| {
             let cohort = cohort_key(&e.record.course_id, e.record.cohort_ordinal);
@@ -263,7 +280,11 @@ impl App {
             let mut sheet = sheets
                 .get(&(record.id, month))
                 .map_or_else(MonthSheet::new, |(sheet, _)| sheet.clone());
-            let day = checked(sheet.on(today), direction, minute, &schedule)?;
+            let old = sheet.on(today);
+            if reentered(old, direction, today, window) {
+                return Err(AttendanceError::CodeUsed.into());
+            }
+            let day = checked(old, direction, minute, &schedule)?;
             sheet.set(today.day(), Some(day));
             let batch = AttendanceWrite {
                 months: vec![month_write(&sheets, record.id, month, sheet)],
@@ -351,12 +372,37 @@ mod tests {
     }
 
     #[test]
-    fn a_short_stay_is_an_absence() {
+    fn a_short_stay_keeps_its_times_for_the_rules() {
         let s = schedule();
         let arrived = checked(None, Direction::In, 15 * 60, &s).unwrap();
-        assert_eq!(
-            checked(Some(arrived), Direction::Out, 18 * 60, &s).unwrap().status,
-            DayStatus::Absent
+        let left = checked(Some(arrived), Direction::Out, 18 * 60, &s).unwrap();
+        assert_eq!((left.status, left.minutes_present()), (DayStatus::Attended, Some(180)));
+        assert!(s.under_half(180));
+    }
+
+    #[test]
+    fn the_same_code_entered_twice_is_a_reuse_and_a_later_one_is_not() {
+        let s = schedule();
+        let today = NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+        // 09:05 in Seoul is 00:05 UTC.
+        let at = today.and_hms_opt(0, 5, 0).unwrap().and_utc().timestamp();
+        let window = window_of(at);
+        let minute = seoul_minute(DateTime::from_timestamp(at, 0).unwrap());
+        let arrived = checked(None, Direction::In, minute, &s).unwrap();
+        assert_eq!(arrived.check_in, Some(9 * 60 + 5));
+        assert!(reentered(Some(arrived), Direction::In, today, window));
+        assert!(
+            reentered(Some(arrived), Direction::In, today, window - 1),
+            "the code of the minute before"
+        );
+        assert!(
+            !reentered(Some(arrived), Direction::In, today, window + 1),
+            "a new code"
+        );
+        assert!(!reentered(Some(arrived), Direction::Out, today, window), "no exit yet");
+        assert!(
+            !reentered(Some(Day::present()), Direction::In, today, window),
+            "not by code"
         );
     }
 }

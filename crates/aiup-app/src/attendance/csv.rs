@@ -129,16 +129,20 @@ fn line_of(content: &str, byte: u64) -> usize {
     1 + bytes[..end].iter().filter(|b| **b == b'\n').count()
 }
 
-/// Reads the file into items, or lists every bad cell.
-pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Item>, Vec<BadRow>> {
+/// Reads the file into the items of its good rows, and lists every bad cell (a bad header or
+/// file gives no items).
+pub(crate) fn read(bytes: &[u8]) -> (Vec<Item>, Vec<BadRow>) {
     let Ok(content) = std::str::from_utf8(bytes) else {
-        return Err(vec![bad(
-            1,
-            "file",
-            Code::InvalidAttendanceCsv,
-            "파일이 UTF-8 텍스트가 아닙니다. 엑셀에서 'CSV UTF-8'로 저장해 주세요.",
-            "the file is not UTF-8 text (save it as CSV UTF-8)",
-        )]);
+        return (
+            Vec::new(),
+            vec![bad(
+                1,
+                "file",
+                Code::InvalidAttendanceCsv,
+                "파일이 UTF-8 텍스트가 아닙니다. 엑셀에서 'CSV UTF-8'로 저장해 주세요.",
+                "the file is not UTF-8 text (save it as CSV UTF-8)",
+            )],
+        );
     };
     let content = content.strip_prefix('\u{feff}').unwrap_or(content);
     let mut reader = csv::ReaderBuilder::new()
@@ -150,28 +154,34 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Item>, Vec<BadRow>> {
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => {
-            return Err(vec![bad(
-                1,
-                "file",
-                Code::InvalidAttendanceCsv,
-                format!("CSV를 읽을 수 없습니다: {e}"),
-                format!("not valid CSV: {e}"),
-            )]);
+            return (
+                Vec::new(),
+                vec![bad(
+                    1,
+                    "file",
+                    Code::InvalidAttendanceCsv,
+                    format!("CSV를 읽을 수 없습니다: {e}"),
+                    format!("not valid CSV: {e}"),
+                )],
+            );
         }
         None => {
-            return Err(vec![bad(
-                1,
-                "file",
-                Code::InvalidAttendanceCsv,
-                format!(
-                    "빈 파일입니다. 첫 행에 열 이름({})이 필요합니다.",
-                    CSV_COLUMNS.join(",")
-                ),
-                format!(
-                    "the file is empty; the first row names the columns ({})",
-                    CSV_COLUMNS.join(",")
-                ),
-            )]);
+            return (
+                Vec::new(),
+                vec![bad(
+                    1,
+                    "file",
+                    Code::InvalidAttendanceCsv,
+                    format!(
+                        "빈 파일입니다. 첫 행에 열 이름({})이 필요합니다.",
+                        CSV_COLUMNS.join(",")
+                    ),
+                    format!(
+                        "the file is empty; the first row names the columns ({})",
+                        CSV_COLUMNS.join(",")
+                    ),
+                )],
+            );
         }
     };
     let line_at = |p: Option<&csv::Position>| p.map_or(0, |p| line_of(content, p.byte()));
@@ -201,7 +211,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Item>, Vec<BadRow>> {
         }
     }
     if !problems.is_empty() {
-        return Err(problems);
+        return (Vec::new(), problems);
     }
     let column = |name: &str| names.iter().position(|n| n == name);
     let mut items = Vec::new();
@@ -349,11 +359,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Item>, Vec<BadRow>> {
             },
         });
     }
-    if problems.is_empty() {
-        Ok(items)
-    } else {
-        Err(problems)
-    }
+    (items, problems)
 }
 
 impl BadRow {
@@ -382,11 +388,21 @@ impl App {
     ) -> Result<Recorded, ImportError> {
         // Access first: an outsider learns nothing about the file or the cohort.
         self.attendance_cohort(actor, course_id, ordinal, true).await?;
-        let items = read(bytes).map_err(listing)?;
-        match self.write_days(actor, course_id, ordinal, items).await {
+        let (items, mut bad_rows) = read(bytes);
+        if items.is_empty() && !bad_rows.is_empty() {
+            return Err(listing(bad_rows));
+        }
+        // Rows that read well are checked against the cohort too, so every bad row is listed.
+        match self
+            .write_days(actor, course_id, ordinal, items, !bad_rows.is_empty())
+            .await
+        {
             Ok(done) => Ok(done),
             Err(Refused::Whole(e)) => Err(e.into()),
-            Err(Refused::Items(problems)) => Err(listing(problems.into_iter().map(BadRow::of).collect())),
+            Err(Refused::Items(problems)) => {
+                bad_rows.extend(problems.into_iter().map(BadRow::of));
+                Err(listing(bad_rows))
+            }
         }
     }
 }
@@ -401,7 +417,8 @@ mod tests {
                     2026-03-02,7,지각,,09:20,예,\n\
                     \n\
                     2026-03-02,8,공가,예비군·민방위 훈련,,,\"통지서, 제출\"\n";
-        let items = read(file.as_bytes()).unwrap();
+        let (items, bad_rows) = read(file.as_bytes());
+        assert!(bad_rows.is_empty(), "{bad_rows:?}");
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].at, At::Line(2));
         assert_eq!(items[0].entry.mark, Mark::Late);
@@ -418,7 +435,8 @@ mod tests {
                     2026-03-02,x,present,0\n\
                     2026-03-02,7,maybe,9x\n\
                     2026-03-02,7\n";
-        let rows = read(file.as_bytes()).unwrap_err();
+        let (items, rows) = read(file.as_bytes());
+        assert!(items.is_empty(), "no row is good");
         let found: Vec<(usize, &str)> = rows.iter().map(|r| (r.line, r.column.as_str())).collect();
         assert_eq!(
             found,
@@ -443,11 +461,16 @@ mod tests {
 
     #[test]
     fn headers_are_checked_first() {
-        let rows = read(b"date,mark,colour\n").unwrap_err();
+        let (_, rows) = read(b"date,mark,colour\n");
         let columns: Vec<&str> = rows.iter().map(|r| r.column.as_str()).collect();
         assert_eq!(columns, ["colour", "enrolment_id"]);
-        assert_eq!(read(b"").unwrap_err()[0].column, "file");
-        assert_eq!(read(&[0xff, 0xfe]).unwrap_err()[0].column, "file");
-        assert!(read(b"date,enrolment_id,mark\n").unwrap().is_empty());
+        assert_eq!(read(b"").1[0].column, "file");
+        assert_eq!(read(&[0xff, 0xfe]).1[0].column, "file");
+        let (items, rows) = read(b"date,enrolment_id,mark\n2026-03-03,1,present\n2026-03-03,x,present\n");
+        assert_eq!(
+            (items.len(), rows.len()),
+            (1, 1),
+            "good rows are kept for the cohort's checks"
+        );
     }
 }

@@ -4,7 +4,6 @@ use aiup_core::policy::Text;
 use aiup_rules::attendance::{Day, DayStatus, ExcuseKind, Minute};
 use serde::{Deserialize, Serialize};
 
-use super::schedule::Schedule;
 use crate::enrolment::MAX_REASON_CHARS;
 use crate::Code;
 
@@ -197,9 +196,10 @@ fn trimmed(raw: Option<&str>, field: &'static str, max: usize) -> Result<Option<
     Ok(Some(text.to_owned()))
 }
 
-/// The day an entry records, checked against the cohort's schedule. A day attended for less
-/// than half its hours (both times given) is recorded as absent, with its times.
-pub fn day_of(entry: &AttendanceEntry, schedule: &Schedule) -> Result<Day, EntryProblem> {
+/// The day an entry records. A day attended for less than half its hours keeps its mark and
+/// times: the rules count it as an absence (`attendance.under_half_day_is_absence`), and the
+/// sheet shows it ([`super::Schedule::under_half`]).
+pub fn day_of(entry: &AttendanceEntry) -> Result<Day, EntryProblem> {
     let mut day = match entry.mark {
         Mark::Absent => Day::absent(),
         Mark::Excused => {
@@ -265,12 +265,6 @@ pub fn day_of(entry: &AttendanceEntry, schedule: &Schedule) -> Result<Day, Entry
     day.check_out = entry.check_out;
     day.meal = entry.meal;
     day.evidence = trimmed(entry.evidence.as_deref(), "evidence", MAX_EVIDENCE_CHARS)?.is_some();
-    if day.status == DayStatus::Attended && day.minutes_present().is_some_and(|m| schedule.under_half(m)) {
-        day.status = DayStatus::Absent;
-        day.late = false;
-        day.early_leave = false;
-        day.outings = 0;
-    }
     Ok(day)
 }
 
@@ -301,6 +295,7 @@ pub fn correction_terms(entry: &AttendanceEntry, new: &Day) -> Result<(String, O
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attendance::Schedule;
     use chrono::NaiveDate;
 
     fn schedule() -> Schedule {
@@ -323,49 +318,51 @@ mod tests {
 
     #[test]
     fn a_mark_becomes_its_day_and_back() {
-        let s = schedule();
         let mut e = AttendanceEntry::new(1, Mark::LateEarlyLeave);
-        let day = day_of(&e, &s).unwrap();
+        let day = day_of(&e).unwrap();
         assert_eq!(day.tardies(), 2);
         assert_eq!(Mark::of_day(&day), Some(Mark::LateEarlyLeave));
         e.mark = Mark::GoingOut;
-        assert_eq!(day_of(&e, &s).unwrap().outings, 1);
+        assert_eq!(day_of(&e).unwrap().outings, 1);
         e.mark = Mark::Excused;
-        assert_eq!(day_of(&e, &s).unwrap_err().field, "excuse");
+        assert_eq!(day_of(&e).unwrap_err().field, "excuse");
         e.excuse = Some(ExcuseKind::Voting);
-        assert_eq!(day_of(&e, &s).unwrap(), Day::excused(ExcuseKind::Voting));
+        assert_eq!(day_of(&e).unwrap(), Day::excused(ExcuseKind::Voting));
         e.mark = Mark::Present;
-        assert_eq!(day_of(&e, &s).unwrap_err().field, "excuse");
+        assert_eq!(day_of(&e).unwrap_err().field, "excuse");
     }
 
     #[test]
-    fn under_half_the_day_is_an_absence_and_bad_times_are_refused() {
+    fn short_days_keep_their_times_and_bad_times_are_refused() {
         let s = schedule();
         let mut e = AttendanceEntry::new(1, Mark::Late);
         e.check_in = Some(14 * 60);
         e.check_out = Some(17 * 60);
-        let day = day_of(&e, &s).unwrap();
-        assert_eq!(day.status, DayStatus::Absent, "3 of 8 hours");
-        assert_eq!(day.check_in, Some(14 * 60), "the times are kept");
+        let day = day_of(&e).unwrap();
+        assert_eq!(day.status, DayStatus::Attended, "the rules count the short day");
+        assert!(s.under_half(day.minutes_present().unwrap()), "3 of 8 hours");
         e.check_in = Some(13 * 60);
-        assert_eq!(day_of(&e, &s).unwrap().status, DayStatus::Attended, "4 of 8 hours");
+        assert!(
+            !s.under_half(day_of(&e).unwrap().minutes_present().unwrap()),
+            "4 of 8 hours"
+        );
         e.check_out = Some(12 * 60);
-        assert_eq!(day_of(&e, &s).unwrap_err().field, "check_out");
+        assert_eq!(day_of(&e).unwrap_err().field, "check_out");
         e.check_out = Some(24 * 60);
-        assert_eq!(day_of(&e, &s).unwrap_err().field, "check_out");
+        assert_eq!(day_of(&e).unwrap_err().field, "check_out");
         let mut out = AttendanceEntry::new(1, Mark::Absent);
         out.outings = 1;
-        assert_eq!(day_of(&out, &s).unwrap_err().field, "outings");
+        assert_eq!(day_of(&out).unwrap_err().field, "outings");
         out.mark = Mark::GoingOut;
         out.outings = 4;
-        assert_eq!(day_of(&out, &s).unwrap_err().field, "outings");
+        assert_eq!(day_of(&out).unwrap_err().field, "outings");
     }
 
     #[test]
     fn a_correction_needs_a_reason_and_evidence_where_the_kind_asks() {
         let mut e = AttendanceEntry::new(1, Mark::Excused);
         e.excuse = Some(ExcuseKind::Illness);
-        let new = day_of(&e, &schedule()).unwrap();
+        let new = day_of(&e).unwrap();
         e.reason = Some("  ".into());
         let no_reason = correction_terms(&e, &new).unwrap_err();
         assert_eq!(

@@ -1,17 +1,19 @@
 //! When a cohort is taught: its training days and the hours of a day.
 //!
-//! A course's timetable (`CourseDetails::timetable`) names its weekdays and hours when the
-//! institution gave one. Without one, aiup assumes Monday to Friday from [`DEFAULT_START`], for
-//! the course's hours a day plus a lunch break of [`LUNCH_MINUTES`] on days of
-//! [`LUNCH_FROM_TENTHS`] tenths of an hour or more (an aiup default: HRD-Net's timetables are
-//! not public, and 09:00 with an hour's lunch is the common shape of a full-day course).
-//! Public holidays are not known here: a holiday is a training day unless the course's
-//! timetable skips its weekday.
+//! The training days are the rules' (`aiup_rules::calendar`: Monday to Friday minus Korean
+//! public holidays, within the cohort's dates), so that staff record exactly the days the
+//! payroll counts. The hours come from the course's timetable (`CourseDetails::timetable`) when
+//! the institution gave one; without one, aiup assumes [`DEFAULT_START`] and the course's hours
+//! a day plus a lunch break of [`LUNCH_MINUTES`] on days of [`LUNCH_FROM_TENTHS`] tenths of an
+//! hour or more (an aiup default: HRD-Net's timetables are not public, and 09:00 with an hour's
+//! lunch is the common shape of a full-day course).
 
 use aiup_catalogue::details::Timetable;
 use aiup_catalogue::{Cohort, Course};
 use aiup_rules::attendance::Minute;
-use chrono::{Datelike, NaiveDate, Timelike, Weekday};
+use aiup_rules::calendar::Holiday;
+use aiup_rules::Calendar;
+use chrono::{NaiveDate, Timelike};
 
 /// The day's start when a course has no timetable: 09:00.
 pub const DEFAULT_START: Minute = 9 * 60;
@@ -20,21 +22,17 @@ pub const LUNCH_MINUTES: u16 = 60;
 /// Days of this many tenths of an hour or more get the lunch break (6 h).
 pub const LUNCH_FROM_TENTHS: u32 = 60;
 
-const WORKING_WEEK: [Weekday; 5] = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri];
-
 /// A cohort's training days and hours.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
-    /// The weekdays taught, Monday first.
-    pub weekdays: Vec<Weekday>,
     /// When the day starts and ends, minutes after midnight (Asia/Seoul).
     pub starts_at: Minute,
     pub ends_at: Minute,
     /// The course's hours a day, in tenths.
     pub hours_tenths: u32,
-    /// Whether the days and hours come from the course's timetable (else the defaults above).
+    /// Whether the hours come from the course's timetable (else the defaults above).
     pub from_timetable: bool,
 }
 
@@ -57,8 +55,8 @@ impl Schedule {
         hours_tenths: u32,
         timetable: Option<&Timetable>,
     ) -> Schedule {
-        let (weekdays, starts_at, ends_at, from_timetable) = match timetable {
-            Some(t) => (t.days.clone(), minute_of(t.start), minute_of(t.end), true),
+        let (starts_at, ends_at, from_timetable) = match timetable {
+            Some(t) => (minute_of(t.start), minute_of(t.end), true),
             None => {
                 let lunch = if hours_tenths >= LUNCH_FROM_TENTHS {
                     LUNCH_MINUTES
@@ -70,13 +68,12 @@ impl Schedule {
                     .saturating_add(length)
                     .saturating_add(lunch)
                     .min(24 * 60 - 1);
-                (WORKING_WEEK.to_vec(), DEFAULT_START, end, false)
+                (DEFAULT_START, end, false)
             }
         };
         Schedule {
             first_day,
             last_day,
-            weekdays,
             starts_at,
             ends_at,
             hours_tenths,
@@ -84,18 +81,24 @@ impl Schedule {
         }
     }
 
-    /// Whether `day` is one of the cohort's training days.
+    /// Whether `day` is one of the cohort's training days (a day the holiday list does not
+    /// cover is not: the rules refuse to count it).
     pub fn is_training_day(&self, day: NaiveDate) -> bool {
-        (self.first_day..=self.last_day).contains(&day) && self.weekdays.contains(&day.weekday())
+        (self.first_day..=self.last_day).contains(&day) && Calendar::korean().is_training_day(day).unwrap_or(false)
     }
 
-    /// The training days from `from` to `to` (both included), ascending.
+    /// The public holiday on `day`, if it is one (for messages).
+    pub fn holiday(&self, day: NaiveDate) -> Option<&'static Holiday> {
+        Calendar::korean().holiday(day)
+    }
+
+    /// The training days from `from` to `to` (both included, within the cohort), ascending.
     pub fn training_days(&self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
         let from = from.max(self.first_day);
         let to = to.min(self.last_day);
         from.iter_days()
             .take_while(|d| *d <= to)
-            .filter(|d| self.weekdays.contains(&d.weekday()))
+            .filter(|d| self.is_training_day(*d))
             .collect()
     }
 
@@ -129,7 +132,7 @@ pub fn parse_minute(text: &str) -> Option<Minute> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveTime;
+    use chrono::{NaiveTime, Weekday};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -143,11 +146,13 @@ mod tests {
     fn without_a_timetable_weekdays_from_nine_with_lunch() {
         let s = march(80, None);
         assert_eq!((s.starts_at, s.ends_at), (9 * 60, 18 * 60));
-        assert!(s.is_training_day(d("2026-03-02")), "a Monday");
+        assert!(s.is_training_day(d("2026-03-03")), "a Tuesday");
+        assert!(!s.is_training_day(d("2026-03-02")), "the substitute holiday for 3·1");
+        assert!(s.holiday(d("2026-03-02")).is_some());
         assert!(!s.is_training_day(d("2026-03-07")), "a Saturday");
         assert!(!s.is_training_day(d("2026-03-01")), "before the start");
         assert!(!s.is_training_day(d("2026-04-01")), "after the end");
-        assert_eq!(s.training_days(d("2026-02-01"), d("2026-03-08")).len(), 5);
+        assert_eq!(s.training_days(d("2026-02-01"), d("2026-03-08")).len(), 4);
         assert!(s.under_half(239) && !s.under_half(240));
     }
 
@@ -161,7 +166,7 @@ mod tests {
         };
         let s = march(80, Some(&timetable));
         assert_eq!((s.starts_at, s.ends_at), (600, 870));
-        assert!(s.is_training_day(d("2026-03-07")) && !s.is_training_day(d("2026-03-02")));
+        assert!(s.from_timetable);
     }
 
     #[test]

@@ -110,25 +110,37 @@ pub(crate) fn date_problem(date: NaiveDate, schedule: &Schedule, today: NaiveDat
         ));
     }
     if !schedule.is_training_day(date) {
+        let (ko, en) = match schedule.holiday(date) {
+            Some(h) => (format!("공휴일({})", h.ko), format!("a public holiday ({})", h.en)),
+            None => (weekday_ko(date).to_owned(), format!("a {:?}", date.weekday())),
+        };
         return Some((
             Code::OutsideCourseDates,
             text(
-                format!("{date}은(는) 훈련일이 아닙니다."),
-                format!("{date} is not a training day of the cohort ({:?})", date.weekday()),
+                format!("{date}은(는) 훈련일이 아닙니다({ko})."),
+                format!("{date} is not a training day: {en}"),
             ),
         ));
     }
     None
 }
 
+fn weekday_ko(date: NaiveDate) -> &'static str {
+    ["월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"]
+        [date.weekday().num_days_from_monday() as usize]
+}
+
 impl App {
-    /// Checks every item, then writes them all in one batch, or nothing.
+    /// Checks every item, then writes them all in one batch, or nothing. With `check_only`
+    /// (the caller already found other problems), every item is checked and nothing written:
+    /// the answer is always `Refused::Items` with the problems found, possibly none.
     pub(crate) async fn write_days(
         &self,
         actor: &Actor,
         course_id: &str,
         ordinal: i64,
         items: Vec<Item>,
+        check_only: bool,
     ) -> Result<Recorded, Refused> {
         let (course, cohort) = self.attendance_cohort(actor, course_id, ordinal, true).await?;
         let schedule = Schedule::of(&course, &cohort);
@@ -177,7 +189,7 @@ impl App {
                 ));
                 continue;
             }
-            if let Err(p) = day_of(&item.entry, &schedule) {
+            if let Err(p) = day_of(&item.entry) {
                 problems.push(Problem::of_entry(item.at, p));
                 continue;
             }
@@ -186,7 +198,7 @@ impl App {
         // Items that passed go on to the checks against stored days, so that a file's every
         // bad row is listed at once; nothing is written while any problem remains.
         let early = problems;
-        if checked.is_empty() && !early.is_empty() {
+        if checked.is_empty() && (check_only || !early.is_empty()) {
             return Err(Refused::Items(early));
         }
 
@@ -222,7 +234,7 @@ impl App {
                     entry.check_in = entry.check_in.or(old.check_in);
                     entry.check_out = entry.check_out.or(old.check_out);
                 }
-                let new = match day_of(&entry, &schedule) {
+                let new = match day_of(&entry) {
                     Ok(new) => new,
                     Err(p) => {
                         problems.push(Problem::of_entry(item.at, p));
@@ -252,7 +264,7 @@ impl App {
                     }
                 }
             }
-            if !problems.is_empty() {
+            if check_only || !problems.is_empty() {
                 return Err(Refused::Items(problems));
             }
             if done.recorded + done.corrected == 0 {
