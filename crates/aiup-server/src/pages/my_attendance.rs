@@ -126,11 +126,11 @@ fn enrolment_days(lang: Lang, a: &EnrolmentAttendance, statement: Option<&Statem
                     @let caption_id = format!("period-{id}-{}", f.index);
                     h3 { (lang.pick("단위기간 ", "Unit period ")) (f.index) "/" (f.of) " · " (f.start) " ~ " (f.end) }
                     p.period-counts #(format!("{caption_id}-counts")) {
-                        (lang.pick("출석 인정 ", "Days counted ")) strong { (f.recognised_days) } " / " (f.scheduled_days)
-                        " · " (lang.pick("결석 ", "absences ")) (f.absences)
-                        " · " (lang.pick("지각·조퇴·외출 ", "late, early or out ")) (f.tardies_in_period)
-                        @if f.tardies_carried_in > 0 { " (" (lang.pick("이전 기간에서 넘어온 ", "carried in ")) (f.tardies_carried_in) ")" }
-                        @if f.incomplete_days > 0 { " · " span.mark--incomplete { (lang.pick("퇴실 미기록 ", "no exit record ")) (f.incomplete_days) } }
+                        (lang.pick("출석 인정 ", "Days counted ")) strong { (f.recognised_days()) } " / " (f.scheduled_days())
+                        " · " (lang.pick("결석 ", "absences ")) (f.count.absences)
+                        " · " (lang.pick("지각·조퇴·외출 ", "late, early or out ")) (f.count.tardies_in_period)
+                        @if f.count.tardies_carried_in > 0 { " (" (lang.pick("이전 기간에서 넘어온 ", "carried in ")) (f.count.tardies_carried_in) ")" }
+                        @if f.count.incomplete_days > 0 { " · " span.mark--incomplete { (lang.pick("퇴실 미기록 ", "no exit record ")) (f.count.incomplete_days) } }
                     }
                     (days_table(lang, &caption_id, &format!("{} {}", lang.pick("단위기간", "Unit period"), f.index), &in_period))
                 }

@@ -67,8 +67,8 @@ fn period(lang: Lang, enrolment: i64, p: &PeriodStatement) -> Markup {
             }
             p.period__summary { (lang.pick(&p.summary.ko, &p.summary.en)) }
             dl.facts {
-                dt { (lang.pick("훈련일", "Training days")) } dd { (f.scheduled_days) }
-                dt { (lang.pick("출석 인정 일수", "Days counted")) } dd.days-counted { strong { (f.recognised_days) } " (" (lang.pick("기준 ", "threshold ")) (f.threshold_days) ")" }
+                dt { (lang.pick("훈련일", "Training days")) } dd { (f.scheduled_days()) }
+                dt { (lang.pick("출석 인정 일수", "Days counted")) } dd.days-counted { strong { (f.recognised_days()) } " (" (lang.pick("기준 ", "threshold ")) (f.count.threshold_days) ")" }
                 dt { (lang.pick("계산된 금액", "Amount computed")) } dd.amount { strong { (signed(f.amount_won)) } }
                 dt { (lang.pick("지급된 금액", "Amount paid")) } dd.paid { (signed(p.paid_won)) }
                 dt { (lang.pick("근거", "Rule")) } dd { (rule_cell(lang, &p.rule)) }

@@ -201,7 +201,7 @@ async fn the_trainee_reads_each_periods_amount_and_every_deduction_with_its_reas
     let id = format!("#period-{}-{}", cohort.enrolments[0], first.figures.index);
     let section = b.text(&id).await;
     assert!(section.contains(&Won(first.figures.amount_won).to_string()), "{section}");
-    assert!(section.contains(&first.figures.recognised_days.to_string()));
+    assert!(section.contains(&first.figures.recognised_days().to_string()));
     for d in &first.deductions {
         assert!(section.contains(&d.reason.ko), "the reason {:?} is shown: {section}", d.reason.ko);
     }
@@ -218,7 +218,7 @@ async fn the_trainee_reads_each_periods_amount_and_every_deduction_with_its_reas
     let counts = b
         .text(&format!("#period-{}-{}-counts", cohort.enrolments[0], first.figures.index))
         .await;
-    assert!(counts.contains(&first.figures.recognised_days.to_string()), "{counts}");
+    assert!(counts.contains(&first.figures.recognised_days().to_string()), "{counts}");
     shots(&b, "me-attendance-periods-ko").await;
 }
 
