@@ -284,7 +284,10 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
         links.push(("/me/applications", lang.pick("나의 수강 신청", "My applications")));
         links.push(("/me/card", lang.pick("내 내일배움카드", "My learning card")));
         links.push(("/me/attendance", lang.pick("나의 출결", "My attendance")));
-        links.push(("/me/statements", lang.pick("훈련장려금 내역", "My allowance statements")));
+        links.push((
+            "/me/statements",
+            lang.pick("훈련장려금 내역", "My allowance statements"),
+        ));
     }
     if actor.allows(Permission::ReadEnrolments) {
         links.push((

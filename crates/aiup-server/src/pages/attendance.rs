@@ -76,7 +76,11 @@ impl RowInput {
             excuse: day.excuse.map(|k| k.as_str().to_owned()).unwrap_or_default(),
             check_in: day.check_in.map(format_minute).unwrap_or_default(),
             check_out: day.check_out.map(format_minute).unwrap_or_default(),
-            outings: if day.outings > 0 { day.outings.to_string() } else { String::new() },
+            outings: if day.outings > 0 {
+                day.outings.to_string()
+            } else {
+                String::new()
+            },
             meal: day.meal,
             ..RowInput::default()
         };
@@ -99,7 +103,9 @@ pub(super) fn rows_of(pairs: &[(String, String)]) -> Vec<RowInput> {
     let all_present = pairs.iter().any(|(k, v)| k == "all" && v == "present");
     let mut rows: Vec<RowInput> = Vec::new();
     for (key, value) in pairs {
-        let Some((field, id)) = key.rsplit_once('-') else { continue };
+        let Some((field, id)) = key.rsplit_once('-') else {
+            continue;
+        };
         let Ok(enrolment) = id.parse::<i64>() else { continue };
         let index = match rows.iter().position(|r| r.enrolment == enrolment) {
             Some(i) => i,
@@ -163,7 +169,12 @@ pub(super) fn entry_of(lang: Lang, row: &RowInput) -> Result<Option<AttendanceEn
     let mut problems = Vec::new();
     let mark = Mark::parse(&row.mark);
     if mark.is_none() {
-        problems.push(problem(field_id("mark", e), lang, "출결 표시를 목록에서 고르세요.", "Choose a mark from the list."));
+        problems.push(problem(
+            field_id("mark", e),
+            lang,
+            "출결 표시를 목록에서 고르세요.",
+            "Choose a mark from the list.",
+        ));
     }
     let mut time = |text: &str, field: &str, ko: &str, en: &str| {
         if text.is_empty() {
@@ -175,13 +186,28 @@ pub(super) fn entry_of(lang: Lang, row: &RowInput) -> Result<Option<AttendanceEn
         }
         minute
     };
-    let check_in = time(&row.check_in, "in", "입실 시각은 HH:MM 으로 쓰세요.", "Write the check-in time as HH:MM.");
-    let check_out = time(&row.check_out, "out", "퇴실 시각은 HH:MM 으로 쓰세요.", "Write the check-out time as HH:MM.");
+    let check_in = time(
+        &row.check_in,
+        "in",
+        "입실 시각은 HH:MM 으로 쓰세요.",
+        "Write the check-in time as HH:MM.",
+    );
+    let check_out = time(
+        &row.check_out,
+        "out",
+        "퇴실 시각은 HH:MM 으로 쓰세요.",
+        "Write the check-out time as HH:MM.",
+    );
     let outings = if row.outings.is_empty() {
         0
     } else {
         row.outings.parse::<u8>().unwrap_or_else(|_| {
-            problems.push(problem(field_id("outings", e), lang, "외출 횟수는 숫자로 쓰세요 (0–3).", "Outings: a number (0 to 3)."));
+            problems.push(problem(
+                field_id("outings", e),
+                lang,
+                "외출 횟수는 숫자로 쓰세요 (0–3).",
+                "Outings: a number (0 to 3).",
+            ));
             0
         })
     };
@@ -190,7 +216,12 @@ pub(super) fn entry_of(lang: Lang, row: &RowInput) -> Result<Option<AttendanceEn
     } else {
         let kind = parse_excuse(&row.excuse);
         if kind.is_none() {
-            problems.push(problem(field_id("excuse", e), lang, "공가 종류를 목록에서 고르세요.", "Choose the kind from the list."));
+            problems.push(problem(
+                field_id("excuse", e),
+                lang,
+                "공가 종류를 목록에서 고르세요.",
+                "Choose the kind from the list.",
+            ));
         }
         kind
     };
@@ -252,7 +283,10 @@ fn opening_day(sheet_first: NaiveDate, sheet_last: NaiveDate, today: NaiveDate, 
 /// The training days before and after `day`, within the cohort.
 pub(super) fn neighbours(sheet: &AttendanceSheet) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let s = &sheet.schedule;
-    let before = sheet.day.pred_opt().and_then(|d| s.training_days(s.first_day, d).last().copied());
+    let before = sheet
+        .day
+        .pred_opt()
+        .and_then(|d| s.training_days(s.first_day, d).last().copied());
     let after = sheet
         .day
         .succ_opt()
@@ -285,7 +319,11 @@ async fn show(
 ) -> Response {
     // The cohort's dates are needed to choose the day; the sheet of the asked day (or of
     // today's, moved into the cohort) is then read.
-    let first = match state.app.attendance_sheet(actor, course, ordinal, day.unwrap_or(state.today())).await {
+    let first = match state
+        .app
+        .attendance_sheet(actor, course, ordinal, day.unwrap_or(state.today()))
+        .await
+    {
         Ok(sheet) => sheet,
         Err(e) if e.code == Code::NotFound => return super::not_found_in(lang),
         Err(e) => return crate::error::ApiError(e).into_response(),
@@ -320,7 +358,12 @@ async fn sheet(
     let day = match parse_day(q.day.as_deref()) {
         Ok(day) => day,
         Err(()) => {
-            inputs.problems.push(problem("day".to_owned(), lang, "날짜는 YYYY-MM-DD 로 쓰세요.", "Write the date as YYYY-MM-DD."));
+            inputs.problems.push(problem(
+                "day".to_owned(),
+                lang,
+                "날짜는 YYYY-MM-DD 로 쓰세요.",
+                "Write the date as YYYY-MM-DD.",
+            ));
             None
         }
     };
@@ -362,10 +405,25 @@ async fn save(
     let day_text = pairs.iter().find(|(k, _)| k == "day").map(|(_, v)| v.as_str());
     let Ok(Some(day)) = parse_day(day_text) else {
         let inputs = SheetInputs {
-            problems: vec![problem("day".to_owned(), lang, "날짜를 고르세요 (YYYY-MM-DD).", "Choose a date (YYYY-MM-DD).")],
+            problems: vec![problem(
+                "day".to_owned(),
+                lang,
+                "날짜를 고르세요 (YYYY-MM-DD).",
+                "Choose a date (YYYY-MM-DD).",
+            )],
             ..SheetInputs::default()
         };
-        return show(&state, &actor, lang, &course, ordinal, None, inputs, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return show(
+            &state,
+            &actor,
+            lang,
+            &course,
+            ordinal,
+            None,
+            inputs,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let rows = rows_of(&pairs);
     let mut entries = Vec::new();
@@ -383,12 +441,26 @@ async fn save(
         ..SheetInputs::default()
     };
     if !inputs.problems.is_empty() {
-        return show(&state, &actor, lang, &course, ordinal, Some(day), inputs, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return show(
+            &state,
+            &actor,
+            lang,
+            &course,
+            ordinal,
+            Some(day),
+            inputs,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     if entries.is_empty() {
         return saved(lang, &course, ordinal, day, 0, 0);
     }
-    match state.app.record_attendance(&actor, &course, ordinal, day, &entries).await {
+    match state
+        .app
+        .record_attendance(&actor, &course, ordinal, day, &entries)
+        .await
+    {
         Ok(done) => saved(lang, &course, ordinal, day, done.recorded, done.corrected),
         Err(e) if e.code == Code::NotFound && e.field.is_none() => super::not_found_in(lang),
         Err(e) => {
@@ -417,8 +489,19 @@ async fn upload(
         return super::not_found_in(lang);
     };
     let day = parse_day(form.day.as_deref()).ok().flatten();
-    match state.app.import_attendance_csv(&actor, &course, ordinal, form.csv.as_bytes()).await {
-        Ok(done) => saved(lang, &course, ordinal, day.unwrap_or(state.today()), done.recorded, done.corrected),
+    match state
+        .app
+        .import_attendance_csv(&actor, &course, ordinal, form.csv.as_bytes())
+        .await
+    {
+        Ok(done) => saved(
+            lang,
+            &course,
+            ordinal,
+            day.unwrap_or(state.today()),
+            done.recorded,
+            done.corrected,
+        ),
         Err(e) if e.error.code == Code::NotFound && e.rows.is_empty() => super::not_found_in(lang),
         Err(e) => {
             let status = status_of(&e.error);
@@ -459,7 +542,10 @@ mod tests {
             ("all", "present"),
         ]));
         assert_eq!(rows.len(), 2);
-        assert_eq!((rows[0].enrolment, rows[0].mark.as_str(), rows[0].meal), (7, "late", true));
+        assert_eq!(
+            (rows[0].enrolment, rows[0].mark.as_str(), rows[0].meal),
+            (7, "late", true)
+        );
         assert_eq!(rows[0].check_in, "09:20");
         assert_eq!((rows[1].enrolment, rows[1].mark.as_str()), (9, "present"));
     }
@@ -481,7 +567,10 @@ mod tests {
         assert_eq!(entry.mark, Mark::Late);
         assert_eq!(entry.check_in, Some(540));
         assert_eq!(entry.reason.as_deref(), Some("버스 지연 확인"));
-        let blank = RowInput { enrolment: 4, ..RowInput::default() };
+        let blank = RowInput {
+            enrolment: 4,
+            ..RowInput::default()
+        };
         assert_eq!(entry_of(Lang::Ko, &blank), Ok(None), "no mark: left alone");
     }
 
@@ -510,8 +599,15 @@ mod tests {
 
     #[test]
     fn the_services_error_lands_beside_the_row_and_field_it_names() {
-        let entries = [AttendanceEntry::new(11, Mark::Present), AttendanceEntry::new(12, Mark::Absent)];
-        let e = AppError::new(Code::CorrectionReasonRequired, Some("entries[1].reason"), "changing recorded attendance needs a reason");
+        let entries = [
+            AttendanceEntry::new(11, Mark::Present),
+            AttendanceEntry::new(12, Mark::Absent),
+        ];
+        let e = AppError::new(
+            Code::CorrectionReasonRequired,
+            Some("entries[1].reason"),
+            "changing recorded attendance needs a reason",
+        );
         assert_eq!(placed(Lang::En, &e, &entries).field, "reason-12");
         let e = AppError::new(Code::InvalidField, Some("entries[0].check_out"), "bad");
         assert_eq!(placed(Lang::En, &e, &entries).field, "out-11");

@@ -76,7 +76,14 @@ fn select_excuse(lang: Lang, id: &str, value: &str, (invalid, described): Wiring
     }
 }
 
-fn text_input(id: &str, kind: &str, value: &str, inputmode: Option<&str>, maxlength: u32, (invalid, described): Wiring) -> Markup {
+fn text_input(
+    id: &str,
+    kind: &str,
+    value: &str,
+    inputmode: Option<&str>,
+    maxlength: u32,
+    (invalid, described): Wiring,
+) -> Markup {
     html! {
         input #(id) name=(id) type=(kind) value=(value) inputmode=[inputmode] maxlength=(maxlength)
             autocomplete="off" aria-invalid=[invalid.then_some("true")] aria-describedby=[described];
@@ -85,7 +92,13 @@ fn text_input(id: &str, kind: &str, value: &str, inputmode: Option<&str>, maxlen
 
 /// One cell: its label (hidden on wide screens, where the column head says it), its error,
 /// then the control.
-fn cell(lang: Lang, label: &str, id: &str, problems: &[FieldProblem], control: impl FnOnce(Wiring) -> Markup) -> Markup {
+fn cell(
+    lang: Lang,
+    label: &str,
+    id: &str,
+    problems: &[FieldProblem],
+    control: impl FnOnce(Wiring) -> Markup,
+) -> Markup {
     let error = problems.iter().find(|p| p.field == id);
     let error_id = format!("{id}-error");
     html! {
@@ -228,7 +241,14 @@ fn csv_form(lang: Lang, csrf: &str, base: &str, day: NaiveDate, csv: Option<&Csv
     }
 }
 
-pub(super) fn sheet_page(actor: &Actor, lang: Lang, course: &str, sheet: &AttendanceSheet, inputs: &SheetInputs, status: StatusCode) -> Response {
+pub(super) fn sheet_page(
+    actor: &Actor,
+    lang: Lang,
+    course: &str,
+    sheet: &AttendanceSheet,
+    inputs: &SheetInputs,
+    status: StatusCode,
+) -> Response {
     let base = cohort_base(course, sheet.ordinal);
     let csrf = actor.csrf_token().unwrap_or_default();
     let title = lang.pick("출결 기록부", "Attendance sheet");
@@ -270,7 +290,11 @@ pub(super) fn sheet_page(actor: &Actor, lang: Lang, course: &str, sheet: &Attend
             Section::Account,
             lang,
             &format!("{title} {} — AI+역량 Up", sheet.day),
-            account_menu(lang, actor, Some(&href(&format!("{base}?day={}", sheet.day), lang.other()))),
+            account_menu(
+                lang,
+                actor,
+                Some(&href(&format!("{base}?day={}", sheet.day), lang.other())),
+            ),
             body,
         ),
     )

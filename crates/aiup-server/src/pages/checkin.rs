@@ -51,10 +51,10 @@ fn absolute(headers: &HeaderMap, secure: bool, payload: &str) -> String {
     if payload.starts_with("http://") || payload.starts_with("https://") {
         return payload.to_owned();
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')));
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| {
+        h.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    });
     match host {
         Some(host) => format!("{}://{host}{payload}", if secure { "https" } else { "http" }),
         None => payload.to_owned(),
@@ -123,7 +123,11 @@ async fn code_screen(
     } else {
         html! {}
     };
-    let other = if refreshing { here.clone() } else { format!("{here}?refresh=off") };
+    let other = if refreshing {
+        here.clone()
+    } else {
+        format!("{here}?refresh=off")
+    };
     private_page(
         StatusCode::OK,
         page_with_head(
@@ -187,10 +191,7 @@ pub(super) fn check_form(lang: Lang, csrf: &str, code: &str, problems: &[Problem
     }
 }
 
-async fn confirm(
-    Allowed(actor, ..): Allowed<perm::OwnLearning>,
-    Query(q): Query<ConfirmQuery>,
-) -> Response {
+async fn confirm(Allowed(actor, ..): Allowed<perm::OwnLearning>, Query(q): Query<ConfirmQuery>) -> Response {
     let lang = Lang::parse(q.lang.as_deref());
     let code = q.code.unwrap_or_default();
     let code: String = code.chars().filter(char::is_ascii_digit).take(6).collect();
@@ -238,12 +239,20 @@ mod tests {
             "https://aiup.example:8080/me/attendance/check?code=1"
         );
         headers.insert("host", HeaderValue::from_static("evil\"><script>"));
-        assert_eq!(absolute(&headers, false, "/me/attendance/check"), "/me/attendance/check");
+        assert_eq!(
+            absolute(&headers, false, "/me/attendance/check"),
+            "/me/attendance/check"
+        );
     }
 
     #[test]
     fn the_screen_reloads_when_the_code_changes() {
-        let at = |m, s| chrono::Utc.with_ymd_and_hms(2026, 3, 2, 0, m, s).single().expect("time");
+        let at = |m, s| {
+            chrono::Utc
+                .with_ymd_and_hms(2026, 3, 2, 0, m, s)
+                .single()
+                .expect("time")
+        };
         assert_eq!(seconds_until(at(0, 0), at(1, 0)), 60);
         assert_eq!(seconds_until(at(0, 50), at(1, 0)), 10);
         assert_eq!(seconds_until(at(0, 59), at(1, 0)), 2, "never a reload loop");

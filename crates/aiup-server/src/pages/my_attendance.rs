@@ -74,7 +74,11 @@ fn times(day: Option<&Day>) -> String {
 }
 
 fn days_table(lang: Lang, caption_id: &str, caption: &str, days: &[&DayLine]) -> Markup {
-    let heads = [lang.pick("날짜", "Date"), lang.pick("출결", "Mark"), lang.pick("입실–퇴실", "In – out")];
+    let heads = [
+        lang.pick("날짜", "Date"),
+        lang.pick("출결", "Mark"),
+        lang.pick("입실–퇴실", "In – out"),
+    ];
     html! {
         div.table-scroll role="region" aria-labelledby=(caption_id) tabindex="0" {
             table.data.stack.day-list {
@@ -103,7 +107,11 @@ fn enrolment_days(lang: Lang, a: &EnrolmentAttendance, statement: Option<&Statem
     let outside: Vec<&DayLine> = a
         .days
         .iter()
-        .filter(|d| !periods.iter().any(|p| (p.figures.start..=p.figures.end).contains(&d.date)))
+        .filter(|d| {
+            !periods
+                .iter()
+                .any(|p| (p.figures.start..=p.figures.end).contains(&d.date))
+        })
         .collect();
     html! {
         section.attendance #(format!("attendance-{id}")) aria-labelledby=(format!("attendance-{id}-title")) {
@@ -143,7 +151,15 @@ fn enrolment_days(lang: Lang, a: &EnrolmentAttendance, statement: Option<&Statem
     }
 }
 
-async fn render(state: &AppState, actor: &Actor, lang: Lang, code: &str, notice: Option<String>, problems: Vec<Problem>, status: StatusCode) -> Response {
+async fn render(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    code: &str,
+    notice: Option<String>,
+    problems: Vec<Problem>,
+    status: StatusCode,
+) -> Response {
     let attendance = match state.app.my_attendance(actor).await {
         Ok(a) => a,
         Err(e) => return crate::error::ApiError(e).into_response(),
@@ -217,7 +233,16 @@ async fn check(
                 en: "choose check in or check out".to_owned(),
             },
         );
-        return render(&state, &actor, lang, &code, None, vec![code_problem(lang, &e)], StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(
+            &state,
+            &actor,
+            lang,
+            &code,
+            None,
+            vec![code_problem(lang, &e)],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     match state.app.check_in(&actor, &code, direction).await {
         Ok(done) => see_other(&href(&format!("{PATH}?done={}", done.direction.as_str()), lang)),

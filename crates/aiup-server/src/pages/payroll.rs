@@ -5,22 +5,23 @@
 //! cancel). The payment file and the totals download as CSV.
 
 use super::accounts::{account_menu, account_nav};
+use super::results::citation;
 use super::view::{page_in, Section};
 use super::widgets::{column_heads, error_summary, hidden, href, parse_id, private_page, see_other, LangForm, Problem};
 use crate::access::{perm, Allowed, CsrfForm};
 use crate::i18n::Lang;
 use crate::AppState;
 use aiup_app::accounts::{Actor, Permission};
+use aiup_app::payroll::{PayrollLineRecord, PayrollRunRecord, PayrollTotal, RunView, TotalsBy};
 use aiup_app::{AppError, Code};
 use aiup_core::{RegionTier, Won};
 use aiup_rules::Engine;
-use aiup_app::payroll::{PayrollLineRecord, PayrollRunRecord, PayrollTotal, RunView, TotalsBy};
 use axum::extract::{Path, Query, State};
-use chrono::Datelike;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use chrono::Datelike;
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -314,8 +315,16 @@ fn history(lang: Lang, run: &PayrollRunRecord) -> Markup {
     let steps = [
         (lang.pick("실행", "Run"), Some(&run.created_by), Some(run.created_at)),
         (lang.pick("승인", "Approved"), run.approved_by.as_ref(), run.approved_at),
-        (lang.pick("지급 파일", "Exported"), run.exported_by.as_ref(), run.exported_at),
-        (lang.pick("취소", "Cancelled"), run.cancelled_by.as_ref(), run.cancelled_at),
+        (
+            lang.pick("지급 파일", "Exported"),
+            run.exported_by.as_ref(),
+            run.exported_at,
+        ),
+        (
+            lang.pick("취소", "Cancelled"),
+            run.cancelled_by.as_ref(),
+            run.cancelled_at,
+        ),
     ];
     html! {
         dl.facts #run-facts {
@@ -372,10 +381,22 @@ fn actions(lang: Lang, csrf: &str, view: &RunView) -> Markup {
 
 fn done_notice(lang: Lang, done: &str) -> Option<&'static str> {
     Some(match done {
-        "run" => lang.pick("지급 초안을 만들었습니다. 다른 관리자의 승인을 기다립니다.", "The draft run is made; another administrator must approve it."),
-        "approved" => lang.pick("승인했습니다. 이제 지급 파일을 만들 수 있습니다.", "Approved: the payment file can now be exported."),
-        "exported" => lang.pick("지급 파일을 만들었습니다. 아래에서 내려받으세요.", "The payment file is made: download it below."),
-        "cancelled" => lang.pick("이 실행을 취소했습니다. 해당 기간은 다음 실행에서 다시 계산됩니다.", "The run is cancelled; its periods are computed again by the next run."),
+        "run" => lang.pick(
+            "지급 초안을 만들었습니다. 다른 관리자의 승인을 기다립니다.",
+            "The draft run is made; another administrator must approve it.",
+        ),
+        "approved" => lang.pick(
+            "승인했습니다. 이제 지급 파일을 만들 수 있습니다.",
+            "Approved: the payment file can now be exported.",
+        ),
+        "exported" => lang.pick(
+            "지급 파일을 만들었습니다. 아래에서 내려받으세요.",
+            "The payment file is made: download it below.",
+        ),
+        "cancelled" => lang.pick(
+            "이 실행을 취소했습니다. 해당 기간은 다음 실행에서 다시 계산됩니다.",
+            "The run is cancelled; its periods are computed again by the next run.",
+        ),
         _ => return None,
     })
 }
@@ -399,7 +420,12 @@ async fn run_detail(
     };
     let run = &view.run;
     let engine = state.engine();
-    let title = format!("{} {} (#{})", lang.pick("훈련장려금 지급", "Allowance payroll"), run.month, run.id);
+    let title = format!(
+        "{} {} (#{})",
+        lang.pick("훈련장려금 지급", "Allowance payroll"),
+        run.month,
+        run.id
+    );
     let body = html! {
         p { a href=(href(PATH, lang)) { (lang.pick("← 지급 실행 목록", "← Payroll runs")) } }
         h1 #page-title { (title) }
@@ -503,7 +529,10 @@ async fn cancel(
 fn csv_download(body: String, filename: &str) -> Response {
     let mut response = (StatusCode::OK, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
@@ -536,12 +565,32 @@ async fn payment_csv(
                 en: "the payment file exists once an approved run is exported".to_owned(),
             },
         );
-        return run_detail(&state, &actor, lang, &id, None, vec![problem_at(lang, "steps-title", &e)], status_of(&e)).await;
+        return run_detail(
+            &state,
+            &actor,
+            lang,
+            &id,
+            None,
+            vec![problem_at(lang, "steps-title", &e)],
+            status_of(&e),
+        )
+        .await;
     }
     match state.app.export_payroll(&actor, run).await {
         Ok(file) => csv_download(file.csv, &file.file_name),
         Err(e) if e.code == Code::NotFound => super::not_found_in(lang),
-        Err(e) => run_detail(&state, &actor, lang, &id, None, vec![problem_at(lang, "steps-title", &e)], status_of(&e)).await,
+        Err(e) => {
+            run_detail(
+                &state,
+                &actor,
+                lang,
+                &id,
+                None,
+                vec![problem_at(lang, "steps-title", &e)],
+                status_of(&e),
+            )
+            .await
+        }
     }
 }
 
@@ -569,35 +618,77 @@ async fn totals_csv(
 // A line's trace
 // ---------------------------------------------------------------------------------------------
 
-/// The engine's trace as nested lists: every object key a node, every value shown as written.
-fn trace_tree(value: &serde_json::Value) -> Markup {
-    use serde_json::Value;
-    html! {
-        @match value {
-            Value::Object(map) => {
-                ul.trace__children {
-                    @for (key, v) in map {
-                        li.trace__node {
-                            span.trace__label { (key) } ": "
-                            @if v.is_object() || v.is_array() { (trace_tree(v)) } @else { span.trace__value { (scalar(v)) } }
-                        }
-                    }
-                }
-            }
-            Value::Array(items) => {
-                ol.trace__children {
-                    @for v in items { li.trace__node { @if v.is_object() || v.is_array() { (trace_tree(v)) } @else { (scalar(v)) } } }
-                }
-            }
-            v => { (scalar(v)) }
-        }
+/// A text of the trace in the reader's language (`{ko, en}`), or the value as written.
+fn bilingual(lang: Lang, value: &serde_json::Value) -> String {
+    match (value.get("ko"), value.get("en")) {
+        (Some(ko), Some(en)) => lang
+            .pick(ko.as_str().unwrap_or_default(), en.as_str().unwrap_or_default())
+            .to_owned(),
+        _ => scalar(value),
     }
 }
 
 fn scalar(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
         other => other.to_string(),
+    }
+}
+
+/// One step of the engine's trace (`aiup_rules::TraceNode` as stored): its label, rule and
+/// value, the parameters it used with their citations, then its steps; the same markup as the
+/// calculator's trace.
+fn trace_step(lang: Lang, node: &serde_json::Value) -> Markup {
+    let list = |key: &str| node.get(key).and_then(|v| v.as_array()).cloned().unwrap_or_default();
+    html! {
+        li.trace__node {
+            div.trace__line {
+                span.trace__label { (bilingual(lang, &node["label"])) }
+                " " code.trace__rule { (scalar(&node["rule"])) }
+                " → " span.trace__value { (scalar(&node["value"])) }
+            }
+            @if let Some(cite) = node.get("citation").and_then(|c| c.as_str()) {
+                p.trace__cite { (lang.pick("근거: ", "Basis: ")) (citation(lang, cite)) }
+            }
+            @let params = list("params");
+            @if !params.is_empty() {
+                ul.params {
+                    @for p in &params {
+                        li.param {
+                            code { (scalar(&p["id"])) } " = " strong { (scalar(&p["value"])) }
+                            span.param__meta { " · " (lang.pick("시행 ", "from ")) (scalar(&p["from"])) }
+                            @if let Some(cite) = p.get("cite").and_then(|c| c.as_str()).filter(|c| !c.is_empty()) {
+                                br; span.param__cite { (citation(lang, cite)) }
+                            }
+                        }
+                    }
+                }
+            }
+            @let children = list("children");
+            @if !children.is_empty() {
+                ul.trace__children { @for child in &children { (trace_step(lang, child)) } }
+            }
+        }
+    }
+}
+
+/// A line's stored trace: the explanation, then the steps.
+fn trace_view(lang: Lang, trace: &serde_json::Value) -> Markup {
+    let steps = trace
+        .get("steps")
+        .and_then(|s| s.as_array())
+        .cloned()
+        .unwrap_or_default();
+    html! {
+        @if let Some(explanation) = trace.get("explanation") {
+            p.explanation #trace-explanation { (bilingual(lang, explanation)) }
+        }
+        @if steps.is_empty() {
+            pre.trace__raw { (serde_json::to_string_pretty(trace).unwrap_or_default()) }
+        } @else {
+            ol.trace__tree { @for step in &steps { (trace_step(lang, step)) } }
+        }
     }
 }
 
@@ -642,8 +733,15 @@ async fn line_page(
         }
         section.trace aria-labelledby="trace-title" {
             h2 #trace-title { (lang.pick("엔진의 계산 과정", "The engine's trace")) }
-            div.trace__tree { (trace_tree(&l.trace)) }
+            (trace_view(lang, &l.trace))
         }
     };
-    frame(&actor, lang, &title, &format!("{}/lines/{enrolment}/{period}", run_path(run)), body, StatusCode::OK)
+    frame(
+        &actor,
+        lang,
+        &title,
+        &format!("{}/lines/{enrolment}/{period}", run_path(run)),
+        body,
+        StatusCode::OK,
+    )
 }

@@ -23,11 +23,7 @@ fn dark_path(code: &QrCode) -> String {
                     x += 1;
                 }
                 let run = x - start;
-                path.push_str(&format!(
-                    "M{} {}h{run}v1h-{run}z",
-                    start + QUIET_ZONE,
-                    y + QUIET_ZONE
-                ));
+                path.push_str(&format!("M{} {}h{run}v1h-{run}z", start + QUIET_ZONE, y + QUIET_ZONE));
             } else {
                 x += 1;
             }
@@ -86,8 +82,7 @@ mod tests {
             for x in 0..size {
                 let inside = (QUIET_ZONE..QUIET_ZONE + code.width()).contains(&x)
                     && (QUIET_ZONE..QUIET_ZONE + code.width()).contains(&y);
-                let expected =
-                    inside && colors[(y - QUIET_ZONE) * code.width() + (x - QUIET_ZONE)] == Color::Dark;
+                let expected = inside && colors[(y - QUIET_ZONE) * code.width() + (x - QUIET_ZONE)] == Color::Dark;
                 assert_eq!(drawn[y * size + x], expected, "module ({x}, {y})");
             }
         }
@@ -95,7 +90,9 @@ mod tests {
 
     #[test]
     fn the_svg_is_named_for_screen_readers_and_refuses_what_no_code_holds() {
-        let svg = qr_svg("/me/attendance/check?code=123456", "출석 코드 123 456", "qr").expect("svg").into_string();
+        let svg = qr_svg("/me/attendance/check?code=123456", "출석 코드 123 456", "qr")
+            .expect("svg")
+            .into_string();
         assert!(svg.starts_with("<svg class=\"qr\" id=\"qr\""), "{svg}");
         assert!(svg.contains("role=\"img\" aria-labelledby=\"qr-title\""));
         assert!(svg.contains("<title id=\"qr-title\">출석 코드 123 456</title>"));

@@ -88,10 +88,10 @@ fn period(lang: Lang, enrolment: i64, p: &PeriodStatement) -> Markup {
                         tbody {
                             @for d in &p.deductions {
                                 tr.deduction data-kind=(d.kind) {
-                                    th scope="row" data-label=(lang.pick("사유", "Reason")) { (lang.pick(&d.reason.ko, &d.reason.en)) }
+                                    th.prose scope="row" data-label=(lang.pick("사유", "Reason")) { span { (lang.pick(&d.reason.ko, &d.reason.en)) } }
                                     td.num data-label=(lang.pick("일수", "Days")) { (d.days) }
                                     td.num data-label=(lang.pick("금액", "Amount")) { @if d.amount_won != 0 { (signed(-d.amount_won)) } @else { "—" } }
-                                    td data-label=(lang.pick("근거", "Rule")) { (rule_cell(lang, &d.rule)) }
+                                    td.prose data-label=(lang.pick("근거", "Rule")) { (rule_cell(lang, &d.rule)) }
                                 }
                             }
                         }

@@ -709,4 +709,3 @@ async fn learning_and_overview_pages_have_no_accessibility_violations() {
     .await;
     assert_clean(&report);
 }
-

@@ -49,7 +49,10 @@ async fn attendance_pages_have_no_accessibility_violations() {
         .expect("choose present");
     b.click_and_wait("save-sheet").await;
     assert!(
-        b.client.find(Locator::Id(&format!("reason-{second}-error"))).await.is_ok(),
+        b.client
+            .find(Locator::Id(&format!("reason-{second}-error")))
+            .await
+            .is_ok(),
         "the sheet was checked with an error beside a field"
     );
     check_current(&b, &axe, "attendance-sheet-error", &mut report).await;
@@ -58,7 +61,10 @@ async fn attendance_pages_have_no_accessibility_violations() {
     // of the page is checked with reloading turned off.
     let code = format!("{}/code?refresh=off", cohort.sheet_path());
     check_both(&b, &axe, &code, "attendance-code", &mut report).await;
-    assert!(b.client.find(Locator::Css("svg#checkin-qr")).await.is_ok(), "the code screen was checked with its QR code");
+    assert!(
+        b.client.find(Locator::Css("svg#checkin-qr")).await.is_ok(),
+        "the code screen was checked with its QR code"
+    );
     b.goto(&sheet).await;
     let sign_out = b
         .client
@@ -69,7 +75,14 @@ async fn attendance_pages_have_no_accessibility_violations() {
 
     sign_in(&b, Role::Trainee).await;
     check_both(&b, &axe, "/me/attendance", "my-attendance", &mut report).await;
-    check_both(&b, &axe, "/me/attendance/check?code=123456", "my-attendance-check", &mut report).await;
+    check_both(
+        &b,
+        &axe,
+        "/me/attendance/check?code=123456",
+        "my-attendance-check",
+        &mut report,
+    )
+    .await;
     assert_clean(&report);
 }
 
@@ -96,8 +109,18 @@ async fn payroll_and_statement_pages_have_no_accessibility_violations() {
     check_both(&b, &axe, "/admin/payroll", "payroll-runs", &mut report).await;
     let run = format!("/admin/payroll/{}", done.run.id);
     check_both(&b, &axe, &run, "payroll-run", &mut report).await;
-    assert!(b.client.find(Locator::Id("why-not-approve")).await.is_ok(), "the run was checked with the runner's note");
-    check_both(&b, &axe, &format!("{run}/lines/{}/{}", line.0, line.1), "payroll-line", &mut report).await;
+    assert!(
+        b.client.find(Locator::Id("why-not-approve")).await.is_ok(),
+        "the run was checked with the runner's note"
+    );
+    check_both(
+        &b,
+        &axe,
+        &format!("{run}/lines/{}/{}", line.0, line.1),
+        "payroll-line",
+        &mut report,
+    )
+    .await;
     b.goto("/admin/payroll").await;
     let sign_out = b
         .client

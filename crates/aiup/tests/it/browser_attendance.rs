@@ -120,7 +120,11 @@ async fn staff_mark_late_and_absent_then_a_correction_without_reason_is_refused_
         .expect("a training day has passed");
     let sheet = format!("{}?day={day}", cohort.sheet_path());
 
-    b.goto(&format!("/signin?next={}", aiup_server::pages::encode_component(&sheet))).await;
+    b.goto(&format!(
+        "/signin?next={}",
+        aiup_server::pages::encode_component(&sheet)
+    ))
+    .await;
     b.submit_sign_in(Role::InstitutionStaff).await;
     assert!(b.text("h1").await.contains("출결 기록부"));
     assert!(b.text("h1").await.contains(&day.to_string()));
@@ -136,10 +140,18 @@ async fn staff_mark_late_and_absent_then_a_correction_without_reason_is_refused_
         .await
         .expect("tick the meal");
     b.click_and_wait("save-sheet").await;
-    assert!(b.text("#sheet-notice").await.contains("새 기록 2건"), "{}", b.text("#sheet-notice").await);
+    assert!(
+        b.text("#sheet-notice").await.contains("새 기록 2건"),
+        "{}",
+        b.text("#sheet-notice").await
+    );
     assert!(b.text(&format!("#stored-{late}")).await.contains("지각"));
     assert!(b.text(&format!("#stored-{absent}")).await.contains("결석"));
-    assert_eq!(b.value(&format!("mark-{late}")).await, "late", "the sheet shows the saved mark");
+    assert_eq!(
+        b.value(&format!("mark-{late}")).await,
+        "late",
+        "the sheet shows the saved mark"
+    );
     // The services hold what the page showed.
     let stored = services
         .attendance_sheet(&cohort.staff, cohort.stock.course.id.as_str(), 0, day)
@@ -148,7 +160,10 @@ async fn staff_mark_late_and_absent_then_a_correction_without_reason_is_refused_
     let of = |id: i64| stored.rows.iter().find(|r| r.enrolment.id() == id).and_then(|r| r.day);
     let late_day = of(late).expect("late recorded");
     assert!(late_day.late && late_day.meal);
-    assert_eq!(of(absent).map(|d| d.status), Some(aiup_rules::attendance::DayStatus::Absent));
+    assert_eq!(
+        of(absent).map(|d| d.status),
+        Some(aiup_rules::attendance::DayStatus::Absent)
+    );
     shots(&b, "sheet-saved-ko").await;
 
     // Absent → present is a correction: without a reason it is refused beside the reason field.
@@ -161,14 +176,23 @@ async fn staff_mark_late_and_absent_then_a_correction_without_reason_is_refused_
         b.attr(&format!("#reason-{absent}"), "aria-invalid").await.as_deref(),
         Some("true")
     );
-    assert_eq!(b.value(&format!("mark-{absent}")).await, "present", "what was typed stays");
+    assert_eq!(
+        b.value(&format!("mark-{absent}")).await,
+        "present",
+        "what was typed stays"
+    );
     shots(&b, "sheet-correction-error-ko").await;
     let after = services
         .attendance_sheet(&cohort.staff, cohort.stock.course.id.as_str(), 0, day)
         .await
         .expect("sheet");
     assert_eq!(
-        after.rows.iter().find(|r| r.enrolment.id() == absent).and_then(|r| r.day).map(|d| d.status),
+        after
+            .rows
+            .iter()
+            .find(|r| r.enrolment.id() == absent)
+            .and_then(|r| r.day)
+            .map(|d| d.status),
         Some(aiup_rules::attendance::DayStatus::Absent),
         "nothing changed"
     );
@@ -183,7 +207,10 @@ async fn staff_mark_late_and_absent_then_a_correction_without_reason_is_refused_
     b.goto(&format!("{sheet}&lang=en")).await;
     assert!(b.text("h1").await.contains("Attendance sheet"));
     assert!(b.text(&format!("#stored-{late}")).await.contains("Late"));
-    assert!(b.client.find(Locator::Id("previous-day")).await.is_ok(), "a previous training day is linked");
+    assert!(
+        b.client.find(Locator::Id("previous-day")).await.is_ok(),
+        "a previous training day is linked"
+    );
     shots(&b, "sheet-en").await;
 }
 
@@ -200,7 +227,11 @@ async fn the_code_screen_shows_digits_and_a_qr_code_and_the_trainee_checks_in_wi
     assert_eq!(services.today(), first);
 
     let code_path = format!("{}/code", cohort.sheet_path());
-    b.goto(&format!("/signin?next={}", aiup_server::pages::encode_component(&code_path))).await;
+    b.goto(&format!(
+        "/signin?next={}",
+        aiup_server::pages::encode_component(&code_path)
+    ))
+    .await;
     b.submit_sign_in(Role::InstitutionStaff).await;
     let shown = b.text("#checkin-digits").await.replace(' ', "");
     let code = services
@@ -228,13 +259,20 @@ async fn the_code_screen_shows_digits_and_a_qr_code_and_the_trainee_checks_in_wi
     assert!((2..=60).contains(&seconds), "{refresh}");
     shots(&b, "code-ko").await;
     b.goto(&format!("{code_path}?refresh=off&lang=en")).await;
-    assert!(b.client.find(Locator::Css("meta[http-equiv='refresh']")).await.is_err(), "refresh can be turned off");
+    assert!(
+        b.client.find(Locator::Css("meta[http-equiv='refresh']")).await.is_err(),
+        "refresh can be turned off"
+    );
     shots(&b, "code-en").await;
     sign_out(&b).await;
 
     // The trainee opens the QR code's link, confirms, and is checked in.
     let check = format!("/me/attendance/check?code={}", code.digits);
-    b.goto(&format!("/signin?next={}", aiup_server::pages::encode_component(&check))).await;
+    b.goto(&format!(
+        "/signin?next={}",
+        aiup_server::pages::encode_component(&check)
+    ))
+    .await;
     b.submit_sign_in(Role::Trainee).await;
     assert_eq!(b.value("code").await, code.digits);
     b.click_and_wait("check-in").await;
@@ -245,7 +283,10 @@ async fn the_code_screen_shows_digits_and_a_qr_code_and_the_trainee_checks_in_wi
     // The same code again is refused beside the code field.
     b.fill("code", &code.digits).await;
     b.click_and_wait("check-in").await;
-    assert!(b.client.find(Locator::Id("code-error")).await.is_ok(), "a reused code is refused");
+    assert!(
+        b.client.find(Locator::Id("code-error")).await.is_ok(),
+        "a reused code is refused"
+    );
     b.goto("/me/attendance?lang=en").await;
     assert!(b.text(&format!("#day-{first}")).await.contains("No exit record"));
     shots(&b, "me-en").await;

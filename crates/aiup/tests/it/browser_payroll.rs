@@ -15,8 +15,14 @@ use fantoccini::Locator;
 
 /// The last day of `date`'s month.
 fn month_end(date: NaiveDate) -> NaiveDate {
-    let (y, m) = if date.month() == 12 { (date.year() + 1, 1) } else { (date.year(), date.month() + 1) };
-    NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).expect("month end")
+    let (y, m) = if date.month() == 12 {
+        (date.year() + 1, 1)
+    } else {
+        (date.year(), date.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)
+        .and_then(|d| d.pred_opt())
+        .expect("month end")
 }
 
 /// A cohort that trained to its end, every day recorded (the first trainee late three times
@@ -39,7 +45,10 @@ pub(crate) async fn trained(app: &TestApp) -> (InTraining, String) {
             3 => Mark::Absent,
             _ => Mark::Present,
         };
-        let entries = [AttendanceEntry::new(first, mark), AttendanceEntry::new(second, Mark::Present)];
+        let entries = [
+            AttendanceEntry::new(first, mark),
+            AttendanceEntry::new(second, Mark::Present),
+        ];
         services
             .record_attendance(&cohort.staff, &course, 0, day, &entries)
             .await
@@ -113,15 +122,34 @@ async fn the_runner_cannot_approve_a_second_admin_approves_and_exports_a_csv() {
     assert_eq!((run.month.as_str(), run.status.as_str()), (month.as_str(), "draft"));
     assert!(run.lines > 0, "the run has the cohort's closed periods: {run:?}");
     assert!(b.text("#run-total").await.contains(&Won(run.total_won).to_string()));
-    assert!(b.client.find(Locator::Id("approve")).await.is_err(), "the runner is offered no approval");
+    assert!(
+        b.client.find(Locator::Id("approve")).await.is_err(),
+        "the runner is offered no approval"
+    );
     assert!(b.text("#why-not-approve").await.contains("승인할 수 없습니다"));
-    assert!(b.client.find(Locator::Css("#totals-programme tbody tr")).await.is_ok(), "totals by programme");
-    assert!(b.client.find(Locator::Css("#lines tbody tr")).await.is_ok(), "the first lines");
+    assert!(
+        b.client.find(Locator::Css("#totals-programme tbody tr")).await.is_ok(),
+        "totals by programme"
+    );
+    assert!(
+        b.client.find(Locator::Css("#lines tbody tr")).await.is_ok(),
+        "the first lines"
+    );
     shots(&b, "run-draft-ko").await;
     // A line's trace.
     let trace = b.attr("#lines tbody tr a", "href").await.expect("trace link");
     b.goto(&trace).await;
-    assert!(b.client.find(Locator::Css(".trace__tree li")).await.is_ok(), "the trace is shown");
+    assert!(
+        b.client
+            .find(Locator::Css(".trace__tree li .trace__label"))
+            .await
+            .is_ok(),
+        "the trace is shown step by step"
+    );
+    assert!(
+        !b.text("#trace-explanation").await.is_empty(),
+        "with the engine's explanation"
+    );
     shots(&b, "line-trace-ko").await;
     b.goto(&format!("/admin/payroll/{run_id}")).await;
     sign_out(&b).await;
@@ -165,9 +193,16 @@ async fn the_runner_cannot_approve_a_second_admin_approves_and_exports_a_csv() {
     let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
     let payments: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == "payment").collect();
     let sum: i64 = payments.iter().map(|r| r[7].parse::<i64>().expect("amount")).sum();
-    let control = rows.iter().find(|r| r[0] == "control_total").expect("control total row");
+    let control = rows
+        .iter()
+        .find(|r| r[0] == "control_total")
+        .expect("control total row");
     assert_eq!(control[7].parse::<i64>().expect("control sum"), sum, "{csv}");
-    assert_eq!(control[9].parse::<usize>().expect("control count"), payments.len(), "{csv}");
+    assert_eq!(
+        control[9].parse::<usize>().expect("control count"),
+        payments.len(),
+        "{csv}"
+    );
     assert_eq!(sum, run.total_won);
     let run = services.db().payroll().run(run_id).await.expect("run").expect("stored");
     assert_eq!(run.status, "exported");
@@ -200,25 +235,41 @@ async fn the_trainee_reads_each_periods_amount_and_every_deduction_with_its_reas
     b.submit_sign_in(Role::Trainee).await;
     let id = format!("#period-{}-{}", cohort.enrolments[0], first.figures.index);
     let section = b.text(&id).await;
-    assert!(section.contains(&Won(first.figures.amount_won).to_string()), "{section}");
+    assert!(
+        section.contains(&Won(first.figures.amount_won).to_string()),
+        "{section}"
+    );
     assert!(section.contains(&first.figures.recognised_days().to_string()));
     for d in &first.deductions {
-        assert!(section.contains(&d.reason.ko), "the reason {:?} is shown: {section}", d.reason.ko);
+        assert!(
+            section.contains(&d.reason.ko),
+            "the reason {:?} is shown: {section}",
+            d.reason.ko
+        );
     }
     assert!(section.contains(&first.state.label().ko), "{section}");
     shots(&b, "statement-ko").await;
     b.goto("/me/statements?lang=en").await;
     let section = b.text(&id).await;
     for d in &first.deductions {
-        assert!(section.contains(&d.reason.en), "the reason {:?} is shown: {section}", d.reason.en);
+        assert!(
+            section.contains(&d.reason.en),
+            "the reason {:?} is shown: {section}",
+            d.reason.en
+        );
     }
     shots(&b, "statement-en").await;
     // The attendance page groups the same days by period, with the same counts.
     b.goto("/me/attendance").await;
     let counts = b
-        .text(&format!("#period-{}-{}-counts", cohort.enrolments[0], first.figures.index))
+        .text(&format!(
+            "#period-{}-{}-counts",
+            cohort.enrolments[0], first.figures.index
+        ))
         .await;
-    assert!(counts.contains(&first.figures.recognised_days().to_string()), "{counts}");
+    assert!(
+        counts.contains(&first.figures.recognised_days().to_string()),
+        "{counts}"
+    );
     shots(&b, "me-attendance-periods-ko").await;
 }
-
