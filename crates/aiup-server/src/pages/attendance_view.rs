@@ -65,7 +65,7 @@ fn select_mark(lang: Lang, id: &str, value: &str, (invalid, described): Wiring) 
 fn select_excuse(lang: Lang, id: &str, value: &str, (invalid, described): Wiring) -> Markup {
     html! {
         select #(id) name=(id) aria-invalid=[invalid.then_some("true")] aria-describedby=[described] {
-            option value="" selected[value.is_empty()] { (lang.pick("— 공가가 아님", "— not excused")) }
+            option value="" selected[value.is_empty()] { (lang.pick("— 해당 없음", "— none")) }
             @for k in ExcuseKind::ALL {
                 option value=(k.as_str()) selected[value == k.as_str()] {
                     (lang.pick(k.label().0, k.label().1))
@@ -112,6 +112,16 @@ fn cell(
     }
 }
 
+/// What a refused file says first: how many rows are wrong (each is listed below it), or the
+/// service's message when the file as a whole was refused.
+fn csv_headline(lang: Lang, csv: &CsvState) -> String {
+    match (csv.rows.len(), lang) {
+        (0, _) => csv.error.message_in(lang == Lang::Ko).to_owned(),
+        (n, Lang::Ko) => format!("CSV의 {n}개 행에 문제가 있어 아무것도 저장하지 않았습니다."),
+        (n, Lang::En) => format!("{n} rows of the CSV have problems, so nothing was stored."),
+    }
+}
+
 fn summary(lang: Lang, problems: &[FieldProblem], csv: Option<&CsvState>) -> Markup {
     html! {
         @if !problems.is_empty() || csv.is_some() {
@@ -119,7 +129,7 @@ fn summary(lang: Lang, problems: &[FieldProblem], csv: Option<&CsvState>) -> Mar
                 h2 #error-summary-title { (lang.pick("확인해 주세요", "There is a problem")) }
                 ul {
                     @for p in problems { li { a href=(format!("#{}", p.field)) { (p.message) } } }
-                    @if let Some(csv) = csv { li { a href="#csv" { (csv.error.message_in(lang == Lang::Ko)) } } }
+                    @if let Some(csv) = csv { li { a href="#csv" { (csv_headline(lang, csv)) } } }
                 }
             }
         }
@@ -220,7 +230,7 @@ fn csv_form(lang: Lang, csrf: &str, base: &str, day: NaiveDate, csv: Option<&Csv
                     }
                     @if let Some(csv) = csv {
                         div.field-error #csv-error {
-                            p { (csv.error.message_in(lang == Lang::Ko)) }
+                            p { (csv_headline(lang, csv)) }
                             @if !csv.rows.is_empty() {
                                 ul #csv-rows {
                                     @for r in &csv.rows {

@@ -34,9 +34,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/payroll/{id}/totals.csv", get(totals_csv))
         .route("/admin/payroll/{id}/payment.csv", get(payment_csv))
         .route("/admin/payroll/{id}/lines/{enrolment}/{period}", get(line_page))
-        .route("/admin/payroll/{id}/approve", post(approve))
-        .route("/admin/payroll/{id}/export", post(export))
-        .route("/admin/payroll/{id}/cancel", post(cancel))
+        .route("/admin/payroll/{id}/approve", post(step))
+        .route("/admin/payroll/{id}/export", post(step))
+        .route("/admin/payroll/{id}/cancel", post(step))
 }
 
 #[derive(Debug, Deserialize)]
@@ -484,46 +484,26 @@ async fn stepped(
     }
 }
 
-async fn approve(
+/// Approve, export or cancel, by the last segment of the path (each its own row in `ROUTES`).
+async fn step(
     Allowed(actor, ..): Allowed<perm::RunPayroll>,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: axum::http::Uri,
     CsrfForm(form): CsrfForm<LangForm>,
 ) -> Response {
     let lang = Lang::parse(form.lang.as_deref());
     let Some(run) = parse_id(&id) else {
         return super::not_found_in(lang);
     };
-    let result = state.app.approve_payroll(&actor, run).await.map(|_| ());
-    stepped(&state, &actor, lang, &id, "approved", result).await
-}
-
-async fn export(
-    Allowed(actor, ..): Allowed<perm::RunPayroll>,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<LangForm>,
-) -> Response {
-    let lang = Lang::parse(form.lang.as_deref());
-    let Some(run) = parse_id(&id) else {
-        return super::not_found_in(lang);
+    let app = &state.app;
+    let (done, result) = match uri.path().rsplit('/').next() {
+        Some("approve") => ("approved", app.approve_payroll(&actor, run).await.map(|_| ())),
+        Some("export") => ("exported", app.export_payroll(&actor, run).await.map(|_| ())),
+        Some("cancel") => ("cancelled", app.cancel_payroll(&actor, run).await.map(|_| ())),
+        _ => return super::not_found_in(lang),
     };
-    let result = state.app.export_payroll(&actor, run).await.map(|_| ());
-    stepped(&state, &actor, lang, &id, "exported", result).await
-}
-
-async fn cancel(
-    Allowed(actor, ..): Allowed<perm::RunPayroll>,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<LangForm>,
-) -> Response {
-    let lang = Lang::parse(form.lang.as_deref());
-    let Some(run) = parse_id(&id) else {
-        return super::not_found_in(lang);
-    };
-    let result = state.app.cancel_payroll(&actor, run).await.map(|_| ());
-    stepped(&state, &actor, lang, &id, "cancelled", result).await
+    stepped(&state, &actor, lang, &id, done, result).await
 }
 
 fn csv_download(body: String, filename: &str) -> Response {

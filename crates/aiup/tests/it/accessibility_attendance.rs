@@ -66,12 +66,7 @@ async fn attendance_pages_have_no_accessibility_violations() {
         "the code screen was checked with its QR code"
     );
     b.goto(&sheet).await;
-    let sign_out = b
-        .client
-        .find(Locator::Css("form[action='/signout'] button[type='submit']"))
-        .await
-        .expect("sign-out button");
-    b.click_element_and_wait(sign_out).await;
+    crate::browser_attendance::sign_out(&b).await;
 
     sign_in(&b, Role::Trainee).await;
     check_both(&b, &axe, "/me/attendance", "my-attendance", &mut report).await;
@@ -122,12 +117,7 @@ async fn payroll_and_statement_pages_have_no_accessibility_violations() {
     )
     .await;
     b.goto("/admin/payroll").await;
-    let sign_out = b
-        .client
-        .find(Locator::Css("form[action='/signout'] button[type='submit']"))
-        .await
-        .expect("sign-out button");
-    b.click_element_and_wait(sign_out).await;
+    crate::browser_attendance::sign_out(&b).await;
 
     sign_in(&b, Role::Trainee).await;
     check_both(&b, &axe, "/me/statements", "statements", &mut report).await;

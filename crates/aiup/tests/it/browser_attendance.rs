@@ -203,6 +203,32 @@ async fn staff_mark_late_and_absent_then_a_correction_without_reason_is_refused_
     assert!(b.text("#sheet-notice").await.contains("정정 1건"));
     assert!(b.text(&format!("#stored-{absent}")).await.contains("출석"));
 
+    // A CSV with three bad rows among good ones: all three listed, nothing stored.
+    let days = cohort.training_days_to(day);
+    let earlier = days[days.len() - 2];
+    let csv = format!(
+        "date,enrolment_id,mark\n{earlier},{late},present\n{earlier},{absent},maybe\n{earlier},999999,present\n2099-01-05,{late},present\n"
+    );
+    b.fill("csv", &csv).await;
+    b.click_and_wait("upload-csv").await;
+    let listed = b.client.find_all(Locator::Css("#csv-rows li")).await.expect("bad rows");
+    assert_eq!(listed.len(), 3, "{}", b.text("#csv-error").await);
+    assert!(b.text("#csv-error").await.contains("줄 3"), "rows are named by line");
+    assert_eq!(
+        b.value("csv").await.trim_end(),
+        csv.trim_end(),
+        "the pasted text stays to fix"
+    );
+    shots(&b, "sheet-csv-error-ko").await;
+    let untouched = services
+        .attendance_sheet(&cohort.staff, cohort.stock.course.id.as_str(), 0, earlier)
+        .await
+        .expect("sheet");
+    assert!(
+        untouched.rows.iter().all(|r| r.day.is_none()),
+        "nothing stored from a bad file"
+    );
+
     // English, and the day navigation.
     b.goto(&format!("{sheet}&lang=en")).await;
     assert!(b.text("h1").await.contains("Attendance sheet"));
