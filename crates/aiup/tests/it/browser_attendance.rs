@@ -317,3 +317,91 @@ async fn the_code_screen_shows_digits_and_a_qr_code_and_the_trainee_checks_in_wi
     assert!(b.text(&format!("#day-{first}")).await.contains("No exit record"));
     shots(&b, "me-en").await;
 }
+
+/// Record-level access over HTTP, without a browser: staff of the course's institution reach
+/// its sheet and its post; the same staff asking for another institution's
+/// cohort get 404 and nothing is written; a trainee is refused the staff pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_institutions_cohort_does_not_exist_for_staff_and_a_save_there_changes_nothing() {
+    use crate::testkit::{request, sign_in};
+    let app = crate::support::spawn_app().await;
+    let cohort = in_training(&app, 10).await;
+    let services = &app.state.app;
+    let day = *cohort
+        .training_days_to(services.today())
+        .last()
+        .expect("a training day");
+    let staff = sign_in(&app, Role::InstitutionStaff).await;
+    let cookie = Some(format!("aiup_session={}", staff.cookie));
+    let own = format!("{}{}?day={day}", app.base_url, cohort.sheet_path());
+    assert_eq!(request("GET", own, cookie.clone(), None, None).await.status, 200);
+    let other = cohort.stock.other_institution_course.id.to_string();
+    let other_sheet = format!("/staff/attendance/{}/0", aiup_server::pages::encode_component(&other));
+    for path in [format!("{other_sheet}?day={day}"), format!("{other_sheet}/code")] {
+        let answer = request("GET", format!("{}{path}", app.base_url), cookie.clone(), None, None).await;
+        assert_eq!(
+            answer.status,
+            404,
+            "{path}: {}",
+            answer.body.chars().take(200).collect::<String>()
+        );
+    }
+    let form = vec![
+        ("csrf".to_owned(), staff.csrf.clone()),
+        ("day".to_owned(), day.to_string()),
+        (format!("mark-{}", cohort.enrolments[0]), "absent".to_owned()),
+    ];
+    let answer = request(
+        "POST",
+        format!("{}{other_sheet}", app.base_url),
+        cookie.clone(),
+        None,
+        Some(form),
+    )
+    .await;
+    assert_eq!(answer.status, 404);
+    let sheet = services
+        .attendance_sheet(&cohort.staff, cohort.stock.course.id.as_str(), 0, day)
+        .await
+        .expect("sheet");
+    assert!(
+        sheet.rows.iter().all(|r| r.day.is_none()),
+        "nothing was written anywhere"
+    );
+    // The right cohort with the same form saves.
+    let form = vec![
+        ("csrf".to_owned(), staff.csrf),
+        ("day".to_owned(), day.to_string()),
+        (format!("mark-{}", cohort.enrolments[0]), "absent".to_owned()),
+    ];
+    let answer = request(
+        "POST",
+        format!("{}{}", app.base_url, cohort.sheet_path()),
+        cookie,
+        None,
+        Some(form),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        303,
+        "{}",
+        answer.body.chars().take(300).collect::<String>()
+    );
+    assert!(
+        answer.location.as_deref().is_some_and(|l| l.contains("recorded=1")),
+        "{:?}",
+        answer.location
+    );
+    // A trainee is refused the staff pages (the route table), even for their own cohort.
+    let trainee = sign_in(&app, Role::Trainee).await;
+    let answer = request(
+        "GET",
+        format!("{}{}/code", app.base_url, cohort.sheet_path()),
+        Some(format!("aiup_session={}", trainee.cookie)),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(answer.status, 403);
+}
