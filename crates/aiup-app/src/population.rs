@@ -3,8 +3,10 @@
 //!
 //! The generator is `aiup_people::generate`; this module reads the catalogue (generating and
 //! storing one first when the store has none), turns the population into the store's
-//! [`PopulationBatch`] and loads it.
+//! [`PopulationBatch`] and loads it, then gives every enrolment in (or past) training its
+//! attendance ([`attendance`]).
 
+pub mod attendance;
 mod card;
 
 use std::collections::HashMap;
@@ -32,6 +34,7 @@ use crate::error::{AppError, Code};
 /// before it).
 pub const APPLY_EVENT: &str = "apply";
 
+pub use attendance::{generate_attendance, AttendanceReport};
 pub use card::{card_ledgers, EnrolmentCard, GeneratedLedger};
 
 /// What a run did and how long its parts took.
@@ -46,6 +49,8 @@ pub struct PopulationReport {
     pub catalogue_time: Duration,
     pub generate_time: Duration,
     pub store_time: Duration,
+    /// The attendance written after the population, when asked for.
+    pub attendance: Option<AttendanceReport>,
 }
 
 /// 09:00 in Seoul on `day` (00:00 UTC), so the instant's Seoul date is `day`.
@@ -186,7 +191,10 @@ pub fn to_batch(population: &Population, courses: &[Course], bank: &Bank, engine
 
 /// Generates `options.trainees` people over the stored catalogue and loads them. With an empty
 /// catalogue, a generated one of `catalogue_courses` courses (same seed, cohorts from
-/// `catalogue_start`) is stored first; the search index catches up on the next refresh.
+/// `catalogue_start`) is stored first; the search index catches up on the next refresh. With
+/// `with_attendance`, every enrolment in (or past) training then gets its attendance up to
+/// `options.today` ([`generate_attendance`], in its own transactions after the population's).
+#[allow(clippy::too_many_arguments)]
 pub async fn generate_and_store(
     store: &Database,
     policy: &PolicySet,
@@ -194,6 +202,7 @@ pub async fn generate_and_store(
     options: &PopulationOptions,
     catalogue_courses: usize,
     catalogue_start: NaiveDate,
+    with_attendance: bool,
     actor: &str,
 ) -> Result<PopulationReport, AppError> {
     let data = PopulationData::parse(PopulationFiles::embedded())
@@ -224,17 +233,29 @@ pub async fn generate_and_store(
         .map(Arc::new)
         .map_err(|e| AppError::new(Code::Internal, None, e.to_string()))?;
     let batch = to_batch(&population, &courses, bank, &engine);
+    let cohorts: Vec<(String, i64)> = population
+        .seats
+        .iter()
+        .map(|s| (courses[s.course].id.as_str().to_owned(), s.cohort as i64))
+        .collect();
     drop(population);
     let generate_time = started.elapsed();
 
     let started = Instant::now();
     let written = store.population().load(batch, actor).await?;
+    let store_time = started.elapsed();
+    let attendance = if with_attendance {
+        Some(generate_attendance(store, &courses, &cohorts, options.seed, options.today, actor).await?)
+    } else {
+        None
+    };
     Ok(PopulationReport {
         catalogue_generated,
         courses: courses.len(),
         written,
         catalogue_time,
         generate_time,
-        store_time: started.elapsed(),
+        store_time,
+        attendance,
     })
 }

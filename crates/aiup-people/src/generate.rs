@@ -21,10 +21,13 @@
 //!   [`EnrolmentStatus::after`].
 //! - **Cards:** everyone in a card-tuition programme, and a share of the others, opened before
 //!   their first application, with the policy's account amount and period on the issue date.
+//! - **Attendance:** a day record for every training day of every enrolment in (or past)
+//!   training, up to `today` ([`attendance`]; made per stored enrolment, after the load).
 //! - **Diagnoses:** 0–3 runs a person, the first before applying, later ones months apart. Each
 //!   run answers the bank's form for its number (`aiup_diagnosis`), right more often on the steps
 //!   the person has mastered (which rise now and then), and is scored by the bank.
 
+pub mod attendance;
 mod data;
 mod enrol;
 

@@ -128,6 +128,15 @@ pub async fn payroll(action: PayrollAction, db: &Db) -> Result<(), Failure> {
                 .await
                 .map_err(app_failure)?;
             let run = &done.run;
+            let t = &done.timings;
+            eprintln!(
+                "payroll: catalogue {:.2} s, attendance {:.2} s, enrolments {:.2} s, compute {:.2} s, write {:.2} s",
+                t.catalogue.as_secs_f64(),
+                t.attendance.as_secs_f64(),
+                t.enrolments.as_secs_f64(),
+                t.compute.as_secs_f64(),
+                t.write.as_secs_f64()
+            );
             println!(
                 "run {} for {}: {} lines (regular {}, adjustments {}), total ₩{}; {} enrolments, {} closed periods, \
                  {} left out; {:.2} s{}",

@@ -24,6 +24,10 @@ pub struct PopulationArgs {
     /// --seed, --today and catalogue, the same rows are written.
     #[arg(long)]
     today: Option<String>,
+    /// Leave out the attendance (by default every enrolment in or past training gets a record
+    /// of every training day up to --today).
+    #[arg(long)]
+    no_attendance: bool,
     #[command(flatten)]
     db: Db,
 }
@@ -52,6 +56,7 @@ pub async fn generate_population(args: PopulationArgs) -> Result<(), Failure> {
         },
         courses,
         catalogue_start,
+        !args.no_attendance,
         "generator",
     )
     .await
@@ -81,6 +86,18 @@ pub async fn generate_population(args: PopulationArgs) -> Result<(), Failure> {
         w.cohort_seats,
         w.total()
     );
+    if let Some(a) = &report.attendance {
+        println!(
+            "attendance: {} enrolments, {} months, {} training days ({:.2} s: read {:.2} s, generate {:.2} s, store {:.2} s)",
+            a.enrolments,
+            a.months,
+            a.days,
+            (a.read_time + a.generate_time + a.store_time).as_secs_f64(),
+            a.read_time.as_secs_f64(),
+            a.generate_time.as_secs_f64(),
+            a.store_time.as_secs_f64()
+        );
+    }
     println!(
         "wall time: {:.2} s (generate {:.2} s, store {:.2} s)",
         started.elapsed().as_secs_f64(),

@@ -26,7 +26,7 @@ pub const PAID_STATUSES: [EnrolmentStatus; 6] = [
 ];
 
 /// Parallel reads of person profiles.
-const PERSON_READERS: usize = 8;
+const PERSON_READERS: usize = 16;
 
 /// The catalogue and the enrolments seen so far.
 pub(crate) struct Directory {

@@ -5,6 +5,7 @@ use std::process::{Command, Output, Stdio};
 use aiup_people::card::{Entry, EntryKind, Ledger};
 use aiup_store::testing::{postgres_test_url, raw_i64, raw_text};
 use aiup_store::Database;
+use chrono::Datelike as _;
 
 use crate::cli::{stderr, stdout};
 
@@ -36,9 +37,9 @@ fn generate(data: &std::path::Path, database_url: Option<&str>, seed: &str) -> O
 
 /// The people and enrolments as text, in id order: equal texts mean equal rows.
 async fn fingerprint(db: &Database) -> String {
-    let concat = match db.backend() {
-        aiup_store::Backend::Sqlite => "group_concat(x, ';')",
-        aiup_store::Backend::Postgres => "string_agg(x, ';')",
+    let (concat, hex) = match db.backend() {
+        aiup_store::Backend::Sqlite => ("group_concat(x, ';')", "hex(days)"),
+        aiup_store::Backend::Postgres => ("string_agg(x, ';')", "upper(encode(days, 'hex'))"),
     };
     let people = raw_text(
         db,
@@ -58,7 +59,44 @@ async fn fingerprint(db: &Database) -> String {
     )
     .await
     .unwrap();
-    format!("{people}\n{enrolments}")
+    let attendance = raw_text(
+        db,
+        &format!(
+            "SELECT {concat} FROM (SELECT enrolment_id || ':' || CAST(month AS TEXT) || ':' || {hex} AS x \
+             FROM attendance_months ORDER BY enrolment_id, month) t"
+        ),
+    )
+    .await
+    .unwrap();
+    format!("{people}\n{enrolments}\n{attendance}")
+}
+
+/// Every stored month belongs to an enrolment that was in training, records only days of its
+/// cohort up to the day the population is seen on, and the days are mostly present.
+async fn attendance_agrees(db: &Database) {
+    use aiup_rules::attendance::DayStatus;
+    let last = raw_i64(db, "SELECT MAX(id) FROM enrolments").await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    let months = db.attendance().months_in_range(1..=last, today).await.unwrap();
+    assert!(months.len() > 100, "{} months", months.len());
+    let (mut days, mut attended) = (0, 0);
+    for month in &months {
+        let e = db.enrolments().enrolment(month.enrolment_id).await.unwrap().unwrap();
+        let status = aiup_people::EnrolmentStatus::parse(&e.status).unwrap();
+        assert!(aiup_people::generate::attendance::has_attendance(status), "{e:?}");
+        let sheet = aiup_people::attendance::MonthSheet::decode(&month.days).unwrap();
+        for (d, day) in sheet.days() {
+            let date = month.month.with_day(d).unwrap();
+            assert!(
+                date >= e.cohort_start && date <= e.cohort_end.min(today),
+                "{date} of {e:?}"
+            );
+            days += 1;
+            attended += u32::from(day.status == DayStatus::Attended);
+        }
+    }
+    let share = f64::from(attended) / f64::from(days);
+    assert!((0.8..0.95).contains(&share), "{share} of {days} days attended");
 }
 
 /// No cohort has more seat-holders, or a different count, than its seat row says.
@@ -169,6 +207,8 @@ async fn the_same_seed_writes_the_same_rows_and_the_counts_it_prints() {
     assert_ne!(fingerprint(&da).await, fingerprint(&dc).await);
     seats_agree(&da).await;
     cards_agree(&da).await;
+    attendance_agrees(&da).await;
+    assert!(text.contains("attendance: "), "{text}");
     // One audit event for the whole load.
     let loads = raw_i64(
         &da,
@@ -200,4 +240,5 @@ async fn postgres_gets_the_rows_sqlite_gets() {
     assert_eq!(fingerprint(&pg_db).await, fingerprint(&lite_db).await);
     seats_agree(&pg_db).await;
     cards_agree(&pg_db).await;
+    attendance_agrees(&pg_db).await;
 }
