@@ -14,11 +14,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aiup_catalogue::{Cohort, Course};
 use aiup_core::policy::Text;
-use aiup_people::attendance::{month_of, MonthSheet};
+use aiup_people::attendance::{count_from_sheets, month_of, MonthSheet};
 use aiup_people::EnrolmentStatus;
 use aiup_rules::attendance::{Day, DayStatus};
 use aiup_rules::case::Tenths;
-use aiup_rules::counting::{self, count_periods, CourseFacts, PeriodCount};
+use aiup_rules::counting::{CourseFacts, PeriodCount};
+use aiup_rules::Calendar;
 use aiup_store::{AttendanceError, AttendanceMonth, CorrectionRecord, EnrolmentRecord, MonthWrite, NewCorrection};
 use chrono::{Datelike, NaiveDate};
 
@@ -32,7 +33,7 @@ mod mark;
 mod schedule;
 mod write;
 
-pub use checkin::{CheckedIn, CheckinCode, Direction, CHECK_PATH};
+pub use checkin::{CheckedIn, CheckinCode, Direction, FailedCodes, CHECK_PATH, MAX_FAILED_CODES};
 pub use csv::{BadRow, ImportError, CSV_COLUMNS};
 pub use mark::{day_of, parse_excuse, AttendanceEntry, Mark, MAX_EVIDENCE_CHARS, MAX_OUTINGS};
 pub use schedule::{format_minute, parse_minute, Schedule, DEFAULT_START, LUNCH_FROM_TENTHS, LUNCH_MINUTES};
@@ -306,6 +307,13 @@ impl App {
         day: NaiveDate,
         entries: &[AttendanceEntry],
     ) -> Result<Recorded, AppError> {
+        if entries.is_empty() {
+            return Err(AppError::bilingual(
+                Code::MissingField,
+                Some("entries"),
+                text("기록할 훈련생이 없습니다.", "no trainee's mark was given"),
+            ));
+        }
         let items: Vec<write::Item> = entries
             .iter()
             .enumerate()
@@ -317,7 +325,7 @@ impl App {
             .collect();
         self.write_days(actor, course_id, ordinal, items, false)
             .await
-            .map_err(|problems| write::first_error(problems, day))
+            .map_err(write::first_error)
     }
 
     /// The corrections of one enrolment, oldest first, for whoever may see the enrolment.
@@ -401,16 +409,22 @@ impl App {
                 .collect();
             let periods = match (&course, &schedule) {
                 (Some(course), Some(schedule)) => {
-                    let all_days = schedule.training_days(schedule.first_day, schedule.last_day);
-                    let hours = Tenths(schedule.hours_tenths);
-                    let training = counting::with_records(&all_days, hours, |d| record_on(&sheets, record.id, d));
                     let facts = CourseFacts {
                         start: schedule.first_day,
                         end: schedule.last_day,
-                        hours_per_day: hours,
+                        hours_per_day: Tenths(schedule.hours_tenths),
                         delivery: course.delivery,
                     };
-                    count_periods(&engine.count_rules(schedule.first_day), &facts, &training, today)
+                    let months: Vec<(NaiveDate, MonthSheet)> = sheets
+                        .iter()
+                        .map(|((_, month), (sheet, _))| (*month, sheet.clone()))
+                        .collect();
+                    let rules = engine.count_rules(schedule.first_day);
+                    count_from_sheets(&rules, &facts, Calendar::korean(), &months, today).unwrap_or_else(|e| {
+                        // A course beyond the holiday list: its days are shown, its periods not.
+                        tracing::warn!(enrolment = record.id, %e, "attendance periods not counted");
+                        Vec::new()
+                    })
                 }
                 _ => Vec::new(),
             };

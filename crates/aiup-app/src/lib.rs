@@ -54,6 +54,8 @@ struct Inner {
     /// The key check-in codes are made with (`AIUP_CHECKIN_KEY`); without one, a random key
     /// made on first use.
     checkin_key: std::sync::OnceLock<aiup_people::checkin::CheckinKey>,
+    /// Wrong check-in codes per account in the current span (`attendance::checkin`).
+    checkin_failures: attendance::FailedCodes,
 }
 
 impl std::fmt::Debug for App {
@@ -77,6 +79,7 @@ impl App {
                 auth: accounts::AuthSettings::default(),
                 identifier_key: std::sync::OnceLock::new(),
                 checkin_key: std::sync::OnceLock::new(),
+                checkin_failures: attendance::FailedCodes::default(),
             }),
         }
     }
@@ -140,6 +143,10 @@ impl App {
 
     pub(crate) fn checkin_key_cell(&self) -> &std::sync::OnceLock<aiup_people::checkin::CheckinKey> {
         &self.inner.checkin_key
+    }
+
+    pub(crate) fn checkin_failures(&self) -> &attendance::FailedCodes {
+        &self.inner.checkin_failures
     }
 
     /// Which tier wins today where a region is both capital-area and population-declining.

@@ -23,6 +23,40 @@ use crate::{App, AppError, Code};
 /// The page a trainee's phone opens from the QR code (the pages serve it).
 pub const CHECK_PATH: &str = "/me/attendance/check";
 
+/// Wrong codes an account may enter in one span of [`FAILURE_SPAN_WINDOWS`] minutes: a code is
+/// one in a million, so guessing must stay far slower than the codes change.
+pub const MAX_FAILED_CODES: u32 = 10;
+/// The span wrong codes are counted over, in minute windows.
+pub const FAILURE_SPAN_WINDOWS: i64 = 10;
+
+/// Wrong check-in codes per account in the current span (in memory: a restart forgets them,
+/// which at most doubles a guesser's tries once).
+#[derive(Debug, Default)]
+pub struct FailedCodes(std::sync::Mutex<std::collections::HashMap<i64, (i64, u32)>>);
+
+impl FailedCodes {
+    fn span(window: i64) -> i64 {
+        window.div_euclid(FAILURE_SPAN_WINDOWS)
+    }
+
+    /// Whether `account` may try a code in `window`.
+    fn allows(&self, account: i64, window: i64) -> bool {
+        let map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        !matches!(map.get(&account), Some(&(span, n)) if span == Self::span(window) && n >= MAX_FAILED_CODES)
+    }
+
+    /// Counts a wrong code of `account` in `window`.
+    fn failed(&self, account: i64, window: i64) {
+        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let span = Self::span(window);
+        let entry = map.entry(account).or_insert((span, 0));
+        if entry.0 != span {
+            *entry = (span, 0);
+        }
+        entry.1 += 1;
+    }
+}
+
 /// Arrival or exit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -241,6 +275,17 @@ impl App {
         let today = self.today();
         let minute = seoul_minute(now);
         let key = self.checkin_key()?;
+        let now_window = window_of(now.timestamp());
+        if !self.checkin_failures().allows(actor.account_id, now_window) {
+            return Err(AppError::bilingual(
+                Code::TooManyAttempts,
+                Some("code"),
+                text(
+                    "틀린 코드를 너무 많이 입력했습니다. 몇 분 뒤에 다시 입력해 주세요.",
+                    format!("too many wrong codes; try again within {FAILURE_SPAN_WINDOWS} minutes"),
+                ),
+            ));
+        }
         let in_training: Vec<Enrolment> = self
             .my_enrolments(actor)
             .await?
@@ -249,10 +294,10 @@ impl App {
             .collect();
         let found = in_training.into_iter().find_map(|e| {
             let cohort = cohort_key(&e.record.course_id, e.record.cohort_ordinal);
-            key.verify(&cohort, digits, window_of(now.timestamp()))
-                .map(|window| (e, window))
+            key.verify(&cohort, digits, now_window).map(|window| (e, window))
         });
         let Some((enrolment, window)) = found else {
+            self.checkin_failures().failed(actor.account_id, now_window);
             return Err(invalid_code());
         };
         let record = &enrolment.record;
@@ -404,5 +449,18 @@ mod tests {
             !reentered(Some(Day::present()), Direction::In, today, window),
             "not by code"
         );
+    }
+
+    #[test]
+    fn wrong_codes_are_limited_per_account_and_span() {
+        let failures = FailedCodes::default();
+        let w = 1_000 * FAILURE_SPAN_WINDOWS;
+        for _ in 0..MAX_FAILED_CODES {
+            assert!(failures.allows(7, w));
+            failures.failed(7, w + 3);
+        }
+        assert!(!failures.allows(7, w + 9), "the span is used up");
+        assert!(failures.allows(8, w), "another account");
+        assert!(failures.allows(7, w + FAILURE_SPAN_WINDOWS), "the next span");
     }
 }

@@ -65,7 +65,7 @@ impl From<AppError> for Refused {
 
 /// The first problem as the error of a one-day request (`day` for date problems,
 /// `entries[i].field` for an entry's).
-pub(crate) fn first_error(refused: Refused, _day: NaiveDate) -> AppError {
+pub(crate) fn first_error(refused: Refused) -> AppError {
     match refused {
         Refused::Whole(e) => e,
         Refused::Items(mut problems) => {

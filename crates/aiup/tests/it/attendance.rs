@@ -4,7 +4,7 @@
 //! exactly as it was.
 
 use aiup_app::accounts::{Actor, Role};
-use aiup_app::attendance::{AttendanceEntry, Direction, Mark, Recorded, Schedule};
+use aiup_app::attendance::{AttendanceEntry, Direction, Mark, Recorded, Schedule, MAX_FAILED_CODES};
 use aiup_app::enrolment::{Decision, DecisionDone};
 use aiup_app::{App, AppError, Code};
 use aiup_people::EnrolmentEvent;
@@ -277,6 +277,16 @@ async fn recording_and_corrections(w: World) {
         app.record_attendance(&w.kim, &w.course, 0, d2, &present).await,
         Code::Forbidden,
         None,
+    )
+    .await;
+
+    let nobody: [AttendanceEntry; 0] = [];
+    refused(
+        db,
+        &before,
+        app.record_attendance(&w.staff, &w.course, 0, d2, &nobody).await,
+        Code::MissingField,
+        Some("entries"),
     )
     .await;
 
@@ -553,6 +563,21 @@ async fn check_in_codes(w: World) {
         DayStatus::Incomplete,
         "shown as incomplete, not silently absent"
     );
+    let mine = app.my_attendance(&w.kim).await.expect("mine");
+    assert_eq!((mine[0].tally.incomplete, mine[0].tally.absent), (1, 0));
+    let open = mine[0]
+        .periods
+        .iter()
+        .find(|p| p.start <= app.today() && app.today() <= p.end)
+        .expect("this period");
+    assert_eq!(open.incomplete_days, 1);
+    // Only once its period has closed does a day without an exit count as an absence.
+    let expected = if open.closed {
+        open.incomplete_days + open.unrecorded_days
+    } else {
+        0
+    };
+    assert_eq!(open.absences, expected);
 
     // Two minutes later the code has expired.
     app.clock().advance(Duration::minutes(2));
@@ -588,6 +613,34 @@ async fn check_in_codes(w: World) {
         app.check_in(&w.lee, &fresh.digits, Direction::In).await,
         Code::Conflict,
         None,
+    )
+    .await;
+
+    // Guessing is slowed down: after a few wrong codes even the right one waits.
+    let before = counts(db).await;
+    let right: u32 = fresh.digits.parse().expect("digits");
+    let mut wrong_answers = 0;
+    let mut limited = None;
+    for k in 1..=MAX_FAILED_CODES + 1 {
+        let guess = format!("{:06}", (right + k) % 1_000_000);
+        match app.check_in(&w.lee, &guess, Direction::In).await {
+            Err(e) if e.code == Code::InvalidCheckinCode => wrong_answers += 1,
+            Err(e) => {
+                limited = Some(e);
+                break;
+            }
+            Ok(done) => panic!("a guess was taken: {done:?}"),
+        }
+    }
+    let e = limited.expect("the guesses were limited");
+    assert_eq!((e.code, e.field.as_deref()), (Code::TooManyAttempts, Some("code")));
+    assert!(wrong_answers <= MAX_FAILED_CODES);
+    refused(
+        db,
+        &before,
+        app.check_in(&w.lee, &fresh.digits, Direction::In).await,
+        Code::TooManyAttempts,
+        Some("code"),
     )
     .await;
 }
