@@ -49,7 +49,7 @@ impl Access {
 use Access::{Allowed as May, Public, SignedIn as Signed};
 use Permission::{
     DecideApplications, ManageAccounts, OwnAccount, OwnLearning, ReadAudit, ReadEnrolments, ReadInstitutionRecords,
-    ReadPolicyVersions,
+    ReadPayroll, ReadPolicyVersions, RecordAttendance, RunPayroll,
 };
 
 /// Every route the application serves, with who may use it.
@@ -94,6 +94,43 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/staff/enrolments/{id}/step", May(DecideApplications)),
     (Method::GET, "/me/card", May(OwnLearning)),
     (Method::POST, "/me/card", May(OwnLearning)),
+    (Method::GET, "/me/attendance", May(OwnLearning)),
+    (Method::POST, "/me/attendance", May(OwnLearning)),
+    (Method::GET, "/me/attendance/check", May(OwnLearning)),
+    (Method::GET, "/me/statements", May(OwnLearning)),
+    (
+        Method::GET,
+        "/staff/attendance/{course}/{cohort}",
+        May(RecordAttendance),
+    ),
+    (
+        Method::POST,
+        "/staff/attendance/{course}/{cohort}",
+        May(RecordAttendance),
+    ),
+    (
+        Method::POST,
+        "/staff/attendance/{course}/{cohort}/csv",
+        May(RecordAttendance),
+    ),
+    (
+        Method::GET,
+        "/staff/attendance/{course}/{cohort}/code",
+        May(RecordAttendance),
+    ),
+    (Method::GET, "/admin/payroll", May(ReadPayroll)),
+    (Method::POST, "/admin/payroll", May(RunPayroll)),
+    (Method::GET, "/admin/payroll/{id}", May(ReadPayroll)),
+    (Method::GET, "/admin/payroll/{id}/totals.csv", May(ReadPayroll)),
+    (Method::GET, "/admin/payroll/{id}/payment.csv", May(RunPayroll)),
+    (
+        Method::GET,
+        "/admin/payroll/{id}/lines/{enrolment}/{period}",
+        May(ReadPayroll),
+    ),
+    (Method::POST, "/admin/payroll/{id}/approve", May(RunPayroll)),
+    (Method::POST, "/admin/payroll/{id}/export", May(RunPayroll)),
+    (Method::POST, "/admin/payroll/{id}/cancel", May(RunPayroll)),
     (Method::POST, "/api/v1/estimate", Public),
     (Method::GET, "/api/v1/programmes", Public),
     (Method::GET, "/api/v1/parameters", Public),

@@ -7,17 +7,24 @@
 
 pub mod accounts;
 mod admin;
+mod attendance;
+mod attendance_view;
 mod card;
+mod checkin;
 pub mod course;
 pub mod courses;
 mod diagnosis;
 mod enrolment;
 pub mod form;
+mod my_attendance;
 mod path;
+mod payroll;
 mod profile;
 mod programme;
+mod qr;
 mod results;
 mod staff;
+mod statement;
 mod view;
 mod widgets;
 
@@ -63,6 +70,11 @@ pub fn routes() -> Router<AppState> {
         .merge(enrolment::routes())
         .merge(staff::routes())
         .merge(card::routes())
+        .merge(attendance::routes())
+        .merge(checkin::routes())
+        .merge(my_attendance::routes())
+        .merge(statement::routes())
+        .merge(payroll::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.

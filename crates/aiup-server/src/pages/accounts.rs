@@ -283,6 +283,11 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
         links.push(("/me/path", lang.pick("나의 학습 경로", "My learning path")));
         links.push(("/me/applications", lang.pick("나의 수강 신청", "My applications")));
         links.push(("/me/card", lang.pick("내 내일배움카드", "My learning card")));
+        links.push(("/me/attendance", lang.pick("나의 출결", "My attendance")));
+        links.push((
+            "/me/statements",
+            lang.pick("훈련장려금 내역", "My allowance statements"),
+        ));
     }
     if actor.allows(Permission::ReadEnrolments) {
         links.push((
@@ -295,6 +300,9 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
             "/staff/applications",
             lang.pick("수강 신청 심사", "Applications to decide"),
         ));
+    }
+    if actor.allows(Permission::ReadPayroll) {
+        links.push(("/admin/payroll", lang.pick("훈련장려금 지급", "Allowance payroll")));
     }
     if actor.allows(Permission::ManageAccounts) {
         links.push(("/admin/users", lang.pick("사용자 관리", "Users")));

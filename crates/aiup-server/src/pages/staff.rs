@@ -123,9 +123,13 @@ async fn applications_page(
             ul #cohorts {
                 @for course in &courses {
                     @for (i, c) in course.cohorts.iter().enumerate() {
-                        li { a href=(href(&cohort_path(course.id.as_str(), i64::try_from(i).unwrap_or(0)), lang)) {
-                            (super::widgets::as_written(lang, &course.title)) " · " (c.start_date) " ~ " (c.end_date)
-                        } }
+                        @let ordinal = i64::try_from(i).unwrap_or(0);
+                        li {
+                            a href=(href(&cohort_path(course.id.as_str(), ordinal), lang)) {
+                                (super::widgets::as_written(lang, &course.title)) " · " (c.start_date) " ~ " (c.end_date)
+                            }
+                            " · " a href=(href(&super::attendance::cohort_base(course.id.as_str(), ordinal), lang)) { (lang.pick("출결", "Attendance")) }
+                        }
                     }
                 }
             }
@@ -266,6 +270,7 @@ async fn roster_page(
         h1 #page-title { (lang.pick("기수 명단", "Cohort roster")) }
         p.lede { (super::widgets::as_written(lang, &roster.course.title)) " · " (roster.cohort.start_date) " ~ " (roster.cohort.end_date) }
         (error_summary(lang, &problems))
+        p { a #attendance-link href=(href(&super::attendance::cohort_base(course, ordinal), lang)) { (lang.pick("출결 기록부", "Attendance sheet")) } }
         dl.facts #seats {
             dt { (lang.pick("정원", "Seats")) }
             dd { (roster.seats.map_or(i64::from(roster.cohort.seats_left), |s| s.seats)) }

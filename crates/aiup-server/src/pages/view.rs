@@ -27,6 +27,18 @@ pub(super) fn page(lang: Lang, title: &str, header_extra: Markup, body: Markup) 
 /// The frame every page shares: head, skip link, header with the main menu (its `section`
 /// marked current), one `main` and the footer.
 pub(super) fn page_in(section: Section, lang: Lang, title: &str, header_extra: Markup, body: Markup) -> Markup {
+    page_with_head(section, lang, title, html! {}, header_extra, body)
+}
+
+/// [`page_in`] with elements added to the head (the check-in code screen's refresh).
+pub(super) fn page_with_head(
+    section: Section,
+    lang: Lang,
+    title: &str,
+    head_extra: Markup,
+    header_extra: Markup,
+    body: Markup,
+) -> Markup {
     let menu = [
         (Section::Courses, "/courses", lang.pick("과정 찾기", "Find a course")),
         (
@@ -45,6 +57,7 @@ pub(super) fn page_in(section: Section, lang: Lang, title: &str, header_extra: M
                 meta name="color-scheme" content="light";
                 title { (title) }
                 link rel="stylesheet" href="/assets/app.css";
+                (head_extra)
             }
             body {
                 a.skip-link href="#main" { (lang.pick("본문으로 건너뛰기", "Skip to main content")) }
@@ -92,6 +105,8 @@ pub(crate) fn learning_nav(lang: Lang, current: &str) -> Markup {
         ("/me/path", lang.pick("학습 경로", "Path")),
         ("/me/applications", lang.pick("신청·수강", "Applications")),
         ("/me/card", lang.pick("내일배움카드", "Learning card")),
+        ("/me/attendance", lang.pick("출결", "Attendance")),
+        ("/me/statements", lang.pick("훈련장려금", "Allowance")),
     ];
     html! {
         nav.sub-nav aria-label=(lang.pick("나의 학습 메뉴", "My learning")) {

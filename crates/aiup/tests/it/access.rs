@@ -57,6 +57,8 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("/tokens/{id}", "/tokens/999999")
         .replace("/users/{id}", &format!("/users/{}", f.victim))
         .replace("/institutions/{id}", &format!("/institutions/{}", f.institution))
+        .replace("{course}", &f.course)
+        .replace("{cohort}", "0")
 }
 
 /// What a caller sends: a session on pages, a token on the API.
@@ -166,6 +168,11 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/card.rs"),
         include_str!("../../../aiup-server/src/pages/diagnosis.rs"),
         include_str!("../../../aiup-server/src/pages/path.rs"),
+        include_str!("../../../aiup-server/src/pages/attendance.rs"),
+        include_str!("../../../aiup-server/src/pages/checkin.rs"),
+        include_str!("../../../aiup-server/src/pages/my_attendance.rs"),
+        include_str!("../../../aiup-server/src/pages/statement.rs"),
+        include_str!("../../../aiup-server/src/pages/payroll.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES {

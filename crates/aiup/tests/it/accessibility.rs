@@ -109,7 +109,7 @@ async fn check(b: &Browser, axe: &str, path: &str, name: &str, report: &mut Vec<
 }
 
 /// Both languages of a page: `path` as given, and with `lang=en` added.
-async fn check_both(b: &Browser, axe: &str, path: &str, name: &str, report: &mut Vec<String>) {
+pub(crate) async fn check_both(b: &Browser, axe: &str, path: &str, name: &str, report: &mut Vec<String>) {
     check(b, axe, path, &format!("{name}-ko"), report).await;
     let english = if path.contains('?') {
         format!("{path}&lang=en")
@@ -151,7 +151,7 @@ async fn header_breaks(b: &Browser, width: u32) -> Vec<String> {
     serde_json::from_value(found).expect("a list of texts")
 }
 
-fn assert_clean(report: &[String]) {
+pub(crate) fn assert_clean(report: &[String]) {
     assert!(
         report.is_empty(),
         "axe-core found accessibility violations:\n{}",
@@ -169,7 +169,7 @@ fn calculator_query(end_date: &str) -> String {
     )
 }
 
-async fn start() -> Option<(Browser, String)> {
+pub(crate) async fn start() -> Option<(Browser, String)> {
     // Read first, so a missing axe-core fails before any browser starts.
     let axe = axe_source();
     Browser::start().await.map(|b| (b, axe))
@@ -378,7 +378,7 @@ async fn card_page_has_no_accessibility_violations() {
 }
 
 /// Signs `role`'s test account in through the sign-in form.
-async fn sign_in(b: &Browser, role: Role) {
+pub(crate) async fn sign_in(b: &Browser, role: Role) {
     b.goto("/signin").await;
     b.submit_sign_in(role).await;
 }
@@ -607,7 +607,7 @@ async fn enrolment_pages_have_no_accessibility_violations() {
 
 /// Runs axe over the page the browser shows now (one reached by a form), at both widths,
 /// without reloading it.
-async fn check_current(b: &Browser, axe: &str, name: &str, report: &mut Vec<String>) {
+pub(crate) async fn check_current(b: &Browser, axe: &str, name: &str, report: &mut Vec<String>) {
     for &width in WIDTHS {
         b.client.set_window_size(width, 1000).await.expect("resize");
         let found = violations(b, axe).await;

@@ -2,13 +2,16 @@
 
 mod access;
 mod accessibility;
+mod accessibility_attendance;
 mod api_consistency;
 mod attendance;
 mod browser;
 mod browser_accounts;
+mod browser_attendance;
 mod browser_enrolment;
 mod browser_focus;
 mod browser_journey;
+mod browser_payroll;
 mod browser_search;
 mod card;
 mod cli;
