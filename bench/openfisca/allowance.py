@@ -8,8 +8,10 @@ The formula is the one in crates/aiup-rules/src/engine.rs (allowance part):
     eligible   = scheme pays and total_hours >= 140 and delivery and status eligible
                  and recognised * 10000 >= 8000 * scheduled
     base       = min(daily * recognised, cap)      by the scheme's base table
-                 (general: short-day table when hours_per_day < 5)
-    special    = min(daily * recognised, cap)      by scheme and region tier,
+                 (general: short-day table when hours_per_day < 5;
+                  priority and kdt_ai_campus: the priority short-day table)
+    special    = min(daily * recognised, cap)      by scheme and region tier
+                 (live-online courses: the capital tier),
                  for priority / kdt_ai_campus / ai_assistant only,
                  when total_hours >= 350 and hours_per_day >= 5
     allowance  = base + special                    (0 unless eligible)
@@ -95,6 +97,13 @@ class delivery_eligible(Variable):
     label = "Delivery earns the allowance (classroom, blended, live_online, digital_twin)"
 
 
+class live_online(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "Live-online course (paid the capital-area special rate)"
+
+
 class status_eligible(Variable):
     value_type = bool
     entity = Person
@@ -150,6 +159,7 @@ INPUTS = (
     "total_hours_tenths",
     "hours_per_day_tenths",
     "delivery_eligible",
+    "live_online",
     "status_eligible",
     "scheduled_days",
     "attended_days",
@@ -166,6 +176,7 @@ CSV_COLUMNS = {
     "total_hours_tenths": "total_hours_tenths",
     "hours_per_day_tenths": "hours_per_day_tenths",
     "delivery_eligible": "delivery_eligible",
+    "live_online": "live_online",
     "status_eligible": "status_eligible",
     "scheduled_days": "scheduled",
     "attended_days": "attended",
@@ -238,9 +249,13 @@ class base_allowance_won(Variable):
         daily_by_scheme = numpy.array([int(t.daily_won) for t in tables], dtype=numpy.int64)
         cap_by_scheme = numpy.array([int(t.monthly_cap_won) for t in tables], dtype=numpy.int64)
         general_like = scheme <= SCHEME_GENERAL
+        priority_like = (scheme == SCHEME_PRIORITY) | (scheme == SCHEME_KDT_AI_CAMPUS)
         use_short = general_like * short_day
+        use_priority_short = priority_like * short_day
         daily = numpy.where(use_short, int(p.general_short_day.daily_won), daily_by_scheme[scheme])
         cap = numpy.where(use_short, int(p.general_short_day.monthly_cap_won), cap_by_scheme[scheme])
+        daily = numpy.where(use_priority_short, int(p.priority_short_day.daily_won), daily)
+        cap = numpy.where(use_priority_short, int(p.priority_short_day.monthly_cap_won), cap)
         days = person("recognised_days", period).astype(numpy.int64)
         return numpy.where(person("allowance_eligible", period), numpy.minimum(daily * days, cap), 0)
 
@@ -254,7 +269,9 @@ class special_allowance_won(Variable):
     def formula(person, period, parameters):
         p = parameters(period).allowance.special
         scheme = person("allowance_scheme", period)
-        tier = person("region_tier", period)
+        # Live-online courses are paid the capital-area rate (tier 0).
+        live_capital = person("live_online", period) * bool(p.live_online_capital_rate)
+        tier = numpy.where(live_capital, 0, person("region_tier", period))
         # 5 x 3 table by (scheme code, tier); schemes none and general pay nothing.
         daily_table = numpy.zeros((5, 3), dtype=numpy.int64)
         cap_table = numpy.zeros((5, 3), dtype=numpy.int64)
@@ -289,6 +306,7 @@ VARIABLES = (
     total_hours_tenths,
     hours_per_day_tenths,
     delivery_eligible,
+    live_online,
     status_eligible,
     scheduled_days,
     attended_days,
@@ -317,6 +335,21 @@ class AllowanceSystem(TaxBenefitSystem):
 # ---- checks -----------------------------------------------------------------
 
 
+# Rules of the unit-period payroll that the benchmark's monthly totals do not exercise: the
+# batch gives counted days (no day records, carry, meals or course outcome), and the threshold's
+# rounding up is the integer compare of `attendance_met`.
+OUTSIDE_THE_MONTHLY_FORMULA = {
+    "attendance.tardies_carry_across_periods",
+    "attendance.unit_period.scheme",
+    "attendance.unit_period.remote_whole_course",
+    "attendance.illness_cap_rate",
+    "attendance.illness_cap_rounding",
+    "attendance.incomplete_day_is_absence",
+    "allowance.attendance_threshold_rounding",
+    "allowance.meal_deduction.daily_won",
+}
+
+
 def check_parameters(tbs: TaxBenefitSystem) -> int:
     """Every YAML value equals policy/*.toml at every date the TOML gives."""
     checked = 0
@@ -328,6 +361,8 @@ def check_parameters(tbs: TaxBenefitSystem) -> int:
             pid = param["id"]
             if pid in ("allowance.eligible_deliveries", "allowance.eligible_statuses"):
                 continue  # carried by the delivery_eligible / status_eligible inputs
+            if pid in OUTSIDE_THE_MONTHLY_FORMULA:
+                continue
             for value in param["values"]:
                 expected = value["value"]
                 if isinstance(expected, str) and expected.endswith("%"):
@@ -356,7 +391,7 @@ def load_csv(path: Path) -> tuple[dict[str, numpy.ndarray], dict[str, numpy.ndar
     inputs = {}
     for variable, column in CSV_COLUMNS.items():
         values = columns[column]
-        inputs[variable] = values.astype(bool) if variable in ("delivery_eligible", "status_eligible") else values.astype(numpy.int32)
+        inputs[variable] = values.astype(bool) if variable in ("delivery_eligible", "live_online", "status_eligible") else values.astype(numpy.int32)
     expected = {k: columns[k] for k in ("allowance_won", "base_allowance_won", "special_allowance_won")}
     return inputs, expected, header
 

@@ -19,6 +19,7 @@
 
 use aiup_core::policy::Text;
 use aiup_people::{EnrolmentEvent, EnrolmentStatus};
+use aiup_rules::outcome::{CourseResult, Decision, OutcomeFacts};
 use aiup_rules::Engine;
 use aiup_store::{CardEffect, EnrolmentRecord, StatusChange};
 use chrono::{Days, NaiveDate};
@@ -26,17 +27,9 @@ use chrono::{Days, NaiveDate};
 use crate::accounts::{Actor, Permission};
 use crate::card::RuleRef;
 use crate::enrolment::DROPOUT_DEDUCTIONS;
-use crate::payroll::{directory, periods_of, PeriodFigures};
+use crate::payroll::{counts_of, directory};
 use crate::statement::rule_on;
 use crate::{App, AppError, Code};
-
-/// Parameters the outcomes cite.
-pub mod rules {
-    pub const COMPLETION: &str = "completion.attendance_rate";
-    pub const REMOVAL_COURSE: &str = "completion.removal.course_absence_rate";
-    pub const REMOVAL_PERIOD: &str = "completion.removal.period_absence_rate";
-    pub const EARLY_EMPLOYMENT: &str = "completion.early_employment.attendance_rate";
-}
 
 fn text(ko: impl Into<String>, en: impl Into<String>) -> Text {
     Text {
@@ -45,59 +38,21 @@ fn text(ko: impl Into<String>, en: impl Into<String>) -> Text {
     }
 }
 
-/// Which rule decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decided {
-    Completed,
-    NotCompleted,
-    /// Absences over 20% of all training days.
-    RemovedCourseAbsences,
-    /// Absences of half or more of one unit period's days.
-    RemovedPeriodAbsences {
-        period: u32,
-    },
-    CompletedByEmployment,
-    /// Employed before reaching the threshold: a dropout.
-    EmployedBelowThreshold,
-}
-
-impl Decided {
-    pub fn event(self) -> EnrolmentEvent {
-        match self {
-            Decided::Completed => EnrolmentEvent::Complete,
-            Decided::NotCompleted => EnrolmentEvent::NotComplete,
-            Decided::RemovedCourseAbsences | Decided::RemovedPeriodAbsences { .. } => EnrolmentEvent::Remove,
-            Decided::CompletedByEmployment => EnrolmentEvent::CompleteByEmployment,
-            Decided::EmployedBelowThreshold => EnrolmentEvent::DropOut,
-        }
-    }
-
-    fn rule(self) -> &'static str {
-        match self {
-            Decided::Completed | Decided::NotCompleted => rules::COMPLETION,
-            Decided::RemovedCourseAbsences => rules::REMOVAL_COURSE,
-            Decided::RemovedPeriodAbsences { .. } => rules::REMOVAL_PERIOD,
-            Decided::CompletedByEmployment | Decided::EmployedBelowThreshold => rules::EARLY_EMPLOYMENT,
-        }
-    }
-
-    /// Whether the card's dropout deduction applies.
-    pub fn deducts(self) -> bool {
-        matches!(
-            self,
-            Decided::RemovedCourseAbsences | Decided::RemovedPeriodAbsences { .. } | Decided::EmployedBelowThreshold
-        )
+/// The enrolment event that records a course result.
+pub fn event_of(result: CourseResult) -> EnrolmentEvent {
+    match result {
+        CourseResult::Completed => EnrolmentEvent::Complete,
+        CourseResult::EarlyEmployment => EnrolmentEvent::CompleteByEmployment,
+        CourseResult::NotCompleted => EnrolmentEvent::NotComplete,
+        CourseResult::Removed => EnrolmentEvent::Remove,
+        CourseResult::Dropout => EnrolmentEvent::DropOut,
     }
 }
 
-/// The attendance a course outcome is decided on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct CourseAttendance {
-    pub training_days: u32,
-    pub recognised_days: u32,
-    /// 80% of all training days, rounded up.
-    pub threshold_days: u32,
-    pub absences: u32,
+/// Whether the card's dropout deduction applies to a result (removal, or a job taken before
+/// the attendance the rule asks for).
+pub fn deducts(result: CourseResult) -> bool {
+    matches!(result, CourseResult::Removed | CourseResult::Dropout)
 }
 
 /// One enrolment's outcome.
@@ -106,92 +61,15 @@ pub struct CompletionDone {
     pub enrolment_id: i64,
     pub from: EnrolmentStatus,
     pub to: EnrolmentStatus,
-    pub decided: Decided,
+    /// The rules' decision: the result, the rule that decided, the figures it compared.
+    pub decision: Decision,
+    /// The deciding rule's own parameter, described and cited.
     pub rule: RuleRef,
+    /// Every citation of the deciding rule's parameters.
+    pub citations: Vec<String>,
     pub reason: Text,
-    pub attendance: CourseAttendance,
     /// What the card was deducted (0 if none).
     pub card_deduction_won: i64,
-}
-
-/// The course outcome from all periods' figures (counted to the course end, or to the
-/// employment date with `employed_on`).
-pub fn decide(periods: &[PeriodFigures], employed_on: Option<NaiveDate>, all_days: u32) -> (Decided, CourseAttendance) {
-    let recognised: u32 = periods.iter().map(|p| p.recognised_days).sum();
-    let absences: u32 = periods.iter().map(|p| p.absences).sum();
-    let threshold = (all_days * 8).div_ceil(10);
-    let att = CourseAttendance {
-        training_days: all_days,
-        recognised_days: recognised,
-        threshold_days: threshold,
-        absences,
-    };
-    if employed_on.is_some() {
-        let decided = if recognised >= threshold {
-            Decided::CompletedByEmployment
-        } else {
-            Decided::EmployedBelowThreshold
-        };
-        return (decided, att);
-    }
-    if absences * 5 > all_days {
-        return (Decided::RemovedCourseAbsences, att);
-    }
-    if let Some(p) = periods
-        .iter()
-        .find(|p| p.scheduled_days > 0 && p.absences * 2 >= p.scheduled_days)
-    {
-        return (Decided::RemovedPeriodAbsences { period: p.index }, att);
-    }
-    let decided = if recognised >= threshold {
-        Decided::Completed
-    } else {
-        Decided::NotCompleted
-    };
-    (decided, att)
-}
-
-fn reason_of(decided: Decided, a: &CourseAttendance, employed_on: Option<NaiveDate>) -> Text {
-    let (r, t, n, x) = (a.recognised_days, a.threshold_days, a.training_days, a.absences);
-    match decided {
-        Decided::Completed => text(
-            format!("전체 훈련일 {n}일 중 {r}일 출석 인정(기준 {t}일 이상): 수료"),
-            format!("{r} of {n} training days recognised (at least {t} needed): completed"),
-        ),
-        Decided::NotCompleted => text(
-            format!("전체 훈련일 {n}일 중 {r}일 출석 인정(기준 {t}일 미만): 미수료"),
-            format!("{r} of {n} training days recognised (fewer than {t}): not completed"),
-        ),
-        Decided::RemovedCourseAbsences => text(
-            format!("결석 {x}일이 전체 훈련일 {n}일의 20%를 넘어 제적"),
-            format!("{x} absences exceed 20% of the {n} training days: removed"),
-        ),
-        Decided::RemovedPeriodAbsences { period } => text(
-            format!("{period}단위기간 결석이 그 기간 훈련일의 절반 이상이라 제적"),
-            format!("absences in unit period {period} reached half of its training days: removed"),
-        ),
-        Decided::CompletedByEmployment => text(
-            format!(
-                "{}에 취업, 그때까지 {r}일 출석 인정(전체 {n}일의 80% = {t}일 이상): 조기취업 수료",
-                employed_on.map(|d| d.to_string()).unwrap_or_default()
-            ),
-            format!(
-                "employed on {}, with {r} days recognised by then (at least {t}, 80% of {n}): completed early by \
-                 employment",
-                employed_on.map(|d| d.to_string()).unwrap_or_default()
-            ),
-        ),
-        Decided::EmployedBelowThreshold => text(
-            format!(
-                "{}에 취업했으나 그때까지 {r}일 출석 인정(기준 {t}일 미만): 중도 포기",
-                employed_on.map(|d| d.to_string()).unwrap_or_default()
-            ),
-            format!(
-                "employed on {}, with only {r} days recognised by then (fewer than {t}): dropped out",
-                employed_on.map(|d| d.to_string()).unwrap_or_default()
-            ),
-        ),
-    }
 }
 
 impl App {
@@ -294,24 +172,28 @@ impl App {
                 record.cohort_end,
             )
             .await?;
-        // All training days of the course, and the periods counted to the end (or employment).
-        let whole = periods_of(&engine, &course, &months, record.cohort_end)?;
-        let all_days: u32 = whole.iter().map(|p| p.scheduled_days).sum();
-        let counted = match employed_on {
-            Some(day) => periods_of(&engine, &course, &months, day)?
-                .into_iter()
-                .filter(|p| p.start <= day)
-                .collect(),
-            None => whole,
+        // Counted to the course end, or to the day before the job started.
+        let until = match employed_on {
+            Some(day) => day.pred_opt().unwrap_or(day),
+            None => record.cohort_end,
         };
-        let (decided, attendance) = decide(&counted, employed_on, all_days);
-        let event = decided.event();
+        let periods = counts_of(&engine, &course, &months, until)?;
+        let facts = OutcomeFacts {
+            delivery: course.case.delivery,
+            training_days: u32::try_from(course.dates.len()).unwrap_or(u32::MAX),
+            periods: &periods,
+            remote: None,
+            employed_on,
+        };
+        let outcome = engine.course_outcome(record.cohort_start, &facts);
+        let decision = outcome.decision;
+        let event = event_of(decision.result);
         let to = from
             .after(event)
             .map_err(|e| AppError::bilingual(Code::InvalidTransition, None, text(e.message_ko(), e.to_string())))?;
         let today = self.today();
-        let card = if decided.deducts() {
-            self.outcome_deduction(&engine, record, today, decided).await?
+        let card = if deducts(decision.result) {
+            self.outcome_deduction(&engine, record, today, decision).await?
         } else {
             CardEffect::None
         };
@@ -319,7 +201,11 @@ impl App {
             CardEffect::Deduct { amount_won, .. } => *amount_won,
             _ => 0,
         };
-        let reason = reason_of(decided, &attendance, employed_on);
+        let mut reason = text(outcome.explanation.ko, outcome.explanation.en);
+        if let Some(day) = employed_on {
+            reason.ko = format!("{day} 취업. {}", reason.ko);
+            reason.en = format!("Employed from {day}. {}", reason.en);
+        }
         let change = StatusChange {
             enrolment_id: record.id,
             from: from.as_str().to_owned(),
@@ -332,14 +218,15 @@ impl App {
             offer_freed_seat: None,
         };
         self.db().enrolments().change(&change, &actor.audit_name()).await?;
+        let rule_id = decision.rule.params().first().copied().unwrap_or_default();
         Ok(CompletionDone {
             enrolment_id: record.id,
             from,
             to,
-            decided,
-            rule: rule_on(&engine, decided.rule(), record.cohort_end),
+            decision,
+            rule: rule_on(&engine, rule_id, record.cohort_start),
+            citations: outcome.citations,
             reason,
-            attendance,
             card_deduction_won,
         })
     }
@@ -352,7 +239,7 @@ impl App {
         engine: &Engine,
         record: &EnrolmentRecord,
         today: NaiveDate,
-        decided: Decided,
+        decision: Decision,
     ) -> Result<CardEffect, AppError> {
         let terms = engine.card_terms(today);
         let free_until = record
@@ -388,7 +275,8 @@ impl App {
                 "nth": nth,
                 "deduction_won": amount.0,
                 "free_until": free_until,
-                "outcome_rule": decided.rule(),
+                "outcome": decision.result.as_str(),
+                "outcome_rule": decision.rule.params().first().copied().unwrap_or_default(),
                 "enrolment_id": record.id,
             }),
         })

@@ -21,11 +21,12 @@ mod files;
 use std::collections::HashMap;
 
 use aiup_core::policy::Text;
+use aiup_rules::Engine;
 use aiup_store::{NewPayrollLine, PaidPeriod, PayrollError};
 pub use aiup_store::{PayrollLineRecord, PayrollRunRecord, PayrollTotal, TotalsBy};
 use chrono::{Datelike, NaiveDate};
 
-pub use compute::{periods_of, EnrolmentCourse, PeriodFigures};
+pub use compute::{counts_of, periods_of, EnrolmentCourse, PeriodFigures};
 pub(crate) use directory::Directory;
 pub use files::{ledger_text, payment_csv, totals_csv, PaymentFile};
 
@@ -244,7 +245,13 @@ pub fn status_label(status: &str) -> Text {
 
 /// The lines that bring the ledger to what was computed: for each closed period, a `regular`
 /// line if the ledger has none, an `adjustment` by the difference if it differs, else nothing.
-pub fn lines_for(figures: &[PeriodFigures], paid: &HashMap<i64, i64>, base: &NewPayrollLine) -> Vec<NewPayrollLine> {
+/// Only the lines written get the engine's trace rendered.
+pub fn lines_for(
+    engine: &Engine,
+    enrolment: &EnrolmentCourse,
+    figures: &[PeriodFigures],
+    paid: &HashMap<i64, i64>,
+) -> Vec<NewPayrollLine> {
     let mut out = Vec::new();
     for f in figures.iter().filter(|f| f.closed) {
         let index = i64::from(f.index);
@@ -253,20 +260,21 @@ pub fn lines_for(figures: &[PeriodFigures], paid: &HashMap<i64, i64>, base: &New
             Some(&so_far) if so_far != f.amount_won => (KIND_ADJUSTMENT, f.amount_won - so_far),
             Some(_) => continue,
         };
+        let rendered = compute::figures(engine, enrolment, f.count, true);
         out.push(NewPayrollLine {
             period_index: index,
             period_start: f.start,
             period_end: f.end,
             kind: kind.to_owned(),
             amount_won: amount,
-            computed_won: f.amount_won,
-            base_won: f.base_won,
-            special_won: f.special_won,
-            meal_deduction_won: f.meal_deduction_won,
-            scheduled_days: i64::from(f.scheduled_days),
-            recognised_days: i64::from(f.recognised_days),
-            trace: f.trace.clone(),
-            ..base.clone()
+            computed_won: rendered.amount_won,
+            base_won: rendered.base_won,
+            special_won: rendered.special_won,
+            meal_deduction_won: rendered.meal_deduction_won,
+            scheduled_days: i64::from(f.count.scheduled_days),
+            recognised_days: i64::from(f.count.recognised_days),
+            trace: rendered.trace,
+            ..enrolment.line_base.clone()
         });
     }
     out
@@ -363,13 +371,10 @@ impl App {
                 let id = sheets[0].enrolment_id;
                 let Some(enrolment) = directory.get(id) else { continue };
                 out.enrolments += 1;
-                let figures = periods_of(&engine, enrolment, sheets, until)?;
+                let figures = periods_of(&engine, enrolment, sheets, until, false)?;
                 out.periods += figures.iter().filter(|f| f.closed).count() as u64;
-                out.lines.extend(lines_for(
-                    &figures,
-                    paid.get(&id).unwrap_or(&none),
-                    &enrolment.line_base,
-                ));
+                out.lines
+                    .extend(lines_for(&engine, enrolment, &figures, paid.get(&id).unwrap_or(&none)));
             }
             progress(u64::try_from(end).unwrap_or(total).min(total), total);
             start = end.saturating_add(1);
@@ -526,6 +531,26 @@ impl App {
             lines.extend(self.db().payroll().lines(run.id, 0, 0).await?);
         }
         Ok(ledger_text(&month.as_string(), &lines))
+    }
+}
+
+impl App {
+    /// Account `login` acting from the command line (an operator on the server, who holds the
+    /// database URL): the same role and scope checks as on the pages. A disabled account is
+    /// refused.
+    pub async fn operator_actor(&self, login: &str) -> Result<Actor, AppError> {
+        let account = self.accounts().by_login(login).await?;
+        if account.disabled {
+            return Err(AppError::forbidden(format!("the account `{login}` is disabled")));
+        }
+        Ok(Actor {
+            account_id: account.id,
+            login: account.login,
+            display_name: account.display_name,
+            role: account.role,
+            scope: account.scope,
+            via: crate::accounts::Via::Token { id: 0 },
+        })
     }
 }
 

@@ -24,10 +24,9 @@ pub mod rules {
     pub const TARDIES: &str = "attendance.tardies_per_absence";
     pub const TARDIES_CARRY: &str = "attendance.tardies_carry_across_periods";
     pub const UNDER_HALF: &str = "attendance.under_half_day_is_absence";
-    pub const ILLNESS_CAP: &str = "attendance.excused.illness_cap_rate";
+    pub const ILLNESS_CAP: &str = "attendance.illness_cap_rate";
     pub const INCOMPLETE: &str = "attendance.incomplete_day_is_absence";
     pub const MEAL: &str = "allowance.meal_deduction.daily_won";
-    pub const BASE_PRIORITY: &str = "allowance.base.priority.daily_won";
 }
 
 fn text(ko: impl Into<String>, en: impl Into<String>) -> Text {
@@ -136,8 +135,9 @@ pub fn rule_on(engine: &Engine, id: &str, on: NaiveDate) -> RuleRef {
     }
 }
 
-/// The deductions of a period, each with its reason.
+/// The deductions of a period, each with its reason and rule.
 pub fn deductions(engine: &Engine, f: &PeriodFigures) -> Vec<Deduction> {
+    let c = &f.count;
     let on = f.start;
     let mut out = Vec::new();
     let mut add = |kind, days, amount_won, reason: Text, rule: &str| {
@@ -149,89 +149,98 @@ pub fn deductions(engine: &Engine, f: &PeriodFigures) -> Vec<Deduction> {
             rule: rule_on(engine, rule, on),
         });
     };
-    if f.tardy_absences > 0 {
-        let total = f.tardies_in_period + f.tardies_carried_in;
+    if c.tardy_absences > 0 || c.tardies_carried_in > 0 || c.tardies_carried_out > 0 {
+        let total = c.tardies_in_period + c.tardies_carried_in;
         add(
             "tardies",
-            f.tardy_absences,
+            c.tardy_absences,
             0,
             text(
                 format!(
-                    "지각·조퇴·외출 {total}회(이전 기간에서 넘어온 {}회 포함)는 3회마다 결석 1일: 결석 {}일",
-                    f.tardies_carried_in, f.tardy_absences
+                    "지각·조퇴·외출 {}회와 이전 기간에서 넘어온 {}회, 합계 {total}회: 결석 {}일, 다음 기간으로 {}회 이월",
+                    c.tardies_in_period, c.tardies_carried_in, c.tardy_absences, c.tardies_carried_out
                 ),
                 format!(
-                    "{total} late arrivals, early leaves and outings ({} carried from earlier periods): every 3 \
-                     count as one absence, {} day(s)",
-                    f.tardies_carried_in, f.tardy_absences
+                    "{} late arrivals, early leaves and outings plus {} carried in, {total} in all: {} absence(s), \
+                     {} carried to the next period",
+                    c.tardies_in_period, c.tardies_carried_in, c.tardy_absences, c.tardies_carried_out
                 ),
             ),
-            if f.tardies_carried_in > 0 {
+            if c.tardies_carried_in > 0 || c.tardies_carried_out > 0 {
                 rules::TARDIES_CARRY
             } else {
                 rules::TARDIES
             },
         );
     }
-    if f.under_half_absences > 0 {
+    if c.under_half_absences > 0 {
         add(
             "under_half",
-            f.under_half_absences,
+            c.under_half_absences,
             0,
             text(
-                format!("하루 훈련시간의 절반 미만 출석 {}일은 결석", f.under_half_absences),
+                format!("하루 훈련시간의 절반 미만 출석 {}일은 결석", c.under_half_absences),
                 format!(
                     "{} day(s) present for less than half the day's hours count as absences",
-                    f.under_half_absences
+                    c.under_half_absences
                 ),
             ),
             rules::UNDER_HALF,
         );
     }
-    if f.excused_over_cap > 0 {
+    if c.excused_over_cap > 0 {
         add(
             "illness_over_cap",
-            f.excused_over_cap,
+            c.excused_over_cap,
             0,
             text(
-                format!("질병 공가 상한을 넘은 {}일은 결석", f.excused_over_cap),
-                format!("{} illness day(s) over the cap count as absences", f.excused_over_cap),
+                format!("질병 공가 상한을 넘은 {}일은 결석", c.excused_over_cap),
+                format!("{} illness day(s) over the cap count as absences", c.excused_over_cap),
             ),
             rules::ILLNESS_CAP,
         );
     }
-    if f.incomplete_days > 0 {
+    if c.incomplete_days + c.unrecorded_days > 0 {
+        let (ko_state, en_state) = if c.closed {
+            (
+                "단위기간이 끝나 결석으로 처리",
+                "count as absences, the period having closed",
+            )
+        } else {
+            (
+                "단위기간이 끝나면 결석으로 처리",
+                "will count as absences when the period closes",
+            )
+        };
         add(
             "incomplete",
-            f.incomplete_days,
+            if c.closed {
+                c.incomplete_days + c.unrecorded_days
+            } else {
+                0
+            },
             0,
             text(
                 format!(
-                    "퇴실 기록이 없는 {}일은 단위기간이 끝나 결석으로 처리",
-                    f.incomplete_days
+                    "퇴실 기록이 없는 날 {}일, 기록이 없는 날 {}일: {ko_state}",
+                    c.incomplete_days, c.unrecorded_days
                 ),
                 format!(
-                    "{} day(s) without an exit record count as absences once the period closed",
-                    f.incomplete_days
+                    "{} day(s) without an exit record and {} without any record {en_state}",
+                    c.incomplete_days, c.unrecorded_days
                 ),
             ),
             rules::INCOMPLETE,
         );
     }
-    let plain_absences = f
-        .absences
-        .saturating_sub(f.tardy_absences + f.under_half_absences + f.excused_over_cap + f.incomplete_days);
-    if plain_absences > 0 {
+    if c.absent_days > 0 {
         add(
             "absent",
-            plain_absences,
+            c.absent_days,
             0,
             text(
-                format!("결석(기록 없는 날 {}일 포함) {plain_absences}일", f.unrecorded_days),
-                format!(
-                    "{plain_absences} absent day(s) (including {} with no record)",
-                    f.unrecorded_days
-                ),
+                format!("결석 {}일", c.absent_days),
+                format!("{} absent day(s)", c.absent_days),
             ),
             rules::THRESHOLD,
         );
@@ -242,8 +251,8 @@ pub fn deductions(engine: &Engine, f: &PeriodFigures) -> Vec<Deduction> {
             0,
             f.meal_deduction_won,
             text(
-                format!("훈련기관 제공 식사 {}일 공제", f.meal_days),
-                format!("meals the institution provided on {} day(s) deducted", f.meal_days),
+                format!("훈련기관 제공 식사 {}일 식비 공제", c.meal_days),
+                format!("meals the institution provided on {} day(s) deducted", c.meal_days),
             ),
             rules::MEAL,
         );
@@ -252,26 +261,27 @@ pub fn deductions(engine: &Engine, f: &PeriodFigures) -> Vec<Deduction> {
 }
 
 fn summary(f: &PeriodFigures) -> Text {
-    if f.threshold_met {
+    let c = &f.count;
+    if c.threshold_met {
         text(
             format!(
                 "인정 출석 {}일 / 훈련일 {}일 (기준 {}일 이상 충족): {}원",
-                f.recognised_days, f.scheduled_days, f.threshold_days, f.amount_won
+                c.recognised_days, c.scheduled_days, c.threshold_days, f.amount_won
             ),
             format!(
                 "{} of {} training days recognised (at least {} needed): ₩{}",
-                f.recognised_days, f.scheduled_days, f.threshold_days, f.amount_won
+                c.recognised_days, c.scheduled_days, c.threshold_days, f.amount_won
             ),
         )
     } else {
         text(
             format!(
-                "인정 출석 {}일 / 훈련일 {}일: 기준 {}일(80%, 올림)에 못 미쳐 훈련장려금이 없습니다.",
-                f.recognised_days, f.scheduled_days, f.threshold_days
+                "인정 출석 {}일 / 훈련일 {}일: 기준 {}일에 못 미쳐 훈련장려금이 없습니다.",
+                c.recognised_days, c.scheduled_days, c.threshold_days
             ),
             format!(
-                "{} of {} training days recognised: below the {} needed (80%, rounded up), so no allowance",
-                f.recognised_days, f.scheduled_days, f.threshold_days
+                "{} of {} training days recognised: below the {} needed, so no allowance",
+                c.recognised_days, c.scheduled_days, c.threshold_days
             ),
         )
     }
@@ -386,7 +396,7 @@ impl App {
                         record.cohort_end,
                     )
                     .await?;
-                periods_of(&engine, course, &months, counted_to)?
+                periods_of(&engine, course, &months, counted_to, true)?
             }
             None => Vec::new(),
         };

@@ -20,6 +20,9 @@
 //! | 10–11 | minutes out, little-endian |
 
 use aiup_rules::attendance::{Day, DayStatus, ExcuseKind};
+use aiup_rules::calendar::{Calendar, CalendarError};
+use aiup_rules::case::Tenths;
+use aiup_rules::counting::{count_periods, with_records, CountRules, CourseFacts, PeriodCount, TrainingDay};
 use chrono::{Datelike, NaiveDate};
 
 /// Bytes per day slot.
@@ -190,6 +193,51 @@ pub fn month_of(date: NaiveDate) -> NaiveDate {
     date.with_day(1).unwrap_or(date)
 }
 
+/// The first days of the months from `start` to `end` inclusive, ascending: the sheets a course
+/// spans.
+pub fn months_between(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
+    let mut months = Vec::new();
+    let mut month = month_of(start);
+    while month <= end {
+        months.push(month);
+        match month.checked_add_months(chrono::Months::new(1)) {
+            Some(next) => month = next,
+            None => break,
+        }
+    }
+    months
+}
+
+/// The course's training days (`dates`, ascending, e.g. `Calendar::training_days`) with their
+/// records from `sheets` (month → sheet, in any order; a month without a sheet has no records):
+/// what `aiup_rules::counting::count_periods` counts. `hours` is the course's hours a day.
+pub fn training_days(dates: &[NaiveDate], hours: Tenths, sheets: &[(NaiveDate, MonthSheet)]) -> Vec<TrainingDay> {
+    let mut sorted: Vec<&(NaiveDate, MonthSheet)> = sheets.iter().collect();
+    sorted.sort_by_key(|(month, _)| *month);
+    let sheet_of = |date: NaiveDate| {
+        let month = month_of(date);
+        sorted
+            .binary_search_by_key(&month, |(m, _)| *m)
+            .ok()
+            .map(|i| &sorted[i].1)
+    };
+    with_records(dates, hours, |date| sheet_of(date).and_then(|sheet| sheet.on(date)))
+}
+
+/// An enrolment's unit periods counted from its month sheets as known on `until`: the calendar's
+/// training days of the course, the sheets' records, the rules in force for the course.
+pub fn count_from_sheets(
+    rules: &CountRules,
+    course: &CourseFacts,
+    calendar: &Calendar,
+    sheets: &[(NaiveDate, MonthSheet)],
+    until: NaiveDate,
+) -> Result<Vec<PeriodCount>, CalendarError> {
+    let dates = calendar.training_days(course.start, course.end)?;
+    let days = training_days(&dates, course.hours_per_day, sheets);
+    Ok(count_periods(rules, course, &days, until))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +277,45 @@ mod tests {
         ));
         bytes[0] = 7;
         assert_eq!(MonthSheet::decode(&bytes), Err(SheetError::Format(7)));
+    }
+
+    #[test]
+    fn sheets_feed_the_period_count() {
+        use aiup_core::Delivery;
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let course = CourseFacts {
+            start: d("2026-04-15"),
+            end: d("2026-06-12"),
+            hours_per_day: Tenths(80),
+            delivery: Delivery::Classroom,
+        };
+        assert_eq!(
+            months_between(course.start, course.end),
+            [d("2026-04-01"), d("2026-05-01"), d("2026-06-01")]
+        );
+        let calendar = Calendar::korean();
+        let mut april = MonthSheet::new();
+        let mut may = MonthSheet::new();
+        for date in calendar.training_days(course.start, course.end).unwrap() {
+            let sheet = if date.month() == 4 { &mut april } else { &mut may };
+            if date.month() < 6 {
+                sheet.set(date.day(), Some(Day::present()));
+            }
+        }
+        may.set(12, Some(Day::absent()));
+        let loaded = aiup_core::bundle::Bundle::embedded().load().expect("embedded bundle");
+        let engine = aiup_rules::Engine::new(std::sync::Arc::new(loaded.policy), std::sync::Arc::new(loaded.regions))
+            .expect("engine");
+        let rules = engine.count_rules(course.start);
+        // June has no sheet: its days are unrecorded.
+        let sheets = [(d("2026-05-01"), may), (d("2026-04-01"), april)];
+        let counts = count_from_sheets(&rules, &course, calendar, &sheets, d("2026-06-12")).unwrap();
+        assert_eq!(counts.len(), 2);
+        assert_eq!(
+            (counts[0].scheduled_days, counts[0].recognised_days, counts[0].absences),
+            (21, 20, 1)
+        );
+        // June 1, 2, 4, 5 and 8–12 (06-03 is a holiday).
+        assert_eq!(counts[1].unrecorded_days, 9);
     }
 }

@@ -126,6 +126,8 @@ struct Row {
     total_hours_tenths: u32,
     hours_per_day_tenths: u32,
     delivery_eligible: bool,
+    /// Live-online: paid the capital-area special rate.
+    live_online: bool,
     status_eligible: bool,
 }
 
@@ -273,6 +275,7 @@ impl<'a> Generator<'a> {
             total_hours_tenths: total_hours * 10,
             hours_per_day_tenths: hours_per_day,
             delivery_eligible: ALLOWANCE_DELIVERIES.contains(&delivery),
+            live_online: delivery == "live_online",
             status_eligible: status == "job_seeker",
         }
     }
@@ -304,7 +307,7 @@ fn write_csv(path: &PathBuf, rows: &[Row], cases: &[Case], totals: &[Totals]) ->
     let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     writeln!(
         out,
-        "row,scheme,tier,total_hours_tenths,hours_per_day_tenths,delivery_eligible,status_eligible,\
+        "row,scheme,tier,total_hours_tenths,hours_per_day_tenths,delivery_eligible,live_online,status_eligible,\
          scheduled,attended,late,early_leave,outing,under_half,\
          allowance_won,base_allowance_won,special_allowance_won,\
          programme,region_code,start_date,end_date,delivery,status"
@@ -316,12 +319,13 @@ fn write_csv(path: &PathBuf, rows: &[Row], cases: &[Case], totals: &[Totals]) ->
         line.clear();
         let _ = writeln!(
             line,
-            "{i},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{i},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             row.scheme,
             row.tier,
             row.total_hours_tenths,
             row.hours_per_day_tenths,
             u8::from(row.delivery_eligible),
+            u8::from(row.live_online),
             u8::from(row.status_eligible),
             a.scheduled_days,
             a.attended_days,

@@ -256,3 +256,119 @@ impl Day {
         Some(u32::from(o.saturating_sub(i)).saturating_sub(u32::from(self.outing_minutes)))
     }
 }
+
+/// Why a day's text form was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{token}` is not a day token: {reason}")]
+pub struct DayTokenError {
+    pub token: String,
+    pub reason: &'static str,
+}
+
+impl Day {
+    /// A day from its compact text form, as the golden files write it: space-separated tokens,
+    /// a status first (`present`, `absent`, `incomplete`, `excused:<kind>`, or `none` for no
+    /// record at all), then any of `late`, `early`, `outing` (once per outing), `meal`,
+    /// `evidence`, `hours=<h>` (the day's scheduled hours, e.g. `4` or `4.5`), `in=HH:MM`,
+    /// `out=HH:MM` and `away=<minutes>`. `None` for `none`.
+    pub fn from_tokens(text: &str) -> Result<Option<Day>, DayTokenError> {
+        let bad = |token: &str, reason| DayTokenError {
+            token: token.to_owned(),
+            reason,
+        };
+        let mut tokens = text.split_whitespace();
+        let status = tokens.next().ok_or_else(|| bad(text, "empty"))?;
+        let mut day = match status {
+            "present" => Day::present(),
+            "absent" => Day::absent(),
+            "incomplete" => Day {
+                status: DayStatus::Incomplete,
+                ..Day::present()
+            },
+            "none" => return Ok(None),
+            other => match other.strip_prefix("excused:") {
+                Some(kind) => Day::excused(ExcuseKind::parse(kind).ok_or_else(|| bad(other, "unknown excuse kind"))?),
+                None => return Err(bad(other, "the first token is the status")),
+            },
+        };
+        let minute = |token: &str, value: &str| -> Result<Minute, DayTokenError> {
+            let (h, m) = value.split_once(':').ok_or_else(|| bad(token, "times are HH:MM"))?;
+            let (h, m): (u16, u16) = (
+                h.parse().map_err(|_| bad(token, "times are HH:MM"))?,
+                m.parse().map_err(|_| bad(token, "times are HH:MM"))?,
+            );
+            if h > 23 || m > 59 {
+                return Err(bad(token, "times are HH:MM"));
+            }
+            Ok(h * 60 + m)
+        };
+        for token in tokens {
+            match token.split_once('=') {
+                None => match token {
+                    "late" => day.late = true,
+                    "early" => day.early_leave = true,
+                    "outing" => day.outings = day.outings.saturating_add(1),
+                    "meal" => day.meal = true,
+                    "evidence" => day.evidence = true,
+                    _ => return Err(bad(token, "unknown flag")),
+                },
+                Some(("hours", value)) => {
+                    let tenths = match value.split_once('.') {
+                        Some((whole, tenth)) if tenth.len() == 1 => whole
+                            .parse::<u8>()
+                            .ok()
+                            .zip(tenth.parse::<u8>().ok())
+                            .and_then(|(w, t)| w.checked_mul(10)?.checked_add(t)),
+                        Some(_) => None,
+                        None => value.parse::<u8>().ok().and_then(|w| w.checked_mul(10)),
+                    };
+                    day.scheduled_tenths = tenths
+                        .filter(|t| *t > 0)
+                        .ok_or_else(|| bad(token, "hours are 0.1 to 25.5"))?;
+                }
+                Some(("in", value)) => day.check_in = Some(minute(token, value)?),
+                Some(("out", value)) => day.check_out = Some(minute(token, value)?),
+                Some(("away", value)) => {
+                    day.outing_minutes = value.parse().map_err(|_| bad(token, "minutes are a whole number"))?
+                }
+                Some(_) => return Err(bad(token, "unknown setting")),
+            }
+        }
+        if day.status != DayStatus::Attended && (day.late || day.early_leave || day.outings > 0 || day.meal) {
+            return Err(bad(text, "late, early, outing and meal are for days attended"));
+        }
+        Ok(Some(day))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_tokens_parse() {
+        let day = Day::from_tokens("present late outing outing meal in=09:10 out=18:00 away=30 hours=7.5")
+            .unwrap()
+            .unwrap();
+        assert!(day.late && day.meal && !day.early_leave);
+        assert_eq!((day.outings, day.scheduled_tenths), (2, 75));
+        assert_eq!(day.minutes_present(), Some(18 * 60 - (9 * 60 + 10) - 30));
+        assert_eq!(day.tardies(), 3);
+        assert_eq!(
+            Day::from_tokens("excused:illness evidence").unwrap().unwrap().excuse,
+            Some(ExcuseKind::Illness)
+        );
+        assert_eq!(Day::from_tokens("none").unwrap(), None);
+        for bad in [
+            "",
+            "late",
+            "absent late",
+            "excused:holiday",
+            "present in=25:00",
+            "present hours=0",
+            "present x=1",
+        ] {
+            assert!(Day::from_tokens(bad).is_err(), "{bad}");
+        }
+    }
+}

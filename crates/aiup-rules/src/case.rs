@@ -550,7 +550,9 @@ impl Engine {
 
         let mut periods_and_attendance = None;
         if let (true, Some(start), Some(end)) = (dates_ok, start, end) {
-            let periods = period::count(start, end);
+            // The same unit periods as the payroll (`attendance.unit_period.scheme`).
+            let units = self.unit_periods(start, end);
+            let periods = u32::try_from(units.len()).unwrap_or(u32::MAX);
             if raw.period == 0 || raw.period > periods {
                 errors.push(CaseError::new(
                     "period_out_of_range",
@@ -567,7 +569,7 @@ impl Engine {
                     ),
                 ));
             } else {
-                let unit = period::unit_period_unchecked(start, end, raw.period, periods);
+                let unit = units[usize::try_from(raw.period - 1).unwrap_or(0)];
                 let attendance = match &raw.attendance {
                     None => Some(Attendance::assumed_full(&unit)),
                     Some(a) => keep(&mut errors, check_attendance(a, &unit)),

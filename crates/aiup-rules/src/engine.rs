@@ -4,8 +4,9 @@
 
 use crate::card::CardParams;
 use crate::case::{Case, Tenths};
-use crate::counting::{CountRules, PeriodCount};
+use crate::counting::CountRules;
 use crate::outcome::OutcomeRules;
+use crate::payroll::{small_u16, PeriodAttendance, PeriodParts};
 use aiup_core::policy::{AllowanceScheme, Bracket, Charge, ParamValue, PolicySet, TuitionScheme};
 use aiup_core::region::RegionTable;
 use aiup_core::{Delivery, EmployerSize, Provision, Rate, RegionTier, RoundingMode, TraineeStatus, Won};
@@ -672,47 +673,6 @@ pub struct PayrollRow {
     pub month: MonthlyAttendance,
 }
 
-/// One unit period's counted attendance as the allowance reads it (`counting::PeriodCount`
-/// reduced): 10 bytes, for a payroll batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct PeriodAttendance {
-    pub scheduled_days: u16,
-    pub recognised_days: u16,
-    /// Recognised days of 5 hours or more.
-    pub special_days: u16,
-    pub meal_days: u16,
-    pub threshold_met: bool,
-}
-
-/// A count bounded by the days of a unit period; saturates rather than wraps.
-fn small_u16(count: u32) -> u16 {
-    u16::try_from(count).unwrap_or(u16::MAX)
-}
-
-impl From<&PeriodCount> for PeriodAttendance {
-    fn from(c: &PeriodCount) -> PeriodAttendance {
-        PeriodAttendance {
-            scheduled_days: small_u16(c.scheduled_days),
-            recognised_days: small_u16(c.recognised_days),
-            special_days: small_u16(c.special_days),
-            meal_days: small_u16(c.meal_days),
-            threshold_met: c.threshold_met,
-        }
-    }
-}
-
-/// What one unit period pays, in parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct PeriodParts {
-    pub eligibility: Eligibility,
-    pub base: AllowancePart,
-    pub special: AllowancePart,
-    /// Meal days × the daily deduction, limited to base + special.
-    pub meal_deduction: Won,
-    /// base + special − meal deduction (≥ 0).
-    pub amount: Won,
-}
-
 /// The monthly half of an allowance outcome.
 #[derive(Debug, Clone, Copy)]
 struct Monthly {
@@ -976,7 +936,7 @@ impl Engine {
     /// The period rules: eligibility, the base on recognised days, the special allowance on
     /// recognised days of 5 hours or more, and the meal deduction, never below zero.
     #[inline(always)]
-    fn period_allowance(p: &Params, facts: EnrolmentFacts, a: PeriodAttendance) -> PeriodParts {
+    pub(crate) fn period_allowance(p: &Params, facts: EnrolmentFacts, a: PeriodAttendance) -> PeriodParts {
         let has = |flag: u8| facts.flags & flag != 0;
         let eligibility = Eligibility {
             scheme_pays: has(FACT_SCHEME_PAYS),
@@ -1053,29 +1013,6 @@ impl Engine {
         let p = &self.snapshots[usize::from(row.facts.snapshot)].1;
         let m = Self::monthly_allowance(p, row.facts, row.month);
         m.base.amount + m.special.amount
-    }
-
-    /// One unit period's pay from compiled facts and counted attendance: the payroll's fast path.
-    #[inline]
-    pub fn period_parts(&self, facts: EnrolmentFacts, attendance: PeriodAttendance) -> PeriodParts {
-        let p = &self.snapshots[usize::from(facts.snapshot)].1;
-        Self::period_allowance(p, facts, attendance)
-    }
-
-    /// The amount of one unit period (`period_parts(..).amount`).
-    #[inline]
-    pub fn period_amount(&self, facts: EnrolmentFacts, attendance: PeriodAttendance) -> Won {
-        self.period_parts(facts, attendance).amount
-    }
-
-    /// The counting rules in force for a course starting on `start`.
-    pub fn count_rules(&self, start: NaiveDate) -> CountRules {
-        self.params_at(start).1.count
-    }
-
-    /// The completion, removal and early-employment rules for a course starting on `start`.
-    pub fn outcome_rules(&self, start: NaiveDate) -> OutcomeRules {
-        self.params_at(start).1.outcome
     }
 
     /// A payroll batch from cases: each case's enrolment facts and attendance.

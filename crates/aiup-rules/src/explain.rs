@@ -643,7 +643,7 @@ impl Engine {
         });
 
         // ---- explanation ----
-        let unit = period::unit_period_unchecked(case.start, case.end, case.period, case.periods);
+        let unit = self.unit_period_of(case, case.period);
         let p = &unit;
         let mut ko = vec![format!(
             "{} · {} · 단위기간 {}/{} ({} ~ {}) · {} 기준 정책 {}.",
@@ -915,11 +915,11 @@ impl Engine {
     /// The allowance of every unit period of a course, assuming full
     /// attendance of each period's weekdays: what the calculator shows.
     pub fn schedule(&self, case: &Case) -> Vec<(period::UnitPeriod, Totals)> {
-        (1..=case.periods)
-            .map(|index| {
-                let unit = period::unit_period_unchecked(case.start, case.end, index, case.periods);
+        self.unit_periods(case.start, case.end)
+            .into_iter()
+            .map(|unit| {
                 let mut c = *case;
-                c.period = index;
+                c.period = unit.index;
                 c.attendance = crate::case::Attendance::assumed_full(&unit);
                 (unit, self.totals(&c))
             })

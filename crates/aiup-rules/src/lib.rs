@@ -23,10 +23,10 @@ pub use calendar::{Calendar, CalendarError};
 pub use card::{CardCap, CardCharge, CardTerms};
 pub use case::{parse_json, parse_request, Case, CaseError, CaseJson, EstimateRequest};
 pub use counting::{count_periods, CountRules, CourseFacts, PeriodCount, TrainingDay};
-pub use engine::{Engine, EngineError, EnrolmentFacts, Outcome, PeriodAttendance, PeriodParts, Totals};
+pub use engine::{Engine, EngineError, EnrolmentFacts, Outcome, Totals};
 pub use explain::{Component, Estimate, TraceNode};
 pub use outcome::{CourseResult, Decision, OutcomeFacts, OutcomeRules};
-pub use payroll::{OutcomeExplained, PeriodPay};
+pub use payroll::{OutcomeExplained, PeriodAttendance, PeriodParts, PeriodPay};
 pub use period::{PeriodScheme, UnitPeriod};
 
 #[cfg(test)]

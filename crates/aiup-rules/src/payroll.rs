@@ -4,14 +4,57 @@
 //! computation (`Engine::period_parts`) rendered.
 
 use crate::case::Case;
+use crate::counting::CountRules;
 use crate::counting::PeriodCount;
-use crate::engine::{special_prefix, BaseTable, Engine, PeriodAttendance, PeriodParts};
+use crate::engine::{special_prefix, AllowancePart, BaseTable, Eligibility, Engine, EnrolmentFacts};
 use crate::explain::{bi, node, Bilingual, Ctx, TraceNode};
-use crate::outcome::{decide, CourseResult, DecidingRule, Decision, OutcomeFacts};
+use crate::outcome::OutcomeRules;
+use crate::outcome::{decide, DecidingRule, Decision, OutcomeFacts};
 use aiup_core::policy::AllowanceScheme;
 use aiup_core::{Delivery, RegionTier, Won};
 use chrono::NaiveDate;
 use serde::Serialize;
+
+/// One unit period's counted attendance as the allowance reads it (`counting::PeriodCount`
+/// reduced): 10 bytes, for a payroll batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PeriodAttendance {
+    pub scheduled_days: u16,
+    pub recognised_days: u16,
+    /// Recognised days of 5 hours or more.
+    pub special_days: u16,
+    pub meal_days: u16,
+    pub threshold_met: bool,
+}
+
+/// A count bounded by the days of a unit period; saturates rather than wraps.
+pub(crate) fn small_u16(count: u32) -> u16 {
+    u16::try_from(count).unwrap_or(u16::MAX)
+}
+
+impl From<&PeriodCount> for PeriodAttendance {
+    fn from(c: &PeriodCount) -> PeriodAttendance {
+        PeriodAttendance {
+            scheduled_days: small_u16(c.scheduled_days),
+            recognised_days: small_u16(c.recognised_days),
+            special_days: small_u16(c.special_days),
+            meal_days: small_u16(c.meal_days),
+            threshold_met: c.threshold_met,
+        }
+    }
+}
+
+/// What one unit period pays, in parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PeriodParts {
+    pub eligibility: Eligibility,
+    pub base: AllowancePart,
+    pub special: AllowancePart,
+    /// Meal days × the daily deduction, limited to base + special.
+    pub meal_deduction: Won,
+    /// base + special − meal deduction (≥ 0).
+    pub amount: Won,
+}
 
 /// What one unit period pays, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,18 +91,59 @@ fn ids(list: &[&str]) -> Vec<String> {
 }
 
 impl Engine {
+    /// One unit period's pay from compiled facts and counted attendance: the payroll's fast path.
+    #[inline]
+    pub fn period_parts(&self, facts: EnrolmentFacts, attendance: PeriodAttendance) -> PeriodParts {
+        Self::period_allowance(self.params_of(facts), facts, attendance)
+    }
+
+    /// The amount of one unit period (`period_parts(..).amount`).
+    #[inline]
+    pub fn period_amount(&self, facts: EnrolmentFacts, attendance: PeriodAttendance) -> Won {
+        self.period_parts(facts, attendance).amount
+    }
+
+    /// The unit periods of a course from `start` to `end` under the scheme in force on `start`
+    /// (`attendance.unit_period.scheme`): the calculator's and the payroll's.
+    pub fn unit_periods(&self, start: NaiveDate, end: NaiveDate) -> Vec<crate::period::UnitPeriod> {
+        crate::period::periods(start, end, self.count_rules(start).scheme)
+    }
+
+    /// Unit period `index` (1-based, checked by `parse_case`) of a case's course.
+    pub fn unit_period_of(&self, case: &Case, index: u32) -> crate::period::UnitPeriod {
+        let units = self.unit_periods(case.start, case.end);
+        let at = usize::try_from(index.saturating_sub(1))
+            .unwrap_or(0)
+            .min(units.len().saturating_sub(1));
+        units
+            .get(at)
+            .copied()
+            .unwrap_or_else(|| crate::period::whole_course(case.start, case.end))
+    }
+
+    /// The counting rules in force for a course starting on `start`.
+    pub fn count_rules(&self, start: NaiveDate) -> CountRules {
+        self.params_at(start).1.count
+    }
+
+    /// The completion, removal and early-employment rules for a course starting on `start`.
+    pub fn outcome_rules(&self, start: NaiveDate) -> OutcomeRules {
+        self.params_at(start).1.outcome
+    }
+}
+
+impl Engine {
     /// The allowance for one counted unit period of `case`'s enrolment.
     pub fn period_pay(&self, case: &Case, count: &PeriodCount) -> PeriodPay {
         let facts = self.enrolment(case);
         let parts = self.period_parts(facts, PeriodAttendance::from(count));
         let p = self.params_of(facts);
         let rates = &p.allowance_rates[usize::from(facts.rates)];
-        let (tier, tier_slot) = p.tier_lookup[usize::from(facts.tier)];
+        let (tier, _) = p.tier_lookup[usize::from(facts.tier)];
         let live_online_capital = p.live_online_capital && case.delivery == Delivery::LiveOnline;
         let special_tier = rates
             .has_special
             .then_some(if live_online_capital { RegionTier::Capital } else { tier });
-        let _ = tier_slot;
         let ctx = Ctx {
             engine: self,
             date: case.start,
@@ -399,7 +483,6 @@ fn outcome_explanation(d: &Decision) -> Bilingual {
             format!("{} days recognised before the job ({} needed)", d.value, d.limit),
         ),
     };
-    let _ = CourseResult::Completed;
     Bilingual {
         ko: format!("{ko_result}: {ko}."),
         en: format!("{en_result}: {en}."),

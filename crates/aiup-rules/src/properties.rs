@@ -249,7 +249,7 @@ mod counting {
     use crate::calendar::Calendar;
     use crate::case::Tenths;
     use crate::counting::{count_periods, with_records, CourseFacts};
-    use crate::engine::PeriodAttendance;
+    use crate::payroll::PeriodAttendance;
     use crate::period::{periods, PeriodScheme};
     use aiup_core::Delivery;
     use chrono::{Days, NaiveDate};

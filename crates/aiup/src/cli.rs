@@ -133,6 +133,13 @@ enum Command {
         #[command(flatten)]
         index: IndexDir,
     },
+    /// The monthly allowance payroll: run a month, approve, export, cancel, runs, totals, ledger.
+    Payroll {
+        #[command(subcommand)]
+        action: crate::payroll::PayrollAction,
+        #[command(flatten)]
+        db: Db,
+    },
     /// Generate synthetic data.
     Generate {
         #[command(subcommand)]
@@ -257,6 +264,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             serve(&listen, demo, &db, &index, secure_cookies, key).await
         }
         Command::Users { action, db } => crate::users::users(action, &db).await,
+        Command::Payroll { action, db } => crate::payroll::payroll(action, &db).await,
         Command::Courses { action, db, index } => courses::courses(action, &db, &index).await,
         Command::Generate {
             what: GenerateWhat::Population(args),

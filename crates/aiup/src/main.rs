@@ -5,6 +5,7 @@
 mod cli;
 mod courses;
 mod files;
+mod payroll;
 mod population;
 mod users;
 

@@ -34,6 +34,8 @@ pub(crate) struct Directory {
     institutions: HashMap<String, Institution>,
     /// Compiled enrolments; `None` for one the payroll does not pay (status, course gone).
     known: HashMap<i64, Option<EnrolmentCourse>>,
+    /// Training days by course dates (cohorts share them).
+    dates: HashMap<(NaiveDate, NaiveDate), Option<Arc<Vec<NaiveDate>>>>,
     /// Why enrolments were left out, for the log.
     pub skipped: u64,
 }
@@ -57,6 +59,7 @@ impl Directory {
             courses,
             institutions,
             known: HashMap::new(),
+            dates: HashMap::new(),
             skipped: 0,
         })
     }
@@ -108,9 +111,15 @@ impl Directory {
             .collect();
         let people = read_people(app, payable.iter().map(|r| r.person_id).collect()).await?;
         for record in payable {
+            let dates = self
+                .dates
+                .entry((record.cohort_start, record.cohort_end))
+                .or_insert_with(|| course_dates(record.cohort_start, record.cohort_end))
+                .clone();
             let compiled = people
                 .get(&record.person_id)
-                .and_then(|p| self.compile(app, engine, &record, p));
+                .zip(dates)
+                .and_then(|(p, dates)| self.compile(app, engine, &record, p, dates));
             if compiled.is_none() {
                 self.skipped += 1;
                 tracing::warn!(
@@ -129,11 +138,12 @@ impl Directory {
         engine: &Engine,
         record: &EnrolmentRecord,
         person: &PersonRecord,
+        dates: Arc<Vec<NaiveDate>>,
     ) -> Option<EnrolmentCourse> {
         let course = self.courses.get(&record.course_id)?;
         let institution = self.institutions.get(&record.institution_id)?;
         let profile = input_of(&person.fields).parse(engine.regions()).ok()?;
-        compile(app, engine, record, course, institution, &profile)
+        compile(app, engine, record, course, institution, &profile, dates)
     }
 }
 
@@ -174,6 +184,7 @@ pub(crate) fn compile(
     course: &Course,
     institution: &Institution,
     profile: &Profile,
+    dates: Arc<Vec<NaiveDate>>,
 ) -> Option<EnrolmentCourse> {
     let programme = engine.policy().programme(&record.programme)?;
     let situation = crate::catalogue::Profile::of(profile.status, profile.employer_size);
@@ -193,6 +204,7 @@ pub(crate) fn compile(
         facts,
         start: record.cohort_start,
         end: record.cohort_end,
+        dates,
         last_day,
         line_base: NewPayrollLine {
             enrolment_id: record.id,
@@ -240,5 +252,20 @@ pub(crate) async fn compile_one(
     let Ok(profile) = input_of(&person.fields).parse(engine.regions()) else {
         return Ok(None);
     };
-    Ok(compile(app, engine, record, &course, &institution, &profile))
+    let Some(dates) = course_dates(record.cohort_start, record.cohort_end) else {
+        return Ok(None);
+    };
+    Ok(compile(app, engine, record, &course, &institution, &profile, dates))
+}
+
+/// The training days of a course on these dates, or `None` (logged) where the calendar does
+/// not cover them.
+fn course_dates(start: NaiveDate, end: NaiveDate) -> Option<Arc<Vec<NaiveDate>>> {
+    match aiup_rules::calendar::Calendar::korean().training_days(start, end) {
+        Ok(dates) => Some(Arc::new(dates)),
+        Err(e) => {
+            tracing::warn!(%start, %end, "payroll: no training days for the course: {e}");
+            None
+        }
+    }
 }
