@@ -42,7 +42,9 @@ pub struct AttendanceReport {
 
 /// A weekday that is not a public holiday (any weekday outside the calendar's years).
 fn training_day(date: NaiveDate) -> bool {
-    Calendar::korean().is_training_day(date).unwrap_or_else(|_| weekday(date))
+    Calendar::korean()
+        .is_training_day(date)
+        .unwrap_or_else(|_| weekday(date))
 }
 
 /// The subject of one stored enrolment, if it has training days to record.

@@ -236,7 +236,9 @@ pub fn attendance_months(
             };
             record(date, day, &mut months);
         }
-        let Some(next) = date.checked_add_days(Days::new(1)) else { break };
+        let Some(next) = date.checked_add_days(Days::new(1)) else {
+            break;
+        };
         date = next;
     }
     // Today, for those still in training who came in: checked in, no exit record yet.
@@ -344,7 +346,12 @@ mod tests {
         let (mut late, mut early, mut outings, mut meals, mut under_half) = (0, 0, 0, 0, 0);
         let mut kinds = std::collections::HashSet::new();
         for key in 0..400 {
-            for (_, day) in days(&attendance_months(11, today, &subject(key, EnrolmentStatus::Completed), weekday)) {
+            for (_, day) in days(&attendance_months(
+                11,
+                today,
+                &subject(key, EnrolmentStatus::Completed),
+                weekday,
+            )) {
                 total += 1;
                 match day.status {
                     DayStatus::Attended => attended += 1,

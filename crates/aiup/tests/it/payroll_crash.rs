@@ -74,7 +74,11 @@ fn populate(url: &str, data: &std::path::Path) {
 const PAY: [&str; 6] = ["payroll", "run", "--month", MONTH, "--actor", "crash-test"];
 
 fn ledger(url: &str, data: &std::path::Path) -> String {
-    let out = run(url, data, &["payroll", "ledger", "--month", MONTH, "--actor", "crash-test"]);
+    let out = run(
+        url,
+        data,
+        &["payroll", "ledger", "--month", MONTH, "--actor", "crash-test"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     stdout(&out)
 }
@@ -87,7 +91,10 @@ fn pay_with_kills(url: &str, data: &std::path::Path, clean_run: Duration, seed: 
     let (mut killed, mut attempts) = (0, 0);
     while killed < KILLS {
         attempts += 1;
-        assert!(attempts <= KILLS * 3, "only {killed} of {attempts} runs were still running when killed");
+        assert!(
+            attempts <= KILLS * 3,
+            "only {killed} of {attempts} runs were still running when killed"
+        );
         let delay = Duration::from_millis(rng.below(window));
         let mut child = aiup(url, data, &PAY).spawn().expect("spawn aiup");
         std::thread::sleep(delay);
@@ -122,7 +129,10 @@ fn a_payroll_killed_at_random_points_and_run_again_leaves_the_ledger_of_one_clea
 
     let (got, killed) = pay_with_kills(&url(&crashed), crashed.path(), clean_run, 20_260_601);
     assert!(killed >= KILLS);
-    assert!(got == expected, "the ledger after {killed} kills differs from one clean run");
+    assert!(
+        got == expected,
+        "the ledger after {killed} kills differs from one clean run"
+    );
     // Running once more pays nothing new.
     let out = run(&url(&crashed), crashed.path(), &PAY);
     assert!(out.status.success(), "{}", stderr(&out));

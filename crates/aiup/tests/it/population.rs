@@ -87,7 +87,10 @@ async fn attendance_agrees(db: &Database) {
         let sheet = aiup_people::attendance::MonthSheet::decode(&month.days).unwrap();
         for (d, day) in sheet.days() {
             let date = month.month.with_day(d).unwrap();
-            assert!(date >= e.cohort_start && date <= e.cohort_end.min(today), "{date} of {e:?}");
+            assert!(
+                date >= e.cohort_start && date <= e.cohort_end.min(today),
+                "{date} of {e:?}"
+            );
             days += 1;
             attended += u32::from(day.status == DayStatus::Attended);
         }
