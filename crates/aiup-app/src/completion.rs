@@ -163,15 +163,7 @@ impl App {
                 ),
             ));
         };
-        let months = self
-            .db()
-            .attendance()
-            .months(
-                &[record.id],
-                aiup_people::attendance::month_of(record.cohort_start),
-                record.cohort_end,
-            )
-            .await?;
+        let months = directory::months_of(self, record).await?;
         // Counted to the course end, or to the day before the job started.
         let until = match employed_on {
             Some(day) => day.pred_opt().unwrap_or(day),

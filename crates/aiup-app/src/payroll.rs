@@ -19,9 +19,9 @@ pub(crate) mod directory;
 mod files;
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use aiup_core::policy::Text;
-use aiup_rules::Engine;
 use aiup_store::{NewPayrollLine, PaidPeriod, PayrollError};
 pub use aiup_store::{PayrollLineRecord, PayrollRunRecord, PayrollTotal, TotalsBy};
 use chrono::{Datelike, NaiveDate};
@@ -127,6 +127,7 @@ pub struct RunDone {
     pub skipped: u64,
     /// How many times the run was computed (more than 1 when another run moved the ledger).
     pub attempts: u32,
+    pub timings: RunTimings,
 }
 
 /// A run as the administrator's page shows it.
@@ -245,9 +246,8 @@ pub fn status_label(status: &str) -> Text {
 
 /// The lines that bring the ledger to what was computed: for each closed period, a `regular`
 /// line if the ledger has none, an `adjustment` by the difference if it differs, else nothing.
-/// Only the lines written get the engine's trace rendered.
+/// `figures` come from the fast path, with the compact trace a line stores.
 pub fn lines_for(
-    engine: &Engine,
     enrolment: &EnrolmentCourse,
     figures: &[PeriodFigures],
     paid: &HashMap<i64, i64>,
@@ -260,20 +260,19 @@ pub fn lines_for(
             Some(&so_far) if so_far != f.amount_won => (KIND_ADJUSTMENT, f.amount_won - so_far),
             Some(_) => continue,
         };
-        let rendered = compute::figures(engine, enrolment, f.count, true);
         out.push(NewPayrollLine {
             period_index: index,
             period_start: f.start,
             period_end: f.end,
             kind: kind.to_owned(),
             amount_won: amount,
-            computed_won: rendered.amount_won,
-            base_won: rendered.base_won,
-            special_won: rendered.special_won,
-            meal_deduction_won: rendered.meal_deduction_won,
+            computed_won: f.amount_won,
+            base_won: f.base_won,
+            special_won: f.special_won,
+            meal_deduction_won: f.meal_deduction_won,
             scheduled_days: i64::from(f.count.scheduled_days),
             recognised_days: i64::from(f.count.recognised_days),
-            trace: rendered.trace,
+            trace: f.trace.clone(),
             ..enrolment.line_base.clone()
         });
     }
@@ -308,6 +307,7 @@ impl App {
             let head = self.db().payroll().last_run_id().await?;
             let computed = self.compute_month(month, progress).await?;
             let engine = self.engine();
+            let clock = Instant::now();
             let written = self
                 .db()
                 .payroll()
@@ -329,6 +329,10 @@ impl App {
                         regular_lines: regular as u64,
                         adjustment_lines: (computed.lines.len() - regular) as u64,
                         skipped: computed.skipped,
+                        timings: RunTimings {
+                            write: clock.elapsed(),
+                            ..computed.timings
+                        },
                         attempts,
                     });
                 }
@@ -348,8 +352,13 @@ impl App {
     ) -> Result<Computed, AppError> {
         let until = month.last_day();
         let engine = self.engine();
+        let clock = Instant::now();
         let mut directory = Directory::load(self, &engine).await?;
         let count = Directory::enrolment_count(self).await?;
+        let mut timings = RunTimings {
+            catalogue: clock.elapsed(),
+            ..RunTimings::default()
+        };
         let total = u64::try_from(count).unwrap_or(0);
         let mut out = Computed::default();
         let mut start = 1_i64;
@@ -359,13 +368,18 @@ impl App {
         // insert skipped).
         while start <= count || range_had_rows {
             let end = start.saturating_add(ID_CHUNK - 1);
+            let clock = Instant::now();
             let (months, paid) = tokio::try_join!(
                 async { Ok::<_, AppError>(self.db().attendance().months_in_range(start..=end, until).await?) },
                 async { Ok::<_, AppError>(self.db().payroll().paid_in_range(start..=end).await?) },
             )?;
             range_had_rows = !months.is_empty();
             let paid = paid_by_enrolment(&paid);
+            timings.attendance += clock.elapsed();
+            let clock = Instant::now();
             directory.prepare(self, &engine, &distinct_ids(&months)).await?;
+            timings.enrolments += clock.elapsed();
+            let clock = Instant::now();
             let none = HashMap::new();
             for sheets in months.chunk_by(|a, b| a.enrolment_id == b.enrolment_id) {
                 let id = sheets[0].enrolment_id;
@@ -374,12 +388,14 @@ impl App {
                 let figures = periods_of(&engine, enrolment, sheets, until, false)?;
                 out.periods += figures.iter().filter(|f| f.closed).count() as u64;
                 out.lines
-                    .extend(lines_for(&engine, enrolment, &figures, paid.get(&id).unwrap_or(&none)));
+                    .extend(lines_for(enrolment, &figures, paid.get(&id).unwrap_or(&none)));
             }
+            timings.compute += clock.elapsed();
             progress(u64::try_from(end).unwrap_or(total).min(total), total);
             start = end.saturating_add(1);
         }
         out.skipped = directory.skipped;
+        out.timings = timings;
         Ok(out)
     }
 
@@ -487,7 +503,9 @@ impl App {
         Ok(self.db().payroll().lines(run_id, offset.max(0), limit.max(0)).await?)
     }
 
-    /// One line of a run (its trace explains every won), by enrolment and period.
+    /// One line of a run, by enrolment and period, with the engine's full trace rendered from the
+    /// figures the line stores (every won explained: steps, parameters, citations), when the
+    /// line's policy version is the active one; otherwise the stored figures.
     pub async fn payroll_line(
         &self,
         actor: &Actor,
@@ -496,13 +514,24 @@ impl App {
         period_index: i64,
     ) -> Result<PayrollLineRecord, AppError> {
         require_reader(actor)?;
-        self.db()
+        let mut line = self
+            .db()
             .payroll()
             .lines_of_enrolment(enrolment_id)
             .await?
             .into_iter()
             .find(|l| l.run_id == run_id && l.line.period_index == period_index)
-            .ok_or_else(|| AppError::not_found("payroll line"))
+            .ok_or_else(|| AppError::not_found("payroll line"))?;
+        // The stored trace is the figures; the engine renders the steps from them again.
+        let engine = self.engine();
+        if let Some(record) = self.db().enrolments().enrolment(enrolment_id).await? {
+            if let Some(course) = directory::compile_one(self, &engine, &record).await? {
+                if let Some(full) = compute::expand_trace(&engine, &course, &line.line) {
+                    line.line.trace = full;
+                }
+            }
+        }
+        Ok(line)
     }
 
     /// A run's totals grouped `by`.
@@ -569,6 +598,22 @@ struct Computed {
     enrolments: u64,
     periods: u64,
     skipped: u64,
+    timings: RunTimings,
+}
+
+/// Where a run's time went (the last attempt), for the CLI and the benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RunTimings {
+    /// Reading the catalogue and counting enrolments.
+    pub catalogue: Duration,
+    /// Reading attendance months and paid sums.
+    pub attendance: Duration,
+    /// Reading and compiling enrolments and their people.
+    pub enrolments: Duration,
+    /// Counting periods and computing amounts and traces.
+    pub compute: Duration,
+    /// The one transaction that writes the run and its lines.
+    pub write: Duration,
 }
 
 /// Paid sums by enrolment, then period.

@@ -387,15 +387,7 @@ impl App {
         let compiled = directory::compile_one(self, &engine, record).await?;
         let figures = match &compiled {
             Some(course) => {
-                let months = self
-                    .db()
-                    .attendance()
-                    .months(
-                        &[record.id],
-                        aiup_people::attendance::month_of(record.cohort_start),
-                        record.cohort_end,
-                    )
-                    .await?;
+                let months = directory::months_of(self, record).await?;
                 periods_of(&engine, course, &months, counted_to, true)?
             }
             None => Vec::new(),

@@ -75,6 +75,23 @@ pub struct PeriodPay {
     pub amount: Won,
     pub explanation: Bilingual,
     pub trace: Vec<TraceNode>,
+    /// Every citation of the parameters the trace names, sorted, once each (for statements).
+    pub citations: Vec<String>,
+}
+
+/// The citations of every parameter in a trace, sorted and deduplicated.
+fn trace_citations(trace: &[TraceNode]) -> Vec<String> {
+    fn walk(nodes: &[TraceNode], out: &mut Vec<String>) {
+        for n in nodes {
+            out.extend(n.params.iter().map(|p| p.cite.clone()).filter(|c| !c.is_empty()));
+            walk(&n.children, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(trace, &mut out);
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The course outcome with the rule that decided it, its parameters and citations.
@@ -176,6 +193,7 @@ impl Engine {
             meal_deduction: parts.meal_deduction,
             amount: parts.amount,
             explanation,
+            citations: trace_citations(&trace),
             trace,
         }
     }

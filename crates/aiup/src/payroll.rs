@@ -66,6 +66,19 @@ pub enum PayrollAction {
         #[arg(long, env = "AIUP_ACTOR")]
         actor: String,
     },
+    /// Record the course outcome of every trainee still in training in a cohort that has ended
+    /// (completion, 미수료, removal with the card's deduction), as its institution's staff or a
+    /// programme administrator.
+    Complete {
+        /// The course id.
+        #[arg(long)]
+        course: String,
+        /// The cohort's index in the course (0 for the first).
+        #[arg(long)]
+        cohort: i64,
+        #[arg(long, env = "AIUP_ACTOR")]
+        actor: String,
+    },
     /// Print a month's ledger canonically: sorted lines, no ids and no timestamps.
     Ledger {
         #[arg(long)]
@@ -128,6 +141,15 @@ pub async fn payroll(action: PayrollAction, db: &Db) -> Result<(), Failure> {
                 .await
                 .map_err(app_failure)?;
             let run = &done.run;
+            let t = &done.timings;
+            eprintln!(
+                "payroll: catalogue {:.2} s, attendance {:.2} s, enrolments {:.2} s, compute {:.2} s, write {:.2} s",
+                t.catalogue.as_secs_f64(),
+                t.attendance.as_secs_f64(),
+                t.enrolments.as_secs_f64(),
+                t.compute.as_secs_f64(),
+                t.write.as_secs_f64()
+            );
             println!(
                 "run {} for {}: {} lines (regular {}, adjustments {}), total ₩{}; {} enrolments, {} closed periods, \
                  {} left out; {:.2} s{}",
@@ -202,6 +224,28 @@ pub async fn payroll(action: PayrollAction, db: &Db) -> Result<(), Failure> {
                 groups.push((by, app.payroll_totals(&actor, run, by).await.map_err(app_failure)?));
             }
             print!("{}", totals_csv(&groups));
+        }
+        PayrollAction::Complete { course, cohort, actor } => {
+            let actor = app.operator_actor(&actor).await.map_err(app_failure)?;
+            let done = app
+                .complete_cohort(&actor, &course, cohort)
+                .await
+                .map_err(app_failure)?;
+            for c in &done {
+                println!(
+                    "enrolment {}: {} → {} ({}){}",
+                    c.enrolment_id,
+                    c.from,
+                    c.to,
+                    c.reason.en,
+                    if c.card_deduction_won > 0 {
+                        format!("; card deducted ₩{}", c.card_deduction_won)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            println!("{} enrolments moved", done.len());
         }
         PayrollAction::Ledger { month, actor } => {
             let actor = app.operator_actor(&actor).await.map_err(app_failure)?;

@@ -26,7 +26,7 @@ pub const PAID_STATUSES: [EnrolmentStatus; 6] = [
 ];
 
 /// Parallel reads of person profiles.
-const PERSON_READERS: usize = 8;
+const PERSON_READERS: usize = 16;
 
 /// The catalogue and the enrolments seen so far.
 pub(crate) struct Directory {
@@ -268,4 +268,20 @@ fn course_dates(start: NaiveDate, end: NaiveDate) -> Option<Arc<Vec<NaiveDate>>>
             None
         }
     }
+}
+
+/// Every stored attendance month of one enrolment's course.
+pub(crate) async fn months_of(
+    app: &App,
+    record: &EnrolmentRecord,
+) -> Result<Vec<aiup_store::AttendanceMonth>, AppError> {
+    Ok(app
+        .db()
+        .attendance()
+        .months(
+            &[record.id],
+            aiup_people::attendance::month_of(record.cohort_start),
+            record.cohort_end,
+        )
+        .await?)
 }

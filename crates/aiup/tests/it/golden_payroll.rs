@@ -146,6 +146,12 @@ fn answer(engine: &Engine, request: &Value) -> Result<Value, String> {
                 return Err(format!("period {}: the trace does not name `{id}`", c.index));
             }
         }
+        if !pay.citations.iter().any(|c| c.starts_with("aiup:research")) {
+            return Err(format!(
+                "period {}: the citations {:?} lack the research",
+                c.index, pay.citations
+            ));
+        }
         if pay.explanation.ko.is_empty() || pay.explanation.en.is_empty() {
             return Err(format!("period {}: no explanation", c.index));
         }

@@ -3,17 +3,15 @@
 //! the payroll each month, and completion. Every amount is checked against the golden file
 //! `tests/golden/payroll/journey-3-months.json` (RULES; each value cites its source).
 
-use std::collections::BTreeMap;
-
 use aiup_app::statement::PaymentState;
-use aiup_people::attendance::month_of;
 use aiup_people::EnrolmentStatus;
 use aiup_rules::attendance::Day;
 use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::payroll::{
-    d, golden_days, journey_golden, postgres_world, record_golden_until, sqlite_world, write_days, World,
+    d, golden_days, journey_golden, postgres_world, record_golden_for, record_golden_until, sqlite_world, write_days,
+    World,
 };
 
 fn no_progress(_: u64, _: u64) {}
@@ -68,7 +66,7 @@ async fn journey(world: World) {
         // Attendance as recorded by the month's end.
         let end = last_day_of(month);
         if end > recorded_to {
-            record_only(&world, enrolment, &days, recorded_to.succ_opt().expect("day"), end).await;
+            record_golden_for(&world, &[enrolment], &days, recorded_to.succ_opt().expect("day"), end).await;
             recorded_to = end;
         }
         let done = app.run_payroll(&world.runner, month, &no_progress).await.expect("run");
@@ -94,16 +92,23 @@ async fn journey(world: World) {
             .collect();
         assert_eq!(got, expected, "run {month}: {}", step["source"]);
         assert_eq!(done.run.total_won, expected.iter().map(|l| l.2).sum::<i64>());
-        // Every line explains its won: the trace names the counting and pay parameters.
+        // Every line explains its won: the stored figures, and the engine's steps rendered from
+        // them name the counting and pay parameters with their citations.
         for line in &lines {
-            let trace = line.line.trace.to_string();
-            for param in ["attendance.tardies_per_absence", "allowance.attendance_threshold"] {
-                assert!(trace.contains(param), "the trace names {param}");
-            }
             assert_eq!(
                 line.line.base_won + line.line.special_won - line.line.meal_deduction_won,
                 line.line.computed_won
             );
+            assert!(line.line.trace.to_string().len() < 600, "the stored trace is compact");
+            let shown = app
+                .payroll_line(&world.auditor, done.run.id, enrolment, line.line.period_index)
+                .await
+                .expect("line");
+            let trace = shown.line.trace.to_string();
+            for param in ["attendance.tardies_per_absence", "allowance.attendance_threshold"] {
+                assert!(trace.contains(param), "the trace names {param}");
+            }
+            assert!(shown.line.trace["explanation"]["ko"].is_string());
         }
         if !lines.is_empty() {
             app.approve_payroll(&world.approver, done.run.id)
@@ -176,23 +181,6 @@ async fn journey(world: World) {
         .is_empty());
 }
 
-/// Records the golden days from `from` to `to` for one enrolment only.
-async fn record_only(
-    world: &World,
-    enrolment: i64,
-    days: &BTreeMap<NaiveDate, Option<Day>>,
-    from: NaiveDate,
-    to: NaiveDate,
-) {
-    let part: Vec<(NaiveDate, Option<Day>)> = days
-        .iter()
-        .filter(|(date, _)| **date >= from && **date <= to)
-        .map(|(date, day)| (*date, *day))
-        .collect();
-    assert!(part.iter().all(|(date, _)| month_of(*date) >= month_of(from)));
-    write_days(world.services(), enrolment, &part, None).await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_three_month_journey_on_sqlite() {
     journey(sqlite_world(1).await).await;
@@ -204,11 +192,10 @@ async fn the_three_month_journey_on_postgres() {
     journey(world).await;
 }
 
-/// Removal and early employment move the card too: a trainee absent half a period is removed
-/// with the card's dropout deduction, written once.
-#[tokio::test(flavor = "multi_thread")]
-async fn removal_deducts_the_card_once_on_sqlite() {
-    let world = sqlite_world(2).await;
+/// Early employment and removal: a job after 80% of all training days completes the course, a
+/// job before it is a dropout with the card's deduction, and a trainee absent half a period is
+/// removed with the deduction; each written once, however often it is retried.
+async fn outcomes(world: World) {
     let app = world.services();
     let golden = journey_golden();
     let mut days = golden_days(&golden);
@@ -222,6 +209,43 @@ async fn removal_deducts_the_card_once_on_sqlite() {
     let (_, removed) = world.trainees[1];
     let part: Vec<(NaiveDate, Option<Day>)> = days.into_iter().collect();
     write_days(app, removed, &part, Some("출결 정정")).await;
+    let card_before = card_entries(&world).await;
+    // Early employment (research B.4): the golden days recognise 49 days by 2026-07-01 and 50
+    // by 2026-07-02, and 80% of the 62 training days is 50 (49.6 rounded up). A job from
+    // 07-03 completes the course; a job from 07-02 is a dropout, with the card's deduction.
+    let (_, employed_late) = world.trainees[2];
+    let (_, employed_early) = world.trainees[3];
+    let completed = app
+        .complete_by_employment(&world.staff, employed_late, d("2026-07-03"))
+        .await
+        .expect("employment");
+    assert_eq!(
+        completed.to,
+        EnrolmentStatus::EarlyCompletionEmployment,
+        "{:?}",
+        completed.reason
+    );
+    assert_eq!((completed.decision.recognised_days, completed.decision.limit), (50, 50));
+    assert_eq!(completed.card_deduction_won, 0);
+    let dropped = app
+        .complete_by_employment(&world.staff, employed_early, d("2026-07-02"))
+        .await
+        .expect("employment");
+    assert_eq!(dropped.to, EnrolmentStatus::DroppedOut, "{:?}", dropped.reason);
+    assert_eq!(dropped.decision.recognised_days, 49);
+    assert!(dropped.card_deduction_won > 0);
+    assert_eq!(card_entries(&world).await, card_before + 1);
+    let again = app
+        .complete_by_employment(&world.staff, employed_early, d("2026-07-02"))
+        .await
+        .unwrap_err();
+    assert_eq!(again.code, aiup_app::Code::InvalidTransition);
+    assert_eq!(card_entries(&world).await, card_before + 1, "never deducted twice");
+    let future = app
+        .complete_by_employment(&world.staff, world.trainees[0].1, d("2030-01-01"))
+        .await
+        .unwrap_err();
+    assert_eq!(future.field.as_deref(), Some("employed_on"));
     let card_before = card_entries(&world).await;
     let done = app
         .complete_cohort(&world.staff, &world.course_id, 0)
@@ -244,6 +268,17 @@ async fn removal_deducts_the_card_once_on_sqlite() {
         .await
         .unwrap_err();
     assert_eq!(refused.code, aiup_app::Code::Forbidden);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn employment_and_removal_move_the_card_once_on_sqlite() {
+    outcomes(sqlite_world(4).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn employment_and_removal_move_the_card_once_on_postgres() {
+    let Some(world) = postgres_world(4).await else { return };
+    outcomes(world).await;
 }
 
 async fn card_entries(world: &World) -> i64 {

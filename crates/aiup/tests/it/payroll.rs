@@ -248,9 +248,21 @@ pub async fn write_days(app: &App, enrolment_id: i64, days: &[(NaiveDate, Option
     db.write(&batch, "payroll-staff").await.expect("write attendance");
 }
 
-/// The golden days of months up to `last_month` (first days), for every trainee.
+/// The golden days from `from` to `to`, for every trainee.
 pub async fn record_golden_until(
     world: &World,
+    days: &BTreeMap<NaiveDate, Option<Day>>,
+    from: NaiveDate,
+    to: NaiveDate,
+) {
+    let ids: Vec<i64> = world.trainees.iter().map(|(_, id)| *id).collect();
+    record_golden_for(world, &ids, days, from, to).await;
+}
+
+/// The golden days from `from` to `to`, for the enrolments `ids`.
+pub async fn record_golden_for(
+    world: &World,
+    ids: &[i64],
     days: &BTreeMap<NaiveDate, Option<Day>>,
     from: NaiveDate,
     to: NaiveDate,
@@ -260,7 +272,7 @@ pub async fn record_golden_until(
         .filter(|(date, _)| **date >= from && **date <= to)
         .map(|(date, day)| (*date, *day))
         .collect();
-    for (_, id) in &world.trainees {
+    for id in ids {
         write_days(world.services(), *id, &part, None).await;
     }
 }
