@@ -458,6 +458,15 @@ async fn one_backend(name: &str, place: Place, args: &Args) -> anyhow::Result<()
         done.attempts
     );
 
+    let t = &done.timings;
+    println!(
+        "  phases (RunDone::timings): catalogue {:.2} s, attendance {:.2} s, enrolments {:.2} s, compute {:.2} s, write {:.2} s",
+        secs(t.catalogue),
+        secs(t.attendance),
+        secs(t.enrolments),
+        secs(t.compute),
+        secs(t.write)
+    );
     let started = Instant::now();
     let again = app
         .run_payroll(&runner("bench-runner"), &month, &quiet)
