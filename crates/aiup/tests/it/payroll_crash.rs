@@ -21,7 +21,7 @@ use crate::cli::{stderr, stdout};
 const MONTH: &str = "2026-06";
 const KILLS: usize = 20;
 
-fn aiup(url: &str, data: &std::path::Path, args: &[&str]) -> Command {
+fn aiup(url: &str, data: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_aiup"));
     command
         .args(args)
@@ -33,11 +33,11 @@ fn aiup(url: &str, data: &std::path::Path, args: &[&str]) -> Command {
     command
 }
 
-fn run(url: &str, data: &std::path::Path, args: &[&str]) -> Output {
+fn run(url: &str, data: &Path, args: &[&str]) -> Output {
     aiup(url, data, args).output().expect("run aiup")
 }
 
-fn populate(url: &str, data: &std::path::Path) {
+fn populate(url: &str, data: &Path) {
     let out = run(
         url,
         data,
@@ -75,7 +75,7 @@ fn populate(url: &str, data: &std::path::Path) {
 
 const PAY: [&str; 6] = ["payroll", "run", "--month", MONTH, "--actor", "crash-test"];
 
-fn ledger(url: &str, data: &std::path::Path) -> String {
+fn ledger(url: &str, data: &Path) -> String {
     let out = run(
         url,
         data,
