@@ -8,9 +8,10 @@
 #                                 [--month YYYY-MM] [--seed S]
 #
 # Defaults: PostgreSQL at postgres://postgres@127.0.0.1:5432/postgres, 20,000 trainees, 20 kills,
-# month 2026-06, seed 2026. Two databases get the same generated population and attendance
-# (seen on 2026-07-01); one is paid by a clean run, the other by runs killed after a delay drawn
-# uniformly within the clean run's duration, then by one run left to finish. Needs a release
+# month 2026-06, seed 2026. A generated population with its attendance (seen on 2026-07-01) is
+# copied twice; one copy is paid by a clean run, the other by runs killed after a delay drawn
+# uniformly within the clean run's duration (each must leave the whole month or nothing), then
+# by one run left to finish. Needs a release
 # build of aiup (`cargo build --release -p aiup`; set AIUP to use another binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,15 +48,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A database URL for one of the two runs ("clean" or "crash").
-url_for() {
+# The URL of database $1 ("template", "clean" or "crash").
+url_of() {
   if [ "$backend" = sqlite ]; then
-    mkdir -p "$work/$1"
     echo "sqlite://$work/$1/aiup.sqlite3"
   else
-    local name="aiup_crash_$1_$$"
-    psql "$admin" -qc "CREATE DATABASE $name" >/dev/null
-    echo "${admin%/*}/$name"
+    echo "${admin%/*}/aiup_crash_$1_$$"
+  fi
+}
+
+# Makes database $1 a fresh copy of the template (unpaid).
+copy_template() {
+  if [ "$backend" = sqlite ]; then
+    mkdir -p "$work/$1"
+    rm -f "$work/$1"/aiup.sqlite3*
+    for f in "$work/template"/aiup.sqlite3*; do cp "$f" "$work/$1/"; done
+  else
+    psql "$admin" -qc "DROP DATABASE IF EXISTS aiup_crash_$1_$$ WITH (FORCE)" >/dev/null
+    psql "$admin" -qc "CREATE DATABASE aiup_crash_$1_$$ TEMPLATE aiup_crash_template_$$" >/dev/null
   fi
 }
 
@@ -64,25 +74,30 @@ aiup_on() { # url, args…
   AIUP_DATABASE_URL="$url" AIUP_DATA_DIR="$work" AIUP_LOG=warn "$aiup" "$@"
 }
 
-populate() {
-  aiup_on "$1" generate population --trainees "$trainees" --seed "$seed" --today 2026-07-01 >/dev/null
-  aiup_on "$1" users add --login crash-test --role programme_admin --generate-password >/dev/null
-}
+ledger_of() { aiup_on "$(url_of "$1")" payroll ledger --month "$month" --actor crash-test; }
 
-if [ "$backend" = postgres ]; then names=("aiup_crash_clean_$$" "aiup_crash_crash_$$"); fi
-clean_url=$(url_for clean)
-crash_url=$(url_for crash)
-echo "== generating $trainees trainees with attendance, twice ($backend)"
-populate "$clean_url"
-populate "$crash_url"
+if [ "$backend" = postgres ]; then
+  names=("aiup_crash_template_$$" "aiup_crash_clean_$$" "aiup_crash_crash_$$")
+  psql "$admin" -qc "CREATE DATABASE aiup_crash_template_$$" >/dev/null
+else
+  mkdir -p "$work/template"
+fi
+echo "== generating $trainees trainees with attendance ($backend)"
+aiup_on "$(url_of template)" generate population --trainees "$trainees" --seed "$seed" --today 2026-07-01 >/dev/null
+aiup_on "$(url_of template)" users add --login crash-test --role programme_admin --generate-password >/dev/null
+copy_template clean
+copy_template crash
+ledger_of crash >"$work/unpaid.ledger"
 
 echo "== clean run of $month"
 start=$(date +%s%N)
-aiup_on "$clean_url" payroll run --month "$month" --actor crash-test >/dev/null
+aiup_on "$(url_of clean)" payroll run --month "$month" --actor crash-test >/dev/null
 clean_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-aiup_on "$clean_url" payroll ledger --month "$month" --actor crash-test >"$work/clean.ledger"
+ledger_of clean >"$work/clean.ledger"
 echo "   $clean_ms ms, $(wc -l <"$work/clean.ledger") ledger lines"
 
+# Each run starts unpaid: after a kill the ledger must be whole or empty; a run that got to
+# commit is undone by copying the template again, so every kill lands on a run with work to do.
 echo "== $kills runs killed with SIGKILL at random points within ${clean_ms} ms"
 RANDOM=$seed
 killed=0
@@ -91,7 +106,7 @@ while [ "$killed" -lt "$kills" ]; do
   attempts=$((attempts + 1))
   [ "$attempts" -le $((kills * 3)) ] || { echo "FAIL: only $killed of $attempts runs were still running" >&2; exit 1; }
   delay_ms=$(( (RANDOM * 32768 + RANDOM) % (clean_ms + 1) ))
-  AIUP_DATABASE_URL="$crash_url" AIUP_DATA_DIR="$work" AIUP_LOG=warn \
+  AIUP_DATABASE_URL="$(url_of crash)" AIUP_DATA_DIR="$work" AIUP_LOG=warn \
     "$aiup" payroll run --month "$month" --actor crash-test >/dev/null 2>&1 &
   pid=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
@@ -99,16 +114,26 @@ while [ "$killed" -lt "$kills" ]; do
     kill -KILL "$pid"
     wait "$pid" 2>/dev/null || true
     killed=$((killed + 1))
-    echo "   kill $killed after $delay_ms ms"
+    what="kill $killed after $delay_ms ms"
   else
     wait "$pid" || { echo "FAIL: a run failed on its own" >&2; exit 1; }
-    echo "   (run finished before $delay_ms ms)"
+    what="(run finished before $delay_ms ms)"
+  fi
+  ledger_of crash >"$work/now.ledger"
+  if cmp -s "$work/now.ledger" "$work/clean.ledger"; then
+    echo "   $what: whole month written; starting again from unpaid"
+    copy_template crash
+  elif cmp -s "$work/now.ledger" "$work/unpaid.ledger"; then
+    echo "   $what: nothing written"
+  else
+    echo "FAIL: $what left a ledger that is neither whole nor empty" >&2
+    exit 1
   fi
 done
 
 echo "== the run after the kills"
-aiup_on "$crash_url" payroll run --month "$month" --actor crash-test >/dev/null
-aiup_on "$crash_url" payroll ledger --month "$month" --actor crash-test >"$work/crash.ledger"
+aiup_on "$(url_of crash)" payroll run --month "$month" --actor crash-test >/dev/null
+ledger_of crash >"$work/crash.ledger"
 if cmp -s "$work/clean.ledger" "$work/crash.ledger"; then
   echo "OK: after $killed kills the ledger is byte-identical to the clean run's ($(wc -c <"$work/clean.ledger") bytes)"
 else

@@ -381,17 +381,24 @@ async fn one_backend(name: &str, place: Place, args: &Args) -> anyhow::Result<()
     let previous = first.checked_sub_months(Months::new(1)).context("previous month")?;
     let previous = format!("{:04}-{:02}", previous.year(), previous.month());
 
-    let (read, decode, months, days) = read_everything(app.db(), until).await?;
+    // Storage: every stored month (up to today) against the tables' bytes.
+    let (_, _, rows, days) = read_everything(app.db(), today()).await?;
     let bytes = raw.attendance_bytes().await?;
-    let per_day = bytes as f64 / days.max(1) as f64;
+    let per_row = bytes as f64 / rows.max(1) as f64;
+    // A year: 240,000 trainees × 12 month rows (≈ 250 training days each).
+    let year = per_row * 240_000.0 * 12.0;
     println!(
-        "  attendance: {months} month rows, {days} trainee-days, {:.1} MiB with indexes: {per_day:.1} bytes a \
-         trainee-day; a year of 240,000 × 250 days: {:.2} GiB",
+        "  attendance: {rows} month rows, {days} trainee-days, {:.1} MiB with indexes: {per_row:.0} bytes a month row, \
+         {:.1} bytes a recorded trainee-day here (many rows are partial months); a year of 240,000 trainees × 12 \
+         months (≈ 250 days): {:.2} GiB, {:.1} bytes a trainee-day",
         bytes as f64 / 1048576.0,
-        per_day * 240_000.0 * 250.0 / 1073741824.0
+        bytes as f64 / days.max(1) as f64,
+        year / 1073741824.0,
+        year / (240_000.0 * 250.0)
     );
+    let (read, decode, months, _) = read_everything(app.db(), until).await?;
     println!(
-        "  reading every month up to {until} and every paid sum in ranges of {} ids: {:.2} s (+ decoding {:.2} s)",
+        "  reading {months} months up to {until} and every paid sum in ranges of {} ids: {:.2} s (+ decoding {:.2} s)",
         aiup_app::payroll::ID_CHUNK,
         secs(read),
         secs(decode)
@@ -411,6 +418,7 @@ async fn one_backend(name: &str, place: Place, args: &Args) -> anyhow::Result<()
         catch_up.enrolments
     );
 
+    let rss_before = mib(aiup_bench::rss_bytes());
     let reset = reset_peak_rss();
     let started = Instant::now();
     let done = app
@@ -430,9 +438,15 @@ async fn one_backend(name: &str, place: Place, args: &Args) -> anyhow::Result<()
         "{written} lines stored, the run says {}",
         done.run.lines
     );
+    let trace_sql = match raw {
+        Raw::Sqlite(_) => "SELECT CAST(AVG(LENGTH(trace)) AS INTEGER) FROM payroll_lines",
+        Raw::Postgres(_) => "SELECT CAST(AVG(pg_column_size(trace)) AS BIGINT) FROM payroll_lines",
+    };
+    let trace_bytes = raw.i64(trace_sql).await?;
     println!(
         "  RUN {month}: {:.2} s wall, peak {peak:.0} MiB, {} lines written ({} regular, {} adjustment; ₩{}), \
-         {} enrolments read, {} closed periods computed, {} skipped, {} attempt(s)",
+         {} enrolments read, {} closed periods computed, {} skipped, {} attempt(s); resident before {rss_before:.0} MiB; \
+         a line's trace {trace_bytes} bytes on average",
         secs(wall),
         done.run.lines,
         done.regular_lines,
@@ -444,6 +458,15 @@ async fn one_backend(name: &str, place: Place, args: &Args) -> anyhow::Result<()
         done.attempts
     );
 
+    let t = &done.timings;
+    println!(
+        "  phases (RunDone::timings): catalogue {:.2} s, attendance {:.2} s, enrolments {:.2} s, compute {:.2} s, write {:.2} s",
+        secs(t.catalogue),
+        secs(t.attendance),
+        secs(t.enrolments),
+        secs(t.compute),
+        secs(t.write)
+    );
     let started = Instant::now();
     let again = app
         .run_payroll(&runner("bench-runner"), &month, &quiet)
