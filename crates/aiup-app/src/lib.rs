@@ -7,6 +7,7 @@
 //! one table of error codes.
 
 pub mod accounts;
+pub mod attendance;
 pub mod audit;
 pub mod card;
 pub mod catalogue;
@@ -50,6 +51,11 @@ struct Inner {
     auth: accounts::AuthSettings,
     /// The key for outside identifiers (`AIUP_IDENTIFIER_KEY`); without one, none is accepted.
     identifier_key: std::sync::OnceLock<aiup_people::ExternalIdKey>,
+    /// The key check-in codes are made with (`AIUP_CHECKIN_KEY`); without one, a random key
+    /// made on first use.
+    checkin_key: std::sync::OnceLock<aiup_people::checkin::CheckinKey>,
+    /// Wrong check-in codes per account in the current span (`attendance::checkin`).
+    checkin_failures: attendance::FailedCodes,
 }
 
 impl std::fmt::Debug for App {
@@ -72,6 +78,8 @@ impl App {
                 clock,
                 auth: accounts::AuthSettings::default(),
                 identifier_key: std::sync::OnceLock::new(),
+                checkin_key: std::sync::OnceLock::new(),
+                checkin_failures: attendance::FailedCodes::default(),
             }),
         }
     }
@@ -131,6 +139,14 @@ impl App {
     /// The key for outside identifiers, if one is configured.
     pub fn identifier_key(&self) -> Option<&aiup_people::ExternalIdKey> {
         self.inner.identifier_key.get()
+    }
+
+    pub(crate) fn checkin_key_cell(&self) -> &std::sync::OnceLock<aiup_people::checkin::CheckinKey> {
+        &self.inner.checkin_key
+    }
+
+    pub(crate) fn checkin_failures(&self) -> &attendance::FailedCodes {
+        &self.inner.checkin_failures
     }
 
     /// Which tier wins today where a region is both capital-area and population-declining.

@@ -5,6 +5,7 @@
 //! - [`identity`]: keyed hashes of outside identifiers, so none is stored in the clear.
 //! - [`enrolment`]: the statuses of an enrolment and the transitions allowed between them.
 //! - [`attendance`]: a trainee's month of training days as stored (a fixed-layout sheet).
+//! - [`checkin`]: the minute-by-minute check-in codes trainees enter to record arrival and exit.
 //! - [`card`]: the 국민내일배움카드 account as a ledger of cited entries.
 //! - [`generate`]: a seeded synthetic population (people, cards, diagnoses, enrolments).
 
@@ -12,6 +13,7 @@
 
 pub mod attendance;
 pub mod card;
+pub mod checkin;
 pub mod enrolment;
 pub mod generate;
 pub mod identity;

@@ -57,6 +57,9 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
+#[cfg(all(test, feature = "testing"))]
+mod scale_tests;
+
 pub use accounts::{
     AccountChange, AccountRecord, AccountStore, NewAccount, NewToken, SessionRecord, TokenRecord,
     ACTION_ACCOUNT_CREATE, ACTION_ACCOUNT_UPDATE, ACTION_SESSION_CREATE, ACTION_SESSION_DELETE, ACTION_TOKEN_CREATE,

@@ -79,6 +79,10 @@ enum Command {
         /// digits. Without it, profiles take no outside identifier. Best given by environment.
         #[arg(long, env = "AIUP_IDENTIFIER_KEY", hide_env_values = true)]
         identifier_key: Option<String>,
+        /// The key attendance check-in codes are made with: 64 or more hex digits. Without it, a
+        /// random key per process (codes then work only on the server that showed them).
+        #[arg(long, env = "AIUP_CHECKIN_KEY", hide_env_values = true)]
+        checkin_key: Option<String>,
     },
     /// Accounts: add, list, disable, enable, reset a password, API tokens.
     Users {
@@ -255,13 +259,19 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             index,
             secure_cookies,
             identifier_key,
+            checkin_key,
         } => {
             let key = identifier_key
                 .as_deref()
                 .map(aiup_people::ExternalIdKey::from_hex)
                 .transpose()
                 .map_err(|e| Failure::BadInput(format!("AIUP_IDENTIFIER_KEY: {e}")))?;
-            serve(&listen, demo, &db, &index, secure_cookies, key).await
+            let checkin_key = checkin_key
+                .as_deref()
+                .map(aiup_people::checkin::CheckinKey::from_hex)
+                .transpose()
+                .map_err(|e| Failure::BadInput(format!("AIUP_CHECKIN_KEY: {e}")))?;
+            serve(&listen, demo, &db, &index, secure_cookies, key, checkin_key).await
         }
         Command::Users { action, db } => crate::users::users(action, &db).await,
         Command::Payroll { action, db } => crate::payroll::payroll(action, &db).await,
@@ -321,6 +331,7 @@ async fn serve(
     index_dir: &IndexDir,
     secure_cookies: bool,
     identifier_key: Option<aiup_people::ExternalIdKey>,
+    checkin_key: Option<aiup_people::checkin::CheckinKey>,
 ) -> Result<(), Failure> {
     let store = db.connect().await?;
     let loaded = runtime::active_bundle(&store).await.map_err(runtime_failure)?;
@@ -338,6 +349,10 @@ async fn serve(
     let app = aiup_app::App::new(store.clone(), engine, index, aiup_app::Clock::system());
     if let Some(key) = identifier_key {
         app.set_identifier_key(key)
+            .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    }
+    if let Some(key) = checkin_key {
+        app.set_checkin_key(key)
             .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
     }
     app.spawn_sync(aiup_app::live::SYNC_INTERVAL);

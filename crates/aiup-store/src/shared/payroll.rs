@@ -323,6 +323,17 @@ where
             ]);
         })
         .await?;
+        // In place of a foreign key (see 0012_payroll.sql): one anti-join over the run's lines.
+        let unknown: Option<i64> = sqlx::query_scalar(
+            "SELECT l.enrolment_id FROM payroll_lines l WHERE l.run_id = $1 \
+             AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.id = l.enrolment_id) LIMIT 1",
+        )
+        .bind(run.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(enrolment_id) = unknown {
+            return Err(invalid(&month, format!("enrolment {enrolment_id} does not exist")).into());
+        }
         if written != lines.len() as u64 {
             return Err(StoreError::Corrupt {
                 what: format!("payroll run {}", run.id),

@@ -42,7 +42,7 @@ pub(super) fn sheet(tag: u8) -> Vec<u8> {
 }
 
 /// `n` enrolments in cohorts of their own, tagged `tag`; their ids, ascending.
-pub(super) async fn enrolments(db: &Database, tag: &str, n: i64) -> Vec<i64> {
+pub(crate) async fn enrolments(db: &Database, tag: &str, n: i64) -> Vec<i64> {
     let person = super::enrolment_reports::insert_person(db, "11110", "entry").await;
     raw_execute(
         db,

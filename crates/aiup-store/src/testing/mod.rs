@@ -28,7 +28,7 @@ macro_rules! check {
     }};
 }
 mod accounts;
-mod attendance;
+pub(crate) mod attendance;
 mod audit;
 mod cards;
 mod catalogue;

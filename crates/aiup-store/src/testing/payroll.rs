@@ -457,18 +457,21 @@ async fn payroll_invalid_runs_are_refused_and_write_nothing(db: &Database) {
             "{month}: {refused:?}"
         );
     }
-    // A line of no enrolment fails in the database, and the head does not move.
+    // A line of no enrolment is refused, and the head does not move.
     let unknown = db
         .payroll()
         .create_run(
             "2027-01",
             &fake_sha("policy"),
             start,
-            &[line(ids[0] + 1_000_000, 1, 1)],
+            &[good.clone(), line(ids[0] + 1_000_000, 1, 1)],
             RUNNER,
         )
         .await;
-    assert!(unknown.is_err(), "{unknown:?}");
+    assert!(
+        matches!(&unknown, Err(PayrollError::Store(StoreError::Conflict { reason, .. })) if reason.contains("does not exist")),
+        "{unknown:?}"
+    );
     assert_eq!(head(db).await, start, "refused runs leave the head where it was");
     assert!(db.payroll().runs(Some("2027-01")).await.expect("runs").is_empty());
 }

@@ -3,6 +3,7 @@
 mod access;
 mod accessibility;
 mod api_consistency;
+mod attendance;
 mod browser;
 mod browser_accounts;
 mod browser_enrolment;
