@@ -377,7 +377,9 @@ impl App {
             let paid = paid_by_enrolment(&paid);
             timings.attendance += clock.elapsed();
             let clock = Instant::now();
-            directory.prepare(self, &engine, &distinct_ids(&months)).await?;
+            directory
+                .prepare(self, &engine, start..=end, &distinct_ids(&months))
+                .await?;
             timings.enrolments += clock.elapsed();
             let clock = Instant::now();
             let none = HashMap::new();
