@@ -57,8 +57,6 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
-#[cfg(all(test, feature = "testing"))]
-mod scale_tests;
 
 pub use accounts::{
     AccountChange, AccountRecord, AccountStore, NewAccount, NewToken, SessionRecord, TokenRecord,
