@@ -57,7 +57,6 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
-
 pub use accounts::{
     AccountChange, AccountRecord, AccountStore, NewAccount, NewToken, SessionRecord, TokenRecord,
     ACTION_ACCOUNT_CREATE, ACTION_ACCOUNT_UPDATE, ACTION_SESSION_CREATE, ACTION_SESSION_DELETE, ACTION_TOKEN_CREATE,
