@@ -15,6 +15,7 @@
 //! - every change appends an [`EnrolmentEventRecord`] and an audit event in its transaction.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -295,6 +296,15 @@ pub trait EnrolmentStore: Send + Sync {
     async fn change(&self, change: &StatusChange, actor: &str) -> Result<Changed, EnrolmentError>;
 
     async fn enrolment(&self, id: i64) -> Result<Option<EnrolmentRecord>, StoreError>;
+
+    /// The enrolments whose ids are in `ids` and whose status is one of `statuses` (any status
+    /// when `statuses` is empty), by id: one statement for a whole range (the payroll reads the
+    /// country this way).
+    async fn in_id_range(
+        &self,
+        ids: RangeInclusive<i64>,
+        statuses: &[&str],
+    ) -> Result<Vec<EnrolmentRecord>, StoreError>;
 
     /// A person's enrolments, newest first.
     async fn of_person(&self, person_id: i64) -> Result<Vec<EnrolmentRecord>, StoreError>;

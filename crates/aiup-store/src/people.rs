@@ -5,6 +5,7 @@
 //! outside identifier only as a keyed hash.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -59,6 +60,11 @@ pub trait PersonStore: Send + Sync + fmt::Debug {
 
     /// One person.
     async fn person(&self, id: i64) -> Result<Option<PersonRecord>, StoreError>;
+
+    /// The people who have an enrolment whose id is in `enrolment_ids`, by id: one statement
+    /// for a whole range (the payroll reads the country this way).
+    async fn of_enrolments_in_range(&self, enrolment_ids: RangeInclusive<i64>)
+        -> Result<Vec<PersonRecord>, StoreError>;
 
     /// The person an account signs in as.
     async fn person_of_account(&self, account_id: i64) -> Result<Option<PersonRecord>, StoreError>;

@@ -1,8 +1,9 @@
 //! What the payroll knows of each enrolment, loaded in bulk: the catalogue (courses and their
-//! institutions) once per run, enrolment records a cohort at a time, and person profiles in
-//! parallel, each compiled once into an [`EnrolmentCourse`].
+//! institutions) once per run, then the enrolment records and person profiles of each id range
+//! in one statement each (not one per row), each enrolment compiled into an [`EnrolmentCourse`].
 
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 use aiup_catalogue::{Course, Institution};
@@ -25,14 +26,11 @@ pub const PAID_STATUSES: [EnrolmentStatus; 6] = [
     EnrolmentStatus::NotCompleted,
 ];
 
-/// Parallel reads of person profiles.
-const PERSON_READERS: usize = 16;
-
 /// The catalogue and the enrolments seen so far.
 pub(crate) struct Directory {
     courses: HashMap<String, Arc<Course>>,
     institutions: HashMap<String, Institution>,
-    /// Compiled enrolments; `None` for one the payroll does not pay (status, course gone).
+    /// The current range's compiled enrolments; `None` for one that cannot be compiled.
     known: HashMap<i64, Option<EnrolmentCourse>>,
     /// Training days by course dates (cohorts share them).
     dates: HashMap<(NaiveDate, NaiveDate), Option<Arc<Vec<NaiveDate>>>>,
@@ -75,45 +73,33 @@ impl Directory {
         self.known.get(&id).and_then(Option::as_ref)
     }
 
-    /// Loads and compiles every enrolment of `ids` not seen yet: each unknown one's cohort in
-    /// one read, then the people of those enrolments in parallel.
-    pub(crate) async fn prepare(&mut self, app: &App, engine: &Engine, ids: &[i64]) -> Result<(), AppError> {
+    /// Reads and compiles the enrolments of the id range `range` that `ids` (ascending, the
+    /// range's enrolments with attendance) lists: one read of the range's payable enrolments
+    /// and one of their people. What an earlier range compiled is dropped.
+    pub(crate) async fn prepare(
+        &mut self,
+        app: &App,
+        engine: &Engine,
+        range: RangeInclusive<i64>,
+        ids: &[i64],
+    ) -> Result<(), AppError> {
         let clock = std::time::Instant::now();
-        let mut records: HashMap<i64, EnrolmentRecord> = HashMap::new();
-        for &id in ids {
-            if self.known.contains_key(&id) || records.contains_key(&id) {
-                continue;
-            }
-            let Some(record) = app.db().enrolments().enrolment(id).await? else {
-                self.known.insert(id, None);
-                continue;
-            };
-            let cohort = app
-                .db()
-                .enrolments()
-                .of_cohort(&record.course_id, record.cohort_ordinal)
-                .await?;
-            for member in cohort {
-                if !self.known.contains_key(&member.id) {
-                    records.insert(member.id, member);
-                }
-            }
-            records.entry(record.id).or_insert(record);
+        self.known.clear();
+        if ids.is_empty() {
+            return Ok(());
         }
-        let payable: Vec<EnrolmentRecord> = records
-            .into_values()
-            .filter(|r| {
-                let pays = EnrolmentStatus::parse(&r.status).is_some_and(|s| PAID_STATUSES.contains(&s));
-                if !pays {
-                    self.known.insert(r.id, None);
-                }
-                pays
-            })
-            .collect();
-        let cohorts_took = clock.elapsed();
-        let people = read_people(app, payable.iter().map(|r| r.person_id).collect()).await?;
-        tracing::debug!(?cohorts_took, people_took = ?clock.elapsed() - cohorts_took, "payroll: enrolments read");
-        for record in payable {
+        let statuses: Vec<&str> = PAID_STATUSES.iter().map(|s| s.as_str()).collect();
+        let (records, people) = tokio::try_join!(
+            app.db().enrolments().in_id_range(range.clone(), &statuses),
+            app.db().people().of_enrolments_in_range(range),
+        )?;
+        let people: HashMap<i64, PersonRecord> = people.into_iter().map(|p| (p.id, p)).collect();
+        tracing::debug!(took = ?clock.elapsed(), "payroll: enrolments and people read");
+        // An enrolment with attendance but not read (another status, or gone) is not paid.
+        for record in records {
+            if ids.binary_search(&record.id).is_err() {
+                continue;
+            }
             let dates = self
                 .dates
                 .entry((record.cohort_start, record.cohort_end))
@@ -148,33 +134,6 @@ impl Directory {
         let profile = input_of(&person.fields).parse(engine.regions()).ok()?;
         compile(app, engine, record, course, institution, &profile, dates)
     }
-}
-
-/// Reads people by id, [`PERSON_READERS`] at a time.
-async fn read_people(app: &App, mut ids: Vec<i64>) -> Result<HashMap<i64, PersonRecord>, AppError> {
-    ids.sort_unstable();
-    ids.dedup();
-    let per_reader = ids.len().div_ceil(PERSON_READERS).max(1);
-    let mut tasks = tokio::task::JoinSet::new();
-    for chunk in ids.chunks(per_reader) {
-        let chunk = chunk.to_vec();
-        let db = app.db().clone();
-        tasks.spawn(async move {
-            let mut found = Vec::with_capacity(chunk.len());
-            for id in chunk {
-                if let Some(p) = db.people().person(id).await? {
-                    found.push(p);
-                }
-            }
-            Ok::<_, aiup_store::StoreError>(found)
-        });
-    }
-    let mut out = HashMap::with_capacity(ids.len());
-    while let Some(joined) = tasks.join_next().await {
-        let found = joined.map_err(|e| AppError::internal(&e))??;
-        out.extend(found.into_iter().map(|p| (p.id, p)));
-    }
-    Ok(out)
 }
 
 /// One enrolment compiled for the payroll: the engine's case on the cohort's dates and the

@@ -10,6 +10,8 @@
 //! (one live application per person and cohort). No advisory lock: work on different cohorts
 //! runs in parallel on PostgreSQL; SQLite has one writer at a time.
 
+use std::ops::RangeInclusive;
+
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Executor, IntoArguments, Pool};
@@ -672,6 +674,28 @@ where
     async fn enrolment(&self, id: i64) -> Result<Option<EnrolmentRecord>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         Ok(Self::enrolments_where(&mut conn, "id = $1", None, id).await?.pop())
+    }
+
+    async fn in_id_range(
+        &self,
+        ids: RangeInclusive<i64>,
+        statuses: &[&str],
+    ) -> Result<Vec<EnrolmentRecord>, StoreError> {
+        // The status placeholders follow the range's two.
+        let status_list = match statuses.len() {
+            0 => String::new(),
+            n => {
+                let numbered: Vec<String> = (3..3 + n).map(|i| format!("${i}")).collect();
+                format!("AND status IN ({}) ", numbered.join(", "))
+            }
+        };
+        let sql = format!("SELECT {COLUMNS} FROM enrolments WHERE id >= $1 AND id <= $2 {status_list}ORDER BY id");
+        let mut query = sqlx::query_as::<_, Row>(&sql).bind(*ids.start()).bind(*ids.end());
+        for status in statuses {
+            query = query.bind((*status).to_owned());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(EnrolmentRecord::from).collect())
     }
 
     async fn of_person(&self, person_id: i64) -> Result<Vec<EnrolmentRecord>, StoreError> {

@@ -1,5 +1,7 @@
 //! The people aggregate's statements (the same on both backends).
 
+use std::ops::RangeInclusive;
+
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
@@ -190,6 +192,21 @@ where
     async fn person(&self, id: i64) -> Result<Option<PersonRecord>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         Self::person_where(&mut conn, "id = $1", id).await
+    }
+
+    async fn of_enrolments_in_range(
+        &self,
+        enrolment_ids: RangeInclusive<i64>,
+    ) -> Result<Vec<PersonRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {PERSON_COLUMNS} FROM people WHERE id IN \
+             (SELECT person_id FROM enrolments WHERE id >= $1 AND id <= $2) ORDER BY id"
+        ))
+        .bind(*enrolment_ids.start())
+        .bind(*enrolment_ids.end())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(person_from_row::<DB>).collect::<Result<_, _>>()?)
     }
 
     async fn person_of_account(&self, account_id: i64) -> Result<Option<PersonRecord>, StoreError> {

@@ -21,6 +21,7 @@ pub(super) const CHECKS: &[&str] = &[
     "enrolments_events_are_append_only",
     "enrolments_acceptance_makes_a_missing_seat_row",
     "enrolments_concurrent_acceptances_never_oversell",
+    "enrolments_in_id_range_reads_a_range_by_status",
 ];
 
 pub(super) async fn run(db: &Database) {
@@ -33,6 +34,7 @@ pub(super) async fn run(db: &Database) {
     check!(db, enrolments_events_are_append_only);
     check!(db, enrolments_acceptance_makes_a_missing_seat_row);
     check!(db, enrolments_concurrent_acceptances_never_oversell);
+    check!(db, enrolments_in_id_range_reads_a_range_by_status);
 }
 
 const ACTOR: &str = "enrolment-conformance";
@@ -565,4 +567,55 @@ async fn enrolments_concurrent_acceptances_never_oversell(db: &Database) {
     assert_eq!(taken(db, "C-RACE", 0).await, SEATS);
     let roster = db.enrolments().of_cohort("C-RACE", 0).await.unwrap();
     assert_eq!(roster.iter().filter(|e| e.status == "accepted").count(), SEATS as usize);
+}
+
+/// A range read gives exactly what reading each id of the range one at a time gives, filtered
+/// by status, in id order; ids outside the range are left out.
+async fn enrolments_in_id_range_reads_a_range_by_status(db: &Database) {
+    let mut made = Vec::new();
+    for n in 0..6 {
+        let p = person(db, &format!("range-{n}")).await;
+        made.push(apply(db, &application(p, "C-RANGE", 0, 10)).await);
+    }
+    let withdraw = StatusChange {
+        from: "applied".to_owned(),
+        card: CardEffect::None,
+        frees_seat: false,
+        ..withdrawal(&made[2], None)
+    };
+    let withdrawn = db
+        .enrolments()
+        .change(&withdraw, ACTOR)
+        .await
+        .expect("withdraw")
+        .enrolment;
+    assert_eq!(withdrawn.status, "withdrawn");
+    let range = made[1].id..=made[4].id;
+    let mut one_by_one = Vec::new();
+    for id in range.clone() {
+        one_by_one.extend(db.enrolments().enrolment(id).await.unwrap());
+    }
+    assert_eq!(one_by_one.len(), 4, "{one_by_one:?}");
+
+    let all = db.enrolments().in_id_range(range.clone(), &[]).await.unwrap();
+    assert_eq!(all, one_by_one);
+    let applied = db.enrolments().in_id_range(range.clone(), &["applied"]).await.unwrap();
+    let expected: Vec<_> = one_by_one.iter().filter(|e| e.status == "applied").cloned().collect();
+    assert_eq!(applied, expected);
+    assert_eq!(applied.len(), 3);
+    let both = db
+        .enrolments()
+        .in_id_range(range.clone(), &["withdrawn", "applied", "completed"])
+        .await
+        .unwrap();
+    assert_eq!(both, one_by_one);
+    let none = db.enrolments().in_id_range(range, &["completed"]).await.unwrap();
+    assert!(none.is_empty(), "{none:?}");
+    let past = made[5].id + 1;
+    assert!(db
+        .enrolments()
+        .in_id_range(past..=past + 100, &[])
+        .await
+        .unwrap()
+        .is_empty());
 }

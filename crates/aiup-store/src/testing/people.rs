@@ -1,16 +1,20 @@
 //! Conformance checks of the people aggregate.
 
 use super::{assert_event, audit_mark, events_after, fake_sha};
-use crate::{Database, NewAccount, PersonFields, StoreError, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
+use crate::{
+    Database, NewAccount, NewApplication, PersonFields, StoreError, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE,
+};
 
 pub(super) const CHECKS: &[&str] = &[
     "people_profile_is_created_then_updated_with_audit",
     "people_unknown_account_and_taken_identifier_change_nothing",
+    "people_of_enrolments_in_range_are_each_read_once",
 ];
 
 pub(super) async fn run(db: &Database) {
     check!(db, people_profile_is_created_then_updated_with_audit);
     check!(db, people_unknown_account_and_taken_identifier_change_nothing);
+    check!(db, people_of_enrolments_in_range_are_each_read_once);
 }
 
 async fn trainee_account(db: &Database, login: &str) -> i64 {
@@ -101,4 +105,58 @@ async fn people_unknown_account_and_taken_identifier_change_nothing(db: &Databas
     assert!(matches!(taken, Err(StoreError::Conflict { .. })), "{taken:?}");
     assert!(db.people().person_of_account(other).await.unwrap().is_none());
     assert!(events_after(db, mark_after_account).await.is_empty());
+}
+
+/// The people of a range of enrolments: each once (one has two enrolments in it), by id, the
+/// same records as read one at a time; a person whose enrolments are all outside is left out.
+async fn people_of_enrolments_in_range_are_each_read_once(db: &Database) {
+    let mut people = Vec::new();
+    for n in 0..3 {
+        let account = trainee_account(db, &format!("people-range-{n}")).await;
+        let mut f = fields("11110");
+        f.external_id_hash = None;
+        let person = db.people().save_for_account(account, f, "people-range").await.unwrap();
+        people.push(person);
+    }
+    let apply = |person_id: i64, ordinal: i64| {
+        let month = u32::try_from(3 + ordinal).expect("small ordinal");
+        NewApplication {
+            person_id,
+            course_id: "C-PEOPLE-RANGE".to_owned(),
+            cohort_ordinal: ordinal,
+            institution_id: "I-PEOPLE".to_owned(),
+            programme: "national_tomorrow_learning_card".to_owned(),
+            cohort_start: chrono::NaiveDate::from_ymd_opt(2026, month, 2).expect("date"),
+            cohort_end: chrono::NaiveDate::from_ymd_opt(2026, month, 27).expect("date"),
+            fee_won: 500_000,
+            seats: 10,
+        }
+    };
+    // In id order: person 1, person 0, person 0 again (another cohort), then person 2.
+    let mut enrolments = Vec::new();
+    for (who, ordinal) in [(1, 0), (0, 0), (0, 1), (2, 0)] {
+        let e = db
+            .enrolments()
+            .apply(&apply(people[who].id, ordinal), "people-range")
+            .await
+            .expect("apply");
+        enrolments.push(e.id);
+    }
+    let read = db
+        .people()
+        .of_enrolments_in_range(enrolments[0]..=enrolments[2])
+        .await
+        .unwrap();
+    let mut expected = vec![people[0].clone(), people[1].clone()];
+    expected.sort_by_key(|p| p.id);
+    assert_eq!(read, expected);
+    let last = enrolments[3];
+    let only_last = db.people().of_enrolments_in_range(last..=last).await.unwrap();
+    assert_eq!(only_last, vec![people[2].clone()]);
+    assert!(db
+        .people()
+        .of_enrolments_in_range(last + 1..=last + 50)
+        .await
+        .unwrap()
+        .is_empty());
 }
