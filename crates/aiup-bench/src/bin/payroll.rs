@@ -19,8 +19,9 @@
 //! 2. reading every attendance month and paid sum in the payroll's id ranges, timed alone;
 //! 3. the month before the measured one is paid first (the catch-up of every period closed
 //!    before it), then the measured month (by default the ended month with the most trainees in
-//!    training, so the most closing periods) is run through `App::run_payroll`: wall time, peak
-//!    memory (`VmHWM`, reset just before), lines written (read back from the database);
+//!    training, so the most closing periods; `--active-month` when given) is run through
+//!    `App::run_payroll` in a fresh process of this binary (`--same-process`: in this one): wall
+//!    time, peak memory (that process's `VmHWM`), lines written (read back from the database);
 //! 4. the same month again must write 0 lines;
 //! 5. the alternative a programme would otherwise use, one transaction per entitlement (as in
 //!    OpenSPP's per-entitlement approval): `--per-line` of the month's lines written one
