@@ -405,7 +405,7 @@ async fn measure(app: &App, raw: &Raw, month: &str) -> anyhow::Result<(f64, i64)
     let reset = reset_peak_rss();
     let started = Instant::now();
     let done = app
-        .run_payroll(&runner("bench-runner"), &month, &quiet)
+        .run_payroll(&runner("bench-runner"), month, &quiet)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let wall = started.elapsed();
