@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aiup_catalogue::generate::{generate as generate_catalogue, GenerateOptions};
+use aiup_catalogue::generate::{generate as generate_catalogue, generate_active, GenerateOptions};
 use aiup_catalogue::Course;
 use aiup_core::policy::PolicySet;
 use aiup_core::region::RegionTable;
@@ -191,7 +191,9 @@ pub fn to_batch(population: &Population, courses: &[Course], bank: &Bank, engine
 
 /// Generates `options.trainees` people over the stored catalogue and loads them. With an empty
 /// catalogue, a generated one of `catalogue_courses` courses (same seed, cohorts from
-/// `catalogue_start`) is stored first; the search index catches up on the next refresh. With
+/// `catalogue_start`, or all in training during the month of `active_month` when given:
+/// `aiup_catalogue::generate::generate_active`, so about every trainee is then in training
+/// that month) is stored first; the search index catches up on the next refresh. With
 /// `with_attendance`, every enrolment in (or past) training then gets its attendance up to
 /// `options.today` ([`generate_attendance`], in its own transactions after the population's).
 #[allow(clippy::too_many_arguments)]
@@ -202,6 +204,7 @@ pub async fn generate_and_store(
     options: &PopulationOptions,
     catalogue_courses: usize,
     catalogue_start: NaiveDate,
+    active_month: Option<NaiveDate>,
     with_attendance: bool,
     actor: &str,
 ) -> Result<PopulationReport, AppError> {
@@ -210,15 +213,15 @@ pub async fn generate_and_store(
     let started = Instant::now();
     let mut catalogue_generated = 0;
     if store.catalogue().generation().await? == 0 {
-        let batch = generate_catalogue(
-            &GenerateOptions {
-                courses: catalogue_courses,
-                seed: options.seed,
-                start: catalogue_start,
-            },
-            regions,
-            &policy.programmes,
-        );
+        let shape = GenerateOptions {
+            courses: catalogue_courses,
+            seed: options.seed,
+            start: catalogue_start,
+        };
+        let batch = match active_month {
+            Some(month) => generate_active(&shape, month, regions, &policy.programmes),
+            None => generate_catalogue(&shape, regions, &policy.programmes),
+        };
         catalogue_generated = batch.courses.len();
         store.catalogue().upsert(&batch, actor).await?;
     }

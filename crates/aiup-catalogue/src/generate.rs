@@ -114,12 +114,27 @@ const FEE_CAP_WON: i64 = 15_000_000;
 /// come from `programmes` only; with none of the course-running programmes there, the batch
 /// is empty.
 pub fn generate(options: &GenerateOptions, regions: &RegionTable, programmes: &[Programme]) -> CatalogueBatch {
-    generate_with_families(options, regions, programmes).0
+    generate_with_families(options, None, regions, programmes).0
+}
+
+/// [`generate`] with every cohort in training during the month of `active_month` (any day of
+/// it): a course long enough starts before that month and ends after it, a shorter one starts
+/// and ends within it. Everything else (courses, seats, the random draws) is as [`generate`]
+/// gives it; only the cohorts' dates differ. For benchmarks of a month's payroll, where every
+/// generated trainee should be in training that month.
+pub fn generate_active(
+    options: &GenerateOptions,
+    active_month: NaiveDate,
+    regions: &RegionTable,
+    programmes: &[Programme],
+) -> CatalogueBatch {
+    generate_with_families(options, Some(active_month), regions, programmes).0
 }
 
 /// [`generate`], also returning each course's topic family id (for tests and reports).
 fn generate_with_families(
     options: &GenerateOptions,
+    active_month: Option<NaiveDate>,
     regions: &RegionTable,
     programmes: &[Programme],
 ) -> (CatalogueBatch, Vec<&'static str>) {
@@ -134,7 +149,7 @@ fn generate_with_families(
     let mut courses = Vec::with_capacity(options.courses);
     let mut family_ids = Vec::with_capacity(options.courses);
     for number in 1..=options.courses {
-        if let Some((course, family)) = plan.course(&mut rng, &mut pool, options, number) {
+        if let Some((course, family)) = plan.course(&mut rng, &mut pool, options, active_month, number) {
             courses.push(course);
             family_ids.push(family);
         }
@@ -717,6 +732,7 @@ impl Plan {
         rng: &mut Rng,
         pool: &mut Pool,
         options: &GenerateOptions,
+        active_month: Option<NaiveDate>,
         number: usize,
     ) -> Option<(Course, &'static str)> {
         let active = &self.active[self.programme_table.draw(rng)?];
@@ -783,7 +799,10 @@ impl Plan {
         }
         programmes.dedup();
 
-        let cohorts = cohorts(rng, profile, delivery, total_tenths, daily_tenths, options.start);
+        let mut cohorts = cohorts(rng, profile, delivery, total_tenths, daily_tenths, options.start);
+        if let Some(month) = active_month {
+            cohorts = cohorts.into_iter().map(|c| in_training_during(c, month)).collect();
+        }
         let self_payment_rate_percent = active.card.then(|| 15 + 5 * rng.range(0, 8) as u8);
 
         let course = Course {
@@ -963,6 +982,50 @@ fn keywords(rng: &mut Rng, profile: &Profile, family: &Family) -> Vec<String> {
         .take(count)
         .map(str::to_owned)
         .collect()
+}
+
+/// The weekday `n` weekdays before `date`.
+fn sub_weekdays(date: NaiveDate, n: u32) -> NaiveDate {
+    let mut day = date;
+    for _ in 0..n {
+        day = day.pred_opt().unwrap_or(day);
+        while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            day = day.pred_opt().unwrap_or(day);
+        }
+    }
+    day
+}
+
+/// `cohort` moved to be in training during the month of `month`, with as many weekdays as
+/// before: started before the month and ending after it when it is long enough (between one
+/// weekday and all of the rest before the month, spread by its original start), else
+/// starting and ending within it. No random draw, so the rest of the catalogue is unchanged.
+fn in_training_during(cohort: Cohort, month: NaiveDate) -> Cohort {
+    let first = month.with_day(1).unwrap_or(month);
+    let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+    let in_month = first
+        .iter_days()
+        .take_while(|d| *d < next)
+        .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+        .count() as u32;
+    let mut days = 1;
+    let mut d = cohort.start_date;
+    while d < cohort.end_date {
+        d = add_weekdays(d, 1);
+        days += 1;
+    }
+    let spread = cohort.start_date.num_days_from_ce().unsigned_abs();
+    let start = if days > in_month + 1 {
+        // Weekdays trained before the month: 1 ..= days - in_month - 1, so at least one is left after it.
+        sub_weekdays(first, 1 + spread % (days - in_month - 1))
+    } else {
+        add_weekdays(weekday_on_or_after(first), spread % (in_month + 1 - days.min(in_month)))
+    };
+    Cohort {
+        start_date: start,
+        end_date: add_weekdays(start, days - 1),
+        ..cohort
+    }
 }
 
 fn cohorts(
@@ -1164,7 +1227,7 @@ mod tests {
     #[test]
     fn proportions_follow_the_plan() {
         let (regions, policy) = fixtures();
-        let (batch, families) = generate_with_families(&options(20_000, 7), &regions, &policy.programmes);
+        let (batch, families) = generate_with_families(&options(20_000, 7), None, &regions, &policy.programmes);
         let n = batch.courses.len() as f64;
         let capital = batch
             .courses
@@ -1217,6 +1280,47 @@ mod tests {
         assert_eq!(kinds.len(), InstitutionKind::ALL.len(), "{kinds:?}");
         assert!(kinds[&InstitutionKind::JointTrainingCentre] <= 20);
         assert!(kinds[&InstitutionKind::Private] > kinds.values().sum::<usize>() / 2);
+    }
+
+    #[test]
+    fn an_active_month_puts_every_cohort_in_training_during_it() {
+        let (regions, policy) = fixtures();
+        let opts = options(2_000, 42);
+        let month = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let next = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        let plain = generate(&opts, &regions, &policy.programmes);
+        let active = generate_active(&opts, month, &regions, &policy.programmes);
+        assert_eq!(plain.courses.len(), active.courses.len());
+        assert_eq!(plain.institutions, active.institutions);
+        let weekdays = |c: &Cohort| {
+            let mut n = 1;
+            let mut d = c.start_date;
+            while d < c.end_date {
+                d = add_weekdays(d, 1);
+                n += 1;
+            }
+            n
+        };
+        let (mut spanning, mut within) = (0, 0);
+        for (p, a) in plain.courses.iter().zip(&active.courses) {
+            assert_eq!((&p.id, &p.title, p.total_hours), (&a.id, &a.title, a.total_hours));
+            assert_eq!(p.cohorts.len(), a.cohorts.len());
+            for (pc, ac) in p.cohorts.iter().zip(&a.cohorts) {
+                assert_eq!((pc.capacity, weekdays(pc)), (ac.capacity, weekdays(ac)), "{}", a.id);
+                assert!(!matches!(ac.start_date.weekday(), Weekday::Sat | Weekday::Sun));
+                // In training on some day of June.
+                assert!(ac.start_date < next && ac.end_date >= month, "{}: {ac:?}", a.id);
+                if ac.start_date < month && ac.end_date >= next {
+                    spanning += 1;
+                } else {
+                    assert!(ac.start_date >= month && ac.end_date <= next, "{}: {ac:?}", a.id);
+                    within += 1;
+                }
+            }
+        }
+        // Long courses (KDT, long card courses) span the month; short ones fit inside it.
+        assert!(spanning > 0 && within > 0, "{spanning} spanning, {within} within");
+        assert_eq!(active, generate_active(&opts, month, &regions, &policy.programmes));
     }
 
     #[test]

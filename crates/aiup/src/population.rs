@@ -24,6 +24,13 @@ pub struct PopulationArgs {
     /// --seed, --today and catalogue, the same rows are written.
     #[arg(long)]
     today: Option<String>,
+    /// A month (YYYY-MM) every cohort of the generated catalogue is in training during: long
+    /// courses start before it and end after it, short ones start and end within it, so about
+    /// every trainee is in training that month (for a month's payroll at full size). Only
+    /// shapes a catalogue generated here (the store must have none); attendance still runs up
+    /// to --today.
+    #[arg(long)]
+    active_month: Option<String>,
     /// Leave out the attendance (by default every enrolment in or past training gets a record
     /// of every training day up to --today).
     #[arg(long)]
@@ -41,7 +48,26 @@ pub async fn generate_population(args: PopulationArgs) -> Result<(), Failure> {
         Some(text) => aiup_core::date::parse_iso_date(text).map_err(|e| Failure::BadInput(format!("--today: {e}")))?,
         None => aiup_app::today_in_seoul(),
     };
+    let active_month = match &args.active_month {
+        Some(text) => Some(
+            aiup_core::date::parse_iso_date(&format!("{text}-01"))
+                .map_err(|e| Failure::BadInput(format!("--active-month: {e} (YYYY-MM)")))?,
+        ),
+        None => None,
+    };
     let store = args.db.connect().await?;
+    if active_month.is_some()
+        && store
+            .catalogue()
+            .generation()
+            .await
+            .map_err(|e| Failure::Other(e.into()))?
+            > 0
+    {
+        return Err(Failure::BadInput(
+            "--active-month: the store already has a catalogue; it only shapes one generated here".to_owned(),
+        ));
+    }
     let loaded = runtime::active_bundle(&store).await.map_err(runtime_failure)?;
     let courses = args.courses.unwrap_or((args.trainees / 30).max(200));
     let catalogue_start = today.checked_sub_months(Months::new(6)).unwrap_or(today);
@@ -56,6 +82,7 @@ pub async fn generate_population(args: PopulationArgs) -> Result<(), Failure> {
         },
         courses,
         catalogue_start,
+        active_month,
         !args.no_attendance,
         "generator",
     )

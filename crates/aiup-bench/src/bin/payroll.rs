@@ -2,10 +2,12 @@
 //!
 //!     cargo run -p aiup-bench --release --bin payroll -- [--trainees 240000] [--courses 8000]
 //!         [--backend sqlite|postgres|both] [--postgres URL] [--keep DIR] [--month YYYY-MM]
-//!         [--per-line 2000]
+//!         [--per-line 2000] [--active-month YYYY-MM]
 //!
 //! Setup, per backend: a database with the default policy, a generated catalogue (seed 2026,
-//! cohorts from 2026-01-05) and a population of `--trainees` seen on 2026-07-01 with its
+//! cohorts from 2026-01-05; with `--active-month`, every cohort in training during that month,
+//! `aiup_catalogue::generate::generate_active`, so about every trainee is, and that month is the
+//! one measured) and a population of `--trainees` seen on 2026-07-01 with its
 //! attendance (`generate_and_store`, the code behind `aiup generate population`). With `--keep`,
 //! that database is kept (SQLite `DIR/payroll-N.sqlite3`, PostgreSQL `aiup_payroll_bench_N`)
 //! and reused by later runs; the payroll itself always runs on a fresh copy of it, so every run
@@ -17,8 +19,9 @@
 //! 2. reading every attendance month and paid sum in the payroll's id ranges, timed alone;
 //! 3. the month before the measured one is paid first (the catch-up of every period closed
 //!    before it), then the measured month (by default the ended month with the most trainees in
-//!    training, so the most closing periods) is run through `App::run_payroll`: wall time, peak
-//!    memory (`VmHWM`, reset just before), lines written (read back from the database);
+//!    training, so the most closing periods; `--active-month` when given) is run through
+//!    `App::run_payroll` in a fresh process of this binary (`--same-process`: in this one): wall
+//!    time, peak memory (that process's `VmHWM`), lines written (read back from the database);
 //! 4. the same month again must write 0 lines;
 //! 5. the alternative a programme would otherwise use, one transaction per entitlement (as in
 //!    OpenSPP's per-entitlement approval): `--per-line` of the month's lines written one
@@ -58,6 +61,17 @@ struct Args {
     /// The month to measure (default: the ended month with the most trainees in training).
     #[arg(long)]
     month: Option<String>,
+    /// Every generated cohort in training during this month (YYYY-MM, before 2026-07-01), which
+    /// is then the month measured unless --month says otherwise.
+    #[arg(long)]
+    active_month: Option<String>,
+    /// Run the measured month in this process (by default it runs in a fresh one, so its peak
+    /// memory is its own).
+    #[arg(long)]
+    same_process: bool,
+    /// Internal: run --month on this database once and print its figures (the child process).
+    #[arg(long, hide = true)]
+    measure_url: Option<String>,
     /// Lines written one transaction each for the comparison (0: skip it).
     #[arg(long, default_value_t = 2_000)]
     per_line: usize,
@@ -254,13 +268,40 @@ impl Place {
     }
 }
 
+/// Tells kept databases generated with `--active-month` apart from the default ones.
+fn kept_suffix(args: &Args) -> String {
+    args.active_month
+        .as_ref()
+        .map_or_else(String::new, |m| format!("_active_{}", m.replace('-', "")))
+}
+
+/// The first day of `--active-month`, if given.
+fn active_first(args: &Args) -> anyhow::Result<Option<NaiveDate>> {
+    args.active_month
+        .as_ref()
+        .map(|m| aiup_core::date::parse_iso_date(&format!("{m}-01")).context("--active-month: YYYY-MM"))
+        .transpose()
+}
+
 /// Generates and stores the catalogue, the population and its attendance.
 async fn populate(url: &str, args: &Args) -> anyhow::Result<()> {
     let store = aiup_store::connect(url).await?;
     let bundle = load_bundle()?;
     aiup_app::policy::active_bundle(&store).await?;
     let started = Instant::now();
-    let batch = generate_catalogue(&bundle, args.courses);
+    let batch = match active_first(args)? {
+        Some(month) => aiup_catalogue::generate::generate_active(
+            &aiup_catalogue::generate::GenerateOptions {
+                courses: args.courses,
+                seed: SEED,
+                start: generate_start(),
+            },
+            month,
+            &bundle.regions,
+            &bundle.policy.programmes,
+        ),
+        None => generate_catalogue(&bundle, args.courses),
+    };
     store.catalogue().upsert(&batch, "bench").await?;
     drop(batch);
     let catalogue = started.elapsed();
@@ -276,6 +317,7 @@ async fn populate(url: &str, args: &Args) -> anyhow::Result<()> {
         },
         args.courses,
         generate_start(),
+        None,
         true,
         "bench",
     )
@@ -356,6 +398,106 @@ async fn app_on(url: &str) -> anyhow::Result<App> {
     Ok(App::new(db, engine, index, Clock::fixed(at)))
 }
 
+/// Runs the measured month once and prints its figures; returns its wall time (seconds) and run id.
+async fn measure(app: &App, raw: &Raw, month: &str) -> anyhow::Result<(f64, i64)> {
+    let quiet = |_: u64, _: u64| {};
+    let rss_before = mib(aiup_bench::rss_bytes());
+    let reset = reset_peak_rss();
+    let started = Instant::now();
+    let done = app
+        .run_payroll(&runner("bench-runner"), month, &quiet)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let wall = started.elapsed();
+    let peak = if reset { mib(peak_rss_bytes()) } else { f64::NAN };
+    let process_peak = mib(peak_rss_bytes());
+    let written = raw
+        .i64(&format!(
+            "SELECT COUNT(*) FROM payroll_lines WHERE run_id = {}",
+            done.run.id
+        ))
+        .await?;
+    anyhow::ensure!(
+        written == done.run.lines,
+        "{written} lines stored, the run says {}",
+        done.run.lines
+    );
+    let trace_sql = match raw {
+        Raw::Sqlite(_) => "SELECT CAST(AVG(LENGTH(trace)) AS INTEGER) FROM payroll_lines",
+        Raw::Postgres(_) => "SELECT CAST(AVG(pg_column_size(trace)) AS BIGINT) FROM payroll_lines",
+    };
+    let trace_bytes = raw.i64(trace_sql).await?;
+    println!(
+        "  RUN {month}: {:.2} s wall, peak {peak:.0} MiB, {} lines written ({} regular, {} adjustment; ₩{}), \
+         {} enrolments read, {} closed periods computed, {} skipped, {} attempt(s); resident before {rss_before:.0} MiB, the process's peak since it started {process_peak:.0} MiB; \
+         a line's trace {trace_bytes} bytes on average",
+        secs(wall),
+        done.run.lines,
+        done.regular_lines,
+        done.adjustment_lines,
+        done.run.total_won,
+        done.enrolments,
+        done.periods,
+        done.skipped,
+        done.attempts
+    );
+
+    let t = &done.timings;
+    println!(
+        "  phases (RunDone::timings): catalogue {:.2} s, attendance {:.2} s, enrolments {:.2} s, compute {:.2} s, write {:.2} s",
+        secs(t.catalogue),
+        secs(t.attendance),
+        secs(t.enrolments),
+        secs(t.compute),
+        secs(t.write)
+    );
+    Ok((secs(wall), done.run.id))
+}
+
+/// The line a child process ends with: `measured: <wall seconds> <run id>`.
+const MEASURED: &str = "measured:";
+
+/// Runs the measured month in a fresh process of this binary (`--measure-url`), so its peak
+/// memory is the month's own, not what the setup and the catch-up left resident.
+fn measure_in_own_process(url: &str, month: &str) -> anyhow::Result<(f64, i64)> {
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .args(["--measure-url", url, "--month", month])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("run the measured month in its own process")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut result = None;
+    for line in text.lines() {
+        match line.strip_prefix(MEASURED) {
+            Some(rest) => {
+                let mut parts = rest.split_whitespace();
+                let wall: f64 = parts.next().context("wall")?.parse()?;
+                let run: i64 = parts.next().context("run id")?.parse()?;
+                result = Some((wall, run));
+            }
+            None => println!("{line}"),
+        }
+    }
+    anyhow::ensure!(
+        out.status.success(),
+        "the measured month's process failed: {}",
+        out.status
+    );
+    result.context("the measured month's process printed no result")
+}
+
+/// The child of [`measure_in_own_process`].
+async fn measure_child(url: &str, month: &str) -> anyhow::Result<()> {
+    let raw = Raw::open(url).await?;
+    let app = app_on(url).await?;
+    let (wall, run) = measure(&app, &raw, month).await?;
+    println!("  (the month ran in its own process: peak = that process's VmHWM from start, setup of the app included)");
+    println!("{MEASURED} {wall} {run}");
+    raw.close().await;
+    app.db().close().await;
+    Ok(())
+}
+
 async fn one_backend(name: &str, place: Place, args: &Args) -> anyhow::Result<()> {
     println!("\n{name}");
     if !place.populated().await? {
@@ -369,9 +511,9 @@ async fn one_backend(name: &str, place: Place, args: &Args) -> anyhow::Result<()
     let raw = Raw::open(&url).await?;
     let app = app_on(&url).await?;
 
-    let month = match &args.month {
-        Some(m) => m.clone(),
-        None => busiest_month(&raw).await?,
+    let month = match (&args.month, &args.active_month) {
+        (Some(m), _) | (None, Some(m)) => m.clone(),
+        (None, None) => busiest_month(&raw).await?,
     };
     let first = aiup_core::date::parse_iso_date(&format!("{month}-01"))?;
     let until = first
@@ -418,55 +560,12 @@ async fn one_backend(name: &str, place: Place, args: &Args) -> anyhow::Result<()
         catch_up.enrolments
     );
 
-    let rss_before = mib(aiup_bench::rss_bytes());
-    let reset = reset_peak_rss();
-    let started = Instant::now();
-    let done = app
-        .run_payroll(&runner("bench-runner"), &month, &quiet)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let wall = started.elapsed();
-    let peak = if reset { mib(peak_rss_bytes()) } else { f64::NAN };
-    let written = raw
-        .i64(&format!(
-            "SELECT COUNT(*) FROM payroll_lines WHERE run_id = {}",
-            done.run.id
-        ))
-        .await?;
-    anyhow::ensure!(
-        written == done.run.lines,
-        "{written} lines stored, the run says {}",
-        done.run.lines
-    );
-    let trace_sql = match raw {
-        Raw::Sqlite(_) => "SELECT CAST(AVG(LENGTH(trace)) AS INTEGER) FROM payroll_lines",
-        Raw::Postgres(_) => "SELECT CAST(AVG(pg_column_size(trace)) AS BIGINT) FROM payroll_lines",
+    let (wall, run_id) = if args.same_process {
+        measure(&app, &raw, &month).await?
+    } else {
+        measure_in_own_process(&url, &month)?
     };
-    let trace_bytes = raw.i64(trace_sql).await?;
-    println!(
-        "  RUN {month}: {:.2} s wall, peak {peak:.0} MiB, {} lines written ({} regular, {} adjustment; ₩{}), \
-         {} enrolments read, {} closed periods computed, {} skipped, {} attempt(s); resident before {rss_before:.0} MiB; \
-         a line's trace {trace_bytes} bytes on average",
-        secs(wall),
-        done.run.lines,
-        done.regular_lines,
-        done.adjustment_lines,
-        done.run.total_won,
-        done.enrolments,
-        done.periods,
-        done.skipped,
-        done.attempts
-    );
-
-    let t = &done.timings;
-    println!(
-        "  phases (RunDone::timings): catalogue {:.2} s, attendance {:.2} s, enrolments {:.2} s, compute {:.2} s, write {:.2} s",
-        secs(t.catalogue),
-        secs(t.attendance),
-        secs(t.enrolments),
-        secs(t.compute),
-        secs(t.write)
-    );
+    let wall = Duration::from_secs_f64(wall);
     let started = Instant::now();
     let again = app
         .run_payroll(&runner("bench-runner"), &month, &quiet)
@@ -483,7 +582,7 @@ async fn one_backend(name: &str, place: Place, args: &Args) -> anyhow::Result<()
     let lines: Vec<_> = app
         .db()
         .payroll()
-        .lines(done.run.id, 0, 0)
+        .lines(run_id, 0, 0)
         .await?
         .into_iter()
         .map(|l| l.line)
@@ -538,6 +637,9 @@ async fn one_backend(name: &str, place: Place, args: &Args) -> anyhow::Result<()
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(url) = &args.measure_url {
+        return measure_child(url, args.month.as_deref().context("--month")?).await;
+    }
     println!(
         "payroll benchmark: {} trainees over {} courses, seed {SEED}, seen and paid on {} (commit {})",
         args.trainees,
@@ -549,7 +651,10 @@ async fn main() -> anyhow::Result<()> {
         let (kept, dir) = match &args.keep {
             Some(dir) => {
                 std::fs::create_dir_all(dir)?;
-                (dir.join(format!("payroll-{}.sqlite3", args.trainees)), None)
+                (
+                    dir.join(format!("payroll-{}{}.sqlite3", args.trainees, kept_suffix(&args))),
+                    None,
+                )
             }
             None => {
                 let dir = tempfile::tempdir()?;
@@ -562,7 +667,7 @@ async fn main() -> anyhow::Result<()> {
         let place = Place::Postgres {
             admin: args.postgres.clone(),
             kept: match &args.keep {
-                Some(_) => format!("aiup_payroll_bench_{}", args.trainees),
+                Some(_) => format!("aiup_payroll_bench_{}{}", args.trainees, kept_suffix(&args)),
                 None => format!("aiup_payroll_bench_{}", std::process::id()),
             },
             temporary: args.keep.is_none(),

@@ -77,6 +77,7 @@ async fn one_run(url: &str, args: &Args) -> anyhow::Result<Run> {
         },
         args.courses,
         generate_start(),
+        None,
         false,
         "bench",
     )

@@ -241,3 +241,34 @@ fn cards_and_diagnoses_come_before_today_and_some_people_diagnose_more_than_once
         "{repeat} people ran it twice or more"
     );
 }
+
+#[test]
+fn over_an_active_month_catalogue_about_every_trainee_is_in_training_that_month() {
+    let mut w = world();
+    let june = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    let july = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    w.courses = aiup_catalogue::generate::generate_active(
+        &GenerateOptions {
+            courses: 600,
+            seed: 7,
+            start: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+        },
+        june,
+        &w.regions,
+        &w.policy.programmes,
+    )
+    .courses;
+    // 30 trainees a course, as in the payroll benchmark (240,000 over 8,000 courses).
+    let population = run(&w, &options(18_000, 4));
+    let mut in_june = vec![false; population.people.len()];
+    for e in &population.enrolments {
+        let cohort = &w.courses[e.course].cohorts[e.cohort];
+        assert!(cohort.start_date < july && cohort.end_date >= june);
+        if attendance::has_attendance(e.status) {
+            in_june[e.person] = true;
+        }
+    }
+    let share = in_june.iter().filter(|b| **b).count() as f64 / in_june.len() as f64;
+    println!("share of trainees in training in June: {share:.3}");
+    assert!(share > 0.9, "only {share:.3} of the trainees are in training in June");
+}
