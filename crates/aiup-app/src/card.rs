@@ -204,17 +204,6 @@ fn card_error(e: CardError) -> AppError {
     }
 }
 
-fn rule_ref(engine: &Engine, id: &str, on: NaiveDate) -> RuleRef {
-    let parameter = engine.policy().parameter(id);
-    let value = parameter.and_then(|p| p.at(on));
-    RuleRef {
-        id: id.to_owned(),
-        description: parameter.map(|p| p.description.clone()),
-        cite: value.map(|v| v.cite.clone()),
-        confidence: value.map(|v| v.confidence),
-    }
-}
-
 /// The stored entries as the pure ledger's, replayed: every invariant checked.
 fn replay(account: &CardAccountRecord, entries: &[CardEntryRecord]) -> Result<Ledger, AppError> {
     let pure = entries
@@ -253,7 +242,7 @@ impl App {
             .into_iter()
             .map(|entry| StatementLine {
                 kind: EntryKind::parse(entry.kind.as_str()).unwrap_or(EntryKind::Issue),
-                rule: rule_ref(&engine, &entry.rule, entry.on_date),
+                rule: crate::statement::rule_on(&engine, &entry.rule, entry.on_date),
                 entry,
             })
             .collect();
