@@ -107,6 +107,22 @@ codes! {
     CorrectionReasonRequired = ("correction_reason_required", 422),
     /// An uploaded attendance CSV has bad rows; every one is listed, and nothing was stored.
     InvalidAttendanceCsv = ("invalid_attendance_csv", 422),
+    /// A business registration number is malformed or its check digit is wrong.
+    InvalidBusinessNumber = ("invalid_business_number", 422),
+    /// An industry code is not a KSIC section or division.
+    UnknownKsicCode = ("unknown_ksic_code", 422),
+    /// A firm appears twice in one import file.
+    DuplicateFirm = ("duplicate_firm", 409),
+    /// An uploaded firm registry CSV has bad rows; every one is listed, and nothing was stored.
+    InvalidFirmCsv = ("invalid_firm_csv", 422),
+    /// An uploaded partner-programme participant CSV has bad rows; nothing was stored.
+    InvalidPartnerCsv = ("invalid_partner_csv", 422),
+    /// An uploaded demand-survey CSV has bad rows (answers out of range); nothing was stored.
+    InvalidSurveyCsv = ("invalid_survey_csv", 422),
+    /// The step needs the firm's diagnosis first (a prescription is made from one).
+    FirmNotDiagnosed = ("firm_not_diagnosed", 409),
+    /// Staff can be enrolled only into a training plan the firm's HR lead has accepted.
+    PlanNotAccepted = ("plan_not_accepted", 409),
     /// The person who ran a payroll tried to approve it.
     SelfApproval = ("self_approval", 403),
     /// The request body is larger than the limit.

@@ -53,7 +53,8 @@ use Permission::{
 };
 
 /// Every route the application serves, with who may use it.
-pub const ROUTES: &[(Method, &str, Access)] = &[
+/// The routes of the core pages and the API; [`ROUTES`] adds each feature's own table.
+const CORE_ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/", Public),
     (Method::GET, "/assets/app.css", Public),
     (Method::GET, "/assets/suggest.js", Public),
@@ -153,6 +154,20 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
         May(ReadInstitutionRecords),
     ),
 ];
+
+/// Every route with who may use it: the core table, then the SME package's page tables (each
+/// declared beside its handlers).
+pub static ROUTES: std::sync::LazyLock<Vec<(Method, &'static str, Access)>> = std::sync::LazyLock::new(|| {
+    [
+        CORE_ROUTES,
+        crate::pages::sme_registry::ROUTES,
+        crate::pages::sme_centre::ROUTES,
+        crate::pages::sme_firm::ROUTES,
+        crate::pages::sme_hr::ROUTES,
+        crate::pages::sme_survey::ROUTES,
+    ]
+    .concat()
+});
 
 pub fn access_of(method: &Method, path: &str) -> Option<Access> {
     ROUTES

@@ -23,6 +23,11 @@ mod profile;
 mod programme;
 mod qr;
 mod results;
+pub(crate) mod sme_centre;
+pub(crate) mod sme_firm;
+pub(crate) mod sme_hr;
+pub(crate) mod sme_registry;
+pub(crate) mod sme_survey;
 mod staff;
 mod statement;
 mod view;
@@ -75,6 +80,11 @@ pub fn routes() -> Router<AppState> {
         .merge(my_attendance::routes())
         .merge(statement::routes())
         .merge(payroll::routes())
+        .merge(sme_registry::routes())
+        .merge(sme_centre::routes())
+        .merge(sme_firm::routes())
+        .merge(sme_hr::routes())
+        .merge(sme_survey::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.

@@ -49,6 +49,10 @@ mod population;
 mod postgres;
 mod regions;
 mod shared;
+mod sme_diagnosis;
+mod sme_firms;
+mod sme_survey;
+mod sme_visits;
 mod sqlite;
 
 #[cfg(feature = "testing")]
@@ -97,6 +101,14 @@ pub use population::{
     PopulationEvent, PopulationPerson, PopulationSeats, PopulationStore, ACTION_POPULATION_LOAD,
 };
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
+pub use sme_diagnosis::SmeDiagnosisStore;
+pub use sme_firms::{
+    CentreRecord, FirmFilter, FirmImportSummary, FirmRecord, FirmStore, NewFirm, NewParticipation,
+    ParticipationImportSummary, ParticipationRecord, ACTION_SME_CENTRES_LOAD, ACTION_SME_FIRMS_IMPORT,
+    ACTION_SME_FIRM_ASSIGN, ACTION_SME_FIRM_INTENT, ACTION_SME_PARTNERS_IMPORT,
+};
+pub use sme_survey::SurveyStore;
+pub use sme_visits::VisitStore;
 
 use shared::SqlStore;
 
@@ -320,6 +332,26 @@ impl Database {
     /// Allowance payroll runs and the payment ledger.
     pub fn payroll(&self) -> &dyn PayrollStore {
         aggregate!(self, PayrollStore)
+    }
+
+    /// The SME registry: diffusion centres, firms and partner-programme participations.
+    pub fn firms(&self) -> &dyn FirmStore {
+        aggregate!(self, FirmStore)
+    }
+
+    /// Training doctors' visits to firms.
+    pub fn sme_visits(&self) -> &dyn VisitStore {
+        aggregate!(self, VisitStore)
+    }
+
+    /// SME diagnoses and prescriptions.
+    pub fn sme_diagnoses(&self) -> &dyn SmeDiagnosisStore {
+        aggregate!(self, SmeDiagnosisStore)
+    }
+
+    /// The SME demand survey's answers.
+    pub fn sme_survey(&self) -> &dyn SurveyStore {
+        aggregate!(self, SurveyStore)
     }
 
     /// Bulk loads of a synthetic population.

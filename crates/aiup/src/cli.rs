@@ -144,6 +144,13 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// The SME package: firms, partner lists, discovery, the demand survey.
+    Sme {
+        #[command(subcommand)]
+        action: crate::sme::SmeAction,
+        #[command(flatten)]
+        db: Db,
+    },
     /// Generate synthetic data.
     Generate {
         #[command(subcommand)]
@@ -275,6 +282,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Users { action, db } => crate::users::users(action, &db).await,
         Command::Payroll { action, db } => crate::payroll::payroll(action, &db).await,
+        Command::Sme { action, db } => crate::sme::sme(action, &db).await,
         Command::Courses { action, db, index } => courses::courses(action, &db, &index).await,
         Command::Generate {
             what: GenerateWhat::Population(args),

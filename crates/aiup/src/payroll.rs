@@ -88,7 +88,7 @@ pub enum PayrollAction {
     },
 }
 
-fn app_failure(e: AppError) -> Failure {
+pub(crate) fn app_failure(e: AppError) -> Failure {
     match e.code.http_status() {
         400..=499 => {
             println!("{}", serde_json::json!({ "error": e }));
@@ -99,7 +99,7 @@ fn app_failure(e: AppError) -> Failure {
 }
 
 /// The services on the database, with an empty in-memory index (the payroll never searches).
-async fn open_app(db: &Db) -> Result<App, Failure> {
+pub(crate) async fn open_app(db: &Db) -> Result<App, Failure> {
     let store = db.connect().await?;
     let loaded = aiup_app::policy::active_bundle(&store).await.map_err(runtime_failure)?;
     let engine = aiup_app::policy::engine_for(loaded).map_err(|e| Failure::Other(e.into()))?;

@@ -13,6 +13,9 @@ pub enum Role {
     InstitutionStaff,
     /// A training doctor (훈련주치의) of one SME AI-training diffusion centre (scope: the centre).
     TrainingDoctor,
+    /// An SME's HR lead (scope: the firm's business registration number, ten digits): the
+    /// firm's diagnosis, plan and staff progress; accepts the plan and enrols staff.
+    SmeHrLead,
     /// Ministry or HRD Korea staff running programmes (scope: optionally some programme ids).
     ProgrammeAdmin,
     /// Reads everything, changes nothing.
@@ -22,10 +25,11 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Trainee,
         Role::InstitutionStaff,
         Role::TrainingDoctor,
+        Role::SmeHrLead,
         Role::ProgrammeAdmin,
         Role::Auditor,
         Role::Admin,
@@ -36,6 +40,7 @@ impl Role {
             Role::Trainee => "trainee",
             Role::InstitutionStaff => "institution_staff",
             Role::TrainingDoctor => "training_doctor",
+            Role::SmeHrLead => "sme_hr_lead",
             Role::ProgrammeAdmin => "programme_admin",
             Role::Auditor => "auditor",
             Role::Admin => "admin",
@@ -56,6 +61,7 @@ impl Role {
             Role::Trainee => ("훈련생", "Trainee"),
             Role::InstitutionStaff => ("훈련기관 담당자", "Institution staff"),
             Role::TrainingDoctor => ("훈련주치의", "Training doctor"),
+            Role::SmeHrLead => ("기업 인사·교육 담당자", "Firm's HR lead"),
             Role::ProgrammeAdmin => (
                 "사업 관리자 (고용노동부·공단)",
                 "Programme administrator (ministry, HRD Korea)",
@@ -70,6 +76,7 @@ impl Role {
         match self {
             Role::InstitutionStaff => ScopeKind::Required("institution"),
             Role::TrainingDoctor => ScopeKind::Required("centre"),
+            Role::SmeHrLead => ScopeKind::Required("firm"),
             Role::ProgrammeAdmin => ScopeKind::Optional("programmes"),
             Role::Trainee | Role::Auditor | Role::Admin => ScopeKind::None,
         }
@@ -92,6 +99,11 @@ impl Role {
             RecordAttendance => matches!(self, InstitutionStaff),
             RunPayroll => matches!(self, ProgrammeAdmin),
             ReadPayroll => matches!(self, ProgrammeAdmin | Auditor | Admin),
+            ManageFirms => matches!(self, ProgrammeAdmin),
+            ReadSmeProgramme => matches!(self, ProgrammeAdmin | Auditor | Admin),
+            ReadFirms => matches!(self, TrainingDoctor | SmeHrLead | ProgrammeAdmin | Auditor | Admin),
+            VisitFirms => matches!(self, TrainingDoctor),
+            ActForFirm => matches!(self, SmeHrLead),
         }
     }
 }
@@ -132,10 +144,22 @@ pub enum Permission {
     RunPayroll,
     /// Payroll runs, their lines and totals.
     ReadPayroll,
+    /// Import firms and partner-programme participant lists and the demand survey, and assign
+    /// firms to diffusion centres.
+    ManageFirms,
+    /// The SME package across the country: targets, the integrated list, discovery nationwide,
+    /// the demand survey's tables.
+    ReadSmeProgramme,
+    /// Firm records (training doctors: their centre's firms; HR leads: their own firm).
+    ReadFirms,
+    /// Schedule and record visits, diagnose and prescribe, for one's own centre's firms.
+    VisitFirms,
+    /// Accept one's own firm's training plan and enrol its staff.
+    ActForFirm,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 16] = [
         Permission::OwnAccount,
         Permission::ReadPolicyVersions,
         Permission::ReadAudit,
@@ -147,6 +171,11 @@ impl Permission {
         Permission::RecordAttendance,
         Permission::RunPayroll,
         Permission::ReadPayroll,
+        Permission::ManageFirms,
+        Permission::ReadSmeProgramme,
+        Permission::ReadFirms,
+        Permission::VisitFirms,
+        Permission::ActForFirm,
     ];
 
     /// Whether using the permission changes stored data (an auditor never may).
@@ -158,6 +187,9 @@ impl Permission {
                 | Permission::DecideApplications
                 | Permission::RecordAttendance
                 | Permission::RunPayroll
+                | Permission::ManageFirms
+                | Permission::VisitFirms
+                | Permission::ActForFirm
         )
     }
 }

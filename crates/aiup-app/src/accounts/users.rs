@@ -49,6 +49,9 @@ impl Accounts<'_> {
                     Err(bad(format!("no institution in the catalogue has the id `{id}`")))
                 }
             }
+            (ScopeKind::Required("firm"), Some(number)) => aiup_sme::BusinessNumber::parse(number, "scope")
+                .map(|n| Some(n.digits()))
+                .map_err(|p| AppError::field(Code::InvalidBusinessNumber, "scope", p.reason)),
             (ScopeKind::Optional("programmes"), Some(list)) => {
                 let mut ids: Vec<&str> = list.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
                 ids.sort_unstable();

@@ -31,6 +31,8 @@ fn lock_key(lock: Lock) -> Option<i64> {
         Lock::Accounts => Some(0x6169_7570_0004),
         Lock::People => Some(0x6169_7570_0005),
         Lock::Payroll => Some(0x6169_7570_0006),
+        Lock::SmeFirms => Some(0x6169_7570_0007),
+        Lock::SmeCases => Some(0x6169_7570_0008),
         Lock::RowLevel => None,
     }
 }

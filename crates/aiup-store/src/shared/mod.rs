@@ -41,6 +41,10 @@ pub(crate) mod people;
 pub(crate) mod policy;
 pub(crate) mod population;
 pub(crate) mod regions;
+pub(crate) mod sme_diagnosis;
+pub(crate) mod sme_firms;
+pub(crate) mod sme_survey;
+pub(crate) mod sme_visits;
 
 /// A column type that both backends bind and read back.
 pub(crate) trait Col<DB: sqlx::Database>:
@@ -67,6 +71,10 @@ pub(crate) enum Lock {
     People,
     /// Payroll runs and the ledger's head: runs are created and cancelled one at a time.
     Payroll,
+    /// The SME registry: centres, firms and partner participations.
+    SmeFirms,
+    /// SME visits, diagnoses, prescriptions and survey answers.
+    SmeCases,
     /// No advisory lock on PostgreSQL: the transaction's statements lock the rows they change
     /// (conditional `UPDATE … WHERE seats/balance suffice`, `SELECT … FOR UPDATE`), so work on
     /// different cohorts or cards runs in parallel. SQLite still serialises every writer.

@@ -41,6 +41,10 @@ mod people;
 mod policy;
 mod population;
 mod regions;
+mod sme_diagnosis;
+mod sme_firms;
+mod sme_survey;
+mod sme_visits;
 
 pub use harness::{postgres_test_url, with_database, PostgresTestDb, POSTGRES_URL_ENV};
 
@@ -60,6 +64,10 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("enrolments", enrolments::CHECKS),
     ("attendance", attendance::CHECKS),
     ("payroll", payroll::CHECKS),
+    ("sme_firms", sme_firms::CHECKS),
+    ("sme_survey", sme_survey::CHECKS),
+    ("sme_visits", sme_visits::CHECKS),
+    ("sme_diagnosis", sme_diagnosis::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -81,6 +89,10 @@ pub async fn run_conformance(db: Database) {
     enrolments::run(db).await;
     attendance::run(db).await;
     payroll::run(db).await;
+    sme_firms::run(db).await;
+    sme_survey::run(db).await;
+    sme_visits::run(db).await;
+    sme_diagnosis::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }

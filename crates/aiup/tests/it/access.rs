@@ -118,7 +118,7 @@ async fn every_route_with_every_role(app: TestApp) {
     let callers: Vec<Option<Role>> = std::iter::once(None).chain(Role::ALL.into_iter().map(Some)).collect();
     let mut failures = Vec::new();
     let mut checked = 0;
-    for (method, path, access) in ROUTES {
+    for (method, path, access) in ROUTES.iter() {
         let concrete_path = concrete(path, &fixture);
         for role in &callers {
             let answer = call_as(&app, *role, method.as_str(), &concrete_path).await;
@@ -128,7 +128,7 @@ async fn every_route_with_every_role(app: TestApp) {
             }
         }
     }
-    assert_eq!(checked, ROUTES.len() * 7);
+    assert_eq!(checked, ROUTES.len() * callers.len());
     assert!(
         failures.is_empty(),
         "{} of {checked} calls broke the table:\n{}",
@@ -175,7 +175,7 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/payroll.rs"),
     ]
     .join("\n");
-    for (_, path, _) in ROUTES {
+    for (_, path, _) in ROUTES.iter() {
         assert!(
             sources.contains(&format!(".route(\"{path}\"")),
             "{path} is in ROUTES but no router serves it"

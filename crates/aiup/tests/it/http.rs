@@ -267,7 +267,7 @@ async fn reference_endpoints_answer() {
 async fn every_route_is_access_checked_and_documented() {
     let app = spawn_app().await;
     let doc = aiup_server::openapi::document();
-    for (method, path, access) in ROUTES {
+    for (method, path, access) in ROUTES.iter() {
         if path.starts_with("/api/") || *path == "/healthz" {
             let op = &doc["paths"][*path][method.as_str().to_lowercase()];
             assert!(

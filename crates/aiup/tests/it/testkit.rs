@@ -9,6 +9,8 @@ pub const TEST_PASSWORD: &str = "correct horse battery staple";
 
 /// The centre id training doctors are scoped to.
 pub const TEST_CENTRE: &str = "centre-gyeonggi";
+/// The business registration number an HR lead test account is scoped to (its check digit holds).
+pub const TEST_FIRM: &str = "1234567891";
 
 /// The test login of `role`.
 pub fn login_of(role: Role) -> String {
@@ -40,6 +42,7 @@ pub async fn accounts_for_every_role(app: &TestApp, institution: &str) {
         let scope = match role {
             Role::InstitutionStaff => Some(institution),
             Role::TrainingDoctor => Some(TEST_CENTRE),
+            Role::SmeHrLead => Some(TEST_FIRM),
             _ => None,
         };
         create_account(app, role, scope).await;

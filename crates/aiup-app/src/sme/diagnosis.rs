@@ -1,0 +1,1 @@
+//! Diagnosing a firm: the questionnaire, its AX level, the report.

@@ -1,0 +1,1 @@
+//! Discovery: firms ranked by whom to visit first, with the reasons, filtered by centre, region and industry.

@@ -1,0 +1,1 @@
+//! Training doctors' visits: schedule, record, and each doctor's caseload.

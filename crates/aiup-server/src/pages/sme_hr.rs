@@ -1,0 +1,13 @@
+//! The SME HR lead's view of their own firm: our diagnosis, our plan (accept it), our staff's enrolments and progress.
+
+use crate::access::Access;
+use crate::AppState;
+use axum::http::Method;
+use axum::Router;
+
+/// This page group's routes and who may use each (part of `access::ROUTES`).
+pub const ROUTES: &[(Method, &str, Access)] = &[];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

@@ -1,0 +1,24 @@
+//! `aiup sme discovery …`.
+#![allow(clippy::todo)] // filled in by the SME work
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::cli::{Db, Failure};
+
+#[derive(Debug, Subcommand)]
+pub enum DiscoveryAction {
+    /// Print the discovery ranking.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// The account acting (login).
+        #[arg(long, env = "AIUP_ACTOR")]
+        actor: String,
+    },
+}
+
+pub async fn run(action: DiscoveryAction, db: &Db) -> Result<(), Failure> {
+    todo!("{action:?} {db:?}")
+}

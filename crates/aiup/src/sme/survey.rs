@@ -1,0 +1,24 @@
+//! `aiup sme survey …`.
+#![allow(clippy::todo)] // filled in by the SME work
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::cli::{Db, Failure};
+
+#[derive(Debug, Subcommand)]
+pub enum SurveyAction {
+    /// Import demand-survey answers (CSV, docs/sme.md).
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// The account acting (login).
+        #[arg(long, env = "AIUP_ACTOR")]
+        actor: String,
+    },
+}
+
+pub async fn run(action: SurveyAction, db: &Db) -> Result<(), Failure> {
+    todo!("{action:?} {db:?}")
+}
