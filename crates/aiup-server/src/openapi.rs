@@ -20,10 +20,11 @@ use aiup_search::{FacetKind, SortOrder};
 use serde_json::{json, Map, Value};
 
 /// The roles an account can have (`Account.role`).
-pub const ROLES: [&str; 6] = [
+pub const ROLES: [&str; 7] = [
     "trainee",
     "institution_staff",
     "training_doctor",
+    "sme_hr_lead",
     "programme_admin",
     "auditor",
     "admin",
