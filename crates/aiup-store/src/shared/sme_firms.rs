@@ -394,7 +394,14 @@ where
             "before": firm.centre_id,
             "after": centre_id,
         });
-        record::<DB>(&mut tx, &actor, ACTION_SME_FIRM_ASSIGN, &format!("sme_firm:{firm_id}"), detail).await?;
+        record::<DB>(
+            &mut tx,
+            &actor,
+            ACTION_SME_FIRM_ASSIGN,
+            &format!("sme_firm:{firm_id}"),
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -425,7 +432,14 @@ where
         let detail = serde_json::json!({
             "business_number": business_number, "intent": intent, "source": source, "on": on,
         });
-        record::<DB>(&mut tx, &actor, ACTION_SME_FIRM_INTENT, &format!("sme_firm:{id}"), detail).await?;
+        record::<DB>(
+            &mut tx,
+            &actor,
+            ACTION_SME_FIRM_INTENT,
+            &format!("sme_firm:{id}"),
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }

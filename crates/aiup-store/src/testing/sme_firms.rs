@@ -112,7 +112,10 @@ async fn sme_firms_import_twice_is_unchanged(db: &Database) {
             unchanged: 3
         }
     );
-    assert_eq!(store.count_firms(&FirmFilter::default()).await.expect("count"), before + 3);
+    assert_eq!(
+        store.count_firms(&FirmFilter::default()).await.expect("count"),
+        before + 3
+    );
     let stored = store.firm_by_number("9900000002").await.expect("read").expect("stored");
     assert_eq!(stored.firm, firms[1]);
     assert_eq!(stored.centre_id, None);
@@ -135,7 +138,10 @@ async fn sme_firms_changed_row_updates(db: &Database) {
     changed.ai_training = true;
     changed.ai_training_hours = 16;
     let summary = store
-        .import_firms(&[changed.clone(), firm(2, "26", "J", 12), firm(4, "27", "G", 7)], "importer")
+        .import_firms(
+            &[changed.clone(), firm(2, "26", "J", 12), firm(4, "27", "G", 7)],
+            "importer",
+        )
         .await
         .expect("import");
     assert_eq!(
@@ -161,7 +167,10 @@ async fn sme_firms_duplicate_in_one_import_writes_nothing(db: &Database) {
         .import_firms(&[firm(5, "11", "C", 3), firm(5, "11", "C", 4)], "importer")
         .await
         .expect_err("a number twice is refused");
-    assert!(matches!(err, StoreError::Conflict { ref key, .. } if key == "9900000005"), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Conflict { ref key, .. } if key == "9900000005"),
+        "{err:?}"
+    );
     assert_eq!(store.count_firms(&FirmFilter::default()).await.expect("count"), before);
     assert!(events_after(db, mark).await.is_empty());
 }
@@ -178,21 +187,38 @@ async fn sme_firm_assign_centre(db: &Database) {
     assert_eq!(assigned.centre_id.as_deref(), Some("test-centre-a"));
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 1);
-    assert_event(&events[0], ACTION_SME_FIRM_ASSIGN, "manager", &format!("sme_firm:{}", f.id));
+    assert_event(
+        &events[0],
+        ACTION_SME_FIRM_ASSIGN,
+        "manager",
+        &format!("sme_firm:{}", f.id),
+    );
     assert_eq!(events[0].detail["after"], "test-centre-a");
     // Unknown centre, unknown firm: NotFound, nothing changes.
     let err = store
         .assign_centre(f.id, Some("no-such-centre"), "manager")
         .await
         .expect_err("unknown centre");
-    assert!(matches!(err, StoreError::NotFound { ref what, .. } if what == "centre"), "{err:?}");
+    assert!(
+        matches!(err, StoreError::NotFound { ref what, .. } if what == "centre"),
+        "{err:?}"
+    );
     let err = store
         .assign_centre(-5, Some("test-centre-a"), "manager")
         .await
         .expect_err("unknown firm");
-    assert!(matches!(err, StoreError::NotFound { ref what, .. } if what == "firm"), "{err:?}");
+    assert!(
+        matches!(err, StoreError::NotFound { ref what, .. } if what == "firm"),
+        "{err:?}"
+    );
     assert_eq!(
-        store.firm(f.id).await.expect("read").expect("stored").centre_id.as_deref(),
+        store
+            .firm(f.id)
+            .await
+            .expect("read")
+            .expect("stored")
+            .centre_id
+            .as_deref(),
         Some("test-centre-a")
     );
     // A centre with firms cannot be dropped from the list.
@@ -200,7 +226,10 @@ async fn sme_firm_assign_centre(db: &Database) {
         .load_centres(&[centre("test-centre-b", &["26"])], "loader")
         .await
         .expect_err("centre in use");
-    assert!(matches!(err, StoreError::Conflict { ref key, .. } if key == "test-centre-a"), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Conflict { ref key, .. } if key == "test-centre-a"),
+        "{err:?}"
+    );
     assert_eq!(store.centres().await.expect("centres").len(), 2);
     // Re-import of the firm keeps its centre.
     store
@@ -208,7 +237,13 @@ async fn sme_firm_assign_centre(db: &Database) {
         .await
         .expect("import");
     assert_eq!(
-        store.firm(f.id).await.expect("read").expect("stored").centre_id.as_deref(),
+        store
+            .firm(f.id)
+            .await
+            .expect("read")
+            .expect("stored")
+            .centre_id
+            .as_deref(),
         Some("test-centre-a")
     );
 }
@@ -232,9 +267,8 @@ async fn sme_firm_filters_each_narrow(db: &Database) {
         ..FirmFilter::default()
     };
     let ours = store.firms(&all).await.expect("firms");
-    let numbers = |firms: &[crate::FirmRecord]| -> Vec<String> {
-        firms.iter().map(|f| f.firm.business_number.clone()).collect()
-    };
+    let numbers =
+        |firms: &[crate::FirmRecord]| -> Vec<String> { firms.iter().map(|f| f.firm.business_number.clone()).collect() };
     assert_eq!(
         numbers(&ours),
         ["9900000001", "9900000002", "9900000003", "9900000004"],
@@ -351,7 +385,12 @@ async fn sme_firm_intent(db: &Database) {
         .expect("intent of an unknown firm"));
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 1, "only the known firm's intent is audited");
-    assert_event(&events[0], ACTION_SME_FIRM_INTENT, "surveyor", &format!("sme_firm:{}", f.id));
+    assert_event(
+        &events[0],
+        ACTION_SME_FIRM_INTENT,
+        "surveyor",
+        &format!("sme_firm:{}", f.id),
+    );
     // A re-import leaves the intent alone.
     store
         .import_firms(&[firm(4, "27", "G", 8)], "importer")
