@@ -4,6 +4,7 @@
 
 use aiup_app::accounts::{Actor, Role};
 use aiup_app::sme::firms::{self, FirmFilter, FirmImportSummary};
+use aiup_app::sme::partners::{self, IntegratedFilter};
 use aiup_app::{App, Code};
 use aiup_sme::BusinessNumber;
 use aiup_store::NewAccount;
@@ -243,6 +244,112 @@ async fn registry(test: TestApp) {
     assert_eq!((summary.updated, summary.unchanged), (1, 2));
     let after = firms::visible_firm(app, &doctor, ours.id).await.expect("still visible");
     assert_eq!((after.firm.employees, after.firm.size_band.as_str()), (35, "30_49"));
+
+    partner_lists(app, &admin, &auditor, &doctor, ours.id, busan.id).await;
+}
+
+async fn partner_lists(app: &App, admin: &Actor, auditor: &Actor, doctor: &Actor, ours: i64, busan: i64) {
+    let factory = format!(
+        "business_number,year,name\n{TEST_FIRM},2025,테스트정밀\n{},2024,\n{},2025,미등록\n",
+        number(1),
+        number(9)
+    );
+    let summary = partners::import_participants_csv(app, admin, "mss-smart-factory", &factory, "중기부 명단 2025-12")
+        .await
+        .expect("import");
+    assert_eq!((summary.added, summary.already_known, summary.unmatched), (3, 0, 1));
+    let voucher = format!("programme_id,business_number,year\nmsit-ai-voucher,{TEST_FIRM},2025\n");
+    partners::import_participants_csv(app, admin, "msit-ai-voucher", &voucher, "과기정통부 명단")
+        .await
+        .expect("voucher");
+    // Bad rows: another programme named, a bad number, a year out of range; nothing stored.
+    let bad = format!(
+        "programme_id,business_number,year\nmotie-robots,{TEST_FIRM},2025\nmss-smart-factory,1234567890,2025\nmss-smart-factory,{},1900\n",
+        number(2)
+    );
+    let err = partners::import_participants(app, admin, "mss-smart-factory", &bad, "bad list")
+        .await
+        .expect_err("bad list");
+    assert_eq!(err.error.code, Code::InvalidPartnerCsv);
+    assert_eq!(err.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4]);
+    let err = partners::import_participants_csv(app, admin, "no-such", "business_number,year\n", "x")
+        .await
+        .unwrap_err();
+    assert!(
+        err.message.contains("unknown partner programme `no-such`"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        partners::import_participants_csv(app, doctor, "mss-smart-factory", &factory, "x")
+            .await
+            .unwrap_err()
+            .code,
+        Code::Forbidden
+    );
+
+    let list = partners::integrated_list(app, auditor, &IntegratedFilter::default())
+        .await
+        .expect("list");
+    let ids: Vec<i64> = list.firms.iter().map(|f| f.firm.id).collect();
+    assert_eq!(ids, [ours, busan]);
+    let taken: Vec<(&str, i64)> = list.firms[0]
+        .programmes
+        .iter()
+        .map(|t| (t.programme.id.as_str(), t.year))
+        .collect();
+    assert_eq!(taken, [("msit-ai-voucher", 2025), ("mss-smart-factory", 2025)]);
+    assert_eq!(list.unmatched.len(), 1);
+    assert_eq!(list.unmatched[0].business_number, number(9));
+    let msit = IntegratedFilter {
+        ministry: Some(aiup_sme::partner::Ministry::Msit),
+        ..IntegratedFilter::default()
+    };
+    let only = partners::integrated_list(app, auditor, &msit).await.expect("msit");
+    assert_eq!((only.firms.len(), only.unmatched.len()), (1, 0));
+    let busan_only = IntegratedFilter {
+        province_code: Some("26".to_owned()),
+        ..IntegratedFilter::default()
+    };
+    let only = partners::integrated_list(app, auditor, &busan_only)
+        .await
+        .expect("busan");
+    assert_eq!(only.firms.iter().map(|f| f.firm.id).collect::<Vec<_>>(), [busan]);
+    let gg = IntegratedFilter {
+        centre_id: Some(TEST_CENTRE.to_owned()),
+        programme_id: Some("mss-smart-factory".to_owned()),
+        ..IntegratedFilter::default()
+    };
+    let only = partners::integrated_list(app, auditor, &gg).await.expect("centre");
+    assert_eq!(only.firms.iter().map(|f| f.firm.id).collect::<Vec<_>>(), [ours]);
+    assert_eq!(
+        partners::integrated_list(app, doctor, &IntegratedFilter::default())
+            .await
+            .unwrap_err()
+            .code,
+        Code::Forbidden
+    );
+    let csv = partners::integrated_csv(&list);
+    assert_eq!(csv.lines().count(), 1 + 4, "{csv}");
+    assert!(
+        csv.contains(&format!("{},,,,mss-smart-factory,mss,2025,no", number(9))),
+        "{csv}"
+    );
+    let counts = partners::programme_counts(app, auditor).await.expect("counts");
+    let factory = counts.iter().find(|c| c.programme.id == "mss-smart-factory").unwrap();
+    assert_eq!((factory.participations, factory.matched), (3, 2));
+    // The registry's programme filter narrows to participants.
+    let (seen, _) = firms::list_firms(
+        app,
+        auditor,
+        FirmFilter {
+            programme_id: Some("msit-ai-voucher".to_owned()),
+            ..FirmFilter::default()
+        },
+    )
+    .await
+    .expect("programme filter");
+    assert_eq!(seen.iter().map(|f| f.id).collect::<Vec<_>>(), [ours]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
