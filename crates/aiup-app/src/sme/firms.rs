@@ -284,3 +284,26 @@ pub fn generated_files(regions: &aiup_core::region::RegionTable, seed: u64, coun
         aiup_sme::generate::write_participants_csv(&participations),
     )
 }
+
+/// A firm's contacts: the accounts of its HR leads (role `sme_hr_lead`, scoped to its business
+/// number), read through the accounts service. Needs the firm to be visible to the caller.
+pub async fn contacts(app: &App, actor: &Actor, firm_id: i64) -> Result<Vec<crate::accounts::AccountView>, AppError> {
+    let firm = visible_firm(app, actor, firm_id).await?;
+    Ok(app
+        .accounts()
+        .list()
+        .await?
+        .into_iter()
+        .filter(|a| a.role == Role::SmeHrLead && a.scope.as_deref() == Some(firm.firm.business_number.as_str()))
+        .collect())
+}
+
+/// A firm's partner-programme participations (visible firms only).
+pub async fn participations_of(
+    app: &App,
+    actor: &Actor,
+    firm_id: i64,
+) -> Result<Vec<aiup_store::ParticipationRecord>, AppError> {
+    let firm = visible_firm(app, actor, firm_id).await?;
+    Ok(app.db().firms().participations_of(&firm.firm.business_number).await?)
+}

@@ -56,6 +56,15 @@ pub async fn actor(app: &App, login: &str, role: Role, scope: Option<&str>) -> A
     app.operator_actor(login).await.expect("actor")
 }
 
+/// The three firms of [`three_firms`] in the registry (the test firm first: id 1 in a fresh
+/// database), for tests that need real firm ids.
+pub async fn stock(test: &TestApp) {
+    let app = &test.state.app;
+    let firms = aiup_sme::firm::parse_firms_csv(&three_firms(), app.engine().regions()).expect("three firms");
+    let rows: Vec<_> = firms.iter().map(firms::new_firm).collect();
+    app.db().firms().import_firms(&rows, "test").await.expect("stock firms");
+}
+
 async fn registry(test: TestApp) {
     let app = &test.state.app;
     let admin = actor(app, "sme-admin", Role::ProgrammeAdmin, None).await;
@@ -364,4 +373,46 @@ async fn registry_on_postgres() {
     };
     let db = aiup_store::connect(pg.url()).await.expect("connect");
     registry(spawn_app_on(db).await).await;
+}
+
+/// The registry's pages with records on them, and the firm import refused with its rows, have no
+/// accessibility violations (axe-core in headless Chromium, both languages, 390 and 1280 px).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registry_pages_have_no_accessibility_violations() {
+    use crate::accessibility::{assert_clean, check_both, check_current, sign_in, start};
+    let Some((b, axe)) = start().await else { return };
+    stock(&b.app).await;
+    crate::testkit::create_account(&b.app, Role::ProgrammeAdmin, None).await;
+    let app = &b.app.state.app;
+    let admin = app
+        .operator_actor(&crate::testkit::login_of(Role::ProgrammeAdmin))
+        .await
+        .expect("admin");
+    firms::assign_by_province(app, &admin).await.expect("assign");
+    let list = format!("business_number,year\n{TEST_FIRM},2025\n{},2025\n", number(9));
+    partners::import_participants_csv(app, &admin, "mss-smart-factory", &list, "중기부 명단")
+        .await
+        .expect("participants");
+    let mut report = Vec::new();
+
+    sign_in(&b, Role::ProgrammeAdmin).await;
+    check_both(&b, &axe, "/admin/sme/firms", "sme-firms", &mut report).await;
+    check_both(&b, &axe, "/admin/sme/firms/1", "sme-firm", &mut report).await;
+    check_both(&b, &axe, "/admin/sme/partners", "sme-partners", &mut report).await;
+    check_both(&b, &axe, "/admin/sme/integrated", "sme-integrated", &mut report).await;
+    assert!(
+        b.client.find(fantoccini::Locator::Css("#unmatched")).await.is_ok(),
+        "the integrated list was checked with an unmatched row"
+    );
+    // A refused import: the rows beside the field, and the summary.
+    b.goto("/admin/sme/firms").await;
+    b.fill("csv", &format!("{HEADER}1234567890,A,3,C99,11110,yes,yes,no,0"))
+        .await;
+    b.click_and_wait("import-firms").await;
+    assert!(
+        b.client.find(fantoccini::Locator::Css("#csv-rows li")).await.is_ok(),
+        "the page was checked with its bad rows"
+    );
+    check_current(&b, &axe, "sme-firms-error", &mut report).await;
+    assert_clean(&report);
 }
