@@ -48,7 +48,8 @@ pub fn programme(id: &str) -> Option<&'static PartnerProgramme> {
 }
 
 /// Imports a participant list of `programme_id` (rows may leave the programme out; a row naming
-/// another is refused). `source` says where the list came from (a file name and date). Every row
+/// another is refused). An empty `programme_id` imports a list whose every row names its
+/// programme (as `aiup sme firms generate --partners-out` writes it). `source` says where the list came from (a file name and date). Every row
 /// checked first, then all stored in one transaction with one audit event. Needs `ManageFirms`.
 pub async fn import_participants(
     app: &App,
@@ -67,7 +68,8 @@ pub async fn import_participants(
         )
         .into());
     }
-    let rows = parse_participants_csv(text, partner_programmes(), Some(programme_id)).map_err(|e| {
+    let programme_id = Some(programme_id.trim()).filter(|p| !p.is_empty());
+    let rows = parse_participants_csv(text, partner_programmes(), programme_id).map_err(|e| {
         let code = match e.kind() {
             FirmCsvKind::InvalidBusinessNumber => Code::InvalidBusinessNumber,
             _ => Code::InvalidPartnerCsv,

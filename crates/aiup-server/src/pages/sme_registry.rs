@@ -54,11 +54,11 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(FIRMS, get(list).post(import))
+        .route("/admin/sme/firms", get(list).post(import))
         .route("/admin/sme/firms/{id}", get(firm::record))
         .route("/admin/sme/firms/{id}/centre", post(firm::assign))
-        .route(PARTNERS, get(partners::table).post(partners::import))
-        .route(INTEGRATED, get(partners::integrated))
+        .route("/admin/sme/partners", get(partners::table).post(partners::import))
+        .route("/admin/sme/integrated", get(partners::integrated))
 }
 
 /// The registry's own menu: its four pages.

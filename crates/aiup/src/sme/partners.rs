@@ -16,9 +16,10 @@ pub enum PartnersAction {
     Import {
         /// The CSV file.
         file: PathBuf,
-        /// The programme id (data/sme/partner-programmes.toml), e.g. mss-smart-factory.
+        /// The programme id (data/sme/partner-programmes.toml), e.g. mss-smart-factory; without
+        /// it, every row names its programme in a programme_id column.
         #[arg(long)]
-        programme: String,
+        programme: Option<String>,
         /// Where the list comes from (kept with every row), e.g. "중기부 명단 2025-12".
         #[arg(long)]
         source: String,
@@ -41,7 +42,8 @@ pub async fn run(action: PartnersAction, db: &Db) -> Result<(), Failure> {
             let text = read_text(&file)?;
             let app = open_app(db).await?;
             let actor = app.operator_actor(&actor).await.map_err(app_failure)?;
-            match partners::import_participants(&app, &actor, &programme, &text, &source).await {
+            match partners::import_participants(&app, &actor, programme.as_deref().unwrap_or(""), &text, &source).await
+            {
                 Ok(s) => {
                     println!(
                         "{}: {} added, {} already known, {} not in the registry",

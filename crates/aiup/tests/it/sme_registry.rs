@@ -416,3 +416,109 @@ async fn registry_pages_have_no_accessibility_violations() {
     check_current(&b, &axe, "sme-firms-error", &mut report).await;
     assert_clean(&report);
 }
+
+/// The CLI: generated firms and participations import (twice: unchanged), and a bad file exits 2
+/// with every bad row on standard error and nothing stored.
+#[test]
+fn cli_imports_generated_firms_and_refuses_a_bad_file_with_exit_2() {
+    use crate::cli::{aiup, stderr, stdout};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path();
+    let path = |name: &str| data.join(name).display().to_string();
+    let out = aiup(
+        data,
+        &[
+            "users",
+            "add",
+            "--login",
+            "sme-cli",
+            "--role",
+            "programme_admin",
+            "--generate-password",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (firms_csv, partners_csv) = (path("firms.csv"), path("partners.csv"));
+    let out = aiup(
+        data,
+        &[
+            "sme",
+            "firms",
+            "generate",
+            "--count",
+            "300",
+            "--seed",
+            "11",
+            "--out",
+            &firms_csv,
+            "--partners-out",
+            &partners_csv,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let import = ["sme", "firms", "import", firms_csv.as_str(), "--actor", "sme-cli"];
+    let out = aiup(data, &import, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("300 created, 0 updated, 0 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+    let out = aiup(data, &import, None);
+    assert!(
+        stdout(&out).contains("0 created, 0 updated, 300 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+    let out = aiup(
+        data,
+        &[
+            "sme",
+            "partners",
+            "import",
+            partners_csv.as_str(),
+            "--source",
+            "generated",
+            "--actor",
+            "sme-cli",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("0 not in the registry"), "{}", stdout(&out));
+
+    let bad = path("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{HEADER}{},새기업,3,C26,11110,yes,yes,no,0\n1234567890,A,3,C26,11110,yes,yes,no,0\n{},B,x,C26,11110,yes,yes,no,0\n", number(77), number(78)),
+    )
+    .expect("write");
+    let out = aiup(
+        data,
+        &["sme", "firms", "import", bad.as_str(), "--actor", "sme-cli"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("line 3, business_number"), "{err}");
+    assert!(err.contains("line 4, employees"), "{err}");
+    assert!(stdout(&out).contains("invalid_firm_csv"), "{}", stdout(&out));
+    // Nothing of the bad file was stored: the good file is still all unchanged, and the bad
+    // file's good row is new.
+    let out = aiup(data, &import, None);
+    assert!(stdout(&out).contains("300 unchanged"), "{}", stdout(&out));
+    let one = path("one.csv");
+    std::fs::write(
+        &one,
+        format!("{HEADER}{},새기업,3,C26,11110,yes,yes,no,0\n", number(77)),
+    )
+    .expect("write");
+    let out = aiup(
+        data,
+        &["sme", "firms", "import", one.as_str(), "--actor", "sme-cli"],
+        None,
+    );
+    assert!(stdout(&out).contains("1 created"), "{}", stdout(&out));
+}
