@@ -307,3 +307,23 @@ pub async fn participations_of(
     let firm = visible_firm(app, actor, firm_id).await?;
     Ok(app.db().firms().participations_of(&firm.firm.business_number).await?)
 }
+
+/// The training doctors of a firm's centre (accounts with role `training_doctor` scoped to it),
+/// read through the accounts service; none when the firm has no centre.
+pub async fn centre_doctors(
+    app: &App,
+    actor: &Actor,
+    firm_id: i64,
+) -> Result<Vec<crate::accounts::AccountView>, AppError> {
+    let firm = visible_firm(app, actor, firm_id).await?;
+    let Some(centre) = firm.centre_id else {
+        return Ok(Vec::new());
+    };
+    Ok(app
+        .accounts()
+        .list()
+        .await?
+        .into_iter()
+        .filter(|a| a.role == Role::TrainingDoctor && a.scope.as_deref() == Some(centre.as_str()))
+        .collect())
+}

@@ -247,6 +247,22 @@ async fn registry(test: TestApp) {
     let narrowed = firms::firm_filter_for(&doctor, FirmFilter::default()).expect("narrowed");
     assert_eq!(narrowed.centre_id.as_deref(), Some(TEST_CENTRE));
 
+    // Contacts and the centre's doctors, through the accounts service.
+    let contacts = firms::contacts(app, &auditor, ours.id).await.expect("contacts");
+    assert_eq!(
+        contacts.iter().map(|a| a.login.as_str()).collect::<Vec<_>>(),
+        ["hr-own"]
+    );
+    let doctors = firms::centre_doctors(app, &auditor, ours.id).await.expect("doctors");
+    assert_eq!(
+        doctors.iter().map(|a| a.login.as_str()).collect::<Vec<_>>(),
+        ["doctor-gg"]
+    );
+    assert_eq!(
+        firms::contacts(app, &busan_doctor, ours.id).await.unwrap_err().code,
+        Code::NotFound
+    );
+
     // A changed row updates, and the firm keeps its centre.
     let changed = three_firms().replace("테스트정밀,27", "테스트정밀,35");
     let summary = firms::import_firms_csv(app, &admin, &changed).await.expect("changed");

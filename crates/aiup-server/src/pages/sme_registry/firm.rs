@@ -36,9 +36,10 @@ async fn record_page(state: &AppState, actor: &Actor, lang: Lang, id: &str, done
             firms::centres(app).await?,
             firms::participations_of(app, actor, id).await?,
             firms::contacts(app, actor, id).await?,
+            firms::centre_doctors(app, actor, id).await?,
         ))
     };
-    let (centres, taken, contacts) = match loaded.await {
+    let (centres, taken, contacts, doctors) = match loaded.await {
         Ok(v) => v,
         Err(e) => return crate::error::ApiError(e).into_response(),
     };
@@ -91,6 +92,20 @@ async fn record_page(state: &AppState, actor: &Actor, lang: Lang, id: &str, done
                     }
                 }
                 div.actions { button #assign type="submit" { (lang.pick("배정", "Assign")) } }
+            }
+        }
+        @if firm.centre_id.is_some() {
+            section aria-labelledby="doctors-title" {
+                h2 #doctors-title { (lang.pick("확산센터의 훈련주치의", "The centre's training doctors")) }
+                @if doctors.is_empty() {
+                    p #doctors { (lang.pick("이 센터에 훈련주치의 계정이 아직 없습니다.", "The centre has no training doctor account yet.")) }
+                } @else {
+                    ul #doctors {
+                        @for a in &doctors {
+                            li { (a.display_name) " (" code { (a.login) } ")" @if a.disabled { " · " (lang.pick("사용 중지", "disabled")) } }
+                        }
+                    }
+                }
             }
         }
         section aria-labelledby="programmes-title" {
