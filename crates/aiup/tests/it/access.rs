@@ -27,6 +27,7 @@ async fn stocked(app: &TestApp) -> Fixture {
         .find(|id| *id != institution)
         .expect("two institutions");
     accounts_for_every_role(app, &institution).await;
+    crate::sme_registry::stock(app).await;
     let (victim, _) = app
         .state
         .app
@@ -57,6 +58,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("/tokens/{id}", "/tokens/999999")
         .replace("/users/{id}", &format!("/users/{}", f.victim))
         .replace("/institutions/{id}", &format!("/institutions/{}", f.institution))
+        .replace("/sme/firms/{id}", "/sme/firms/1")
         .replace("{course}", &f.course)
         .replace("{cohort}", "0")
 }
@@ -173,6 +175,7 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/my_attendance.rs"),
         include_str!("../../../aiup-server/src/pages/statement.rs"),
         include_str!("../../../aiup-server/src/pages/payroll.rs"),
+        include_str!("../../../aiup-server/src/pages/sme_registry.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES.iter() {
