@@ -538,34 +538,3 @@ fn cli_imports_generated_firms_and_refuses_a_bad_file_with_exit_2() {
     );
     assert!(stdout(&out).contains("1 created"), "{}", stdout(&out));
 }
-
-/// 100,000 generated firms import in well under a minute, and a second import of the same file
-/// finds them all unchanged, on both databases. Ignored by default (a minute of debug-build
-/// work); run with `--ignored` when the import changes.
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "large: run with --ignored when the import changes"]
-async fn a_hundred_thousand_firms_import_in_under_a_minute() {
-    async fn time_it(test: TestApp, file: &str) {
-        let app = &test.state.app;
-        let admin = actor(app, "bulk-admin", Role::ProgrammeAdmin, None).await;
-        let start = std::time::Instant::now();
-        let first = firms::import_firms_csv(app, &admin, file).await.expect("import");
-        let took = start.elapsed();
-        assert_eq!(first.created, 100_000);
-        let again = firms::import_firms_csv(app, &admin, file).await.expect("again");
-        assert_eq!(again.unchanged, 100_000);
-        eprintln!(
-            "{:?}: 100,000 firms in {took:?}, again in {:?}",
-            app.db().backend(),
-            start.elapsed() - took
-        );
-        assert!(took < std::time::Duration::from_secs(60), "{took:?}");
-    }
-    let regions = aiup_core::region::RegionTable::load(aiup_core::defaults::region_files()).expect("regions");
-    let (file, _) = firms::generated_files(&regions, 5, 100_000);
-    time_it(spawn_app().await, &file).await;
-    if let Some(pg) = aiup_store::testing::postgres_test_url().await {
-        let db = aiup_store::connect(pg.url()).await.expect("connect");
-        time_it(spawn_app_on(db).await, &file).await;
-    }
-}
