@@ -11,6 +11,7 @@ use aiup_core::policy::Text;
 use aiup_sme::survey::{
     self as sme_survey, Choices, Experience, Hours, Level, Method, RegionalDemand, SurveyAnswer, SurveyTables,
 };
+pub use aiup_sme::survey::{tables_csv, SAMPLE_SIZE};
 use aiup_sme::{BusinessNumber, RowProblem, SizeBand};
 pub use aiup_store::SurveyRound;
 use aiup_store::{NewSurveyRound, SurveyAnswerRow};
@@ -48,14 +49,20 @@ pub fn require_reader(actor: &Actor) -> Result<(), AppError> {
     if actor.allows(Permission::ReadSmeProgramme) || actor.allows(Permission::VisitFirms) {
         Ok(())
     } else {
-        Err(AppError::forbidden(format!("the role {} may not read the demand survey", actor.role.as_str())))
+        Err(AppError::forbidden(format!(
+            "the role {} may not read the demand survey",
+            actor.role.as_str()
+        )))
     }
 }
 
 /// The `invalid_survey_csv` error listing every bad row, one line each, in Korean and English.
 pub fn problems_error(problems: &[RowProblem]) -> AppError {
     let mut en = vec![format!("{} bad row(s); nothing was imported:", problems.len())];
-    let mut ko = vec![format!("잘못된 행이 {}개 있어 아무것도 가져오지 않았습니다:", problems.len())];
+    let mut ko = vec![format!(
+        "잘못된 행이 {}개 있어 아무것도 가져오지 않았습니다:",
+        problems.len()
+    )];
     for row in problems {
         for p in &row.problems {
             en.push(format!("line {}, {}: {}", row.line, p.field, p.reason));
@@ -77,7 +84,9 @@ fn bits(c: Choices) -> i64 {
 }
 
 fn choices(v: i64) -> Result<Choices, AppError> {
-    u16::try_from(v).map(Choices).map_err(|_| AppError::internal(&format!("stored choice set {v} is out of range")))
+    u16::try_from(v)
+        .map(Choices)
+        .map_err(|_| AppError::internal(&format!("stored choice set {v} is out of range")))
 }
 
 fn index(v: Option<usize>) -> Option<i64> {
@@ -149,18 +158,34 @@ pub fn from_row(r: &SurveyAnswerRow) -> Result<SurveyAnswer, AppError> {
 }
 
 /// Imports a survey file as one round (see the module docs).
-pub async fn import(app: &App, actor: &Actor, request: SurveyImportRequest<'_>) -> Result<SurveyImportSummary, AppError> {
+pub async fn import(
+    app: &App,
+    actor: &Actor,
+    request: SurveyImportRequest<'_>,
+) -> Result<SurveyImportSummary, AppError> {
     actor.require(Permission::ManageFirms)?;
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::field(Code::InvalidSurveyCsv, "name", "a round needs a name of 1 to 200 characters"));
+        return Err(AppError::field(
+            Code::InvalidSurveyCsv,
+            "name",
+            "a round needs a name of 1 to 200 characters",
+        ));
     }
     if request.fielded_to < request.fielded_from {
-        return Err(AppError::field(Code::InvalidSurveyCsv, "fielded_to", "the survey's last day is before its first"));
+        return Err(AppError::field(
+            Code::InvalidSurveyCsv,
+            "fielded_to",
+            "the survey's last day is before its first",
+        ));
     }
     let answers = sme_survey::parse_survey_csv(request.text).map_err(|problems| problems_error(&problems))?;
     if answers.is_empty() {
-        return Err(AppError::field(Code::InvalidSurveyCsv, "text", "the file has no answers"));
+        return Err(AppError::field(
+            Code::InvalidSurveyCsv,
+            "text",
+            "the file has no answers",
+        ));
     }
     let rows: Vec<SurveyAnswerRow> = answers.iter().enumerate().map(|(i, a)| to_row(i + 2, a)).collect();
     let round = NewSurveyRound {
@@ -175,11 +200,19 @@ pub async fn import(app: &App, actor: &Actor, request: SurveyImportRequest<'_>) 
     if stored.created {
         let source = format!("survey:{}", stored.round.round.name);
         for answer in &answers {
-            let Some(number) = &answer.business_number else { continue };
+            let Some(number) = &answer.business_number else {
+                continue;
+            };
             let found = app
                 .db()
                 .firms()
-                .set_intent(&number.digits(), answer.intent, &source, request.fielded_to, &actor.login)
+                .set_intent(
+                    &number.digits(),
+                    answer.intent,
+                    &source,
+                    request.fielded_to,
+                    &actor.login,
+                )
                 .await?;
             if found {
                 intents_set += 1;
@@ -205,7 +238,12 @@ pub async fn rounds(app: &App, actor: &Actor) -> Result<Vec<SurveyRound>, AppErr
 /// A round and its answers.
 pub async fn answers(app: &App, actor: &Actor, round_id: i64) -> Result<(SurveyRound, Vec<SurveyAnswer>), AppError> {
     require_reader(actor)?;
-    let round = app.db().sme_survey().round(round_id).await?.ok_or_else(|| AppError::not_found("survey round"))?;
+    let round = app
+        .db()
+        .sme_survey()
+        .round(round_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("survey round"))?;
     let rows = app.db().sme_survey().answers(round_id).await?;
     let answers = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
     Ok((round, answers))

@@ -26,7 +26,10 @@ pub use codes::{Experience, Field, Hours, Level, Method, Obstacle, Support};
 pub use csv::{parse_survey_csv, write_survey_csv, SURVEY_CSV_HEADER};
 pub use generate::{generate, SAMPLE_SIZE};
 pub use regions::{province, regional_demand, Province, RegionalDemand, PROVINCES};
-pub use tables::{per_mille, percent_text, tables, Breakdown, Cell, Column, RowDef, SurveyTables, Table};
+pub use tables::{
+    per_mille, percent_text, tables, tables_csv, Breakdown, Cell, Column, RowDef, SurveyTables, Table,
+    TABLES_CSV_HEADER,
+};
 
 /// A set of answers to one multiple-choice question: bit `i` is the `i`-th option of the
 /// question's `ALL` list (so option ① is bit 0).

@@ -414,3 +414,38 @@ pub fn tables(answers: &[SurveyAnswer]) -> SurveyTables {
         tables,
     }
 }
+
+/// The header of [`tables_csv`].
+pub const TABLES_CSV_HEADER: &str = "table,row,label_ko,label_en,breakdown,count,base,percent";
+
+/// Tables as CSV, one line per cell (long form): every row of every column. Labels contain no
+/// comma or quote, so nothing is quoted.
+pub fn tables_csv<'a>(tables: impl IntoIterator<Item = &'a Table>) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from(TABLES_CSV_HEADER);
+    out.push('\n');
+    for table in tables {
+        for column in &table.columns {
+            for (row, count) in table.rows.iter().zip(&column.counts) {
+                let cell = Cell {
+                    count: *count,
+                    base: column.base,
+                };
+                let percent = cell.per_mille().map(percent_text).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{}",
+                    table.id,
+                    row.key,
+                    row.ko.replace(',', " "),
+                    row.en.replace(',', ";"),
+                    column.breakdown.key(),
+                    count,
+                    column.base,
+                    percent
+                );
+            }
+        }
+    }
+    out
+}

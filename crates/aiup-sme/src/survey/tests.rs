@@ -235,3 +235,14 @@ fn the_provinces_are_those_of_the_region_data() {
     assert!(gyeonggi.firms > demand.iter().find(|d| d.province.code == "36").expect("Sejong").firms);
     assert!(gyeonggi.top_fields.len() == 3 && gyeonggi.top_fields[0].1 >= gyeonggi.top_fields[2].1);
 }
+
+#[test]
+fn tables_csv_has_a_line_per_cell() {
+    let t = tables(&generate(1));
+    let csv = tables_csv(t.table("ai_use"));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], TABLES_CSV_HEADER);
+    assert_eq!(lines.len(), 1 + 2 * Breakdown::all().len());
+    assert_eq!(lines[1], "ai_use,used,활용,Uses AI,overall,231,1013,22.8");
+    assert!(lines.iter().all(|l| l.split(',').count() == 8));
+}
