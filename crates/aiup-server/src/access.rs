@@ -333,7 +333,9 @@ pub mod perm {
         ReadEnrolments,
         RecordAttendance,
         RunPayroll,
-        ReadPayroll
+        ReadPayroll,
+        ManageFirms,
+        ReadSmeProgramme
     );
 }
 
