@@ -153,3 +153,30 @@ async fn survey_on_postgres() {
     let database = aiup_store::connect(db.url()).await.expect("connect");
     survey_flow(spawn_app_on(database).await).await;
 }
+
+/// axe-core over the survey pages (both languages, narrow and wide), with a round on them, and
+/// the import form showing its errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn survey_pages_have_no_accessibility_violations() {
+    use crate::accessibility::{assert_clean, check_both, check_current, start};
+    use fantoccini::Locator;
+    let Some((b, axe)) = start().await else { return };
+    create_account(&b.app, Role::ProgrammeAdmin, None).await;
+    let services = &b.app.state.app;
+    let admin = crate::enrolment::actor(services, &login_of(Role::ProgrammeAdmin)).await;
+    let csv = survey::generated_csv(1);
+    survey::import(services, &admin, request_for("2025 수요조사", &csv)).await.expect("import");
+    let mut report = Vec::new();
+    crate::accessibility::sign_in(&b, Role::ProgrammeAdmin).await;
+    check_both(&b, &axe, "/admin/sme/survey", "sme-survey", &mut report).await;
+    check_both(&b, &axe, "/admin/sme/survey?by=size", "sme-survey-size", &mut report).await;
+    check_both(&b, &axe, "/admin/sme/survey?by=experience", "sme-survey-experience", &mut report).await;
+    check_both(&b, &axe, "/admin/sme/survey/regions", "sme-survey-regions", &mut report).await;
+    b.goto("/admin/sme/survey").await;
+    b.client.find(Locator::Id("name")).await.expect("name").send_keys("잘못된 파일").await.expect("type");
+    b.client.find(Locator::Id("text")).await.expect("text").send_keys("a,b\n1,2").await.expect("type");
+    b.click_and_wait("import").await;
+    assert!(b.client.find(Locator::Id("text-error")).await.is_ok(), "the form was checked with its errors");
+    check_current(&b, &axe, "sme-survey-import-error", &mut report).await;
+    assert_clean(&report);
+}
