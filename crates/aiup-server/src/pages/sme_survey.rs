@@ -36,7 +36,9 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
 ];
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, get(survey_page).post(import)).route(REGIONS, get(regions_page))
+    Router::new()
+        .route("/admin/sme/survey", get(survey_page).post(import))
+        .route("/admin/sme/survey/regions", get(regions_page))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -173,6 +173,7 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/my_attendance.rs"),
         include_str!("../../../aiup-server/src/pages/statement.rs"),
         include_str!("../../../aiup-server/src/pages/payroll.rs"),
+        include_str!("../../../aiup-server/src/pages/sme_survey.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES.iter() {
