@@ -38,6 +38,7 @@ mod payroll_crash;
 mod population;
 mod profile;
 mod search;
+mod sme_registry;
 mod sme_survey;
 mod support;
 mod testkit;
