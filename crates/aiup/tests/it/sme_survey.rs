@@ -4,7 +4,7 @@
 //! who may read and import.
 
 use crate::support::{spawn_app, spawn_app_on, TestApp};
-use crate::testkit::{create_account, login_of, request, sign_in, TEST_CENTRE};
+use crate::testkit::{create_account, login_of, request, sign_in, TEST_CENTRE, TEST_FIRM};
 use aiup_app::accounts::Role;
 use aiup_app::sme::survey::{self, SurveyImportRequest};
 use aiup_app::Code;
@@ -138,6 +138,36 @@ async fn survey_flow(app: TestApp) {
     assert!(done.location.as_deref().is_some_and(|l| l.starts_with("/admin/sme/survey?round=")));
     let rounds = survey::rounds(services, &admin).await.expect("rounds");
     assert_eq!((rounds.len(), rounds[0].answers, rounds[0].round.fielded_from), (2, 10, NaiveDate::from_ymd_opt(2026, 3, 2).expect("date")));
+
+    // Answers that name registry firms feed discovery: each named firm's stated intent is set.
+    aiup_app::sme::firms::import_firms_csv(services, &admin, &crate::sme_registry::three_firms()).await.expect("firms");
+    let (busan, unknown) = (crate::sme_registry::number(1), crate::sme_registry::number(77));
+    let named: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .take(3)
+        .zip([TEST_FIRM, busan.as_str(), unknown.as_str()])
+        .map(|(line, number)| {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            cells[0] = number;
+            cells[6] = if number == TEST_FIRM { "yes" } else { "no" };
+            // An answer whose obstacles to the training needed no longer fit its need and intent
+            // would be refused: keep the row consistent.
+            if number != TEST_FIRM && cells[5] == "no" {
+                cells[16] = "";
+            }
+            cells.join(",")
+        })
+        .collect();
+    let text = format!("{}\n{}\n", aiup_sme::survey::SURVEY_CSV_HEADER, named.join("\n"));
+    let fed = survey::import(services, &admin, request_for("named firms", &text)).await.expect("named");
+    assert_eq!((fed.intents_set, fed.unmatched), (2, 1));
+    let firm = services.db().firms().firm_by_number(TEST_FIRM).await.expect("read").expect("the test firm");
+    assert_eq!(firm.stated_intent, Some(true));
+    assert_eq!(firm.intent_source.as_deref(), Some("survey:named firms"));
+    assert_eq!(firm.intent_on, Some(day(18)));
+    let busan = services.db().firms().firm_by_number(&busan).await.expect("read").expect("Busan");
+    assert_eq!(busan.stated_intent, Some(false));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
