@@ -85,8 +85,9 @@ pub fn bar_chart(chart: &BarChart) -> Markup {
                     }
                 }
             }
-            @if chart.series.len() > 1 {
-                figcaption {
+            figcaption {
+                p.chart-title aria-hidden="true" { (chart.title) }
+                @if chart.series.len() > 1 {
                     ul.legend {
                         @for (s, series) in chart.series.iter().enumerate() {
                             li {
@@ -116,8 +117,14 @@ mod tests {
             unit: "%".into(),
             categories: vec!["A".into(), "B".into()],
             series: vec![
-                Series { name: "done".into(), values: vec![Some(500), Some(250)] },
-                Series { name: "needed".into(), values: vec![None, Some(1000)] },
+                Series {
+                    name: "done".into(),
+                    values: vec![Some(500), Some(250)],
+                },
+                Series {
+                    name: "needed".into(),
+                    values: vec![None, Some(1000)],
+                },
             ],
         }
         .clone();
@@ -129,7 +136,11 @@ mod tests {
         let bar_w = WIDTH - LABEL_W - VALUE_W;
         assert!(svg.contains(&format!(r#"width="{}""#, bar_w / 2)));
         assert!(svg.contains(&format!(r#"width="{bar_w}""#)));
-        assert_eq!(svg.matches("class=\"chart-bar chart-bar--").count(), 3 + 2, "three bars and two legend keys");
+        assert_eq!(
+            svg.matches("class=\"chart-bar chart-bar--").count(),
+            3 + 2,
+            "three bars and two legend keys"
+        );
         assert!(svg.contains("50.0%") && svg.contains("25.0%") && svg.contains("100.0%"));
     }
 }

@@ -92,21 +92,62 @@ impl View {
     fn columns(self) -> Vec<Breakdown> {
         match self {
             View::Overall => vec![Breakdown::Overall],
-            View::Size => std::iter::once(Breakdown::Overall).chain(SizeBand::ALL.into_iter().map(Breakdown::Size)).collect(),
-            View::Experience => vec![Breakdown::Overall, Breakdown::Experience(true), Breakdown::Experience(false)],
+            View::Size => std::iter::once(Breakdown::Overall)
+                .chain(SizeBand::ALL.into_iter().map(Breakdown::Size))
+                .collect(),
+            View::Experience => vec![
+                Breakdown::Overall,
+                Breakdown::Experience(true),
+                Breakdown::Experience(false),
+            ],
         }
     }
 }
 
 /// The sections of appendix 2, each with its tables (paired "done"/"needed" tables share a chart).
 const SECTIONS: &[(&str, &str, &str, &[&str])] = &[
-    ("general", "1) AI 활용 및 훈련수요 일반", "1) AI use and demand for training", &["ai_use", "experience", "need", "intent"]),
-    ("fields", "훈련분야", "Fields of training", &["fields_done", "fields_needed"]),
-    ("methods", "훈련방식", "Methods of training", &["methods_done", "methods_needed", "method_mode_needed"]),
-    ("levels", "훈련수준", "Levels of training", &["levels_done", "levels_needed"]),
-    ("hours", "교육시간", "Hours of training", &["hours_done", "hours_needed"]),
-    ("obstacles", "애로사항", "Obstacles", &["obstacles_done", "obstacles_needed"]),
-    ("support", "필요한 정부 지원사항", "Government support wanted", &["support"]),
+    (
+        "general",
+        "1) AI 활용 및 훈련수요 일반",
+        "1) AI use and demand for training",
+        &["ai_use", "experience", "need", "intent"],
+    ),
+    (
+        "fields",
+        "훈련분야",
+        "Fields of training",
+        &["fields_done", "fields_needed"],
+    ),
+    (
+        "methods",
+        "훈련방식",
+        "Methods of training",
+        &["methods_done", "methods_needed", "method_mode_needed"],
+    ),
+    (
+        "levels",
+        "훈련수준",
+        "Levels of training",
+        &["levels_done", "levels_needed"],
+    ),
+    (
+        "hours",
+        "교육시간",
+        "Hours of training",
+        &["hours_done", "hours_needed"],
+    ),
+    (
+        "obstacles",
+        "애로사항",
+        "Obstacles",
+        &["obstacles_done", "obstacles_needed"],
+    ),
+    (
+        "support",
+        "필요한 정부 지원사항",
+        "Government support wanted",
+        &["support"],
+    ),
 ];
 
 fn frame(actor: &Actor, lang: Lang, title: &str, here: &str, body: Markup, status: StatusCode) -> Response {
@@ -125,7 +166,10 @@ fn frame(actor: &Actor, lang: Lang, title: &str, here: &str, body: Markup, statu
 fn csv_download(body: String, filename: &str) -> Response {
     let mut response = (StatusCode::OK, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
@@ -163,7 +207,14 @@ fn cell_text(table: &Table, row: usize, breakdown: Breakdown) -> (String, u32) {
     match table.column(breakdown) {
         Some(column) if column.base > 0 => {
             let count = column.counts[row];
-            (aiup_sme::survey::Cell { count, base: column.base }.percent(), count)
+            (
+                aiup_sme::survey::Cell {
+                    count,
+                    base: column.base,
+                }
+                .percent(),
+                count,
+            )
         }
         _ => ("–".to_owned(), 0),
     }
@@ -171,8 +222,11 @@ fn cell_text(table: &Table, row: usize, breakdown: Breakdown) -> (String, u32) {
 
 fn data_table(lang: Lang, table: &Table, view: View, round: i64) -> Markup {
     let caption = format!("{}-caption", table.id);
-    let columns: Vec<Breakdown> =
-        view.columns().into_iter().filter(|b| table.column(*b).is_some_and(|c| c.base > 0)).collect();
+    let columns: Vec<Breakdown> = view
+        .columns()
+        .into_iter()
+        .filter(|b| table.column(*b).is_some_and(|c| c.base > 0))
+        .collect();
     html! {
         div.table-scroll role="region" aria-labelledby=(caption) tabindex="0" {
             table.data #(format!("table-{}", table.id)) {
@@ -215,80 +269,121 @@ fn short(label: &str) -> String {
 }
 
 fn per_mille_of(table: &Table, row: usize, breakdown: Breakdown) -> Option<u32> {
-    table.column(breakdown).and_then(|c| aiup_sme::survey::per_mille(c.counts[row], c.base))
+    table
+        .column(breakdown)
+        .and_then(|c| aiup_sme::survey::per_mille(c.counts[row], c.base))
 }
 
-/// The chart of a section: done against needed for paired tables, the first answer by size band
-/// for yes/no tables by size, trained against untrained by experience.
-fn section_charts(lang: Lang, tables: &[&Table], view: View) -> Markup {
+/// The charts of a section, each with the id of the table it stands before: done against needed
+/// for paired tables, the first answer by size band for yes/no tables by size, trained against
+/// untrained by experience.
+fn section_charts(lang: Lang, tables: &[&Table], view: View) -> Vec<(&'static str, BarChart)> {
     let description = lang.pick(
         "막대는 응답 비율입니다. 같은 숫자가 아래 표에 있습니다.",
         "Bars show the share of answers. The table below holds the same numbers.",
     );
-    let mut charts: Vec<BarChart> = Vec::new();
+    let mut charts: Vec<(&'static str, BarChart)> = Vec::new();
     let paired = tables.len() >= 2 && tables[0].id.ends_with("_done") && tables[1].id.ends_with("_needed");
     match view {
         View::Overall if paired => {
             let (done, needed) = (tables[0], tables[1]);
-            charts.push(BarChart {
-                id: format!("chart-{}", done.id),
-                title: format!("{} / {}", lang.pick(done.title_ko, done.title_en), lang.pick(needed.title_ko, needed.title_en)),
-                description: description.to_owned(),
-                unit: "%".into(),
-                categories: done.rows.iter().map(|r| short(lang.pick(r.ko, r.en))).collect(),
-                series: [(done, lang.pick("훈련 경험", "Done")), (needed, lang.pick("훈련 수요", "Needed"))]
+            charts.push((
+                done.id,
+                BarChart {
+                    id: format!("chart-{}", done.id),
+                    title: format!(
+                        "{} / {}",
+                        lang.pick(done.title_ko, done.title_en),
+                        lang.pick(needed.title_ko, needed.title_en)
+                    ),
+                    description: description.to_owned(),
+                    unit: "%".into(),
+                    categories: done.rows.iter().map(|r| short(lang.pick(r.ko, r.en))).collect(),
+                    series: [
+                        (done, lang.pick("훈련 경험", "Done")),
+                        (needed, lang.pick("훈련 수요", "Needed")),
+                    ]
                     .into_iter()
                     .map(|(t, name)| Series {
                         name: name.to_owned(),
-                        values: (0..t.rows.len()).map(|i| per_mille_of(t, i, Breakdown::Overall)).collect(),
+                        values: (0..t.rows.len())
+                            .map(|i| per_mille_of(t, i, Breakdown::Overall))
+                            .collect(),
                     })
                     .collect(),
-            });
+                },
+            ));
             for t in &tables[2..] {
-                charts.push(single(lang, t, description));
+                charts.push((t.id, single(lang, t, description)));
             }
         }
-        View::Overall => charts.extend(tables.iter().map(|t| single(lang, t, description))),
+        View::Overall => charts.extend(tables.iter().map(|t| (t.id, single(lang, t, description)))),
         View::Size => {
             for t in tables.iter().filter(|t| t.rows.len() == 2 || t.id == "experience") {
                 let row = 0;
                 let bands: Vec<Breakdown> = SizeBand::ALL.into_iter().map(Breakdown::Size).collect();
-                charts.push(BarChart {
-                    id: format!("chart-{}", t.id),
-                    title: format!("{}: {} ({})", lang.pick(t.title_ko, t.title_en), lang.pick(t.rows[row].ko, t.rows[row].en), View::Size.label(lang)),
-                    description: description.to_owned(),
-                    unit: "%".into(),
-                    categories: bands.iter().map(|b| { let (ko, en) = b.label(); lang.pick(&ko, &en).to_owned() }).collect(),
-                    series: vec![Series {
-                        name: lang.pick(t.rows[row].ko, t.rows[row].en).to_owned(),
-                        values: bands.iter().map(|b| per_mille_of(t, row, *b)).collect(),
-                    }],
-                });
+                charts.push((
+                    t.id,
+                    BarChart {
+                        id: format!("chart-{}", t.id),
+                        title: format!(
+                            "{}: {} ({})",
+                            lang.pick(t.title_ko, t.title_en),
+                            lang.pick(t.rows[row].ko, t.rows[row].en),
+                            View::Size.label(lang)
+                        ),
+                        description: description.to_owned(),
+                        unit: "%".into(),
+                        categories: bands
+                            .iter()
+                            .map(|b| {
+                                let (ko, en) = b.label();
+                                lang.pick(&ko, &en).to_owned()
+                            })
+                            .collect(),
+                        series: vec![Series {
+                            name: lang.pick(t.rows[row].ko, t.rows[row].en).to_owned(),
+                            values: bands.iter().map(|b| per_mille_of(t, row, *b)).collect(),
+                        }],
+                    },
+                ));
             }
         }
         View::Experience => {
-            for t in tables.iter().filter(|t| t.column(Breakdown::Experience(false)).is_some_and(|c| c.base > 0)) {
-                charts.push(BarChart {
-                    id: format!("chart-{}", t.id),
-                    title: format!("{} ({})", lang.pick(t.title_ko, t.title_en), View::Experience.label(lang)),
-                    description: description.to_owned(),
-                    unit: "%".into(),
-                    categories: t.rows.iter().map(|r| short(lang.pick(r.ko, r.en))).collect(),
-                    series: [true, false]
-                        .into_iter()
-                        .map(|done| {
-                            let (ko, en) = Breakdown::Experience(done).label();
-                            Series {
-                                name: lang.pick(&ko, &en).to_owned(),
-                                values: (0..t.rows.len()).map(|i| per_mille_of(t, i, Breakdown::Experience(done))).collect(),
-                            }
-                        })
-                        .collect(),
-                });
+            for t in tables
+                .iter()
+                .filter(|t| t.column(Breakdown::Experience(false)).is_some_and(|c| c.base > 0))
+            {
+                charts.push((
+                    t.id,
+                    BarChart {
+                        id: format!("chart-{}", t.id),
+                        title: format!(
+                            "{} ({})",
+                            lang.pick(t.title_ko, t.title_en),
+                            View::Experience.label(lang)
+                        ),
+                        description: description.to_owned(),
+                        unit: "%".into(),
+                        categories: t.rows.iter().map(|r| short(lang.pick(r.ko, r.en))).collect(),
+                        series: [true, false]
+                            .into_iter()
+                            .map(|done| {
+                                let (ko, en) = Breakdown::Experience(done).label();
+                                Series {
+                                    name: lang.pick(&ko, &en).to_owned(),
+                                    values: (0..t.rows.len())
+                                        .map(|i| per_mille_of(t, i, Breakdown::Experience(done)))
+                                        .collect(),
+                                }
+                            })
+                            .collect(),
+                    },
+                ));
             }
         }
     }
-    html! { @for chart in &charts { (bar_chart(chart)) } }
+    charts
 }
 
 fn single(lang: Lang, t: &Table, description: &str) -> BarChart {
@@ -300,7 +395,9 @@ fn single(lang: Lang, t: &Table, description: &str) -> BarChart {
         categories: t.rows.iter().map(|r| short(lang.pick(r.ko, r.en))).collect(),
         series: vec![Series {
             name: lang.pick("전체", "All firms").to_owned(),
-            values: (0..t.rows.len()).map(|i| per_mille_of(t, i, Breakdown::Overall)).collect(),
+            values: (0..t.rows.len())
+                .map(|i| per_mille_of(t, i, Breakdown::Overall))
+                .collect(),
         }],
     }
 }
@@ -321,8 +418,11 @@ fn tables_body(lang: Lang, round: &SurveyRound, tables: &SurveyTables, view: Vie
                 @let section_tables: Vec<&Table> = ids.iter().filter_map(|id| tables.table(id)).collect();
                 section.survey-section #(format!("section-{slug}")) aria-labelledby=(format!("section-{slug}-title")) {
                     h3 #(format!("section-{slug}-title")) { (lang.pick(ko, en)) }
-                    (section_charts(lang, &section_tables, view))
-                    @for t in &section_tables { (data_table(lang, t, view, round.id)) }
+                    @let charts = section_charts(lang, &section_tables, view);
+                    @for t in &section_tables {
+                        @for (_, chart) in charts.iter().filter(|(id, _)| *id == t.id) { (bar_chart(chart)) }
+                        (data_table(lang, t, view, round.id))
+                    }
                 }
             }
         }
@@ -387,7 +487,9 @@ async fn render(
         None => None,
     };
     if q.format.as_deref() == Some("csv") {
-        let Some((round, tables)) = tables else { return super::not_found_in(lang) };
+        let Some((round, tables)) = tables else {
+            return super::not_found_in(lang);
+        };
         let chosen_tables: Vec<&Table> = match q.table.as_deref() {
             Some(id) => match tables.table(id) {
                 Some(t) => vec![t],
@@ -396,7 +498,10 @@ async fn render(
             None => tables.tables.iter().collect(),
         };
         let name = q.table.as_deref().unwrap_or("all");
-        return csv_download(tables_csv(chosen_tables), &format!("sme-survey-{}-{name}.csv", round.id));
+        return csv_download(
+            tables_csv(chosen_tables),
+            &format!("sme-survey-{}-{name}.csv", round.id),
+        );
     }
     let title = lang.pick("중소기업 AI 훈련수요 조사", "SME AI-training demand survey");
     let body = html! {
@@ -485,9 +590,23 @@ async fn import(
     let (Some(from), Some(to)) = (date(&form.fielded_from), date(&form.fielded_to)) else {
         let p = Problem {
             field: "fielded_from",
-            message: lang.pick("조사 기간을 YYYY-MM-DD로 입력해 주세요.", "Enter the survey's days as YYYY-MM-DD.").to_owned(),
+            message: lang
+                .pick(
+                    "조사 기간을 YYYY-MM-DD로 입력해 주세요.",
+                    "Enter the survey's days as YYYY-MM-DD.",
+                )
+                .to_owned(),
         };
-        return render(&state, &actor, lang, &q, &form, vec![p], StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(
+            &state,
+            &actor,
+            lang,
+            &q,
+            &form,
+            vec![p],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let request = SurveyImportRequest {
         name: &form.name,
@@ -500,13 +619,27 @@ async fn import(
         Ok(summary) => {
             let done = if summary.created {
                 match lang {
-                    Lang::Ko => format!("응답 {}건을 가져왔습니다 (등록 기업 의향 반영 {}건).", summary.round.answers, summary.intents_set),
-                    Lang::En => format!("Imported {} answers ({} registry firms' intent set).", summary.round.answers, summary.intents_set),
+                    Lang::Ko => format!(
+                        "응답 {}건을 가져왔습니다 (등록 기업 의향 반영 {}건).",
+                        summary.round.answers, summary.intents_set
+                    ),
+                    Lang::En => format!(
+                        "Imported {} answers ({} registry firms' intent set).",
+                        summary.round.answers, summary.intents_set
+                    ),
                 }
             } else {
-                lang.pick("이미 가져온 파일입니다. 바뀐 것이 없습니다.", "This file was already imported; nothing changed.").to_owned()
+                lang.pick(
+                    "이미 가져온 파일입니다. 바뀐 것이 없습니다.",
+                    "This file was already imported; nothing changed.",
+                )
+                .to_owned()
             };
-            let to = format!("{}&done={}", round_query(summary.round.id, View::Overall), super::encode_component(&done));
+            let to = format!(
+                "{}&done={}",
+                round_query(summary.round.id, View::Overall),
+                super::encode_component(&done)
+            );
             see_other(&href(&to, lang))
         }
         Err(e) => {
@@ -566,7 +699,9 @@ async fn regions_page(
         None => None,
     };
     if q.format.as_deref() == Some("csv") {
-        let Some((round, demand)) = demand else { return super::not_found_in(lang) };
+        let Some((round, demand)) = demand else {
+            return super::not_found_in(lang);
+        };
         return csv_download(regions_csv(&demand), &format!("sme-survey-{}-regions.csv", round.id));
     }
     let title = lang.pick("지역별 AI 훈련 수요", "AI-training demand by region");

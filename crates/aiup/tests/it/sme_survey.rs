@@ -35,7 +35,14 @@ async fn imports(app: &TestApp) -> usize {
 
 async fn get(app: &TestApp, role: Role, path: &str) -> crate::testkit::Answer {
     let browser = sign_in(app, role).await;
-    request("GET", format!("{}{path}", app.base_url), Some(format!("aiup_session={}", browser.cookie)), None, None).await
+    request(
+        "GET",
+        format!("{}{path}", app.base_url),
+        Some(format!("aiup_session={}", browser.cookie)),
+        None,
+        None,
+    )
+    .await
 }
 
 async fn survey_flow(app: TestApp) {
@@ -56,19 +63,38 @@ async fn survey_flow(app: TestApp) {
     // The generated answers, imported.
     let csv = survey::generated_csv(5);
     let name = "2025 중소기업 AI 훈련수요 조사";
-    let first = survey::import(services, &admin, request_for(name, &csv)).await.expect("import");
+    let first = survey::import(services, &admin, request_for(name, &csv))
+        .await
+        .expect("import");
     assert!(first.created);
     assert_eq!(first.round.answers, 1013);
-    assert_eq!((first.intents_set, first.unmatched), (0, 0), "generated answers name no firm");
+    assert_eq!(
+        (first.intents_set, first.unmatched),
+        (0, 0),
+        "generated answers name no firm"
+    );
     let round = first.round.id;
     let (_, tables) = survey::tables(services, &admin, round).await.expect("tables");
-    assert_eq!(tables, aiup_sme::survey::tables(&aiup_sme::survey::generate(5)), "stored answers give the generator's tables");
-    let ai_use = tables.table("ai_use").expect("ai_use").cell("used", aiup_sme::survey::Breakdown::Overall).expect("cell");
-    assert_eq!((ai_use.count, ai_use.base, ai_use.percent().as_str()), (231, 1013, "22.8"));
+    assert_eq!(
+        tables,
+        aiup_sme::survey::tables(&aiup_sme::survey::generate(5)),
+        "stored answers give the generator's tables"
+    );
+    let ai_use = tables
+        .table("ai_use")
+        .expect("ai_use")
+        .cell("used", aiup_sme::survey::Breakdown::Overall)
+        .expect("cell");
+    assert_eq!(
+        (ai_use.count, ai_use.base, ai_use.percent().as_str()),
+        (231, 1013, "22.8")
+    );
     assert_eq!(imports(&app).await, 1);
 
     // The same file again: the same round, nothing written, no audit event.
-    let again = survey::import(services, &admin, request_for("another name", &csv)).await.expect("again");
+    let again = survey::import(services, &admin, request_for("another name", &csv))
+        .await
+        .expect("again");
     assert!(!again.created);
     assert_eq!(again.round.id, round);
     assert_eq!(imports(&app).await, 1);
@@ -79,7 +105,9 @@ async fn survey_flow(app: TestApp) {
     cells[3] = "maybe"; // ai_use: yes or no
     lines[2] = cells.join(",");
     let text = lines.join("\n");
-    let refused = survey::import(services, &admin, request_for("bad", &text)).await.expect_err("bad row");
+    let refused = survey::import(services, &admin, request_for("bad", &text))
+        .await
+        .expect_err("bad row");
     assert_eq!(refused.code, Code::InvalidSurveyCsv);
     assert!(refused.message.contains("line 3"), "{}", refused.message);
     assert!(refused.message_in(true).contains("3행"), "{}", refused.message_in(true));
@@ -87,30 +115,79 @@ async fn survey_flow(app: TestApp) {
     assert_eq!(imports(&app).await, 1);
 
     // Who may read and import.
-    assert_eq!(survey::rounds(services, &doctor).await.expect("a training doctor reads").len(), 1);
+    assert_eq!(
+        survey::rounds(services, &doctor)
+            .await
+            .expect("a training doctor reads")
+            .len(),
+        1
+    );
     assert!(survey::regional_demand(services, &auditor, round).await.is_ok());
-    let denied = survey::tables(services, &trainee, round).await.expect_err("a trainee may not read");
+    let denied = survey::tables(services, &trainee, round)
+        .await
+        .expect_err("a trainee may not read");
     assert_eq!(denied.code, Code::Forbidden);
-    let denied = survey::import(services, &auditor, request_for("x", &csv)).await.expect_err("an auditor may not import");
+    let denied = survey::import(services, &auditor, request_for("x", &csv))
+        .await
+        .expect_err("an auditor may not import");
     assert_eq!(denied.code, Code::Forbidden);
-    assert_eq!(survey::tables(services, &admin, round + 99).await.expect_err("no such round").code, Code::NotFound);
+    assert_eq!(
+        survey::tables(services, &admin, round + 99)
+            .await
+            .expect_err("no such round")
+            .code,
+        Code::NotFound
+    );
 
     // The pages.
     let page = get(&app, Role::ProgrammeAdmin, "/admin/sme/survey").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("22.8") && page.body.contains(r#"role="img""#), "tables and charts");
+    assert!(
+        page.body.contains("22.8") && page.body.contains(r#"role="img""#),
+        "tables and charts"
+    );
     assert!(page.body.contains(r#"id="import-form""#));
-    let by_size = get(&app, Role::ProgrammeAdmin, &format!("/admin/sme/survey?round={round}&by=size")).await;
-    assert!(by_size.body.contains("41.1") && by_size.body.contains("9.4"), "AI use by size band");
-    let by_experience = get(&app, Role::Auditor, &format!("/admin/sme/survey?round={round}&by=experience&lang=en")).await;
+    let by_size = get(
+        &app,
+        Role::ProgrammeAdmin,
+        &format!("/admin/sme/survey?round={round}&by=size"),
+    )
+    .await;
+    assert!(
+        by_size.body.contains("41.1") && by_size.body.contains("9.4"),
+        "AI use by size band"
+    );
+    let by_experience = get(
+        &app,
+        Role::Auditor,
+        &format!("/admin/sme/survey?round={round}&by=experience&lang=en"),
+    )
+    .await;
     assert_eq!(by_experience.status, 200);
     assert!(by_experience.body.contains("Has done AI training") && by_experience.body.contains("92.2"));
-    assert!(!by_experience.body.contains(r#"id="import-form""#), "an auditor gets no import form");
-    let download = get(&app, Role::ProgrammeAdmin, &format!("/admin/sme/survey?round={round}&table=need&format=csv")).await;
+    assert!(
+        !by_experience.body.contains(r#"id="import-form""#),
+        "an auditor gets no import form"
+    );
+    let download = get(
+        &app,
+        Role::ProgrammeAdmin,
+        &format!("/admin/sme/survey?round={round}&table=need&format=csv"),
+    )
+    .await;
     assert_eq!(download.status, 200);
     assert!(download.body.starts_with(aiup_sme::survey::TABLES_CSV_HEADER));
-    assert!(download.body.contains("need,need,필요,Needed,overall,531,1013,52.4"), "{}", download.body);
-    let regions = get(&app, Role::ProgrammeAdmin, &format!("/admin/sme/survey/regions?round={round}&lang=en")).await;
+    assert!(
+        download.body.contains("need,need,필요,Needed,overall,531,1013,52.4"),
+        "{}",
+        download.body
+    );
+    let regions = get(
+        &app,
+        Role::ProgrammeAdmin,
+        &format!("/admin/sme/survey/regions?round={round}&lang=en"),
+    )
+    .await;
     assert_eq!(regions.status, 200);
     assert!(regions.body.contains("Gyeonggi") && regions.body.contains(r#"id="region-52""#));
     let regions_csv = get(&app, Role::ProgrammeAdmin, "/admin/sme/survey/regions?format=csv").await;
@@ -127,7 +204,13 @@ async fn survey_flow(app: TestApp) {
             ("fielded_to".to_owned(), "2026-03-06".to_owned()),
             ("text".to_owned(), text),
         ];
-        request("POST", format!("{}/admin/sme/survey", app.base_url), Some(format!("aiup_session={}", browser.cookie)), None, Some(form))
+        request(
+            "POST",
+            format!("{}/admin/sme/survey", app.base_url),
+            Some(format!("aiup_session={}", browser.cookie)),
+            None,
+            Some(form),
+        )
     };
     let refused = post(text.clone(), "bad").await;
     assert_eq!(refused.status, 422);
@@ -135,12 +218,20 @@ async fn survey_flow(app: TestApp) {
     let small: String = csv.lines().take(11).map(|l| format!("{l}\n")).collect();
     let done = post(small, "2026 pilot").await;
     assert_eq!(done.status, 303, "{}", done.body);
-    assert!(done.location.as_deref().is_some_and(|l| l.starts_with("/admin/sme/survey?round=")));
+    assert!(done
+        .location
+        .as_deref()
+        .is_some_and(|l| l.starts_with("/admin/sme/survey?round=")));
     let rounds = survey::rounds(services, &admin).await.expect("rounds");
-    assert_eq!((rounds.len(), rounds[0].answers, rounds[0].round.fielded_from), (2, 10, NaiveDate::from_ymd_opt(2026, 3, 2).expect("date")));
+    assert_eq!(
+        (rounds.len(), rounds[0].answers, rounds[0].round.fielded_from),
+        (2, 10, NaiveDate::from_ymd_opt(2026, 3, 2).expect("date"))
+    );
 
     // Answers that name registry firms feed discovery: each named firm's stated intent is set.
-    aiup_app::sme::firms::import_firms_csv(services, &admin, &crate::sme_registry::three_firms()).await.expect("firms");
+    aiup_app::sme::firms::import_firms_csv(services, &admin, &crate::sme_registry::three_firms())
+        .await
+        .expect("firms");
     let (busan, unknown) = (crate::sme_registry::number(1), crate::sme_registry::number(77));
     let named: Vec<String> = csv
         .lines()
@@ -160,13 +251,27 @@ async fn survey_flow(app: TestApp) {
         })
         .collect();
     let text = format!("{}\n{}\n", aiup_sme::survey::SURVEY_CSV_HEADER, named.join("\n"));
-    let fed = survey::import(services, &admin, request_for("named firms", &text)).await.expect("named");
+    let fed = survey::import(services, &admin, request_for("named firms", &text))
+        .await
+        .expect("named");
     assert_eq!((fed.intents_set, fed.unmatched), (2, 1));
-    let firm = services.db().firms().firm_by_number(TEST_FIRM).await.expect("read").expect("the test firm");
+    let firm = services
+        .db()
+        .firms()
+        .firm_by_number(TEST_FIRM)
+        .await
+        .expect("read")
+        .expect("the test firm");
     assert_eq!(firm.stated_intent, Some(true));
     assert_eq!(firm.intent_source.as_deref(), Some("survey:named firms"));
     assert_eq!(firm.intent_on, Some(day(18)));
-    let busan = services.db().firms().firm_by_number(&busan).await.expect("read").expect("Busan");
+    let busan = services
+        .db()
+        .firms()
+        .firm_by_number(&busan)
+        .await
+        .expect("read")
+        .expect("Busan");
     assert_eq!(busan.stated_intent, Some(false));
 }
 
@@ -195,18 +300,42 @@ async fn survey_pages_have_no_accessibility_violations() {
     let services = &b.app.state.app;
     let admin = crate::enrolment::actor(services, &login_of(Role::ProgrammeAdmin)).await;
     let csv = survey::generated_csv(1);
-    survey::import(services, &admin, request_for("2025 수요조사", &csv)).await.expect("import");
+    survey::import(services, &admin, request_for("2025 수요조사", &csv))
+        .await
+        .expect("import");
     let mut report = Vec::new();
     crate::accessibility::sign_in(&b, Role::ProgrammeAdmin).await;
     check_both(&b, &axe, "/admin/sme/survey", "sme-survey", &mut report).await;
     check_both(&b, &axe, "/admin/sme/survey?by=size", "sme-survey-size", &mut report).await;
-    check_both(&b, &axe, "/admin/sme/survey?by=experience", "sme-survey-experience", &mut report).await;
+    check_both(
+        &b,
+        &axe,
+        "/admin/sme/survey?by=experience",
+        "sme-survey-experience",
+        &mut report,
+    )
+    .await;
     check_both(&b, &axe, "/admin/sme/survey/regions", "sme-survey-regions", &mut report).await;
     b.goto("/admin/sme/survey").await;
-    b.client.find(Locator::Id("name")).await.expect("name").send_keys("잘못된 파일").await.expect("type");
-    b.client.find(Locator::Id("text")).await.expect("text").send_keys("a,b\n1,2").await.expect("type");
+    b.client
+        .find(Locator::Id("name"))
+        .await
+        .expect("name")
+        .send_keys("잘못된 파일")
+        .await
+        .expect("type");
+    b.client
+        .find(Locator::Id("text"))
+        .await
+        .expect("text")
+        .send_keys("a,b\n1,2")
+        .await
+        .expect("type");
     b.click_and_wait("import").await;
-    assert!(b.client.find(Locator::Id("text-error")).await.is_ok(), "the form was checked with its errors");
+    assert!(
+        b.client.find(Locator::Id("text-error")).await.is_ok(),
+        "the form was checked with its errors"
+    );
     check_current(&b, &axe, "sme-survey-import-error", &mut report).await;
     assert_clean(&report);
 }
