@@ -43,8 +43,8 @@ fn tenths(v: u32) -> String {
     format!("{}.{}", v / 10, v % 10)
 }
 
-/// The chart as a `<figure>`: the SVG (an image titled and described for assistive technology)
-/// and, for several series, a legend.
+/// The chart as a `<figure>`: a caption (the title, shown, and for several series a legend), then
+/// the SVG, an image titled and described for assistive technology.
 pub fn bar_chart(chart: &BarChart) -> Markup {
     let per_row = u32::try_from(chart.series.len()).unwrap_or(1).max(1);
     let row_h = per_row * BAR_H + GAP;
@@ -65,6 +65,21 @@ pub fn bar_chart(chart: &BarChart) -> Markup {
     let desc_id = format!("{}-desc", chart.id);
     html! {
         figure.chart #(chart.id) {
+            figcaption {
+                p.chart-title aria-hidden="true" { (chart.title) }
+                @if chart.series.len() > 1 {
+                    ul.legend {
+                        @for (s, series) in chart.series.iter().enumerate() {
+                            li {
+                                svg aria-hidden="true" width="14" height="14" viewBox="0 0 14 14" {
+                                    rect class=(format!("chart-bar chart-bar--{}", s % 8)) x="0" y="0" width="14" height="14" {}
+                                }
+                                " " (series.name)
+                            }
+                        }
+                    }
+                }
+            }
             svg role="img" aria-labelledby=(format!("{title_id} {desc_id}")) viewBox=(format!("0 0 {WIDTH} {height}"))
                 width="100%" xmlns="http://www.w3.org/2000/svg" class="chart-svg" {
                 title #(title_id) { (chart.title) }
@@ -81,21 +96,6 @@ pub fn bar_chart(chart: &BarChart) -> Markup {
                             @let w = u64::from(*v) * u64::from(bar_w) / u64::from(scale);
                             rect class=(format!("chart-bar chart-bar--{}", s % 8)) x=(LABEL_W) y=(y + 1) width=(w) height=(BAR_H - 2) {}
                             text.chart-value x=(u64::from(LABEL_W) + w + 4) y=(y + BAR_H - 3) { (tenths(*v)) (chart.unit) }
-                        }
-                    }
-                }
-            }
-            figcaption {
-                p.chart-title aria-hidden="true" { (chart.title) }
-                @if chart.series.len() > 1 {
-                    ul.legend {
-                        @for (s, series) in chart.series.iter().enumerate() {
-                            li {
-                                svg aria-hidden="true" width="14" height="14" viewBox="0 0 14 14" {
-                                    rect class=(format!("chart-bar chart-bar--{}", s % 8)) x="0" y="0" width="14" height="14" {}
-                                }
-                                " " (series.name)
-                            }
                         }
                     }
                 }

@@ -33,6 +33,7 @@ struct BandPlan {
     trained_remote: u32,
 }
 
+#[allow(clippy::too_many_arguments)] // one row of the plan, in its column order
 const fn band(
     firms: u32,
     ai_use: u32,
