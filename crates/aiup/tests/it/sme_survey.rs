@@ -339,3 +339,87 @@ async fn survey_pages_have_no_accessibility_violations() {
     check_current(&b, &axe, "sme-survey-import-error", &mut report).await;
     assert_clean(&report);
 }
+
+/// `aiup sme survey generate|import|tables` as a user runs them.
+#[test]
+fn the_cli_generates_imports_once_and_prints_the_tables() {
+    use crate::cli::{aiup, stderr, stdout};
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    let out = aiup(
+        data,
+        &[
+            "users",
+            "add",
+            "--login",
+            "survey-admin",
+            "--role",
+            "programme_admin",
+            "--generate-password",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = data.join("survey.csv");
+    let file = file.to_str().expect("path");
+    let out = aiup(data, &["sme", "survey", "generate", "--seed", "3", "--out", file], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(file).expect("written").lines().count(), 1014);
+    let import = [
+        "sme",
+        "survey",
+        "import",
+        file,
+        "--name",
+        "2025 조사",
+        "--actor",
+        "survey-admin",
+    ];
+    let out = aiup(data, &import, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("JSON");
+    assert_eq!(
+        (summary["created"].as_bool(), summary["round"]["answers"].as_i64()),
+        (Some(true), Some(1013))
+    );
+    let out = aiup(data, &import, None);
+    let again: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("JSON");
+    assert_eq!(again["created"].as_bool(), Some(false));
+    let out = aiup(data, &["sme", "survey", "tables", "--actor", "survey-admin"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("ai_use,used,활용,Uses AI,overall,231,1013,22.8"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("ai_use,used,활용,Uses AI,size:300_plus,37,90,41.1"));
+    let bad = data.join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{}\n,huge,41,yes,none,no,no,,,,,,,,,,,\n",
+            aiup_sme::survey::SURVEY_CSV_HEADER
+        ),
+    )
+    .expect("write");
+    let out = aiup(
+        data,
+        &[
+            "sme",
+            "survey",
+            "import",
+            bad.to_str().expect("path"),
+            "--name",
+            "bad",
+            "--actor",
+            "survey-admin",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        stdout(&out).contains("invalid_survey_csv") && stdout(&out).contains("line 2, size_band"),
+        "{}",
+        stdout(&out)
+    );
+}
