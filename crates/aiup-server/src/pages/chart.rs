@@ -80,22 +80,25 @@ pub fn bar_chart(chart: &BarChart) -> Markup {
                     }
                 }
             }
-            svg role="img" aria-labelledby=(format!("{title_id} {desc_id}")) viewBox=(format!("0 0 {WIDTH} {height}"))
-                width="100%" xmlns="http://www.w3.org/2000/svg" class="chart-svg" {
-                title #(title_id) { (chart.title) }
-                desc #(desc_id) { (chart.description) }
-                line.chart-axis x1=(LABEL_W) y1=(TOP) x2=(LABEL_W) y2=(height - TOP) {}
-                @for (c, category) in chart.categories.iter().enumerate() {
-                    @let c = u32::try_from(c).unwrap_or(0);
-                    @let y0 = TOP + c * row_h;
-                    text.chart-label x=(LABEL_W - 6) y=(y0 + per_row * BAR_H / 2 + 4) text-anchor="end" { (category) }
-                    @for (s, series) in chart.series.iter().enumerate() {
-                        @if let Some(Some(v)) = series.values.get(usize::try_from(c).unwrap_or(0)) {
-                            @let s32 = u32::try_from(s).unwrap_or(0);
-                            @let y = y0 + s32 * BAR_H;
-                            @let w = u64::from(*v) * u64::from(bar_w) / u64::from(scale);
-                            rect class=(format!("chart-bar chart-bar--{}", s % 8)) x=(LABEL_W) y=(y + 1) width=(w) height=(BAR_H - 2) {}
-                            text.chart-value x=(u64::from(LABEL_W) + w + 4) y=(y + BAR_H - 3) { (tenths(*v)) (chart.unit) }
+            // On a narrow screen the chart keeps a readable size and scrolls sideways.
+            div.chart-scroll tabindex="0" role="group" aria-labelledby=(title_id) {
+                svg role="img" aria-labelledby=(format!("{title_id} {desc_id}")) viewBox=(format!("0 0 {WIDTH} {height}"))
+                    width="100%" xmlns="http://www.w3.org/2000/svg" class="chart-svg" {
+                    title #(title_id) { (chart.title) }
+                    desc #(desc_id) { (chart.description) }
+                    line.chart-axis x1=(LABEL_W) y1=(TOP) x2=(LABEL_W) y2=(height - TOP) {}
+                    @for (c, category) in chart.categories.iter().enumerate() {
+                        @let c = u32::try_from(c).unwrap_or(0);
+                        @let y0 = TOP + c * row_h;
+                        text.chart-label x=(LABEL_W - 6) y=(y0 + per_row * BAR_H / 2 + 4) text-anchor="end" { (category) }
+                        @for (s, series) in chart.series.iter().enumerate() {
+                            @if let Some(Some(v)) = series.values.get(usize::try_from(c).unwrap_or(0)) {
+                                @let s32 = u32::try_from(s).unwrap_or(0);
+                                @let y = y0 + s32 * BAR_H;
+                                @let w = u64::from(*v) * u64::from(bar_w) / u64::from(scale);
+                                rect class=(format!("chart-bar chart-bar--{}", s % 8)) x=(LABEL_W) y=(y + 1) width=(w) height=(BAR_H - 2) {}
+                                text.chart-value x=(u64::from(LABEL_W) + w + 4) y=(y + BAR_H - 3) { (tenths(*v)) (chart.unit) }
+                            }
                         }
                     }
                 }
