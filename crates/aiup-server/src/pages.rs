@@ -10,6 +10,7 @@ mod admin;
 mod attendance;
 mod attendance_view;
 mod card;
+pub(crate) mod chart;
 mod checkin;
 pub mod course;
 pub mod courses;

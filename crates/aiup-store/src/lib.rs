@@ -107,7 +107,9 @@ pub use sme_firms::{
     ParticipationImportSummary, ParticipationRecord, ACTION_SME_CENTRES_LOAD, ACTION_SME_FIRMS_IMPORT,
     ACTION_SME_FIRM_ASSIGN, ACTION_SME_FIRM_INTENT, ACTION_SME_PARTNERS_IMPORT,
 };
-pub use sme_survey::SurveyStore;
+pub use sme_survey::{
+    NewSurveyRound, SurveyAnswerRow, SurveyImport, SurveyRound, SurveyStore, ACTION_SME_SURVEY_IMPORT,
+};
 pub use sme_visits::VisitStore;
 
 use shared::SqlStore;

@@ -176,6 +176,10 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/statement.rs"),
         include_str!("../../../aiup-server/src/pages/payroll.rs"),
         include_str!("../../../aiup-server/src/pages/sme_registry.rs"),
+        include_str!("../../../aiup-server/src/pages/sme_centre.rs"),
+        include_str!("../../../aiup-server/src/pages/sme_firm.rs"),
+        include_str!("../../../aiup-server/src/pages/sme_hr.rs"),
+        include_str!("../../../aiup-server/src/pages/sme_survey.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES.iter() {

@@ -39,5 +39,6 @@ mod population;
 mod profile;
 mod search;
 mod sme_registry;
+mod sme_survey;
 mod support;
 mod testkit;
