@@ -247,8 +247,10 @@ pub fn status_label(status: &str) -> Text {
 
 /// The lines that bring the ledger to what was computed: for each closed period, a `regular`
 /// line if the ledger has none, an `adjustment` by the difference if it differs, else nothing.
-/// `figures` come from the fast path, with the compact trace a line stores.
+/// `figures` come from the fast path; a written line stores their compact trace, made here for
+/// the lines written only.
 pub fn lines_for(
+    engine: &aiup_rules::Engine,
     enrolment: &EnrolmentCourse,
     figures: &[PeriodFigures],
     paid: &HashMap<i64, i64>,
@@ -273,7 +275,7 @@ pub fn lines_for(
             meal_deduction_won: f.meal_deduction_won,
             scheduled_days: i64::from(f.count.scheduled_days),
             recognised_days: i64::from(f.count.recognised_days),
-            trace: f.trace.clone(),
+            trace: f.stored_trace(engine),
             ..enrolment.line_base.clone()
         });
     }
@@ -391,14 +393,17 @@ impl App {
                 let figures = periods_of(&engine, enrolment, sheets, until, false)?;
                 out.periods += figures.iter().filter(|f| f.closed).count() as u64;
                 out.lines
-                    .extend(lines_for(enrolment, &figures, paid.get(&id).unwrap_or(&none)));
+                    .extend(lines_for(&engine, enrolment, &figures, paid.get(&id).unwrap_or(&none)));
             }
             timings.compute += clock.elapsed();
             progress(u64::try_from(end).unwrap_or(total).min(total), total);
             start = end.saturating_add(1);
         }
         out.skipped = directory.skipped;
+        timings.compile = directory.compile_time;
         out.timings = timings;
+        let (cases, reused) = directory.cache_counts();
+        tracing::debug!(cases, reused, ?timings, "payroll: month computed");
         Ok(out)
     }
 
@@ -613,6 +618,8 @@ pub struct RunTimings {
     pub attendance: Duration,
     /// Reading and compiling enrolments and their people.
     pub enrolments: Duration,
+    /// Of `enrolments`, compiling them (the rest is reading).
+    pub compile: Duration,
     /// Counting periods and computing amounts and traces.
     pub compute: Duration,
     /// The one transaction that writes the run and its lines.
