@@ -87,31 +87,15 @@ impl Directory {
         (self.cases.map.len(), self.cases.hits)
     }
 
-    /// Reads and compiles the enrolments of the id range `range` that `ids` (ascending, the
-    /// range's enrolments with attendance) lists: one read of the range's payable enrolments
-    /// and one of their people. What an earlier range compiled is dropped (its cases are kept).
-    pub(crate) async fn prepare(
-        &mut self,
-        app: &App,
-        engine: &Engine,
-        range: RangeInclusive<i64>,
-        ids: &[i64],
-    ) -> Result<(), AppError> {
+    /// Compiles the enrolments of one id range that `ids` (ascending, the range's enrolments
+    /// with attendance) lists, from the range's payable enrolments and their people ([`read`]).
+    /// What an earlier range compiled is dropped (its cases are kept).
+    pub(crate) fn prepare(&mut self, engine: &Engine, read: RangeEnrolments, ids: &[i64]) {
         let clock = std::time::Instant::now();
         self.known.clear();
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let statuses: Vec<&str> = PAID_STATUSES.iter().map(|s| s.as_str()).collect();
-        let (records, people) = tokio::try_join!(
-            app.db().enrolments().in_id_range(range.clone(), &statuses),
-            app.db().people().of_enrolments_in_range(range),
-        )?;
-        let people: HashMap<i64, PersonRecord> = people.into_iter().map(|p| (p.id, p)).collect();
-        tracing::debug!(took = ?clock.elapsed(), "payroll: enrolments and people read");
-        let clock = std::time::Instant::now();
+        let people: HashMap<i64, PersonRecord> = read.people.into_iter().map(|p| (p.id, p)).collect();
         // An enrolment with attendance but not read (another status, or gone) is not paid.
-        for record in records {
+        for record in read.records {
             if ids.binary_search(&record.id).is_err() {
                 continue;
             }
@@ -143,8 +127,25 @@ impl Directory {
             self.known.insert(record.id, compiled);
         }
         self.compile_time += clock.elapsed();
-        Ok(())
     }
+}
+
+/// One id range's payable enrolments and the people of the range's enrolments, as read.
+#[derive(Debug, Default)]
+pub(crate) struct RangeEnrolments {
+    records: Vec<EnrolmentRecord>,
+    people: Vec<PersonRecord>,
+}
+
+/// Reads the payable enrolments of the id range `range` and their people: one statement each,
+/// not one per row.
+pub(crate) async fn read(app: &App, range: RangeInclusive<i64>) -> Result<RangeEnrolments, AppError> {
+    let statuses: Vec<&str> = PAID_STATUSES.iter().map(|s| s.as_str()).collect();
+    let (records, people) = tokio::try_join!(
+        app.db().enrolments().in_id_range(range.clone(), &statuses),
+        app.db().people().of_enrolments_in_range(range),
+    )?;
+    Ok(RangeEnrolments { records, people })
 }
 
 /// What an enrolment's compiled case depends on, exactly what [`compile_case`] reads: the
@@ -411,8 +412,11 @@ mod tests {
             start,
         };
         let batch = generate(&options, engine.regions(), &engine.policy().programmes);
-        let institutions: HashMap<String, Institution> =
-            batch.institutions.iter().map(|i| (i.id.to_string(), i.clone())).collect();
+        let institutions: HashMap<String, Institution> = batch
+            .institutions
+            .iter()
+            .map(|i| (i.id.to_string(), i.clone()))
+            .collect();
         let situations: Vec<(TraineeStatus, Option<EmployerSize>)> = TraineeStatus::ALL
             .iter()
             .flat_map(|&s| {
@@ -479,7 +483,12 @@ mod tests {
             (alone.enrolment_id, alone.person_id, alone.case, alone.facts)
         );
         assert_eq!((cached.last_day, &cached.line_base), (alone.last_day, &alone.line_base));
-        assert_eq!(cached.last_day, NaiveDate::from_ymd_opt(2026, 3, 20).expect("date").min(second.cohort_end));
+        assert_eq!(
+            cached.last_day,
+            NaiveDate::from_ymd_opt(2026, 3, 20)
+                .expect("date")
+                .min(second.cohort_end)
+        );
         // Another situation is another key and another case.
         let three = get(&mut cache, &first, &b).expect("compiled");
         assert_eq!((cache.map.len(), cache.hits, looked_up.get()), (2, 1, 2));
