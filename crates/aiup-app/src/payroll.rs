@@ -247,8 +247,10 @@ pub fn status_label(status: &str) -> Text {
 
 /// The lines that bring the ledger to what was computed: for each closed period, a `regular`
 /// line if the ledger has none, an `adjustment` by the difference if it differs, else nothing.
-/// `figures` come from the fast path, with the compact trace a line stores.
+/// `figures` come from the fast path; a written line stores their compact trace, made here for
+/// the lines written only.
 pub fn lines_for(
+    engine: &aiup_rules::Engine,
     enrolment: &EnrolmentCourse,
     figures: &[PeriodFigures],
     paid: &HashMap<i64, i64>,
@@ -273,7 +275,7 @@ pub fn lines_for(
             meal_deduction_won: f.meal_deduction_won,
             scheduled_days: i64::from(f.count.scheduled_days),
             recognised_days: i64::from(f.count.recognised_days),
-            trace: f.trace.clone(),
+            trace: f.stored_trace(engine),
             ..enrolment.line_base.clone()
         });
     }
@@ -362,43 +364,47 @@ impl App {
         };
         let total = u64::try_from(count).unwrap_or(0);
         let mut out = Computed::default();
-        let mut start = 1_i64;
-        let mut range_had_rows = false;
         progress(0, total);
-        // Ids run from 1; past the count, go on while ranges still hold attendance (ids a failed
-        // insert skipped).
-        while start <= count || range_had_rows {
-            let end = start.saturating_add(ID_CHUNK - 1);
+        // Each range is read in a task of its own while the one before it is computed, so the
+        // database's work and decoding overlap the engine's.
+        let read_from = |start: i64| Prefetch(tokio::spawn(read_range(self.clone(), start, until)));
+        let mut pending = (count >= 1).then(|| read_from(1));
+        while let Some(mut task) = pending.take() {
             let clock = Instant::now();
-            let (months, paid) = tokio::try_join!(
-                async { Ok::<_, AppError>(self.db().attendance().months_in_range(start..=end, until).await?) },
-                async { Ok::<_, AppError>(self.db().payroll().paid_in_range(start..=end).await?) },
-            )?;
-            range_had_rows = !months.is_empty();
-            let paid = paid_by_enrolment(&paid);
-            timings.attendance += clock.elapsed();
-            let clock = Instant::now();
-            directory
-                .prepare(self, &engine, start..=end, &distinct_ids(&months))
-                .await?;
-            timings.enrolments += clock.elapsed();
+            let read = (&mut task.0)
+                .await
+                .map_err(|e| AppError::internal(&format_args!("payroll read task: {e}")))??;
+            timings.waited += clock.elapsed();
+            let end = *read.range.end();
+            // Ids run from 1; past the count, go on while ranges still hold attendance (ids a
+            // failed insert skipped).
+            if end < count || !read.months.is_empty() {
+                pending = Some(read_from(end.saturating_add(1)));
+            }
+            timings.attendance += read.attendance_time;
+            timings.enrolments += read.enrolments_time;
+            let paid = paid_by_enrolment(&read.paid);
+            directory.prepare(&engine, read.enrolments, &distinct_ids(&read.months));
             let clock = Instant::now();
             let none = HashMap::new();
-            for sheets in months.chunk_by(|a, b| a.enrolment_id == b.enrolment_id) {
+            for sheets in read.months.chunk_by(|a, b| a.enrolment_id == b.enrolment_id) {
                 let id = sheets[0].enrolment_id;
                 let Some(enrolment) = directory.get(id) else { continue };
                 out.enrolments += 1;
                 let figures = periods_of(&engine, enrolment, sheets, until, false)?;
                 out.periods += figures.iter().filter(|f| f.closed).count() as u64;
                 out.lines
-                    .extend(lines_for(enrolment, &figures, paid.get(&id).unwrap_or(&none)));
+                    .extend(lines_for(&engine, enrolment, &figures, paid.get(&id).unwrap_or(&none)));
             }
             timings.compute += clock.elapsed();
             progress(u64::try_from(end).unwrap_or(total).min(total), total);
-            start = end.saturating_add(1);
         }
         out.skipped = directory.skipped;
+        timings.compile = directory.compile_time;
+        timings.enrolments += timings.compile;
         out.timings = timings;
+        let (cases, reused) = directory.cache_counts();
+        tracing::debug!(cases, reused, ?timings, "payroll: month computed");
         Ok(out)
     }
 
@@ -609,14 +615,65 @@ struct Computed {
 pub struct RunTimings {
     /// Reading the catalogue and counting enrolments.
     pub catalogue: Duration,
-    /// Reading attendance months and paid sums.
+    /// Reading attendance months and paid sums (while the range before is computed: the
+    /// phases overlap, so they add up to more than the run's wall time).
     pub attendance: Duration,
-    /// Reading and compiling enrolments and their people.
+    /// Reading enrolments and their people (read ahead as `attendance`), and compiling them.
     pub enrolments: Duration,
+    /// Of `enrolments`, compiling them (the rest is reading).
+    pub compile: Duration,
+    /// How long the run waited for reads (the rest of their time overlapped computing).
+    pub waited: Duration,
     /// Counting periods and computing amounts and traces.
     pub compute: Duration,
     /// The one transaction that writes the run and its lines.
     pub write: Duration,
+}
+
+/// One id range as read: its attendance months up to the month's last day, its paid sums, its
+/// payable enrolments and their people, and how long the reads took.
+struct RangeRead {
+    range: std::ops::RangeInclusive<i64>,
+    months: Vec<aiup_store::AttendanceMonth>,
+    paid: Vec<PaidPeriod>,
+    enrolments: directory::RangeEnrolments,
+    attendance_time: Duration,
+    enrolments_time: Duration,
+}
+
+/// Reads the [`ID_CHUNK`] ids from `start`: attendance months and paid sums (one statement
+/// each), then, if the range has attendance, its enrolments and people.
+async fn read_range(app: App, start: i64, until: NaiveDate) -> Result<RangeRead, AppError> {
+    let range = start..=start.saturating_add(ID_CHUNK - 1);
+    let clock = Instant::now();
+    let (months, paid) = tokio::try_join!(
+        async { Ok::<_, AppError>(app.db().attendance().months_in_range(range.clone(), until).await?) },
+        async { Ok::<_, AppError>(app.db().payroll().paid_in_range(range.clone()).await?) },
+    )?;
+    let attendance_time = clock.elapsed();
+    let clock = Instant::now();
+    let enrolments = if months.is_empty() {
+        directory::RangeEnrolments::default()
+    } else {
+        directory::read(&app, range.clone()).await?
+    };
+    Ok(RangeRead {
+        range,
+        months,
+        paid,
+        enrolments,
+        attendance_time,
+        enrolments_time: clock.elapsed(),
+    })
+}
+
+/// A range being read ahead; stopped if the run ends early (an error).
+struct Prefetch(tokio::task::JoinHandle<Result<RangeRead, AppError>>);
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Paid sums by enrolment, then period.

@@ -58,6 +58,10 @@ pub struct PeriodFigures {
     pub explanation: Option<Text>,
     /// The engine's trace: every step, its parameter and citation (`Null` when not rendered).
     pub trace: serde_json::Value,
+    /// The fast path's parts (not rendered), from which a written line's compact trace is made
+    /// ([`PeriodFigures::stored_trace`]) only for the lines actually written.
+    #[serde(skip)]
+    pub parts: Option<aiup_rules::PeriodParts>,
 }
 
 impl PeriodFigures {
@@ -68,7 +72,17 @@ impl PeriodFigures {
     pub fn recognised_days(&self) -> u32 {
         self.count.recognised_days
     }
+
+    /// The trace a ledger line of this period stores: the rendered trace when there is one,
+    /// else the compact trace of the fast path's parts ([`stored_trace`]).
+    pub fn stored_trace(&self, engine: &Engine) -> serde_json::Value {
+        match (&self.trace, &self.parts) {
+            (serde_json::Value::Null, Some(parts)) => stored_trace(engine, &self.count, parts),
+            (trace, _) => trace.clone(),
+        }
+    }
 }
+
 /// Decoded months of one enrolment.
 fn decode(months: &[AttendanceMonth]) -> Result<Vec<(NaiveDate, MonthSheet)>, AppError> {
     months
@@ -120,8 +134,9 @@ pub fn periods_of(
         .collect())
 }
 
-/// One counted period's pay: the fast path with the compact trace a ledger line stores, or
-/// (`render`) the engine's full trace and explanation, as statements and line pages show them.
+/// One counted period's pay: the fast path (its parts kept for the compact trace a written
+/// ledger line stores), or (`render`) the engine's full trace and explanation, as statements and
+/// line pages show them.
 pub fn figures(engine: &Engine, enrolment: &EnrolmentCourse, count: PeriodCount, render: bool) -> PeriodFigures {
     let mut f = PeriodFigures {
         index: count.index,
@@ -136,6 +151,7 @@ pub fn figures(engine: &Engine, enrolment: &EnrolmentCourse, count: PeriodCount,
         amount_won: 0,
         explanation: None,
         trace: serde_json::Value::Null,
+        parts: None,
     };
     if render {
         let pay = engine.period_pay(&enrolment.case, &count);
@@ -154,7 +170,7 @@ pub fn figures(engine: &Engine, enrolment: &EnrolmentCourse, count: PeriodCount,
         f.special_won = parts.special.amount.0;
         f.meal_deduction_won = parts.meal_deduction.0;
         f.amount_won = parts.amount.0;
-        f.trace = stored_trace(engine, &count, &parts);
+        f.parts = Some(parts);
     }
     f
 }

@@ -444,12 +444,14 @@ async fn measure(app: &App, raw: &Raw, month: &str) -> anyhow::Result<(f64, i64)
 
     let t = &done.timings;
     println!(
-        "  phases (RunDone::timings): catalogue {:.2} s, attendance {:.2} s, enrolments {:.2} s, compute {:.2} s, write {:.2} s",
+        "  phases (RunDone::timings): catalogue {:.2} s, attendance {:.2} s, enrolments {:.2} s (compiling {:.2} s), compute {:.2} s, write {:.2} s; waited for reads {:.2} s (reads overlap computing)",
         secs(t.catalogue),
         secs(t.attendance),
         secs(t.enrolments),
+        secs(t.compile),
         secs(t.compute),
-        secs(t.write)
+        secs(t.write),
+        secs(t.waited)
     );
     Ok((secs(wall), done.run.id))
 }
