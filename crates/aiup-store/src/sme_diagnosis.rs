@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::StoreError;
+use crate::{EnrolmentError, EnrolmentRecord, NewApplication, PersonFields, StoreError};
 
 /// Audit action: a firm's diagnosis was recorded.
 pub const ACTION_SME_DIAGNOSIS_RECORD: &str = "sme.diagnosis.record";
@@ -113,6 +113,18 @@ pub struct PlanEnrolment {
     pub created_at: DateTime<Utc>,
 }
 
+/// A staff member enrolled under a plan line: a person with no account (categories only, no
+/// name) and their application, written with the link in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaffEnrolment {
+    pub prescription_id: i64,
+    pub line_no: i64,
+    pub person: PersonFields,
+    /// `person_id` is ignored: the store creates the person.
+    pub application: NewApplication,
+    pub staff_ref_hash: Option<String>,
+}
+
 /// Counts for the 2026 targets, over every firm.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmeProgrammeCounts {
@@ -163,6 +175,15 @@ pub trait SmeDiagnosisStore: Send + Sync + fmt::Debug {
         staff_ref_hash: Option<&str>,
         actor: &str,
     ) -> Result<PlanEnrolment, StoreError>;
+
+    /// Creates the staff member's person, their application (as `EnrolmentStore::apply` writes
+    /// it) and its link to the plan line, in one transaction: all or nothing. The plan must be
+    /// accepted and the line a course line (as [`SmeDiagnosisStore::link_enrolment`]).
+    async fn enrol_staff(
+        &self,
+        staff: &NewStaffEnrolment,
+        actor: &str,
+    ) -> Result<(EnrolmentRecord, PlanEnrolment), EnrolmentError>;
 
     /// The enrolments made under a firm's plans, in enrolment id order.
     async fn plan_enrolments_of(&self, firm_id: i64) -> Result<Vec<PlanEnrolment>, StoreError>;

@@ -11,7 +11,7 @@ use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
 use super::audit::record;
 use super::{detached, is_unique_violation, now, placeholders, Col, Dialect, Lock, SqlStore};
 use crate::{
-    PlanAcceptance, NewPrescription, NewSmeDiagnosis, PlanEnrolment, PrescriptionLine, PrescriptionRecord, SmeDiagnosisRecord,
+    EnrolmentError, EnrolmentRecord, NewApplication, NewStaffEnrolment, ACTION_PERSON_CREATE, PlanAcceptance, NewPrescription, NewSmeDiagnosis, PlanEnrolment, PrescriptionLine, PrescriptionRecord, SmeDiagnosisRecord,
     SmeDiagnosisStore, SmeProgrammeCounts, StoreError, ACTION_SME_DIAGNOSIS_RECORD, ACTION_SME_PLAN_ENROL,
     ACTION_SME_PRESCRIPTION_ACCEPT, ACTION_SME_PRESCRIPTION_RECORD,
 };
@@ -57,6 +57,7 @@ macro_rules! bounds {
             Option<String>: Col<DB>,
             Option<i64>: Col<DB>,
             Option<NaiveDate>: Col<DB>,
+            Option<DateTime<Utc>>: Col<DB>,
         {
             $($item)*
         }
@@ -314,15 +315,15 @@ bounds! {
         Ok(())
     }
 
-    async fn link_tx(
-        pool: Pool<DB>,
+    /// Checks the plan line and writes the link and its audit event inside `conn`'s transaction.
+    async fn link_in_tx(
+        conn: &mut DB::Connection,
         prescription_id: i64,
         line_no: i64,
         enrolment_id: i64,
         staff_ref_hash: Option<String>,
-        actor: String,
+        actor: &str,
     ) -> Result<PlanEnrolment, StoreError> {
-        let mut tx = DB::begin_write(&pool, Lock::SmeCases).await?;
         let plan = sqlx::query(
             "SELECT p.firm_id, a.prescription_id AS accepted, l.course_id FROM sme_prescriptions p \
              LEFT JOIN sme_prescription_acceptances a ON a.prescription_id = p.id \
@@ -331,7 +332,7 @@ bounds! {
         )
         .bind(prescription_id)
         .bind(line_no)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?;
         let Some(plan) = plan else {
             return Err(not_found("prescription", prescription_id));
@@ -347,7 +348,7 @@ bounds! {
         }
         let enrolment: Option<i64> = sqlx::query_scalar("SELECT id FROM enrolments WHERE id = $1")
             .bind(enrolment_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
         if enrolment.is_none() {
             return Err(not_found("enrolment", enrolment_id));
@@ -363,7 +364,7 @@ bounds! {
         .bind(firm_id)
         .bind(&staff_ref_hash)
         .bind(created_at)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await;
         match inserted {
             Ok(_) => {}
@@ -378,8 +379,7 @@ bounds! {
             "line_no": line_no,
             "staff_ref": staff_ref_hash.is_some(),
         });
-        record::<DB>(&mut tx, &actor, ACTION_SME_PLAN_ENROL, &format!("enrolment:{enrolment_id}"), detail).await?;
-        tx.commit().await?;
+        record::<DB>(&mut *conn, actor, ACTION_SME_PLAN_ENROL, &format!("enrolment:{enrolment_id}"), detail).await?;
         Ok(PlanEnrolment {
             enrolment_id,
             prescription_id,
@@ -388,6 +388,69 @@ bounds! {
             staff_ref_hash,
             created_at,
         })
+    }
+
+    async fn link_tx(
+        pool: Pool<DB>,
+        prescription_id: i64,
+        line_no: i64,
+        enrolment_id: i64,
+        staff_ref_hash: Option<String>,
+        actor: String,
+    ) -> Result<PlanEnrolment, StoreError> {
+        let mut tx = DB::begin_write(&pool, Lock::SmeCases).await?;
+        let linked = Self::link_in_tx(&mut tx, prescription_id, line_no, enrolment_id, staff_ref_hash, &actor).await?;
+        tx.commit().await?;
+        Ok(linked)
+    }
+
+    async fn enrol_staff_tx(
+        pool: Pool<DB>,
+        staff: NewStaffEnrolment,
+        actor: String,
+    ) -> Result<(EnrolmentRecord, PlanEnrolment), EnrolmentError> {
+        let mut tx = DB::begin_write(&pool, Lock::SmeCases).await?;
+        let f = &staff.person;
+        let at = now();
+        let person_id: i64 = sqlx::query_scalar(
+            "INSERT INTO people (account_id, stage, status, employer_size, region_code, age_band, target_groups, kukchi, \
+             external_id_hash, created_at, updated_at) VALUES (NULL, $1, $2, $3, $4, $5, $6, $7, NULL, $8, $8) RETURNING id",
+        )
+        .bind(&f.stage)
+        .bind(&f.status)
+        .bind(&f.employer_size)
+        .bind(&f.region_code)
+        .bind(&f.age_band)
+        .bind(&f.target_groups)
+        .bind(&f.kukchi)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        let detail = serde_json::json!({
+            "after": {
+                "stage": f.stage, "status": f.status, "employer_size": f.employer_size,
+                "region_code": f.region_code, "age_band": f.age_band,
+            },
+            "sme_prescription": staff.prescription_id,
+        });
+        record::<DB>(&mut tx, &actor, ACTION_PERSON_CREATE, &format!("person:{person_id}"), detail).await?;
+        let application = NewApplication {
+            person_id,
+            ..staff.application
+        };
+        let enrolment = Self::apply_in_tx(&mut tx, application, &actor).await?;
+        let linked = Self::link_in_tx(
+            &mut tx,
+            staff.prescription_id,
+            staff.line_no,
+            enrolment.id,
+            staff.staff_ref_hash,
+            &actor,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok((enrolment, linked))
     }
 
     async fn counts_tx(pool: Pool<DB>) -> Result<SmeProgrammeCounts, StoreError> {
@@ -436,6 +499,7 @@ where
     Option<String>: Col<DB>,
     Option<i64>: Col<DB>,
     Option<NaiveDate>: Col<DB>,
+    Option<DateTime<Utc>>: Col<DB>,
 {
     async fn record_diagnosis(&self, d: &NewSmeDiagnosis, actor: &str) -> Result<SmeDiagnosisRecord, StoreError> {
         detached(Self::record_diagnosis_tx(self.pool.clone(), d.clone(), actor.to_owned())).await
@@ -491,6 +555,18 @@ where
             actor.to_owned(),
         ))
         .await
+    }
+
+    async fn enrol_staff(
+        &self,
+        staff: &NewStaffEnrolment,
+        actor: &str,
+    ) -> Result<(EnrolmentRecord, PlanEnrolment), EnrolmentError> {
+        match tokio::spawn(Self::enrol_staff_tx(self.pool.clone(), staff.clone(), actor.to_owned())).await {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(StoreError::Database(sqlx::Error::PoolClosed).into()),
+        }
     }
 
     async fn plan_enrolments_of(&self, firm_id: i64) -> Result<Vec<PlanEnrolment>, StoreError> {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::{assert_event, audit_mark, events_after, fake_sha, raw_execute, raw_i64};
 use crate::{
-    Database, NewPrescription, NewSmeDiagnosis, PrescriptionLine, StoreError, ACTION_SME_DIAGNOSIS_RECORD,
+    Database, EnrolmentError, NewApplication, NewStaffEnrolment, PersonFields, ACTION_ENROLMENT_APPLY, ACTION_PERSON_CREATE, NewPrescription, NewSmeDiagnosis, PrescriptionLine, StoreError, ACTION_SME_DIAGNOSIS_RECORD,
     ACTION_SME_PLAN_ENROL, ACTION_SME_PRESCRIPTION_ACCEPT, ACTION_SME_PRESCRIPTION_RECORD,
 };
 
@@ -17,6 +17,7 @@ pub const CHECKS: &[&str] = &[
     "sme_diagnosis_a_repeat_or_unknown_firm_changes_nothing",
     "sme_prescriptions_keep_their_lines_and_are_accepted_once",
     "sme_plan_enrolments_need_an_accepted_course_line",
+    "sme_staff_enrolment_is_all_or_nothing",
     "sme_diagnosis_tables_are_append_only",
 ];
 
@@ -25,6 +26,7 @@ pub async fn run(db: &Database) {
     check!(db, sme_diagnosis_a_repeat_or_unknown_firm_changes_nothing);
     check!(db, sme_prescriptions_keep_their_lines_and_are_accepted_once);
     check!(db, sme_plan_enrolments_need_an_accepted_course_line);
+    check!(db, sme_staff_enrolment_is_all_or_nothing);
     check!(db, sme_diagnosis_tables_are_append_only);
 }
 
@@ -217,6 +219,69 @@ async fn sme_plan_enrolments_need_an_accepted_course_line(db: &Database) {
             .map_or((0, 0), |(_, f, e)| (*f, *e))
     };
     assert_eq!(online(&after), (online(&before).0 + 1, online(&before).1 + 1));
+}
+
+fn staff(prescription_id: i64, line_no: i64) -> NewStaffEnrolment {
+    NewStaffEnrolment {
+        prescription_id,
+        line_no,
+        person: PersonFields {
+            stage: "participation".to_owned(),
+            status: "employed".to_owned(),
+            employer_size: Some("priority_support".to_owned()),
+            region_code: "44133".to_owned(),
+            age_band: "30_39".to_owned(),
+            target_groups: String::new(),
+            kukchi: "none".to_owned(),
+            external_id_hash: None,
+        },
+        application: NewApplication {
+            person_id: 0,
+            course_id: "C-ONLINE-1".to_owned(),
+            cohort_ordinal: 3,
+            institution_id: "INST-ONLINE".to_owned(),
+            programme: "sme-ai-online".to_owned(),
+            cohort_start: day(20),
+            cohort_end: day(30),
+            fee_won: 300_000,
+            seats: 30,
+        },
+        staff_ref_hash: Some(fake_sha("staff-9")),
+    }
+}
+
+async fn sme_staff_enrolment_is_all_or_nothing(db: &Database) {
+    let store = db.sme_diagnoses();
+    let firm_id = firm(db, "2000000006").await;
+    let d = store.record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), "doc").await.unwrap();
+    let p = store.record_prescription(&plan(firm_id, d.id), "doc").await.unwrap();
+    let people = raw_i64(db, "SELECT COUNT(*) FROM people").await.unwrap();
+    let enrolments = raw_i64(db, "SELECT COUNT(*) FROM enrolments").await.unwrap();
+    let mark = audit_mark(db).await;
+    // Not accepted: nothing at all is written, not even the person.
+    let refused = store.enrol_staff(&staff(p.id, 2), "hr").await;
+    assert!(
+        matches!(refused, Err(EnrolmentError::Store(StoreError::Conflict { .. }))),
+        "{refused:?}"
+    );
+    assert_eq!(raw_i64(db, "SELECT COUNT(*) FROM people").await.unwrap(), people);
+    assert_eq!(raw_i64(db, "SELECT COUNT(*) FROM enrolments").await.unwrap(), enrolments);
+    assert!(events_after(db, mark).await.is_empty());
+    store.accept_prescription(p.id, day(11), "hr").await.unwrap();
+    let activity = store.enrol_staff(&staff(p.id, 1), "hr").await;
+    assert!(activity.is_err(), "an activity line takes no enrolment");
+    assert_eq!(raw_i64(db, "SELECT COUNT(*) FROM people").await.unwrap(), people);
+    let mark = audit_mark(db).await;
+    let (enrolment, link) = store.enrol_staff(&staff(p.id, 2), "hr").await.expect("enrol");
+    assert_eq!(enrolment.status, "applied");
+    assert_eq!((link.enrolment_id, link.firm_id), (enrolment.id, firm_id));
+    let person = db.people().person(enrolment.person_id).await.unwrap().expect("person");
+    assert_eq!((person.account_id, person.fields.status.as_str()), (None, "employed"));
+    assert_eq!(person.fields.external_id_hash, None, "the staff reference stays on the link");
+    let events = events_after(db, mark).await;
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, [ACTION_PERSON_CREATE, ACTION_ENROLMENT_APPLY, ACTION_SME_PLAN_ENROL]);
+    assert_eq!(store.plan_enrolments_of(firm_id).await.unwrap(), [link]);
 }
 
 async fn sme_diagnosis_tables_are_append_only(db: &Database) {
