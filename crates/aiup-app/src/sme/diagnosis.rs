@@ -72,7 +72,7 @@ fn view(record: SmeDiagnosisRecord) -> Result<DiagnosisView, AppError> {
 }
 
 /// A firm the caller may act on as its centre's training doctor.
-pub(crate) async fn doctors_firm(app: &App, actor: &Actor, firm_id: i64) -> Result<FirmRecord, AppError> {
+pub async fn doctors_firm(app: &App, actor: &Actor, firm_id: i64) -> Result<FirmRecord, AppError> {
     actor.require(Permission::VisitFirms)?;
     visible_firm(app, actor, firm_id).await
 }
@@ -175,7 +175,7 @@ pub async fn latest(app: &App, actor: &Actor, firm_id: i64) -> Result<Option<Dia
 }
 
 /// SHIM until the registry (M1) is merged: `crate::sme::firms::visible_firm` replaces it.
-pub(crate) async fn visible_firm(app: &App, actor: &Actor, firm_id: i64) -> Result<FirmRecord, AppError> {
+pub async fn visible_firm(app: &App, actor: &Actor, firm_id: i64) -> Result<FirmRecord, AppError> {
     actor.require(Permission::ReadFirms)?;
     let sees = |firm: &FirmRecord| match actor.role {
         Role::TrainingDoctor => firm.centre_id.is_some() && firm.centre_id == actor.scope,
