@@ -10,7 +10,8 @@ use aiup_sme::questionnaire::{questionnaire, Questionnaire};
 use aiup_sme::{AxLevel, FieldProblem};
 use aiup_store::{FirmRecord, NewSmeDiagnosis, SmeDiagnosisRecord};
 
-use crate::accounts::{Actor, Permission, Role};
+use crate::accounts::{Actor, Permission};
+pub use crate::sme::firms::visible_firm;
 use crate::{App, AppError, Code};
 
 /// The intent's source written on the firm.
@@ -174,16 +175,3 @@ pub async fn latest(app: &App, actor: &Actor, firm_id: i64) -> Result<Option<Dia
     Ok(diagnoses(app, actor, firm_id).await?.pop())
 }
 
-/// SHIM until the registry (M1) is merged: `crate::sme::firms::visible_firm` replaces it.
-pub async fn visible_firm(app: &App, actor: &Actor, firm_id: i64) -> Result<FirmRecord, AppError> {
-    actor.require(Permission::ReadFirms)?;
-    let sees = |firm: &FirmRecord| match actor.role {
-        Role::TrainingDoctor => firm.centre_id.is_some() && firm.centre_id == actor.scope,
-        Role::SmeHrLead => actor.scope.as_deref() == Some(firm.firm.business_number.as_str()),
-        _ => true,
-    };
-    match app.db().firms().firm(firm_id).await? {
-        Some(firm) if sees(&firm) => Ok(firm),
-        _ => Err(AppError::not_found("firm")),
-    }
-}
