@@ -40,6 +40,7 @@ mod population;
 mod profile;
 mod search;
 mod sme_package;
+mod sme_pages;
 mod sme_registry;
 mod support;
 mod testkit;

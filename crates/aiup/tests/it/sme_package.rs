@@ -90,7 +90,7 @@ async fn stock(app: &TestApp, golden: &Value) -> Course {
 }
 
 /// Complete answers: readiness option `readiness` (0–3) in every area.
-fn answers(readiness: usize, uses_ai: bool) -> Answers {
+pub(crate) fn answers(readiness: usize, uses_ai: bool) -> Answers {
     let q = questionnaire();
     let mut a = Answers::new();
     let mut set = |id: &str, values: &[&str]| {
