@@ -229,8 +229,9 @@ async fn firm_page(
             @if history.is_empty() {
                 p { (lang.pick("아직 진단하지 않았습니다.", "Not diagnosed yet.")) }
             } @else {
+                div.table-scroll role="region" aria-labelledby="diagnoses-caption" tabindex="0" {
                 table.data {
-                    caption.visually-hidden { (lang.pick("진단 기록", "Diagnoses")) }
+                    caption.visually-hidden #diagnoses-caption { (lang.pick("진단 기록(오래된 순)", "Diagnoses, oldest first")) }
                     (column_heads(lang, &[("차수", "No."), ("진단일", "Date"), ("AX 수준", "AX level"), ("점수", "Points"), ("진단자", "By")]))
                     tbody {
                         @for d in &history {
@@ -244,6 +245,7 @@ async fn firm_page(
                             }
                         }
                     }
+                }
                 }
             }
             @if visits {
@@ -449,8 +451,9 @@ pub(super) fn report_body(lang: Lang, firm: &FirmRecord, d: &DiagnosisView) -> M
             @if let Some(a) = &d.assessment {
                 section aria-labelledby="reasons-title" {
                     h2 #reasons-title { (lang.pick("이 수준인 이유", "Why this level")) }
+                    div.table-scroll role="region" aria-labelledby="reasons-caption" tabindex="0" {
                     table.data #reasons {
-                        caption.visually-hidden { (lang.pick("점수를 준 답", "The answers that scored")) }
+                        caption.visually-hidden #reasons-caption { (lang.pick("점수를 준 답", "The answers that scored")) }
                         (column_heads(lang, &[("문항", "Question"), ("답", "Answer"), ("점수", "Points")]))
                         tbody {
                             @for reason in &a.reasons {
@@ -461,6 +464,7 @@ pub(super) fn report_body(lang: Lang, firm: &FirmRecord, d: &DiagnosisView) -> M
                                 }
                             }
                         }
+                    }
                     }
                 }
                 section aria-labelledby="needs-title" {
@@ -673,8 +677,9 @@ async fn overview_page(
             "목표는 정책 파일의 사업별 목표를 그대로 읽습니다. 진단·처방은 훈련계획을 받은 기업, 사업장 목표는 훈련계획으로 직원이 등록된 사업장, 인원 목표는 그 사업에 신청한 사람을 셉니다.",
             "Targets are read from the policy's programmes. Diagnosis counts firms given a plan; workplace targets count workplaces with staff enrolled under a plan in the programme; people targets count people with an enrolment in the programme.",
         )) }
+        div.table-scroll role="region" aria-labelledby="targets-caption" tabindex="0" {
         table.data #targets {
-            caption { (lang.pick("사업별 목표 대비 실적", "Progress against each programme's target")) }
+            caption #targets-caption { (lang.pick("사업별 목표 대비 실적", "Progress against each programme's target")) }
             (column_heads(lang, &[("사업", "Programme"), ("목표", "Target"), ("실적", "So far"), ("달성률", "Progress")]))
             tbody {
                 @for t in &overview.targets {
@@ -689,6 +694,7 @@ async fn overview_page(
                     }
                 }
             }
+        }
         }
         dl.facts #sme-summary {
             dt { (lang.pick("진단한 기업", "Firms diagnosed")) } dd { (overview.firms_diagnosed) }

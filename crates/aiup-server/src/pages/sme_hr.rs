@@ -46,7 +46,7 @@ fn enrol_form(lang: Lang, actor: &Actor, plan: &PrescriptionView, problems: &[Pr
         @if courses.is_empty() {
             p { (lang.pick("이 계획에는 등록할 과정이 없습니다.", "This plan has no course to enrol in.")) }
         } @else {
-            form.panel #(format!("enrol-{}", plan.record.id)) method="post" action=(format!("/firm/prescriptions/{}/enrol", plan.record.id)) {
+            form.panel #(format!("enrol-{}", plan.record.id)) method="post" action=(format!("/firm/prescriptions/{}/enrol", plan.record.id)) novalidate {
                 h3 { (lang.pick("직원 등록", "Enrol a staff member")) }
                 (hidden(actor.csrf_token().unwrap_or_default(), lang))
                 p.hint { (lang.pick(
@@ -80,7 +80,7 @@ fn enrol_form(lang: Lang, actor: &Actor, plan: &PrescriptionView, problems: &[Pr
                     input #staff_ref name="staff_ref" type="text" autocomplete="off" value=(form.staff_ref)
                         aria-describedby=[error("staff_ref").map(|_| "staff_ref-error")];
                 }
-                div.actions { button type="submit" { (lang.pick("이 과정에 등록하기", "Enrol in this course")) } }
+                div.actions { button #(format!("enrol-{}-submit", plan.record.id)) type="submit" { (lang.pick("이 과정에 등록하기", "Enrol in this course")) } }
             }
         }
     }
@@ -162,8 +162,9 @@ async fn home_page(
             @if outcome.staff.is_empty() {
                 p { (lang.pick("아직 등록한 직원이 없습니다.", "No staff enrolled yet.")) }
             } @else {
+                div.table-scroll role="region" aria-labelledby="staff-caption" tabindex="0" {
                 table.data #staff {
-                    caption.visually-hidden { (lang.pick("직원 수강 현황", "Our staff's enrolments")) }
+                    caption.visually-hidden #staff-caption { (lang.pick("직원별 신청과 상태", "Each staff member's application and status")) }
                     (column_heads(lang, &[("신청 번호", "Application"), ("과정", "Course"), ("시작", "Starts"), ("상태", "Status")]))
                     tbody {
                         @for s in &outcome.staff {
@@ -180,6 +181,7 @@ async fn home_page(
                             }
                         }
                     }
+                }
                 }
             }
         }

@@ -3,6 +3,7 @@
 mod access;
 mod accessibility;
 mod accessibility_attendance;
+mod accessibility_sme;
 mod api_consistency;
 mod attendance;
 mod browser;
@@ -13,6 +14,7 @@ mod browser_focus;
 mod browser_journey;
 mod browser_payroll;
 mod browser_search;
+mod browser_sme;
 mod card;
 mod cli;
 mod conformance;

@@ -24,7 +24,7 @@ use crate::support::{spawn_app, spawn_app_on, TestApp};
 use crate::testkit::TEST_FIRM;
 
 /// The golden case the package is priced against.
-fn package_case() -> Value {
+pub(crate) fn package_case() -> Value {
     prices()["cases"]
         .as_array()
         .expect("cases")
@@ -40,7 +40,7 @@ fn after(date: NaiveDate, days: u64) -> NaiveDate {
 
 /// A skill-up course as the golden case describes it (programme, region, fee, delivery,
 /// hours), taking applications today and starting in a month.
-async fn stock(app: &TestApp, golden: &Value) -> Course {
+pub(crate) async fn stock(app: &TestApp, golden: &Value) -> Course {
     let today = app.state.app.today();
     let spec = &golden["request"]["course"];
     let text = |k: &str| spec[k].as_str().expect(k).to_owned();
