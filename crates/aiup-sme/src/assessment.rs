@@ -97,7 +97,11 @@ fn check<'a>(item: &'a Item, values: &[String]) -> Result<Given<'a>, FieldProble
                     ));
                 };
                 if chosen.iter().any(|c: &&crate::questionnaire::Choice| c.id == option.id) {
-                    return Err(problem(item, "an option is chosen twice", "같은 보기를 두 번 골랐습니다"));
+                    return Err(problem(
+                        item,
+                        "an option is chosen twice",
+                        "같은 보기를 두 번 골랐습니다",
+                    ));
                 }
                 chosen.push(option);
             }
@@ -121,7 +125,11 @@ fn check<'a>(item: &'a Item, values: &[String]) -> Result<Given<'a>, FieldProble
             ["yes"] => Ok(Given::Yes(true)),
             ["no"] => Ok(Given::Yes(false)),
             [] => Err(problem(item, "answer yes or no", "예 또는 아니오로 답하세요")),
-            _ => Err(problem(item, "the answer must be yes or no", "답은 예 또는 아니오여야 합니다")),
+            _ => Err(problem(
+                item,
+                "the answer must be yes or no",
+                "답은 예 또는 아니오여야 합니다",
+            )),
         },
         Kind::Number => {
             let [text] = values.as_slice() else {
@@ -175,13 +183,24 @@ pub fn assess(q: &Questionnaire, answers: &Answers) -> Result<Assessment, Vec<Fi
         let (answer, got) = match &given[item.id.as_str()] {
             Given::Options(chosen) => (
                 Text {
-                    ko: chosen.iter().map(|c| c.label.ko.as_str()).collect::<Vec<_>>().join(", "),
-                    en: chosen.iter().map(|c| c.label.en.as_str()).collect::<Vec<_>>().join(", "),
+                    ko: chosen
+                        .iter()
+                        .map(|c| c.label.ko.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    en: chosen
+                        .iter()
+                        .map(|c| c.label.en.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 },
                 chosen.iter().map(|c| c.points).sum(),
             ),
             Given::Number(n) => {
-                let unit = item.unit.clone().unwrap_or(Text { ko: String::new(), en: String::new() });
+                let unit = item.unit.clone().unwrap_or(Text {
+                    ko: String::new(),
+                    en: String::new(),
+                });
                 let band = item.bands.iter().rev().find(|b| b.from <= *n).map_or(0, |b| b.points);
                 (
                     Text {
@@ -287,14 +306,20 @@ pub(crate) mod tests {
         assert_eq!((top.level, top.points, top.max_points), (AxLevel::Advanced, 88, 88));
         // Exactly at a threshold is the higher level: 10 + 0 + 0 + 4 × 5 = 30.
         let edge = assess(q, &answers(1, true, "none", 0)).unwrap();
-        assert_eq!((edge.points, edge.level), (q.scoring.intermediate_from, AxLevel::Intermediate));
+        assert_eq!(
+            (edge.points, edge.level),
+            (q.scoring.intermediate_from, AxLevel::Intermediate)
+        );
         let below = assess(q, &answers(1, false, "considering", 3)).unwrap();
         assert_eq!((below.points, below.level), (23, AxLevel::Beginner));
         // The reasons add up to the points and name each area.
         assert_eq!(mid.reasons.iter().map(|r| r.points).sum::<u32>(), mid.points);
         assert_eq!(mid.reasons.iter().filter(|r| r.area.is_some()).count(), 4);
         assert_eq!(mid.needs, ["production", "office"]);
-        assert_eq!((mid.method.as_str(), mid.length.as_str()), ("outsourced_remote", "4_8h"));
+        assert_eq!(
+            (mid.method.as_str(), mid.length.as_str()),
+            ("outsourced_remote", "4_8h")
+        );
         assert!(mid.intent && mid.need && mid.uses_ai);
     }
 
@@ -314,7 +339,15 @@ pub(crate) mod tests {
         fields.sort_unstable();
         assert_eq!(
             fields,
-            ["ai_training", "ai_training_hours", "intent", "level_wanted", "method", "mood", "needs"]
+            [
+                "ai_training",
+                "ai_training_hours",
+                "intent",
+                "level_wanted",
+                "method",
+                "mood",
+                "needs"
+            ]
         );
         assert!(problems.iter().all(|p| !p.reason.is_empty() && !p.reason_ko.is_empty()));
     }

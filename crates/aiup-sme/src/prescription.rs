@@ -228,7 +228,11 @@ mod tests {
         // production → 15, 19; office → 02.
         assert_eq!(
             online.ncs_majors,
-            [NcsMajor::ManagementAccounting, NcsMajor::Machinery, NcsMajor::ElectricalElectronics]
+            [
+                NcsMajor::ManagementAccounting,
+                NcsMajor::Machinery,
+                NcsMajor::ElectricalElectronics
+            ]
         );
         assert_eq!(online.hours_bands, [HoursBand::UpTo40]);
 

@@ -326,7 +326,14 @@ pub fn load(source: &str) -> Result<Questionnaire, String> {
                 points: o.points,
             });
         }
-        let bands: Vec<Band> = raw.band.iter().map(|b| Band { from: b.from, points: b.points }).collect();
+        let bands: Vec<Band> = raw
+            .band
+            .iter()
+            .map(|b| Band {
+                from: b.from,
+                points: b.points,
+            })
+            .collect();
         let (min, max) = match raw.kind {
             Kind::Single | Kind::YesNo | Kind::Multi => {
                 if !bands.is_empty() || raw.max.is_some() || raw.unit.is_some() {
@@ -355,7 +362,9 @@ pub fn load(source: &str) -> Result<Questionnaire, String> {
                     return Err(format!("{at}: a number item needs min and max"));
                 };
                 if min > max || !options.is_empty() || !raw.unit.as_ref().is_some_and(text_ok) {
-                    return Err(format!("{at}: a number item has min ≤ max, a unit (ko and en) and no options"));
+                    return Err(format!(
+                        "{at}: a number item has min ≤ max, a unit (ko and en) and no options"
+                    ));
                 }
                 if bands.first().map(|b| b.from) != Some(min) || bands.windows(2).any(|w| w[0].from >= w[1].from) {
                     return Err(format!("{at}: bands ascend and the first starts at min"));
@@ -380,7 +389,10 @@ pub fn load(source: &str) -> Result<Questionnaire, String> {
     for (role, kind) in Role::ONCE {
         let with: Vec<&Item> = items.iter().filter(|i| i.role == role).collect();
         if with.len() != 1 || with[0].kind != kind {
-            return Err(format!("role {role:?}: must be asked by exactly one {} item", kind.as_str()));
+            return Err(format!(
+                "role {role:?}: must be asked by exactly one {} item",
+                kind.as_str()
+            ));
         }
     }
     for area in Area::ALL {
@@ -400,7 +412,10 @@ pub fn load(source: &str) -> Result<Questionnaire, String> {
         version,
     };
     if q.scoring.advanced_from > q.max_points() {
-        return Err(format!("scoring: advanced_from is more than the {} points possible", q.max_points()));
+        return Err(format!(
+            "scoring: advanced_from is more than the {} points possible",
+            q.max_points()
+        ));
     }
     Ok(q)
 }
@@ -412,7 +427,10 @@ mod tests {
     #[test]
     fn the_embedded_questionnaire_loads_with_the_surveys_options() {
         let q = load(EMBEDDED_QUESTIONNAIRE).unwrap();
-        assert_eq!(q.version, format!("{:x}", Sha256::digest(EMBEDDED_QUESTIONNAIRE.as_bytes())));
+        assert_eq!(
+            q.version,
+            format!("{:x}", Sha256::digest(EMBEDDED_QUESTIONNAIRE.as_bytes()))
+        );
         // The survey's eight fields, four methods, five lengths, seven obstacles, eight kinds of
         // support and four levels (seed 002 appendix 2).
         assert_eq!(q.by_role(Role::Needs).options.len(), 8);
@@ -429,13 +447,34 @@ mod tests {
     #[test]
     fn the_loader_refuses_what_is_wrong() {
         let bad = [
-            (EMBEDDED_QUESTIONNAIRE.replacen("id = \"need\"", "id = \"needs\"", 1), "unique"),
-            (EMBEDDED_QUESTIONNAIRE.replacen("role = \"intent\"", "role = \"need\"", 1), "exactly one yes_no"),
-            (EMBEDDED_QUESTIONNAIRE.replacen("area = \"use_results\"", "area = \"strategy_will\"", 1), "UseResults"),
-            (EMBEDDED_QUESTIONNAIRE.replacen("ncs = [\"10\"]", "ncs = [\"99\"]", 1), "NCS major"),
-            (EMBEDDED_QUESTIONNAIRE.replacen("en = \"Used\"", "en = \"\"", 1), "English"),
-            (EMBEDDED_QUESTIONNAIRE.replacen("advanced_from = 60", "advanced_from = 600", 1), "points possible"),
-            (EMBEDDED_QUESTIONNAIRE.replacen("points = 15\n", "points = 15\nsurprise = 1\n", 1), "unknown field"),
+            (
+                EMBEDDED_QUESTIONNAIRE.replacen("id = \"need\"", "id = \"needs\"", 1),
+                "unique",
+            ),
+            (
+                EMBEDDED_QUESTIONNAIRE.replacen("role = \"intent\"", "role = \"need\"", 1),
+                "exactly one yes_no",
+            ),
+            (
+                EMBEDDED_QUESTIONNAIRE.replacen("area = \"use_results\"", "area = \"strategy_will\"", 1),
+                "UseResults",
+            ),
+            (
+                EMBEDDED_QUESTIONNAIRE.replacen("ncs = [\"10\"]", "ncs = [\"99\"]", 1),
+                "NCS major",
+            ),
+            (
+                EMBEDDED_QUESTIONNAIRE.replacen("en = \"Used\"", "en = \"\"", 1),
+                "English",
+            ),
+            (
+                EMBEDDED_QUESTIONNAIRE.replacen("advanced_from = 60", "advanced_from = 600", 1),
+                "points possible",
+            ),
+            (
+                EMBEDDED_QUESTIONNAIRE.replacen("points = 15\n", "points = 15\nsurprise = 1\n", 1),
+                "unknown field",
+            ),
         ];
         for (source, expected) in bad {
             assert_ne!(source, EMBEDDED_QUESTIONNAIRE, "the test's edit applies");

@@ -102,9 +102,9 @@ pub use population::{
 };
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
 pub use sme_diagnosis::{
-    PlanAcceptance, NewPrescription, NewSmeDiagnosis, PlanEnrolment, PrescriptionLine, PrescriptionRecord, SmeDiagnosisRecord,
-    NewStaffEnrolment, SmeDiagnosisStore, SmeProgrammeCounts, ACTION_SME_DIAGNOSIS_RECORD, ACTION_SME_PLAN_ENROL, ACTION_SME_PRESCRIPTION_ACCEPT,
-    ACTION_SME_PRESCRIPTION_RECORD,
+    NewPrescription, NewSmeDiagnosis, NewStaffEnrolment, PlanAcceptance, PlanEnrolment, PrescriptionLine,
+    PrescriptionRecord, SmeDiagnosisRecord, SmeDiagnosisStore, SmeProgrammeCounts, ACTION_SME_DIAGNOSIS_RECORD,
+    ACTION_SME_PLAN_ENROL, ACTION_SME_PRESCRIPTION_ACCEPT, ACTION_SME_PRESCRIPTION_RECORD,
 };
 pub use sme_firms::{
     CentreRecord, FirmFilter, FirmImportSummary, FirmRecord, FirmStore, NewFirm, NewParticipation,

@@ -59,8 +59,12 @@ pub fn current_questionnaire() -> &'static Questionnaire {
 fn view(record: SmeDiagnosisRecord) -> Result<DiagnosisView, AppError> {
     let q = questionnaire();
     let answers = decode(&record.diagnosis.answers);
-    let level = AxLevel::parse(&record.diagnosis.level)
-        .ok_or_else(|| AppError::internal(&format_args!("diagnosis {} has level `{}`", record.id, record.diagnosis.level)))?;
+    let level = AxLevel::parse(&record.diagnosis.level).ok_or_else(|| {
+        AppError::internal(&format_args!(
+            "diagnosis {} has level `{}`",
+            record.id, record.diagnosis.level
+        ))
+    })?;
     let assessment = (record.diagnosis.questionnaire_version == q.version)
         .then(|| assess(q, &answers).ok())
         .flatten();
@@ -94,8 +98,14 @@ fn refused(problems: Vec<FieldProblem>) -> DiagnosisRefused {
             Code::InvalidField,
             problems.first().map(|p| p.field.as_str()),
             Text {
-                ko: format!("답이 빠졌거나 맞지 않는 문항이 {}개 있어 저장하지 않았습니다. {ko}", problems.len()),
-                en: format!("{} answers are missing or out of range; nothing was stored. {en}", problems.len()),
+                ko: format!(
+                    "답이 빠졌거나 맞지 않는 문항이 {}개 있어 저장하지 않았습니다. {ko}",
+                    problems.len()
+                ),
+                en: format!(
+                    "{} answers are missing or out of range; nothing was stored. {en}",
+                    problems.len()
+                ),
             },
         ),
         problems,
@@ -174,4 +184,3 @@ pub async fn diagnosis(app: &App, actor: &Actor, firm_id: i64, no: i64) -> Resul
 pub async fn latest(app: &App, actor: &Actor, firm_id: i64) -> Result<Option<DiagnosisView>, AppError> {
     Ok(diagnoses(app, actor, firm_id).await?.pop())
 }
-

@@ -15,7 +15,7 @@
 use aiup_catalogue::{Cohort, Course};
 use aiup_core::policy::Text;
 use aiup_core::{EmployerSize, TraineeStatus};
-use aiup_people::{ProfileInput};
+use aiup_people::ProfileInput;
 use aiup_rules::Totals;
 use aiup_search::{Filters, SearchRequest, SortOrder};
 use aiup_sme::prescription::{prescribe as plan_for, CourseCriteria, ItemKind, PlanItem};
@@ -153,7 +153,11 @@ fn searches(criteria: &CourseCriteria, province: &str) -> Vec<Filters> {
 }
 
 /// Up to [`COURSES_PER_ITEM`] courses for `criteria`, each priced for the firm's employee.
-pub async fn courses_for(app: &App, criteria: &CourseCriteria, firm: &FirmRecord) -> Result<Vec<PricedCourse>, AppError> {
+pub async fn courses_for(
+    app: &App,
+    criteria: &CourseCriteria,
+    firm: &FirmRecord,
+) -> Result<Vec<PricedCourse>, AppError> {
     let mut found: Vec<PricedCourse> = Vec::new();
     for filters in searches(criteria, &firm.firm.province_code) {
         let request = SearchRequest {
@@ -286,7 +290,12 @@ async fn describe(app: &App, record: PrescriptionRecord, items: Vec<PlanItem>) -
 /// The plan items a stored prescription's diagnosis calls for (empty if the diagnosis was
 /// scored with another questionnaire).
 async fn items_of(app: &App, record: &PrescriptionRecord) -> Result<Vec<PlanItem>, AppError> {
-    let Some(d) = app.db().sme_diagnoses().diagnosis(record.prescription.diagnosis_id).await? else {
+    let Some(d) = app
+        .db()
+        .sme_diagnoses()
+        .diagnosis(record.prescription.diagnosis_id)
+        .await?
+    else {
         return Ok(Vec::new());
     };
     let q = aiup_sme::questionnaire::questionnaire();
@@ -410,7 +419,11 @@ pub async fn enrol_staff(app: &App, actor: &Actor, id: i64, input: &StaffInput) 
         line.programme_id.clone().unwrap_or_default(),
     );
     let Some((course, _)) = app.db().catalogue().course(&course_id).await? else {
-        return Err(AppError::new(Code::UnknownCourse, Some("course"), format!("no course `{course_id}`")));
+        return Err(AppError::new(
+            Code::UnknownCourse,
+            Some("course"),
+            format!("no course `{course_id}`"),
+        ));
     };
     let today = app.today();
     let planned = line

@@ -34,11 +34,31 @@ use serde::Deserialize;
 /// This page group's routes and who may use each (part of `access::ROUTES`).
 pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/sme/firms/{id}", Access::Allowed(Permission::ReadFirms)),
-    (Method::GET, "/sme/firms/{id}/diagnosis", Access::Allowed(Permission::VisitFirms)),
-    (Method::POST, "/sme/firms/{id}/diagnosis", Access::Allowed(Permission::VisitFirms)),
-    (Method::GET, "/sme/firms/{id}/diagnoses/{n}", Access::Allowed(Permission::ReadFirms)),
-    (Method::POST, "/sme/firms/{id}/prescriptions", Access::Allowed(Permission::VisitFirms)),
-    (Method::GET, "/sme/firms/{id}/prescriptions/{p}", Access::Allowed(Permission::ReadFirms)),
+    (
+        Method::GET,
+        "/sme/firms/{id}/diagnosis",
+        Access::Allowed(Permission::VisitFirms),
+    ),
+    (
+        Method::POST,
+        "/sme/firms/{id}/diagnosis",
+        Access::Allowed(Permission::VisitFirms),
+    ),
+    (
+        Method::GET,
+        "/sme/firms/{id}/diagnoses/{n}",
+        Access::Allowed(Permission::ReadFirms),
+    ),
+    (
+        Method::POST,
+        "/sme/firms/{id}/prescriptions",
+        Access::Allowed(Permission::VisitFirms),
+    ),
+    (
+        Method::GET,
+        "/sme/firms/{id}/prescriptions/{p}",
+        Access::Allowed(Permission::ReadFirms),
+    ),
     (Method::GET, "/admin/sme", Access::Allowed(Permission::ReadSmeProgramme)),
 ];
 
@@ -82,10 +102,16 @@ pub(super) fn won(amount: i64) -> String {
 pub(super) fn sme_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
     let mut links = vec![("/account".to_owned(), lang.pick("내 계정", "My account"))];
     if actor.allows(Permission::ActForFirm) {
-        links.push(("/firm".to_owned(), lang.pick("우리 회사 AI 훈련", "Our firm's AI training")));
+        links.push((
+            "/firm".to_owned(),
+            lang.pick("우리 회사 AI 훈련", "Our firm's AI training"),
+        ));
     }
     if actor.allows(Permission::ReadSmeProgramme) {
-        links.push(("/admin/sme".to_owned(), lang.pick("중소기업 AI 훈련 목표", "SME AI training targets")));
+        links.push((
+            "/admin/sme".to_owned(),
+            lang.pick("중소기업 AI 훈련 목표", "SME AI training targets"),
+        ));
     }
     html! {
         nav.sub-nav aria-label=(lang.pick("중소기업 메뉴", "SME pages")) {
@@ -312,7 +338,10 @@ fn item_control(lang: Lang, item: &'static Item, given: &[String], problems: &[P
                     ("no".to_owned(), lang.pick("아니오", "No").to_owned()),
                 ]
             } else {
-                item.options.iter().map(|o| (o.id.clone(), text(lang, &o.label).to_owned())).collect()
+                item.options
+                    .iter()
+                    .map(|o| (o.id.clone(), text(lang, &o.label).to_owned()))
+                    .collect()
             };
             html! {
                 fieldset.group.field--error[error.is_some()] #(format!("{field}-group")) {
@@ -661,7 +690,11 @@ async fn overview_page(
         None => 2026.max(state.today().year()),
         Some(Ok(y)) if (2000..=2100).contains(&y) => y,
         Some(_) => {
-            return failed(AppError::field(aiup_app::Code::InvalidParameter, "year", "a year from 2000 to 2100"));
+            return failed(AppError::field(
+                aiup_app::Code::InvalidParameter,
+                "year",
+                "a year from 2000 to 2100",
+            ));
         }
     };
     let overview = match outcomes::overview(&state.app, &actor, year).await {

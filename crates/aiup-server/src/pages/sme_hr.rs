@@ -26,8 +26,16 @@ use serde::Deserialize;
 /// This page group's routes and who may use each (part of `access::ROUTES`).
 pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/firm", Access::Allowed(Permission::ActForFirm)),
-    (Method::POST, "/firm/prescriptions/{p}/accept", Access::Allowed(Permission::ActForFirm)),
-    (Method::POST, "/firm/prescriptions/{p}/enrol", Access::Allowed(Permission::ActForFirm)),
+    (
+        Method::POST,
+        "/firm/prescriptions/{p}/accept",
+        Access::Allowed(Permission::ActForFirm),
+    ),
+    (
+        Method::POST,
+        "/firm/prescriptions/{p}/enrol",
+        Access::Allowed(Permission::ActForFirm),
+    ),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -196,7 +204,16 @@ async fn firm_home(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let lang = Lang::parse(q.lang.as_deref());
-    home_page(&state, &actor, lang, q.done.as_deref(), &[], &EnrolForm::default(), StatusCode::OK).await
+    home_page(
+        &state,
+        &actor,
+        lang,
+        q.done.as_deref(),
+        &[],
+        &EnrolForm::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn accept(

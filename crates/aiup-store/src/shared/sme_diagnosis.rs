@@ -11,12 +11,14 @@ use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
 use super::audit::record;
 use super::{detached, is_unique_violation, now, placeholders, Col, Dialect, Lock, SqlStore};
 use crate::{
-    EnrolmentError, EnrolmentRecord, NewApplication, NewStaffEnrolment, ACTION_PERSON_CREATE, PlanAcceptance, NewPrescription, NewSmeDiagnosis, PlanEnrolment, PrescriptionLine, PrescriptionRecord, SmeDiagnosisRecord,
-    SmeDiagnosisStore, SmeProgrammeCounts, StoreError, ACTION_SME_DIAGNOSIS_RECORD, ACTION_SME_PLAN_ENROL,
+    EnrolmentError, EnrolmentRecord, NewApplication, NewPrescription, NewSmeDiagnosis, NewStaffEnrolment,
+    PlanAcceptance, PlanEnrolment, PrescriptionLine, PrescriptionRecord, SmeDiagnosisRecord, SmeDiagnosisStore,
+    SmeProgrammeCounts, StoreError, ACTION_PERSON_CREATE, ACTION_SME_DIAGNOSIS_RECORD, ACTION_SME_PLAN_ENROL,
     ACTION_SME_PRESCRIPTION_ACCEPT, ACTION_SME_PRESCRIPTION_RECORD,
 };
 
-const DIAGNOSIS_COLUMNS: &str = "id, firm_id, diagnosis_no, taken_on, recorded_at, recorded_by, questionnaire_version, \
+const DIAGNOSIS_COLUMNS: &str =
+    "id, firm_id, diagnosis_no, taken_on, recorded_at, recorded_by, questionnaire_version, \
      answers, level, points, max_points, intermediate_from, advanced_from";
 
 const PRESCRIPTION_COLUMNS: &str =
@@ -502,7 +504,12 @@ where
     Option<DateTime<Utc>>: Col<DB>,
 {
     async fn record_diagnosis(&self, d: &NewSmeDiagnosis, actor: &str) -> Result<SmeDiagnosisRecord, StoreError> {
-        detached(Self::record_diagnosis_tx(self.pool.clone(), d.clone(), actor.to_owned())).await
+        detached(Self::record_diagnosis_tx(
+            self.pool.clone(),
+            d.clone(),
+            actor.to_owned(),
+        ))
+        .await
     }
 
     async fn diagnosis(&self, id: i64) -> Result<Option<SmeDiagnosisRecord>, StoreError> {
@@ -522,11 +529,18 @@ where
     }
 
     async fn record_prescription(&self, p: &NewPrescription, actor: &str) -> Result<PrescriptionRecord, StoreError> {
-        detached(Self::record_prescription_tx(self.pool.clone(), p.clone(), actor.to_owned())).await
+        detached(Self::record_prescription_tx(
+            self.pool.clone(),
+            p.clone(),
+            actor.to_owned(),
+        ))
+        .await
     }
 
     async fn prescription(&self, id: i64) -> Result<Option<PrescriptionRecord>, StoreError> {
-        Ok(detached(Self::prescriptions_where(self.pool.clone(), "id = $1", id)).await?.pop())
+        Ok(detached(Self::prescriptions_where(self.pool.clone(), "id = $1", id))
+            .await?
+            .pop())
     }
 
     async fn prescriptions_of(&self, firm_id: i64) -> Result<Vec<PrescriptionRecord>, StoreError> {
@@ -535,7 +549,9 @@ where
 
     async fn accept_prescription(&self, id: i64, on: NaiveDate, actor: &str) -> Result<PrescriptionRecord, StoreError> {
         detached(Self::accept_tx(self.pool.clone(), id, on, actor.to_owned())).await?;
-        self.prescription(id).await?.ok_or_else(|| not_found("prescription", id))
+        self.prescription(id)
+            .await?
+            .ok_or_else(|| not_found("prescription", id))
     }
 
     async fn link_enrolment(

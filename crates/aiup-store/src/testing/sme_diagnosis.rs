@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 
 use super::{assert_event, audit_mark, events_after, fake_sha, raw_execute, raw_i64};
 use crate::{
-    Database, EnrolmentError, NewApplication, NewStaffEnrolment, PersonFields, ACTION_ENROLMENT_APPLY, ACTION_PERSON_CREATE, NewPrescription, NewSmeDiagnosis, PrescriptionLine, StoreError, ACTION_SME_DIAGNOSIS_RECORD,
+    Database, EnrolmentError, NewApplication, NewPrescription, NewSmeDiagnosis, NewStaffEnrolment, PersonFields,
+    PrescriptionLine, StoreError, ACTION_ENROLMENT_APPLY, ACTION_PERSON_CREATE, ACTION_SME_DIAGNOSIS_RECORD,
     ACTION_SME_PLAN_ENROL, ACTION_SME_PRESCRIPTION_ACCEPT, ACTION_SME_PRESCRIPTION_RECORD,
 };
 
@@ -122,7 +123,12 @@ async fn sme_diagnoses_are_numbered_read_back_and_audited(db: &Database) {
     assert_eq!(history[1].diagnosis.points, 41);
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 2);
-    assert_event(&events[0], ACTION_SME_DIAGNOSIS_RECORD, "doctor-1", &format!("sme_diagnosis:{}", first.id));
+    assert_event(
+        &events[0],
+        ACTION_SME_DIAGNOSIS_RECORD,
+        "doctor-1",
+        &format!("sme_diagnosis:{}", first.id),
+    );
     assert_eq!(events[0].detail["level"], "beginner");
     assert!(
         !events[0].detail.to_string().contains("needs="),
@@ -133,16 +139,23 @@ async fn sme_diagnoses_are_numbered_read_back_and_audited(db: &Database) {
 async fn sme_diagnosis_a_repeat_or_unknown_firm_changes_nothing(db: &Database) {
     let store = db.sme_diagnoses();
     let firm_id = firm(db, "2000000002").await;
-    store.record_diagnosis(&diagnosis(firm_id, 1, "beginner", 3), "d").await.unwrap();
+    store
+        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 3), "d")
+        .await
+        .unwrap();
     let mark = audit_mark(db).await;
-    let again = store.record_diagnosis(&diagnosis(firm_id, 1, "advanced", 70), "d").await;
+    let again = store
+        .record_diagnosis(&diagnosis(firm_id, 1, "advanced", 70), "d")
+        .await;
     assert!(matches!(again, Err(StoreError::Conflict { .. })), "{again:?}");
     let unknown = store.record_diagnosis(&diagnosis(999_999, 1, "beginner", 3), "d").await;
     assert!(matches!(unknown, Err(StoreError::NotFound { .. })), "{unknown:?}");
     // A level or points the table refuses.
     let bad = store.record_diagnosis(&diagnosis(firm_id, 2, "expert", 3), "d").await;
     assert!(bad.is_err());
-    let over = store.record_diagnosis(&diagnosis(firm_id, 2, "advanced", 89), "d").await;
+    let over = store
+        .record_diagnosis(&diagnosis(firm_id, 2, "advanced", 89), "d")
+        .await;
     assert!(over.is_err());
     assert_eq!(store.diagnoses_of(firm_id).await.unwrap().len(), 1);
     assert!(events_after(db, mark).await.is_empty());
@@ -152,29 +165,51 @@ async fn sme_prescriptions_keep_their_lines_and_are_accepted_once(db: &Database)
     let store = db.sme_diagnoses();
     let firm_id = firm(db, "2000000003").await;
     let other = firm(db, "2000000004").await;
-    let d = store.record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), "doc").await.unwrap();
+    let d = store
+        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), "doc")
+        .await
+        .unwrap();
     // Another firm's diagnosis is not found, and nothing is written.
     let wrong = store.record_prescription(&plan(other, d.id), "doc").await;
     assert!(matches!(wrong, Err(StoreError::NotFound { .. })), "{wrong:?}");
     assert!(store.prescriptions_of(other).await.unwrap().is_empty());
     let mark = audit_mark(db).await;
-    let p = store.record_prescription(&plan(firm_id, d.id), "doc").await.expect("prescribe");
+    let p = store
+        .record_prescription(&plan(firm_id, d.id), "doc")
+        .await
+        .expect("prescribe");
     assert_eq!(p.acceptance, None);
     let read = store.prescription(p.id).await.unwrap().expect("read back");
     assert_eq!(read, p);
     assert_eq!(read.prescription.lines[1].cohort_start, Some(day(20)));
     assert_eq!(store.prescriptions_of(firm_id).await.unwrap(), [p.clone()]);
-    let accepted = store.accept_prescription(p.id, day(11), "hr-lead").await.expect("accept");
+    let accepted = store
+        .accept_prescription(p.id, day(11), "hr-lead")
+        .await
+        .expect("accept");
     let acceptance = accepted.acceptance.expect("accepted");
-    assert_eq!((acceptance.accepted_on, acceptance.accepted_by.as_str()), (day(11), "hr-lead"));
+    assert_eq!(
+        (acceptance.accepted_on, acceptance.accepted_by.as_str()),
+        (day(11), "hr-lead")
+    );
     let twice = store.accept_prescription(p.id, day(12), "hr-lead").await;
     assert!(matches!(twice, Err(StoreError::Conflict { .. })), "{twice:?}");
     let unknown = store.accept_prescription(999_999, day(12), "hr-lead").await;
     assert!(matches!(unknown, Err(StoreError::NotFound { .. })), "{unknown:?}");
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 2);
-    assert_event(&events[0], ACTION_SME_PRESCRIPTION_RECORD, "doc", &format!("sme_prescription:{}", p.id));
-    assert_event(&events[1], ACTION_SME_PRESCRIPTION_ACCEPT, "hr-lead", &format!("sme_prescription:{}", p.id));
+    assert_event(
+        &events[0],
+        ACTION_SME_PRESCRIPTION_RECORD,
+        "doc",
+        &format!("sme_prescription:{}", p.id),
+    );
+    assert_event(
+        &events[1],
+        ACTION_SME_PRESCRIPTION_ACCEPT,
+        "hr-lead",
+        &format!("sme_prescription:{}", p.id),
+    );
     let counts = store.programme_counts().await.unwrap();
     assert!(counts.firms_diagnosed >= 1 && counts.firms_prescribed >= 1 && counts.plans_accepted >= 1);
 }
@@ -182,21 +217,33 @@ async fn sme_prescriptions_keep_their_lines_and_are_accepted_once(db: &Database)
 async fn sme_plan_enrolments_need_an_accepted_course_line(db: &Database) {
     let store = db.sme_diagnoses();
     let firm_id = firm(db, "2000000005").await;
-    let d = store.record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), "doc").await.unwrap();
+    let d = store
+        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), "doc")
+        .await
+        .unwrap();
     let p = store.record_prescription(&plan(firm_id, d.id), "doc").await.unwrap();
     let person = super::enrolment_reports::insert_person(db, "44133", "participation").await;
     super::enrolment_reports::insert_enrolment(db, person, "sme-ai-online", "applied", 77).await;
-    let enrolment = raw_i64(db, &format!("SELECT MAX(id) FROM enrolments WHERE person_id = {person}"))
-        .await
-        .unwrap();
+    let enrolment = raw_i64(
+        db,
+        &format!("SELECT MAX(id) FROM enrolments WHERE person_id = {person}"),
+    )
+    .await
+    .unwrap();
     let before = store.programme_counts().await.unwrap();
     let not_accepted = store.link_enrolment(p.id, 2, enrolment, None, "hr").await;
-    assert!(matches!(not_accepted, Err(StoreError::Conflict { .. })), "{not_accepted:?}");
+    assert!(
+        matches!(not_accepted, Err(StoreError::Conflict { .. })),
+        "{not_accepted:?}"
+    );
     store.accept_prescription(p.id, day(11), "hr").await.unwrap();
     let activity = store.link_enrolment(p.id, 1, enrolment, None, "hr").await;
     assert!(matches!(activity, Err(StoreError::NotFound { .. })), "{activity:?}");
     let no_enrolment = store.link_enrolment(p.id, 2, 999_999, None, "hr").await;
-    assert!(matches!(no_enrolment, Err(StoreError::NotFound { .. })), "{no_enrolment:?}");
+    assert!(
+        matches!(no_enrolment, Err(StoreError::NotFound { .. })),
+        "{no_enrolment:?}"
+    );
     let mark = audit_mark(db).await;
     let hash = fake_sha("staff-7");
     let linked = store
@@ -209,8 +256,16 @@ async fn sme_plan_enrolments_need_an_accepted_course_line(db: &Database) {
     assert_eq!(store.plan_enrolments_of(firm_id).await.unwrap(), [linked]);
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 1);
-    assert_event(&events[0], ACTION_SME_PLAN_ENROL, "hr", &format!("enrolment:{enrolment}"));
-    assert!(!events[0].detail.to_string().contains(&hash), "the audit keeps no staff reference");
+    assert_event(
+        &events[0],
+        ACTION_SME_PLAN_ENROL,
+        "hr",
+        &format!("enrolment:{enrolment}"),
+    );
+    assert!(
+        !events[0].detail.to_string().contains(&hash),
+        "the audit keeps no staff reference"
+    );
     let after = store.programme_counts().await.unwrap();
     let online = |c: &crate::SmeProgrammeCounts| {
         c.by_programme
@@ -253,7 +308,10 @@ fn staff(prescription_id: i64, line_no: i64) -> NewStaffEnrolment {
 async fn sme_staff_enrolment_is_all_or_nothing(db: &Database) {
     let store = db.sme_diagnoses();
     let firm_id = firm(db, "2000000006").await;
-    let d = store.record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), "doc").await.unwrap();
+    let d = store
+        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), "doc")
+        .await
+        .unwrap();
     let p = store.record_prescription(&plan(firm_id, d.id), "doc").await.unwrap();
     let people = raw_i64(db, "SELECT COUNT(*) FROM people").await.unwrap();
     let enrolments = raw_i64(db, "SELECT COUNT(*) FROM enrolments").await.unwrap();
@@ -265,7 +323,10 @@ async fn sme_staff_enrolment_is_all_or_nothing(db: &Database) {
         "{refused:?}"
     );
     assert_eq!(raw_i64(db, "SELECT COUNT(*) FROM people").await.unwrap(), people);
-    assert_eq!(raw_i64(db, "SELECT COUNT(*) FROM enrolments").await.unwrap(), enrolments);
+    assert_eq!(
+        raw_i64(db, "SELECT COUNT(*) FROM enrolments").await.unwrap(),
+        enrolments
+    );
     assert!(events_after(db, mark).await.is_empty());
     store.accept_prescription(p.id, day(11), "hr").await.unwrap();
     let activity = store.enrol_staff(&staff(p.id, 1), "hr").await;
@@ -277,10 +338,16 @@ async fn sme_staff_enrolment_is_all_or_nothing(db: &Database) {
     assert_eq!((link.enrolment_id, link.firm_id), (enrolment.id, firm_id));
     let person = db.people().person(enrolment.person_id).await.unwrap().expect("person");
     assert_eq!((person.account_id, person.fields.status.as_str()), (None, "employed"));
-    assert_eq!(person.fields.external_id_hash, None, "the staff reference stays on the link");
+    assert_eq!(
+        person.fields.external_id_hash, None,
+        "the staff reference stays on the link"
+    );
     let events = events_after(db, mark).await;
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, [ACTION_PERSON_CREATE, ACTION_ENROLMENT_APPLY, ACTION_SME_PLAN_ENROL]);
+    assert_eq!(
+        actions,
+        [ACTION_PERSON_CREATE, ACTION_ENROLMENT_APPLY, ACTION_SME_PLAN_ENROL]
+    );
     assert_eq!(store.plan_enrolments_of(firm_id).await.unwrap(), [link]);
 }
 

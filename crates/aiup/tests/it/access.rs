@@ -62,8 +62,14 @@ async fn stocked(app: &TestApp) -> Fixture {
 async fn sme_firm(app: &TestApp) -> (i64, i64) {
     use aiup_app::sme::{diagnosis, firms, prescription};
     let services = &app.state.app;
-    let admin = services.operator_actor(&login_of(Role::ProgrammeAdmin)).await.expect("admin");
-    let doctor = services.operator_actor(&login_of(Role::TrainingDoctor)).await.expect("doctor");
+    let admin = services
+        .operator_actor(&login_of(Role::ProgrammeAdmin))
+        .await
+        .expect("admin");
+    let doctor = services
+        .operator_actor(&login_of(Role::TrainingDoctor))
+        .await
+        .expect("doctor");
     let csv = format!(
         "{}{},접근시험,12,C26,41117,yes,yes,no,0\n",
         crate::sme_registry::HEADER,

@@ -29,7 +29,14 @@ async fn sme_firm_pages_have_no_accessibility_violations() {
 
     sign_in(&b, Role::TrainingDoctor).await;
     check_both(&b, &axe, &base, "sme-firm", &mut report).await;
-    check_both(&b, &axe, &format!("{base}/diagnosis"), "sme-diagnosis-form", &mut report).await;
+    check_both(
+        &b,
+        &axe,
+        &format!("{base}/diagnosis"),
+        "sme-diagnosis-form",
+        &mut report,
+    )
+    .await;
     b.goto(&format!("{base}/diagnosis")).await;
     b.click_and_wait("submit-diagnosis").await;
     assert!(
@@ -54,13 +61,19 @@ async fn sme_firm_pages_have_no_accessibility_violations() {
     b.goto("/firm").await;
     b.click_and_wait(&format!("accept-{}", plan.record.id)).await;
     assert!(
-        b.client.find(Locator::Id(&format!("enrol-{}", plan.record.id))).await.is_ok(),
+        b.client
+            .find(Locator::Id(&format!("enrol-{}", plan.record.id)))
+            .await
+            .is_ok(),
         "the page was checked with the enrolment form"
     );
     check_current(&b, &axe, "sme-hr-accepted", &mut report).await;
     // The enrolment form sent without an age band: its error beside the field.
     b.click_and_wait(&format!("enrol-{}-submit", plan.record.id)).await;
-    assert!(b.client.find(Locator::Id("age_band-error")).await.is_ok(), "the form's error");
+    assert!(
+        b.client.find(Locator::Id("age_band-error")).await.is_ok(),
+        "the form's error"
+    );
     check_current(&b, &axe, "sme-hr-enrol-error", &mut report).await;
     // With a staff member enrolled, the staff table.
     let hr = services
@@ -87,7 +100,10 @@ async fn sme_firm_pages_have_no_accessibility_violations() {
     .await
     .expect("enrol");
     check_both(&b, &axe, "/firm", "sme-hr-staff", &mut report).await;
-    assert!(b.client.find(Locator::Id("staff")).await.is_ok(), "the staff table was checked");
+    assert!(
+        b.client.find(Locator::Id("staff")).await.is_ok(),
+        "the staff table was checked"
+    );
     sign_out(&b).await;
 
     sign_in(&b, Role::ProgrammeAdmin).await;

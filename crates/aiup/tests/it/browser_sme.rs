@@ -22,14 +22,19 @@ pub(crate) async fn firm_ready(app: &TestApp) -> i64 {
         .await
         .expect("catalogue");
     accounts_for_every_role(app, batch.courses[0].institution.as_str()).await;
-    let admin = services.operator_actor(&login_of(Role::ProgrammeAdmin)).await.expect("admin");
+    let admin = services
+        .operator_actor(&login_of(Role::ProgrammeAdmin))
+        .await
+        .expect("admin");
     let csv = format!("{HEADER}{TEST_FIRM},브라우저정밀,12,C29,41117,yes,yes,no,0\n");
     firms::import_firms_csv(services, &admin, &csv).await.expect("firm");
     let firm = firms::visible_firm_by_number(services, &admin, TEST_FIRM)
         .await
         .expect("firm")
         .id;
-    firms::assign_centre(services, &admin, firm, Some(TEST_CENTRE)).await.expect("assign");
+    firms::assign_centre(services, &admin, firm, Some(TEST_CENTRE))
+        .await
+        .expect("assign");
     firm
 }
 
@@ -41,7 +46,11 @@ async fn choose(b: &Browser, field: &str, value: &str) {
         .item(field)
         .and_then(|i| i.options.first().map(|o| o.id.clone()))
         .unwrap_or_else(|| "yes".to_owned());
-    let id = if first == value { field.to_owned() } else { format!("{field}-{value}") };
+    let id = if first == value {
+        field.to_owned()
+    } else {
+        format!("{field}-{value}")
+    };
     b.client
         .find(Locator::Id(&id))
         .await
@@ -90,7 +99,10 @@ async fn the_doctor_diagnoses_and_the_hr_lead_accepts_the_plan() {
     let method = answers.remove("method").expect("method");
     fill_diagnosis(&b, &answers).await;
     b.click_and_wait("submit-diagnosis").await;
-    assert!(b.client.find(Locator::Css(".error-summary")).await.is_ok(), "the summary of problems");
+    assert!(
+        b.client.find(Locator::Css(".error-summary")).await.is_ok(),
+        "the summary of problems"
+    );
     for field in ["length", "method"] {
         assert!(
             b.client.find(Locator::Id(&format!("{field}-error"))).await.is_ok(),
@@ -137,7 +149,15 @@ async fn the_doctor_diagnoses_and_the_hr_lead_accepts_the_plan() {
         b.client.find(Locator::Id(&format!("accept-{plan_id}"))).await.is_err(),
         "no second acceptance"
     );
-    let accepted = b.app.state.app.db().sme_diagnoses().prescription(plan_id).await.expect("read");
+    let accepted = b
+        .app
+        .state
+        .app
+        .db()
+        .sme_diagnoses()
+        .prescription(plan_id)
+        .await
+        .expect("read");
     assert_eq!(
         accepted.and_then(|p| p.acceptance).map(|a| a.accepted_by),
         Some(login_of(Role::SmeHrLead))

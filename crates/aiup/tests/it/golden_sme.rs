@@ -16,7 +16,10 @@ pub(crate) fn prices() -> Value {
 /// The expected (firm, government, worker) won of a case.
 pub(crate) fn split(case: &Value) -> (i64, i64, i64) {
     let e = &case["expect"];
-    let get = |k: &str| e[k].as_i64().unwrap_or_else(|| panic!("{k} of {} is not whole won", case["name"]));
+    let get = |k: &str| {
+        e[k].as_i64()
+            .unwrap_or_else(|| panic!("{k} of {} is not whole won", case["name"]))
+    };
     (get("firm_won"), get("government_won"), get("worker_won"))
 }
 

@@ -51,7 +51,8 @@ pub(crate) async fn stock(app: &TestApp, golden: &Value) -> Course {
         .find(|c| c.is_ai_course())
         .expect("an AI course")
         .clone();
-    course.programmes = vec![ProgrammeId::parse(golden["request"]["programme"].as_str().expect("programme")).expect("id")];
+    course.programmes =
+        vec![ProgrammeId::parse(golden["request"]["programme"].as_str().expect("programme")).expect("id")];
     course.region = aiup_core::region::RegionCode::parse(&text("region")).expect("region");
     course.delivery = Delivery::parse(&text("delivery")).expect("delivery");
     course.fee_won = spec["fee_won"].as_i64().expect("fee");
@@ -138,8 +139,12 @@ async fn package(test: TestApp) {
     );
     let summary = firms::import_firms_csv(app, &admin, &csv).await.expect("import firms");
     assert_eq!(summary.created, 2);
-    let ours = firms::visible_firm_by_number(app, &admin, TEST_FIRM).await.expect("our firm");
-    let other = firms::visible_firm_by_number(app, &admin, &number(7)).await.expect("other firm");
+    let ours = firms::visible_firm_by_number(app, &admin, TEST_FIRM)
+        .await
+        .expect("our firm");
+    let other = firms::visible_firm_by_number(app, &admin, &number(7))
+        .await
+        .expect("other firm");
     assert!(!ours.firm.capital_area);
 
     // 2. TODO(lead): import a partner programme's participant list for our firm through
@@ -149,8 +154,12 @@ async fn package(test: TestApp) {
     //    our firm (no AI training yet, intent unknown, non-capital) ranks with its reasons.
 
     // 4. Assignment to the Busan centre.
-    firms::assign_centre(app, &admin, ours.id, Some("centre-busan")).await.expect("assign");
-    firms::assign_centre(app, &admin, other.id, Some("centre-busan")).await.expect("assign");
+    firms::assign_centre(app, &admin, ours.id, Some("centre-busan"))
+        .await
+        .expect("assign");
+    firms::assign_centre(app, &admin, other.id, Some("centre-busan"))
+        .await
+        .expect("assign");
 
     // 5. TODO(lead): schedule and record the visit with `aiup_app::sme::visits` (not on this
     //    branch yet); the diagnosis below is what the doctor records at it.
@@ -170,15 +179,25 @@ async fn package(test: TestApp) {
     let mut fields: Vec<&str> = refused.problems.iter().map(|p| p.field.as_str()).collect();
     fields.sort_unstable();
     assert_eq!(fields, ["ai_training_hours", "method"]);
-    assert!(diagnosis::diagnoses(app, &doctor, ours.id).await.expect("none").is_empty());
+    assert!(diagnosis::diagnoses(app, &doctor, ours.id)
+        .await
+        .expect("none")
+        .is_empty());
     // Prescribing before any diagnosis is refused.
-    let early = prescription::prescribe(app, &doctor, ours.id).await.expect_err("not diagnosed");
+    let early = prescription::prescribe(app, &doctor, ours.id)
+        .await
+        .expect_err("not diagnosed");
     assert_eq!(early.code, Code::FirmNotDiagnosed);
 
-    let first = diagnosis::record_diagnosis(app, &doctor, ours.id, &good).await.expect("diagnose");
+    let first = diagnosis::record_diagnosis(app, &doctor, ours.id, &good)
+        .await
+        .expect("diagnose");
     assert_eq!(first.level, AxLevel::Intermediate);
     assert_eq!(first.record.diagnosis.diagnosis_no, 1);
-    let assessment = first.assessment.as_ref().expect("scored with the current questionnaire");
+    let assessment = first
+        .assessment
+        .as_ref()
+        .expect("scored with the current questionnaire");
     assert_eq!(
         assessment.reasons.iter().map(|r| r.points).sum::<u32>(),
         assessment.points
@@ -189,9 +208,15 @@ async fn package(test: TestApp) {
         (Some(true), Some(diagnosis::INTENT_SOURCE))
     );
     // The HR lead reads their own diagnosis; another firm's HR lead cannot.
-    assert_eq!(diagnosis::diagnosis(app, &hr, ours.id, 1).await.expect("own").level, AxLevel::Intermediate);
     assert_eq!(
-        diagnosis::diagnosis(app, &other_hr, ours.id, 1).await.expect_err("other").code,
+        diagnosis::diagnosis(app, &hr, ours.id, 1).await.expect("own").level,
+        AxLevel::Intermediate
+    );
+    assert_eq!(
+        diagnosis::diagnosis(app, &other_hr, ours.id, 1)
+            .await
+            .expect_err("other")
+            .code,
         Code::NotFound
     );
 
@@ -226,17 +251,26 @@ async fn package(test: TestApp) {
         .expect_err("not accepted");
     assert_eq!(early.code, Code::PlanNotAccepted);
     assert_eq!(
-        prescription::accept(app, &other_hr, plan.record.id).await.expect_err("other firm").code,
+        prescription::accept(app, &other_hr, plan.record.id)
+            .await
+            .expect_err("other firm")
+            .code,
         Code::NotFound
     );
     assert_eq!(
-        prescription::accept(app, &doctor, plan.record.id).await.expect_err("a doctor").code,
+        prescription::accept(app, &doctor, plan.record.id)
+            .await
+            .expect_err("a doctor")
+            .code,
         Code::Forbidden
     );
     let accepted = prescription::accept(app, &hr, plan.record.id).await.expect("accept");
     assert!(accepted.accepted());
     assert_eq!(
-        prescription::accept(app, &hr, plan.record.id).await.expect_err("twice").code,
+        prescription::accept(app, &hr, plan.record.id)
+            .await
+            .expect_err("twice")
+            .code,
         Code::Conflict
     );
 
@@ -253,14 +287,23 @@ async fn package(test: TestApp) {
         .await
         .expect("enrol");
     let staff = institution_staff(app, course.institution.as_str()).await;
-    match app.decide(&staff, link.enrolment_id, Decision::Accept).await.expect("accept the application") {
+    match app
+        .decide(&staff, link.enrolment_id, Decision::Accept)
+        .await
+        .expect("accept the application")
+    {
         DecisionDone::Accepted(e) => assert_eq!(e.record.self_payment_won, worker_expected),
         other => panic!("expected an acceptance, got {other:?}"),
     }
 
     // 10. Outcomes, a re-diagnosis, and the targets.
-    let second = diagnosis::record_diagnosis(app, &doctor, ours.id, &answers(3, true)).await.expect("again");
-    assert_eq!((second.record.diagnosis.diagnosis_no, second.level), (2, AxLevel::Advanced));
+    let second = diagnosis::record_diagnosis(app, &doctor, ours.id, &answers(3, true))
+        .await
+        .expect("again");
+    assert_eq!(
+        (second.record.diagnosis.diagnosis_no, second.level),
+        (2, AxLevel::Advanced)
+    );
     let o = outcomes::firm_outcomes(app, &hr, ours.id).await.expect("outcomes");
     assert_eq!((o.applied, o.enrolled, o.completed), (1, 1, 0));
     assert_eq!(

@@ -83,10 +83,18 @@ async fn pages(app: TestApp) {
         .operator_actor(&crate::testkit::login_of(Role::ProgrammeAdmin))
         .await
         .expect("admin");
-    let csv = format!("{HEADER}{TEST_FIRM},페이지시험,12,C26,41117,yes,yes,no,0\n{},남의회사,5,C26,41117,yes,no,no,0\n", number(9));
+    let csv = format!(
+        "{HEADER}{TEST_FIRM},페이지시험,12,C26,41117,yes,yes,no,0\n{},남의회사,5,C26,41117,yes,no,no,0\n",
+        number(9)
+    );
     firms::import_firms_csv(services, &admin, &csv).await.expect("firms");
-    let firm = firms::visible_firm_by_number(services, &admin, TEST_FIRM).await.expect("firm").id;
-    firms::assign_centre(services, &admin, firm, Some(TEST_CENTRE)).await.expect("assign");
+    let firm = firms::visible_firm_by_number(services, &admin, TEST_FIRM)
+        .await
+        .expect("firm")
+        .id;
+    firms::assign_centre(services, &admin, firm, Some(TEST_CENTRE))
+        .await
+        .expect("assign");
 
     let doctor = sign_in(&app, Role::TrainingDoctor).await;
     let hr = sign_in(&app, Role::SmeHrLead).await;
@@ -100,7 +108,11 @@ async fn pages(app: TestApp) {
     assert_eq!(form.status, 200, "{}", form.body);
     let q = aiup_sme::questionnaire::questionnaire();
     for item in &q.items {
-        assert!(form.body.contains(&format!("name=\"{}\"", item.id)), "{} is asked", item.id);
+        assert!(
+            form.body.contains(&format!("name=\"{}\"", item.id)),
+            "{} is asked",
+            item.id
+        );
     }
     assert!(form.body.contains(&q.item("ai_use").expect("item").question.ko));
     let en = get(&app, &doctor, &format!("{base}/diagnosis?lang=en")).await;
@@ -113,7 +125,10 @@ async fn pages(app: TestApp) {
     let bad = post(&app, &doctor, &format!("{base}/diagnosis"), form_of(&answers)).await;
     assert_eq!(bad.status, 422, "{}", bad.body);
     assert!(bad.body.contains("id=\"length-error\"") && bad.body.contains("id=\"ai_training_hours-error\""));
-    assert!(bad.body.contains("value=\"outsourced_classroom\" checked"), "answers given are kept");
+    assert!(
+        bad.body.contains("value=\"outsourced_classroom\" checked"),
+        "answers given are kept"
+    );
     assert_eq!(
         services.db().sme_diagnoses().next_diagnosis_no(firm).await.expect("no"),
         1,
@@ -129,7 +144,11 @@ async fn pages(app: TestApp) {
     assert_eq!(report.status, 200);
     assert!(report.body.contains("badge--ax-intermediate") && report.body.contains("id=\"reasons\""));
     for item in q.items.iter().filter(|i| i.role == ItemRole::Readiness) {
-        assert!(report.body.contains(&item.question.ko), "the reason of {} is shown", item.id);
+        assert!(
+            report.body.contains(&item.question.ko),
+            "the reason of {} is shown",
+            item.id
+        );
     }
 
     // The plan.
@@ -149,7 +168,10 @@ async fn pages(app: TestApp) {
         plan_path.clone(),
     ];
     for path in &scoped_gets {
-        for (who, name) in [(&far_doctor, "doctor of another centre"), (&other_hr, "HR lead of another firm")] {
+        for (who, name) in [
+            (&far_doctor, "doctor of another centre"),
+            (&other_hr, "HR lead of another firm"),
+        ] {
             let a = get(&app, who, path).await;
             assert!(
                 a.status == 404 || (a.status == 403 && name.starts_with("HR") && path.ends_with("/diagnosis")),
@@ -163,13 +185,22 @@ async fn pages(app: TestApp) {
     assert_eq!(far.status, 404, "POST diagnosis by another centre's doctor");
     let far = post(&app, &far_doctor, &format!("{base}/prescriptions"), vec![]).await;
     assert_eq!(far.status, 404, "POST prescriptions by another centre's doctor");
-    let theirs = post(&app, &other_hr, &format!("/firm/prescriptions/{plan_id}/accept"), vec![]).await;
+    let theirs = post(
+        &app,
+        &other_hr,
+        &format!("/firm/prescriptions/{plan_id}/accept"),
+        vec![],
+    )
+    .await;
     assert_eq!(theirs.status, 404, "another firm's HR lead cannot accept");
     let theirs = post(&app, &other_hr, &format!("/firm/prescriptions/{plan_id}/enrol"), vec![]).await;
     assert_eq!(theirs.status, 404, "another firm's HR lead cannot enrol");
     let elsewhere = get(&app, &other_hr, "/firm").await;
     assert_eq!(elsewhere.status, 200, "{}", elsewhere.body);
-    assert!(elsewhere.body.contains("남의회사") && !elsewhere.body.contains("페이지시험"), "their own firm only");
+    assert!(
+        elsewhere.body.contains("남의회사") && !elsewhere.body.contains("페이지시험"),
+        "their own firm only"
+    );
 
     // The HR lead: enrol before accepting is refused; accept; the form to enrol appears.
     let home = get(&app, &hr, "/firm").await;
