@@ -146,6 +146,11 @@ pub trait FirmStore: Send + Sync + fmt::Debug {
     /// centre is `NotFound`.
     async fn assign_centre(&self, firm_id: i64, centre_id: Option<&str>, actor: &str) -> Result<(), StoreError>;
 
+    /// Assigns every firm without a centre to the centre whose provinces include the firm's, in
+    /// one transaction with one [`ACTION_SME_FIRM_ASSIGN`] event (subject `sme_firms`, detail:
+    /// the count per centre). Returns how many firms were assigned.
+    async fn assign_by_province(&self, actor: &str) -> Result<u64, StoreError>;
+
     /// Sets a firm's stated intent to train, with its source and date ([`ACTION_SME_FIRM_INTENT`]).
     async fn set_intent(
         &self,

@@ -265,31 +265,45 @@ pub async fn assign_centre(app: &App, actor: &Actor, firm_id: i64, centre: Optio
     Ok(())
 }
 
-/// Assigns every firm without a centre to the centre covering its province. Needs
-/// `ManageFirms`; returns how many were assigned.
+/// Assigns every firm without a centre to the centre covering its province (one transaction,
+/// one audit event). Needs `ManageFirms`; returns how many were assigned.
 pub async fn assign_by_province(app: &App, actor: &Actor) -> Result<u64, AppError> {
     actor.require(Permission::ManageFirms)?;
     ensure_centres(app).await?;
-    let centres = app.db().firms().centres().await?;
-    let store = app.db().firms();
-    let mut assigned = 0;
-    let mut after_id = None;
-    loop {
-        let page = store
-            .firms(&FirmFilter {
-                after_id,
-                limit: Some(5_000),
-                ..FirmFilter::default()
-            })
-            .await?;
-        let Some(last) = page.last() else { break };
-        after_id = Some(last.id);
-        for f in page.iter().filter(|f| f.centre_id.is_none()) {
-            if let Some(c) = centres.iter().find(|c| c.provinces.contains(&f.firm.province_code)) {
-                store.assign_centre(f.id, Some(&c.id), &actor.login).await?;
-                assigned += 1;
-            }
-        }
-    }
-    Ok(assigned)
+    Ok(app.db().firms().assign_by_province(&actor.login).await?)
+}
+
+/// `count` synthetic firms from `seed` as a firm file, and their partner-programme
+/// participations as a participant file (`aiup_sme::generate`; the same seed gives the same
+/// files).
+pub fn generated_files(regions: &aiup_core::region::RegionTable, seed: u64, count: usize) -> (String, String) {
+    let firms = aiup_sme::generate::firms(seed, count, regions);
+    let participations = aiup_sme::generate::participations(seed, &firms);
+    (
+        aiup_sme::firm::write_firms_csv(&firms),
+        aiup_sme::generate::write_participants_csv(&participations),
+    )
+}
+
+/// A firm's contacts: the accounts of its HR leads (role `sme_hr_lead`, scoped to its business
+/// number), read through the accounts service. Needs the firm to be visible to the caller.
+pub async fn contacts(app: &App, actor: &Actor, firm_id: i64) -> Result<Vec<crate::accounts::AccountView>, AppError> {
+    let firm = visible_firm(app, actor, firm_id).await?;
+    Ok(app
+        .accounts()
+        .list()
+        .await?
+        .into_iter()
+        .filter(|a| a.role == Role::SmeHrLead && a.scope.as_deref() == Some(firm.firm.business_number.as_str()))
+        .collect())
+}
+
+/// A firm's partner-programme participations (visible firms only).
+pub async fn participations_of(
+    app: &App,
+    actor: &Actor,
+    firm_id: i64,
+) -> Result<Vec<aiup_store::ParticipationRecord>, AppError> {
+    let firm = visible_firm(app, actor, firm_id).await?;
+    Ok(app.db().firms().participations_of(&firm.firm.business_number).await?)
 }

@@ -406,6 +406,44 @@ where
         Ok(())
     }
 
+    async fn write_province_assignment(pool: Pool<DB>, actor: String) -> Result<u64, StoreError> {
+        let mut tx = DB::begin_write(&pool, Lock::SmeFirms).await?;
+        let centres: Vec<(String, String)> = sqlx::query("SELECT id, provinces FROM sme_centres ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get(0usize)?, row.try_get(1usize)?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+        let at = now();
+        let mut total = 0;
+        let mut per_centre = serde_json::Map::new();
+        for (id, provinces) in centres {
+            let provinces: Vec<&str> = provinces.split(',').filter(|p| !p.is_empty()).collect();
+            let result = sqlx::query(&format!(
+                "UPDATE sme_firms SET centre_id = $1, updated_at = $2 \
+                 WHERE centre_id IS NULL AND province_code IN ({})",
+                DB::JSON_STRINGS.replace("$1", "$3")
+            ))
+            .bind(id.clone())
+            .bind(at)
+            .bind(serde_json::Value::from(provinces).to_string())
+            .execute(&mut *tx)
+            .await?;
+            let n = DB::rows_affected(&result);
+            if n > 0 {
+                per_centre.insert(id, n.into());
+            }
+            total += n;
+        }
+        if total == 0 {
+            return Ok(0);
+        }
+        let detail = serde_json::json!({ "by_province": true, "assigned": total, "per_centre": per_centre });
+        record::<DB>(&mut tx, &actor, ACTION_SME_FIRM_ASSIGN, "sme_firms", detail).await?;
+        tx.commit().await?;
+        Ok(total)
+    }
+
     async fn write_intent(
         pool: Pool<DB>,
         business_number: String,
@@ -596,6 +634,11 @@ where
     async fn assign_centre(&self, firm_id: i64, centre_id: Option<&str>, actor: &str) -> Result<(), StoreError> {
         let (pool, centre, actor) = (self.pool.clone(), centre_id.map(str::to_owned), actor.to_owned());
         detached(Self::write_assignment(pool, firm_id, centre, actor)).await
+    }
+
+    async fn assign_by_province(&self, actor: &str) -> Result<u64, StoreError> {
+        let (pool, actor) = (self.pool.clone(), actor.to_owned());
+        detached(Self::write_province_assignment(pool, actor)).await
     }
 
     async fn set_intent(

@@ -21,6 +21,7 @@ pub const CHECKS: &[&str] = &[
     "sme_firm_assign_centre",
     "sme_firm_filters_each_narrow",
     "sme_firm_intent",
+    "sme_firms_assign_by_province",
     "sme_participations_import",
 ];
 
@@ -32,6 +33,7 @@ pub async fn run(db: &Database) {
     check!(db, sme_firm_assign_centre);
     check!(db, sme_firm_filters_each_narrow);
     check!(db, sme_firm_intent);
+    check!(db, sme_firms_assign_by_province);
     check!(db, sme_participations_import);
 }
 
@@ -399,6 +401,27 @@ async fn sme_firm_intent(db: &Database) {
     let after = store.firm_by_number("9900000004").await.expect("read").expect("stored");
     assert_eq!(after.stated_intent, Some(true));
     assert_eq!(after.firm.employees, 8);
+}
+
+async fn sme_firms_assign_by_province(db: &Database) {
+    let store = db.firms();
+    // test-centre-a covers 11 and 41, test-centre-b 26; 9900000003 (41) is already at a.
+    let mark = audit_mark(db).await;
+    let assigned = store.assign_by_province("manager").await.expect("assign");
+    let centre_of =
+        |n: &'static str| async move { store.firm_by_number(n).await.expect("read").expect("stored").centre_id };
+    assert_eq!(centre_of("9900000001").await.as_deref(), Some("test-centre-a"));
+    assert_eq!(centre_of("9900000002").await.as_deref(), Some("test-centre-b"));
+    assert_eq!(centre_of("9900000003").await.as_deref(), Some("test-centre-a"));
+    assert_eq!(centre_of("9900000004").await, None, "no centre covers 27");
+    assert!(assigned >= 2, "{assigned}");
+    let events = events_after(db, mark).await;
+    assert_eq!(events.len(), 1);
+    assert_event(&events[0], ACTION_SME_FIRM_ASSIGN, "manager", "sme_firms");
+    assert_eq!(events[0].detail["assigned"], assigned);
+    // Nothing left to assign: no change, no event.
+    assert_eq!(store.assign_by_province("manager").await.expect("again"), 0);
+    assert_eq!(events_after(db, mark).await.len(), 1);
 }
 
 async fn sme_participations_import(db: &Database) {

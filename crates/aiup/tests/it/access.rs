@@ -30,6 +30,7 @@ async fn stocked(app: &TestApp) -> Fixture {
         .find(|id| *id != institution)
         .expect("two institutions");
     accounts_for_every_role(app, &institution).await;
+    crate::sme_registry::stock(app).await;
     let (victim, _) = app
         .state
         .app
@@ -217,6 +218,7 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/payroll.rs"),
         include_str!("../../../aiup-server/src/pages/sme_firm.rs"),
         include_str!("../../../aiup-server/src/pages/sme_hr.rs"),
+        include_str!("../../../aiup-server/src/pages/sme_registry.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES.iter() {

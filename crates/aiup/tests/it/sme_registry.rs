@@ -4,6 +4,7 @@
 
 use aiup_app::accounts::{Actor, Role};
 use aiup_app::sme::firms::{self, FirmFilter, FirmImportSummary};
+use aiup_app::sme::partners::{self, IntegratedFilter};
 use aiup_app::{App, Code};
 use aiup_sme::BusinessNumber;
 use aiup_store::NewAccount;
@@ -53,6 +54,15 @@ pub async fn actor(app: &App, login: &str, role: Role, scope: Option<&str>) -> A
         .await
         .expect("account");
     app.operator_actor(login).await.expect("actor")
+}
+
+/// The three firms of [`three_firms`] in the registry (the test firm first: id 1 in a fresh
+/// database), for tests that need real firm ids.
+pub async fn stock(test: &TestApp) {
+    let app = &test.state.app;
+    let firms = aiup_sme::firm::parse_firms_csv(&three_firms(), app.engine().regions()).expect("three firms");
+    let rows: Vec<_> = firms.iter().map(firms::new_firm).collect();
+    app.db().firms().import_firms(&rows, "test").await.expect("stock firms");
 }
 
 async fn registry(test: TestApp) {
@@ -243,6 +253,112 @@ async fn registry(test: TestApp) {
     assert_eq!((summary.updated, summary.unchanged), (1, 2));
     let after = firms::visible_firm(app, &doctor, ours.id).await.expect("still visible");
     assert_eq!((after.firm.employees, after.firm.size_band.as_str()), (35, "30_49"));
+
+    partner_lists(app, &admin, &auditor, &doctor, ours.id, busan.id).await;
+}
+
+async fn partner_lists(app: &App, admin: &Actor, auditor: &Actor, doctor: &Actor, ours: i64, busan: i64) {
+    let factory = format!(
+        "business_number,year,name\n{TEST_FIRM},2025,테스트정밀\n{},2024,\n{},2025,미등록\n",
+        number(1),
+        number(9)
+    );
+    let summary = partners::import_participants_csv(app, admin, "mss-smart-factory", &factory, "중기부 명단 2025-12")
+        .await
+        .expect("import");
+    assert_eq!((summary.added, summary.already_known, summary.unmatched), (3, 0, 1));
+    let voucher = format!("programme_id,business_number,year\nmsit-ai-voucher,{TEST_FIRM},2025\n");
+    partners::import_participants_csv(app, admin, "msit-ai-voucher", &voucher, "과기정통부 명단")
+        .await
+        .expect("voucher");
+    // Bad rows: another programme named, a bad number, a year out of range; nothing stored.
+    let bad = format!(
+        "programme_id,business_number,year\nmotie-robots,{TEST_FIRM},2025\nmss-smart-factory,1234567890,2025\nmss-smart-factory,{},1900\n",
+        number(2)
+    );
+    let err = partners::import_participants(app, admin, "mss-smart-factory", &bad, "bad list")
+        .await
+        .expect_err("bad list");
+    assert_eq!(err.error.code, Code::InvalidPartnerCsv);
+    assert_eq!(err.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4]);
+    let err = partners::import_participants_csv(app, admin, "no-such", "business_number,year\n", "x")
+        .await
+        .unwrap_err();
+    assert!(
+        err.message.contains("unknown partner programme `no-such`"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        partners::import_participants_csv(app, doctor, "mss-smart-factory", &factory, "x")
+            .await
+            .unwrap_err()
+            .code,
+        Code::Forbidden
+    );
+
+    let list = partners::integrated_list(app, auditor, &IntegratedFilter::default())
+        .await
+        .expect("list");
+    let ids: Vec<i64> = list.firms.iter().map(|f| f.firm.id).collect();
+    assert_eq!(ids, [ours, busan]);
+    let taken: Vec<(&str, i64)> = list.firms[0]
+        .programmes
+        .iter()
+        .map(|t| (t.programme.id.as_str(), t.year))
+        .collect();
+    assert_eq!(taken, [("msit-ai-voucher", 2025), ("mss-smart-factory", 2025)]);
+    assert_eq!(list.unmatched.len(), 1);
+    assert_eq!(list.unmatched[0].business_number, number(9));
+    let msit = IntegratedFilter {
+        ministry: Some(aiup_sme::partner::Ministry::Msit),
+        ..IntegratedFilter::default()
+    };
+    let only = partners::integrated_list(app, auditor, &msit).await.expect("msit");
+    assert_eq!((only.firms.len(), only.unmatched.len()), (1, 0));
+    let busan_only = IntegratedFilter {
+        province_code: Some("26".to_owned()),
+        ..IntegratedFilter::default()
+    };
+    let only = partners::integrated_list(app, auditor, &busan_only)
+        .await
+        .expect("busan");
+    assert_eq!(only.firms.iter().map(|f| f.firm.id).collect::<Vec<_>>(), [busan]);
+    let gg = IntegratedFilter {
+        centre_id: Some(TEST_CENTRE.to_owned()),
+        programme_id: Some("mss-smart-factory".to_owned()),
+        ..IntegratedFilter::default()
+    };
+    let only = partners::integrated_list(app, auditor, &gg).await.expect("centre");
+    assert_eq!(only.firms.iter().map(|f| f.firm.id).collect::<Vec<_>>(), [ours]);
+    assert_eq!(
+        partners::integrated_list(app, doctor, &IntegratedFilter::default())
+            .await
+            .unwrap_err()
+            .code,
+        Code::Forbidden
+    );
+    let csv = partners::integrated_csv(&list);
+    assert_eq!(csv.lines().count(), 1 + 4, "{csv}");
+    assert!(
+        csv.contains(&format!("{},,,,mss-smart-factory,mss,2025,no", number(9))),
+        "{csv}"
+    );
+    let counts = partners::programme_counts(app, auditor).await.expect("counts");
+    let factory = counts.iter().find(|c| c.programme.id == "mss-smart-factory").unwrap();
+    assert_eq!((factory.participations, factory.matched), (3, 2));
+    // The registry's programme filter narrows to participants.
+    let (seen, _) = firms::list_firms(
+        app,
+        auditor,
+        FirmFilter {
+            programme_id: Some("msit-ai-voucher".to_owned()),
+            ..FirmFilter::default()
+        },
+    )
+    .await
+    .expect("programme filter");
+    assert_eq!(seen.iter().map(|f| f.id).collect::<Vec<_>>(), [ours]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -257,4 +373,152 @@ async fn registry_on_postgres() {
     };
     let db = aiup_store::connect(pg.url()).await.expect("connect");
     registry(spawn_app_on(db).await).await;
+}
+
+/// The registry's pages with records on them, and the firm import refused with its rows, have no
+/// accessibility violations (axe-core in headless Chromium, both languages, 390 and 1280 px).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registry_pages_have_no_accessibility_violations() {
+    use crate::accessibility::{assert_clean, check_both, check_current, sign_in, start};
+    let Some((b, axe)) = start().await else { return };
+    stock(&b.app).await;
+    crate::testkit::create_account(&b.app, Role::ProgrammeAdmin, None).await;
+    let app = &b.app.state.app;
+    let admin = app
+        .operator_actor(&crate::testkit::login_of(Role::ProgrammeAdmin))
+        .await
+        .expect("admin");
+    firms::assign_by_province(app, &admin).await.expect("assign");
+    let list = format!("business_number,year\n{TEST_FIRM},2025\n{},2025\n", number(9));
+    partners::import_participants_csv(app, &admin, "mss-smart-factory", &list, "중기부 명단")
+        .await
+        .expect("participants");
+    let mut report = Vec::new();
+
+    sign_in(&b, Role::ProgrammeAdmin).await;
+    check_both(&b, &axe, "/admin/sme/firms", "sme-firms", &mut report).await;
+    check_both(&b, &axe, "/admin/sme/firms/1", "sme-firm", &mut report).await;
+    check_both(&b, &axe, "/admin/sme/partners", "sme-partners", &mut report).await;
+    check_both(&b, &axe, "/admin/sme/integrated", "sme-integrated", &mut report).await;
+    assert!(
+        b.client.find(fantoccini::Locator::Css("#unmatched")).await.is_ok(),
+        "the integrated list was checked with an unmatched row"
+    );
+    // A refused import: the rows beside the field, and the summary.
+    b.goto("/admin/sme/firms").await;
+    b.fill("csv", &format!("{HEADER}1234567890,A,3,C99,11110,yes,yes,no,0"))
+        .await;
+    b.click_and_wait("import-firms").await;
+    assert!(
+        b.client.find(fantoccini::Locator::Css("#csv-rows li")).await.is_ok(),
+        "the page was checked with its bad rows"
+    );
+    check_current(&b, &axe, "sme-firms-error", &mut report).await;
+    assert_clean(&report);
+}
+
+/// The CLI: generated firms and participations import (twice: unchanged), and a bad file exits 2
+/// with every bad row on standard error and nothing stored.
+#[test]
+fn cli_imports_generated_firms_and_refuses_a_bad_file_with_exit_2() {
+    use crate::cli::{aiup, stderr, stdout};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path();
+    let path = |name: &str| data.join(name).display().to_string();
+    let out = aiup(
+        data,
+        &[
+            "users",
+            "add",
+            "--login",
+            "sme-cli",
+            "--role",
+            "programme_admin",
+            "--generate-password",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (firms_csv, partners_csv) = (path("firms.csv"), path("partners.csv"));
+    let out = aiup(
+        data,
+        &[
+            "sme",
+            "firms",
+            "generate",
+            "--count",
+            "300",
+            "--seed",
+            "11",
+            "--out",
+            &firms_csv,
+            "--partners-out",
+            &partners_csv,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let import = ["sme", "firms", "import", firms_csv.as_str(), "--actor", "sme-cli"];
+    let out = aiup(data, &import, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("300 created, 0 updated, 0 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+    let out = aiup(data, &import, None);
+    assert!(
+        stdout(&out).contains("0 created, 0 updated, 300 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+    let out = aiup(
+        data,
+        &[
+            "sme",
+            "partners",
+            "import",
+            partners_csv.as_str(),
+            "--source",
+            "generated",
+            "--actor",
+            "sme-cli",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("0 not in the registry"), "{}", stdout(&out));
+
+    let bad = path("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{HEADER}{},새기업,3,C26,11110,yes,yes,no,0\n1234567890,A,3,C26,11110,yes,yes,no,0\n{},B,x,C26,11110,yes,yes,no,0\n", number(77), number(78)),
+    )
+    .expect("write");
+    let out = aiup(
+        data,
+        &["sme", "firms", "import", bad.as_str(), "--actor", "sme-cli"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("line 3, business_number"), "{err}");
+    assert!(err.contains("line 4, employees"), "{err}");
+    assert!(stdout(&out).contains("invalid_firm_csv"), "{}", stdout(&out));
+    // Nothing of the bad file was stored: the good file is still all unchanged, and the bad
+    // file's good row is new.
+    let out = aiup(data, &import, None);
+    assert!(stdout(&out).contains("300 unchanged"), "{}", stdout(&out));
+    let one = path("one.csv");
+    std::fs::write(
+        &one,
+        format!("{HEADER}{},새기업,3,C26,11110,yes,yes,no,0\n", number(77)),
+    )
+    .expect("write");
+    let out = aiup(
+        data,
+        &["sme", "firms", "import", one.as_str(), "--actor", "sme-cli"],
+        None,
+    );
+    assert!(stdout(&out).contains("1 created"), "{}", stdout(&out));
 }
