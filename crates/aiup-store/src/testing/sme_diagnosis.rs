@@ -182,7 +182,7 @@ async fn sme_prescriptions_keep_their_lines_and_are_accepted_once(db: &Database)
     let read = store.prescription(p.id).await.unwrap().expect("read back");
     assert_eq!(read, p);
     assert_eq!(read.prescription.lines[1].cohort_start, Some(day(20)));
-    assert_eq!(store.prescriptions_of(firm_id).await.unwrap(), [p.clone()]);
+    assert_eq!(store.prescriptions_of(firm_id).await.unwrap(), std::slice::from_ref(&p));
     let accepted = store
         .accept_prescription(p.id, day(11), "hr-lead")
         .await
