@@ -1,5 +1,5 @@
-//! The whole SME package through the services, on SQLite and PostgreSQL: import firms → (partner
-//! list and discovery: see the TODOs) → assignment to a centre → diagnosis by the centre's
+//! The whole SME package through the services, on SQLite and PostgreSQL: import firms → a partner
+//! list matched to them → (discovery and the visit: see the TODOs) → assignment to a centre → diagnosis by the centre's
 //! training doctor → prescription from the catalogue priced by the engine (checked against the
 //! golden case marked `package`) → the HR lead accepts → staff enrolled and accepted by the
 //! institution → outcome counts and the 2026 targets; with the refusals on the way (another
@@ -8,7 +8,7 @@
 use aiup_app::accounts::{Actor, Role};
 use aiup_app::enrolment::{Decision, DecisionDone};
 use aiup_app::sme::prescription::StaffInput;
-use aiup_app::sme::{diagnosis, firms, outcomes, prescription};
+use aiup_app::sme::{diagnosis, firms, outcomes, partners, prescription};
 use aiup_app::{App, Code};
 use aiup_catalogue::{AiLevel, ApplicationPeriod, CatalogueBatch, Cohort, Course, Hours};
 use aiup_core::{Delivery, ProgrammeId};
@@ -147,9 +147,21 @@ async fn package(test: TestApp) {
         .expect("other firm");
     assert!(!ours.firm.capital_area);
 
-    // 2. TODO(lead): import a partner programme's participant list for our firm through
-    //    `aiup_app::sme::partners::import_participants_csv(app, &admin, programme_id, text, source)`
-    //    and check `integrated_list` shows it (the partners service is not on this branch yet).
+    // 2. A partner ministry's participant list, matched by business number.
+    let list = format!("business_number,year,name\n{TEST_FIRM},2025,해운대정밀\n");
+    let matched = partners::import_participants_csv(app, &admin, "mss-smart-factory", &list, "중기부 명단")
+        .await
+        .expect("participant list");
+    assert_eq!((matched.added, matched.unmatched), (1, 0));
+    let integrated = partners::integrated_list(app, &admin, &partners::IntegratedFilter::default())
+        .await
+        .expect("integrated list");
+    let row = integrated
+        .firms
+        .iter()
+        .find(|f| f.firm.id == ours.id)
+        .expect("our firm in the integrated list");
+    assert_eq!(row.programmes.len(), 1);
     // 3. TODO(lead): rank firms with the discovery service (`aiup_app::sme::discovery`) and check
     //    our firm (no AI training yet, intent unknown, non-capital) ranks with its reasons.
 
