@@ -57,6 +57,38 @@ pub struct PrescriptionView {
     pub lines: Vec<LineView>,
     /// The plan's items as the level calls for them (why, cite), in order.
     pub items: Vec<PlanItem>,
+    /// For a plan with PBL training: the allowances in force on the plan's date.
+    pub allowances: Option<PblAllowances>,
+}
+
+/// The PBL allowances (seed 002 IV-② <참고> ③), per hour, from the policy
+/// (`policy/sme_training.toml`); 0 means the amount is not set yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PblAllowances {
+    pub field_teacher_won_per_hour: i64,
+    pub outside_expert_won_per_hour: i64,
+    pub cite: String,
+    pub confidence: aiup_core::policy::Confidence,
+}
+
+/// The PBL allowances in force on `on`, if the policy has them.
+pub fn pbl_allowances(app: &App, on: chrono::NaiveDate) -> Option<PblAllowances> {
+    let engine = app.engine();
+    let value = |id: &str| {
+        let v = engine.policy().parameter(id)?.at(on)?;
+        match &v.value {
+            aiup_core::policy::ParamValue::Won(w) => Some((w.0, v.cite.clone(), v.confidence)),
+            _ => None,
+        }
+    };
+    let (teacher, cite, confidence) = value("sme.pbl.field_teacher_allowance_won_per_hour")?;
+    let (expert, ..) = value("sme.pbl.outside_expert_allowance_won_per_hour")?;
+    Some(PblAllowances {
+        field_teacher_won_per_hour: teacher,
+        outside_expert_won_per_hour: expert,
+        cite,
+        confidence,
+    })
 }
 
 impl PrescriptionView {
@@ -284,7 +316,17 @@ async fn describe(app: &App, record: PrescriptionRecord, items: Vec<PlanItem>) -
             region: course.as_ref().map(|c| c.region.to_string()),
         });
     }
-    Ok(PrescriptionView { record, lines, items })
+    let pbl =
+        items.iter().any(|i| i.kind == ItemKind::PblTraining) || lines.iter().any(|l| l.kind == ItemKind::PblTraining);
+    let allowances = pbl
+        .then(|| pbl_allowances(app, record.prescription.prescribed_on))
+        .flatten();
+    Ok(PrescriptionView {
+        record,
+        lines,
+        items,
+        allowances,
+    })
 }
 
 /// The plan items a stored prescription's diagnosis calls for (empty if the diagnosis was

@@ -604,6 +604,20 @@ pub(super) fn plan_table(lang: Lang, p: &PrescriptionView) -> Markup {
                 }
             }
         }
+        @if let Some(a) = &p.allowances {
+            dl.facts #(format!("plan-{}-allowances", p.record.id)) {
+                @for (ko, en, amount) in [
+                    ("내부 현장교사 수당(시간당)", "In-house field teacher allowance, per hour", a.field_teacher_won_per_hour),
+                    ("외부 전문가 수당(시간당)", "Outside expert allowance, per hour", a.outside_expert_won_per_hour),
+                ] {
+                    dt { (lang.pick(ko, en)) }
+                    dd {
+                        @if amount > 0 { (won(amount)) } @else { (lang.pick("금액 미정(고시 전)", "amount not set yet (no notice)")) }
+                        " (" (a.cite) ")"
+                    }
+                }
+            }
+        }
         @if !p.lines.iter().any(|l| l.kind != aiup_sme::prescription::ItemKind::AwarenessConsulting && l.kind != aiup_sme::prescription::ItemKind::JobAnalysis) {
             p.notice { (lang.pick("조건에 맞는 과정을 아직 찾지 못했습니다. 과정이 개설되면 다시 처방하세요.", "No course matches yet; prescribe again when courses open.")) }
         }

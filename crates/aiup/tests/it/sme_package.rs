@@ -316,6 +316,23 @@ async fn package(test: TestApp) {
         (second.record.diagnosis.diagnosis_no, second.level),
         (2, AxLevel::Advanced)
     );
+    // The advanced firm's next plan: a job analysis, then PBL, with the allowances from the
+    // policy (no amount published yet: 0, an aiup default, cited).
+    let advanced = prescription::prescribe(app, &doctor, ours.id)
+        .await
+        .expect("second plan");
+    let kinds: Vec<_> = advanced.items.iter().map(|i| i.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            aiup_sme::prescription::ItemKind::JobAnalysis,
+            aiup_sme::prescription::ItemKind::PblTraining
+        ]
+    );
+    let allowances = advanced.allowances.clone().expect("PBL allowances");
+    assert_eq!(allowances.cite, "seed:002 IV-② <참고> ③");
+    assert_eq!(allowances.confidence, aiup_core::policy::Confidence::AiupDefault);
+    assert!(accepted.allowances.is_none(), "a skill-up plan has none");
     let o = outcomes::firm_outcomes(app, &hr, ours.id).await.expect("outcomes");
     assert_eq!((o.applied, o.enrolled, o.completed), (1, 1, 0));
     assert_eq!(
