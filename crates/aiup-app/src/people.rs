@@ -56,7 +56,7 @@ fn identifier_error(ko: &str, en: &str) -> FieldError {
     }
 }
 
-fn fields_of(profile: &Profile) -> PersonFields {
+pub(crate) fn fields_of(profile: &Profile) -> PersonFields {
     PersonFields {
         stage: profile.stage.as_str().to_owned(),
         status: profile.status.as_str().to_owned(),

@@ -101,7 +101,11 @@ pub use population::{
     PopulationEvent, PopulationPerson, PopulationSeats, PopulationStore, ACTION_POPULATION_LOAD,
 };
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
-pub use sme_diagnosis::SmeDiagnosisStore;
+pub use sme_diagnosis::{
+    NewPrescription, NewSmeDiagnosis, NewStaffEnrolment, PlanAcceptance, PlanEnrolment, PrescriptionLine,
+    PrescriptionRecord, SmeDiagnosisRecord, SmeDiagnosisStore, SmeProgrammeCounts, ACTION_SME_DIAGNOSIS_RECORD,
+    ACTION_SME_PLAN_ENROL, ACTION_SME_PRESCRIPTION_ACCEPT, ACTION_SME_PRESCRIPTION_RECORD,
+};
 pub use sme_firms::{
     CentreRecord, FirmFilter, FirmImportSummary, FirmRecord, FirmStore, NewFirm, NewParticipation,
     ParticipationImportSummary, ParticipationRecord, ACTION_SME_CENTRES_LOAD, ACTION_SME_FIRMS_IMPORT,

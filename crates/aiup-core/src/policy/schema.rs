@@ -214,6 +214,9 @@ params! {
     "training_cost.regional_consortium_ai.multiplier": Rate(0..=1000 %),
     "training_cost.sme_ai.multiplier": Rate(0..=1000 %),
     "training_cost.joint_centre_ai.multiplier": Rate(0..=1000 %),
+    // The SME package's PBL allowances (policy/sme_training.toml); 0 = not set yet.
+    "sme.pbl.field_teacher_allowance_won_per_hour": Won,
+    "sme.pbl.outside_expert_allowance_won_per_hour": Won,
     // Enrolment.
     "enrolment.free_withdrawal_days": Count,
     // Completion.

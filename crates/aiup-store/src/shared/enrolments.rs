@@ -486,7 +486,20 @@ where
 
     async fn apply_one(pool: Pool<DB>, a: NewApplication, actor: String) -> Result<EnrolmentRecord, EnrolmentError> {
         let mut tx = DB::begin_write(&pool, Lock::RowLevel).await?;
-        Self::ensure_seats(&mut tx, &a.course_id, a.cohort_ordinal, a.seats).await?;
+        let enrolment = Self::apply_in_tx(&mut tx, a, &actor).await?;
+        tx.commit().await?;
+        Ok(enrolment)
+    }
+
+    /// An application written inside the caller's transaction (its seats row, the enrolment,
+    /// its first event and the audit event): what `apply` does, for another aggregate whose
+    /// write includes an application (an SME plan's staff enrolment).
+    pub(crate) async fn apply_in_tx(
+        tx: &mut DB::Connection,
+        a: NewApplication,
+        actor: &str,
+    ) -> Result<EnrolmentRecord, EnrolmentError> {
+        Self::ensure_seats(&mut *tx, &a.course_id, a.cohort_ordinal, a.seats).await?;
         let at = now();
         let inserted = sqlx::query_as::<_, Row>(&format!(
             "INSERT INTO enrolments (person_id, course_id, cohort_ordinal, institution_id, programme, cohort_start, \
@@ -509,16 +522,15 @@ where
             Err(e) if is_unique_violation(&e) => return Err(EnrolmentRefusal::Duplicate.into()),
             Err(e) => return Err(e.into()),
         };
-        Self::append_event(&mut tx, enrolment.id, "apply", None, "applied", None, &actor, at).await?;
+        Self::append_event(&mut *tx, enrolment.id, "apply", None, "applied", None, actor, at).await?;
         record::<DB>(
-            &mut tx,
-            &actor,
+            &mut *tx,
+            actor,
             ACTION_ENROLMENT_APPLY,
             &format!("enrolment:{}", enrolment.id),
             serde_json::json!({ "after": public(&enrolment) }),
         )
         .await?;
-        tx.commit().await?;
         Ok(enrolment)
     }
 

@@ -12,6 +12,9 @@ struct Fixture {
     institution: String,
     other_institution: String,
     victim: i64,
+    /// The test firm (in the test centre, diagnosed once, with one plan).
+    firm: i64,
+    plan: i64,
 }
 
 async fn stocked(app: &TestApp) -> Fixture {
@@ -44,12 +47,48 @@ async fn stocked(app: &TestApp) -> Fixture {
         )
         .await
         .expect("victim");
+    let (firm, plan) = sme_firm(app).await;
     Fixture {
         course: batch.courses[0].id.to_string(),
         institution,
         other_institution,
         victim: victim.id,
+        firm,
+        plan,
     }
+}
+
+/// The test firm, in the test doctor's centre, diagnosed and given a plan: so the SME routes
+/// answer with real records for the roles in scope.
+async fn sme_firm(app: &TestApp) -> (i64, i64) {
+    use aiup_app::sme::{diagnosis, firms, prescription};
+    let services = &app.state.app;
+    let admin = services
+        .operator_actor(&login_of(Role::ProgrammeAdmin))
+        .await
+        .expect("admin");
+    let doctor = services
+        .operator_actor(&login_of(Role::TrainingDoctor))
+        .await
+        .expect("doctor");
+    let csv = format!(
+        "{}{},접근시험,12,C26,41117,yes,yes,no,0\n",
+        crate::sme_registry::HEADER,
+        crate::testkit::TEST_FIRM
+    );
+    firms::import_firms_csv(services, &admin, &csv).await.expect("firm");
+    let firm = firms::visible_firm_by_number(services, &admin, crate::testkit::TEST_FIRM)
+        .await
+        .expect("firm")
+        .id;
+    firms::assign_centre(services, &admin, firm, Some(crate::testkit::TEST_CENTRE))
+        .await
+        .expect("assign");
+    diagnosis::record_diagnosis(services, &doctor, firm, &crate::sme_package::answers(0, false))
+        .await
+        .expect("diagnosis");
+    let plan = prescription::prescribe(services, &doctor, firm).await.expect("plan");
+    (firm, plan.record.id)
 }
 
 fn concrete(path: &str, f: &Fixture) -> String {
@@ -58,7 +97,9 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("/tokens/{id}", "/tokens/999999")
         .replace("/users/{id}", &format!("/users/{}", f.victim))
         .replace("/institutions/{id}", &format!("/institutions/{}", f.institution))
-        .replace("/sme/firms/{id}", "/sme/firms/1")
+        .replace("/sme/firms/{id}", &format!("/sme/firms/{}", f.firm))
+        .replace("/diagnoses/{n}", "/diagnoses/1")
+        .replace("/prescriptions/{p}", &format!("/prescriptions/{}", f.plan))
         .replace("{course}", &f.course)
         .replace("{cohort}", "0")
 }
