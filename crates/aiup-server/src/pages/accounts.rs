@@ -304,6 +304,17 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
     if actor.allows(Permission::ReadPayroll) {
         links.push(("/admin/payroll", lang.pick("훈련장려금 지급", "Allowance payroll")));
     }
+    if actor.allows(Permission::ActForFirm) {
+        links.push(("/firm", lang.pick("우리 회사 AI 훈련", "Our firm's AI training")));
+    }
+    if actor.allows(Permission::VisitFirms) || actor.allows(Permission::ReadSmeProgramme) {
+        links.push(("/sme/centre", lang.pick("확산센터 현황판", "Centre board")));
+    }
+    if actor.allows(Permission::ReadSmeProgramme) {
+        links.push(("/admin/sme", lang.pick("중소기업 AI 훈련 목표", "SME AI training targets")));
+        links.push(("/admin/sme/firms", lang.pick("기업 명부", "Firm registry")));
+        links.push(("/admin/sme/survey", lang.pick("AI 훈련 수요조사", "Demand survey")));
+    }
     if actor.allows(Permission::ManageAccounts) {
         links.push(("/admin/users", lang.pick("사용자 관리", "Users")));
     }
