@@ -108,7 +108,10 @@ pub use sme_firms::{
     ACTION_SME_FIRM_ASSIGN, ACTION_SME_FIRM_INTENT, ACTION_SME_PARTNERS_IMPORT,
 };
 pub use sme_survey::SurveyStore;
-pub use sme_visits::VisitStore;
+pub use sme_visits::{
+    Caseload, DiscoveryRow, DiscoveryRowFilter, NewVisit, VisitFilter, VisitRecord, VisitStore, ACTION_SME_VISIT_CANCEL,
+    ACTION_SME_VISIT_RECORD, ACTION_SME_VISIT_SCHEDULE, VISIT_NOTES_MAX, VISIT_PURPOSES,
+};
 
 use shared::SqlStore;
 
