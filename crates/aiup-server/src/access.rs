@@ -333,7 +333,12 @@ pub mod perm {
         ReadEnrolments,
         RecordAttendance,
         RunPayroll,
-        ReadPayroll
+        ReadPayroll,
+        ManageFirms,
+        ReadSmeProgramme,
+        ReadFirms,
+        VisitFirms,
+        ActForFirm
     );
 }
 
