@@ -140,6 +140,18 @@ fn invalid(field: &str, ko: String, en: String) -> AppError {
     AppError::bilingual(Code::InvalidField, Some(field), aiup_core::policy::Text { ko, en })
 }
 
+/// A size band as written (`under_5` … `300_plus`); the error names the field `size`.
+pub fn parse_size_band(text: &str) -> Result<SizeBand, AppError> {
+    SizeBand::parse(text).ok_or_else(|| {
+        let bands: Vec<&str> = SizeBand::ALL.iter().map(|b| b.as_str()).collect();
+        invalid(
+            "size",
+            format!("`{text}`은(는) 규모 구간이 아닙니다: {}", bands.join(", ")),
+            format!("`{text}` is not a size band: {}", bands.join(", ")),
+        )
+    })
+}
+
 /// Checks the filter's fields; the error names the field.
 pub fn check_filter(filter: &DiscoveryFilter) -> Result<(), AppError> {
     if let Some(p) = &filter.province {
