@@ -2,6 +2,7 @@
 //! prescribe. It does no IO: data files are compiled in, and "today" is passed in.
 //!
 //! - [`bizno`]: the business registration number (사업자등록번호) and its check digit.
+//! - [`centre`]: the plan's ten AI-training diffusion centres and the provinces each covers.
 //! - [`ksic`]: the Korean Standard Industrial Classification, sections and divisions.
 //! - [`firm`]: a workplace as the registry holds it (size band, industry, region, training
 //!   history), its CSV import with every bad row listed, and the AX level vocabulary.
@@ -18,6 +19,7 @@
 
 pub mod assessment;
 pub mod bizno;
+pub mod centre;
 pub mod discovery;
 pub mod firm;
 pub mod generate;

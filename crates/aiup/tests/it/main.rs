@@ -38,5 +38,6 @@ mod payroll_crash;
 mod population;
 mod profile;
 mod search;
+mod sme_registry;
 mod support;
 mod testkit;
