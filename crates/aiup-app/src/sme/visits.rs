@@ -103,15 +103,6 @@ pub fn sees_centre(actor: &Actor, centre: &str) -> bool {
     }
 }
 
-/// Whether `actor` may see firm `firm`.
-pub fn sees_firm(actor: &Actor, firm: &FirmRecord) -> bool {
-    match actor.role {
-        Role::TrainingDoctor => firm.centre_id.is_some() && firm.centre_id.as_deref() == actor.scope.as_deref(),
-        Role::SmeHrLead => actor.scope.as_deref() == Some(firm.firm.business_number.as_str()),
-        role => role.allows(Permission::ReadFirms),
-    }
-}
-
 fn check_notes(notes: &str) -> Result<(), AppError> {
     if notes.chars().count() > VISIT_NOTES_MAX {
         return Err(invalid(
@@ -215,10 +206,7 @@ pub async fn cancel(app: &App, actor: &Actor, visit_id: i64, notes: Option<&str>
 /// The visits to one firm the caller may see (404 for a firm outside their scope).
 pub async fn visits_of_firm(app: &App, actor: &Actor, firm_id: i64) -> Result<Vec<VisitRecord>, AppError> {
     actor.require(Permission::ReadFirms)?;
-    match app.db().firms().firm(firm_id).await? {
-        Some(f) if sees_firm(actor, &f) => {}
-        _ => return Err(AppError::not_found("firm")),
-    }
+    super::firms::visible_firm(app, actor, firm_id).await?;
     let filter = VisitFilter {
         firm_id: Some(firm_id),
         ..VisitFilter::default()
@@ -243,7 +231,7 @@ pub fn board_centre(actor: &Actor, asked: Option<&str>) -> Result<Option<String>
 /// Every centre (for the chooser), for readers of every centre; a doctor's own only.
 pub async fn centres_for(app: &App, actor: &Actor) -> Result<Vec<CentreRecord>, AppError> {
     actor.require(Permission::ReadFirms)?;
-    let all = app.db().firms().centres().await?;
+    let all = super::firms::centres(app).await?;
     Ok(all.into_iter().filter(|c| sees_centre(actor, &c.id)).collect())
 }
 
@@ -293,7 +281,7 @@ pub async fn board(app: &App, actor: &Actor, centre: &str) -> Result<Board, AppE
     if !sees_centre(actor, centre) {
         return Err(AppError::not_found("centre"));
     }
-    let Some(record) = app.db().firms().centres().await?.into_iter().find(|c| c.id == centre) else {
+    let Some(record) = super::firms::centres(app).await?.into_iter().find(|c| c.id == centre) else {
         return Err(AppError::not_found("centre"));
     };
     let firm_filter = FirmFilter {

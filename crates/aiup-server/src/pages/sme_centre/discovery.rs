@@ -189,9 +189,11 @@ fn filters(
                 select #ksic name="ksic" aria-invalid=[err("ksic").map(|_| "true")]
                     aria-describedby=[err("ksic").map(|_| "ksic-error")] {
                     option value="" { (lang.pick("전체", "All")) }
-                    @for c in 'A'..='U' {
-                        @let s = c.to_string();
-                        option value=(s) selected[selected(&q.ksic, &s)] { (s) }
+                    @for section in aiup_sme::ksic::ksic().sections() {
+                        @let s = section.code.to_string();
+                        option value=(s) selected[selected(&q.ksic, &s)] {
+                            (s) " " (lang.pick(&section.name_ko, &section.name_en))
+                        }
                     }
                 }
             }
@@ -327,8 +329,7 @@ pub(super) async fn assign(
         .filter(|b| *b == PATH || b.starts_with(&format!("{PATH}?")))
         .unwrap_or(PATH);
     let joined = if back.contains('?') { '&' } else { '?' };
-    let assigned = state.app.db().firms().assign_centre(firm_id, centre, &actor.audit_name()).await;
-    match assigned.map_err(aiup_app::AppError::from) {
+    match aiup_app::sme::firms::assign_centre(&state.app, &actor, firm_id, centre).await {
         Ok(_) => see_other(&href(&format!("{back}{joined}done=assigned"), lang)),
         Err(e) if e.code == Code::NotFound => crate::pages::not_found_in(lang),
         Err(e) => {
