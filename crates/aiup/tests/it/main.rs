@@ -38,6 +38,7 @@ mod payroll_crash;
 mod population;
 mod profile;
 mod search;
+mod sme_centre;
 mod sme_registry;
 mod support;
 mod testkit;
