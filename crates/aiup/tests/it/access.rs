@@ -59,6 +59,8 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("/institutions/{id}", &format!("/institutions/{}", f.institution))
         .replace("{course}", &f.course)
         .replace("{cohort}", "0")
+        .replace("/sme/firms/{id}", "/sme/firms/1")
+        .replace("/sme/visits/{id}", "/sme/visits/1")
 }
 
 /// What a caller sends: a session on pages, a token on the API.
@@ -173,6 +175,7 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/my_attendance.rs"),
         include_str!("../../../aiup-server/src/pages/statement.rs"),
         include_str!("../../../aiup-server/src/pages/payroll.rs"),
+        include_str!("../../../aiup-server/src/pages/sme_centre.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES.iter() {
