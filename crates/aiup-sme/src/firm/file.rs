@@ -78,13 +78,36 @@ pub(crate) fn yes_no(cell: &str) -> Option<bool> {
     }
 }
 
-/// The 1-based line of byte `byte` of `content` (the csv crate's own count skips blank lines).
-pub(crate) fn line_of(content: &str, byte: u64) -> usize {
-    let bytes = content.as_bytes();
-    let start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
-    // A record's position is where the reader started, before the blank lines it skipped.
-    let end = start + bytes[start..].iter().take_while(|b| matches!(b, b'\n' | b'\r')).count();
-    1 + bytes[..end].iter().filter(|b| **b == b'\n').count()
+/// Lines of records, counted forward as a reader goes (each record after the last one asked).
+pub(crate) struct Lines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(content: &'a str) -> Lines<'a> {
+        Lines {
+            bytes: content.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the record at byte `byte` (the csv crate's own count skips blank
+    /// lines). Positions must not go backwards.
+    pub(crate) fn of(&mut self, byte: u64) -> usize {
+        let bytes = self.bytes;
+        let start = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len())
+            .max(self.at);
+        // A record's position is where the reader started, before the blank lines it skipped.
+        let end = start + bytes[start..].iter().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+        self.line += bytes[self.at..end].iter().filter(|b| **b == b'\n').count();
+        self.at = end;
+        self.line
+    }
 }
 
 fn header_problem(reason: String, reason_ko: String) -> RowProblem {
@@ -152,11 +175,12 @@ pub fn parse_firms_csv(text: &str, regions: &RegionTable) -> Result<Vec<Firm>, F
     let mut rows = Vec::new();
     let mut duplicates = Vec::new();
     let mut first_line: HashMap<String, usize> = HashMap::new();
+    let mut lines = Lines::new(text);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_of(text, p.byte()));
+                let line = e.position().map_or(0, |p| lines.of(p.byte()));
                 rows.push(RowProblem {
                     line,
                     problems: vec![FieldProblem::new(
@@ -168,7 +192,7 @@ pub fn parse_firms_csv(text: &str, regions: &RegionTable) -> Result<Vec<Firm>, F
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| line_of(text, p.byte()));
+        let line = record.position().map_or(0, |p| lines.of(p.byte()));
         if firms.len() + rows.len() >= MAX_FIRM_ROWS {
             rows.push(RowProblem {
                 line,
