@@ -3,6 +3,7 @@
 mod access;
 mod accessibility;
 mod accessibility_attendance;
+mod accessibility_sme_centre;
 mod api_consistency;
 mod attendance;
 mod browser;
