@@ -310,16 +310,8 @@ pub fn score(f: &DiscoveryFacts, w: &DiscoveryWeights) -> DiscoveryScore {
     push(
         "industry_need",
         industry_points(f.ksic_section, w),
-        format!(
-            "업종({}) AI 훈련 수요 {}%",
-            f.ksic_section,
-            need / 100
-        ),
-        format!(
-            "Industry (section {}) AI-training need {}%",
-            f.ksic_section,
-            need / 100
-        ),
+        format!("업종({}) AI 훈련 수요 {}%", f.ksic_section, need / 100),
+        format!("Industry (section {}) AI-training need {}%", f.ksic_section, need / 100),
     );
     let points = reasons.iter().map(|r| r.points).sum();
     DiscoveryScore { points, reasons }
@@ -473,7 +465,10 @@ mod tests {
             ..plain()
         };
         assert_eq!(score_points(&manufacturing, &w), 11);
-        assert_eq!(score_points(&plain(), &w), 11 * industry_need().default_bp / FULL_NEED_BP);
+        assert_eq!(
+            score_points(&plain(), &w),
+            11 * industry_need().default_bp / FULL_NEED_BP
+        );
         assert_eq!(score(&manufacturing, &w).reasons[0].code, "industry_need");
     }
 
@@ -516,7 +511,14 @@ mod tests {
         let codes: Vec<&str> = s.reasons.iter().map(|r| r.code).collect();
         assert_eq!(
             codes,
-            ["no_ai_training", "partner_programmes", "intent_yes", "size", "non_capital", "industry_need"]
+            [
+                "no_ai_training",
+                "partner_programmes",
+                "intent_yes",
+                "size",
+                "non_capital",
+                "industry_need"
+            ]
         );
         assert_eq!(s.points, s.reasons.iter().map(|r| r.points).sum::<i64>());
         assert_eq!(s.points, score_points(&facts, &weights()));

@@ -109,8 +109,8 @@ pub use sme_firms::{
 };
 pub use sme_survey::SurveyStore;
 pub use sme_visits::{
-    Caseload, DiscoveryRow, DiscoveryRowFilter, NewVisit, VisitFilter, VisitRecord, VisitStore, ACTION_SME_VISIT_CANCEL,
-    ACTION_SME_VISIT_RECORD, ACTION_SME_VISIT_SCHEDULE, VISIT_NOTES_MAX, VISIT_PURPOSES,
+    Caseload, DiscoveryRow, DiscoveryRowFilter, NewVisit, VisitFilter, VisitRecord, VisitStore,
+    ACTION_SME_VISIT_CANCEL, ACTION_SME_VISIT_RECORD, ACTION_SME_VISIT_SCHEDULE, VISIT_NOTES_MAX, VISIT_PURPOSES,
 };
 
 use shared::SqlStore;

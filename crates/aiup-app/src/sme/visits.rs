@@ -6,8 +6,10 @@
 //! administrators, auditors and administrators read every centre's board; an HR lead reads the
 //! visits to their own firm.
 
-use aiup_store::{Caseload, CentreRecord, FirmFilter, FirmRecord, NewVisit, VisitFilter, VISIT_NOTES_MAX, VISIT_PURPOSES};
 pub use aiup_store::VisitRecord;
+use aiup_store::{
+    Caseload, CentreRecord, FirmFilter, FirmRecord, NewVisit, VisitFilter, VISIT_NOTES_MAX, VISIT_PURPOSES,
+};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -200,7 +202,11 @@ pub async fn cancel(app: &App, actor: &Actor, visit_id: i64, notes: Option<&str>
     if let Some(n) = notes {
         check_notes(n)?;
     }
-    Ok(app.db().sme_visits().cancel(visit_id, notes, &actor.audit_name()).await?)
+    Ok(app
+        .db()
+        .sme_visits()
+        .cancel(visit_id, notes, &actor.audit_name())
+        .await?)
 }
 
 /// The visits to one firm the caller may see (404 for a firm outside their scope).
@@ -236,7 +242,12 @@ pub async fn centres_for(app: &App, actor: &Actor) -> Result<Vec<CentreRecord>, 
 }
 
 /// The caseload of every doctor of `centre` in the month of `month`.
-pub async fn caseloads(app: &App, actor: &Actor, centre: &str, month: NaiveDate) -> Result<Vec<DoctorCaseload>, AppError> {
+pub async fn caseloads(
+    app: &App,
+    actor: &Actor,
+    centre: &str,
+    month: NaiveDate,
+) -> Result<Vec<DoctorCaseload>, AppError> {
     actor.require(Permission::ReadFirms)?;
     if !sees_centre(actor, centre) {
         return Err(AppError::not_found("centre"));

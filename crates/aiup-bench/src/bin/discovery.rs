@@ -27,9 +27,9 @@ use std::time::{Duration, Instant};
 
 use aiup_app::accounts::{Actor, Role, Via};
 use aiup_app::sme::discovery::{self, DiscoveryFilter};
-use aiup_sme::discovery::DiscoveryWeights;
 use aiup_app::{App, Clock};
 use aiup_bench::{git_commit, SEED};
+use aiup_sme::discovery::DiscoveryWeights;
 use aiup_store::{DiscoveryRowFilter, NewParticipation};
 use anyhow::Context as _;
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -352,8 +352,13 @@ async fn main() -> anyhow::Result<()> {
         sqlx::query(&format!("DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)"))
             .execute(&mut admin_conn)
             .await?;
-        sqlx::query(&format!("CREATE DATABASE {PG_DB}")).execute(&mut admin_conn).await?;
-        let base = args.postgres.rsplit_once('/').map_or(args.postgres.as_str(), |(b, _)| b);
+        sqlx::query(&format!("CREATE DATABASE {PG_DB}"))
+            .execute(&mut admin_conn)
+            .await?;
+        let base = args
+            .postgres
+            .rsplit_once('/')
+            .map_or(args.postgres.as_str(), |(b, _)| b);
         let url = format!("{base}/{PG_DB}");
         println!("PostgreSQL ({url})");
         let result = async {

@@ -35,10 +35,26 @@ const BOARD: &str = "/sme/centre";
 pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/sme/centre", Access::Allowed(Permission::ReadFirms)),
     (Method::GET, "/sme/discovery", Access::Allowed(Permission::ReadFirms)),
-    (Method::POST, "/sme/firms/{id}/assign", Access::Allowed(Permission::ManageFirms)),
-    (Method::POST, "/sme/firms/{id}/visits", Access::Allowed(Permission::VisitFirms)),
-    (Method::POST, "/sme/visits/{id}/record", Access::Allowed(Permission::VisitFirms)),
-    (Method::POST, "/sme/visits/{id}/cancel", Access::Allowed(Permission::VisitFirms)),
+    (
+        Method::POST,
+        "/sme/firms/{id}/assign",
+        Access::Allowed(Permission::ManageFirms),
+    ),
+    (
+        Method::POST,
+        "/sme/firms/{id}/visits",
+        Access::Allowed(Permission::VisitFirms),
+    ),
+    (
+        Method::POST,
+        "/sme/visits/{id}/record",
+        Access::Allowed(Permission::VisitFirms),
+    ),
+    (
+        Method::POST,
+        "/sme/visits/{id}/cancel",
+        Access::Allowed(Permission::VisitFirms),
+    ),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -107,10 +123,13 @@ pub(crate) fn problem_of(lang: Lang, e: &AppError, fields: &[&'static str], fall
 }
 
 pub(crate) fn band_label(lang: Lang, band: &str) -> String {
-    SizeBand::parse(band).map_or_else(|| band.to_owned(), |b| {
-        let (ko, en) = b.label();
-        lang.pick(ko, en).to_owned()
-    })
+    SizeBand::parse(band).map_or_else(
+        || band.to_owned(),
+        |b| {
+            let (ko, en) = b.label();
+            lang.pick(ko, en).to_owned()
+        },
+    )
 }
 
 /// A business number as people write it: `123-45-67890`.
@@ -151,7 +170,17 @@ async fn board(
         purpose: "diagnose".to_owned(),
         notes: String::new(),
     };
-    board_page(&state, &actor, lang, q.centre.as_deref(), q.done.as_deref(), draft, vec![], StatusCode::OK).await
+    board_page(
+        &state,
+        &actor,
+        lang,
+        q.centre.as_deref(),
+        q.done.as_deref(),
+        draft,
+        vec![],
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn done_message(lang: Lang, done: &str) -> Option<&'static str> {
@@ -252,8 +281,20 @@ fn board_body(actor: &Actor, lang: Lang, b: &Board, draft: &VisitDraft, problems
         } else {
             format!("centre={}", b.centre.id)
         };
-        let q = [centre.as_str(), extra].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("&");
-        href(&if q.is_empty() { BOARD.to_owned() } else { format!("{BOARD}?{q}") }, lang)
+        let q = [centre.as_str(), extra]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("&");
+        href(
+            &if q.is_empty() {
+                BOARD.to_owned()
+            } else {
+                format!("{BOARD}?{q}")
+            },
+            lang,
+        )
     };
     html! {
         h2 #centre-name { (lang.pick(&b.centre.name_ko, &b.centre.name_en)) }
@@ -451,7 +492,10 @@ async fn schedule(
             let problem = Problem {
                 field: "scheduled_on",
                 message: lang
-                    .pick("방문일을 YYYY-MM-DD 형식으로 적어 주십시오.", "Give the day as YYYY-MM-DD.")
+                    .pick(
+                        "방문일을 YYYY-MM-DD 형식으로 적어 주십시오.",
+                        "Give the day as YYYY-MM-DD.",
+                    )
                     .to_owned(),
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -525,7 +569,17 @@ async fn close(
         Err(e) if e.code == Code::NotFound => super::not_found_in(lang),
         Err(e) => {
             let problem = problem_of(lang, &e, &[], "visits-title");
-            board_page(&state, &actor, lang, None, None, VisitDraft::default(), vec![problem], status_of(&e)).await
+            board_page(
+                &state,
+                &actor,
+                lang,
+                None,
+                None,
+                VisitDraft::default(),
+                vec![problem],
+                status_of(&e),
+            )
+            .await
         }
     }
 }

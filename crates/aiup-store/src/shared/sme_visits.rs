@@ -13,9 +13,7 @@ use super::{detached, now, Col, Dialect, Lock, SqlStore};
 use crate::sme_visits::{
     ACTION_SME_VISIT_CANCEL, ACTION_SME_VISIT_RECORD, ACTION_SME_VISIT_SCHEDULE, VISIT_NOTES_MAX, VISIT_PURPOSES,
 };
-use crate::{
-    Caseload, DiscoveryRow, DiscoveryRowFilter, NewVisit, StoreError, VisitFilter, VisitRecord, VisitStore,
-};
+use crate::{Caseload, DiscoveryRow, DiscoveryRowFilter, NewVisit, StoreError, VisitFilter, VisitRecord, VisitStore};
 
 const VISIT_COLUMNS: &str = "id, firm_id, centre_id, doctor_account_id, scheduled_on, purpose, status, done_on, \
      notes, created_at, updated_at";
@@ -62,7 +60,10 @@ fn not_found(what: &str, key: impl ToString) -> StoreError {
 
 fn check_notes(key: impl ToString, notes: &str) -> Result<(), StoreError> {
     if notes.chars().count() > VISIT_NOTES_MAX {
-        return Err(conflict(key, format!("notes are longer than {VISIT_NOTES_MAX} characters")));
+        return Err(conflict(
+            key,
+            format!("notes are longer than {VISIT_NOTES_MAX} characters"),
+        ));
     }
     Ok(())
 }

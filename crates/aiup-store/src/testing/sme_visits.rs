@@ -66,10 +66,62 @@ async fn fixtures(db: &Database) -> Fixtures {
     // business number, name, employees, band, section, division, region, province, capital,
     // ai training, stated intent, centre
     let rows = [
-        ("9100000001", "북부 제조", 12, "10_29", "C", "26", "41110", "41", "TRUE", "FALSE", "TRUE", Some(NORTH)),
-        ("9100000002", "북부 정보", 80, "50_99", "J", "62", "41130", "41", "TRUE", "TRUE", "NULL", Some(NORTH)),
-        ("9100000003", "남부 제조", 400, "300_plus", "C", "29", "26110", "26", "FALSE", "FALSE", "FALSE", Some(SOUTH)),
-        ("9100000004", "미배정", 3, "under_5", "G", "47", "11110", "11", "TRUE", "FALSE", "NULL", None),
+        (
+            "9100000001",
+            "북부 제조",
+            12,
+            "10_29",
+            "C",
+            "26",
+            "41110",
+            "41",
+            "TRUE",
+            "FALSE",
+            "TRUE",
+            Some(NORTH),
+        ),
+        (
+            "9100000002",
+            "북부 정보",
+            80,
+            "50_99",
+            "J",
+            "62",
+            "41130",
+            "41",
+            "TRUE",
+            "TRUE",
+            "NULL",
+            Some(NORTH),
+        ),
+        (
+            "9100000003",
+            "남부 제조",
+            400,
+            "300_plus",
+            "C",
+            "29",
+            "26110",
+            "26",
+            "FALSE",
+            "FALSE",
+            "FALSE",
+            Some(SOUTH),
+        ),
+        (
+            "9100000004",
+            "미배정",
+            3,
+            "under_5",
+            "G",
+            "47",
+            "11110",
+            "11",
+            "TRUE",
+            "FALSE",
+            "NULL",
+            None,
+        ),
     ];
     let mut firms = [0; 4];
     for (i, r) in rows.iter().enumerate() {
@@ -87,9 +139,12 @@ async fn fixtures(db: &Database) -> Fixtures {
         )
         .await
         .expect("firm fixture");
-        firms[i] = super::raw_i64(db, &format!("SELECT id FROM sme_firms WHERE business_number = '{}'", r.0))
-            .await
-            .expect("firm id");
+        firms[i] = super::raw_i64(
+            db,
+            &format!("SELECT id FROM sme_firms WHERE business_number = '{}'", r.0),
+        )
+        .await
+        .expect("firm id");
     }
     // Participations: firm 1 in two programmes (one of them in two years), firm 3 in one, and a
     // business number not in the registry.
@@ -111,7 +166,10 @@ async fn fixtures(db: &Database) -> Fixtures {
         .expect("participation fixture");
     }
     let mut doctors = [0; 2];
-    for (i, (login, centre)) in [("cv-doctor-north", NORTH), ("cv-doctor-south", SOUTH)].iter().enumerate() {
+    for (i, (login, centre)) in [("cv-doctor-north", NORTH), ("cv-doctor-south", SOUTH)]
+        .iter()
+        .enumerate()
+    {
         let account = db
             .accounts()
             .create(
@@ -149,7 +207,10 @@ async fn visits_schedule_record_and_refuse_a_second_record(db: &Database, f: &Fi
         .schedule(&visit(f, 0, 0, day(2026, 3, 10), "diagnose"), "cv-doctor-north")
         .await
         .expect("schedule");
-    assert_eq!((v.status.as_str(), v.done_on, v.purpose.as_str()), ("scheduled", None, "diagnose"));
+    assert_eq!(
+        (v.status.as_str(), v.done_on, v.purpose.as_str()),
+        ("scheduled", None, "diagnose")
+    );
     assert_eq!(store.visit(v.id).await.expect("read"), Some(v.clone()));
     let done = store
         .record_done(v.id, day(2026, 3, 11), Some("진단 완료"), "cv-doctor-north")
@@ -180,14 +241,22 @@ async fn visits_cancel_only_from_scheduled(db: &Database, f: &Fixtures) {
         .await
         .expect("schedule");
     let mark = audit_mark(db).await;
-    let cancelled = store.cancel(v.id, Some("기업 요청으로 취소"), "cv-doctor-north").await.expect("cancel");
+    let cancelled = store
+        .cancel(v.id, Some("기업 요청으로 취소"), "cv-doctor-north")
+        .await
+        .expect("cancel");
     assert_eq!((cancelled.status.as_str(), cancelled.done_on), ("cancelled", None));
     assert_eq!(cancelled.notes, "기업 요청으로 취소");
     let record = store.record_done(v.id, day(2026, 3, 21), None, "cv-doctor-north").await;
     assert!(matches!(record, Err(StoreError::Conflict { .. })), "{record:?}");
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 1, "{events:?}");
-    assert_event(&events[0], ACTION_SME_VISIT_CANCEL, "cv-doctor-north", &format!("sme_visit:{}", v.id));
+    assert_event(
+        &events[0],
+        ACTION_SME_VISIT_CANCEL,
+        "cv-doctor-north",
+        &format!("sme_visit:{}", v.id),
+    );
     let missing = store.cancel(9_999_999, None, "x").await;
     assert!(matches!(missing, Err(StoreError::NotFound { .. })), "{missing:?}");
     let missing = store.record_done(9_999_999, day(2026, 3, 21), None, "x").await;
@@ -258,7 +327,11 @@ async fn visits_list_by_filter_and_count_caseloads(db: &Database, f: &Fixtures) 
     let store = db.sme_visits();
     // So far: north doctor, firm 0 done 2026-03-11; firm 1 cancelled. Add: north doctor firm 1
     // scheduled twice, south doctor firm 2 scheduled and one done in April.
-    for (firm, doctor, on) in [(1, 0, day(2026, 4, 2)), (1, 0, day(2026, 4, 9)), (2, 1, day(2026, 4, 3))] {
+    for (firm, doctor, on) in [
+        (1, 0, day(2026, 4, 2)),
+        (1, 0, day(2026, 4, 9)),
+        (2, 1, day(2026, 4, 3)),
+    ] {
         store
             .schedule(&visit(f, firm, doctor, on, "follow_up"), "t")
             .await
@@ -268,7 +341,10 @@ async fn visits_list_by_filter_and_count_caseloads(db: &Database, f: &Fixtures) 
         .schedule(&visit(f, 2, 1, day(2026, 4, 1), "diagnose"), "t")
         .await
         .expect("schedule");
-    store.record_done(south.id, day(2026, 4, 1), None, "t").await.expect("record");
+    store
+        .record_done(south.id, day(2026, 4, 1), None, "t")
+        .await
+        .expect("record");
 
     let north = VisitFilter {
         centre_id: Some(NORTH.to_owned()),
@@ -277,7 +353,9 @@ async fn visits_list_by_filter_and_count_caseloads(db: &Database, f: &Fixtures) 
     let listed = store.visits(&north).await.expect("north");
     assert_eq!(listed.len(), 4);
     assert!(listed.iter().all(|v| v.centre_id == NORTH));
-    assert!(listed.windows(2).all(|w| (w[0].scheduled_on, w[0].id) <= (w[1].scheduled_on, w[1].id)));
+    assert!(listed
+        .windows(2)
+        .all(|w| (w[0].scheduled_on, w[0].id) <= (w[1].scheduled_on, w[1].id)));
     let scheduled = store
         .visits(&VisitFilter {
             status: Some("scheduled".to_owned()),
@@ -286,7 +364,10 @@ async fn visits_list_by_filter_and_count_caseloads(db: &Database, f: &Fixtures) 
         })
         .await
         .expect("upcoming");
-    assert_eq!(scheduled.iter().map(|v| v.scheduled_on).collect::<Vec<_>>(), [day(2026, 4, 9)]);
+    assert_eq!(
+        scheduled.iter().map(|v| v.scheduled_on).collect::<Vec<_>>(),
+        [day(2026, 4, 9)]
+    );
     let of_firm = store
         .visits(&VisitFilter {
             firm_id: Some(f.firms[2]),
@@ -302,7 +383,12 @@ async fn visits_list_by_filter_and_count_caseloads(db: &Database, f: &Fixtures) 
     let loads = store.caseloads(NORTH, day(2026, 3, 15)).await.expect("north caseloads");
     assert_eq!(loads.len(), 1);
     assert_eq!(
-        (loads[0].doctor_account_id, loads[0].scheduled, loads[0].done_in_month, loads[0].firms),
+        (
+            loads[0].doctor_account_id,
+            loads[0].scheduled,
+            loads[0].done_in_month,
+            loads[0].firms
+        ),
         (f.doctors[0], 2, 1, 2)
     );
     let april = store.caseloads(NORTH, day(2026, 4, 30)).await.expect("april");
@@ -315,7 +401,11 @@ async fn visits_list_by_filter_and_count_caseloads(db: &Database, f: &Fixtures) 
             .collect::<Vec<_>>(),
         [(f.doctors[1], 1, 1, 1)]
     );
-    assert!(store.caseloads("cv-nowhere", day(2026, 4, 1)).await.expect("none").is_empty());
+    assert!(store
+        .caseloads("cv-nowhere", day(2026, 4, 1))
+        .await
+        .expect("none")
+        .is_empty());
 }
 
 async fn discovery_rows_join_partner_programmes_and_filter(db: &Database, f: &Fixtures) {
@@ -331,11 +421,22 @@ async fn discovery_rows_join_partner_programmes_and_filter(db: &Database, f: &Fi
     let first = by_number("9100000001").expect("firm 1");
     assert_eq!(first.partner_programmes, 2, "distinct programmes, not rows");
     assert_eq!(
-        (first.size_band.as_str(), first.ksic_section.as_str(), first.capital_area, first.ai_training),
+        (
+            first.size_band.as_str(),
+            first.ksic_section.as_str(),
+            first.capital_area,
+            first.ai_training
+        ),
         ("10_29", "C", true, false)
     );
-    assert_eq!((first.stated_intent, first.centre_id.as_deref()), (Some(true), Some(NORTH)));
-    assert_eq!(by_number("9100000002").map(|r| (r.partner_programmes, r.stated_intent)), Some((0, None)));
+    assert_eq!(
+        (first.stated_intent, first.centre_id.as_deref()),
+        (Some(true), Some(NORTH))
+    );
+    assert_eq!(
+        by_number("9100000002").map(|r| (r.partner_programmes, r.stated_intent)),
+        Some((0, None))
+    );
     assert_eq!(
         by_number("9100000003").map(|r| (r.partner_programmes, r.stated_intent)),
         Some((1, Some(false)))

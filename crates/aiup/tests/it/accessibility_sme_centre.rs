@@ -17,9 +17,17 @@ async fn centre_board_and_discovery_have_no_accessibility_violations() {
     let services = &b.app.state.app;
     create_account(&b.app, Role::ProgrammeAdmin, None).await;
     create_account(&b.app, Role::TrainingDoctor, Some(TEST_CENTRE)).await;
-    let admin = services.operator_actor(&login_of(Role::ProgrammeAdmin)).await.expect("admin");
-    let doctor = services.operator_actor(&login_of(Role::TrainingDoctor)).await.expect("doctor");
-    firms::import_firms_csv(services, &admin, &three_firms()).await.expect("import");
+    let admin = services
+        .operator_actor(&login_of(Role::ProgrammeAdmin))
+        .await
+        .expect("admin");
+    let doctor = services
+        .operator_actor(&login_of(Role::TrainingDoctor))
+        .await
+        .expect("doctor");
+    firms::import_firms_csv(services, &admin, &three_firms())
+        .await
+        .expect("import");
     firms::assign_by_province(services, &admin).await.expect("assign");
     let (ours, _) = firms::list_firms(services, &doctor, firms::FirmFilter::default())
         .await
@@ -34,7 +42,9 @@ async fn centre_board_and_discovery_have_no_accessibility_violations() {
     };
     visits::schedule(services, &doctor, &plan(today)).await.expect("visit");
     let done = visits::schedule(services, &doctor, &plan(today)).await.expect("visit");
-    visits::record(services, &doctor, done.id, None, None).await.expect("record");
+    visits::record(services, &doctor, done.id, None, None)
+        .await
+        .expect("record");
     let mut report = Vec::new();
 
     sign_in(&b, Role::TrainingDoctor).await;
@@ -63,12 +73,26 @@ async fn centre_board_and_discovery_have_no_accessibility_violations() {
 
     sign_in(&b, Role::ProgrammeAdmin).await;
     check_both(&b, &axe, "/sme/centre", "sme-centre-chooser", &mut report).await;
-    check_both(&b, &axe, "/sme/centre?centre=centre-busan", "sme-centre-busan", &mut report).await;
+    check_both(
+        &b,
+        &axe,
+        "/sme/centre?centre=centre-busan",
+        "sme-centre-busan",
+        &mut report,
+    )
+    .await;
     check_both(&b, &axe, "/sme/discovery", "sme-discovery-admin", &mut report).await;
     assert!(
         b.client.find(Locator::Css("form[action$='/assign']")).await.is_ok(),
         "the ranking was checked with its assign forms"
     );
-    check_both(&b, &axe, "/sme/discovery?province=4", "sme-discovery-error", &mut report).await;
+    check_both(
+        &b,
+        &axe,
+        "/sme/discovery?province=4",
+        "sme-discovery-error",
+        &mut report,
+    )
+    .await;
     assert_clean(&report);
 }

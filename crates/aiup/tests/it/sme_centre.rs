@@ -6,8 +6,8 @@
 
 use aiup_app::accounts::Role;
 use aiup_app::sme::discovery::{self, DiscoveryFilter};
-use aiup_app::sme::visits::{self, ScheduleVisit};
 use aiup_app::sme::firms;
+use aiup_app::sme::visits::{self, ScheduleVisit};
 use aiup_app::Code;
 use aiup_store::NewParticipation;
 use chrono::Days;
@@ -24,19 +24,25 @@ async fn package(test: TestApp) {
     let busan_doctor = actor(app, "disc-doctor-bs", Role::TrainingDoctor, Some("centre-busan")).await;
     let hr = actor(app, "disc-hr", Role::SmeHrLead, Some(TEST_FIRM)).await;
 
-    firms::import_firms_csv(app, &admin, &three_firms()).await.expect("import");
+    firms::import_firms_csv(app, &admin, &three_firms())
+        .await
+        .expect("import");
     assert_eq!(firms::assign_by_province(app, &admin).await.expect("assign"), 3);
     let busan_number = number(1);
     // The Busan firm takes part in two partner programmes (one of them in two years) and said
     // it intends to train.
-    let rows: Vec<NewParticipation> = [("msit-ai-voucher", 2025), ("msit-ai-voucher", 2026), ("mss-smart-factory", 2025)]
-        .iter()
-        .map(|(p, y)| NewParticipation {
-            programme_id: (*p).to_owned(),
-            business_number: busan_number.clone(),
-            year: *y,
-        })
-        .collect();
+    let rows: Vec<NewParticipation> = [
+        ("msit-ai-voucher", 2025),
+        ("msit-ai-voucher", 2026),
+        ("mss-smart-factory", 2025),
+    ]
+    .iter()
+    .map(|(p, y)| NewParticipation {
+        programme_id: (*p).to_owned(),
+        business_number: busan_number.clone(),
+        year: *y,
+    })
+    .collect();
     app.db()
         .firms()
         .import_participations(&rows, "test list", "disc-admin")
@@ -50,7 +56,9 @@ async fn package(test: TestApp) {
 
     // The ranking, nationwide: sorted by points then id, every score the sum of its reasons
     // and equal to the pure score under today's weights.
-    let all = discovery::rank(app, &auditor, &DiscoveryFilter::default()).await.expect("rank");
+    let all = discovery::rank(app, &auditor, &DiscoveryFilter::default())
+        .await
+        .expect("rank");
     assert_eq!((all.scored, all.rows.len()), (3, 3));
     let weights = discovery::weights_on(app.engine().policy(), app.today()).expect("weights");
     assert_eq!(all.weights, weights);
@@ -59,14 +67,25 @@ async fn package(test: TestApp) {
         .windows(2)
         .all(|w| (-w[0].score.points, w[0].firm_id) < (-w[1].score.points, w[1].firm_id)));
     for row in &all.rows {
-        assert_eq!(row.score.points, row.score.reasons.iter().map(|r| r.points).sum::<i64>());
+        assert_eq!(
+            row.score.points,
+            row.score.reasons.iter().map(|r| r.points).sum::<i64>()
+        );
     }
     let first = &all.rows[0];
-    assert_eq!(first.business_number, busan_number, "partner programmes and intent rank it first");
+    assert_eq!(
+        first.business_number, busan_number,
+        "partner programmes and intent rank it first"
+    );
     let codes: Vec<&str> = first.score.reasons.iter().map(|r| r.code).collect();
     assert!(codes.contains(&"partner_programmes") && codes.contains(&"intent_yes") && codes.contains(&"non_capital"));
     assert!(!codes.contains(&"no_ai_training"), "it has AI training: {codes:?}");
-    let partner = first.score.reasons.iter().find(|r| r.code == "partner_programmes").expect("partner");
+    let partner = first
+        .score
+        .reasons
+        .iter()
+        .find(|r| r.code == "partner_programmes")
+        .expect("partner");
     assert_eq!(partner.points, 2 * weights.partner_programme, "two distinct programmes");
     assert_eq!(first.partner_programmes, 2);
 
@@ -76,7 +95,10 @@ async fn package(test: TestApp) {
         ..DiscoveryFilter::default()
     };
     let r = discovery::rank(app, &admin, &busan_only).await.expect("province");
-    assert_eq!(r.rows.iter().map(|r| r.business_number.as_str()).collect::<Vec<_>>(), [busan_number.as_str()]);
+    assert_eq!(
+        r.rows.iter().map(|r| r.business_number.as_str()).collect::<Vec<_>>(),
+        [busan_number.as_str()]
+    );
     let information = DiscoveryFilter {
         ksic_section: Some("J".to_owned()),
         limit: Some(1),
@@ -89,22 +111,39 @@ async fn package(test: TestApp) {
         province: Some("2".to_owned()),
         ..DiscoveryFilter::default()
     };
-    assert_eq!(discovery::rank(app, &admin, &bad).await.unwrap_err().field.as_deref(), Some("province"));
+    assert_eq!(
+        discovery::rank(app, &admin, &bad).await.unwrap_err().field.as_deref(),
+        Some("province")
+    );
 
     // Scope: a doctor sees only their centre's firms; the Busan doctor sees none of ours, even
     // when asking for our centre; an HR lead only their own firm.
-    let ours = discovery::rank(app, &doctor, &DiscoveryFilter::default()).await.expect("doctor");
-    assert_eq!(ours.rows.iter().map(|r| r.business_number.as_str()).collect::<Vec<_>>(), [TEST_FIRM]);
-    let theirs = discovery::rank(app, &busan_doctor, &DiscoveryFilter::default()).await.expect("busan");
+    let ours = discovery::rank(app, &doctor, &DiscoveryFilter::default())
+        .await
+        .expect("doctor");
+    assert_eq!(
+        ours.rows.iter().map(|r| r.business_number.as_str()).collect::<Vec<_>>(),
+        [TEST_FIRM]
+    );
+    let theirs = discovery::rank(app, &busan_doctor, &DiscoveryFilter::default())
+        .await
+        .expect("busan");
     assert!(theirs.rows.iter().all(|r| r.business_number != TEST_FIRM));
     let asked = DiscoveryFilter {
         centre: Some(TEST_CENTRE.to_owned()),
         ..DiscoveryFilter::default()
     };
-    let none = discovery::rank(app, &busan_doctor, &asked).await.expect("asked for ours");
+    let none = discovery::rank(app, &busan_doctor, &asked)
+        .await
+        .expect("asked for ours");
     assert!(none.rows.is_empty() && none.scored == 0);
-    let own = discovery::rank(app, &hr, &DiscoveryFilter::default()).await.expect("hr");
-    assert_eq!(own.rows.iter().map(|r| r.business_number.as_str()).collect::<Vec<_>>(), [TEST_FIRM]);
+    let own = discovery::rank(app, &hr, &DiscoveryFilter::default())
+        .await
+        .expect("hr");
+    assert_eq!(
+        own.rows.iter().map(|r| r.business_number.as_str()).collect::<Vec<_>>(),
+        [TEST_FIRM]
+    );
 
     // Visits.
     let our_firm = ours.rows[0].firm_id;
@@ -116,8 +155,13 @@ async fn package(test: TestApp) {
         purpose: "diagnose".to_owned(),
         notes: "첫 진단 방문".to_owned(),
     };
-    let visit = visits::schedule(app, &doctor, &plan(our_firm, today)).await.expect("schedule");
-    assert_eq!((visit.status.as_str(), visit.centre_id.as_str()), ("scheduled", TEST_CENTRE));
+    let visit = visits::schedule(app, &doctor, &plan(our_firm, today))
+        .await
+        .expect("schedule");
+    assert_eq!(
+        (visit.status.as_str(), visit.centre_id.as_str()),
+        ("scheduled", TEST_CENTRE)
+    );
     assert_eq!(visit.doctor_account_id, doctor.account_id);
     let later = visits::schedule(app, &doctor, &plan(our_firm, today + Days::new(7)))
         .await
@@ -125,17 +169,35 @@ async fn package(test: TestApp) {
     // Another centre's firm does not exist for this doctor; a day in the past is refused; an
     // auditor or an HR lead cannot schedule.
     assert_eq!(
-        visits::schedule(app, &doctor, &plan(busan_firm, today)).await.unwrap_err().code,
+        visits::schedule(app, &doctor, &plan(busan_firm, today))
+            .await
+            .unwrap_err()
+            .code,
         Code::NotFound
     );
-    let past = visits::schedule(app, &doctor, &plan(our_firm, today - Days::new(1))).await.unwrap_err();
-    assert_eq!((past.code, past.field.as_deref()), (Code::InvalidField, Some("scheduled_on")));
+    let past = visits::schedule(app, &doctor, &plan(our_firm, today - Days::new(1)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (past.code, past.field.as_deref()),
+        (Code::InvalidField, Some("scheduled_on"))
+    );
     let mut lunch = plan(our_firm, today);
     lunch.purpose = "lunch".to_owned();
-    assert_eq!(visits::schedule(app, &doctor, &lunch).await.unwrap_err().field.as_deref(), Some("purpose"));
+    assert_eq!(
+        visits::schedule(app, &doctor, &lunch)
+            .await
+            .unwrap_err()
+            .field
+            .as_deref(),
+        Some("purpose")
+    );
     for who in [&auditor, &hr, &admin] {
         assert_eq!(
-            visits::schedule(app, who, &plan(our_firm, today)).await.unwrap_err().code,
+            visits::schedule(app, who, &plan(our_firm, today))
+                .await
+                .unwrap_err()
+                .code,
             Code::Forbidden,
             "{:?}",
             who.role
@@ -143,18 +205,31 @@ async fn package(test: TestApp) {
     }
     // Recording: the Busan doctor cannot touch our visit; a second record conflicts.
     assert_eq!(
-        visits::record(app, &busan_doctor, visit.id, None, None).await.unwrap_err().code,
+        visits::record(app, &busan_doctor, visit.id, None, None)
+            .await
+            .unwrap_err()
+            .code,
         Code::NotFound
     );
-    let future = visits::record(app, &doctor, visit.id, Some(today + Days::new(1)), None).await.unwrap_err();
+    let future = visits::record(app, &doctor, visit.id, Some(today + Days::new(1)), None)
+        .await
+        .unwrap_err();
     assert_eq!(future.field.as_deref(), Some("done_on"));
-    let done = visits::record(app, &doctor, visit.id, None, Some("진단 완료")).await.expect("record");
+    let done = visits::record(app, &doctor, visit.id, None, Some("진단 완료"))
+        .await
+        .expect("record");
     assert_eq!((done.status.as_str(), done.done_on), ("done", Some(today)));
     assert_eq!(
-        visits::record(app, &doctor, visit.id, None, None).await.unwrap_err().code,
+        visits::record(app, &doctor, visit.id, None, None)
+            .await
+            .unwrap_err()
+            .code,
         Code::Conflict
     );
-    assert_eq!(visits::cancel(app, &doctor, visit.id, None).await.unwrap_err().code, Code::Conflict);
+    assert_eq!(
+        visits::cancel(app, &doctor, visit.id, None).await.unwrap_err().code,
+        Code::Conflict
+    );
 
     // The board and caseloads.
     let board = visits::board(app, &doctor, TEST_CENTRE).await.expect("board");
@@ -171,12 +246,20 @@ async fn package(test: TestApp) {
         Code::NotFound
     );
     assert!(visits::board(app, &auditor, TEST_CENTRE).await.is_ok());
-    assert_eq!(visits::visits_of_firm(app, &hr, our_firm).await.expect("hr visits").len(), 2);
+    assert_eq!(
+        visits::visits_of_firm(app, &hr, our_firm)
+            .await
+            .expect("hr visits")
+            .len(),
+        2
+    );
     assert_eq!(
         visits::visits_of_firm(app, &hr, busan_firm).await.unwrap_err().code,
         Code::NotFound
     );
-    let cancelled = visits::cancel(app, &doctor, later.id, Some("기업 일정 변경")).await.expect("cancel");
+    let cancelled = visits::cancel(app, &doctor, later.id, Some("기업 일정 변경"))
+        .await
+        .expect("cancel");
     assert_eq!(cancelled.status, "cancelled");
 
     pages(&test, our_firm, busan_firm).await;
@@ -210,17 +293,27 @@ async fn pages(test: &TestApp, our_firm: i64, busan_firm: i64) {
     let today = test.state.app.today();
     let bad = post(
         format!("/sme/firms/{our_firm}/visits"),
-        vec![("scheduled_on", (today - Days::new(3)).to_string()), ("purpose", "diagnose".into())],
+        vec![
+            ("scheduled_on", (today - Days::new(3)).to_string()),
+            ("purpose", "diagnose".into()),
+        ],
     )
     .await;
     assert_eq!(bad.status, 422, "{}", bad.body);
     assert!(bad.body.contains("scheduled_on-error"), "{}", bad.body);
     let good = post(
         format!("/sme/firms/{our_firm}/visits"),
-        vec![("scheduled_on", today.to_string()), ("purpose", "prescribe".into()), ("notes", "처방 설명".into())],
+        vec![
+            ("scheduled_on", today.to_string()),
+            ("purpose", "prescribe".into()),
+            ("notes", "처방 설명".into()),
+        ],
     )
     .await;
-    assert_eq!((good.status, good.location.as_deref()), (303, Some("/sme/centre?done=scheduled")));
+    assert_eq!(
+        (good.status, good.location.as_deref()),
+        (303, Some("/sme/centre?done=scheduled"))
+    );
     let other = post(
         format!("/sme/firms/{busan_firm}/visits"),
         vec![("scheduled_on", today.to_string()), ("purpose", "diagnose".into())],

@@ -41,16 +41,27 @@ fn blank(v: &Option<String>) -> Option<String> {
 fn filter_of(lang: Lang, q: &RankQuery) -> Result<DiscoveryFilter, Problem> {
     let size_band = match blank(&q.size) {
         None => None,
-        Some(s) => Some(SizeBand::parse(&s).ok_or_else(|| Problem {
-            field: "size",
-            message: lang.pick("규모 구간을 목록에서 고르십시오.", "Choose a size band from the list.").to_owned(),
+        Some(s) => Some(SizeBand::parse(&s).ok_or_else(|| {
+            Problem {
+                field: "size",
+                message: lang
+                    .pick("규모 구간을 목록에서 고르십시오.", "Choose a size band from the list.")
+                    .to_owned(),
+            }
         })?),
     };
     let limit = match blank(&q.limit) {
         None => None,
-        Some(l) => Some(l.parse::<usize>().map_err(|_| Problem {
-            field: "limit",
-            message: lang.pick("표시할 기업 수는 숫자로 적어 주십시오.", "Give the number of firms as a number.").to_owned(),
+        Some(l) => Some(l.parse::<usize>().map_err(|_| {
+            Problem {
+                field: "limit",
+                message: lang
+                    .pick(
+                        "표시할 기업 수는 숫자로 적어 주십시오.",
+                        "Give the number of firms as a number.",
+                    )
+                    .to_owned(),
+            }
         })?),
     };
     Ok(DiscoveryFilter {
@@ -126,7 +137,11 @@ async fn ranking_page(
         }
     };
     let qs = query_string(q);
-    let here = if qs.is_empty() { PATH.to_owned() } else { format!("{PATH}?{qs}") };
+    let here = if qs.is_empty() {
+        PATH.to_owned()
+    } else {
+        format!("{PATH}?{qs}")
+    };
     let provinces = state.engine().regions().provinces().to_vec();
     let body = html! {
         h1 #page-title { (title) }
@@ -155,7 +170,13 @@ fn filters(
     problems: &[Problem],
 ) -> Markup {
     let err = |f: &str| problems.iter().find(|p| p.field == f);
-    let class = |f: &str| if err(f).is_some() { "field field--error" } else { "field" };
+    let class = |f: &str| {
+        if err(f).is_some() {
+            "field field--error"
+        } else {
+            "field"
+        }
+    };
     let selected = |v: &Option<String>, option: &str| blank(v).as_deref() == Some(option);
     html! {
         form.panel.filters #filters method="get" action=(PATH) aria-labelledby="filters-title" {
@@ -334,7 +355,15 @@ pub(super) async fn assign(
         Err(e) if e.code == Code::NotFound => crate::pages::not_found_in(lang),
         Err(e) => {
             let problem = problem_of(lang, &e, &[], "filters-title");
-            ranking_page(&state, &actor, lang, &RankQuery::default(), vec![problem], status_of(&e)).await
+            ranking_page(
+                &state,
+                &actor,
+                lang,
+                &RankQuery::default(),
+                vec![problem],
+                status_of(&e),
+            )
+            .await
         }
     }
 }
