@@ -103,6 +103,8 @@ pub struct DiscoveryRowFilter {
     pub province_code: Option<String>,
     pub ksic_section: Option<String>,
     pub size_band: Option<String>,
+    /// Only the firm with this business number (ten digits).
+    pub business_number: Option<String>,
 }
 
 /// Visits (`Database::sme_visits`).

@@ -194,7 +194,15 @@ fn scoped_rows_filter(actor: &Actor, filter: &DiscoveryFilter) -> Result<Option<
         province_code: filter.province.clone(),
         ksic_section: filter.ksic_section.clone(),
         size_band: filter.size_band.map(|b| b.as_str().to_owned()),
+        business_number: None,
     };
+    if actor.role == Role::SmeHrLead {
+        // An HR lead sees their own firm only; without a scope, nothing.
+        let Some(own) = actor.scope.clone() else {
+            return Ok(None);
+        };
+        rows.business_number = Some(own);
+    }
     if actor.role == Role::TrainingDoctor {
         let Some(own) = actor.scope.clone() else {
             return Ok(None);
@@ -214,14 +222,10 @@ pub async fn rank(app: &App, actor: &Actor, filter: &DiscoveryFilter) -> Result<
     let date = app.today();
     let weights = weights_on(engine.policy(), date)?;
     let limit = filter.limit.unwrap_or(DEFAULT_LIMIT);
-    let mut rows = match scoped_rows_filter(actor, filter)? {
+    let rows = match scoped_rows_filter(actor, filter)? {
         Some(rows_filter) => app.db().sme_visits().discovery_rows(&rows_filter).await?,
         None => Vec::new(),
     };
-    if actor.role == Role::SmeHrLead {
-        let own = actor.scope.as_deref().unwrap_or("");
-        rows.retain(|r| r.business_number == own);
-    }
     let scored = rows.len();
     Ok(Ranking {
         rows: rank_rows(rows, &weights, limit),

@@ -354,6 +354,7 @@ where
         w.text("f.province_code", filter.province_code.as_ref());
         w.text("f.ksic_section", filter.ksic_section.as_ref());
         w.text("f.size_band", filter.size_band.as_ref());
+        w.text("f.business_number", filter.business_number.as_ref());
         let sql = format!(
             "SELECT f.id, f.business_number, f.name, f.employees, f.size_band, f.ksic_section, f.ksic_division, \
              f.region_code, f.province_code, f.capital_area, f.ai_training, f.stated_intent, f.centre_id, \

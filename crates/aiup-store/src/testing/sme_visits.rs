@@ -478,6 +478,14 @@ async fn discovery_rows_join_partner_programmes_and_filter(db: &Database, f: &Fi
     );
     assert_eq!(
         only(DiscoveryRowFilter {
+            business_number: Some("9100000003".to_owned()),
+            ..DiscoveryRowFilter::default()
+        })
+        .await,
+        [f.firms[2]]
+    );
+    assert_eq!(
+        only(DiscoveryRowFilter {
             size_band: Some("under_5".to_owned()),
             ..DiscoveryRowFilter::default()
         })
