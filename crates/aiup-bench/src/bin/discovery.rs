@@ -140,15 +140,16 @@ fn ranking_sql(w: &DiscoveryWeights, filter: &DiscoveryRowFilter, limit: usize) 
     format!(
         "SELECT f.id, \
          (CASE WHEN f.ai_training THEN 0 ELSE {no_ai} END) \
-         + {partner} * (CASE WHEN COALESCE(p.n, 0) > {cap} THEN {cap} ELSE COALESCE(p.n, 0) END) \
+         + {partner} * (CASE WHEN f.n > {cap} THEN {cap} ELSE f.n END) \
          + (CASE WHEN f.stated_intent IS NULL THEN 0 WHEN f.stated_intent THEN {yes} ELSE -{no} END) \
          + (CASE WHEN f.size_band IN ('under_5', '5_9', '10_29') THEN {s30} \
                  WHEN f.size_band IN ('30_49', '50_99', '100_299') THEN {s299} ELSE 0 END) \
          + (CASE WHEN f.capital_area THEN 0 ELSE {nc} END) \
          + ({by_section}) AS points \
-         FROM sme_firms f LEFT JOIN (SELECT business_number, COUNT(DISTINCT programme_id) AS n \
-         FROM sme_partner_participations GROUP BY business_number) p ON p.business_number = f.business_number\
-         {filter_sql} ORDER BY points DESC, f.id LIMIT {limit}",
+         FROM (SELECT f.id, f.ai_training, f.stated_intent, f.size_band, f.capital_area, f.ksic_section, \
+         (SELECT COUNT(DISTINCT pp.programme_id) FROM sme_partner_participations pp \
+         WHERE pp.business_number = f.business_number) AS n FROM sme_firms f{filter_sql}) f \
+         ORDER BY points DESC, f.id LIMIT {limit}",
         no_ai = w.no_ai_training,
         partner = w.partner_programme,
         yes = w.intent_yes,
