@@ -20,6 +20,7 @@ pub const POLICY_FILES: &[(&str, &str)] = embed!(
     "general.toml",
     "plan.toml",
     "programmes.toml",
+    "sme.toml",
     "sme_training.toml",
     "training_cost.toml",
     "tuition.toml"

@@ -114,7 +114,10 @@ pub use sme_firms::{
 pub use sme_survey::{
     NewSurveyRound, SurveyAnswerRow, SurveyImport, SurveyRound, SurveyStore, ACTION_SME_SURVEY_IMPORT,
 };
-pub use sme_visits::VisitStore;
+pub use sme_visits::{
+    Caseload, DiscoveryRow, DiscoveryRowFilter, NewVisit, VisitFilter, VisitRecord, VisitStore,
+    ACTION_SME_VISIT_CANCEL, ACTION_SME_VISIT_RECORD, ACTION_SME_VISIT_SCHEDULE, VISIT_NOTES_MAX, VISIT_PURPOSES,
+};
 
 use shared::SqlStore;
 

@@ -230,6 +230,16 @@ params! {
     // Regions and rounding.
     "region.tier_precedence": TierPrecedence,
     "rounding.rate_amounts": Rounding,
+    // The SME package: discovery points (aiup_sme::discovery::DiscoveryWeights).
+    "sme.discovery.weight.no_ai_training": Count,
+    "sme.discovery.weight.partner_programme": Count,
+    "sme.discovery.partner_programmes_counted": Count,
+    "sme.discovery.weight.intent_yes": Count,
+    "sme.discovery.weight.intent_no": Count,
+    "sme.discovery.weight.size_under_30": Count,
+    "sme.discovery.weight.size_30_to_299": Count,
+    "sme.discovery.weight.non_capital": Count,
+    "sme.discovery.weight.industry_need": Count,
 }
 
 pub fn spec(id: &str) -> Option<&'static ParamSpec> {

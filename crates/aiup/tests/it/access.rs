@@ -102,6 +102,8 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("/prescriptions/{p}", &format!("/prescriptions/{}", f.plan))
         .replace("{course}", &f.course)
         .replace("{cohort}", "0")
+        .replace("/sme/firms/{id}", "/sme/firms/1")
+        .replace("/sme/visits/{id}", "/sme/visits/1")
 }
 
 /// What a caller sends: a session on pages, a token on the API.
