@@ -311,7 +311,10 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
         links.push(("/sme/centre", lang.pick("확산센터 현황판", "Centre board")));
     }
     if actor.allows(Permission::ReadSmeProgramme) {
-        links.push(("/admin/sme", lang.pick("중소기업 AI 훈련 목표", "SME AI training targets")));
+        links.push((
+            "/admin/sme",
+            lang.pick("중소기업 AI 훈련 목표", "SME AI training targets"),
+        ));
         links.push(("/admin/sme/firms", lang.pick("기업 명부", "Firm registry")));
         links.push(("/admin/sme/survey", lang.pick("AI 훈련 수요조사", "Demand survey")));
     }

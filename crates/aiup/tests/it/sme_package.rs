@@ -1,5 +1,5 @@
 //! The whole SME package through the services, on SQLite and PostgreSQL: import firms → a partner
-//! list matched to them → (discovery and the visit: see the TODOs) → assignment to a centre → diagnosis by the centre's
+//! list matched to them → the discovery ranking → assignment to a centre → a visit scheduled and recorded → diagnosis by the centre's
 //! training doctor → prescription from the catalogue priced by the engine (checked against the
 //! golden case marked `package`) → the HR lead accepts → staff enrolled and accepted by the
 //! institution → outcome counts and the 2026 targets; with the refusals on the way (another
@@ -8,7 +8,7 @@
 use aiup_app::accounts::{Actor, Role};
 use aiup_app::enrolment::{Decision, DecisionDone};
 use aiup_app::sme::prescription::StaffInput;
-use aiup_app::sme::{diagnosis, firms, outcomes, partners, prescription};
+use aiup_app::sme::{diagnosis, discovery, firms, outcomes, partners, prescription, visits};
 use aiup_app::{App, Code};
 use aiup_catalogue::{AiLevel, ApplicationPeriod, CatalogueBatch, Cohort, Course, Hours};
 use aiup_core::{Delivery, ProgrammeId};
@@ -162,8 +162,20 @@ async fn package(test: TestApp) {
         .find(|f| f.firm.id == ours.id)
         .expect("our firm in the integrated list");
     assert_eq!(row.programmes.len(), 1);
-    // 3. TODO(lead): rank firms with the discovery service (`aiup_app::sme::discovery`) and check
-    //    our firm (no AI training yet, intent unknown, non-capital) ranks with its reasons.
+    // 3. Discovery: our firm (no AI training yet, in a partner programme, outside the capital
+    //    area) ranks above the other (the same facts but no partner programme), with its reasons.
+    let ranking = discovery::rank(app, &admin, &discovery::DiscoveryFilter::default())
+        .await
+        .expect("ranking");
+    assert_eq!(ranking.scored, 2);
+    assert_eq!(ranking.rows[0].firm_id, ours.id, "{:?}", ranking.rows);
+    let codes: Vec<&str> = ranking.rows[0].score.reasons.iter().map(|r| r.code).collect();
+    for code in ["no_ai_training", "partner_programmes", "non_capital"] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+    let sum: i64 = ranking.rows[0].score.reasons.iter().map(|r| r.points).sum();
+    assert_eq!(sum, ranking.rows[0].score.points);
+    assert!(ranking.rows[0].score.points > ranking.rows[1].score.points);
 
     // 4. Assignment to the Busan centre.
     firms::assign_centre(app, &admin, ours.id, Some("centre-busan"))
@@ -173,8 +185,26 @@ async fn package(test: TestApp) {
         .await
         .expect("assign");
 
-    // 5. TODO(lead): schedule and record the visit with `aiup_app::sme::visits` (not on this
-    //    branch yet); the diagnosis below is what the doctor records at it.
+    // 5. The centre's doctor schedules a visit and records it; another centre's doctor cannot.
+    let visit_input = visits::ScheduleVisit {
+        firm_id: ours.id,
+        scheduled_on: app.today(),
+        purpose: "diagnose".into(),
+        notes: String::new(),
+    };
+    let refused = visits::schedule(app, &other_doctor, &visit_input)
+        .await
+        .expect_err("another centre's doctor");
+    assert_eq!(refused.code, Code::NotFound);
+    let visit = visits::schedule(app, &doctor, &visit_input).await.expect("schedule");
+    let done = visits::record(app, &doctor, visit.id, None, Some("진단 실시"))
+        .await
+        .expect("record");
+    assert_eq!(done.status, "done");
+    let again = visits::record(app, &doctor, visit.id, None, None)
+        .await
+        .expect_err("twice");
+    assert_eq!(again.code, Code::Conflict);
 
     // 6. Diagnosis. Another centre's doctor cannot see the firm; bad answers store nothing.
     let good = answers(1, true);
