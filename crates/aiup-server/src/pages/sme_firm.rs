@@ -152,8 +152,15 @@ pub(super) fn level_badge(lang: Lang, level: AxLevel) -> Markup {
 }
 
 /// The firm's facts.
-pub(super) fn firm_facts(lang: Lang, firm: &FirmRecord) -> Markup {
+pub(super) fn firm_facts(lang: Lang, engine: &aiup_rules::Engine, firm: &FirmRecord) -> Markup {
     let f = &firm.firm;
+    let region = aiup_core::region::RegionCode::parse(&f.region_code)
+        .ok()
+        .and_then(|code| engine.regions().get(code))
+        .map_or_else(
+            || f.region_code.clone(),
+            |r| lang.pick(&r.full_name, &r.name_en).to_owned(),
+        );
     let band = SizeBand::parse(&f.size_band).map(SizeBand::label);
     let yes_no = |b: bool| lang.pick(if b { "예" } else { "아니오" }, if b { "Yes" } else { "No" });
     html! {
@@ -164,7 +171,7 @@ pub(super) fn firm_facts(lang: Lang, firm: &FirmRecord) -> Markup {
             dd { (f.employees) (lang.pick("명", " workers")) @if let Some((ko, en)) = band { " (" (lang.pick(ko, en)) ")" } }
             dt { (lang.pick("업종(KSIC)", "Industry (KSIC)")) } dd { (f.ksic_section) " " (f.ksic_division) }
             dt { (lang.pick("소재지", "Location")) }
-            dd { (f.region_code) " · " (lang.pick(if f.capital_area { "수도권" } else { "비수도권" }, if f.capital_area { "capital area" } else { "outside the capital area" })) }
+            dd { (region) " · " (lang.pick(if f.capital_area { "수도권" } else { "비수도권" }, if f.capital_area { "capital area" } else { "outside the capital area" })) }
             dt { (lang.pick("우선지원대상기업", "Priority-support firm")) } dd { (yes_no(f.priority_support)) }
             dt { (lang.pick("훈련 이력", "Training history")) }
             dd {
@@ -179,10 +186,32 @@ pub(super) fn firm_facts(lang: Lang, firm: &FirmRecord) -> Markup {
                     Some(false) => (lang.pick("없음", "No")),
                     None => (lang.pick("모름", "Unknown")),
                 }
-                @if let Some(source) = &firm.intent_source { " (" (source) ")" }
+                @if let Some(source) = &firm.intent_source {
+                    " (" (intent_source_label(lang, source))
+                    @if let Some(on) = firm.intent_on { ", " (on) }
+                    ")"
+                }
             }
-            dt { (lang.pick("확산센터", "Diffusion centre")) } dd { (firm.centre_id.as_deref().unwrap_or("—")) }
+            dt { (lang.pick("확산센터", "Diffusion centre")) }
+            dd {
+                @match firm.centre_id.as_deref() {
+                    Some(id) => @match aiup_sme::centre::centres().get(id) {
+                        Some(c) => (lang.pick(&c.name_ko, &c.name_en)),
+                        None => (id),
+                    },
+                    None => (lang.pick("배정 전", "Not assigned yet")),
+                }
+            }
         }
+    }
+}
+
+/// Where a stated intent came from, for people: the diagnosis, or a survey round by name.
+fn intent_source_label(lang: Lang, source: &str) -> String {
+    match source.strip_prefix("survey:") {
+        Some(round) => format!("{} {round}", lang.pick("수요조사", "demand survey")),
+        None if source == diagnosis::INTENT_SOURCE => lang.pick("진단", "diagnosis").to_owned(),
+        None => source.to_owned(),
     }
 }
 
@@ -249,7 +278,7 @@ async fn firm_page(
         @if q.done.as_deref() == Some("prescribed") {
             p.notice role="status" { (lang.pick("훈련계획을 만들었습니다.", "The training plan was made.")) }
         }
-        (firm_facts(lang, &firm))
+        (firm_facts(lang, &state.app.engine(), &firm))
         section #diagnoses aria-labelledby="diagnoses-title" {
             h2 #diagnoses-title { (lang.pick("진단", "Diagnoses")) }
             @if history.is_empty() {

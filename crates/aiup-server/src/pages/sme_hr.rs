@@ -126,7 +126,7 @@ async fn home_page(
             Some("enrolled") => p.notice role="status" { (lang.pick("직원의 수강 신청을 만들었습니다. 훈련기관이 승인하면 확정됩니다.", "The staff member's application was made. It is confirmed when the institution accepts it.")) },
             _ => {},
         }
-        (firm_facts(lang, &firm))
+        (firm_facts(lang, &state.app.engine(), &firm))
         section #our-diagnosis aria-labelledby="our-diagnosis-title" {
             h2 #our-diagnosis-title { (lang.pick("우리 회사 진단", "Our diagnosis")) }
             @match &latest {
