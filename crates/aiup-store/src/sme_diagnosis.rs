@@ -141,7 +141,14 @@ pub trait SmeDiagnosisStore: Send + Sync + fmt::Debug {
     /// Records a diagnosis in one transaction with [`ACTION_SME_DIAGNOSIS_RECORD`] (firm, number,
     /// level, points; never the answers). An unknown firm is `NotFound`; a number the firm has
     /// already used is `Conflict` (a form sent twice).
-    async fn record_diagnosis(&self, d: &NewSmeDiagnosis, actor: &str) -> Result<SmeDiagnosisRecord, StoreError>;
+    /// `stated_intent` (the intent to train and its source), when given, is set on the firm in
+    /// the same transaction, with its own audit event.
+    async fn record_diagnosis(
+        &self,
+        d: &NewSmeDiagnosis,
+        stated_intent: Option<(bool, &str)>,
+        actor: &str,
+    ) -> Result<SmeDiagnosisRecord, StoreError>;
 
     async fn diagnosis(&self, id: i64) -> Result<Option<SmeDiagnosisRecord>, StoreError>;
 

@@ -141,17 +141,7 @@ pub async fn record_diagnosis(
                 intermediate_from: i64::from(assessment.intermediate_from),
                 advanced_from: i64::from(assessment.advanced_from),
             },
-            &actor.audit_name(),
-        )
-        .await
-        .map_err(AppError::from)?;
-    app.db()
-        .firms()
-        .set_intent(
-            &firm.firm.business_number,
-            assessment.intent,
-            INTENT_SOURCE,
-            today,
+            Some((assessment.intent, INTENT_SOURCE)),
             &actor.audit_name(),
         )
         .await

@@ -60,6 +60,7 @@ macro_rules! bounds {
             Option<i64>: Col<DB>,
             Option<NaiveDate>: Col<DB>,
             Option<DateTime<Utc>>: Col<DB>,
+            Option<bool>: Col<DB>,
         {
             $($item)*
         }
@@ -87,15 +88,20 @@ bounds! {
         })
     }
 
-    async fn record_diagnosis_tx(pool: Pool<DB>, d: NewSmeDiagnosis, actor: String) -> Result<SmeDiagnosisRecord, StoreError> {
+    async fn record_diagnosis_tx(
+        pool: Pool<DB>,
+        d: NewSmeDiagnosis,
+        stated_intent: Option<(bool, String)>,
+        actor: String,
+    ) -> Result<SmeDiagnosisRecord, StoreError> {
         let mut tx = DB::begin_write(&pool, Lock::SmeCases).await?;
-        let firm: Option<i64> = sqlx::query_scalar("SELECT id FROM sme_firms WHERE id = $1")
+        let firm: Option<String> = sqlx::query_scalar("SELECT business_number FROM sme_firms WHERE id = $1")
             .bind(d.firm_id)
             .fetch_optional(&mut *tx)
             .await?;
-        if firm.is_none() {
+        let Some(business_number) = firm else {
             return Err(not_found("firm", d.firm_id));
-        }
+        };
         let recorded_at = now();
         let inserted = sqlx::query(
             "INSERT INTO sme_diagnoses (firm_id, diagnosis_no, taken_on, recorded_at, recorded_by, questionnaire_version, \
@@ -136,6 +142,9 @@ bounds! {
             "questionnaire_version": d.questionnaire_version,
         });
         record::<DB>(&mut tx, &actor, ACTION_SME_DIAGNOSIS_RECORD, &format!("sme_diagnosis:{id}"), detail).await?;
+        if let Some((intent, source)) = &stated_intent {
+            Self::intent_in_tx(&mut tx, &business_number, *intent, source, d.taken_on, &actor).await?;
+        }
         tx.commit().await?;
         Ok(SmeDiagnosisRecord {
             id,
@@ -502,11 +511,18 @@ where
     Option<i64>: Col<DB>,
     Option<NaiveDate>: Col<DB>,
     Option<DateTime<Utc>>: Col<DB>,
+    Option<bool>: Col<DB>,
 {
-    async fn record_diagnosis(&self, d: &NewSmeDiagnosis, actor: &str) -> Result<SmeDiagnosisRecord, StoreError> {
+    async fn record_diagnosis(
+        &self,
+        d: &NewSmeDiagnosis,
+        stated_intent: Option<(bool, &str)>,
+        actor: &str,
+    ) -> Result<SmeDiagnosisRecord, StoreError> {
         detached(Self::record_diagnosis_tx(
             self.pool.clone(),
             d.clone(),
+            stated_intent.map(|(intent, source)| (intent, source.to_owned())),
             actor.to_owned(),
         ))
         .await

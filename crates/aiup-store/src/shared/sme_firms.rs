@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
-use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
+use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row, Transaction};
 
 use super::audit::record;
 use super::{detached, now, placeholders, Col, Dialect, Lock, SqlStore, INSERT_CHUNK};
@@ -453,16 +453,34 @@ where
         actor: String,
     ) -> Result<bool, StoreError> {
         let mut tx = DB::begin_write(&pool, Lock::SmeFirms).await?;
+        let set = Self::intent_in_tx(&mut tx, &business_number, intent, &source, on, &actor).await?;
+        if set {
+            tx.commit().await?;
+        }
+        Ok(set)
+    }
+
+    /// Sets a firm's stated intent inside `tx`, with its audit event (also used by the diagnosis,
+    /// so a diagnosis and the intent it states are one transaction). False when no firm has the
+    /// number.
+    pub(crate) async fn intent_in_tx(
+        tx: &mut Transaction<'static, DB>,
+        business_number: &str,
+        intent: bool,
+        source: &str,
+        on: NaiveDate,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
         let id: Option<i64> = sqlx::query_scalar(
             "UPDATE sme_firms SET stated_intent = $2, intent_source = $3, intent_on = $4, updated_at = $5 \
              WHERE business_number = $1 RETURNING id",
         )
-        .bind(business_number.clone())
+        .bind(business_number.to_owned())
         .bind(intent)
-        .bind(source.clone())
+        .bind(source.to_owned())
         .bind(on)
         .bind(now())
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         let Some(id) = id else {
             return Ok(false);
@@ -470,15 +488,7 @@ where
         let detail = serde_json::json!({
             "business_number": business_number, "intent": intent, "source": source, "on": on,
         });
-        record::<DB>(
-            &mut tx,
-            &actor,
-            ACTION_SME_FIRM_INTENT,
-            &format!("sme_firm:{id}"),
-            detail,
-        )
-        .await?;
-        tx.commit().await?;
+        record::<DB>(tx, actor, ACTION_SME_FIRM_INTENT, &format!("sme_firm:{id}"), detail).await?;
         Ok(true)
     }
 

@@ -108,13 +108,22 @@ async fn sme_diagnoses_are_numbered_read_back_and_audited(db: &Database) {
     assert_eq!(store.next_diagnosis_no(firm_id).await.unwrap(), 1);
     let mark = audit_mark(db).await;
     let first = store
-        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 12), "doctor-1")
+        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 12), None, "doctor-1")
         .await
         .expect("record");
     let second = store
-        .record_diagnosis(&diagnosis(firm_id, 2, "intermediate", 41), "doctor-1")
+        .record_diagnosis(
+            &diagnosis(firm_id, 2, "intermediate", 41),
+            Some((true, "diagnosis")),
+            "doctor-1",
+        )
         .await
         .expect("record again");
+    // The intent it states is set on the firm in the same transaction, with its own event.
+    let firm_record = db.firms().firm(firm_id).await.unwrap().expect("firm");
+    assert_eq!(firm_record.stated_intent, Some(true));
+    assert_eq!(firm_record.intent_source.as_deref(), Some("diagnosis"));
+    assert_eq!(firm_record.intent_on, Some(second.diagnosis.taken_on));
     assert_eq!(store.next_diagnosis_no(firm_id).await.unwrap(), 3);
     assert_eq!(store.diagnosis(first.id).await.unwrap().as_ref(), Some(&first));
     let history = store.diagnoses_of(firm_id).await.unwrap();
@@ -122,7 +131,8 @@ async fn sme_diagnoses_are_numbered_read_back_and_audited(db: &Database) {
     assert_eq!(history[0].recorded_by, "doctor-1");
     assert_eq!(history[1].diagnosis.points, 41);
     let events = events_after(db, mark).await;
-    assert_eq!(events.len(), 2);
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[2].action, crate::ACTION_SME_FIRM_INTENT);
     assert_event(
         &events[0],
         ACTION_SME_DIAGNOSIS_RECORD,
@@ -140,21 +150,28 @@ async fn sme_diagnosis_a_repeat_or_unknown_firm_changes_nothing(db: &Database) {
     let store = db.sme_diagnoses();
     let firm_id = firm(db, "2000000002").await;
     store
-        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 3), "d")
+        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 3), None, "d")
         .await
         .unwrap();
     let mark = audit_mark(db).await;
     let again = store
-        .record_diagnosis(&diagnosis(firm_id, 1, "advanced", 70), "d")
+        .record_diagnosis(&diagnosis(firm_id, 1, "advanced", 70), Some((false, "diagnosis")), "d")
         .await;
     assert!(matches!(again, Err(StoreError::Conflict { .. })), "{again:?}");
-    let unknown = store.record_diagnosis(&diagnosis(999_999, 1, "beginner", 3), "d").await;
+    // The refused diagnosis set no intent either: one transaction.
+    let firm_record = db.firms().firm(firm_id).await.unwrap().expect("firm");
+    assert_eq!(firm_record.stated_intent, None);
+    let unknown = store
+        .record_diagnosis(&diagnosis(999_999, 1, "beginner", 3), None, "d")
+        .await;
     assert!(matches!(unknown, Err(StoreError::NotFound { .. })), "{unknown:?}");
     // A level or points the table refuses.
-    let bad = store.record_diagnosis(&diagnosis(firm_id, 2, "expert", 3), "d").await;
+    let bad = store
+        .record_diagnosis(&diagnosis(firm_id, 2, "expert", 3), None, "d")
+        .await;
     assert!(bad.is_err());
     let over = store
-        .record_diagnosis(&diagnosis(firm_id, 2, "advanced", 89), "d")
+        .record_diagnosis(&diagnosis(firm_id, 2, "advanced", 89), None, "d")
         .await;
     assert!(over.is_err());
     assert_eq!(store.diagnoses_of(firm_id).await.unwrap().len(), 1);
@@ -166,7 +183,7 @@ async fn sme_prescriptions_keep_their_lines_and_are_accepted_once(db: &Database)
     let firm_id = firm(db, "2000000003").await;
     let other = firm(db, "2000000004").await;
     let d = store
-        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), "doc")
+        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), None, "doc")
         .await
         .unwrap();
     // Another firm's diagnosis is not found, and nothing is written.
@@ -218,7 +235,7 @@ async fn sme_plan_enrolments_need_an_accepted_course_line(db: &Database) {
     let store = db.sme_diagnoses();
     let firm_id = firm(db, "2000000005").await;
     let d = store
-        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), "doc")
+        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), None, "doc")
         .await
         .unwrap();
     let p = store.record_prescription(&plan(firm_id, d.id), "doc").await.unwrap();
@@ -309,7 +326,7 @@ async fn sme_staff_enrolment_is_all_or_nothing(db: &Database) {
     let store = db.sme_diagnoses();
     let firm_id = firm(db, "2000000006").await;
     let d = store
-        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), "doc")
+        .record_diagnosis(&diagnosis(firm_id, 1, "beginner", 5), None, "doc")
         .await
         .unwrap();
     let p = store.record_prescription(&plan(firm_id, d.id), "doc").await.unwrap();
