@@ -183,6 +183,23 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// [`StoreError::NotFound`] for `what` with key `key`.
+    pub(crate) fn not_found(what: &str, key: impl ToString) -> StoreError {
+        StoreError::NotFound {
+            what: what.to_owned(),
+            key: key.to_string(),
+        }
+    }
+
+    /// [`StoreError::Conflict`] for `what` with key `key`, and why.
+    pub(crate) fn conflict(what: &str, key: impl ToString, reason: impl Into<String>) -> StoreError {
+        StoreError::Conflict {
+            what: what.to_owned(),
+            key: key.to_string(),
+            reason: reason.into(),
+        }
+    }
+
     /// Whether the database was busy ([`StoreError::Busy`]): the same request may succeed if
     /// tried again.
     pub fn is_busy(&self) -> bool {

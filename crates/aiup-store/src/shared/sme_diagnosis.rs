@@ -27,21 +27,6 @@ const PRESCRIPTION_COLUMNS: &str =
 const LINE_COLUMNS: &str = "line_no, kind, programme_id, course_id, cohort_ordinal, cohort_start, fee_won, firm_won, \
      government_won, worker_won";
 
-fn not_found(what: &str, key: impl ToString) -> StoreError {
-    StoreError::NotFound {
-        what: what.to_owned(),
-        key: key.to_string(),
-    }
-}
-
-fn conflict(what: &str, key: impl ToString, reason: &str) -> StoreError {
-    StoreError::Conflict {
-        what: what.to_owned(),
-        key: key.to_string(),
-        reason: reason.to_owned(),
-    }
-}
-
 macro_rules! bounds {
     ($($item:item)*) => {
         impl<DB> SqlStore<DB>
@@ -100,7 +85,7 @@ bounds! {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(business_number) = firm else {
-            return Err(not_found("firm", d.firm_id));
+            return Err(StoreError::not_found("firm", d.firm_id));
         };
         let recorded_at = now();
         let inserted = sqlx::query(
@@ -125,7 +110,7 @@ bounds! {
         let id: i64 = match inserted {
             Ok(row) => row.try_get(0usize)?,
             Err(e) if is_unique_violation(&e) => {
-                return Err(conflict(
+                return Err(StoreError::conflict(
                     "SME diagnosis",
                     format!("{} of firm {}", d.diagnosis_no, d.firm_id),
                     "this diagnosis is already recorded (was the form sent twice?)",
@@ -171,7 +156,7 @@ bounds! {
             .fetch_optional(&mut *tx)
             .await?;
         if owner != Some(p.firm_id) {
-            return Err(not_found("SME diagnosis", format!("{} of firm {}", p.diagnosis_id, p.firm_id)));
+            return Err(StoreError::not_found("SME diagnosis", format!("{} of firm {}", p.diagnosis_id, p.firm_id)));
         }
         let recorded_at = now();
         let id: i64 = sqlx::query_scalar(
@@ -301,7 +286,7 @@ bounds! {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(firm) = firm else {
-            return Err(not_found("prescription", id));
+            return Err(StoreError::not_found("prescription", id));
         };
         let inserted = sqlx::query(
             "INSERT INTO sme_prescription_acceptances (prescription_id, accepted_on, accepted_at, accepted_by) \
@@ -316,7 +301,7 @@ bounds! {
         match inserted {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {
-                return Err(conflict("prescription", id, "the plan is already accepted"));
+                return Err(StoreError::conflict("prescription", id, "the plan is already accepted"));
             }
             Err(e) => return Err(e.into()),
         }
@@ -346,23 +331,23 @@ bounds! {
         .fetch_optional(&mut *conn)
         .await?;
         let Some(plan) = plan else {
-            return Err(not_found("prescription", prescription_id));
+            return Err(StoreError::not_found("prescription", prescription_id));
         };
         let firm_id: i64 = plan.try_get("firm_id")?;
         let accepted: Option<i64> = plan.try_get("accepted")?;
         let course: Option<String> = plan.try_get("course_id")?;
         if accepted.is_none() {
-            return Err(conflict("prescription", prescription_id, "the plan is not accepted"));
+            return Err(StoreError::conflict("prescription", prescription_id, "the plan is not accepted"));
         }
         if course.is_none() {
-            return Err(not_found("course line", format!("{line_no} of prescription {prescription_id}")));
+            return Err(StoreError::not_found("course line", format!("{line_no} of prescription {prescription_id}")));
         }
         let enrolment: Option<i64> = sqlx::query_scalar("SELECT id FROM enrolments WHERE id = $1")
             .bind(enrolment_id)
             .fetch_optional(&mut *conn)
             .await?;
         if enrolment.is_none() {
-            return Err(not_found("enrolment", enrolment_id));
+            return Err(StoreError::not_found("enrolment", enrolment_id));
         }
         let created_at = now();
         let inserted = sqlx::query(
@@ -380,7 +365,7 @@ bounds! {
         match inserted {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {
-                return Err(conflict("plan enrolment", enrolment_id, "the enrolment is already linked to a plan"));
+                return Err(StoreError::conflict("plan enrolment", enrolment_id, "the enrolment is already linked to a plan"));
             }
             Err(e) => return Err(e.into()),
         }
@@ -567,7 +552,7 @@ where
         detached(Self::accept_tx(self.pool.clone(), id, on, actor.to_owned())).await?;
         self.prescription(id)
             .await?
-            .ok_or_else(|| not_found("prescription", id))
+            .ok_or_else(|| StoreError::not_found("prescription", id))
     }
 
     async fn link_enrolment(

@@ -44,18 +44,7 @@ where
 }
 
 fn conflict(key: impl ToString, reason: impl Into<String>) -> StoreError {
-    StoreError::Conflict {
-        what: "sme visit".to_owned(),
-        key: key.to_string(),
-        reason: reason.into(),
-    }
-}
-
-fn not_found(what: &str, key: impl ToString) -> StoreError {
-    StoreError::NotFound {
-        what: what.to_owned(),
-        key: key.to_string(),
-    }
+    StoreError::conflict("sme visit", key, reason)
 }
 
 fn check_notes(key: impl ToString, notes: &str) -> Result<(), StoreError> {
@@ -122,21 +111,21 @@ where
             .fetch_optional(&mut *tx)
             .await?;
         if firm.is_none() {
-            return Err(not_found("firm", v.firm_id));
+            return Err(StoreError::not_found("firm", v.firm_id));
         }
         let centre: Option<String> = sqlx::query_scalar("SELECT id FROM sme_centres WHERE id = $1")
             .bind(v.centre_id.clone())
             .fetch_optional(&mut *tx)
             .await?;
         if centre.is_none() {
-            return Err(not_found("centre", &v.centre_id));
+            return Err(StoreError::not_found("centre", &v.centre_id));
         }
         let doctor: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE id = $1")
             .bind(v.doctor_account_id)
             .fetch_optional(&mut *tx)
             .await?;
         if doctor.is_none() {
-            return Err(not_found("account", v.doctor_account_id));
+            return Err(StoreError::not_found("account", v.doctor_account_id));
         }
         let at = now();
         let row = sqlx::query(&format!(
@@ -204,7 +193,7 @@ where
                 .fetch_optional(&mut *tx)
                 .await?;
             return Err(match current {
-                None => not_found("sme visit", id),
+                None => StoreError::not_found("sme visit", id),
                 Some(current) => conflict(id, format!("the visit is {current}, not scheduled")),
             });
         };
