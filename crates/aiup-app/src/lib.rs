@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod clock;
 pub mod completion;
 pub mod course_support;
+pub mod dashboard;
 pub mod diagnosis;
 pub mod enrolment;
 pub mod error;
@@ -57,6 +58,8 @@ struct Inner {
     checkin_key: std::sync::OnceLock<aiup_people::checkin::CheckinKey>,
     /// Wrong check-in codes per account in the current span (`attendance::checkin`).
     checkin_failures: attendance::FailedCodes,
+    /// Dashboard figures, kept for a short time (`dashboard::cache`).
+    dashboards: dashboard::DashboardCache,
 }
 
 impl std::fmt::Debug for App {
@@ -81,6 +84,7 @@ impl App {
                 identifier_key: std::sync::OnceLock::new(),
                 checkin_key: std::sync::OnceLock::new(),
                 checkin_failures: attendance::FailedCodes::default(),
+                dashboards: dashboard::DashboardCache::default(),
             }),
         }
     }
@@ -121,6 +125,11 @@ impl App {
 
     pub fn clock(&self) -> &Clock {
         &self.inner.clock
+    }
+
+    /// Dashboard figures kept for a short time.
+    pub fn dashboards(&self) -> &dashboard::DashboardCache {
+        &self.inner.dashboards
     }
 
     /// Today in Asia/Seoul.

@@ -165,6 +165,15 @@ pub static ROUTES: std::sync::LazyLock<Vec<(Method, &'static str, Access)>> = st
         crate::pages::sme_firm::ROUTES,
         crate::pages::sme_hr::ROUTES,
         crate::pages::sme_survey::ROUTES,
+        crate::pages::dashboard::ROUTES,
+        crate::pages::dashboard::overview::ROUTES,
+        crate::pages::dashboard::targets::ROUTES,
+        crate::pages::dashboard::budget::ROUTES,
+        crate::pages::dashboard::regions::ROUTES,
+        crate::pages::dashboard::smes::ROUTES,
+        crate::pages::dashboard::academy::ROUTES,
+        crate::pages::dashboard::outcomes::ROUTES,
+        crate::pages::dashboard::reforms::ROUTES,
     ]
     .concat()
 });
@@ -338,7 +347,10 @@ pub mod perm {
         ReadSmeProgramme,
         ReadFirms,
         VisitFirms,
-        ActForFirm
+        ActForFirm,
+        ReadDashboards,
+        DraftReforms,
+        ManageProgrammeRecords
     );
 }
 

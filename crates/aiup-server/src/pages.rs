@@ -14,6 +14,7 @@ pub(crate) mod chart;
 mod checkin;
 pub mod course;
 pub mod courses;
+pub(crate) mod dashboard;
 mod diagnosis;
 mod enrolment;
 pub mod form;
@@ -86,6 +87,7 @@ pub fn routes() -> Router<AppState> {
         .merge(sme_firm::routes())
         .merge(sme_hr::routes())
         .merge(sme_survey::routes())
+        .merge(dashboard::routes())
 }
 
 /// 403 for a signed-in account whose role may not use the page.

@@ -104,6 +104,9 @@ impl Role {
             ReadFirms => matches!(self, TrainingDoctor | SmeHrLead | ProgrammeAdmin | Auditor | Admin),
             VisitFirms => matches!(self, TrainingDoctor),
             ActForFirm => matches!(self, SmeHrLead),
+            ReadDashboards => matches!(self, ProgrammeAdmin | Auditor | Admin),
+            DraftReforms => matches!(self, ProgrammeAdmin),
+            ManageProgrammeRecords => matches!(self, ProgrammeAdmin),
         }
     }
 }
@@ -156,10 +159,19 @@ pub enum Permission {
     VisitFirms,
     /// Accept one's own firm's training plan and enrol its staff.
     ActForFirm,
+    /// The ministry dashboards: targets, budget execution, regions, SMEs, outcomes, the academy
+    /// and infrastructure, reforms and their comparisons (programme admin: their programmes).
+    ReadDashboards,
+    /// Draft a reform (parameter changes) and run its comparison over the population.
+    DraftReforms,
+    /// Import programme records kept outside aiup: outcome files (employment insurance, startup
+    /// registrations), outside progress figures, instructors and their academy tracks, and
+    /// the labs and joint training centres.
+    ManageProgrammeRecords,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 19] = [
         Permission::OwnAccount,
         Permission::ReadPolicyVersions,
         Permission::ReadAudit,
@@ -176,6 +188,9 @@ impl Permission {
         Permission::ReadFirms,
         Permission::VisitFirms,
         Permission::ActForFirm,
+        Permission::ReadDashboards,
+        Permission::DraftReforms,
+        Permission::ManageProgrammeRecords,
     ];
 
     /// Whether using the permission changes stored data (an auditor never may).
@@ -190,6 +205,8 @@ impl Permission {
                 | Permission::ManageFirms
                 | Permission::VisitFirms
                 | Permission::ActForFirm
+                | Permission::DraftReforms
+                | Permission::ManageProgrammeRecords
         )
     }
 }

@@ -318,6 +318,9 @@ pub fn account_nav(lang: Lang, actor: &Actor, current: &str) -> Markup {
         links.push(("/admin/sme/firms", lang.pick("기업 명부", "Firm registry")));
         links.push(("/admin/sme/survey", lang.pick("AI 훈련 수요조사", "Demand survey")));
     }
+    if actor.allows(Permission::ReadDashboards) {
+        links.push(("/admin/dashboard", lang.pick("사업 현황판", "Programme dashboard")));
+    }
     if actor.allows(Permission::ManageAccounts) {
         links.push(("/admin/users", lang.pick("사용자 관리", "Users")));
     }

@@ -1,0 +1,137 @@
+//! Dashboard figures kept for a short time: a page of the dashboards reads the country's
+//! ledgers (hundreds of thousands of enrolments, millions of payment lines), which takes
+//! longer than a page may; so each kind of figures is computed once per `ttl` and shared by
+//! every request until then. Computation is single-flight: requests arriving while figures
+//! are being computed wait for them rather than computing again.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::AppError;
+
+type Entry = (Instant, Arc<dyn Any + Send + Sync>);
+
+/// Figures by key, each kept until `ttl` has passed since it was computed.
+pub struct DashboardCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<String, Entry>>,
+    /// One lock per key, held while that key's figures are computed.
+    computing: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl std::fmt::Debug for DashboardCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DashboardCache")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for DashboardCache {
+    fn default() -> DashboardCache {
+        DashboardCache::new(DashboardCache::DEFAULT_TTL)
+    }
+}
+
+impl DashboardCache {
+    /// How long figures are kept unless configured otherwise (`AIUP_DASHBOARD_TTL_SECONDS`).
+    pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
+
+    pub fn new(ttl: Duration) -> DashboardCache {
+        DashboardCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+            computing: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    fn fresh<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
+        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (at, value) = entries.get(key)?;
+        if at.elapsed() >= self.ttl {
+            return None;
+        }
+        Arc::clone(value).downcast::<T>().ok()
+    }
+
+    /// The figures under `key`, computed by `compute` when none are fresh. An error is not kept.
+    pub async fn get_or_compute<T, F>(&self, key: &str, compute: F) -> Result<Arc<T>, AppError>
+    where
+        T: Any + Send + Sync,
+        F: Future<Output = Result<T, AppError>>,
+    {
+        if let Some(hit) = self.fresh::<T>(key) {
+            return Ok(hit);
+        }
+        let lock = {
+            let mut computing = self.computing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(computing.entry(key.to_owned()).or_default())
+        };
+        let _guard = lock.lock().await;
+        if let Some(hit) = self.fresh::<T>(key) {
+            return Ok(hit);
+        }
+        let value = Arc::new(compute.await?);
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(
+                key.to_owned(),
+                (Instant::now(), Arc::clone(&value) as Arc<dyn Any + Send + Sync>),
+            );
+        Ok(value)
+    }
+
+    /// Forgets every kept figure (after an import or a payroll run the caller wants to see).
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test]
+    async fn figures_are_computed_once_until_cleared() {
+        let cache = DashboardCache::new(Duration::from_secs(3600));
+        let calls = AtomicU32::new(0);
+        let compute = || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Ok::<u64, AppError>(42)
+        };
+        assert_eq!(*cache.get_or_compute("a", compute()).await.unwrap(), 42);
+        assert_eq!(*cache.get_or_compute("a", compute()).await.unwrap(), 42);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        cache.clear();
+        assert_eq!(*cache.get_or_compute("a", compute()).await.unwrap(), 42);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_zero_ttl_computes_every_time() {
+        let cache = DashboardCache::new(Duration::ZERO);
+        let calls = AtomicU32::new(0);
+        for _ in 0..3 {
+            cache
+                .get_or_compute("k", async {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    Ok::<u8, AppError>(1)
+                })
+                .await
+                .unwrap();
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+}
