@@ -27,6 +27,7 @@ macro_rules! check {
         guard.passed();
     }};
 }
+mod academy;
 mod accounts;
 pub(crate) mod attendance;
 mod audit;
@@ -41,6 +42,7 @@ mod people;
 mod policy;
 mod population;
 mod regions;
+mod sites;
 mod sme_diagnosis;
 mod sme_firms;
 mod sme_survey;
@@ -68,6 +70,8 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("sme_survey", sme_survey::CHECKS),
     ("sme_visits", sme_visits::CHECKS),
     ("sme_diagnosis", sme_diagnosis::CHECKS),
+    ("academy", academy::CHECKS),
+    ("sites", sites::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -93,6 +97,8 @@ pub async fn run_conformance(db: Database) {
     sme_survey::run(db).await;
     sme_visits::run(db).await;
     sme_diagnosis::run(db).await;
+    academy::run(db).await;
+    sites::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }
