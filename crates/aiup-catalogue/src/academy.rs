@@ -152,6 +152,8 @@ impl Provider {
 /// An instructor: no name, no personal identifier in the clear.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Instructor {
+    /// The line of the file it came from (for errors found against the store).
+    pub line: usize,
     /// The academy's own record number for the instructor (not a personal identifier).
     pub instructor_ref: ExternalId,
     pub provider: Provider,
@@ -347,11 +349,7 @@ pub(crate) fn cell<'a>(row: &'a HashMap<String, String>, column: &str) -> &'a st
 
 pub(crate) fn required(problems: &mut Vec<FieldProblem>, field: &str, value: &str) -> bool {
     if value.is_empty() {
-        problems.push(FieldProblem::new(
-            field,
-            "is required",
-            "값이 필요합니다",
-        ));
+        problems.push(FieldProblem::new(field, "is required", "값이 필요합니다"));
         false
     } else {
         true
@@ -499,6 +497,7 @@ pub fn parse_instructors_csv(text: &str, regions: &RegionTable) -> Result<Vec<In
                 if p.is_empty() =>
             {
                 items.push(Instructor {
+                    line: *line,
                     instructor_ref,
                     provider,
                     region: region.code,
@@ -534,7 +533,11 @@ pub fn parse_completions_csv(text: &str, targets: &AcademyTargets) -> Result<Vec
                 p.push(FieldProblem::new(
                     "track",
                     format!("`{track_text}` is not a track of {} ({})", targets.year, ids.join(", ")),
-                    format!("`{track_text}`은(는) {}년 과정이 아닙니다 ({})", targets.year, ids.join(", ")),
+                    format!(
+                        "`{track_text}`은(는) {}년 과정이 아닙니다 ({})",
+                        targets.year,
+                        ids.join(", ")
+                    ),
                 ));
             }
             found
@@ -612,4 +615,3 @@ pub fn write_completions_csv(completions: &[Completion]) -> String {
     }
     out
 }
-

@@ -70,6 +70,8 @@ impl SiteKind {
 /// A site: a physical AI lab or a joint training centre.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Site {
+    /// The line of the file it came from (for errors found against the store); 0 otherwise.
+    pub line: usize,
     pub id: ExternalId,
     pub kind: SiteKind,
     pub name_ko: String,
@@ -206,7 +208,18 @@ pub fn parse_sites_csv(text_in: &str, regions: &RegionTable) -> Result<Vec<Site>
         } else {
             Some(focus.to_owned())
         };
-        match (id, kind, name_ko, name_en, institution, region, capacity, designated_on, opened_on, industry_focus) {
+        match (
+            id,
+            kind,
+            name_ko,
+            name_en,
+            institution,
+            region,
+            capacity,
+            designated_on,
+            opened_on,
+            industry_focus,
+        ) {
             (
                 Some(id),
                 Some(kind),
@@ -219,6 +232,7 @@ pub fn parse_sites_csv(text_in: &str, regions: &RegionTable) -> Result<Vec<Site>
                 Some(opened_on),
                 Some(industry_focus),
             ) if p.is_empty() => items.push(Site {
+                line: *line,
                 id,
                 kind,
                 name_ko,

@@ -64,9 +64,9 @@ pub mod testing;
 mod tests;
 
 pub use academy::{
-    AcademyCounts, AcademyStore, CompletionImportSummary, CompletionRecord, InstructorImportSummary,
-    InstructorRecord, NewCompletion, NewInstructor, TrackCount, TrackStep, ACADEMY_PROVIDERS,
-    ACTION_ACADEMY_COMPLETIONS_IMPORT, ACTION_ACADEMY_INSTRUCTORS_IMPORT,
+    AcademyCounts, AcademyStore, CompletionImportSummary, CompletionRecord, InstructorImportSummary, InstructorRecord,
+    NewCompletion, NewInstructor, TrackCount, TrackStep, ACADEMY_PROVIDERS, ACTION_ACADEMY_COMPLETIONS_IMPORT,
+    ACTION_ACADEMY_INSTRUCTORS_IMPORT,
 };
 pub use accounts::{
     AccountChange, AccountRecord, AccountStore, NewAccount, NewToken, SessionRecord, TokenRecord,
@@ -108,9 +108,7 @@ pub use population::{
     PopulationEvent, PopulationPerson, PopulationSeats, PopulationStore, ACTION_POPULATION_LOAD,
 };
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
-pub use sites::{
-    NewSite, SiteCohortUse, SiteImportSummary, SiteRecord, SiteStore, ACTION_SITES_IMPORT, SITE_KINDS,
-};
+pub use sites::{NewSite, SiteCohortUse, SiteImportSummary, SiteRecord, SiteStore, ACTION_SITES_IMPORT, SITE_KINDS};
 pub use sme_diagnosis::{
     NewPrescription, NewSmeDiagnosis, NewStaffEnrolment, PlanAcceptance, PlanEnrolment, PrescriptionLine,
     PrescriptionRecord, SmeDiagnosisRecord, SmeDiagnosisStore, SmeProgrammeCounts, ACTION_SME_DIAGNOSIS_RECORD,

@@ -78,9 +78,5 @@ pub trait SiteStore: Send + Sync + fmt::Debug {
 
     /// The enrolments of every cohort (with at least one enrolment) of the institutions that run
     /// a site, or of `institution_id` only, on `day`; by institution, course and cohort.
-    async fn cohort_use(
-        &self,
-        day: NaiveDate,
-        institution_id: Option<&str>,
-    ) -> Result<Vec<SiteCohortUse>, StoreError>;
+    async fn cohort_use(&self, day: NaiveDate, institution_id: Option<&str>) -> Result<Vec<SiteCohortUse>, StoreError>;
 }

@@ -14,8 +14,8 @@ use super::audit::record;
 use super::{detached, now, placeholders, Col, Dialect, Lock, SqlStore, INSERT_CHUNK};
 use crate::academy::{ACADEMY_PROVIDERS, ACTION_ACADEMY_COMPLETIONS_IMPORT, ACTION_ACADEMY_INSTRUCTORS_IMPORT};
 use crate::{
-    AcademyCounts, AcademyStore, CompletionImportSummary, CompletionRecord, InstructorImportSummary,
-    InstructorRecord, NewCompletion, NewInstructor, StoreError, TrackCount, TrackStep,
+    AcademyCounts, AcademyStore, CompletionImportSummary, CompletionRecord, InstructorImportSummary, InstructorRecord,
+    NewCompletion, NewInstructor, StoreError, TrackCount, TrackStep,
 };
 
 const INSTRUCTOR_COLUMNS: &str = "id, instructor_ref, provider, region_code, province_code, institution_id, \
@@ -28,8 +28,7 @@ const INSTRUCTOR_UPDATE: &str = " ON CONFLICT (instructor_ref) DO UPDATE SET pro
      institution_id = excluded.institution_id, registered_on = excluded.registered_on, \
      id_key = excluded.id_key, updated_at = excluded.updated_at";
 
-const COMPLETION_INSERT: &str =
-    "instructor_id, track_id, seq, kind, provider, completed_on, actor, recorded_at";
+const COMPLETION_INSERT: &str = "instructor_id, track_id, seq, kind, provider, completed_on, actor, recorded_at";
 const COMPLETION_WIDTH: usize = 8;
 
 /// The last row of every instructor and track pair.
@@ -99,7 +98,10 @@ where
         for r in &rows {
             check_provider(&r.instructor_ref, &r.provider)?;
             if !seen.insert(r.instructor_ref.as_str()) {
-                return Err(conflict(&r.instructor_ref, "the instructor is listed twice in one import"));
+                return Err(conflict(
+                    &r.instructor_ref,
+                    "the instructor is listed twice in one import",
+                ));
             }
         }
         drop(seen);
@@ -154,7 +156,14 @@ where
             "unchanged": summary.unchanged,
             "identifier_hashes": rows.iter().filter(|r| r.id_key.is_some()).count(),
         });
-        record::<DB>(&mut tx, &actor, ACTION_ACADEMY_INSTRUCTORS_IMPORT, "academy_instructors", detail).await?;
+        record::<DB>(
+            &mut tx,
+            &actor,
+            ACTION_ACADEMY_INSTRUCTORS_IMPORT,
+            "academy_instructors",
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(summary)
     }
@@ -225,7 +234,14 @@ where
             "completed": summary.completed,
             "revoked": summary.revoked,
         });
-        record::<DB>(&mut tx, &actor, ACTION_ACADEMY_COMPLETIONS_IMPORT, "academy_completions", detail).await?;
+        record::<DB>(
+            &mut tx,
+            &actor,
+            ACTION_ACADEMY_COMPLETIONS_IMPORT,
+            "academy_completions",
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(summary)
     }

@@ -70,7 +70,10 @@ where
         let mut seen = HashSet::with_capacity(rows.len());
         for r in &rows {
             if !SITE_KINDS.contains(&r.kind.as_str()) {
-                return Err(conflict(&r.id, format!("kind `{}` is not one of {}", r.kind, SITE_KINDS.join(", "))));
+                return Err(conflict(
+                    &r.id,
+                    format!("kind `{}` is not one of {}", r.kind, SITE_KINDS.join(", ")),
+                ));
             }
             if r.capacity <= 0 {
                 return Err(conflict(&r.id, "the capacity must be positive"));
@@ -166,9 +169,11 @@ where
     }
 
     async fn sites(&self) -> Result<Vec<SiteRecord>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {SITE_COLUMNS} FROM training_sites ORDER BY kind DESC, id"))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {SITE_COLUMNS} FROM training_sites ORDER BY kind DESC, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(site_from_row::<DB>).collect::<Result<_, _>>()?)
     }
 
@@ -180,11 +185,7 @@ where
         Ok(row.as_ref().map(site_from_row::<DB>).transpose()?)
     }
 
-    async fn cohort_use(
-        &self,
-        day: NaiveDate,
-        institution_id: Option<&str>,
-    ) -> Result<Vec<SiteCohortUse>, StoreError> {
+    async fn cohort_use(&self, day: NaiveDate, institution_id: Option<&str>) -> Result<Vec<SiteCohortUse>, StoreError> {
         let which = match institution_id {
             Some(_) => "e.institution_id = $2",
             None => "e.institution_id IN (SELECT institution_id FROM training_sites)",

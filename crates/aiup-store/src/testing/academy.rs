@@ -58,16 +58,26 @@ async fn academy_instructors_upsert_by_ref_and_audit(db: &Database) {
     let mut changed = rows.clone();
     changed[1].institution_id = Some("INST-1".to_owned());
     changed[1].id_key = Some("a".repeat(64));
-    let second = store.import_instructors(&changed, "admin:ac").await.expect("import again");
+    let second = store
+        .import_instructors(&changed, "admin:ac")
+        .await
+        .expect("import again");
     assert_eq!((second.created, second.updated, second.unchanged), (0, 1, 1));
     let stored = store.instructor("ac-i-2").await.expect("read").expect("stored");
     assert_eq!(stored.instructor, changed[1]);
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 2);
-    assert_event(&events[0], ACTION_ACADEMY_INSTRUCTORS_IMPORT, "admin:ac", "academy_instructors");
+    assert_event(
+        &events[0],
+        ACTION_ACADEMY_INSTRUCTORS_IMPORT,
+        "admin:ac",
+        "academy_instructors",
+    );
     assert_eq!(events[1].detail["identifier_hashes"], 1);
     // A bad provider or a record listed twice: nothing stored, nothing audited.
-    let before = raw_i64(db, "SELECT COUNT(*) FROM academy_instructors").await.expect("count");
+    let before = raw_i64(db, "SELECT COUNT(*) FROM academy_instructors")
+        .await
+        .expect("count");
     let bad = vec![instructor("ac-i-3", "nobody")];
     assert!(matches!(
         store.import_instructors(&bad, "admin:ac").await,
@@ -78,7 +88,9 @@ async fn academy_instructors_upsert_by_ref_and_audit(db: &Database) {
         store.import_instructors(&twice, "admin:ac").await,
         Err(StoreError::Conflict { .. })
     ));
-    let after = raw_i64(db, "SELECT COUNT(*) FROM academy_instructors").await.expect("count");
+    let after = raw_i64(db, "SELECT COUNT(*) FROM academy_instructors")
+        .await
+        .expect("count");
     assert_eq!(before, after);
     assert_eq!(events_after(db, mark).await.len(), 2);
 }
@@ -86,20 +98,28 @@ async fn academy_instructors_upsert_by_ref_and_audit(db: &Database) {
 async fn academy_completions_append_revoke_and_refuse_wrong_steps(db: &Database) {
     let store = db.academy();
     store
-        .import_instructors(&[instructor("ac-c-1", "hrdkorea"), instructor("ac-c-2", "hrdkorea")], "admin:ac")
+        .import_instructors(
+            &[instructor("ac-c-1", "hrdkorea"), instructor("ac-c-2", "hrdkorea")],
+            "admin:ac",
+        )
         .await
         .expect("instructors");
     let mark = audit_mark(db).await;
     let on = day(2026, 5, 4);
     let done = store
         .import_completions(
-            &[completion("ac-c-1", "t-a", "completed", on), completion("ac-c-2", "t-a", "completed", on)],
+            &[
+                completion("ac-c-1", "t-a", "completed", on),
+                completion("ac-c-2", "t-a", "completed", on),
+            ],
             "admin:ac",
         )
         .await
         .expect("completions");
     assert_eq!((done.completed, done.revoked), (2, 0));
-    let rows_before = raw_i64(db, "SELECT COUNT(*) FROM academy_completions").await.expect("count");
+    let rows_before = raw_i64(db, "SELECT COUNT(*) FROM academy_completions")
+        .await
+        .expect("count");
     // Completing again, revoking what is not completed, an unknown instructor, a pair twice:
     // each refused whole, with the good row beside it not stored either.
     let good = completion("ac-c-2", "t-b", "completed", on);
@@ -115,7 +135,9 @@ async fn academy_completions_append_revoke_and_refuse_wrong_steps(db: &Database)
             (other, _) => panic!("expected a refusal, got {other:?}"),
         }
     }
-    let rows_after = raw_i64(db, "SELECT COUNT(*) FROM academy_completions").await.expect("count");
+    let rows_after = raw_i64(db, "SELECT COUNT(*) FROM academy_completions")
+        .await
+        .expect("count");
     assert_eq!(rows_before, rows_after, "a refused import stores nothing");
     // A withdrawal, then a new completion: rows 2 and 3 of the pair.
     let revoked = store
@@ -138,7 +160,12 @@ async fn academy_completions_append_revoke_and_refuse_wrong_steps(db: &Database)
     assert!(pair.completed());
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 3, "one event per stored import: {events:?}");
-    assert_event(&events[0], ACTION_ACADEMY_COMPLETIONS_IMPORT, "admin:ac", "academy_completions");
+    assert_event(
+        &events[0],
+        ACTION_ACADEMY_COMPLETIONS_IMPORT,
+        "admin:ac",
+        "academy_completions",
+    );
     assert_eq!(events[1].detail["revoked"], 1);
 }
 
@@ -149,7 +176,10 @@ async fn academy_completions_are_append_only(db: &Database) {
         .await
         .expect("instructor");
     store
-        .import_completions(&[completion("ac-ao-1", "t-a", "completed", day(2026, 4, 1))], "admin:ac")
+        .import_completions(
+            &[completion("ac-ao-1", "t-a", "completed", day(2026, 4, 1))],
+            "admin:ac",
+        )
         .await
         .expect("completion");
     let update = raw_execute(db, "UPDATE academy_completions SET completed_on = '2026-01-01'").await;
@@ -157,9 +187,12 @@ async fn academy_completions_are_append_only(db: &Database) {
     let delete = raw_execute(db, "DELETE FROM academy_completions").await;
     assert!(delete.is_err(), "DELETE must be refused: {delete:?}");
     // The numbering's parity is the kind: a row that says otherwise is refused.
-    let id = raw_i64(db, "SELECT id FROM academy_instructors WHERE instructor_ref = 'ac-ao-1'")
-        .await
-        .expect("id");
+    let id = raw_i64(
+        db,
+        "SELECT id FROM academy_instructors WHERE instructor_ref = 'ac-ao-1'",
+    )
+    .await
+    .expect("id");
     let wrong = raw_execute(
         db,
         &format!(
@@ -205,7 +238,15 @@ async fn academy_counts_completions_in_effect(db: &Database) {
     assert_eq!(of(&year.tracks, "cnt-a"), (2, 3));
     assert_eq!(of(&year.tracks, "cnt-b"), (1, 1));
     let to_june = store.counts(day(2026, 1, 1), day(2026, 6, 30)).await.expect("counts");
-    assert_eq!(of(&to_june.tracks, "cnt-a"), (1, 3), "completions after the day are not counted yet");
+    assert_eq!(
+        of(&to_june.tracks, "cnt-a"),
+        (1, 3),
+        "completions after the day are not counted yet"
+    );
     assert_eq!(year.registered - before.registered, 4);
-    assert_eq!(year.instructors_completed - before.instructors_completed, 3, "n-1 counts once");
+    assert_eq!(
+        year.instructors_completed - before.instructors_completed,
+        3,
+        "n-1 counts once"
+    );
 }

@@ -77,7 +77,10 @@ async fn sites_refuse_bad_rows_whole(db: &Database) {
             Err(StoreError::Conflict { .. })
         ));
     }
-    assert!(store.site("st-bad-good").await.expect("read").is_none(), "nothing stored");
+    assert!(
+        store.site("st-bad-good").await.expect("read").is_none(),
+        "nothing stored"
+    );
 }
 
 async fn insert_enrolment(db: &Database, person: i64, course: &str, ordinal: i64, status: &str, dates: (&str, &str)) {
@@ -98,7 +101,11 @@ async fn insert_enrolment(db: &Database, person: i64, course: &str, ordinal: i64
 async fn sites_cohort_use_counts_in_training_on_the_day(db: &Database) {
     let store = db.sites();
     let today = day(2026, 5, 15);
-    assert!(store.cohort_use(today, Some("ST-USE-INST")).await.expect("use").is_empty());
+    assert!(store
+        .cohort_use(today, Some("ST-USE-INST"))
+        .await
+        .expect("use")
+        .is_empty());
     store
         .import_sites(&[site("st-use", "physical_ai_lab", "ST-USE-INST")], "admin:st")
         .await
@@ -141,5 +148,8 @@ async fn sites_cohort_use_counts_in_training_on_the_day(db: &Database) {
         "in training only in a cohort running today; completions to date"
     );
     let first = store.cohort_use(today, Some("ST-USE-INST")).await.expect("use");
-    assert_eq!((first[1].cohort_start, first[1].cohort_end), (day(2026, 5, 1), day(2026, 6, 30)));
+    assert_eq!(
+        (first[1].cohort_start, first[1].cohort_end),
+        (day(2026, 5, 1), day(2026, 6, 30))
+    );
 }
