@@ -312,16 +312,7 @@ pub async fn import_completions(
         };
         return Err(refused(code, bad));
     }
-    let rows: Vec<NewCompletion> = completions
-        .iter()
-        .map(|c| NewCompletion {
-            instructor_ref: c.instructor_ref.to_string(),
-            track_id: c.track_id.clone(),
-            provider: c.provider.as_str().to_owned(),
-            completed_on: c.completed_on,
-            kind: c.kind.as_str().to_owned(),
-        })
-        .collect();
+    let rows: Vec<NewCompletion> = completions.iter().map(new_completion).collect();
     let summary = store
         .import_completions(&rows, &actor.login)
         .await
@@ -333,4 +324,84 @@ pub async fn import_completions(
         })?;
     app.dashboards().clear();
     Ok(summary)
+}
+
+/// What [`generate_and_store`] stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct GeneratedAcademy {
+    pub instructors: InstructorImportSummary,
+    pub completions: CompletionImportSummary,
+    pub sites: aiup_store::SiteImportSummary,
+}
+
+/// Generates the academy's and the infrastructure's records over the stored catalogue
+/// (`aiup generate academy`: instructors and completions at `progress‰` of each track's
+/// target, the plan lines' labs and centres) and stores them as the importers would. The
+/// completions are appended, so a second run on the same store refuses them: generate once.
+/// Needs `ManageProgrammeRecords`.
+pub async fn generate_and_store(
+    app: &App,
+    actor: &Actor,
+    seed: u64,
+    progress_permille: u32,
+    until: NaiveDate,
+) -> Result<GeneratedAcademy, AppError> {
+    use aiup_catalogue::generate::academy::{generate_academy, AcademyOptions};
+    actor.require(Permission::ManageProgrammeRecords)?;
+    let targets = academy_targets(app);
+    let catalogue = aiup_catalogue::CatalogueBatch {
+        institutions: app.db().catalogue().institutions().await?,
+        courses: app.db().catalogue().courses().await?,
+    };
+    let size = |id: &str| {
+        targets_line(app, id)
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0)
+    };
+    let options = AcademyOptions {
+        seed,
+        progress_permille,
+        from: NaiveDate::from_ymd_opt(targets.year, 3, 2).unwrap_or(until),
+        until,
+        labs: size(aiup_catalogue::sites::LABS_PLAN_LINE),
+        centres: size(aiup_catalogue::sites::CENTRES_PLAN_LINE),
+    };
+    let engine = app.engine();
+    let data = generate_academy(&options, &targets, &catalogue, engine.regions());
+    let instructors: Vec<NewInstructor> = data
+        .instructors
+        .iter()
+        .map(|i| new_instructor(app, i).map_err(|p| AppError::field(Code::InvalidAcademyCsv, &p.field, p.reason)))
+        .collect::<Result<_, _>>()?;
+    let completions: Vec<NewCompletion> = data.completions.iter().map(new_completion).collect();
+    let sites: Vec<aiup_store::NewSite> = data.sites.iter().map(crate::infrastructure::new_site).collect();
+    let store = app.db();
+    let generated = GeneratedAcademy {
+        instructors: store.academy().import_instructors(&instructors, &actor.login).await?,
+        completions: store.academy().import_completions(&completions, &actor.login).await?,
+        sites: store.sites().import_sites(&sites, &actor.login).await?,
+    };
+    app.dashboards().clear();
+    Ok(generated)
+}
+
+/// The size of the plan line `id` of the plan's year, if the policy has it.
+pub(crate) fn targets_line(app: &App, id: &str) -> Option<i64> {
+    let engine = app.engine();
+    let policy = engine.policy();
+    policy
+        .plan_lines
+        .iter()
+        .find(|l| l.id == id && l.year == policy.plan.year)
+        .and_then(|l| l.size)
+}
+
+fn new_completion(c: &Completion) -> NewCompletion {
+    NewCompletion {
+        instructor_ref: c.instructor_ref.to_string(),
+        track_id: c.track_id.clone(),
+        provider: c.provider.as_str().to_owned(),
+        completed_on: c.completed_on,
+        kind: c.kind.as_str().to_owned(),
+    }
 }

@@ -108,16 +108,6 @@ pub fn utilisation_bp(in_training: i64, capacity: i64) -> i64 {
     }
 }
 
-fn plan_line_size(app: &App, id: &str) -> Option<i64> {
-    let engine = app.engine();
-    let policy = engine.policy();
-    policy
-        .plan_lines
-        .iter()
-        .find(|l| l.id == id && l.year == policy.plan.year)
-        .and_then(|l| l.size)
-}
-
 /// A site's use from its courses and its institution's cohorts' enrolments.
 fn site_use(
     record: &SiteRecord,
@@ -210,10 +200,10 @@ async fn compute_progress(app: &App) -> Result<SiteProgress, AppError> {
     Ok(SiteProgress {
         labs_designated: count(true, &designated),
         labs_opened: count(true, &opened),
-        labs_target: plan_line_size(app, SiteKind::PhysicalAiLab.plan_line()),
+        labs_target: crate::academy::targets_line(app, SiteKind::PhysicalAiLab.plan_line()),
         centres_designated: count(false, &designated),
         centres_opened: count(false, &opened),
-        centres_target: plan_line_size(app, SiteKind::JointTrainingCentre.plan_line()),
+        centres_target: crate::academy::targets_line(app, SiteKind::JointTrainingCentre.plan_line()),
         sites,
         as_of,
     })

@@ -68,6 +68,7 @@
 //! unit price only for programmes with a training-cost multiplier. Cohorts: 1–4 starting on
 //! weekdays in the 12 months from `start`, ending after total hours ÷ hours a day weekdays.
 
+pub mod academy;
 mod details;
 mod families;
 mod names;

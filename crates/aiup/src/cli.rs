@@ -151,6 +151,20 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// The instructor academy: import instructors and track completions.
+    Academy {
+        #[command(subcommand)]
+        action: crate::academy::AcademyAction,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// The training sites (physical AI labs, joint training centres): import.
+    Sites {
+        #[command(subcommand)]
+        action: crate::academy::SitesAction,
+        #[command(flatten)]
+        db: Db,
+    },
     /// Generate synthetic data.
     Generate {
         #[command(subcommand)]
@@ -287,6 +301,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Generate {
             what: GenerateWhat::Population(args),
         } => crate::population::generate_population(args).await,
+        Command::Generate {
+            what: GenerateWhat::Academy(args),
+        } => crate::academy::generate(args).await,
+        Command::Academy { action, db } => crate::academy::academy(action, &db).await,
+        Command::Sites { action, db } => crate::academy::sites(action, &db).await,
         Command::Generate { what } => courses::generate_catalogue(what),
         Command::Migrate { db } => {
             let store = db.connect().await?;

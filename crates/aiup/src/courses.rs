@@ -91,6 +91,9 @@ pub enum GenerateWhat {
     /// loaded in one transaction; generates and stores a catalogue first when the store has
     /// none. Each run adds people; it never changes those already stored.
     Population(crate::population::PopulationArgs),
+    /// The instructor academy's instructors and completions and the plan's labs and joint
+    /// centres (seeded), over the stored catalogue, stored as the importers would.
+    Academy(crate::academy::AcademyArgs),
 }
 
 #[derive(Debug, Args, Clone)]

@@ -2,6 +2,7 @@
 //! typed errors. Exit codes: 0 success, 1 failure, 2 bad input.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod academy;
 mod cli;
 mod courses;
 mod files;

@@ -41,12 +41,12 @@ pub enum FirmsAction {
 }
 
 /// Reads a file as UTF-8 text (a BOM is dropped by the parsers).
-pub(super) fn read_text(file: &PathBuf) -> Result<String, Failure> {
+pub(crate) fn read_text(file: &PathBuf) -> Result<String, Failure> {
     std::fs::read_to_string(file).map_err(|e| Failure::BadInput(format!("cannot read {}: {e}", file.display())))
 }
 
 /// Every bad row on standard error, one a line.
-pub(super) fn print_rows(rows: &[aiup_sme::RowProblem]) {
+pub(crate) fn print_rows(rows: &[aiup_sme::RowProblem]) {
     for row in rows {
         for p in &row.problems {
             eprintln!("line {}, {}: {}", row.line, p.field, p.reason);

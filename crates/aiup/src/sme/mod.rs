@@ -3,7 +3,7 @@
 //! named by `--actor` (or `AIUP_ACTOR`), with that account's role.
 
 mod discovery;
-mod firms;
+pub(crate) mod firms;
 mod partners;
 mod survey;
 
