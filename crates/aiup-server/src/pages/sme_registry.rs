@@ -148,7 +148,7 @@ fn yes_no(lang: Lang, value: bool) -> &'static str {
 }
 
 /// Every bad row of a refused file, each with its line, field and reason.
-fn bad_rows(lang: Lang, id: &str, rows: &[RowProblem]) -> Markup {
+pub(crate) fn bad_rows(lang: Lang, id: &str, rows: &[RowProblem]) -> Markup {
     html! {
         ul id=(id) {
             @for r in rows {
