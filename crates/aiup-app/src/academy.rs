@@ -353,11 +353,7 @@ pub async fn generate_and_store(
         institutions: app.db().catalogue().institutions().await?,
         courses: app.db().catalogue().courses().await?,
     };
-    let size = |id: &str| {
-        targets_line(app, id)
-            .and_then(|n| usize::try_from(n).ok())
-            .unwrap_or(0)
-    };
+    let size = |id: &str| targets_line(app, id).and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
     let options = AcademyOptions {
         seed,
         progress_permille,

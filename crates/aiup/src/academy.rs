@@ -72,7 +72,9 @@ pub async fn academy(action: AcademyAction, db: &Db) -> Result<(), Failure> {
     let app = open_app(db).await?;
     let actor = app.operator_actor(&login).await.map_err(app_failure)?;
     if instructors {
-        let s = academy::import_instructors(&app, &actor, &text).await.map_err(refused)?;
+        let s = academy::import_instructors(&app, &actor, &text)
+            .await
+            .map_err(refused)?;
         println!(
             "{}: {} created, {} updated, {} unchanged",
             file.display(),
@@ -81,8 +83,15 @@ pub async fn academy(action: AcademyAction, db: &Db) -> Result<(), Failure> {
             s.unchanged
         );
     } else {
-        let s = academy::import_completions(&app, &actor, &text).await.map_err(refused)?;
-        println!("{}: {} completions, {} withdrawn", file.display(), s.completed, s.revoked);
+        let s = academy::import_completions(&app, &actor, &text)
+            .await
+            .map_err(refused)?;
+        println!(
+            "{}: {} completions, {} withdrawn",
+            file.display(),
+            s.completed,
+            s.revoked
+        );
     }
     Ok(())
 }
@@ -92,7 +101,9 @@ pub async fn sites(action: SitesAction, db: &Db) -> Result<(), Failure> {
     let text = read_text(&file)?;
     let app = open_app(db).await?;
     let actor = app.operator_actor(&actor).await.map_err(app_failure)?;
-    let s = infrastructure::import_sites(&app, &actor, &text).await.map_err(refused)?;
+    let s = infrastructure::import_sites(&app, &actor, &text)
+        .await
+        .map_err(refused)?;
     println!(
         "{}: {} created, {} updated, {} unchanged",
         file.display(),

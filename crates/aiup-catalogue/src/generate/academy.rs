@@ -91,7 +91,8 @@ pub fn generate_academy(
             let index = match reuse {
                 Some(i) => i,
                 None => {
-                    let Some(instructor) = new_instructor(&mut rng, data.instructors.len(), options, catalogue, regions)
+                    let Some(instructor) =
+                        new_instructor(&mut rng, data.instructors.len(), options, catalogue, regions)
                     else {
                         continue;
                     };
@@ -166,7 +167,11 @@ fn sites(rng: &mut Rng, options: &AcademyOptions, catalogue: &CatalogueBatch, re
         .into_iter()
         .take(options.labs)
         .map(|i| (i, SiteKind::PhysicalAiLab))
-        .chain(centres.take(options.centres).map(|i| (i, SiteKind::JointTrainingCentre)));
+        .chain(
+            centres
+                .take(options.centres)
+                .map(|i| (i, SiteKind::JointTrainingCentre)),
+        );
     let mut out = Vec::new();
     for (n, (institution, kind)) in chosen.enumerate() {
         let Some(region) = regions.get(institution.region) else {

@@ -48,6 +48,7 @@ async fn stocked(app: &TestApp) -> Fixture {
         .await
         .expect("victim");
     let (firm, plan) = sme_firm(app).await;
+    academy_site(app, &institution).await;
     Fixture {
         course: batch.courses[0].id.to_string(),
         institution,
@@ -91,6 +92,22 @@ async fn sme_firm(app: &TestApp) -> (i64, i64) {
     (firm, plan.record.id)
 }
 
+/// A lab (`lab-01`) run by `institution`, so the academy's site page answers with a record.
+async fn academy_site(app: &TestApp, institution: &str) {
+    let services = &app.state.app;
+    let admin = services
+        .operator_actor(&login_of(Role::ProgrammeAdmin))
+        .await
+        .expect("admin");
+    let csv = format!(
+        "site_id,kind,name_ko,name_en,institution,region,capacity,designated_on\n\
+         lab-01,lab,접근시험 실습장,Access lab,{institution},48123,40,2026-01-02\n"
+    );
+    aiup_app::infrastructure::import_sites(services, &admin, &csv)
+        .await
+        .expect("site");
+}
+
 fn concrete(path: &str, f: &Fixture) -> String {
     path.replace("/courses/{id}", &format!("/courses/{}", f.course))
         .replace("{query}", "%ED%95%B4%EB%82%A8%EA%B5%B0")
@@ -104,6 +121,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{cohort}", "0")
         .replace("/sme/firms/{id}", "/sme/firms/1")
         .replace("/sme/visits/{id}", "/sme/visits/1")
+        .replace("/academy/sites/{id}", "/academy/sites/lab-01")
 }
 
 /// What a caller sends: a session on pages, a token on the API.

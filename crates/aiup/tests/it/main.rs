@@ -1,5 +1,6 @@
 //! aiup's integration tests, in one binary to keep link time down.
 
+mod academy;
 mod access;
 mod accessibility;
 mod accessibility_attendance;

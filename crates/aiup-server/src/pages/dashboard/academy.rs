@@ -38,7 +38,11 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, PATH, Access::Allowed(Permission::ReadDashboards)),
     (Method::GET, SITE, Access::Allowed(Permission::ReadDashboards)),
     (Method::GET, IMPORT, Access::Allowed(Permission::ManageProgrammeRecords)),
-    (Method::POST, IMPORT, Access::Allowed(Permission::ManageProgrammeRecords)),
+    (
+        Method::POST,
+        IMPORT,
+        Access::Allowed(Permission::ManageProgrammeRecords),
+    ),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -95,13 +99,20 @@ pub fn tracks_table(p: &AcademyProgress) -> DataTable {
     DataTable {
         id: "tracks".into(),
         caption_ko: format!("{}년 AI 교·강사 아카데미 과정별 목표 대비 수료", p.year),
-        caption_en: format!("AI instructor academy {}: completions against each track's target", p.year),
+        caption_en: format!(
+            "AI instructor academy {}: completions against each track's target",
+            p.year
+        ),
         columns: vec![
             Column::new("과정", "Track", Kind::Text),
             Column::new("목표(명)", "Target (people)", Kind::Count),
             Column::new("수료(명)", "Completed (people)", Kind::Count),
             Column::new("달성률", "Share of target", Kind::Percent),
-            Column::new("수료 교·강사(전체 기간)", "Instructors completed (all dates)", Kind::Count),
+            Column::new(
+                "수료 교·강사(전체 기간)",
+                "Instructors completed (all dates)",
+                Kind::Count,
+            ),
         ],
         rows: p
             .tracks
@@ -239,7 +250,12 @@ pub fn sites_table(s: &SiteProgress, lang: Lang) -> DataTable {
             Cell::Missing,
             Cell::Missing,
             Cell::Int(capacity),
-            Cell::Int(s.sites.iter().map(|u| i64::try_from(u.courses.len()).unwrap_or(0)).sum()),
+            Cell::Int(
+                s.sites
+                    .iter()
+                    .map(|u| i64::try_from(u.courses.len()).unwrap_or(0))
+                    .sum(),
+            ),
             Cell::Int(in_training),
             Cell::Bp(infrastructure::utilisation_bp(in_training, capacity)),
             Cell::Int(s.sites.iter().map(|u| u.completions).sum()),
@@ -544,7 +560,10 @@ fn import_form(lang: Lang, actor: &Actor, what: What, refused: Option<&Refused>)
 }
 
 fn render_import(actor: &Actor, lang: Lang, refused: Option<&Refused>, status: StatusCode) -> Response {
-    let title = lang.pick("교·강사·수료·시설 가져오기", "Import instructors, completions and sites");
+    let title = lang.pick(
+        "교·강사·수료·시설 가져오기",
+        "Import instructors, completions and sites",
+    );
     let body = html! {
         p { a href=(href(PATH, lang)) { (lang.pick("← 교강사·인프라", "← Academy and infrastructure")) } }
         h1 #page-title { (title) }
@@ -587,18 +606,39 @@ async fn import(
     };
     let app = &state.app;
     let result = match what {
-        What::Instructors => academy::import_instructors(app, &actor, &form.csv).await.map(|s| match lang {
-            Lang::Ko => format!("교·강사를 가져왔습니다: 새로 {}명, 바뀐 {}명, 그대로 {}명.", s.created, s.updated, s.unchanged),
-            Lang::En => format!("Instructors imported: {} new, {} updated, {} unchanged.", s.created, s.updated, s.unchanged),
-        }),
-        What::Completions => academy::import_completions(app, &actor, &form.csv).await.map(|s| match lang {
-            Lang::Ko => format!("수료를 가져왔습니다: 수료 {}건, 취소 {}건.", s.completed, s.revoked),
-            Lang::En => format!("Completions imported: {} completed, {} revoked.", s.completed, s.revoked),
-        }),
-        What::Sites => infrastructure::import_sites(app, &actor, &form.csv).await.map(|s| match lang {
-            Lang::Ko => format!("시설을 가져왔습니다: 새로 {}곳, 바뀐 {}곳, 그대로 {}곳.", s.created, s.updated, s.unchanged),
-            Lang::En => format!("Sites imported: {} new, {} updated, {} unchanged.", s.created, s.updated, s.unchanged),
-        }),
+        What::Instructors => academy::import_instructors(app, &actor, &form.csv)
+            .await
+            .map(|s| match lang {
+                Lang::Ko => format!(
+                    "교·강사를 가져왔습니다: 새로 {}명, 바뀐 {}명, 그대로 {}명.",
+                    s.created, s.updated, s.unchanged
+                ),
+                Lang::En => format!(
+                    "Instructors imported: {} new, {} updated, {} unchanged.",
+                    s.created, s.updated, s.unchanged
+                ),
+            }),
+        What::Completions => academy::import_completions(app, &actor, &form.csv)
+            .await
+            .map(|s| match lang {
+                Lang::Ko => format!("수료를 가져왔습니다: 수료 {}건, 취소 {}건.", s.completed, s.revoked),
+                Lang::En => format!(
+                    "Completions imported: {} completed, {} revoked.",
+                    s.completed, s.revoked
+                ),
+            }),
+        What::Sites => infrastructure::import_sites(app, &actor, &form.csv)
+            .await
+            .map(|s| match lang {
+                Lang::Ko => format!(
+                    "시설을 가져왔습니다: 새로 {}곳, 바뀐 {}곳, 그대로 {}곳.",
+                    s.created, s.updated, s.unchanged
+                ),
+                Lang::En => format!(
+                    "Sites imported: {} new, {} updated, {} unchanged.",
+                    s.created, s.updated, s.unchanged
+                ),
+            }),
     };
     match result {
         Ok(done) => see_other(&href(
