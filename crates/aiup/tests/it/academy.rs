@@ -600,7 +600,7 @@ async fn generated_academy_fills_the_plan() {
     let labs = sites.sites.iter().filter(|s| s.is_lab()).count();
     let centres = sites.sites.len() - labs;
     assert!(
-        labs >= 1 && labs <= 4 && centres >= 1 && centres <= 20,
+        (1..=4).contains(&labs) && (1..=20).contains(&centres),
         "{labs} labs, {centres} centres"
     );
     assert!(sites.sites.iter().all(|s| s.capacity > 0));

@@ -47,9 +47,9 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(PATH, get(board))
-        .route(SITE, get(site_page))
-        .route(IMPORT, get(import_page).post(import))
+        .route("/admin/dashboard/academy", get(board))
+        .route("/admin/dashboard/academy/sites/{id}", get(site_page))
+        .route("/admin/dashboard/academy/import", get(import_page).post(import))
 }
 
 #[derive(Debug, Default, Deserialize)]
