@@ -225,8 +225,13 @@ pub(crate) type Rows = Vec<(usize, HashMap<String, String>)>;
 
 /// Reads a pasted CSV file: a header naming columns of `columns` (any order; `optional` may be
 /// left out), then one record per line (a quoted field may not hold a line break). Blank lines
-/// and lines starting with `#` are skipped. Returns every row, or every bad row.
-pub(crate) fn read_rows(text: &str, columns: &[&str], optional: &[&str]) -> Result<Rows, Vec<RowProblem>> {
+/// and lines starting with `#` are skipped. Returns the rows that split into the header's
+/// columns and the lines that do not, or the header's problems.
+pub(crate) fn read_rows(
+    text: &str,
+    columns: &[&str],
+    optional: &[&str],
+) -> Result<(Rows, Vec<RowProblem>), Vec<RowProblem>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
         .lines()
@@ -322,11 +327,7 @@ pub(crate) fn read_rows(text: &str, columns: &[&str], optional: &[&str]) -> Resu
             }),
         }
     }
-    if bad.is_empty() {
-        Ok(rows)
-    } else {
-        Err(bad)
-    }
+    Ok((rows, bad))
 }
 
 /// One CSV line's fields, or `None` if it is not valid CSV.
@@ -442,7 +443,9 @@ fn duplicate(problems: &mut Vec<FieldProblem>, field: &str, first: usize) {
     ));
 }
 
-fn finish<T>(items: Vec<T>, bad: Vec<RowProblem>) -> Result<Vec<T>, Vec<RowProblem>> {
+/// The items, or every bad row in line order.
+pub(crate) fn finish<T>(items: Vec<T>, mut bad: Vec<RowProblem>) -> Result<Vec<T>, Vec<RowProblem>> {
+    bad.sort_by_key(|r| r.line);
     if bad.is_empty() {
         Ok(items)
     } else {
@@ -452,9 +455,9 @@ fn finish<T>(items: Vec<T>, bad: Vec<RowProblem>) -> Result<Vec<T>, Vec<RowProbl
 
 /// Reads an instructor file ([`INSTRUCTOR_COLUMNS`]): every instructor, or every bad row.
 pub fn parse_instructors_csv(text: &str, regions: &RegionTable) -> Result<Vec<Instructor>, Vec<RowProblem>> {
-    let rows = read_rows(text, &INSTRUCTOR_COLUMNS, &INSTRUCTOR_OPTIONAL)?;
+    let (rows, mut bad) = read_rows(text, &INSTRUCTOR_COLUMNS, &INSTRUCTOR_OPTIONAL)?;
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let (mut items, mut bad) = (Vec::new(), Vec::new());
+    let mut items = Vec::new();
     for (line, row) in &rows {
         let mut p = Vec::new();
         let reference = cell(row, "instructor_ref");
@@ -519,9 +522,9 @@ pub fn parse_instructors_csv(text: &str, regions: &RegionTable) -> Result<Vec<In
 /// Reads a completion file ([`COMPLETION_COLUMNS`]) against the tracks of `targets`: every
 /// completion, or every bad row. One row per instructor and track in a file.
 pub fn parse_completions_csv(text: &str, targets: &AcademyTargets) -> Result<Vec<Completion>, Vec<RowProblem>> {
-    let rows = read_rows(text, &COMPLETION_COLUMNS, &COMPLETION_OPTIONAL)?;
+    let (rows, mut bad) = read_rows(text, &COMPLETION_COLUMNS, &COMPLETION_OPTIONAL)?;
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    let (mut items, mut bad) = (Vec::new(), Vec::new());
+    let mut items = Vec::new();
     for (line, row) in &rows {
         let mut p = Vec::new();
         let instructor_ref = parse_id(&mut p, "instructor_ref", cell(row, "instructor_ref"));
@@ -614,4 +617,109 @@ pub fn write_completions_csv(completions: &[Completion]) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aiup_core::bundle::Bundle;
+
+    fn loaded() -> aiup_core::bundle::LoadedBundle {
+        Bundle::embedded().load().expect("embedded bundle")
+    }
+
+    #[test]
+    fn the_tracks_are_the_policys_with_seed_002s_targets() {
+        let b = loaded();
+        let t = targets(&b.policy, 2026);
+        let got: Vec<(&str, i64)> = t.tracks.iter().map(|t| (t.short_id(), t.target)).collect();
+        // seed 002 IV-④, the academy's table.
+        assert_eq!(
+            got,
+            vec![
+                ("new-ai-specialists", 100),
+                ("new-basic-ai", 1_900),
+                ("ict-to-ai", 500),
+                ("vocational-high-school", 150),
+                ("domain-ai", 5_000),
+                ("common-tasks", 5_000),
+            ]
+        );
+        assert_eq!(
+            (t.tracks_total(), t.total, t.plan_line),
+            (12_650, Some(12_650), Some(13_000))
+        );
+        assert!(t.track("domain-ai").is_some() && t.track("instructor-track-domain-ai").is_some());
+        assert!(
+            targets(&b.policy, 2031).tracks.is_empty(),
+            "no tracks in a year the plan does not cover"
+        );
+    }
+
+    #[test]
+    fn instructor_and_completion_files_read_back_what_was_written() {
+        let b = loaded();
+        let file = "\u{feff}instructor_ref,provider,region,registered_on\n\
+                    # a comment\n\
+                    AIA-1,한기대,충청남도 천안시 동남구,2026-03-02\n\n\
+                    AIA-2,polytech,48123,2026-03-03\n";
+        let instructors = parse_instructors_csv(file, &b.regions).expect("instructors");
+        assert_eq!(
+            instructors.iter().map(|i| (i.line, i.provider)).collect::<Vec<_>>(),
+            vec![(3, Provider::Koreatech), (5, Provider::Polytech)]
+        );
+        assert_eq!(instructors[1].province_code, "48");
+        let again = parse_instructors_csv(&write_instructors_csv(&instructors), &b.regions).expect("again");
+        assert_eq!(
+            again.iter().map(|i| (&i.instructor_ref, i.region)).collect::<Vec<_>>(),
+            instructors
+                .iter()
+                .map(|i| (&i.instructor_ref, i.region))
+                .collect::<Vec<_>>()
+        );
+        let t = targets(&b.policy, 2026);
+        let completions = parse_completions_csv(
+            "instructor_ref,track,provider,completed_on\nAIA-1,domain-ai,koreatech,2026-05-01\n",
+            &t,
+        )
+        .expect("completions");
+        assert_eq!(completions[0].kind, CompletionKind::Completed);
+        let back = parse_completions_csv(&write_completions_csv(&completions), &t).expect("back");
+        assert_eq!(back[0].track_id, "instructor-track-domain-ai");
+    }
+
+    #[test]
+    fn every_bad_row_is_named_and_no_resident_number_is_taken() {
+        let b = loaded();
+        let file = "instructor_ref,provider,region,registered_on,external_id\n\
+                    900101-1234567,koreatech,48123,2026-03-02,\n\
+                    AIA-2,koreatech,48123,2026-03-02,900101-1234567\n\
+                    AIA-3,koreatech,48123,2026-03-02\n\
+                    AIA-4,\"koreatech,48123,2026-03-02,\n";
+        let rows = parse_instructors_csv(file, &b.regions).expect_err("bad");
+        let named: Vec<(usize, &str)> = rows
+            .iter()
+            .flat_map(|r| r.problems.iter().map(move |p| (r.line, p.field.as_str())))
+            .collect();
+        assert_eq!(
+            named,
+            vec![(2, "instructor_ref"), (3, "external_id"), (4, "row"), (5, "row")]
+        );
+        assert!(rows.iter().all(|r| r.problems.iter().all(|p| !p.reason_ko.is_empty())));
+        let header = parse_instructors_csv("instructor_ref,provider,colour\n", &b.regions).expect_err("header");
+        let fields: Vec<&str> = header[0].problems.iter().map(|p| p.reason.as_str()).collect();
+        assert!(fields.iter().any(|r| r.contains("unknown column `colour`")));
+        assert!(fields.iter().any(|r| r.contains("missing column `region`")));
+        let t = targets(&b.policy, 2026);
+        let twice = "instructor_ref,track,provider,completed_on,status\n\
+                     AIA-1,domain-ai,koreatech,2026-05-01,\n\
+                     AIA-1,instructor-track-domain-ai,koreatech,2026-05-02,maybe\n";
+        let rows = parse_completions_csv(twice, &t).expect_err("twice");
+        let named: Vec<(usize, &str)> = rows[0]
+            .problems
+            .iter()
+            .map(|p| (rows[0].line, p.field.as_str()))
+            .collect();
+        assert_eq!(named, vec![(3, "track"), (3, "status")]);
+    }
 }

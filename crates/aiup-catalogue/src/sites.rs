@@ -11,7 +11,7 @@ use aiup_core::region::{RegionCode, RegionTable};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::academy::{cell, parse_date, parse_id, parse_region, read_rows, required};
+use crate::academy::{cell, finish, parse_date, parse_id, parse_region, read_rows, required};
 use crate::model::{ExternalId, TEXT_MAX_CHARS};
 
 /// The plan line of the physical AI labs (붙임1: 4 sites).
@@ -58,7 +58,7 @@ impl SiteKind {
         let t = text.trim().to_lowercase();
         SiteKind::ALL.into_iter().find(|k| {
             t == k.as_str()
-                || t == k.label().0
+                || t == k.label().0.to_lowercase()
                 || matches!(
                     (k, t.as_str()),
                     (SiteKind::PhysicalAiLab, "lab") | (SiteKind::JointTrainingCentre, "centre" | "center")
@@ -134,9 +134,9 @@ fn text(p: &mut Vec<FieldProblem>, field: &str, value: &str) -> Option<String> {
 
 /// Reads a site file ([`SITE_COLUMNS`]): every site, or every bad row.
 pub fn parse_sites_csv(text_in: &str, regions: &RegionTable) -> Result<Vec<Site>, Vec<RowProblem>> {
-    let rows = read_rows(text_in, &SITE_COLUMNS, &SITE_OPTIONAL)?;
+    let (rows, mut bad) = read_rows(text_in, &SITE_COLUMNS, &SITE_OPTIONAL)?;
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let (mut items, mut bad) = (Vec::new(), Vec::new());
+    let mut items = Vec::new();
     for (line, row) in &rows {
         let mut p = Vec::new();
         let id = parse_id(&mut p, "site_id", cell(row, "site_id"));
@@ -251,11 +251,7 @@ pub fn parse_sites_csv(text_in: &str, regions: &RegionTable) -> Result<Vec<Site>
             }),
         }
     }
-    if bad.is_empty() {
-        Ok(items)
-    } else {
-        Err(bad)
-    }
+    finish(items, bad)
 }
 
 fn csv_text(t: &str) -> String {
@@ -286,4 +282,57 @@ pub fn write_sites_csv(sites: &[Site]) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aiup_core::bundle::Bundle;
+
+    #[test]
+    fn a_site_file_reads_back_and_every_bad_row_is_named() {
+        let b = Bundle::embedded().load().expect("bundle");
+        let file = "site_id,kind,name_ko,name_en,institution,region,capacity,designated_on,opened_on\n\
+                    lab-1,공장형 AI 실습장,창원 실습장,\"Changwon, lab\",POLY-1,48123,\"1,200\",2026-01-02,\n\
+                    centre-1,centre,센터,Centre,FIRM-1,11110,300,2026-03-02,2026-04-01\n";
+        let sites = parse_sites_csv(file, &b.regions).expect("sites");
+        assert_eq!(sites[0].kind, SiteKind::PhysicalAiLab);
+        assert_eq!(
+            (sites[0].capacity, sites[0].opened_on, sites[0].name_en.as_str()),
+            (1_200, None, "Changwon, lab")
+        );
+        let day = NaiveDate::from_ymd_opt(2026, 3, 15).expect("day");
+        assert!(sites[1].designated_by(day) && !sites[1].open_on(day));
+        let again = parse_sites_csv(&write_sites_csv(&sites), &b.regions).expect("again");
+        assert_eq!(
+            again
+                .iter()
+                .map(|s| (&s.id, s.capacity, s.opened_on))
+                .collect::<Vec<_>>(),
+            sites
+                .iter()
+                .map(|s| (&s.id, s.capacity, s.opened_on))
+                .collect::<Vec<_>>()
+        );
+        let bad = "site_id,kind,name_ko,name_en,institution,region,capacity,designated_on,opened_on\n\
+                   lab-1,museum,실습장,Lab,POLY-1,48123,0,2026-01-02,2025-12-31\n\
+                   lab-1,lab,,Lab,POLY 1,nowhere,10,2026-01-02,\n";
+        let rows = parse_sites_csv(bad, &b.regions).expect_err("bad");
+        let named: Vec<(usize, &str)> = rows
+            .iter()
+            .flat_map(|r| r.problems.iter().map(move |p| (r.line, p.field.as_str())))
+            .collect();
+        assert_eq!(
+            named,
+            vec![
+                (2, "kind"),
+                (2, "capacity"),
+                (2, "opened_on"),
+                (3, "site_id"),
+                (3, "name_ko"),
+                (3, "institution"),
+                (3, "region"),
+            ]
+        );
+    }
 }
