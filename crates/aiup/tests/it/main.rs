@@ -3,6 +3,7 @@
 mod academy;
 mod access;
 mod accessibility;
+mod accessibility_academy;
 mod accessibility_attendance;
 mod accessibility_sme;
 mod accessibility_sme_centre;
