@@ -21,6 +21,7 @@ use aiup_app::AppError;
 use aiup_catalogue::academy::{COMPLETION_COLUMNS, INSTRUCTOR_COLUMNS};
 use aiup_catalogue::sites::{SiteKind, SITE_COLUMNS};
 use aiup_core::problem::RowProblem;
+use aiup_core::region::RegionTable;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -82,6 +83,20 @@ fn kind_label(kind: &str, lang: Lang) -> String {
         .map_or_else(|| kind.to_owned(), |k| lang.pick(k.label().0, k.label().1).to_owned())
 }
 
+/// A 시군구's full name in `lang` (its code if the table no longer has it).
+fn region_name(regions: &RegionTable, code: &str, lang: Lang) -> String {
+    aiup_core::region::RegionCode::parse(code)
+        .ok()
+        .and_then(|c| regions.get(c))
+        .map_or_else(
+            || code.to_owned(),
+            |r| match lang {
+                Lang::Ko => r.full_name.clone(),
+                Lang::En => regions.english_name(r),
+            },
+        )
+}
+
 /// `part` over `whole` in basis points, rounded down; missing without a whole.
 fn share(part: i64, whole: Option<i64>) -> Cell {
     match whole {
@@ -95,7 +110,7 @@ fn count(n: Option<i64>) -> Cell {
 }
 
 /// The tracks against their targets, the total in the footer.
-pub fn tracks_table(p: &AcademyProgress) -> DataTable {
+pub fn tracks_table(p: &AcademyProgress, lang: Lang) -> DataTable {
     DataTable {
         id: "tracks".into(),
         caption_ko: format!("{}년 AI 교·강사 아카데미 과정별 목표 대비 수료", p.year),
@@ -119,7 +134,7 @@ pub fn tracks_table(p: &AcademyProgress) -> DataTable {
             .iter()
             .map(|t| {
                 vec![
-                    Cell::Text(format!("{} / {}", t.label_ko, t.label_en)),
+                    Cell::Text(lang.pick(&t.label_ko, &t.label_en).to_owned()),
                     Cell::Int(t.target),
                     Cell::Int(t.completed),
                     share(t.completed, Some(t.target)),
@@ -128,7 +143,7 @@ pub fn tracks_table(p: &AcademyProgress) -> DataTable {
             })
             .collect(),
         footer: Some(vec![
-            Cell::Text("합계 / Total".into()),
+            Cell::Text(lang.pick("합계", "Total").into()),
             Cell::Int(p.total.tracks_target),
             Cell::Int(p.total.completed),
             share(p.total.completed, Some(p.total.tracks_target)),
@@ -138,7 +153,7 @@ pub fn tracks_table(p: &AcademyProgress) -> DataTable {
 }
 
 /// The academy as a whole against the plan's two statements of its target.
-pub fn academy_targets_table(p: &AcademyProgress) -> DataTable {
+pub fn academy_targets_table(p: &AcademyProgress, lang: Lang) -> DataTable {
     DataTable {
         id: "academy-targets".into(),
         caption_ko: "AI 교·강사 아카데미 전체 목표 대비".into(),
@@ -151,19 +166,19 @@ pub fn academy_targets_table(p: &AcademyProgress) -> DataTable {
         ],
         rows: vec![
             vec![
-                Cell::Text("본문 목표 (12,650명+) / Stated target".into()),
+                Cell::Text(lang.pick("본문 목표 (12,650명+)", "Stated target (12,650+)").into()),
                 count(p.total.total_target),
                 Cell::Int(p.total.completed),
                 share(p.total.completed, p.total.total_target),
             ],
             vec![
-                Cell::Text("붙임1 계획 (1.3만명) / Plan line".into()),
+                Cell::Text(lang.pick("붙임1 계획 (1.3만명)", "Plan line (13,000)").into()),
                 count(p.total.plan_line),
                 Cell::Int(p.total.completed),
                 share(p.total.completed, p.total.plan_line),
             ],
             vec![
-                Cell::Text("등록 교·강사 / Instructors on record".into()),
+                Cell::Text(lang.pick("등록 교·강사", "Instructors on record").into()),
                 Cell::Missing,
                 Cell::Int(p.total.registered),
                 Cell::Missing,
@@ -174,7 +189,7 @@ pub fn academy_targets_table(p: &AcademyProgress) -> DataTable {
 }
 
 /// Labs and centres designated and open against their plan lines.
-pub fn sites_summary_table(s: &SiteProgress) -> DataTable {
+pub fn sites_summary_table(s: &SiteProgress, lang: Lang) -> DataTable {
     DataTable {
         id: "sites-summary".into(),
         caption_ko: "공장형 AI 실습장·AI 특화 공동훈련센터 목표 대비".into(),
@@ -188,14 +203,14 @@ pub fn sites_summary_table(s: &SiteProgress) -> DataTable {
         ],
         rows: vec![
             vec![
-                Cell::Text("공장형 AI 실습장 / Physical AI labs".into()),
+                Cell::Text(lang.pick("공장형 AI 실습장", "Physical AI labs").into()),
                 count(s.labs_target),
                 Cell::Int(s.labs_designated),
                 Cell::Int(s.labs_opened),
                 share(s.labs_opened, s.labs_target),
             ],
             vec![
-                Cell::Text("AI 특화 공동훈련센터 / AI joint training centres".into()),
+                Cell::Text(lang.pick("AI 특화 공동훈련센터", "AI joint training centres").into()),
                 count(s.centres_target),
                 Cell::Int(s.centres_designated),
                 Cell::Int(s.centres_opened),
@@ -207,7 +222,7 @@ pub fn sites_summary_table(s: &SiteProgress) -> DataTable {
 }
 
 /// Every site with its capacity, courses and use today.
-pub fn sites_table(s: &SiteProgress, lang: Lang) -> DataTable {
+pub fn sites_table(s: &SiteProgress, lang: Lang, regions: &RegionTable) -> DataTable {
     let rows: Vec<Vec<Cell>> = s
         .sites
         .iter()
@@ -216,7 +231,7 @@ pub fn sites_table(s: &SiteProgress, lang: Lang) -> DataTable {
                 Cell::Text(lang.pick(&u.name_ko, &u.name_en).to_owned()),
                 Cell::Text(u.id.clone()),
                 Cell::Text(kind_label(&u.kind, lang)),
-                Cell::Text(u.region_code.clone()),
+                Cell::Text(region_name(regions, &u.region_code, lang)),
                 Cell::Int(u.capacity),
                 Cell::Int(i64::try_from(u.courses.len()).unwrap_or(0)),
                 Cell::Int(u.in_training),
@@ -245,7 +260,7 @@ pub fn sites_table(s: &SiteProgress, lang: Lang) -> DataTable {
             Column::new("개소일", "Opened", Kind::Date),
         ],
         footer: Some(vec![
-            Cell::Text("합계 / Total".into()),
+            Cell::Text(lang.pick("합계", "Total").into()),
             Cell::Missing,
             Cell::Missing,
             Cell::Missing,
@@ -364,10 +379,10 @@ async fn board(
         Err(e) => return failed(e),
     };
     let tables = [
-        tracks_table(&progress),
-        academy_targets_table(&progress),
-        sites_summary_table(&sites),
-        sites_table(&sites, lang),
+        tracks_table(&progress, lang),
+        academy_targets_table(&progress, lang),
+        sites_summary_table(&sites, lang),
+        sites_table(&sites, lang, state.app.engine().regions()),
     ];
     if let Some(file) = download(&q, &tables, lang, progress.as_of.date) {
         return file;
@@ -435,7 +450,7 @@ async fn site_page(
         dl.facts {
             dt { (lang.pick("구분", "Kind")) } dd { (kind_label(&site.kind, lang)) }
             dt { (lang.pick("운영 기관", "Run by")) } dd { (site.institution_name.as_deref().unwrap_or(&site.institution_id)) }
-            dt { (lang.pick("시군구", "Region")) } dd { (site.region_code) }
+            dt { (lang.pick("시군구", "Region")) } dd { (region_name(state.app.engine().regions(), &site.region_code, lang)) }
             dt { (lang.pick("특화 분야", "Industry focus")) } dd { (if site.industry_focus.is_empty() { "–" } else { &site.industry_focus }) }
             dt { (lang.pick("정원", "Capacity")) } dd { (site.capacity) }
             dt { (lang.pick("지정일", "Designated")) } dd { (site.designated_on) }
