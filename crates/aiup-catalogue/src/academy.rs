@@ -12,6 +12,7 @@ use aiup_core::region::{RegionCode, RegionTable};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::export::push_row;
 use crate::model::ExternalId;
 
 /// The prefix of the policy indicators that are the academy's tracks.
@@ -585,36 +586,41 @@ pub fn parse_completions_csv(text: &str, targets: &AcademyTargets) -> Result<Vec
 
 /// Writes instructors as an instructor file ([`parse_instructors_csv`] reads it back).
 pub fn write_instructors_csv(instructors: &[Instructor]) -> String {
-    let mut out = INSTRUCTOR_COLUMNS.join(",");
-    out.push('\n');
+    let mut out = String::new();
+    push_row(&mut out, INSTRUCTOR_COLUMNS);
     for i in instructors {
+        let (reference, region, registered) = (
+            i.instructor_ref.to_string(),
+            i.region.to_string(),
+            i.registered_on.to_string(),
+        );
         let institution = i.institution.as_ref().map(ExternalId::as_str).unwrap_or_default();
-        out.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            i.instructor_ref,
-            i.provider.as_str(),
-            i.region,
-            i.registered_on,
-            institution,
-            i.external_id.as_deref().unwrap_or_default()
-        ));
+        push_row(
+            &mut out,
+            [
+                reference.as_str(),
+                i.provider.as_str(),
+                &region,
+                &registered,
+                institution,
+                i.external_id.as_deref().unwrap_or_default(),
+            ],
+        );
     }
     out
 }
 
 /// Writes completions as a completion file ([`parse_completions_csv`] reads it back).
 pub fn write_completions_csv(completions: &[Completion]) -> String {
-    let mut out = COMPLETION_COLUMNS.join(",");
-    out.push('\n');
+    let mut out = String::new();
+    push_row(&mut out, COMPLETION_COLUMNS);
     for c in completions {
-        out.push_str(&format!(
-            "{},{},{},{},{}\n",
-            c.instructor_ref,
-            c.track_id.strip_prefix(TRACK_PREFIX).unwrap_or(&c.track_id),
-            c.provider.as_str(),
-            c.completed_on,
-            c.kind.as_str()
-        ));
+        let (reference, on) = (c.instructor_ref.to_string(), c.completed_on.to_string());
+        let track = c.track_id.strip_prefix(TRACK_PREFIX).unwrap_or(&c.track_id);
+        push_row(
+            &mut out,
+            [reference.as_str(), track, c.provider.as_str(), &on, c.kind.as_str()],
+        );
     }
     out
 }

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::academy::{cell, finish, parse_date, parse_id, parse_region, read_rows, required};
+use crate::export::push_row;
 use crate::model::{ExternalId, TEXT_MAX_CHARS};
 
 /// The plan line of the physical AI labs (붙임1: 4 sites).
@@ -254,32 +255,29 @@ pub fn parse_sites_csv(text_in: &str, regions: &RegionTable) -> Result<Vec<Site>
     finish(items, bad)
 }
 
-fn csv_text(t: &str) -> String {
-    if t.contains([',', '"']) {
-        format!("\"{}\"", t.replace('"', "\"\""))
-    } else {
-        t.to_owned()
-    }
-}
-
 /// Writes sites as a site file ([`parse_sites_csv`] reads it back).
 pub fn write_sites_csv(sites: &[Site]) -> String {
-    let mut out = SITE_COLUMNS.join(",");
-    out.push('\n');
+    let mut out = String::new();
+    push_row(&mut out, SITE_COLUMNS);
     for s in sites {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
-            s.id,
-            s.kind.as_str(),
-            csv_text(&s.name_ko),
-            csv_text(&s.name_en),
-            s.institution,
-            s.region,
-            s.capacity,
-            s.designated_on,
-            s.opened_on.map(|d| d.to_string()).unwrap_or_default(),
-            csv_text(&s.industry_focus)
-        ));
+        let (capacity, designated) = (s.capacity.to_string(), s.designated_on.to_string());
+        let opened = s.opened_on.map(|d| d.to_string()).unwrap_or_default();
+        let (id, institution, region) = (s.id.to_string(), s.institution.to_string(), s.region.to_string());
+        push_row(
+            &mut out,
+            [
+                id.as_str(),
+                s.kind.as_str(),
+                &s.name_ko,
+                &s.name_en,
+                &institution,
+                &region,
+                &capacity,
+                &designated,
+                &opened,
+                &s.industry_focus,
+            ],
+        );
     }
     out
 }
