@@ -605,3 +605,103 @@ async fn generated_academy_fills_the_plan() {
     );
     assert!(sites.sites.iter().all(|s| s.capacity > 0));
 }
+
+/// The commands as a process: a bad file names its line and stores nothing (exit code non-zero);
+/// a generated catalogue, the generated academy and sites; a completion file on top of them.
+#[test]
+fn the_cli_imports_and_generates_academy_records() {
+    use crate::cli::{aiup, stderr, stdout};
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    let login = ["--actor", "academy-admin"];
+    let out = aiup(
+        data,
+        &[
+            "users",
+            "add",
+            "--login",
+            "academy-admin",
+            "--role",
+            "programme_admin",
+            "--generate-password",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let catalogue = data.join("catalogue.csv");
+    let catalogue = catalogue.to_str().expect("path");
+    let out = aiup(
+        data,
+        &["generate", "catalogue", "--courses", "300", "--output", catalogue],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = aiup(data, &["courses", "import", catalogue], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let bad = data.join("bad-sites.csv");
+    std::fs::write(
+        &bad,
+        format!("{SITE_HEADER}\nlab-x,lab,실습장,Lab,NO-SUCH,48123,40,2026-01-02,,\n"),
+    )
+    .expect("write");
+    let out = aiup(
+        data,
+        &["sites", "import", bad.to_str().expect("path"), login[0], login[1]],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("line 2, institution"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("invalid_site_csv"), "{}", stdout(&out));
+
+    let out = aiup(
+        data,
+        &[
+            "generate",
+            "academy",
+            "--progress-permille",
+            "100",
+            "--until",
+            "2026-11-30",
+            login[0],
+            login[1],
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // 10% of each track's target: 10 + 190 + 50 + 15 + 500 + 500.
+    assert!(stdout(&out).contains("1265 completions"), "{}", stdout(&out));
+
+    let instructors = data.join("instructors.csv");
+    std::fs::write(
+        &instructors,
+        format!("{INSTRUCTOR_HEADER}\nCLI-1,polytech,48123,2026-03-02,,\n"),
+    )
+    .expect("write");
+    let out = aiup(
+        data,
+        &[
+            "academy",
+            "import-instructors",
+            instructors.to_str().expect("path"),
+            login[0],
+            login[1],
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 created"), "{}", stdout(&out));
+    let completions = data.join("completions.csv");
+    std::fs::write(
+        &completions,
+        format!("{COMPLETION_HEADER}\nCLI-1,ict-to-ai,polytech,2026-06-01,\n"),
+    )
+    .expect("write");
+    let path = completions.to_str().expect("path");
+    let out = aiup(data, &["academy", "import-completions", path, login[0], login[1]], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 completions, 0 withdrawn"), "{}", stdout(&out));
+    let again = aiup(data, &["academy", "import-completions", path, login[0], login[1]], None);
+    assert!(!again.status.success());
+    assert!(stdout(&again).contains("completion_conflict"), "{}", stdout(&again));
+}
