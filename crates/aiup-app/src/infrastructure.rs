@@ -9,7 +9,7 @@
 //! site's capacity, in basis points (rounded down); completions count every completed
 //! enrolment to date.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use aiup_catalogue::sites::{parse_sites_csv, Site, SiteKind};
 use aiup_catalogue::Course;
@@ -170,15 +170,37 @@ fn site_use(
     }
 }
 
-async fn use_of(app: &App, record: &SiteRecord, uses: &[SiteCohortUse]) -> Result<SiteUse, AppError> {
-    let catalogue = app.db().catalogue();
-    let institution = catalogue.institution(&record.site.institution_id).await?;
-    let courses = catalogue.courses_of_institution(&record.site.institution_id).await?;
-    let mine: Vec<&SiteCohortUse> = uses
-        .iter()
-        .filter(|u| u.institution_id == record.site.institution_id)
-        .collect();
-    Ok(site_use(record, institution.map(|i| i.name), &courses, &mine))
+/// An institution's name (if the catalogue has it) and courses.
+type Offer = (Option<String>, Vec<Course>);
+
+/// The name and courses of each institution of `ids`, read side by side (each one a read of
+/// the catalogue; a board has two dozen sites).
+async fn offers(app: &App, ids: BTreeSet<String>) -> Result<HashMap<String, Offer>, AppError> {
+    let mut reads = tokio::task::JoinSet::new();
+    for id in ids {
+        let db = app.db().clone();
+        reads.spawn(async move {
+            let catalogue = db.catalogue();
+            let name = catalogue.institution(&id).await?.map(|i| i.name);
+            let courses = catalogue.courses_of_institution(&id).await?;
+            Ok::<_, aiup_store::StoreError>((id, (name, courses)))
+        });
+    }
+    let mut found = HashMap::new();
+    while let Some(read) = reads.join_next().await {
+        let (id, offer) = read.map_err(|e| AppError::internal(&e))??;
+        found.insert(id, offer);
+    }
+    Ok(found)
+}
+
+fn use_of(record: &SiteRecord, offers: &HashMap<String, Offer>, uses: &[SiteCohortUse]) -> SiteUse {
+    let id = &record.site.institution_id;
+    let (name, courses) = offers
+        .get(id)
+        .map_or((None, &[][..]), |(n, c)| (n.clone(), c.as_slice()));
+    let mine: Vec<&SiteCohortUse> = uses.iter().filter(|u| u.institution_id == *id).collect();
+    site_use(record, name, courses, &mine)
 }
 
 async fn compute_progress(app: &App) -> Result<SiteProgress, AppError> {
@@ -186,10 +208,9 @@ async fn compute_progress(app: &App) -> Result<SiteProgress, AppError> {
     let today = as_of.date;
     let records = app.db().sites().sites().await?;
     let uses = app.db().sites().cohort_use(today, None).await?;
-    let mut sites = Vec::with_capacity(records.len());
-    for record in &records {
-        sites.push(use_of(app, record, &uses).await?);
-    }
+    let ids = records.iter().map(|r| r.site.institution_id.clone()).collect();
+    let offers = offers(app, ids).await?;
+    let mut sites: Vec<SiteUse> = records.iter().map(|r| use_of(r, &offers, &uses)).collect();
     sites.sort_by(|a, b| b.is_lab().cmp(&a.is_lab()).then_with(|| a.id.cmp(&b.id)));
     let count = |lab: bool, f: &dyn Fn(&SiteUse) -> bool| -> i64 {
         let n = sites.iter().filter(|s| s.is_lab() == lab && f(s)).count();
@@ -232,7 +253,8 @@ pub async fn site_detail(app: &App, actor: &Actor, id: &str) -> Result<(AsOf, Si
         .sites()
         .cohort_use(as_of.date, Some(&record.site.institution_id))
         .await?;
-    let site = use_of(app, &record, &uses).await?;
+    let offers = offers(app, BTreeSet::from([record.site.institution_id.clone()])).await?;
+    let site = use_of(&record, &offers, &uses);
     Ok((as_of, site))
 }
 
