@@ -22,6 +22,7 @@ mod conformance;
 mod course_page;
 mod courses;
 mod dashboard_figures;
+mod dashboard_plan;
 mod diagnosis;
 mod docs;
 mod enrolment;

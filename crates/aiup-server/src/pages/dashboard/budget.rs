@@ -27,7 +27,7 @@ pub const PATH: &str = "/admin/dashboard/budget";
 pub const ROUTES: &[(Method, &str, Access)] = &[(Method::GET, PATH, Access::Allowed(Permission::ReadDashboards))];
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, get(budget_page))
+    Router::new().route("/admin/dashboard/budget", get(budget_page))
 }
 
 #[derive(Debug, Default, Deserialize)]

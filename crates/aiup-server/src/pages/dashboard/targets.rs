@@ -26,7 +26,7 @@ pub const PATH: &str = "/admin/dashboard/targets";
 pub const ROUTES: &[(Method, &str, Access)] = &[(Method::GET, PATH, Access::Allowed(Permission::ReadDashboards))];
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, get(targets_page))
+    Router::new().route("/admin/dashboard/targets", get(targets_page))
 }
 
 #[derive(Debug, Default, Deserialize)]
