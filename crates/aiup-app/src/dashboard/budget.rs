@@ -249,6 +249,9 @@ pub async fn compute_budget(app: &App, scope: Option<&[String]>) -> Result<Budge
     })
 }
 
+/// A course's unit periods: index, last day, allowance at full attendance.
+type Schedule = Vec<(u32, NaiveDate, i64)>;
+
 /// What a forecast's case depends on: exactly the inputs of the payroll's case compilation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct ForecastKey {
@@ -279,7 +282,7 @@ pub async fn allowance_to_come(
     let (courses, institutions) = tokio::try_join!(catalogue.courses(), catalogue.institutions())?;
     let courses: HashMap<String, Course> = courses.into_iter().map(|c| (c.id.to_string(), c)).collect();
     let institutions: HashMap<String, Institution> = institutions.into_iter().map(|i| (i.id.to_string(), i)).collect();
-    let mut schedules: HashMap<ForecastKey, Option<Vec<(u32, NaiveDate, i64)>>> = HashMap::new();
+    let mut schedules: HashMap<ForecastKey, Option<Schedule>> = HashMap::new();
     let mut by_programme: BTreeMap<String, i64> = BTreeMap::new();
     for row in &rows {
         let Some(key) = forecast_key(row) else {
@@ -327,7 +330,7 @@ fn priced_schedule(
     key: &ForecastKey,
     courses: &HashMap<String, Course>,
     institutions: &HashMap<String, Institution>,
-) -> Option<Vec<(u32, NaiveDate, i64)>> {
+) -> Option<Schedule> {
     let course = courses.get(&key.course_id)?;
     let institution = institutions.get(&key.institution_id)?;
     let mut raw = crate::payroll::directory::enrolment_case_json(
