@@ -123,6 +123,12 @@ codes! {
     FirmNotDiagnosed = ("firm_not_diagnosed", 409),
     /// Staff can be enrolled only into a training plan the firm's HR lead has accepted.
     PlanNotAccepted = ("plan_not_accepted", 409),
+    /// An uploaded instructor or track-completion CSV of the instructor academy has bad rows; nothing was stored.
+    InvalidAcademyCsv = ("invalid_academy_csv", 422),
+    /// A completion of a track the instructor already stands completed in, or a withdrawal of one they do not.
+    CompletionConflict = ("completion_conflict", 409),
+    /// An uploaded site CSV (physical AI labs, joint training centres) has bad rows; nothing was stored.
+    InvalidSiteCsv = ("invalid_site_csv", 422),
     /// The person who ran a payroll tried to approve it.
     SelfApproval = ("self_approval", 403),
     /// The request body is larger than the limit.

@@ -6,6 +6,7 @@
 //! One module per capability holds its services: [`policy`], [`catalogue`]; [`error`] holds the
 //! one table of error codes.
 
+pub mod academy;
 pub mod accounts;
 pub mod attendance;
 pub mod audit;
@@ -19,6 +20,7 @@ pub mod diagnosis;
 pub mod enrolment;
 pub mod error;
 pub mod home;
+pub mod infrastructure;
 pub mod live;
 pub mod path;
 pub mod payroll;

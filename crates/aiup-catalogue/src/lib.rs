@@ -4,6 +4,7 @@
 //! values (parse, don't validate: every field is a checked type once it is here), and renders
 //! them back out. Storage lives in `aiup-store`, search in `aiup-search`.
 
+pub mod academy;
 mod cells;
 pub mod details;
 pub mod encoding;
@@ -11,6 +12,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod model;
+pub mod sites;
 pub mod status;
 pub mod validate;
 pub mod validate_details;

@@ -12,6 +12,7 @@ pub mod hangul;
 pub mod json;
 pub mod money;
 pub mod policy;
+pub mod problem;
 pub mod region;
 pub mod types;
 

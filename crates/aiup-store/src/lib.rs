@@ -35,6 +35,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sqlx::error::DatabaseError;
 
+mod academy;
 mod accounts;
 mod attendance;
 mod audit;
@@ -51,6 +52,7 @@ mod population;
 mod postgres;
 mod regions;
 mod shared;
+mod sites;
 mod sme_diagnosis;
 mod sme_firms;
 mod sme_survey;
@@ -63,6 +65,11 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
+pub use academy::{
+    AcademyCounts, AcademyStore, CompletionImportSummary, CompletionRecord, InstructorImportSummary, InstructorRecord,
+    NewCompletion, NewInstructor, TrackCount, TrackStep, ACADEMY_PROVIDERS, ACTION_ACADEMY_COMPLETIONS_IMPORT,
+    ACTION_ACADEMY_INSTRUCTORS_IMPORT,
+};
 pub use accounts::{
     AccountChange, AccountRecord, AccountStore, NewAccount, NewToken, SessionRecord, TokenRecord,
     ACTION_ACCOUNT_CREATE, ACTION_ACCOUNT_UPDATE, ACTION_SESSION_CREATE, ACTION_SESSION_DELETE, ACTION_TOKEN_CREATE,
@@ -107,6 +114,7 @@ pub use population::{
     PopulationEvent, PopulationPerson, PopulationSeats, PopulationStore, ACTION_POPULATION_LOAD,
 };
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
+pub use sites::{NewSite, SiteCohortUse, SiteImportSummary, SiteRecord, SiteStore, ACTION_SITES_IMPORT, SITE_KINDS};
 pub use sme_diagnosis::{
     NewPrescription, NewSmeDiagnosis, NewStaffEnrolment, PlanAcceptance, PlanEnrolment, PrescriptionLine,
     PrescriptionRecord, SmeDiagnosisRecord, SmeDiagnosisStore, SmeProgrammeCounts, ACTION_SME_DIAGNOSIS_RECORD,
@@ -379,6 +387,16 @@ impl Database {
     /// Training doctors' visits to firms.
     pub fn sme_visits(&self) -> &dyn VisitStore {
         aggregate!(self, VisitStore)
+    }
+
+    /// The instructor academy: instructors and their track completions.
+    pub fn academy(&self) -> &dyn AcademyStore {
+        aggregate!(self, AcademyStore)
+    }
+
+    /// The training infrastructure: physical AI labs and joint training centres.
+    pub fn sites(&self) -> &dyn SiteStore {
+        aggregate!(self, SiteStore)
     }
 
     /// SME diagnoses and prescriptions.

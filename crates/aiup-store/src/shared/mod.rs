@@ -28,6 +28,7 @@ use tracing::Instrument;
 
 use crate::{Backend, StoreError};
 
+pub(crate) mod academy;
 pub(crate) mod accounts;
 pub(crate) mod attendance;
 pub(crate) mod audit;
@@ -42,6 +43,7 @@ pub(crate) mod people;
 pub(crate) mod policy;
 pub(crate) mod population;
 pub(crate) mod regions;
+pub(crate) mod sites;
 pub(crate) mod sme_diagnosis;
 pub(crate) mod sme_firms;
 pub(crate) mod sme_survey;
@@ -76,6 +78,8 @@ pub(crate) enum Lock {
     SmeFirms,
     /// SME visits, diagnoses, prescriptions and survey answers.
     SmeCases,
+    /// The instructor academy (instructors, completions) and the training sites.
+    Academy,
     /// No advisory lock on PostgreSQL: the transaction's statements lock the rows they change
     /// (conditional `UPDATE … WHERE seats/balance suffice`, `SELECT … FOR UPDATE`), so work on
     /// different cohorts or cards runs in parallel. SQLite still serialises every writer.

@@ -27,6 +27,7 @@ macro_rules! check {
         guard.passed();
     }};
 }
+mod academy;
 mod accounts;
 pub(crate) mod attendance;
 mod audit;
@@ -42,6 +43,7 @@ mod people;
 mod policy;
 mod population;
 mod regions;
+mod sites;
 mod sme_diagnosis;
 mod sme_firms;
 mod sme_survey;
@@ -70,6 +72,8 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("sme_visits", sme_visits::CHECKS),
     ("sme_diagnosis", sme_diagnosis::CHECKS),
     ("dashboard_reports", dashboard_reports::CHECKS),
+    ("academy", academy::CHECKS),
+    ("sites", sites::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -96,6 +100,8 @@ pub async fn run_conformance(db: Database) {
     sme_visits::run(db).await;
     sme_diagnosis::run(db).await;
     dashboard_reports::run(db).await;
+    academy::run(db).await;
+    sites::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }
