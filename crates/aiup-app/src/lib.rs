@@ -20,6 +20,7 @@ pub mod enrolment;
 pub mod error;
 pub mod home;
 pub mod live;
+pub mod outcomes;
 pub mod path;
 pub mod payroll;
 pub mod people;

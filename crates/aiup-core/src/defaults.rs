@@ -18,6 +18,7 @@ pub const POLICY_FILES: &[(&str, &str)] = embed!(
     "completion.toml",
     "enrolment.toml",
     "general.toml",
+    "outcomes.toml",
     "plan.toml",
     "programmes.toml",
     "sme.toml",

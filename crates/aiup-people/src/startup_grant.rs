@@ -86,7 +86,7 @@ pub struct GrantEligibility {
 }
 
 const CITE_PLAN: &str = "seed:002 IV-①";
-const CITE_LAW: &str = "중소기업창업 지원법 제2조";
+const CITE_LAW: &str = "law:중소기업창업 지원법 제2조";
 
 fn reason(code: &str, met: bool, ko: String, en: String, cite: &str) -> Reason {
     Reason {

@@ -33,6 +33,7 @@ fn lock_key(lock: Lock) -> Option<i64> {
         Lock::Payroll => Some(0x6169_7570_0006),
         Lock::SmeFirms => Some(0x6169_7570_0007),
         Lock::SmeCases => Some(0x6169_7570_0008),
+        Lock::Outcomes => Some(0x6169_7570_0018),
         Lock::RowLevel => None,
     }
 }

@@ -36,6 +36,7 @@ pub(crate) mod catalogue;
 pub(crate) mod diagnosis;
 pub(crate) mod enrolment_reports;
 pub(crate) mod enrolments;
+pub(crate) mod outcomes;
 pub(crate) mod payroll;
 pub(crate) mod people;
 pub(crate) mod policy;
@@ -75,6 +76,8 @@ pub(crate) enum Lock {
     SmeFirms,
     /// SME visits, diagnoses, prescriptions and survey answers.
     SmeCases,
+    /// Outcome imports: employment, startup and outside-figure records.
+    Outcomes,
     /// No advisory lock on PostgreSQL: the transaction's statements lock the rows they change
     /// (conditional `UPDATE … WHERE seats/balance suffice`, `SELECT … FOR UPDATE`), so work on
     /// different cohorts or cards runs in parallel. SQLite still serialises every writer.
