@@ -19,6 +19,7 @@ pub const POLICY_FILES: &[(&str, &str)] = embed!(
     "dashboard.toml",
     "enrolment.toml",
     "general.toml",
+    "outcomes.toml",
     "plan.toml",
     "programmes.toml",
     "sme.toml",

@@ -45,6 +45,7 @@ mod dashboard_reports;
 mod diagnosis;
 mod enrolment_reports;
 mod enrolments;
+mod outcomes;
 mod payroll;
 mod people;
 mod policy;
@@ -99,6 +100,11 @@ pub use enrolments::{
     Acceptance, AcceptanceRules, AcceptanceTerms, CardEffect, Changed, CohortSeats, Decided, EnrolmentError,
     EnrolmentEventRecord, EnrolmentRecord, EnrolmentRefusal, EnrolmentStore, Ineligible, NewApplication, Offer,
     StatusChange, ACTION_ENROLMENT_APPLY, ACTION_ENROLMENT_PREFIX, LIVE_STATUSES,
+};
+pub use outcomes::{
+    EmploymentRow, FactSource, FigureRow, GraduateRow, NewOutcomeImport, OutcomeImportRecord, OutcomeImportResult,
+    OutcomeRows, OutcomeStore, StartupRow, StoredEmployment, StoredFigure, StoredStartup, ACTION_OUTCOMES_IMPORT,
+    OUTCOME_IMPORT_KINDS,
 };
 pub use payroll::{
     NewPayrollLine, PaidPeriod, PayrollError, PayrollLineRecord, PayrollRunRecord, PayrollStore, PayrollTotal,
@@ -407,6 +413,11 @@ impl Database {
     /// The SME demand survey's answers.
     pub fn sme_survey(&self) -> &dyn SurveyStore {
         aggregate!(self, SurveyStore)
+    }
+
+    /// Graduates' outcomes from outside records, and outside progress figures.
+    pub fn outcomes(&self) -> &dyn OutcomeStore {
+        aggregate!(self, OutcomeStore)
     }
 
     /// Bulk loads of a synthetic population.

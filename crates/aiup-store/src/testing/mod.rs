@@ -38,6 +38,7 @@ mod diagnosis;
 pub mod enrolment_reports;
 mod enrolments;
 mod harness;
+mod outcomes;
 mod payroll;
 mod people;
 mod policy;
@@ -74,6 +75,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("dashboard_reports", dashboard_reports::CHECKS),
     ("academy", academy::CHECKS),
     ("sites", sites::CHECKS),
+    ("outcomes", outcomes::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -102,6 +104,7 @@ pub async fn run_conformance(db: Database) {
     dashboard_reports::run(db).await;
     academy::run(db).await;
     sites::run(db).await;
+    outcomes::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }
