@@ -13,7 +13,7 @@ use aiup_store::InTrainingEnrolment;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::targets::{in_scope, read_figures};
+use super::targets::{in_scope, outside_figures, read_figures, OutsideFigures};
 use super::AsOf;
 use crate::accounts::{Actor, Permission};
 use crate::programme::programme_scope;
@@ -96,6 +96,8 @@ pub struct BudgetLineExecution {
     pub ai_specific_won: i64,
     /// Whether aiup keeps a ledger of the line's spending.
     pub has_ledger: bool,
+    /// For a line without a ledger: the spending imported from outside aiup, counted as paid.
+    pub imported: Option<super::targets::ImportedFigure>,
     pub execution: Execution,
     pub flag: BudgetFlag,
     pub cite: String,
@@ -135,9 +137,11 @@ pub async fn budget(app: &App, actor: &Actor) -> Result<Arc<BudgetView>, AppErro
     actor.require(Permission::ReadDashboards)?;
     let scope = programme_scope(actor);
     let key = format!("budget:{}", scope.as_deref().map(|s| s.join(",")).unwrap_or_default());
-    app.dashboards()
-        .get_or_compute(&key, compute_budget(app, scope.as_deref()))
-        .await
+    let compute = async {
+        let outside = outside_figures(app, actor).await?;
+        compute_budget(app, scope.as_deref(), &outside).await
+    };
+    app.dashboards().get_or_compute(&key, compute).await
 }
 
 /// The under-flag share in basis points on `date`.
@@ -166,8 +170,13 @@ pub fn flag(budget_won: i64, forecast_won: i64, under_share_bp: i64) -> BudgetFl
     }
 }
 
-/// Budget execution for programmes within `scope` (`None`: all), computed now.
-pub async fn compute_budget(app: &App, scope: Option<&[String]>) -> Result<BudgetView, AppError> {
+/// Budget execution for programmes within `scope` (`None`: all), computed now; `outside`
+/// gives the spending imported for lines without a ledger.
+pub async fn compute_budget(
+    app: &App,
+    scope: Option<&[String]>,
+    outside: &OutsideFigures,
+) -> Result<BudgetView, AppError> {
     let engine = app.engine();
     let policy = engine.policy();
     let as_of = AsOf::now(app);
@@ -211,8 +220,14 @@ pub async fn compute_budget(app: &App, scope: Option<&[String]>) -> Result<Budge
             }
             execution.allowance_to_come_won += to_come.get(programme.as_str()).copied().unwrap_or(0);
         }
+        let imported = (!has_ledger)
+            .then(|| outside.imported.get(&line.id).filter(|f| f.unit == "won").cloned())
+            .flatten();
+        if let Some(figure) = &imported {
+            execution.paid_won = figure.value;
+        }
         execution.forecast_won = execution.paid_won + execution.committed_won + execution.allowance_to_come_won;
-        let flag = if has_ledger {
+        let flag = if has_ledger || imported.is_some() {
             flag(line.amount_won.0, execution.forecast_won, under_share)
         } else {
             BudgetFlag::NoLedger
@@ -233,6 +248,7 @@ pub async fn compute_budget(app: &App, scope: Option<&[String]>) -> Result<Budge
             budget_won: line.amount_won.0,
             ai_specific_won: line.ai_specific_total().0,
             has_ledger,
+            imported,
             execution,
             flag,
             cite: line.cite.clone(),

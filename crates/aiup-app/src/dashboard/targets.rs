@@ -69,12 +69,71 @@ impl Progress {
     }
 }
 
-/// A figure imported from outside aiup.
+/// A figure imported from outside aiup (`aiup_app::outcomes::external_figures`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportedFigure {
     pub value: i64,
+    /// `people`, `firms`, `courses`, `sites`, `centres`, `won`, `bp` or `hours`.
+    pub unit: String,
     pub source: String,
     pub as_of: NaiveDate,
+}
+
+/// Progress from records other than the enrolment and money ledgers, by plan line, budget line
+/// or indicator id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutsideFigures {
+    /// Counted from aiup's own records: the academy's instructors and track completions, the
+    /// labs and joint centres opened.
+    pub counted: HashMap<String, i64>,
+    /// Imported from outside aiup, the latest of each metric.
+    pub imported: HashMap<String, ImportedFigure>,
+}
+
+impl OutsideFigures {
+    /// What aiup counted for `id`, else what was imported for it (a count, not won or a share).
+    fn progress(&self, id: &str) -> Option<Progress> {
+        if let Some(value) = self.counted.get(id) {
+            return Some(Progress::Count { value: *value });
+        }
+        self.imported
+            .get(id)
+            .filter(|f| !matches!(f.unit.as_str(), "won" | "bp" | "hours"))
+            .map(|f| Progress::Imported(f.clone()))
+    }
+}
+
+/// The academy's and the sites' progress (issue 12 item 2) and the imported figures (item 4),
+/// for a caller holding `ReadDashboards`.
+pub async fn outside_figures(app: &App, actor: &Actor) -> Result<OutsideFigures, AppError> {
+    let (academy, sites, imported) = tokio::try_join!(
+        crate::academy::academy_progress(app, actor),
+        crate::infrastructure::site_progress(app, actor),
+        crate::outcomes::external_figures(app, actor),
+    )?;
+    let mut counted: HashMap<String, i64> = academy
+        .tracks
+        .iter()
+        .map(|t| (t.track_id.clone(), t.completed))
+        .collect();
+    // The plan line counts people (distinct instructors); the academy's total, completions.
+    counted.insert("infra-instructor-academy".to_owned(), academy.total.instructors);
+    counted.insert("instructor-academy-total".to_owned(), academy.total.completed);
+    counted.insert("infra-physical-ai-labs".to_owned(), sites.labs_opened);
+    counted.insert("infra-joint-centres".to_owned(), sites.centres_opened);
+    let imported = imported
+        .into_iter()
+        .map(|f| {
+            let figure = ImportedFigure {
+                value: f.value,
+                unit: f.unit,
+                source: f.source,
+                as_of: f.as_of,
+            };
+            (f.metric, figure)
+        })
+        .collect();
+    Ok(OutsideFigures { counted, imported })
 }
 
 /// `part / whole` in basis points (rounded down); `None` without a positive whole.
@@ -182,9 +241,11 @@ pub async fn targets(app: &App, actor: &Actor) -> Result<Arc<TargetsView>, AppEr
     actor.require(Permission::ReadDashboards)?;
     let scope = programme_scope(actor);
     let key = format!("targets:{}", scope.as_deref().map(|s| s.join(",")).unwrap_or_default());
-    app.dashboards()
-        .get_or_compute(&key, compute_targets(app, scope.as_deref()))
-        .await
+    let compute = async {
+        let outside = outside_figures(app, actor).await?;
+        compute_targets(app, scope.as_deref(), &outside).await
+    };
+    app.dashboards().get_or_compute(&key, compute).await
 }
 
 /// The programme ids of each plan line (a programme's `plan_line`), in policy order.
@@ -259,8 +320,13 @@ impl Classes {
     }
 }
 
-/// The targets' figures for programmes within `scope` (`None`: all), computed now.
-pub async fn compute_targets(app: &App, scope: Option<&[String]>) -> Result<TargetsView, AppError> {
+/// The targets' figures for programmes within `scope` (`None`: all), computed now, with the
+/// progress `outside` the ledgers.
+pub async fn compute_targets(
+    app: &App,
+    scope: Option<&[String]>,
+    outside: &OutsideFigures,
+) -> Result<TargetsView, AppError> {
     let engine = app.engine();
     let policy = engine.policy();
     let as_of = AsOf::now(app);
@@ -326,7 +392,7 @@ pub async fn compute_targets(app: &App, scope: Option<&[String]>) -> Result<Targ
             if scope.is_some() && programmes.is_empty() {
                 return None;
             }
-            let progress = line_progress(line, &people, &firms);
+            let progress = line_progress(line, &people, &firms, outside);
             let share_bp = progress
                 .headline()
                 .zip(line.size)
@@ -368,9 +434,7 @@ pub async fn compute_targets(app: &App, scope: Option<&[String]>) -> Result<Targ
                 (IndicatorValue::Count(_), "people", Some(p)) if indicator.year == year => Progress::Count {
                     value: enrolled_of(p.id.as_str()),
                 },
-                // The instructor academy's records come from the academy's own pages.
-                (_, _, None) if programme.as_deref() == Some("ai-instructor-academy") => Progress::NotYet,
-                _ => Progress::NoMeasure,
+                _ => outside.progress(&indicator.id).unwrap_or(Progress::NoMeasure),
             };
             let share_bp = match (&indicator.value, progress.headline()) {
                 (IndicatorValue::Count(target), Some(v)) => share_bp(v, *target),
@@ -512,16 +576,18 @@ fn row(key: &str, label: Text, c: Classes, target: Option<i64>, enrolled_total: 
 }
 
 /// A plan line's progress: people lines from the enrolment ledger, workplace lines from SME
-/// plans, infrastructure lines from the academy's records (not wired yet).
+/// plans, infrastructure lines from the academy's and the sites' records; an imported figure
+/// where aiup counts nothing.
 fn line_progress(
     line: &aiup_core::policy::PlanLine,
     people: &HashMap<&str, &aiup_store::GroupPeople>,
     firms: &HashMap<&str, i64>,
+    outside: &OutsideFigures,
 ) -> Progress {
     use aiup_core::policy::TargetUnit;
     match (line.stage, line.unit, line.size) {
-        (_, _, None) => Progress::NoMeasure,
-        (Stage::Infrastructure, _, _) => Progress::NotYet,
+        (_, _, None) => outside.progress(&line.id).unwrap_or(Progress::NoMeasure),
+        (Stage::Infrastructure, _, _) => outside.progress(&line.id).unwrap_or(Progress::NotYet),
         (_, Some(TargetUnit::Workplaces | TargetUnit::Firms), _) => Progress::Count {
             value: firms.get(line.id.as_str()).copied().unwrap_or(0),
         },

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 use aiup_app::accounts::Role;
 use aiup_app::dashboard::budget::{compute_budget, BudgetFlag};
 use aiup_app::dashboard::targets::{
-    compute_targets, line_programmes, Progress, COMPLETED_STATUSES, ENROLLED_STATUSES, TRAINED_STATUSES,
+    compute_targets, line_programmes, outside_figures, ImportedFigure, OutsideFigures, Progress, COMPLETED_STATUSES,
+    ENROLLED_STATUSES, TRAINED_STATUSES,
 };
 use aiup_app::population::{generate_and_store, PopulationOptions};
 use aiup_app::App;
@@ -62,6 +63,7 @@ async fn load(app: &TestApp) {
     assert!(report.written.enrolments > 0, "{report:?}");
     let runner = account(services, "dash-runner", Role::ProgrammeAdmin, None).await;
     let approver = account(services, "dash-approver", Role::ProgrammeAdmin, None).await;
+    account(services, "dash-reader", Role::Auditor, None).await;
     let may = services
         .run_payroll(&runner, "2026-05", &no_progress)
         .await
@@ -72,13 +74,35 @@ async fn load(app: &TestApp) {
         .run_payroll(&runner, "2026-06", &no_progress)
         .await
         .expect("June");
+    // Figures from outside aiup: the course review's spending and courses reviewed, and a
+    // line aiup counts itself (its own count wins).
+    aiup_app::outcomes::import(
+        services,
+        &runner,
+        aiup_app::outcomes::OutcomeImportRequest {
+            kind: aiup_people::outcome_records::OutcomeKind::Figures,
+            source: "심사 시스템 2026-06 추출",
+            as_of: d("2026-06-30"),
+            text: "metric,value,unit,as_of\nai-course-review,1200000000,won,2026-06-30\n\
+                   infra-course-review,31000,courses,2026-06-30\nentry-youth,99,people,2026-06-30\n",
+        },
+    )
+    .await
+    .expect("import figures");
+}
+
+/// The outside figures as an auditor reads them.
+async fn outside(app: &TestApp) -> OutsideFigures {
+    let reader = app.state.app.operator_actor("dash-reader").await.expect("reader");
+    outside_figures(&app.state.app, &reader).await.expect("outside figures")
 }
 
 async fn targets_figures_hold(app: &TestApp) {
     let services = &app.state.app;
     let engine = services.engine();
     let policy = engine.policy();
-    let view = compute_targets(services, None).await.expect("targets");
+    let outside = outside(app).await;
+    let view = compute_targets(services, None, &outside).await.expect("targets");
     let lines = line_programmes(policy);
     let enrolled = status_list(&ENROLLED_STATUSES);
     let completed = status_list(&COMPLETED_STATUSES);
@@ -132,7 +156,22 @@ async fn targets_figures_hold(app: &TestApp) {
                 .await;
                 assert_eq!(*value, firms, "{}", line.id);
             }
-            (Progress::NotYet, _) => assert_eq!(target.stage, aiup_core::Stage::Infrastructure, "{}", line.id),
+            // The infrastructure's lines: the academy's and the sites' own counts.
+            (Progress::Count { value }, _) if target.stage == aiup_core::Stage::Infrastructure => {
+                assert_eq!(Some(value), outside.counted.get(&line.id), "{}", line.id);
+            }
+            (Progress::Imported(figure), None) => {
+                assert_eq!(line.id, "infra-course-review");
+                assert_eq!(
+                    figure,
+                    &ImportedFigure {
+                        value: 31_000,
+                        unit: "courses".into(),
+                        source: "심사 시스템 2026-06 추출".into(),
+                        as_of: d("2026-06-30"),
+                    }
+                );
+            }
             (Progress::NoMeasure, _) => assert_eq!(target.size, None, "{}", line.id),
             (other, unit) => panic!("{}: {other:?} for {unit:?}", line.id),
         }
@@ -318,7 +357,8 @@ async fn budget_figures_hold(app: &TestApp) {
     let services = &app.state.app;
     let engine = services.engine();
     let policy = engine.policy();
-    let view = compute_budget(services, None).await.expect("budget");
+    let outside = outside(app).await;
+    let view = compute_budget(services, None, &outside).await.expect("budget");
     assert_eq!(view.lines.len(), 16, "seed 002 붙임1 has 16 budget lines");
     assert_eq!(view.under_flag_share_bp, 2_000);
     let to_come = allowance_to_come_one_by_one(services).await;
@@ -366,7 +406,14 @@ async fn budget_figures_hold(app: &TestApp) {
         .await;
         let e = &line.execution;
         assert_eq!(e.committed_won, card_held + pending + sme, "{} committed", line.id);
-        assert_eq!(e.paid_won, card_charged + exported, "{} paid", line.id);
+        // The course review has no ledger in aiup: its imported spending is what was paid.
+        let imported = if line.id == "ai-course-review" {
+            1_200_000_000
+        } else {
+            0
+        };
+        assert_eq!(line.imported.as_ref().map_or(0, |f| f.value), imported, "{}", line.id);
+        assert_eq!(e.paid_won, card_charged + exported + imported, "{} paid", line.id);
         let expected_to_come: i64 = line.programmes.iter().filter_map(|p| to_come.get(p)).sum();
         assert_eq!(
             e.allowance_to_come_won, expected_to_come,
@@ -376,7 +423,7 @@ async fn budget_figures_hold(app: &TestApp) {
         assert_eq!(e.forecast_won, e.paid_won + e.committed_won + e.allowance_to_come_won);
         let budget = policy.budget_lines.iter().find(|b| b.id == line.id).expect("line");
         assert_eq!(line.budget_won, budget.amount_won.0);
-        let expected_flag = if !line.has_ledger {
+        let expected_flag = if !line.has_ledger && line.imported.is_none() {
             BudgetFlag::NoLedger
         } else if e.forecast_won > line.budget_won {
             BudgetFlag::Over
@@ -402,7 +449,7 @@ async fn budget_figures_hold(app: &TestApp) {
     .await;
     assert!(exported > 0, "May's run paid something");
     // Lines without a ledger in aiup: the infrastructure whose programmes pay no trainee (the
-    // joint training centres run courses, so they have one).
+    // joint training centres run courses, so they have one), unless spending was imported.
     let no_ledger: Vec<&str> = view
         .lines
         .iter()
@@ -411,13 +458,15 @@ async fn budget_figures_hold(app: &TestApp) {
         .collect();
     assert_eq!(
         no_ledger,
-        [
-            "physical-ai-labs",
-            "instructor-training",
-            "digital-twin-training",
-            "ai-course-review"
-        ]
+        ["physical-ai-labs", "instructor-training", "digital-twin-training"]
     );
+    let review = view
+        .lines
+        .iter()
+        .find(|l| l.id == "ai-course-review")
+        .expect("course review");
+    // ₩1.2 bn of ₩4.9 bn: far under.
+    assert_eq!((review.has_ledger, review.flag), (false, BudgetFlag::Under));
 }
 
 async fn scoped_administrators_see_only_their_programmes(app: &TestApp) {

@@ -73,7 +73,8 @@ pub fn lines_table(view: &BudgetView, lang: Lang) -> DataTable {
             .lines
             .iter()
             .map(|l| {
-                let money = |won: i64| if l.has_ledger { Cell::Int(won) } else { Cell::Missing };
+                let counted = l.has_ledger || l.imported.is_some();
+                let money = |won: i64| if counted { Cell::Int(won) } else { Cell::Missing };
                 vec![
                     Cell::Text(lang.pick(&l.label.ko, &l.label.en).to_owned()),
                     Cell::Text(l.id.clone()),
@@ -84,14 +85,23 @@ pub fn lines_table(view: &BudgetView, lang: Lang) -> DataTable {
                     money(l.execution.committed_won),
                     money(l.execution.allowance_to_come_won),
                     money(l.execution.forecast_won),
-                    if l.has_ledger {
+                    if counted {
                         share_bp(l.execution.forecast_won, l.budget_won).map_or(Cell::Missing, Cell::Bp)
                     } else {
                         Cell::Missing
                     },
                     Cell::Text({
                         let label = l.flag.label();
-                        lang.pick(&label.ko, &label.en).to_owned()
+                        let flag = lang.pick(&label.ko, &label.en);
+                        match &l.imported {
+                            Some(f) => format!(
+                                "{flag} ({}: {}, {})",
+                                lang.pick("외부 집계", "imported"),
+                                f.source,
+                                f.as_of
+                            ),
+                            None => flag.to_owned(),
+                        }
                     }),
                 ]
             })
@@ -192,7 +202,7 @@ async fn budget_page(
             },
             Series {
                 name: lang.pick("지급", "Paid").into(),
-                values: view.lines.iter().map(|l| l.has_ledger.then(|| tenths_of_eok(l.execution.paid_won)).flatten()).collect(),
+                values: view.lines.iter().map(|l| (l.has_ledger || l.imported.is_some()).then(|| tenths_of_eok(l.execution.paid_won)).flatten()).collect(),
             },
             Series {
                 name: lang.pick("약정", "Committed").into(),
