@@ -3,6 +3,7 @@
 mod access;
 mod accessibility;
 mod accessibility_attendance;
+mod accessibility_dashboard_targets;
 mod accessibility_sme;
 mod accessibility_sme_centre;
 mod api_consistency;

@@ -231,11 +231,11 @@ async fn budget_page(
             (percent(view.under_flag_share_bp))
             (lang.pick(" 넘게 모자랄 때 (정책 변수 dashboard.budget.under_flag_share).", " (policy parameter dashboard.budget.under_flag_share)."))
         }
-        section.dashboard-section aria-labelledby="budget-lines-caption" {
+        div.dashboard-section {
             (bar_chart(&chart))
             (table_with_downloads(&tables[0], lang, here))
         }
-        section.dashboard-section aria-labelledby="budget-totals-caption" {
+        div.dashboard-section {
             (table_with_downloads(&tables[1], lang, here))
             p { (lang.pick(
                 "계획의 총액 2,540억 원은 'AI 특화 예산 기준'입니다(붙임1 주석): 신규 사업 전액에 기존 재원 사업의 AI 특화분(직업훈련교원 연수 280억 원 중 67억 원)을 더한 값이며, 기존 재원을 '활용'하는 사업(KDC, 폴리텍, 지역 컨소시엄 등)의 나머지 금액은 들어가지 않습니다. 그래서 전체 사업 합계가 계획 총액보다 큽니다.",

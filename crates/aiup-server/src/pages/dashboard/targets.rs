@@ -415,7 +415,7 @@ async fn targets_page(
             "Each target of the plan (seed 002 appendix 1) against progress counted from aiup's ledgers. docs/dashboards.md \"Targets\" defines every figure."
         )) }
         @for (i, table) in tables.iter().enumerate() {
-            section.dashboard-section aria-labelledby=(format!("{}-caption", table.id)) {
+            div.dashboard-section {
                 @if i == 1 { (bar_chart(&lines_chart)) }
                 @if table.id == "by-stage" { (bar_chart(&stage_chart)) }
                 (table_with_downloads(table, lang, here))
