@@ -74,6 +74,7 @@ async fn load(app: &TestApp) {
         .run_payroll(&runner, "2026-06", &no_progress)
         .await
         .expect("June");
+    sme_plan_with_staff(app, &runner).await;
     // Figures from outside aiup: the course review's spending and courses reviewed, and a
     // line aiup counts itself (its own count wins).
     aiup_app::outcomes::import(
@@ -89,6 +90,55 @@ async fn load(app: &TestApp) {
     )
     .await
     .expect("import figures");
+}
+
+/// An SME (the SME package's golden firm in Busan) diagnosed, prescribed a skill-up course,
+/// the plan accepted and two staff enrolled on its course line.
+async fn sme_plan_with_staff(app: &TestApp, admin: &aiup_app::accounts::Actor) {
+    use aiup_app::sme::{diagnosis, firms, prescription};
+    let services = &app.state.app;
+    let golden = crate::sme_package::package_case();
+    crate::sme_package::stock(app, &golden).await;
+    let doctor = account(services, "dash-doctor", Role::TrainingDoctor, Some("centre-busan")).await;
+    let hr = account(services, "dash-hr", Role::SmeHrLead, Some(crate::testkit::TEST_FIRM)).await;
+    let region = golden["request"]["course"]["region"].as_str().expect("region");
+    let csv = format!(
+        "{}{},해운대정밀,27,C29,{region},yes,yes,no,0\n",
+        crate::sme_registry::HEADER,
+        crate::testkit::TEST_FIRM
+    );
+    firms::import_firms_csv(services, admin, &csv).await.expect("firm");
+    let firm = firms::visible_firm_by_number(services, admin, crate::testkit::TEST_FIRM)
+        .await
+        .expect("firm")
+        .id;
+    firms::assign_centre(services, admin, firm, Some("centre-busan"))
+        .await
+        .expect("assign");
+    diagnosis::record_diagnosis(services, &doctor, firm, &crate::sme_package::answers(1, true))
+        .await
+        .expect("diagnosis");
+    let plan = prescription::prescribe(services, &doctor, firm).await.expect("plan");
+    prescription::accept(services, &hr, plan.record.id)
+        .await
+        .expect("accept");
+    let line = plan
+        .lines
+        .iter()
+        .find(|l| l.line.course_id.is_some())
+        .expect("a course line")
+        .line
+        .line_no;
+    for _ in 0..2 {
+        let staff = prescription::StaffInput {
+            line_no: line.to_string(),
+            age_band: "30_34".to_owned(),
+            staff_ref: String::new(),
+        };
+        prescription::enrol_staff(services, &hr, plan.record.id, &staff)
+            .await
+            .expect("enrol");
+    }
 }
 
 /// The outside figures as an auditor reads them.
@@ -155,6 +205,9 @@ async fn targets_figures_hold(app: &TestApp) {
                 )
                 .await;
                 assert_eq!(*value, firms, "{}", line.id);
+                if line.id == "participation-skillup" {
+                    assert_eq!(*value, 1, "the plan's firm, on a skill-up course");
+                }
             }
             // The infrastructure's lines: the academy's and the sites' own counts.
             (Progress::Count { value }, _) if target.stage == aiup_core::Stage::Infrastructure => {
@@ -406,6 +459,9 @@ async fn budget_figures_hold(app: &TestApp) {
         .await;
         let e = &line.execution;
         assert_eq!(e.committed_won, card_held + pending + sme, "{} committed", line.id);
+        if line.id == "sme-ai-basic-convergence" {
+            assert!(sme > 0, "the accepted plan's government share is committed");
+        }
         // The course review has no ledger in aiup: its imported spending is what was paid.
         let imported = if line.id == "ai-course-review" {
             1_200_000_000
