@@ -92,6 +92,17 @@ pub struct InTrainingEnrolment {
     pub paid_periods: i64,
 }
 
+/// The money of one programme in one month (`YYYY-MM`), in won: card charges net of refunds by
+/// the entry's date, payroll lines by their run's month.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthMoney {
+    pub programme: String,
+    pub month: String,
+    pub card_charged_won: i64,
+    pub payroll_pending_won: i64,
+    pub payroll_exported_won: i64,
+}
+
 /// One dashboard read, from one snapshot.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardFigures {
@@ -115,4 +126,7 @@ pub trait DashboardReports: Send + Sync + fmt::Debug {
 
     /// Every enrolment in training (status `in_training`), by id, in one statement.
     async fn in_training(&self) -> Result<Vec<InTrainingEnrolment>, StoreError>;
+
+    /// The money of `programmes` by programme and month, sorted, from one snapshot.
+    async fn months(&self, programmes: &[String]) -> Result<Vec<MonthMoney>, StoreError>;
 }

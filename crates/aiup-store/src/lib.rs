@@ -88,7 +88,7 @@ pub use cards::{
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
 pub use dashboard_reports::{
     DashboardFigures, DashboardQuery, DashboardReports, EnrolmentTally, GroupFirms, GroupPeople, InTrainingEnrolment,
-    ProgrammeMoney,
+    MonthMoney, ProgrammeMoney,
 };
 pub use diagnosis::{
     DiagnosisAnswer, DiagnosisResult, DiagnosisRun, DiagnosisStore, NewDiagnosisRun, ACTION_DIAGNOSIS_RECORD,

@@ -144,6 +144,34 @@ pub async fn budget(app: &App, actor: &Actor) -> Result<Arc<BudgetView>, AppErro
     app.dashboards().get_or_compute(&key, compute).await
 }
 
+/// One budget line with its money by programme and month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetLineDetail {
+    /// The line as the budget page shows it (its figures' date is the page's).
+    pub line: BudgetLineExecution,
+    pub line_as_of: AsOf,
+    /// Card charges net of refunds (by the entry's date) and payroll (by the run's month), per
+    /// programme of the line and month, computed now.
+    pub months: Vec<aiup_store::MonthMoney>,
+    pub months_as_of: AsOf,
+}
+
+/// One budget line's detail, for a caller holding `ReadDashboards`; a line outside a scoped
+/// administrator's programmes is not found, like one that does not exist.
+pub async fn budget_line(app: &App, actor: &Actor, id: &str) -> Result<BudgetLineDetail, AppError> {
+    let view = budget(app, actor).await?;
+    let Some(line) = view.lines.iter().find(|l| l.id == id) else {
+        return Err(AppError::not_found("budget line"));
+    };
+    let months = app.db().dashboard_reports().months(&line.programmes).await?;
+    Ok(BudgetLineDetail {
+        line: line.clone(),
+        line_as_of: view.as_of.clone(),
+        months,
+        months_as_of: AsOf::now(app),
+    })
+}
+
 /// The under-flag share in basis points on `date`.
 fn under_flag_share_bp(policy: &PolicySet, date: NaiveDate) -> Result<i64, AppError> {
     let date = date.max(policy.meta.coverage_start);

@@ -10,7 +10,7 @@ use sqlx::{ColumnIndex, Executor, IntoArguments, Row};
 use super::{detached, Col, Dialect, SqlStore};
 use crate::{
     DashboardFigures, DashboardQuery, DashboardReports, EnrolmentTally, GroupFirms, GroupPeople, InTrainingEnrolment,
-    ProgrammeMoney, StoreError,
+    MonthMoney, ProgrammeMoney, StoreError,
 };
 
 /// Text parameters numbered from `$1` as they are added.
@@ -129,6 +129,27 @@ const IN_TRAINING_SQL: &str = "SELECT e.id AS id, e.programme AS programme, e.co
        ON paid.enrolment_id = e.id \
      WHERE e.status = 'in_training' ORDER BY e.id";
 
+/// The statements of money by programme and month for `programmes`: card, then payroll.
+fn months_sql(programmes: &[String]) -> (String, String, Vec<String>) {
+    let mut p = Params::default();
+    let list = p.list(programmes);
+    let card = format!(
+        "SELECT e.programme AS programme, substr(CAST(c.on_date AS TEXT), 1, 7) AS month, \
+         CAST(COALESCE(SUM(-c.amount_won), 0) AS BIGINT) AS won \
+         FROM card_entries c JOIN enrolments e ON e.id = c.enrolment_id \
+         WHERE c.kind IN ('charge', 'refund') AND e.programme IN {list} \
+         GROUP BY e.programme, substr(CAST(c.on_date AS TEXT), 1, 7)"
+    );
+    let payroll = format!(
+        "SELECT l.programme AS programme, r.month AS month, \
+         CAST(COALESCE(SUM(CASE WHEN r.status IN ('draft', 'approved') THEN l.amount_won ELSE 0 END), 0) AS BIGINT) AS pending, \
+         CAST(COALESCE(SUM(CASE WHEN r.status = 'exported' THEN l.amount_won ELSE 0 END), 0) AS BIGINT) AS exported \
+         FROM payroll_lines l JOIN payroll_runs r ON r.id = l.run_id \
+         WHERE r.status <> 'cancelled' AND l.programme IN {list} GROUP BY l.programme, r.month"
+    );
+    (card, payroll, p.0)
+}
+
 impl<DB> SqlStore<DB>
 where
     DB: Dialect,
@@ -228,6 +249,39 @@ where
         })
     }
 
+    async fn read_months(pool: sqlx::Pool<DB>, programmes: Vec<String>) -> Result<Vec<MonthMoney>, StoreError> {
+        if programmes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (card, payroll, args) = months_sql(&programmes);
+        let mut tx = DB::begin_read(&pool).await?;
+        let mut months: BTreeMap<(String, String), MonthMoney> = BTreeMap::new();
+        fn entry(
+            months: &mut BTreeMap<(String, String), MonthMoney>,
+            programme: String,
+            month: String,
+        ) -> &mut MonthMoney {
+            months
+                .entry((programme.clone(), month.clone()))
+                .or_insert_with(|| MonthMoney {
+                    programme,
+                    month,
+                    ..MonthMoney::default()
+                })
+        }
+        for row in Self::rows(&mut tx, &card, &args).await? {
+            entry(&mut months, row.try_get("programme")?, row.try_get("month")?).card_charged_won =
+                row.try_get("won")?;
+        }
+        for row in Self::rows(&mut tx, &payroll, &args).await? {
+            let m = entry(&mut months, row.try_get("programme")?, row.try_get("month")?);
+            m.payroll_pending_won = row.try_get("pending")?;
+            m.payroll_exported_won = row.try_get("exported")?;
+        }
+        tx.commit().await?;
+        Ok(months.into_values().collect())
+    }
+
     async fn read_in_training(pool: sqlx::Pool<DB>) -> Result<Vec<InTrainingEnrolment>, StoreError> {
         let mut conn = pool.acquire().await?;
         Ok(Self::rows(&mut conn, IN_TRAINING_SQL, &[])
@@ -267,6 +321,10 @@ where
 
     async fn in_training(&self) -> Result<Vec<InTrainingEnrolment>, StoreError> {
         detached(Self::read_in_training(self.pool.clone())).await
+    }
+
+    async fn months(&self, programmes: &[String]) -> Result<Vec<MonthMoney>, StoreError> {
+        detached(Self::read_months(self.pool.clone(), programmes.to_vec())).await
     }
 }
 

@@ -180,4 +180,21 @@ async fn dashboard_reports_sum_card_and_payroll_money_by_programme(db: &Database
         .expect("the enrolment in training");
     assert_eq!((row.paid_periods, row.person_status.as_str()), (2, "job_seeker"));
     assert_eq!(row.cohort_start.to_string(), "2026-04-01");
+    let months = db
+        .dashboard_reports()
+        .months(&["dash-money".to_owned()])
+        .await
+        .expect("months");
+    assert_eq!(months.len(), 1, "{months:?}");
+    let march = &months[0];
+    assert_eq!(
+        (
+            march.month.as_str(),
+            march.card_charged_won,
+            march.payroll_pending_won,
+            march.payroll_exported_won
+        ),
+        ("2026-03", 400_000, 70_000, 110_000)
+    );
+    assert!(db.dashboard_reports().months(&[]).await.expect("none").is_empty());
 }

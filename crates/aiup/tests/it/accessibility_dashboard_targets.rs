@@ -32,5 +32,13 @@ async fn targets_and_budget_pages_have_no_accessibility_violations() {
     sign_in(&b, Role::Auditor).await;
     check_both(&b, &axe, "/admin/dashboard/targets", "dashboard-targets", &mut report).await;
     check_both(&b, &axe, "/admin/dashboard/budget", "dashboard-budget", &mut report).await;
+    check_both(
+        &b,
+        &axe,
+        "/admin/dashboard/budget/kdt-ai-campus",
+        "dashboard-budget-line",
+        &mut report,
+    )
+    .await;
     assert_clean(&report);
 }

@@ -153,6 +153,11 @@ async fn targets_and_budget_equal_appendix_1(app: &TestApp) {
     assert_eq!(total("AI-specific budget"), plan_total);
     assert_eq!(total("Every line"), all);
     assert_eq!(total("New lines") + total("Lines of existing funds"), all);
+    // Each line's own page: its budget, as appendix 1; an unknown line is not found.
+    let kdt = csv_table(app, &cookie, "/admin/dashboard/budget/kdt-ai-campus", "line-summary").await;
+    assert_eq!(int(&kdt[0]["Budget"]), 133_800_000_000);
+    let (status, _, _) = fetch(app, &cookie, "/admin/dashboard/budget/no-such-line").await;
+    assert_eq!(status, 404);
 }
 
 /// Whether an XLSX cell holds what the CSV cell says: text as text, counts and won as the same
@@ -188,6 +193,10 @@ async fn exports_agree_with_each_other_and_the_page(app: &TestApp) {
             ][..],
         ),
         ("/admin/dashboard/budget", &["budget-lines", "budget-totals"][..]),
+        (
+            "/admin/dashboard/budget/kdt-ai-campus",
+            &["line-summary", "line-months"][..],
+        ),
     ];
     for (page, tables) in pages {
         let (status, _, html) = fetch(app, &cookie, &format!("{page}?lang=en")).await;

@@ -4,30 +4,40 @@
 //! and XLSX downloads, the chart before the table with its numbers.
 
 use super::super::chart::{bar_chart, BarChart, Series};
+use super::super::widgets::href;
 use super::table::{export_response, percent, table_with_downloads, Cell, Column, DataTable, Format, Kind};
 use super::{as_of_stamp, frame, Board};
 use crate::access::{perm, Access, Allowed};
 use crate::i18n::Lang;
 use crate::AppState;
 use aiup_app::accounts::Permission;
-use aiup_app::dashboard::budget::{budget, BudgetView};
+use aiup_app::dashboard::budget::{budget, budget_line, BudgetLineDetail, BudgetView};
 use aiup_app::dashboard::targets::share_bp;
 use aiup_core::policy::Funding;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use maud::html;
+use maud::{html, Markup};
 use serde::Deserialize;
 
 pub const PATH: &str = "/admin/dashboard/budget";
 
 /// This page group's routes and who may use each (part of `access::ROUTES`).
-pub const ROUTES: &[(Method, &str, Access)] = &[(Method::GET, PATH, Access::Allowed(Permission::ReadDashboards))];
+pub const ROUTES: &[(Method, &str, Access)] = &[
+    (Method::GET, PATH, Access::Allowed(Permission::ReadDashboards)),
+    (
+        Method::GET,
+        "/admin/dashboard/budget/{line}",
+        Access::Allowed(Permission::ReadDashboards),
+    ),
+];
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/admin/dashboard/budget", get(budget_page))
+    Router::new()
+        .route("/admin/dashboard/budget", get(budget_page))
+        .route("/admin/dashboard/budget/{line}", get(line_page))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -234,6 +244,7 @@ async fn budget_page(
         div.dashboard-section {
             (bar_chart(&chart))
             (table_with_downloads(&tables[0], lang, here))
+            (line_links(&view, lang))
         }
         div.dashboard-section {
             (table_with_downloads(&tables[1], lang, here))
@@ -245,4 +256,125 @@ async fn budget_page(
         }
     };
     frame(&actor, lang, Board::Budget, title, here, body, StatusCode::OK)
+}
+
+/// Links to each line's detail page.
+fn line_links(view: &BudgetView, lang: Lang) -> Markup {
+    html! {
+        nav aria-label=(lang.pick("예산 사업별 상세", "Each budget line in detail")) {
+            h2 { (lang.pick("예산 사업별 상세 (사업·월별)", "Each line by programme and month")) }
+            ul { @for l in &view.lines {
+                li { a href=(href(&format!("{PATH}/{}", l.id), lang)) { (lang.pick(&l.label.ko, &l.label.en)) } }
+            } }
+        }
+    }
+}
+
+/// One line's figures, as the budget page shows them.
+pub fn line_summary_table(detail: &BudgetLineDetail, lang: Lang) -> DataTable {
+    let l = &detail.line;
+    let e = &l.execution;
+    DataTable {
+        id: "line-summary".into(),
+        caption_ko: format!("{}: 예산과 집행 (원)", l.label.ko),
+        caption_en: format!("{}: budget and execution (won)", l.label.en),
+        columns: vec![
+            Column::new("예산 사업", "Budget line", Kind::Text),
+            Column::new("예산", "Budget", Kind::Won),
+            Column::new("지급", "Paid", Kind::Won),
+            Column::new("약정", "Committed", Kind::Won),
+            Column::new(
+                "남은 훈련장려금(연말까지)",
+                "Allowance to come (to year end)",
+                Kind::Won,
+            ),
+            Column::new("연말 전망", "Year-end forecast", Kind::Won),
+            Column::new("상태", "Status", Kind::Text),
+        ],
+        rows: vec![vec![
+            Cell::Text(lang.pick(&l.label.ko, &l.label.en).to_owned()),
+            Cell::Int(l.budget_won),
+            Cell::Int(e.paid_won),
+            Cell::Int(e.committed_won),
+            Cell::Int(e.allowance_to_come_won),
+            Cell::Int(e.forecast_won),
+            Cell::Text({
+                let label = l.flag.label();
+                lang.pick(&label.ko, &label.en).to_owned()
+            }),
+        ]],
+        footer: None,
+    }
+}
+
+/// The line's money by month and programme.
+pub fn line_months_table(detail: &BudgetLineDetail, lang: Lang) -> DataTable {
+    let sum = |f: fn(&aiup_store::MonthMoney) -> i64| detail.months.iter().map(f).sum::<i64>();
+    DataTable {
+        id: "line-months".into(),
+        caption_ko: "월별·사업별 집행 (카드 결제는 결제일, 훈련장려금은 지급 대상 월 기준, 원)".into(),
+        caption_en: "By month and programme (card charges by their date, allowances by payroll month, won)".into(),
+        columns: vec![
+            Column::new("월", "Month", Kind::Text),
+            Column::new("사업", "Programme", Kind::Text),
+            Column::new("카드 결제(환불 차감)", "Card charges net of refunds", Kind::Won),
+            Column::new("훈련장려금 지급", "Allowance paid (exported)", Kind::Won),
+            Column::new("훈련장려금 미지급(초안·승인)", "Allowance not yet exported", Kind::Won),
+        ],
+        rows: detail
+            .months
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::Text(m.month.clone()),
+                    Cell::Text(m.programme.clone()),
+                    Cell::Int(m.card_charged_won),
+                    Cell::Int(m.payroll_exported_won),
+                    Cell::Int(m.payroll_pending_won),
+                ]
+            })
+            .collect(),
+        footer: Some(vec![
+            Cell::Text(lang.pick("합계", "Total").to_owned()),
+            Cell::Text(String::new()),
+            Cell::Int(sum(|m| m.card_charged_won)),
+            Cell::Int(sum(|m| m.payroll_exported_won)),
+            Cell::Int(sum(|m| m.payroll_pending_won)),
+        ]),
+    }
+}
+
+async fn line_page(
+    Allowed(actor, ..): Allowed<perm::ReadDashboards>,
+    State(state): State<AppState>,
+    Path(line): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let lang = Lang::parse(q.lang.as_deref());
+    let detail = match budget_line(&state.app, &actor, &line).await {
+        Ok(detail) => detail,
+        Err(e) if e.code == aiup_app::Code::NotFound => return super::super::not_found_in(lang),
+        Err(e) => return crate::error::ApiError(e).into_response(),
+    };
+    let tables = [line_summary_table(&detail, lang), line_months_table(&detail, lang)];
+    if let Some(format) = Format::parse(q.format.as_deref()) {
+        return match tables.iter().find(|t| Some(t.id.as_str()) == q.table.as_deref()) {
+            Some(table) => export_response(table, format, lang, detail.months_as_of.date),
+            None => super::super::error_page(StatusCode::NOT_FOUND, lang),
+        };
+    }
+    let here = format!("{PATH}/{}", detail.line.id);
+    let title = lang.pick(&detail.line.label.ko, &detail.line.label.en).to_owned();
+    let body = html! {
+        p { a href=(href(PATH, lang)) { (lang.pick("← 예산 집행 현황", "← Budget execution")) } }
+        h1 { (title) }
+        (as_of_stamp(lang, &detail.line_as_of))
+        p { (lang.pick("사업: ", "Programmes: ")) (detail.line.programmes.join(", ")) " · " (detail.line.cite) }
+        div.dashboard-section { (table_with_downloads(&tables[0], lang, &here)) }
+        div.dashboard-section {
+            (as_of_stamp(lang, &detail.months_as_of))
+            (table_with_downloads(&tables[1], lang, &here))
+        }
+    };
+    frame(&actor, lang, Board::Budget, &title, &here, body, StatusCode::OK)
 }
