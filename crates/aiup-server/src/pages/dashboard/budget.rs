@@ -5,7 +5,8 @@
 
 use super::super::chart::{bar_chart, BarChart, Series};
 use super::super::widgets::href;
-use super::table::{export_response, percent, table_with_downloads, Cell, Column, DataTable, Format, Kind};
+use super::table::{percent, table_with_downloads, Cell, Column, DataTable, Kind};
+use super::targets::PageQuery;
 use super::{as_of_stamp, frame, Board};
 use crate::access::{perm, Access, Allowed};
 use crate::i18n::Lang;
@@ -20,7 +21,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup};
-use serde::Deserialize;
 
 pub const PATH: &str = "/admin/dashboard/budget";
 
@@ -38,14 +38,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/dashboard/budget", get(budget_page))
         .route("/admin/dashboard/budget/{line}", get(line_page))
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct PageQuery {
-    lang: Option<String>,
-    /// `csv` or `xlsx`: download `table` instead of the page.
-    format: Option<String>,
-    table: Option<String>,
 }
 
 fn funding_label(funding: Funding, lang: Lang) -> &'static str {
@@ -188,11 +180,8 @@ async fn budget_page(
         Err(e) => return crate::error::ApiError(e).into_response(),
     };
     let tables = tables(&view, lang);
-    if let Some(format) = Format::parse(q.format.as_deref()) {
-        return match tables.iter().find(|t| Some(t.id.as_str()) == q.table.as_deref()) {
-            Some(table) => export_response(table, format, lang, view.as_of.date),
-            None => super::super::error_page(StatusCode::NOT_FOUND, lang),
-        };
+    if let Some(download) = q.download(&tables, lang, view.as_of.date) {
+        return download;
     }
     let chart = BarChart {
         id: "chart-budget".into(),
@@ -357,11 +346,8 @@ async fn line_page(
         Err(e) => return crate::error::ApiError(e).into_response(),
     };
     let tables = [line_summary_table(&detail, lang), line_months_table(&detail, lang)];
-    if let Some(format) = Format::parse(q.format.as_deref()) {
-        return match tables.iter().find(|t| Some(t.id.as_str()) == q.table.as_deref()) {
-            Some(table) => export_response(table, format, lang, detail.months_as_of.date),
-            None => super::super::error_page(StatusCode::NOT_FOUND, lang),
-        };
+    if let Some(download) = q.download(&tables, lang, detail.months_as_of.date) {
+        return download;
     }
     let here = format!("{PATH}/{}", detail.line.id);
     let title = lang.pick(&detail.line.label.ko, &detail.line.label.en).to_owned();

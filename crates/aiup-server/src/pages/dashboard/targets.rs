@@ -29,12 +29,27 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/dashboard/targets", get(targets_page))
 }
 
+/// A dashboard page's query: its language, and a table to download instead of the page.
 #[derive(Debug, Default, Deserialize)]
-struct PageQuery {
-    lang: Option<String>,
+pub(crate) struct PageQuery {
+    pub lang: Option<String>,
     /// `csv` or `xlsx`: download `table` instead of the page.
-    format: Option<String>,
-    table: Option<String>,
+    pub format: Option<String>,
+    pub table: Option<String>,
+}
+
+impl PageQuery {
+    /// The download the query asks for among `tables` (404 for a table the page does not
+    /// have); `None` when it asks for the page.
+    pub fn download(&self, tables: &[DataTable], lang: Lang, date: chrono::NaiveDate) -> Option<Response> {
+        let format = Format::parse(self.format.as_deref())?;
+        Some(
+            match tables.iter().find(|t| Some(t.id.as_str()) == self.table.as_deref()) {
+                Some(table) => export_response(table, format, lang, date),
+                None => super::super::error_page(StatusCode::NOT_FOUND, lang),
+            },
+        )
+    }
 }
 
 /// A target's unit in words.
@@ -363,11 +378,8 @@ async fn targets_page(
         Err(e) => return crate::error::ApiError(e).into_response(),
     };
     let tables = tables(&view, lang);
-    if let Some(format) = Format::parse(q.format.as_deref()) {
-        return match tables.iter().find(|t| Some(t.id.as_str()) == q.table.as_deref()) {
-            Some(table) => export_response(table, format, lang, view.as_of.date),
-            None => super::super::error_page(StatusCode::NOT_FOUND, lang),
-        };
+    if let Some(download) = q.download(&tables, lang, view.as_of.date) {
+        return download;
     }
     let measured: Vec<_> = view.plan_lines.iter().filter(|l| l.share_bp.is_some()).collect();
     let lines_chart = BarChart {
