@@ -131,6 +131,12 @@ codes! {
     InvalidSiteCsv = ("invalid_site_csv", 422),
     /// The person who ran a payroll tried to approve it.
     SelfApproval = ("self_approval", 403),
+    /// An uploaded outcomes file (employment, startups or outside figures) has bad rows; every
+    /// one is listed with its line and field, and nothing was stored.
+    InvalidOutcomeCsv = ("invalid_outcome_csv", 422),
+    /// Records that name people by an outside identifier need the server's identifier key
+    /// (`AIUP_IDENTIFIER_KEY`), and none is configured.
+    NoIdentifierKey = ("no_identifier_key", 409),
     /// The request body is larger than the limit.
     PayloadTooLarge = ("payload_too_large", 413),
     UnsupportedMediaType = ("unsupported_media_type", 415),

@@ -22,6 +22,7 @@ pub mod error;
 pub mod home;
 pub mod infrastructure;
 pub mod live;
+pub mod outcomes;
 pub mod path;
 pub mod payroll;
 pub mod people;

@@ -8,6 +8,9 @@
 //! - [`checkin`]: the minute-by-minute check-in codes trainees enter to record arrival and exit.
 //! - [`card`]: the 국민내일배움카드 account as a ledger of cited entries.
 //! - [`generate`]: a seeded synthetic population (people, cards, diagnoses, enrolments).
+//! - [`outcome_records`]: the outside records of graduates' outcomes (employment insurance,
+//!   startups, outside figures), read from CSV with every bad row listed.
+//! - [`startup_grant`]: whether a firm may receive the startup-hiring grant, with its reasons.
 
 #![cfg_attr(not(test), deny(clippy::float_arithmetic))]
 
@@ -17,7 +20,9 @@ pub mod checkin;
 pub mod enrolment;
 pub mod generate;
 pub mod identity;
+pub mod outcome_records;
 pub mod profile;
+pub mod startup_grant;
 
 pub use card::{Cite, Entry, EntryKind, Ledger, LedgerError};
 pub use enrolment::{EnrolmentEvent, EnrolmentStatus, TransitionError};

@@ -683,9 +683,9 @@ fn schemas() -> Value {
                     "id": string(), "year": { "type": "integer" }, "label": bilingual(), "amount_won": won(), "funding": every!(Funding: New, Existing),
                     "ai_specific_won": { "type": ["integer", "null"], "minimum": 0 }, "plan_line": string(), "programmes": programme_ids(), "cite": string(), "at": location()
                 }))),
-                "indicators": array_of(object(&["id", "year", "programme", "label", "value", "max", "cite", "confidence", "at"], json!({
+                "indicators": array_of(object(&["id", "year", "programme", "label", "value", "max", "unit", "cite", "confidence", "at"], json!({
                     "id": string(), "year": { "type": "integer" }, "programme": { "type": ["string", "null"] }, "label": bilingual(),
-                    "value": { "type": "object" }, "max": { "type": ["object", "null"] }, "cite": string(), "confidence": confidences(), "at": location()
+                    "value": { "type": "object" }, "max": { "type": ["object", "null"] }, "unit": string(), "cite": string(), "confidence": confidences(), "at": location()
                 })))
             })
         )));

@@ -12,6 +12,7 @@
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
 //! | [`Database::enrolment_reports`] | [`EnrolmentReports`] | counts of people and enrolments (reads only) |
+//! | [`Database::dashboard_reports`] | [`DashboardReports`] | the dashboards' counts and sums (reads only) |
 //! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
 //! | [`Database::enrolments`] | [`EnrolmentStore`] | applications, cohort seats, the enrolment history |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
@@ -40,9 +41,11 @@ mod attendance;
 mod audit;
 mod cards;
 mod catalogue;
+mod dashboard_reports;
 mod diagnosis;
 mod enrolment_reports;
 mod enrolments;
+mod outcomes;
 mod payroll;
 mod people;
 mod policy;
@@ -83,6 +86,10 @@ pub use cards::{
     ACTION_CARD_ENTRY_PREFIX, ACTION_CARD_OPEN,
 };
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
+pub use dashboard_reports::{
+    DashboardFigures, DashboardQuery, DashboardReports, EnrolmentTally, GroupFirms, GroupPeople, InTrainingEnrolment,
+    MonthMoney, ProgrammeMoney,
+};
 pub use diagnosis::{
     DiagnosisAnswer, DiagnosisResult, DiagnosisRun, DiagnosisStore, NewDiagnosisRun, ACTION_DIAGNOSIS_RECORD,
 };
@@ -93,6 +100,11 @@ pub use enrolments::{
     Acceptance, AcceptanceRules, AcceptanceTerms, CardEffect, Changed, CohortSeats, Decided, EnrolmentError,
     EnrolmentEventRecord, EnrolmentRecord, EnrolmentRefusal, EnrolmentStore, Ineligible, NewApplication, Offer,
     StatusChange, ACTION_ENROLMENT_APPLY, ACTION_ENROLMENT_PREFIX, LIVE_STATUSES,
+};
+pub use outcomes::{
+    EmploymentRow, FactSource, FigureRow, GraduateRow, NewOutcomeImport, OutcomeImportRecord, OutcomeImportResult,
+    OutcomeRows, OutcomeStore, StartupRow, StoredEmployment, StoredFigure, StoredStartup, ACTION_OUTCOMES_IMPORT,
+    OUTCOME_IMPORT_KINDS,
 };
 pub use payroll::{
     NewPayrollLine, PaidPeriod, PayrollError, PayrollLineRecord, PayrollRunRecord, PayrollStore, PayrollTotal,
@@ -348,6 +360,11 @@ impl Database {
         aggregate!(self, EnrolmentReports)
     }
 
+    /// The dashboards' counts and sums (targets and budget execution). Reads only.
+    pub fn dashboard_reports(&self) -> &dyn DashboardReports {
+        aggregate!(self, DashboardReports)
+    }
+
     /// Enrolments, cohort seats and the enrolment history.
     pub fn enrolments(&self) -> &dyn EnrolmentStore {
         aggregate!(self, EnrolmentStore)
@@ -396,6 +413,11 @@ impl Database {
     /// The SME demand survey's answers.
     pub fn sme_survey(&self) -> &dyn SurveyStore {
         aggregate!(self, SurveyStore)
+    }
+
+    /// Graduates' outcomes from outside records, and outside progress figures.
+    pub fn outcomes(&self) -> &dyn OutcomeStore {
+        aggregate!(self, OutcomeStore)
     }
 
     /// Bulk loads of a synthetic population.

@@ -6,7 +6,9 @@
 //! Figures are computed from the stores' aggregate reads and kept for a short time in the
 //! [`DashboardCache`] (ARCHITECTURE.md, "Dashboards": why, and how fresh a page is).
 
+pub mod budget;
 pub mod cache;
+pub mod targets;
 
 pub use cache::DashboardCache;
 

@@ -240,6 +240,15 @@ params! {
     "sme.discovery.weight.size_30_to_299": Count,
     "sme.discovery.weight.non_capital": Count,
     "sme.discovery.weight.industry_need": Count,
+    // The dashboards: when a budget line's forecast is flagged under.
+    "dashboard.budget.under_flag_share": Rate,
+    // Graduates' outcomes and the startup-hiring grant (policy/outcomes.toml).
+    "outcomes.employment.short_window_days": Count,
+    "outcomes.employment.long_window_days": Count,
+    "outcomes.startup.window_days": Count,
+    "outcomes.grant.startup_max_age_years": Count,
+    "outcomes.grant.min_graduate_hires": Count,
+    "outcomes.grant.hire_window_days": Count,
 }
 
 pub fn spec(id: &str) -> Option<&'static ParamSpec> {

@@ -79,14 +79,15 @@ pub(crate) fn yes_no(cell: &str) -> Option<bool> {
 }
 
 /// Lines of records, counted forward as a reader goes (each record after the last one asked).
-pub(crate) struct Lines<'a> {
+#[derive(Debug)]
+pub struct Lines<'a> {
     bytes: &'a [u8],
     at: usize,
     line: usize,
 }
 
 impl<'a> Lines<'a> {
-    pub(crate) fn new(content: &'a str) -> Lines<'a> {
+    pub fn new(content: &'a str) -> Lines<'a> {
         Lines {
             bytes: content.as_bytes(),
             at: 0,
@@ -96,7 +97,7 @@ impl<'a> Lines<'a> {
 
     /// The 1-based line of the record at byte `byte` (the csv crate's own count skips blank
     /// lines). Positions must not go backwards.
-    pub(crate) fn of(&mut self, byte: u64) -> usize {
+    pub fn of(&mut self, byte: u64) -> usize {
         let bytes = self.bytes;
         let start = usize::try_from(byte)
             .unwrap_or(usize::MAX)

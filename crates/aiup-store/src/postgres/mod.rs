@@ -34,6 +34,7 @@ fn lock_key(lock: Lock) -> Option<i64> {
         Lock::SmeFirms => Some(0x6169_7570_0007),
         Lock::SmeCases => Some(0x6169_7570_0008),
         Lock::Academy => Some(0x6169_7570_0011),
+        Lock::Outcomes => Some(0x6169_7570_0018),
         Lock::RowLevel => None,
     }
 }

@@ -34,9 +34,11 @@ pub(crate) mod attendance;
 pub(crate) mod audit;
 pub(crate) mod cards;
 pub(crate) mod catalogue;
+pub(crate) mod dashboard_reports;
 pub(crate) mod diagnosis;
 pub(crate) mod enrolment_reports;
 pub(crate) mod enrolments;
+pub(crate) mod outcomes;
 pub(crate) mod payroll;
 pub(crate) mod people;
 pub(crate) mod policy;
@@ -79,6 +81,8 @@ pub(crate) enum Lock {
     SmeCases,
     /// The instructor academy (instructors, completions) and the training sites.
     Academy,
+    /// Outcome imports: employment, startup and outside-figure records.
+    Outcomes,
     /// No advisory lock on PostgreSQL: the transaction's statements lock the rows they change
     /// (conditional `UPDATE … WHERE seats/balance suffice`, `SELECT … FOR UPDATE`), so work on
     /// different cohorts or cards runs in parallel. SQLite still serialises every writer.

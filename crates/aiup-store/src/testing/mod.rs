@@ -33,10 +33,12 @@ pub(crate) mod attendance;
 mod audit;
 mod cards;
 mod catalogue;
+mod dashboard_reports;
 mod diagnosis;
 pub mod enrolment_reports;
 mod enrolments;
 mod harness;
+mod outcomes;
 mod payroll;
 mod people;
 mod policy;
@@ -70,8 +72,10 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("sme_survey", sme_survey::CHECKS),
     ("sme_visits", sme_visits::CHECKS),
     ("sme_diagnosis", sme_diagnosis::CHECKS),
+    ("dashboard_reports", dashboard_reports::CHECKS),
     ("academy", academy::CHECKS),
     ("sites", sites::CHECKS),
+    ("outcomes", outcomes::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -97,8 +101,10 @@ pub async fn run_conformance(db: Database) {
     sme_survey::run(db).await;
     sme_visits::run(db).await;
     sme_diagnosis::run(db).await;
+    dashboard_reports::run(db).await;
     academy::run(db).await;
     sites::run(db).await;
+    outcomes::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }

@@ -122,6 +122,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("/sme/firms/{id}", "/sme/firms/1")
         .replace("/sme/visits/{id}", "/sme/visits/1")
         .replace("/academy/sites/{id}", "/academy/sites/lab-01")
+        .replace("/budget/{line}", "/budget/kdt-ai-campus")
 }
 
 /// What a caller sends: a session on pages, a token on the API.
@@ -242,6 +243,8 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/sme_hr.rs"),
         include_str!("../../../aiup-server/src/pages/sme_survey.rs"),
         include_str!("../../../aiup-server/src/pages/dashboard/academy.rs"),
+        include_str!("../../../aiup-server/src/pages/dashboard/targets.rs"),
+        include_str!("../../../aiup-server/src/pages/dashboard/budget.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES.iter() {

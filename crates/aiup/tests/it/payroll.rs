@@ -76,7 +76,7 @@ pub async fn postgres_world(trainees: usize) -> Option<World> {
     Some(world_on(spawn_app_on(db).await, Some(pg), trainees).await)
 }
 
-async fn account(app: &App, login: &str, role: Role, scope: Option<&str>) -> Actor {
+pub async fn account(app: &App, login: &str, role: Role, scope: Option<&str>) -> Actor {
     app.db()
         .accounts()
         .create(
