@@ -47,6 +47,7 @@ mod people;
 mod policy;
 mod population;
 mod postgres;
+mod reforms;
 mod regions;
 mod shared;
 mod sme_diagnosis;
@@ -99,6 +100,10 @@ pub use policy::{
 pub use population::{
     PopulationBatch, PopulationCard, PopulationCardEntry, PopulationCounts, PopulationDiagnosis, PopulationEnrolment,
     PopulationEvent, PopulationPerson, PopulationSeats, PopulationStore, ACTION_POPULATION_LOAD,
+};
+pub use reforms::{
+    BasisMeta, BasisRow, NewReformDraft, ReformDraftRecord, ReformStore, ACTION_REFORM_BASIS, ACTION_REFORM_DRAFT,
+    REFORM_DESCRIPTION_MAX,
 };
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
 pub use sme_diagnosis::{
@@ -378,6 +383,11 @@ impl Database {
     /// The SME demand survey's answers.
     pub fn sme_survey(&self) -> &dyn SurveyStore {
         aggregate!(self, SurveyStore)
+    }
+
+    /// Reform drafts and the population basis reforms are compared on.
+    pub fn reforms(&self) -> &dyn ReformStore {
+        aggregate!(self, ReformStore)
     }
 
     /// Bulk loads of a synthetic population.

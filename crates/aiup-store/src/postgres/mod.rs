@@ -33,6 +33,8 @@ fn lock_key(lock: Lock) -> Option<i64> {
         Lock::Payroll => Some(0x6169_7570_0006),
         Lock::SmeFirms => Some(0x6169_7570_0007),
         Lock::SmeCases => Some(0x6169_7570_0008),
+        // Numbered after the reforms' migration (0019), clear of other aggregates' numbers.
+        Lock::Reforms => Some(0x6169_7570_0019),
         Lock::RowLevel => None,
     }
 }

@@ -40,6 +40,7 @@ pub(crate) mod payroll;
 pub(crate) mod people;
 pub(crate) mod policy;
 pub(crate) mod population;
+pub(crate) mod reforms;
 pub(crate) mod regions;
 pub(crate) mod sme_diagnosis;
 pub(crate) mod sme_firms;
@@ -75,6 +76,8 @@ pub(crate) enum Lock {
     SmeFirms,
     /// SME visits, diagnoses, prescriptions and survey answers.
     SmeCases,
+    /// Reform drafts and the reform basis.
+    Reforms,
     /// No advisory lock on PostgreSQL: the transaction's statements lock the rows they change
     /// (conditional `UPDATE … WHERE seats/balance suffice`, `SELECT … FOR UPDATE`), so work on
     /// different cohorts or cards runs in parallel. SQLite still serialises every writer.
