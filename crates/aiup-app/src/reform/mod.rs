@@ -326,6 +326,22 @@ impl App {
         Ok(out)
     }
 
+    /// A reform not saved as a draft (the CLI's `--file`) against the active policy.
+    pub async fn compare_reform(&self, actor: &Actor, reform: &Reform) -> Result<ReformComparison, AppError> {
+        require_reader(actor)?;
+        let baseline = self.engine();
+        let reformed = baseline.reformed(reform).map_err(|e| {
+            invalid(
+                "overrides",
+                format!("이 변경 가정은 현재 정책에 적용할 수 없습니다: {e}"),
+                format!("the reform cannot be applied to the active policy: {e}"),
+            )
+        })?;
+        let mut out = self.compare_engines(baseline, Arc::new(reformed)).await?;
+        out.reform_label = reform.name.clone();
+        Ok(out)
+    }
+
     /// Two stored policy versions on the same population: `a` the baseline, `b` the reform.
     pub async fn compare_versions(&self, actor: &Actor, a: &str, b: &str) -> Result<ReformComparison, AppError> {
         require_reader(actor)?;
