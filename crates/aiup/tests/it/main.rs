@@ -41,6 +41,7 @@ mod payroll;
 mod payroll_crash;
 mod population;
 mod profile;
+mod reform_population;
 mod search;
 mod sme_centre;
 mod sme_package;
