@@ -44,10 +44,10 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(PATH, get(drafts_page).post(save_draft))
-        .route(BASIS, post(refresh_basis))
-        .route(COMPARE, get(compare_versions))
-        .route(ONE, get(draft_comparison))
+        .route("/admin/reforms", get(drafts_page).post(save_draft))
+        .route("/admin/reforms/basis", post(refresh_basis))
+        .route("/admin/reforms/compare", get(compare_versions))
+        .route("/admin/reforms/{id}", get(draft_comparison))
 }
 
 /// Override rows the form offers (empty rows are ignored).
