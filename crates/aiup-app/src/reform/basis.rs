@@ -142,6 +142,12 @@ impl App {
         Ok(self.db().reforms().basis_meta().await?)
     }
 
+    /// The whole basis as a population (for a reader's own checks, e.g. the benchmark's).
+    pub async fn reform_population(&self, actor: &Actor) -> Result<(BasisMeta, ReformPopulation), AppError> {
+        actor.require(Permission::ReadDashboards)?;
+        self.load_population().await
+    }
+
     /// The whole basis as a population, read in one statement.
     pub(crate) async fn load_population(&self) -> Result<(BasisMeta, ReformPopulation), AppError> {
         let Some((meta, rows)) = self.db().reforms().basis().await? else {
