@@ -172,9 +172,9 @@ pub fn validate_draft(policy: &PolicySet, input: &DraftInput) -> Result<Vec<Over
             errors.push(invalid(
                 &field("value"),
                 format!(
-                    "`{}`은(는) 이 매개변수의 값이 될 수 없습니다: {}를 적으십시오 ({why}).",
+                    "`{}`은(는) 이 매개변수의 값이 될 수 없습니다. {}을(를) 적으십시오. ({why})",
                     o.value.trim(),
-                    spec.kind.describe()
+                    spec.kind.describe_ko()
                 ),
                 format!(
                     "`{}` is not a value of this parameter: write {} ({why})",

@@ -14,6 +14,7 @@ mod browser_enrolment;
 mod browser_focus;
 mod browser_journey;
 mod browser_payroll;
+mod browser_reform;
 mod browser_search;
 mod browser_sme;
 mod card;
