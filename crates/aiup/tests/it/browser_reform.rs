@@ -46,20 +46,28 @@ async fn an_administrator_drafts_a_reform_sees_the_comparison_and_downloads_its_
     assert!(b.text("#basis-stamp").await.contains("수강 2건"));
     shots(&b, "drafts-ko").await;
 
+    // The daily base rate this cohort is paid from (its base table as the engine picks it).
+    let admin = services.operator_actor("test-programme-admin").await.expect("actor");
+    let (_, population) = services.reform_population(&admin).await.expect("population");
+    let (inputs, _) = population.enrolments().next().expect("an enrolment");
+    let engine = services.engine();
+    let case = engine.parse_case(&inputs.case_json()).expect("case");
+    let rate = format!("{}.daily_won", engine.evaluate(&case).base_table.param_prefix());
+
     // A value of the wrong kind comes back beside its field, the other fields kept.
     b.fill("name", "browser-raise").await;
-    choose(&b, "param0", "allowance.base.general.daily_won").await;
+    choose(&b, "param0", "allowance.attendance_threshold").await;
     b.fill("value0", "lots").await;
-    choose(&b, "param1", "allowance.base.priority.daily_won").await;
+    choose(&b, "param1", &rate).await;
     b.fill("value1", "20000").await;
     b.click_and_wait("save-draft").await;
-    assert!(b.text("#value0-error").await.contains("정수"), "the error names the kind");
+    assert!(b.text("#value0-error").await.contains("백분율"), "the error names the kind");
     assert_eq!(b.value("name").await, "browser-raise");
     assert_eq!(b.value("value1").await, "20000");
     assert!(services.db().reforms().drafts().await.expect("drafts").is_empty());
     shots(&b, "draft-error-ko").await;
 
-    b.fill("value0", "20000").await;
+    b.fill("value0", "50%").await;
     b.click_and_wait("save-draft").await;
     let drafts = services.db().reforms().drafts().await.expect("drafts");
     assert_eq!(drafts.len(), 1);
@@ -67,10 +75,13 @@ async fn an_administrator_drafts_a_reform_sees_the_comparison_and_downloads_its_
     assert!(b.text("h1").await.contains("browser-raise v1"));
     assert!(b.text("#basis-stamp").await.contains("인구 기준"));
     let compared = services
-        .compare_draft(&services.operator_actor("test-programme-admin").await.expect("actor"), id)
+        .compare_draft(&admin, id)
         .await
         .expect("comparison");
-    assert!(compared.comparison.total.difference.allowance_won > 0, "the raise pays more");
+    assert!(
+        compared.comparison.total.difference.allowance_won > 0,
+        "the raise and a lower threshold pay more"
+    );
     assert!(b.client.find(Locator::Css("#totals tbody tr")).await.is_ok());
     assert!(b.client.find(Locator::Css("figure svg[role='img']")).await.is_ok());
     shots(&b, "comparison-ko").await;

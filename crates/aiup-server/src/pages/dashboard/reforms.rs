@@ -326,7 +326,7 @@ async fn drafts_view(
             }
         }
         h2 #drafts-title { (lang.pick("초안", "Drafts")) }
-        (table_with_downloads(&drafts_t, lang, &href(PATH, lang)))
+        (table_with_downloads(&drafts_t, lang, PATH))
         @if !drafts.is_empty() {
             ul.reform-links aria-labelledby="drafts-title" {
                 @for d in &drafts {
@@ -373,7 +373,7 @@ async fn drafts_view(
             }
         }
         h2 #parameters-title { (lang.pick("매개변수", "Parameters")) }
-        (table_with_downloads(&params_t, lang, &href(PATH, lang)))
+        (table_with_downloads(&params_t, lang, PATH))
     };
     frame(actor, lang, Board::Reforms, title, PATH, body, status)
 }
@@ -664,7 +664,7 @@ fn comparison_view(state: &AppState, actor: &Actor, lang: Lang, here: &str, q: &
         Some(d) => format!("{} {} v{}", lang.pick("제도 변경 비교:", "Reform comparison:"), d.name, d.version),
         None => format!("{} {} → {}", lang.pick("정책 버전 비교:", "Policy versions:"), c.baseline_label, c.reform_label),
     };
-    let page = href(here, lang);
+    let page = here.to_owned();
     let g = &p.gains;
     let body = html! {
         h1 #page-title { (title) }
