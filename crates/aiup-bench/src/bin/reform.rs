@@ -221,7 +221,7 @@ async fn one_backend(name: &str, url: &str, args: &Args) -> anyhow::Result<()> {
     let baseline = app.engine();
     let reform = baseline.reformed(&aiup_rules::reform::Reform {
         name: draft.name.clone(),
-        overrides: serde_json::from_str(&draft.overrides)?,
+        overrides: serde_json::from_str::<Vec<aiup_core::policy::Override>>(&draft.overrides)?,
     })?;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let started = Instant::now();
