@@ -100,9 +100,7 @@ fn value_of(raw: &str) -> serde_json::Value {
 
 /// The name a reform engine takes: 1–64 letters, digits, `-` or `_` (`Engine::reformed`).
 fn name_ok(name: &str) -> bool {
-    !name.is_empty()
-        && name.chars().count() <= 64
-        && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    !name.is_empty() && name.chars().count() <= 64 && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Validates a draft against `policy`: every bad field named, in Korean and English.
@@ -120,7 +118,10 @@ pub fn validate_draft(policy: &PolicySet, input: &DraftInput) -> Result<Vec<Over
         errors.push(invalid(
             "description",
             format!("설명은 {}자까지입니다.", aiup_store::REFORM_DESCRIPTION_MAX),
-            format!("the description is longer than {} characters", aiup_store::REFORM_DESCRIPTION_MAX),
+            format!(
+                "the description is longer than {} characters",
+                aiup_store::REFORM_DESCRIPTION_MAX
+            ),
         ));
     }
     let typed: Vec<(usize, &OverrideInput)> = input

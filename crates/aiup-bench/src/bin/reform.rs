@@ -160,7 +160,10 @@ async fn one_backend(name: &str, url: &str, args: &Args) -> anyhow::Result<()> {
         refreshed.skipped
     );
 
-    let draft = app.draft_reform(&actor, &raise()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let draft = app
+        .draft_reform(&actor, &raise())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let mut walls = Vec::new();
     let mut last = None;
     for run in 1..=args.runs.max(1) {
@@ -200,7 +203,12 @@ async fn one_backend(name: &str, url: &str, args: &Args) -> anyhow::Result<()> {
 
     // Two stored versions' path: the active version against itself.
     let versions = app.db().policy().versions().await?;
-    let active = versions.iter().find(|v| v.active).context("an active version")?.version.clone();
+    let active = versions
+        .iter()
+        .find(|v| v.active)
+        .context("an active version")?
+        .version
+        .clone();
     let started = Instant::now();
     let v = app.compare_versions(&actor, &active, &active).await.map_err(e)?;
     println!(
@@ -230,15 +238,25 @@ async fn one_backend(name: &str, url: &str, args: &Args) -> anyhow::Result<()> {
     let started = Instant::now();
     let slow = compare_one_by_one(&baseline, &reform, &checked, &GAIN_BANDS_WON);
     let slow_time = started.elapsed();
-    anyhow::ensure!(fast == slow, "the population comparison differs from the one-by-one run");
+    anyhow::ensure!(
+        fast == slow,
+        "the population comparison differs from the one-by-one run"
+    );
     if step == 1 {
-        anyhow::ensure!(fast == c.comparison, "the sampled comparison differs from the service's");
+        anyhow::ensure!(
+            fast == c.comparison,
+            "the sampled comparison differs from the service's"
+        );
     }
     println!(
         "  CHECK: {} of {} enrolments ({}), every figure equal to the one-by-one run: fast {:.3} s, one by one {:.2} s",
         checked.len(),
         population.len(),
-        if step == 1 { "all".to_owned() } else { format!("every {step}th") },
+        if step == 1 {
+            "all".to_owned()
+        } else {
+            format!("every {step}th")
+        },
         secs(fast_time),
         secs(slow_time)
     );
@@ -269,7 +287,9 @@ async fn main() -> anyhow::Result<()> {
             .map(|(b, _)| b.to_owned())
             .context("the PostgreSQL URL needs a database path")?;
         let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&args.postgres).await?;
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await?;
         let outcome = one_backend("PostgreSQL", &format!("{base}/{name}"), &args).await;
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(&mut admin)

@@ -683,7 +683,10 @@ pub fn compare_one_by_one(
             .entry(inputs.programme.clone())
             .or_default()
             .add(&bt, &rt);
-        out.by_province.entry(inputs.province.clone()).or_default().add(&bt, &rt);
+        out.by_province
+            .entry(inputs.province.clone())
+            .or_default()
+            .add(&bt, &rt);
         out.by_tier.entry(tier).or_default().add(&bt, &rt);
         out.gains.add(trainee_net(&rt) - trainee_net(&bt));
     }

@@ -124,7 +124,11 @@ where
     ) -> Result<ReformDraftRecord, StoreError> {
         let name_len = d.name.chars().count();
         if !(1..=64).contains(&name_len) {
-            return Err(StoreError::conflict("reform draft", &d.name, "name must be 1 to 64 characters"));
+            return Err(StoreError::conflict(
+                "reform draft",
+                &d.name,
+                "name must be 1 to 64 characters",
+            ));
         }
         if d.description.chars().count() > REFORM_DESCRIPTION_MAX {
             return Err(StoreError::conflict(
@@ -261,13 +265,12 @@ where
             return Ok(None);
         };
         let meta = meta_from_row::<DB>(&meta)?;
-        let rows = sqlx::query(&format!("SELECT {BASIS_COLUMNS} FROM reform_basis ORDER BY enrolment_id"))
-            .fetch_all(&mut *tx)
-            .await?;
-        let rows = rows
-            .iter()
-            .map(basis_from_row::<DB>)
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = sqlx::query(&format!(
+            "SELECT {BASIS_COLUMNS} FROM reform_basis ORDER BY enrolment_id"
+        ))
+        .fetch_all(&mut *tx)
+        .await?;
+        let rows = rows.iter().map(basis_from_row::<DB>).collect::<Result<Vec<_>, _>>()?;
         tx.commit().await?;
         Ok(Some((meta, rows)))
     }
@@ -296,11 +299,9 @@ where
     }
 
     async fn drafts(&self) -> Result<Vec<ReformDraftRecord>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {DRAFT_COLUMNS} FROM reform_drafts ORDER BY id DESC"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&format!("SELECT {DRAFT_COLUMNS} FROM reform_drafts ORDER BY id DESC"))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.iter().map(draft_from_row::<DB>).collect::<Result<_, _>>()?)
     }
 
@@ -320,7 +321,14 @@ where
         actor: &str,
     ) -> Result<BasisMeta, StoreError> {
         let (pool, policy_version, actor) = (self.pool.clone(), policy_version.to_owned(), actor.to_owned());
-        detached(Self::replace_reform_basis(pool, rows, counted_until, policy_version, actor)).await
+        detached(Self::replace_reform_basis(
+            pool,
+            rows,
+            counted_until,
+            policy_version,
+            actor,
+        ))
+        .await
     }
 
     async fn basis_meta(&self) -> Result<Option<BasisMeta>, StoreError> {

@@ -40,7 +40,10 @@ async fn reform_drafts_are_versioned_audited_and_append_only(db: &Database) {
         .save_draft(&draft("raise", r#"[{"param":"a","value":2}]"#), "pa")
         .await
         .expect("second version");
-    let other = store.save_draft(&draft("cut", "[]"), "pa2").await.expect("another draft");
+    let other = store
+        .save_draft(&draft("cut", "[]"), "pa2")
+        .await
+        .expect("another draft");
     assert_eq!((one.version, two.version, other.version), (1, 2, 1));
     assert_eq!((two.name.as_str(), two.author.as_str()), ("raise", "pa"));
     let all = store.drafts().await.expect("drafts");
@@ -56,7 +59,11 @@ async fn reform_drafts_are_versioned_audited_and_append_only(db: &Database) {
     assert_event(&events[0], ACTION_REFORM_DRAFT, "pa", &format!("reform:{}", one.id));
     assert_eq!(events[1].detail["version"], 2);
     // Append-only: the database refuses changes around the store.
-    let update = raw_execute(db, &format!("UPDATE reform_drafts SET name = 'x' WHERE id = {}", one.id)).await;
+    let update = raw_execute(
+        db,
+        &format!("UPDATE reform_drafts SET name = 'x' WHERE id = {}", one.id),
+    )
+    .await;
     assert!(update.is_err(), "UPDATE must be refused");
     let delete = raw_execute(db, &format!("DELETE FROM reform_drafts WHERE id = {}", one.id)).await;
     assert!(delete.is_err(), "DELETE must be refused");
@@ -73,8 +80,14 @@ async fn reform_drafts_refuse_bad_values_and_write_nothing(db: &Database) {
     assert!(matches!(long, Err(StoreError::Conflict { .. })), "{long:?}");
     let mut wordy = draft("wordy", "[]");
     wordy.description = "x".repeat(1001);
-    assert!(matches!(store.save_draft(&wordy, "pa").await, Err(StoreError::Conflict { .. })));
-    assert_eq!(raw_i64(db, "SELECT count(*) FROM reform_drafts").await.expect("count"), before);
+    assert!(matches!(
+        store.save_draft(&wordy, "pa").await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(
+        raw_i64(db, "SELECT count(*) FROM reform_drafts").await.expect("count"),
+        before
+    );
     assert!(events_after(db, mark).await.is_empty());
 }
 
@@ -99,7 +112,11 @@ fn row(id: i64, periods: Vec<u8>) -> BasisRow {
         self_payment_rate_bp: if id % 3 == 0 { Some(1500) } else { None },
         provision: "outsourced".to_owned(),
         status: "employed".to_owned(),
-        employer_size: if id % 2 == 0 { Some("priority_support".to_owned()) } else { None },
+        employer_size: if id % 2 == 0 {
+            Some("priority_support".to_owned())
+        } else {
+            None
+        },
         exempt_group: id % 2 == 1,
         vulnerable_group: id % 3 == 1,
         sandaetuk_repeat: id % 5 == 0,
@@ -113,7 +130,11 @@ async fn reform_basis_is_replaced_whole_and_read_back(db: &Database) {
     assert_eq!(store.basis_meta().await.expect("no meta"), None);
     let mark = audit_mark(db).await;
     // Out of order on purpose: the read is in enrolment order.
-    let rows = vec![row(30, vec![1, 0, 2, 0, 3, 0, 4, 0]), row(10, vec![]), row(20, vec![9; 16])];
+    let rows = vec![
+        row(30, vec![1, 0, 2, 0, 3, 0, 4, 0]),
+        row(10, vec![]),
+        row(20, vec![9; 16]),
+    ];
     let meta = store
         .replace_basis(rows.clone(), day(2026, 6, 30), "2026.1", "pa")
         .await
@@ -131,7 +152,10 @@ async fn reform_basis_is_replaced_whole_and_read_back(db: &Database) {
         .await
         .expect("refresh again");
     let (m, r) = store.basis().await.expect("read").expect("a basis");
-    assert_eq!((m, r.iter().map(|x| x.enrolment_id).collect::<Vec<_>>()), (again, vec![40]));
+    assert_eq!(
+        (m, r.iter().map(|x| x.enrolment_id).collect::<Vec<_>>()),
+        (again, vec![40])
+    );
     let events = events_after(db, mark).await;
     assert_eq!(events.len(), 2);
     assert_event(&events[0], ACTION_REFORM_BASIS, "pa", "reform:basis");
@@ -143,7 +167,12 @@ async fn reform_basis_refuses_broken_periods_and_keeps_the_old_basis(db: &Databa
     let before = store.basis().await.expect("read");
     let mark = audit_mark(db).await;
     let refused = store
-        .replace_basis(vec![row(1, vec![0; 8]), row(2, vec![0; 5])], day(2026, 7, 31), "2026.2", "pa")
+        .replace_basis(
+            vec![row(1, vec![0; 8]), row(2, vec![0; 5])],
+            day(2026, 7, 31),
+            "2026.2",
+            "pa",
+        )
         .await;
     assert!(matches!(refused, Err(StoreError::Conflict { .. })), "{refused:?}");
     assert_eq!(store.basis().await.expect("read"), before);

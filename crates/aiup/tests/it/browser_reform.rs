@@ -61,7 +61,10 @@ async fn an_administrator_drafts_a_reform_sees_the_comparison_and_downloads_its_
     choose(&b, "param1", &rate).await;
     b.fill("value1", "20000").await;
     b.click_and_wait("save-draft").await;
-    assert!(b.text("#value0-error").await.contains("백분율"), "the error names the kind");
+    assert!(
+        b.text("#value0-error").await.contains("백분율"),
+        "the error names the kind"
+    );
     assert_eq!(b.value("name").await, "browser-raise");
     assert_eq!(b.value("value1").await, "20000");
     assert!(services.db().reforms().drafts().await.expect("drafts").is_empty());
@@ -74,10 +77,7 @@ async fn an_administrator_drafts_a_reform_sees_the_comparison_and_downloads_its_
     let id = drafts[0].id;
     assert!(b.text("h1").await.contains("browser-raise v1"));
     assert!(b.text("#basis-stamp").await.contains("인구 기준"));
-    let compared = services
-        .compare_draft(&admin, id)
-        .await
-        .expect("comparison");
+    let compared = services.compare_draft(&admin, id).await.expect("comparison");
     assert!(
         compared.comparison.total.difference.allowance_won > 0,
         "the raise and a lower threshold pay more"

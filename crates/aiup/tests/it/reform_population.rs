@@ -76,7 +76,10 @@ fn raised_bundle() -> Bundle {
         .map(|f| {
             let mut f = f.clone();
             if f.path.ends_with("allowance.toml") {
-                let at = f.content.find("allowance.base.priority.daily_won").expect("the parameter");
+                let at = f
+                    .content
+                    .find("allowance.base.priority.daily_won")
+                    .expect("the parameter");
                 let (head, tail) = f.content.split_at(at);
                 f.content = format!("{head}{}", tail.replacen("value = 10000", "value = 11000", 1));
             }
@@ -152,7 +155,10 @@ async fn reform_figures(world: World) {
     // The auditor reads the comparison.
     let compared = app.compare_draft(&world.auditor, draft.id).await.expect("compare");
     let c = &compared.comparison;
-    assert_eq!((c.enrolments, c.periods, c.unpriced_baseline, c.unpriced_reform), (3, 9, 0, 0));
+    assert_eq!(
+        (c.enrolments, c.periods, c.unpriced_baseline, c.unpriced_reform),
+        (3, 9, 0, 0)
+    );
     assert_eq!(compared.basis, refreshed.meta);
 
     // Independently: the one-by-one engine run on the stored population gives every figure.
@@ -189,14 +195,19 @@ async fn reform_figures(world: World) {
         .await
         .expect("import");
     let raised_version = loaded.version.clone();
-    aiup_app::policy::activate(app.db(), &original, "test").await.expect("re-activate");
+    aiup_app::policy::activate(app.db(), &original, "test")
+        .await
+        .expect("re-activate");
     let by_versions = app
         .compare_versions(&world.auditor, &original, &raised_version)
         .await
         .expect("versions");
     let v = &by_versions.comparison;
     let raised_engine = Engine::new(Arc::new(loaded.policy), baseline.regions_arc()).expect("engine");
-    assert_eq!(v, &compare_one_by_one(&baseline, &raised_engine, &population, &GAIN_BANDS_WON));
+    assert_eq!(
+        v,
+        &compare_one_by_one(&baseline, &raised_engine, &population, &GAIN_BANDS_WON)
+    );
     assert!(v.total.difference.allowance_won > 0);
     assert_eq!(v.total.difference.tuition_support_won, 0);
     let unknown = app

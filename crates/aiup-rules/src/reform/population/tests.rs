@@ -57,7 +57,17 @@ const PROGRAMMES: &[&str] = &[
 const DELIVERIES: &[&str] = &["classroom", "remote", "blended", "live_online"];
 const STATUSES: &[&str] = &["job_seeker", "employed", "self_employed"];
 
-fn inputs(programme: &str, region: usize, start_offset: u32, months: u32, per_day: u32, delivery: &str, status: &str, fee: i64) -> CaseInputs {
+#[allow(clippy::too_many_arguments)] // a test's generator: one argument per drawn value
+fn inputs(
+    programme: &str,
+    region: usize,
+    start_offset: u32,
+    months: u32,
+    per_day: u32,
+    delivery: &str,
+    status: &str,
+    fee: i64,
+) -> CaseInputs {
     let regions = engine().regions().regions();
     let region = &regions[region % regions.len()];
     let start = NaiveDate::from_ymd_opt(2025, 9, 1).expect("date") + chrono::Days::new(u64::from(start_offset));
@@ -73,14 +83,14 @@ fn inputs(programme: &str, region: usize, start_offset: u32, months: u32, per_da
         delivery: delivery.to_owned(),
         fee_won: Some(fee),
         unit_price_won: None,
-        ai_course: start_offset % 2 == 0,
+        ai_course: start_offset.is_multiple_of(2),
         self_payment_rate_bp: None,
         provision: "outsourced".to_owned(),
         status: status.to_owned(),
         employer_size: (status == "employed").then(|| "priority_support".to_owned()),
-        exempt_group: start_offset % 3 == 0,
+        exempt_group: start_offset.is_multiple_of(3),
         vulnerable_group: false,
-        sandaetuk_repeat: start_offset % 5 == 0,
+        sandaetuk_repeat: start_offset.is_multiple_of(5),
     }
 }
 
@@ -96,12 +106,16 @@ fn period(scheduled: u16, recognised_pct: u16, meal: u16, long_days: bool) -> Co
 
 #[test]
 fn periods_pack_and_unpack_whole() {
-    let periods = vec![period(21, 90, 3, true), period(0, 0, 0, false), CountedPeriod {
+    let periods = vec![
+        period(21, 90, 3, true),
+        period(0, 0, 0, false),
+        CountedPeriod {
             scheduled_days: u16::MAX,
             recognised_days: 300,
             special_days: 2,
             meal_days: 7,
-        }];
+        },
+    ];
     let packed = pack_periods(&periods);
     assert_eq!(packed.len(), 3 * PACKED_PERIOD_BYTES);
     assert_eq!(unpack_periods(&packed), Some(periods));
@@ -115,9 +129,18 @@ fn a_small_population_matches_the_reference_and_its_groups_add_up() {
     for pct in [100, 85, 70, 50] {
         pop.push(shared.clone(), &[period(20, pct, 2, true), period(21, pct, 0, true)]);
     }
-    pop.push(inputs("card-ai-general", 120, 4, 3, 4, "remote", "employed", 900_000), &[period(20, 95, 0, false)]);
-    pop.push(inputs("sandaetuk-entry", 200, 31, 2, 6, "blended", "job_seeker", 1_200_000), &[period(19, 80, 5, true)]);
-    pop.push(inputs("no-such-programme", 3, 1, 2, 6, "classroom", "job_seeker", 100), &[period(19, 100, 0, true)]);
+    pop.push(
+        inputs("card-ai-general", 120, 4, 3, 4, "remote", "employed", 900_000),
+        &[period(20, 95, 0, false)],
+    );
+    pop.push(
+        inputs("sandaetuk-entry", 200, 31, 2, 6, "blended", "job_seeker", 1_200_000),
+        &[period(19, 80, 5, true)],
+    );
+    pop.push(
+        inputs("no-such-programme", 3, 1, 2, 6, "classroom", "job_seeker", 100),
+        &[period(19, 100, 0, true)],
+    );
     assert_eq!((pop.len(), pop.distinct_cases(), pop.period_count()), (7, 4, 11));
     let fast = compare_population(engine(), reformed(), &pop, &EDGES, 2);
     let slow = compare_one_by_one(engine(), reformed(), &pop, &EDGES);
@@ -154,7 +177,11 @@ fn gain_bands_are_contiguous_and_symmetric() {
     for pair in g.bands.windows(2) {
         assert_eq!(pair[0].to_won, pair[1].from_won);
     }
-    let zero = g.bands.iter().position(|b| b.from_won == Some(0)).expect("the unchanged band");
+    let zero = g
+        .bands
+        .iter()
+        .position(|b| b.from_won == Some(0))
+        .expect("the unchanged band");
     assert_eq!(g.bands[zero].to_won, Some(1));
     assert_eq!(zero, EDGES.len() + 1);
 }
@@ -173,15 +200,17 @@ fn member() -> impl Strategy<Value = (CaseInputs, Vec<CountedPeriod>)> {
         ),
         prop::collection::vec((0u16..24, 0u16..=100, 0u16..6, any::<bool>()), 0..7),
     )
-        .prop_map(|((p, region, offset, months, per_day, delivery, status, fee), periods)| {
-            (
-                inputs(p, region, offset, months, per_day, delivery, status, fee),
-                periods
-                    .into_iter()
-                    .map(|(s, pct, meal, long)| period(s, pct, meal, long))
-                    .collect(),
-            )
-        })
+        .prop_map(
+            |((p, region, offset, months, per_day, delivery, status, fee), periods)| {
+                (
+                    inputs(p, region, offset, months, per_day, delivery, status, fee),
+                    periods
+                        .into_iter()
+                        .map(|(s, pct, meal, long)| period(s, pct, meal, long))
+                        .collect(),
+                )
+            },
+        )
 }
 
 proptest! {

@@ -384,7 +384,17 @@ async fn drafts_page(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let lang = Lang::parse(q.lang.as_deref());
-    drafts_view(&state, &actor, lang, &DraftForm::default(), vec![], q.done.as_deref(), &q, StatusCode::OK).await
+    drafts_view(
+        &state,
+        &actor,
+        lang,
+        &DraftForm::default(),
+        vec![],
+        q.done.as_deref(),
+        &q,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn save_draft(
@@ -404,7 +414,17 @@ async fn save_draft(
                 })
                 .collect();
             let q = PageQuery::default();
-            drafts_view(&state, &actor, lang, &form, problems, None, &q, StatusCode::UNPROCESSABLE_ENTITY).await
+            drafts_view(
+                &state,
+                &actor,
+                lang,
+                &form,
+                problems,
+                None,
+                &q,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(DraftError::App(e)) => error_response(e),
     }
@@ -530,8 +550,12 @@ fn band_label(lang: Lang, b: &GainBand) -> String {
     let won = |n: i64| aiup_core::money::Won(n).to_string();
     match (b.from_won, b.to_won) {
         (Some(0), Some(1)) => lang.pick("변화 없음", "No change").to_owned(),
-        (None, Some(to)) => format!("{} {}", lang.pick("손실", "Loss of"), won(1 - to)) + lang.pick(" 이상", " or more"),
-        (Some(from), None) => format!("{} {}", lang.pick("이득", "Gain of"), won(from)) + lang.pick(" 이상", " or more"),
+        (None, Some(to)) => {
+            format!("{} {}", lang.pick("손실", "Loss of"), won(1 - to)) + lang.pick(" 이상", " or more")
+        }
+        (Some(from), None) => {
+            format!("{} {}", lang.pick("이득", "Gain of"), won(from)) + lang.pick(" 이상", " or more")
+        }
         (Some(from), Some(to)) if to <= 0 => {
             format!("{} {} – {}", lang.pick("손실", "Loss of"), won(-to + 1), won(-from))
         }
@@ -576,11 +600,7 @@ fn million_tenths(won: i64) -> Option<u32> {
 }
 
 fn support_chart(lang: Lang, id: &str, title: &str, table: &DataTable) -> Markup {
-    let categories = table
-        .rows
-        .iter()
-        .map(|r| r[0].shown(Kind::Text))
-        .collect();
+    let categories = table.rows.iter().map(|r| r[0].shown(Kind::Text)).collect();
     let column = |i: usize| -> Vec<Option<u32>> {
         table
             .rows
@@ -618,7 +638,9 @@ fn support_chart(lang: Lang, id: &str, title: &str, table: &DataTable) -> Markup
 fn gains_chart(lang: Lang, table: &DataTable) -> Markup {
     bar_chart(&BarChart {
         id: "gains-chart".into(),
-        title: lang.pick("이득·손실 구간별 훈련생", "Trainees by gain or loss").to_owned(),
+        title: lang
+            .pick("이득·손실 구간별 훈련생", "Trainees by gain or loss")
+            .to_owned(),
         description: lang
             .pick(
                 "구간마다 훈련생 수. 같은 숫자가 아래 표에 있습니다.",
@@ -641,13 +663,44 @@ fn gains_chart(lang: Lang, table: &DataTable) -> Markup {
     })
 }
 
-fn comparison_view(state: &AppState, actor: &Actor, lang: Lang, here: &str, q: &PageQuery, c: &ReformComparison) -> Response {
+fn comparison_view(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    here: &str,
+    q: &PageQuery,
+    c: &ReformComparison,
+) -> Response {
     let engine = state.app.engine();
     let p = &c.comparison;
     let totals = totals_table(c);
-    let programme = group_table(&engine, lang, "by-programme", ("사업별", "By programme"), TotalsBy::Programme, &p.by_programme, &p.total);
-    let tier = group_table(&engine, lang, "by-tier", ("지역 등급별", "By region tier"), TotalsBy::RegionTier, &p.by_tier, &p.total);
-    let province = group_table(&engine, lang, "by-province", ("시도별", "By province"), TotalsBy::Province, &p.by_province, &p.total);
+    let programme = group_table(
+        &engine,
+        lang,
+        "by-programme",
+        ("사업별", "By programme"),
+        TotalsBy::Programme,
+        &p.by_programme,
+        &p.total,
+    );
+    let tier = group_table(
+        &engine,
+        lang,
+        "by-tier",
+        ("지역 등급별", "By region tier"),
+        TotalsBy::RegionTier,
+        &p.by_tier,
+        &p.total,
+    );
+    let province = group_table(
+        &engine,
+        lang,
+        "by-province",
+        ("시도별", "By province"),
+        TotalsBy::Province,
+        &p.by_province,
+        &p.total,
+    );
     let gains = gains_table(lang, c);
     if let Some(format) = Format::parse(q.format.as_deref()) {
         let table = match q.table.as_deref() {
@@ -661,8 +714,18 @@ fn comparison_view(state: &AppState, actor: &Actor, lang: Lang, here: &str, q: &
         return export_response(table, format, lang, c.as_of.date);
     }
     let title = match &c.draft {
-        Some(d) => format!("{} {} v{}", lang.pick("제도 변경 비교:", "Reform comparison:"), d.name, d.version),
-        None => format!("{} {} → {}", lang.pick("정책 버전 비교:", "Policy versions:"), c.baseline_label, c.reform_label),
+        Some(d) => format!(
+            "{} {} v{}",
+            lang.pick("제도 변경 비교:", "Reform comparison:"),
+            d.name,
+            d.version
+        ),
+        None => format!(
+            "{} {} → {}",
+            lang.pick("정책 버전 비교:", "Policy versions:"),
+            c.baseline_label,
+            c.reform_label
+        ),
     };
     let page = here.to_owned();
     let g = &p.gains;
