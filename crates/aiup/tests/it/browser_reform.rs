@@ -103,17 +103,8 @@ async fn an_administrator_drafts_a_reform_sees_the_comparison_and_downloads_its_
         .expect("session cookie")
         .value()
         .to_owned();
-    let url = b.url(&href);
-    let (content_type, csv) = tokio::task::spawn_blocking(move || {
-        let response = ureq::get(&url)
-            .set("Cookie", &format!("aiup_session={cookie}"))
-            .call()
-            .expect("download");
-        let kind = response.header("content-type").unwrap_or_default().to_owned();
-        (kind, response.into_string().expect("csv body"))
-    })
-    .await
-    .expect("download task");
+    let (content_type, csv) = crate::reform_population::download(b.url(&href), format!("aiup_session={cookie}")).await;
+    let csv = String::from_utf8(csv).expect("UTF-8 CSV");
     assert!(content_type.starts_with("text/csv"), "{content_type}");
     let t = &compared.comparison.total;
     let expected = format!(

@@ -286,7 +286,7 @@ async fn reform_figures(world: World) {
             c.total.baseline.allowance_won, c.total.reform.allowance_won, c.total.difference.allowance_won
         )
     );
-    let xlsx = download(
+    let (_, xlsx) = download(
         format!("{base}/admin/reforms/{}?format=xlsx&table=gains", draft.id),
         cookie(&auditor).expect("cookie"),
     )
@@ -295,12 +295,14 @@ async fn reform_figures(world: World) {
     assert_eq!(people, 2.0 * 3.0, "bands and the footer each count the 3 trainees");
 }
 
-async fn download(url: String, cookie: String) -> Vec<u8> {
+/// A file downloaded with a session cookie (`Cookie` header value): its content type and bytes.
+pub(crate) async fn download(url: String, cookie: String) -> (String, Vec<u8>) {
     tokio::task::spawn_blocking(move || {
         let response = ureq::get(&url).set("Cookie", &cookie).call().expect("download");
+        let kind = response.header("content-type").unwrap_or_default().to_owned();
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).expect("body");
-        bytes
+        (kind, bytes)
     })
     .await
     .expect("task")
