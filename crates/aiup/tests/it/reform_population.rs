@@ -336,3 +336,85 @@ async fn reform_population_on_postgres() {
     };
     reform_figures(world).await;
 }
+
+/// `aiup reform` as a user runs it: the basis only by a programme administrator, a comparison
+/// only on a basis, a reform file's bad parameter named, two versions by name.
+#[test]
+fn the_reform_cli_refreshes_the_basis_and_compares_files_and_versions() {
+    use crate::cli::{aiup, stdout};
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    assert!(aiup(data, &["migrate"], None).status.success());
+    for (login, role) in [("padmin", "programme_admin"), ("audit1", "auditor")] {
+        let added = aiup(
+            data,
+            &["users", "add", "--login", login, "--role", role, "--generate-password"],
+            None,
+        );
+        assert!(added.status.success(), "{}", stdout(&added));
+    }
+    let raise = data.join("raise.json");
+    std::fs::write(
+        &raise,
+        r#"{"name":"raise","overrides":[{"param":"allowance.base.general.daily_won","value":7000}]}"#,
+    )
+    .expect("reform file");
+    let raise = raise.to_string_lossy().into_owned();
+    let compare = |actor: &str, file: &str| aiup(data, &["reform", "compare", "--file", file, "--actor", actor], None);
+
+    let before = compare("audit1", &raise);
+    assert!(!before.status.success());
+    assert!(stdout(&before).contains("\"conflict\""), "{}", stdout(&before));
+    let refused = aiup(data, &["reform", "basis", "--actor", "audit1"], None);
+    assert!(!refused.status.success());
+    assert!(stdout(&refused).contains("\"forbidden\""), "{}", stdout(&refused));
+    let basis = aiup(data, &["reform", "basis", "--actor", "padmin"], None);
+    assert!(basis.status.success(), "{}", stdout(&basis));
+    assert!(stdout(&basis).starts_with("reform basis: 0 enrolments, 0 periods"));
+
+    let compared = compare("audit1", &raise);
+    assert!(compared.status.success(), "{}", stdout(&compared));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&compared)).expect("JSON");
+    assert_eq!(json["reform"], "raise");
+    assert_eq!(json["population"]["enrolments"], 0);
+    assert_eq!(json["totals"]["difference"]["allowance_won"], 0);
+
+    let bad = data.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"name":"bad","overrides":[{"param":"allowance.nope","value":1}]}"#,
+    )
+    .expect("file");
+    let bad = compare("audit1", &bad.to_string_lossy());
+    assert!(!bad.status.success());
+    assert!(stdout(&bad).contains("invalid_reform") && stdout(&bad).contains("allowance.nope"));
+
+    let versions = stdout(&aiup(data, &["policy", "versions"], None));
+    let active = versions
+        .lines()
+        .find_map(|l| l.strip_prefix("* "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("the active version")
+        .to_owned();
+    let same = aiup(
+        data,
+        &["reform", "compare", "--versions", &active, &active, "--actor", "audit1"],
+        None,
+    );
+    assert!(same.status.success(), "{}", stdout(&same));
+    let unknown = aiup(
+        data,
+        &[
+            "reform",
+            "compare",
+            "--versions",
+            &active,
+            "no-such",
+            "--actor",
+            "audit1",
+        ],
+        None,
+    );
+    assert!(!unknown.status.success());
+    assert!(stdout(&unknown).contains("\"field\":\"b\""), "{}", stdout(&unknown));
+}
