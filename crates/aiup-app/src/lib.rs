@@ -29,6 +29,7 @@ pub mod people;
 pub mod policy;
 pub mod population;
 pub mod programme;
+pub mod reform;
 pub mod sme;
 pub mod statement;
 pub mod view;

@@ -51,6 +51,7 @@ mod people;
 mod policy;
 mod population;
 mod postgres;
+mod reforms;
 mod regions;
 mod shared;
 mod sites;
@@ -118,6 +119,10 @@ pub use policy::{
 pub use population::{
     PopulationBatch, PopulationCard, PopulationCardEntry, PopulationCounts, PopulationDiagnosis, PopulationEnrolment,
     PopulationEvent, PopulationPerson, PopulationSeats, PopulationStore, ACTION_POPULATION_LOAD,
+};
+pub use reforms::{
+    BasisMeta, BasisRow, NewReformDraft, ReformDraftRecord, ReformStore, ACTION_REFORM_BASIS, ACTION_REFORM_DRAFT,
+    REFORM_DESCRIPTION_MAX,
 };
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
 pub use sites::{NewSite, SiteCohortUse, SiteImportSummary, SiteRecord, SiteStore, ACTION_SITES_IMPORT, SITE_KINDS};
@@ -418,6 +423,11 @@ impl Database {
     /// Graduates' outcomes from outside records, and outside progress figures.
     pub fn outcomes(&self) -> &dyn OutcomeStore {
         aggregate!(self, OutcomeStore)
+    }
+
+    /// Reform drafts and the population basis reforms are compared on.
+    pub fn reforms(&self) -> &dyn ReformStore {
+        aggregate!(self, ReformStore)
     }
 
     /// Bulk loads of a synthetic population.

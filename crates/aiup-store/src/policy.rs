@@ -55,6 +55,10 @@ pub trait PolicyStore: Send + Sync + fmt::Debug {
     /// The active policy version and its files (ordered by path).
     async fn active(&self) -> Result<Option<(PolicyVersionSummary, Vec<PolicyFileRecord>)>, StoreError>;
 
+    /// The files of the stored version named `version` (ordered by path), active or not; `None`
+    /// when there is no such version (for comparing two versions' rules).
+    async fn files_of(&self, version: &str) -> Result<Option<Vec<PolicyFileRecord>>, StoreError>;
+
     /// All policy versions, newest import first.
     async fn versions(&self) -> Result<Vec<PolicyVersionSummary>, StoreError>;
 

@@ -144,6 +144,13 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// Reform simulation: refresh the population basis, compare a reform or two policy versions.
+    Reform {
+        #[command(subcommand)]
+        action: crate::reform::ReformAction,
+        #[command(flatten)]
+        db: Db,
+    },
     /// The SME package: firms, partner lists, discovery, the demand survey.
     Sme {
         #[command(subcommand)]
@@ -296,6 +303,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Users { action, db } => crate::users::users(action, &db).await,
         Command::Payroll { action, db } => crate::payroll::payroll(action, &db).await,
+        Command::Reform { action, db } => crate::reform::reform(action, &db).await,
         Command::Sme { action, db } => crate::sme::sme(action, &db).await,
         Command::Courses { action, db, index } => courses::courses(action, &db, &index).await,
         Command::Generate {

@@ -8,6 +8,7 @@ mod courses;
 mod files;
 mod payroll;
 mod population;
+mod reform;
 mod sme;
 mod users;
 

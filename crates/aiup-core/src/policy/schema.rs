@@ -56,6 +56,29 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// [`Kind::describe`] in Korean, for pages that name what a value must be.
+    pub fn describe_ko(self) -> &'static str {
+        match self {
+            Kind::Won => "원 단위 정수 금액(예: 5800)",
+            Kind::Hours => "시간 수(정수)",
+            Kind::Count => "정수",
+            Kind::Rate => "백분율(예: \"90%\")",
+            Kind::Bool => "true 또는 false",
+            Kind::Deliveries => "훈련 방식 목록(예: [\"classroom\", \"blended\"])",
+            Kind::Statuses => "훈련생 상태 목록(예: [\"job_seeker\"])",
+            Kind::Brackets => "오름차순 구간 목록 {up_to_won?, rate? | fixed_won?}(마지막 구간은 up_to_won 없음)",
+            Kind::TierPrecedence => "\"population_declining\" 또는 \"capital\"",
+            Kind::Rounding => "\"floor\", \"half_up\", \"ceil\" 중 하나",
+            Kind::WonList => "원 단위 정수 금액 목록",
+            Kind::Groups => "대상 집단 id 목록(예: [\"low_income\"])",
+            Kind::Schemes => "훈련비 지원 방식 목록(예: [\"card\"])",
+            Kind::Programmes => "사업 id 목록(예: [\"sandaetuk-entry\"])",
+            Kind::PeriodScheme => "\"chained\" 또는 \"anchored\"",
+        }
+    }
+}
+
 /// The inclusive range a rate must lie in, checked at load and in reforms.
 /// A rate above 100 % of a fee would make support or a share negative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

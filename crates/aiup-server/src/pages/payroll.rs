@@ -210,7 +210,7 @@ async fn run_month(
 
 /// The name of a totals key for a reader: a programme's name, a tier's label, a province's name;
 /// institutions stay as their ids.
-fn key_name(engine: &Engine, lang: Lang, by: TotalsBy, key: &str) -> String {
+pub(crate) fn key_name(engine: &Engine, lang: Lang, by: TotalsBy, key: &str) -> String {
     let name = match by {
         TotalsBy::Programme => engine.programme_index(key).map(|i| {
             let p = &engine.policy().programmes[i];

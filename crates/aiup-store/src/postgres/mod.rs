@@ -35,6 +35,8 @@ fn lock_key(lock: Lock) -> Option<i64> {
         Lock::SmeCases => Some(0x6169_7570_0008),
         Lock::Academy => Some(0x6169_7570_0011),
         Lock::Outcomes => Some(0x6169_7570_0018),
+        // Numbered after the reforms' migration (0019), clear of other aggregates' numbers.
+        Lock::Reforms => Some(0x6169_7570_0019),
         Lock::RowLevel => None,
     }
 }

@@ -43,6 +43,7 @@ pub(crate) mod payroll;
 pub(crate) mod people;
 pub(crate) mod policy;
 pub(crate) mod population;
+pub(crate) mod reforms;
 pub(crate) mod regions;
 pub(crate) mod sites;
 pub(crate) mod sme_diagnosis;
@@ -83,6 +84,8 @@ pub(crate) enum Lock {
     Academy,
     /// Outcome imports: employment, startup and outside-figure records.
     Outcomes,
+    /// Reform drafts and the reform basis.
+    Reforms,
     /// No advisory lock on PostgreSQL: the transaction's statements lock the rows they change
     /// (conditional `UPDATE … WHERE seats/balance suffice`, `SELECT … FOR UPDATE`), so work on
     /// different cohorts or cards runs in parallel. SQLite still serialises every writer.

@@ -210,6 +210,24 @@ where
         detached(Self::read_active(self.pool.clone())).await
     }
 
+    async fn files_of(&self, version: &str) -> Result<Option<Vec<PolicyFileRecord>>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM policy_versions WHERE version = $1")
+            .bind(version.to_owned())
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        Ok(Some(
+            sqlx::query_as::<_, PolicyFileRecord>(
+                "SELECT path, content FROM policy_files WHERE version_id = $1 ORDER BY path",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?,
+        ))
+    }
+
     async fn versions(&self) -> Result<Vec<PolicyVersionSummary>, StoreError> {
         Ok(sqlx::query_as::<_, PolicyVersionSummary>(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM policy_versions v ORDER BY v.id DESC"

@@ -43,6 +43,7 @@ mod payroll;
 mod people;
 mod policy;
 mod population;
+mod reforms;
 mod regions;
 mod sites;
 mod sme_diagnosis;
@@ -76,6 +77,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("academy", academy::CHECKS),
     ("sites", sites::CHECKS),
     ("outcomes", outcomes::CHECKS),
+    ("reforms", reforms::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -105,6 +107,7 @@ pub async fn run_conformance(db: Database) {
     academy::run(db).await;
     sites::run(db).await;
     outcomes::run(db).await;
+    reforms::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }

@@ -13,6 +13,7 @@ pub(super) const CHECKS: &[&str] = &[
     "policy_import_activates_newest_version",
     "policy_reimport_of_known_content_is_unchanged_and_reactivates",
     "policy_activate_switches_between_versions",
+    "policy_files_of_any_stored_version_without_activating_it",
     "policy_activate_unknown_version_is_not_found",
     "policy_version_name_reused_for_other_content_conflicts",
     "policy_files_round_trip_byte_exactly",
@@ -24,6 +25,7 @@ pub(super) async fn run(db: &Database) {
     check!(db, policy_import_activates_newest_version);
     check!(db, policy_reimport_of_known_content_is_unchanged_and_reactivates);
     check!(db, policy_activate_switches_between_versions);
+    check!(db, policy_files_of_any_stored_version_without_activating_it);
     check!(db, policy_activate_unknown_version_is_not_found);
     check!(db, policy_version_name_reused_for_other_content_conflicts);
     check!(db, policy_files_round_trip_byte_exactly);
@@ -177,6 +179,22 @@ async fn policy_activate_switches_between_versions(db: &Database) {
     assert_event(&events[1], ACTION_POLICY_ACTIVATE, "ops:han", "2025.1");
     assert_eq!(events[1].detail["before"]["active"], "2025.2", "{events:?}");
     assert_eq!(events[1].detail["after"]["active"], "2025.1", "{events:?}");
+}
+
+async fn policy_files_of_any_stored_version_without_activating_it(db: &Database) {
+    let mark = audit_mark(db).await;
+    // 2025.1 is active after the rollback; 2025.2 is stored but not active.
+    let files = db.policy().files_of("2025.2").await.expect("read").expect("stored");
+    let mut want = policy_v2().files;
+    want.sort_by(|a, b| a.path.cmp(&b.path));
+    assert_eq!(files, want, "the version's own files, ordered by path");
+    assert_eq!(
+        active_version(db).await.as_deref(),
+        Some("2025.1"),
+        "reading activates nothing"
+    );
+    assert_eq!(db.policy().files_of("no-such-version").await.expect("read"), None);
+    assert!(events_after(db, mark).await.is_empty(), "a read writes no audit event");
 }
 
 async fn policy_activate_unknown_version_is_not_found(db: &Database) {

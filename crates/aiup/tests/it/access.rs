@@ -123,6 +123,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("/sme/visits/{id}", "/sme/visits/1")
         .replace("/academy/sites/{id}", "/academy/sites/lab-01")
         .replace("/budget/{line}", "/budget/kdt-ai-campus")
+        .replace("/admin/reforms/{id}", "/admin/reforms/1")
 }
 
 /// What a caller sends: a session on pages, a token on the API.
@@ -245,6 +246,7 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/dashboard/academy.rs"),
         include_str!("../../../aiup-server/src/pages/dashboard/targets.rs"),
         include_str!("../../../aiup-server/src/pages/dashboard/budget.rs"),
+        include_str!("../../../aiup-server/src/pages/dashboard/reforms.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES.iter() {

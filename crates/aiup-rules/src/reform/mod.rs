@@ -7,6 +7,13 @@ use aiup_core::policy::{Override, PolicyLoadErrors};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+pub mod population;
+
+pub use population::{
+    compare_one_by_one, compare_population, pack_periods, unpack_periods, CaseInputs, CountedPeriod, GainBand,
+    GainsAndLosses, GroupTotals, PopulationComparison, ReformPopulation,
+};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reform {

@@ -1,0 +1,300 @@
+//! A reform simulated on the whole population, on SQLite and PostgreSQL.
+//!
+//!     cargo run -p aiup-bench --release --bin reform -- [--trainees 240000] [--courses 8000]
+//!         [--backend sqlite|postgres|both] [--postgres URL] [--runs 5] [--check 20000|all]
+//!
+//! Setup, per backend: a fresh database with the default policy, a generated catalogue (seed
+//! 2026, cohorts from 2026-01-05) and `--trainees` people seen on 2026-07-01 with their
+//! attendance (`generate_and_store`, the code behind `aiup generate population`): about six
+//! months of training days for the earliest cohorts.
+//!
+//! Then, with the application's clock at 2026-07-01:
+//! 1. the basis refreshed (`App::refresh_basis`): its time, enrolments and periods;
+//! 2. a realistic reform drafted (the 2026 base allowances raised again: general ₩7,000 and
+//!    priority ₩12,000 a day from 2026-01-01) and compared with the active policy `--runs` times
+//!    (`App::compare_draft`: read the whole basis, compile every distinct case under both
+//!    engines, price every period, aggregate): median and max, split into reading and comparing;
+//! 3. the path of two stored policy versions timed once (the active version against itself,
+//!    which must differ by nothing);
+//! 4. the figures checked against the one-by-one engine run (`compare_one_by_one`: each
+//!    enrolment's case parsed alone, `evaluate`d, each period priced by `period_pay`) on every
+//!    `n`-th enrolment so that about `--check` enrolments are checked (`all`: every one).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::time::{Duration, Instant};
+
+use aiup_app::accounts::{Actor, Role, Via};
+use aiup_app::population::{generate_and_store, PopulationOptions};
+use aiup_app::reform::{DraftInput, OverrideInput, GAIN_BANDS_WON};
+use aiup_app::{App, Clock};
+use aiup_bench::{generate_catalogue, generate_start, load_bundle, SEED};
+use aiup_rules::reform::{compare_one_by_one, compare_population, ReformPopulation};
+use anyhow::Context as _;
+use chrono::{NaiveDate, TimeZone, Utc};
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+struct Args {
+    #[arg(long, default_value_t = 240_000)]
+    trainees: usize,
+    #[arg(long, default_value_t = 8_000)]
+    courses: usize,
+    /// sqlite, postgres or both.
+    #[arg(long, default_value = "both")]
+    backend: String,
+    /// The PostgreSQL server (a database is created on it and dropped after).
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    postgres: String,
+    /// Timed comparisons.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// How many enrolments the one-by-one check covers (a regular sample), or `all`.
+    #[arg(long, default_value = "20000")]
+    check: String,
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 7, 1).unwrap_or_default()
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn admin() -> Actor {
+    Actor {
+        account_id: 0,
+        login: "bench-admin".to_owned(),
+        display_name: "bench-admin".to_owned(),
+        role: Role::ProgrammeAdmin,
+        scope: None,
+        via: Via::Token { id: 0 },
+    }
+}
+
+fn e(err: aiup_app::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{err}")
+}
+
+async fn populate(url: &str, args: &Args) -> anyhow::Result<App> {
+    let store = aiup_store::connect(url).await?;
+    let bundle = load_bundle()?;
+    let loaded = aiup_app::policy::active_bundle(&store).await?;
+    let started = Instant::now();
+    let batch = generate_catalogue(&bundle, args.courses);
+    store.catalogue().upsert(&batch, "bench").await?;
+    drop(batch);
+    let report = generate_and_store(
+        &store,
+        &bundle.policy,
+        &bundle.regions,
+        &PopulationOptions {
+            trainees: args.trainees,
+            seed: SEED,
+            today: today(),
+        },
+        args.courses,
+        generate_start(),
+        None,
+        true,
+        "bench",
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let a = report.attendance.unwrap_or_default();
+    println!(
+        "  setup: {} people, {} enrolments, attendance of {} enrolments ({} months, {} days) in {:.1} s",
+        report.written.people,
+        report.written.enrolments,
+        a.enrolments,
+        a.months,
+        a.days,
+        secs(started.elapsed())
+    );
+    let engine = aiup_app::policy::engine_for(loaded)?;
+    let index = aiup_search::CourseIndex::create_in_ram(aiup_app::catalogue::search_context(&engine, today()))?;
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).single().context("instant")?;
+    Ok(App::new(store, engine, index, Clock::fixed(at)))
+}
+
+fn raise() -> DraftInput {
+    let row = |param: &str, value: &str| OverrideInput {
+        param: param.to_owned(),
+        from: "2026-01-01".to_owned(),
+        value: value.to_owned(),
+    };
+    DraftInput {
+        name: "allowance-raise".to_owned(),
+        description: "기본 장려금 일액 인상 / base allowances raised".to_owned(),
+        overrides: vec![
+            row("allowance.base.general.daily_won", "7000"),
+            row("allowance.base.priority.daily_won", "12000"),
+        ],
+    }
+}
+
+/// Every `step`-th enrolment of `pop`.
+fn sample(pop: &ReformPopulation, step: usize) -> ReformPopulation {
+    let mut out = ReformPopulation::new();
+    for (inputs, periods) in pop.enrolments().step_by(step.max(1)) {
+        out.push(inputs.clone(), periods);
+    }
+    out
+}
+
+async fn one_backend(name: &str, url: &str, args: &Args) -> anyhow::Result<()> {
+    println!("\n{name}");
+    let app = populate(url, args).await?;
+    let actor = admin();
+
+    let started = Instant::now();
+    let refreshed = app.refresh_basis(&actor).await.map_err(e)?;
+    println!(
+        "  basis: {} enrolments, {} periods counted to {}; {:.2} s (reading and counting {:.2} s, writing {:.2} s), {} left out",
+        refreshed.meta.enrolments,
+        refreshed.meta.periods,
+        refreshed.meta.counted_until,
+        secs(started.elapsed()),
+        secs(refreshed.compute_time),
+        secs(refreshed.write_time),
+        refreshed.skipped
+    );
+
+    let draft = app
+        .draft_reform(&actor, &raise())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let mut walls = Vec::new();
+    let mut last = None;
+    for run in 1..=args.runs.max(1) {
+        let started = Instant::now();
+        let c = app.compare_draft(&actor, draft.id).await.map_err(e)?;
+        let wall = started.elapsed();
+        println!(
+            "  compare #{run}: {:.3} s (read the basis {:.3} s, both engines and aggregation {:.3} s)",
+            secs(wall),
+            secs(c.read_time),
+            secs(c.compare_time)
+        );
+        walls.push(wall);
+        last = Some(c);
+    }
+    walls.sort();
+    let median = walls[walls.len() / 2];
+    let max = walls[walls.len() - 1];
+    let c = last.context("a comparison")?;
+    let t = &c.comparison.total;
+    println!(
+        "  COMPARE median {:.3} s, max {:.3} s over {} runs; {} distinct cases; allowance ₩{} → ₩{} (difference ₩{}), \
+         gainers {}, losers {}, unchanged {}, unpriced {}/{}",
+        secs(median),
+        secs(max),
+        walls.len(),
+        app.reform_population(&actor).await.map_err(e)?.1.distinct_cases(),
+        t.baseline.allowance_won,
+        t.reform.allowance_won,
+        t.difference.allowance_won,
+        c.comparison.gains.gainers,
+        c.comparison.gains.losers,
+        c.comparison.gains.unchanged,
+        c.comparison.unpriced_baseline,
+        c.comparison.unpriced_reform
+    );
+
+    // Two stored versions' path: the active version against itself.
+    let versions = app.db().policy().versions().await?;
+    let active = versions
+        .iter()
+        .find(|v| v.active)
+        .context("an active version")?
+        .version
+        .clone();
+    let started = Instant::now();
+    let v = app.compare_versions(&actor, &active, &active).await.map_err(e)?;
+    println!(
+        "  versions {active} against itself: {:.3} s, difference ₩{} (must be 0)",
+        secs(started.elapsed()),
+        v.comparison.total.difference.allowance_won
+    );
+    anyhow::ensure!(v.comparison.total.difference == aiup_rules::Totals::default());
+
+    // The one-by-one check.
+    let (_, population) = app.reform_population(&actor).await.map_err(e)?;
+    let step = match args.check.as_str() {
+        "all" => 1,
+        n => population.len() / n.parse::<usize>().context("--check: a number or all")?.max(1),
+    }
+    .max(1);
+    let checked = sample(&population, step);
+    let baseline = app.engine();
+    let reform = baseline.reformed(&aiup_rules::reform::Reform {
+        name: draft.name.clone(),
+        overrides: serde_json::from_str::<Vec<aiup_core::policy::Override>>(&draft.overrides)?,
+    })?;
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let started = Instant::now();
+    let fast = compare_population(&baseline, &reform, &checked, &GAIN_BANDS_WON, threads);
+    let fast_time = started.elapsed();
+    let started = Instant::now();
+    let slow = compare_one_by_one(&baseline, &reform, &checked, &GAIN_BANDS_WON);
+    let slow_time = started.elapsed();
+    anyhow::ensure!(
+        fast == slow,
+        "the population comparison differs from the one-by-one run"
+    );
+    if step == 1 {
+        anyhow::ensure!(
+            fast == c.comparison,
+            "the sampled comparison differs from the service's"
+        );
+    }
+    println!(
+        "  CHECK: {} of {} enrolments ({}), every figure equal to the one-by-one run: fast {:.3} s, one by one {:.2} s",
+        checked.len(),
+        population.len(),
+        if step == 1 {
+            "all".to_owned()
+        } else {
+            format!("every {step}th")
+        },
+        secs(fast_time),
+        secs(slow_time)
+    );
+    app.db().close().await;
+    Ok(())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    println!(
+        "reform benchmark: {} trainees over {} courses, seed {SEED}, seen on {} (commit {})",
+        args.trainees,
+        args.courses,
+        today(),
+        aiup_bench::git_commit()
+    );
+    if matches!(args.backend.as_str(), "sqlite" | "both") {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("reform.sqlite3").display());
+        one_backend("SQLite (file, WAL)", &url, &args).await?;
+    }
+    if matches!(args.backend.as_str(), "postgres" | "both") {
+        let name = format!("aiup_reform_bench_{}", std::process::id());
+        let base = args
+            .postgres
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_owned())
+            .context("the PostgreSQL URL needs a database path")?;
+        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&args.postgres).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await?;
+        let outcome = one_backend("PostgreSQL", &format!("{base}/{name}"), &args).await;
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await?;
+        outcome?;
+    }
+    Ok(())
+}
