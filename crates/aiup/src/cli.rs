@@ -151,6 +151,13 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// Graduates' outcomes: import outside records, check a firm for the startup-hiring grant.
+    Outcomes {
+        #[command(subcommand)]
+        action: crate::outcomes::OutcomesAction,
+        #[command(flatten)]
+        db: Db,
+    },
     /// Generate synthetic data.
     Generate {
         #[command(subcommand)]
@@ -283,6 +290,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Users { action, db } => crate::users::users(action, &db).await,
         Command::Payroll { action, db } => crate::payroll::payroll(action, &db).await,
         Command::Sme { action, db } => crate::sme::sme(action, &db).await,
+        Command::Outcomes { action, db } => crate::outcomes::outcomes(action, &db).await,
         Command::Courses { action, db, index } => courses::courses(action, &db, &index).await,
         Command::Generate {
             what: GenerateWhat::Population(args),

@@ -5,6 +5,7 @@
 mod cli;
 mod courses;
 mod files;
+mod outcomes;
 mod payroll;
 mod population;
 mod sme;

@@ -37,6 +37,7 @@ mod journey_payroll;
 mod languages;
 mod live;
 mod newcomer;
+mod outcomes;
 mod payroll;
 mod payroll_crash;
 mod population;
