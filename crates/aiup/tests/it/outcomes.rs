@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
+use calamine::DataType;
+
 use crate::support::{spawn_app, spawn_app_on, TestApp};
 use crate::testkit::{create_account, login_of, request, sign_in};
 use aiup_app::accounts::Role;
@@ -341,7 +343,7 @@ async fn get_bytes(app: &TestApp, role: Role, path: &str) -> Vec<u8> {
     .expect("task")
 }
 
-async fn pages(app: &TestApp, view: &aiup_app::outcomes::OutcomesView) {
+async fn pages(app: &TestApp, view: &outcomes::OutcomesView) {
     let board = get(app, Role::ProgrammeAdmin, "/admin/dashboard/outcomes").await;
     assert_eq!(board.status, 200);
     for needle in ["id=\"import-form\"", "id=\"chart-employment\"", "id=\"by-programme\"", "class=\"as-of\"", "role=\"img\""] {

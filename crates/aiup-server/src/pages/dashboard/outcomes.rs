@@ -40,9 +40,9 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(PATH, get(outcomes_page))
-        .route(IMPORT, post(import))
-        .route(GRANT, get(grant_page))
+        .route("/admin/dashboard/outcomes", get(outcomes_page))
+        .route("/admin/dashboard/outcomes/import", post(import))
+        .route("/admin/dashboard/outcomes/grant", get(grant_page))
 }
 
 #[derive(Debug, Default, Deserialize)]
