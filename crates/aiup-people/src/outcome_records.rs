@@ -54,10 +54,7 @@ impl OutcomeKind {
                 &["person_id", "business_number", "acquired_on", "size_band"],
                 &["lost_on", "ksic"],
             ),
-            OutcomeKind::Startups => (
-                &["founder_id", "business_number", "opened_on", "ksic", "region"],
-                &[],
-            ),
+            OutcomeKind::Startups => (&["founder_id", "business_number", "opened_on", "ksic", "region"], &[]),
             OutcomeKind::Figures => (&["metric", "value", "unit", "as_of"], &[]),
         }
     }
@@ -143,7 +140,8 @@ impl Row<'_> {
     fn required(&mut self, column: &str) -> Option<String> {
         let value = self.text(column).to_owned();
         if value.is_empty() {
-            self.problems.push(FieldProblem::new(column, "is required", "값이 필요합니다"));
+            self.problems
+                .push(FieldProblem::new(column, "is required", "값이 필요합니다"));
             return None;
         }
         Some(value)
@@ -196,7 +194,9 @@ impl Row<'_> {
     }
 
     fn ksic(&mut self, text: &str) -> Option<IndustryCode> {
-        IndustryCode::parse(text, "ksic").map_err(|p| self.problems.push(p)).ok()
+        IndustryCode::parse(text, "ksic")
+            .map_err(|p| self.problems.push(p))
+            .ok()
     }
 }
 
@@ -413,7 +413,13 @@ pub fn parse_startups_csv(
         });
         let (person_hash, business_number, opened_on, ksic, region_code) =
             (person_hash?, business_number?, opened_on?, ksic?, region?);
-        once(&mut seen, business_number.clone(), row, "business number", "사업자등록번호");
+        once(
+            &mut seen,
+            business_number.clone(),
+            row,
+            "business number",
+            "사업자등록번호",
+        );
         Some(StartupRecord {
             line: row.line,
             person_hash,
@@ -446,18 +452,14 @@ pub fn parse_figures_csv(
         });
         let value = row.required("value").and_then(|t| {
             let digits: String = t.chars().filter(|c| *c != ',' && *c != '_').collect();
-            digits
-                .parse::<i64>()
-                .ok()
-                .filter(|v| *v >= 0)
-                .or_else(|| {
-                    row.problems.push(FieldProblem::new(
-                        "value",
-                        format!("`{t}` is not a whole number of zero or more"),
-                        format!("`{t}`은(는) 0 이상의 정수가 아닙니다"),
-                    ));
-                    None
-                })
+            digits.parse::<i64>().ok().filter(|v| *v >= 0).or_else(|| {
+                row.problems.push(FieldProblem::new(
+                    "value",
+                    format!("`{t}` is not a whole number of zero or more"),
+                    format!("`{t}`은(는) 0 이상의 정수가 아닙니다"),
+                ));
+                None
+            })
         });
         let unit = row.required("unit").filter(|u| {
             let known = FIGURE_UNITS.contains(&u.as_str());
@@ -472,7 +474,13 @@ pub fn parse_figures_csv(
         });
         let as_of = row.date("as_of");
         let (metric, value, unit, as_of) = (metric?, value?, unit?, as_of?);
-        once(&mut seen, (metric.clone(), as_of), row, "metric and date", "지표·기준일");
+        once(
+            &mut seen,
+            (metric.clone(), as_of),
+            row,
+            "metric and date",
+            "지표·기준일",
+        );
         Some(FigureRecord {
             line: row.line,
             metric,
@@ -542,8 +550,10 @@ mod tests {
         let bad = parse_figures_csv(text, |m| m == "labs").unwrap_err();
         let fields: Vec<&str> = bad[0].problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["metric", "value", "unit"]);
-        let good = parse_figures_csv("metric,value,unit,as_of\nlabs,\"1,200\",people,2026-06-30\n", |m| m == "labs")
-            .unwrap();
+        let good = parse_figures_csv("metric,value,unit,as_of\nlabs,\"1,200\",people,2026-06-30\n", |m| {
+            m == "labs"
+        })
+        .unwrap();
         assert_eq!(good[0].value, 1_200);
     }
 

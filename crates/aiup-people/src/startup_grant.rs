@@ -118,7 +118,11 @@ pub fn check(applicant: &Applicant, hires: &[Hire], params: &GrantParams) -> Gra
                 met,
                 format!(
                     "개업일 {opened}, 신청일 {applied_on}: 개업 후 {years}년 {}",
-                    if met { "이내입니다." } else { "이내가 아닙니다." }
+                    if met {
+                        "이내입니다."
+                    } else {
+                        "이내가 아닙니다."
+                    }
                 ),
                 format!(
                     "Opened {opened}, applied {applied_on}: {} {years} years of opening.",
@@ -156,9 +160,7 @@ pub fn check(applicant: &Applicant, hires: &[Hire], params: &GrantParams) -> Gra
     let hired = reason(
         "graduate_hires",
         graduates >= min,
-        format!(
-            "AI 훈련 수료 후 {window}일 이내에 채용한 수료자 {graduates}명 (필요: {min}명 이상)."
-        ),
+        format!("AI 훈련 수료 후 {window}일 이내에 채용한 수료자 {graduates}명 (필요: {min}명 이상)."),
         format!(
             "{graduates} graduate(s) of AI training hired within {window} days of completing (needed: {min} or more)."
         ),

@@ -12,8 +12,10 @@ use crate::{BusinessNumber, FieldProblem};
 
 mod file;
 
-pub use self::file::{parse_firms_csv, write_firms_csv, Lines, FirmCsvError, FirmCsvKind, FIRM_CSV_COLUMNS, MAX_FIRM_ROWS};
 pub(crate) use self::file::yes_no;
+pub use self::file::{
+    parse_firms_csv, write_firms_csv, FirmCsvError, FirmCsvKind, Lines, FIRM_CSV_COLUMNS, MAX_FIRM_ROWS,
+};
 
 /// A firm's training history, as the registry records it (from 고용보험 training records).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

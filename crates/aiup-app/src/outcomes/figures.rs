@@ -132,8 +132,16 @@ pub fn graduate_counts(
     let (start, done) = (graduate.cohort_start, graduate.completed_on);
     OutcomeCounts {
         graduates: 1,
-        employed_short: u64::from(hires.iter().any(|d| within(*d, start, done, windows.employment_short_days))),
-        employed_long: u64::from(hires.iter().any(|d| within(*d, start, done, windows.employment_long_days))),
+        employed_short: u64::from(
+            hires
+                .iter()
+                .any(|d| within(*d, start, done, windows.employment_short_days)),
+        ),
+        employed_long: u64::from(
+            hires
+                .iter()
+                .any(|d| within(*d, start, done, windows.employment_long_days)),
+        ),
         started_business: u64::from(openings.iter().any(|d| within(*d, start, done, windows.startup_days))),
     }
 }
@@ -184,9 +192,13 @@ pub fn compute(
     let programmes = by_programme
         .into_iter()
         .map(|(key, counts)| {
-            let name = policy
-                .programme(&key)
-                .map_or_else(|| Text { ko: key.clone(), en: key.clone() }, |p| p.name.clone());
+            let name = policy.programme(&key).map_or_else(
+                || Text {
+                    ko: key.clone(),
+                    en: key.clone(),
+                },
+                |p| p.name.clone(),
+            );
             OutcomeGroup { key, name, counts }
         })
         .collect();
@@ -202,7 +214,10 @@ pub fn compute(
         .into_iter()
         .map(|(key, counts)| {
             let name = regions.provinces().iter().find(|p| p.code == key).map_or_else(
-                || Text { ko: key.clone(), en: key.clone() },
+                || Text {
+                    ko: key.clone(),
+                    en: key.clone(),
+                },
                 |p| Text {
                     ko: p.name.clone(),
                     en: aiup_core::region::province_english_name(p).to_owned(),

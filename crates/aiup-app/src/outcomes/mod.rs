@@ -130,8 +130,8 @@ fn rows_of(app: &App, request: &OutcomeImportRequest<'_>) -> Result<OutcomeRows,
         }
         OutcomeKind::Startups => {
             let engine = app.engine();
-            let parsed = records::parse_startups_csv(request.text, key()?, engine.regions())
-                .map_err(|p| problems_error(&p))?;
+            let parsed =
+                records::parse_startups_csv(request.text, key()?, engine.regions()).map_err(|p| problems_error(&p))?;
             OutcomeRows::Startups(
                 parsed
                     .into_iter()
@@ -149,8 +149,8 @@ fn rows_of(app: &App, request: &OutcomeImportRequest<'_>) -> Result<OutcomeRows,
         OutcomeKind::Figures => {
             let engine = app.engine();
             let policy = engine.policy();
-            let parsed = records::parse_figures_csv(request.text, |m| is_metric(policy, m))
-                .map_err(|p| problems_error(&p))?;
+            let parsed =
+                records::parse_figures_csv(request.text, |m| is_metric(policy, m)).map_err(|p| problems_error(&p))?;
             OutcomeRows::Figures(
                 parsed
                     .into_iter()

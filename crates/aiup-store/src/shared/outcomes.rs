@@ -189,7 +189,14 @@ where
             "content_sha256": import.content_sha256,
             "rows": count,
         });
-        record::<DB>(&mut tx, &actor, ACTION_OUTCOMES_IMPORT, &format!("outcome_import:{id}"), detail).await?;
+        record::<DB>(
+            &mut tx,
+            &actor,
+            ACTION_OUTCOMES_IMPORT,
+            &format!("outcome_import:{id}"),
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(OutcomeImportResult {
             import: OutcomeImportRecord {
@@ -237,9 +244,11 @@ where
     }
 
     async fn imports(&self) -> Result<Vec<OutcomeImportRecord>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {IMPORT_COLUMNS} FROM outcome_imports ORDER BY id DESC"))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {IMPORT_COLUMNS} FROM outcome_imports ORDER BY id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(import_of::<DB, _>).collect()
     }
 

@@ -3,9 +3,7 @@
 use chrono::NaiveDate;
 
 use super::{assert_event, audit_mark, events_after, fake_sha, raw_execute, raw_i64};
-use crate::{
-    Database, EmploymentRow, FigureRow, NewOutcomeImport, OutcomeRows, StartupRow, ACTION_OUTCOMES_IMPORT,
-};
+use crate::{Database, EmploymentRow, FigureRow, NewOutcomeImport, OutcomeRows, StartupRow, ACTION_OUTCOMES_IMPORT};
 
 /// The checks, in the order [`run`] runs them.
 pub const CHECKS: &[&str] = &[
@@ -114,7 +112,10 @@ async fn outcomes_an_import_is_stored_with_its_rows_matched_and_audited(db: &Dat
         &format!("outcome_import:{}", stored.import.id),
     );
     assert_eq!(events[0].detail["rows"], 3);
-    assert!(!events[0].detail.to_string().contains(&fake_sha("outcomes person known")));
+    assert!(!events[0]
+        .detail
+        .to_string()
+        .contains(&fake_sha("outcomes person known")));
 
     let startup = StartupRow {
         line: 2,
@@ -136,7 +137,12 @@ async fn outcomes_an_import_is_stored_with_its_rows_matched_and_audited(db: &Dat
     assert_eq!(startups.len(), 1);
     assert_eq!(startups[0].row, startup);
     assert_eq!(startups[0].person_id, Some(known));
-    assert!(db.outcomes().startups(Some("2148600000")).await.expect("none").is_empty());
+    assert!(db
+        .outcomes()
+        .startups(Some("2148600000"))
+        .await
+        .expect("none")
+        .is_empty());
 }
 
 async fn outcomes_the_same_file_again_changes_nothing(db: &Database) {
@@ -216,8 +222,15 @@ async fn outcomes_figures_come_newest_first_with_their_source(db: &Database) {
 }
 
 async fn outcomes_records_are_append_only(db: &Database) {
-    for table in ["outcome_imports", "employment_records", "startup_records", "external_figures"] {
-        let before = raw_i64(db, &format!("SELECT COUNT(*) FROM {table}")).await.expect("count");
+    for table in [
+        "outcome_imports",
+        "employment_records",
+        "startup_records",
+        "external_figures",
+    ] {
+        let before = raw_i64(db, &format!("SELECT COUNT(*) FROM {table}"))
+            .await
+            .expect("count");
         assert!(before > 0, "{table} should hold rows by now");
         let update = if table == "outcome_imports" {
             "UPDATE outcome_imports SET source = 'changed'".to_owned()
@@ -230,7 +243,9 @@ async fn outcomes_records_are_append_only(db: &Database) {
             raw_execute(db, &format!("DELETE FROM {table}")).await.is_err(),
             "{table}: DELETE should be refused"
         );
-        let after = raw_i64(db, &format!("SELECT COUNT(*) FROM {table}")).await.expect("count");
+        let after = raw_i64(db, &format!("SELECT COUNT(*) FROM {table}"))
+            .await
+            .expect("count");
         assert_eq!(after, before);
     }
 }

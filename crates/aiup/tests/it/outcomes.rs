@@ -49,17 +49,71 @@ struct Graduate {
 
 const PEOPLE: [Graduate; 6] = [
     // Hired 45 days after completing.
-    Graduate { id: "W-0", region: "11110", programme: "kdt-general", start: "2026-01-05", completed: Some(("2026-03-31", "completed")), employed_short: true, employed_long: true, started: false },
+    Graduate {
+        id: "W-0",
+        region: "11110",
+        programme: "kdt-general",
+        start: "2026-01-05",
+        completed: Some(("2026-03-31", "completed")),
+        employed_short: true,
+        employed_long: true,
+        started: false,
+    },
     // Hired 142 days after completing.
-    Graduate { id: "W-1", region: "11110", programme: "kdt-general", start: "2026-01-05", completed: Some(("2026-03-31", "completed")), employed_short: false, employed_long: true, started: false },
+    Graduate {
+        id: "W-1",
+        region: "11110",
+        programme: "kdt-general",
+        start: "2026-01-05",
+        completed: Some(("2026-03-31", "completed")),
+        employed_short: false,
+        employed_long: true,
+        started: false,
+    },
     // Hired during training, then completed early by employment.
-    Graduate { id: "W-2", region: "26110", programme: "card-ai-general", start: "2026-02-02", completed: Some(("2026-03-10", "early_completion_employment")), employed_short: true, employed_long: true, started: false },
+    Graduate {
+        id: "W-2",
+        region: "26110",
+        programme: "card-ai-general",
+        start: "2026-02-02",
+        completed: Some(("2026-03-10", "early_completion_employment")),
+        employed_short: true,
+        employed_long: true,
+        started: false,
+    },
     // Hired 215 days after completing; a business opened before the training began.
-    Graduate { id: "W-3", region: "26110", programme: "card-ai-general", start: "2026-02-02", completed: Some(("2026-04-30", "completed")), employed_short: false, employed_long: false, started: false },
+    Graduate {
+        id: "W-3",
+        region: "26110",
+        programme: "card-ai-general",
+        start: "2026-02-02",
+        completed: Some(("2026-04-30", "completed")),
+        employed_short: false,
+        employed_long: false,
+        started: false,
+    },
     // Opened a business 33 days after completing.
-    Graduate { id: "W-4", region: "41111", programme: "kdc-ai", start: "2026-03-02", completed: Some(("2026-05-29", "completed")), employed_short: false, employed_long: false, started: true },
+    Graduate {
+        id: "W-4",
+        region: "41111",
+        programme: "kdc-ai",
+        start: "2026-03-02",
+        completed: Some(("2026-05-29", "completed")),
+        employed_short: false,
+        employed_long: false,
+        started: true,
+    },
     // Still in training: hired, but no graduate.
-    Graduate { id: "W-5", region: "41111", programme: "kdt-general", start: "2026-03-02", completed: None, employed_short: false, employed_long: false, started: false },
+    Graduate {
+        id: "W-5",
+        region: "41111",
+        programme: "kdt-general",
+        start: "2026-03-02",
+        completed: None,
+        employed_short: false,
+        employed_long: false,
+        started: false,
+    },
 ];
 
 fn firm_c() -> String {
@@ -127,7 +181,11 @@ async fn load_graduates(app: &TestApp, key: &ExternalIdKey) {
         ];
         let status = match g.completed {
             Some((on, status)) => {
-                let name = if status == "completed" { "complete" } else { "complete_by_employment" };
+                let name = if status == "completed" {
+                    "complete"
+                } else {
+                    "complete_by_employment"
+                };
                 events.push(event(name, Some("in_training"), status, on));
                 status
             }
@@ -191,29 +249,46 @@ async fn outcomes_flow(app: TestApp) {
 
     // Without an identifier key, records naming people are refused, and nothing is stored.
     let employment = employment_csv();
-    let refused = outcomes::import(services, &admin, import_request(OutcomeKind::Employment, &employment, "2026-12-31"))
-        .await
-        .expect_err("no key");
+    let refused = outcomes::import(
+        services,
+        &admin,
+        import_request(OutcomeKind::Employment, &employment, "2026-12-31"),
+    )
+    .await
+    .expect_err("no key");
     assert_eq!(refused.code, Code::NoIdentifierKey);
     let key = ExternalIdKey::from_hex(KEY).expect("key");
     services.set_identifier_key(key.clone()).expect("set key");
     load_graduates(&app, &key).await;
 
     // The auditor reads but may not import.
-    let forbidden = outcomes::import(services, &auditor, import_request(OutcomeKind::Employment, &employment, "2026-12-31"))
-        .await
-        .expect_err("auditor");
+    let forbidden = outcomes::import(
+        services,
+        &auditor,
+        import_request(OutcomeKind::Employment, &employment, "2026-12-31"),
+    )
+    .await
+    .expect_err("auditor");
     assert_eq!(forbidden.code, Code::Forbidden);
 
     // A file with bad rows: every one listed by line and field, nothing stored.
     let bad = format!(
         "person_id,business_number,acquired_on,size_band\nW-0,{FIRM_A},2026-05-15,10_29\nW-1,1234567890,2026-02-30,10_29\n900101-1234567,{FIRM_A},2026-05-15,huge\n"
     );
-    let refused = outcomes::import(services, &admin, import_request(OutcomeKind::Employment, &bad, "2026-12-31"))
-        .await
-        .expect_err("bad rows");
+    let refused = outcomes::import(
+        services,
+        &admin,
+        import_request(OutcomeKind::Employment, &bad, "2026-12-31"),
+    )
+    .await
+    .expect_err("bad rows");
     assert_eq!(refused.code, Code::InvalidOutcomeCsv);
-    for needle in ["line 3, business_number", "line 3, acquired_on", "line 4, person_id", "line 4, size_band"] {
+    for needle in [
+        "line 3, business_number",
+        "line 3, acquired_on",
+        "line 4, person_id",
+        "line 4, size_band",
+    ] {
         assert!(refused.message.contains(needle), "{needle} in {}", refused.message);
     }
     assert!(!refused.message.contains("900101"), "an identifier is never echoed");
@@ -222,35 +297,55 @@ async fn outcomes_flow(app: TestApp) {
     assert!(outcomes::imports(services, &admin).await.expect("imports").is_empty());
 
     // Good files, then the same file again: unchanged.
-    let first = outcomes::import(services, &admin, import_request(OutcomeKind::Employment, &employment, "2026-12-31"))
-        .await
-        .expect("employment");
+    let first = outcomes::import(
+        services,
+        &admin,
+        import_request(OutcomeKind::Employment, &employment, "2026-12-31"),
+    )
+    .await
+    .expect("employment");
     assert!(first.created);
     assert_eq!(first.import.rows, 6);
     let startups = startups_csv();
-    outcomes::import(services, &admin, import_request(OutcomeKind::Startups, &startups, "2026-12-31"))
-        .await
-        .expect("startups");
-    let again = outcomes::import(services, &admin, import_request(OutcomeKind::Employment, &employment, "2026-12-31"))
-        .await
-        .expect("again");
+    outcomes::import(
+        services,
+        &admin,
+        import_request(OutcomeKind::Startups, &startups, "2026-12-31"),
+    )
+    .await
+    .expect("startups");
+    let again = outcomes::import(
+        services,
+        &admin,
+        import_request(OutcomeKind::Employment, &employment, "2026-12-31"),
+    )
+    .await
+    .expect("again");
     assert!(!again.created);
     assert_eq!(again.import, first.import);
     assert_eq!(outcomes::imports(services, &admin).await.expect("imports").len(), 2);
     let stored = services.db().outcomes().employment(None).await.expect("employment");
     assert_eq!(stored.len(), 6);
-    assert!(stored.iter().all(|e| e.row.person_hash.len() == 64 && !e.row.person_hash.contains("W-")));
+    assert!(stored
+        .iter()
+        .all(|e| e.row.person_hash.len() == 64 && !e.row.person_hash.contains("W-")));
 
     // The board's figures against the fixture's own counts.
     let view = outcomes::outcomes(services, &auditor).await.expect("view");
-    assert_eq!((view.windows.employment_short_days, view.windows.employment_long_days), (90, 180));
+    assert_eq!(
+        (view.windows.employment_short_days, view.windows.employment_long_days),
+        (90, 180)
+    );
     let expected = expected_by_programme();
     let got: BTreeMap<&str, [u64; 4]> = view
         .by_programme
         .iter()
         .map(|g| {
             let c = g.counts;
-            (g.key.as_str(), [c.graduates, c.employed_short, c.employed_long, c.started_business])
+            (
+                g.key.as_str(),
+                [c.graduates, c.employed_short, c.employed_long, c.started_business],
+            )
         })
         .collect();
     assert_eq!(got, expected);
@@ -259,7 +354,13 @@ async fn outcomes_flow(app: TestApp) {
     assert_eq!(view.total.graduates, graduates);
     assert_eq!(view.total.employed_long, employed);
     assert_eq!(view.total.employment_rate_bp(), (employed * 10_000 / graduates) as i64);
-    let province = |code: &str| view.by_province.iter().find(|g| g.key == code).expect("province").counts;
+    let province = |code: &str| {
+        view.by_province
+            .iter()
+            .find(|g| g.key == code)
+            .expect("province")
+            .counts
+    };
     assert_eq!(province("11").graduates, 2);
     assert_eq!(province("26").employed_short, 1);
     assert_eq!(province("41").started_business, 1);
@@ -272,23 +373,38 @@ async fn outcomes_flow(app: TestApp) {
     // Outside figures: the newest value per metric, with its source and date.
     let figures_march = "metric,value,unit,as_of\ninfra-instructor-academy,1200,people,2026-03-31\nkdc-ai-share-2026-min,4000,bp,2026-03-31\n";
     let figures_june = "metric,value,unit,as_of\ninfra-instructor-academy,3400,people,2026-06-30\n";
-    outcomes::import(services, &admin, import_request(OutcomeKind::Figures, figures_june, "2026-06-30"))
-        .await
-        .expect("june");
-    outcomes::import(services, &admin, import_request(OutcomeKind::Figures, figures_march, "2026-03-31"))
-        .await
-        .expect("march");
+    outcomes::import(
+        services,
+        &admin,
+        import_request(OutcomeKind::Figures, figures_june, "2026-06-30"),
+    )
+    .await
+    .expect("june");
+    outcomes::import(
+        services,
+        &admin,
+        import_request(OutcomeKind::Figures, figures_march, "2026-03-31"),
+    )
+    .await
+    .expect("march");
     let unknown = outcomes::import(
         services,
         &admin,
-        import_request(OutcomeKind::Figures, "metric,value,unit,as_of\nno-such-line,1,people,2026-03-31\n", "2026-03-31"),
+        import_request(
+            OutcomeKind::Figures,
+            "metric,value,unit,as_of\nno-such-line,1,people,2026-03-31\n",
+            "2026-03-31",
+        ),
     )
     .await
     .expect_err("unknown metric");
     assert!(unknown.message.contains("line 2, metric"), "{}", unknown.message);
     let latest = outcomes::external_figures(services, &auditor).await.expect("figures");
     assert_eq!(latest.len(), 2);
-    let academy = latest.iter().find(|f| f.metric == "infra-instructor-academy").expect("academy");
+    let academy = latest
+        .iter()
+        .find(|f| f.metric == "infra-instructor-academy")
+        .expect("academy");
     assert_eq!((academy.value, academy.as_of), (3_400, day("2026-06-30")));
     assert_eq!(academy.source, "시험 자료");
 
@@ -299,18 +415,32 @@ async fn outcomes_flow(app: TestApp) {
     assert!(a.eligibility.eligible, "{:?}", a.eligibility);
     assert_eq!(a.opened_on, Some(day("2024-03-01")));
     assert_eq!(a.eligibility.hires.iter().filter(|h| h.counted).count(), 1, "W-0 only");
-    assert_eq!((a.eligibility.grant_min_won, a.eligibility.grant_max_won, a.eligibility.firms_cap), (150_000_000, 200_000_000, 80));
+    assert_eq!(
+        (
+            a.eligibility.grant_min_won,
+            a.eligibility.grant_max_won,
+            a.eligibility.firms_cap
+        ),
+        (150_000_000, 200_000_000, 80)
+    );
     let b = grant::check_applicant(services, &auditor, FIRM_B, day("2026-09-01"))
         .await
         .expect("firm B");
     assert!(!b.eligibility.eligible);
     let met: Vec<(String, bool)> = b.eligibility.reasons.iter().map(|r| (r.code.clone(), r.met)).collect();
     assert_eq!(met[0], ("startup_age".to_owned(), false));
-    assert_eq!(met[1], ("graduate_hires".to_owned(), true), "W-1 hired within a year of completing");
+    assert_eq!(
+        met[1],
+        ("graduate_hires".to_owned(), true),
+        "W-1 hired within a year of completing"
+    );
     let bad = grant::check_applicant(services, &auditor, "1234567890", day("2026-09-01"))
         .await
         .expect_err("bad number");
-    assert_eq!((bad.code, bad.field.as_deref()), (Code::InvalidBusinessNumber, Some("business_number")));
+    assert_eq!(
+        (bad.code, bad.field.as_deref()),
+        (Code::InvalidBusinessNumber, Some("business_number"))
+    );
 
     pages(&app, &view).await;
 }
@@ -346,7 +476,13 @@ async fn get_bytes(app: &TestApp, role: Role, path: &str) -> Vec<u8> {
 async fn pages(app: &TestApp, view: &outcomes::OutcomesView) {
     let board = get(app, Role::ProgrammeAdmin, "/admin/dashboard/outcomes").await;
     assert_eq!(board.status, 200);
-    for needle in ["id=\"import-form\"", "id=\"chart-employment\"", "id=\"by-programme\"", "class=\"as-of\"", "role=\"img\""] {
+    for needle in [
+        "id=\"import-form\"",
+        "id=\"chart-employment\"",
+        "id=\"by-programme\"",
+        "class=\"as-of\"",
+        "role=\"img\"",
+    ] {
         assert!(board.body.contains(needle), "{needle}");
     }
     let seen = get(app, Role::Auditor, "/admin/dashboard/outcomes?lang=en").await;
@@ -377,12 +513,22 @@ async fn pages(app: &TestApp, view: &outcomes::OutcomesView) {
             assert!(answer.body.contains("3행, value"), "{}", answer.body);
         }
     }
-    assert_eq!(app.state.app.db().outcomes().imports().await.expect("imports").len(), before);
+    assert_eq!(
+        app.state.app.db().outcomes().imports().await.expect("imports").len(),
+        before
+    );
 
     // Downloads: the same numbers as the page's figures.
-    let xlsx = get_bytes(app, Role::Auditor, "/admin/dashboard/outcomes?format=xlsx&table=by-programme").await;
+    let xlsx = get_bytes(
+        app,
+        Role::Auditor,
+        "/admin/dashboard/outcomes?format=xlsx&table=by-programme",
+    )
+    .await;
     let mut workbook: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx");
-    let range = calamine::Reader::worksheet_range_at(&mut workbook, 0).expect("sheet").expect("range");
+    let range = calamine::Reader::worksheet_range_at(&mut workbook, 0)
+        .expect("sheet")
+        .expect("range");
     let rows: Vec<_> = range.rows().collect();
     // Caption, headers, one row per programme, then the total.
     assert_eq!(rows.len(), 2 + view.by_programme.len() + 1);
@@ -394,26 +540,50 @@ async fn pages(app: &TestApp, view: &outcomes::OutcomesView) {
     }
     let total = rows.last().expect("total");
     assert_eq!(total[1].as_f64(), Some(view.total.graduates as f64));
-    let csv = get(app, Role::ProgrammeAdmin, "/admin/dashboard/outcomes?format=csv&table=by-province&lang=en").await;
+    let csv = get(
+        app,
+        Role::ProgrammeAdmin,
+        "/admin/dashboard/outcomes?format=csv&table=by-province&lang=en",
+    )
+    .await;
     assert_eq!(csv.status, 200);
     let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
     assert!(lines[0].starts_with("Province,Graduates"), "{}", lines[0]);
     assert_eq!(lines.len(), 1 + view.by_province.len() + 1);
-    assert!(lines.last().expect("total").starts_with(&format!("Total,{}", view.total.graduates)));
+    assert!(lines
+        .last()
+        .expect("total")
+        .starts_with(&format!("Total,{}", view.total.graduates)));
     let missing = get(app, Role::Auditor, "/admin/dashboard/outcomes?format=csv&table=nope").await;
     assert_eq!(missing.status, 404);
 
     // The grant page: the verdict with its reasons, and a bad number named.
-    let page = get(app, Role::Auditor, &format!("/admin/dashboard/outcomes/grant?business_number={FIRM_A}&applied_on=2026-09-01")).await;
+    let page = get(
+        app,
+        Role::Auditor,
+        &format!("/admin/dashboard/outcomes/grant?business_number={FIRM_A}&applied_on=2026-09-01"),
+    )
+    .await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("verdict--yes") && page.body.contains("id=\"reasons\""), "{}", page.body);
-    let refused = get(app, Role::Auditor, "/admin/dashboard/outcomes/grant?business_number=1234567890&applied_on=2026-09-01").await;
+    assert!(
+        page.body.contains("verdict--yes") && page.body.contains("id=\"reasons\""),
+        "{}",
+        page.body
+    );
+    let refused = get(
+        app,
+        Role::Auditor,
+        "/admin/dashboard/outcomes/grant?business_number=1234567890&applied_on=2026-09-01",
+    )
+    .await;
     assert_eq!(refused.status, 422);
     assert!(refused.body.contains("error-summary"));
     let hires = get(
         app,
         Role::Auditor,
-        &format!("/admin/dashboard/outcomes/grant?business_number={FIRM_A}&applied_on=2026-09-01&format=csv&table=hires"),
+        &format!(
+            "/admin/dashboard/outcomes/grant?business_number={FIRM_A}&applied_on=2026-09-01&format=csv&table=hires"
+        ),
     )
     .await;
     assert_eq!(hires.status, 200);
@@ -468,7 +638,10 @@ struct GoldenFile {
 
 #[test]
 fn startup_grant_golden_cases() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden/outcomes/startup-grant.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/golden/outcomes/startup-grant.json"
+    );
     let file: GoldenFile = serde_json::from_str(&std::fs::read_to_string(path).expect("golden")).expect("json");
     assert!(file.source.contains("seed:002 IV-①"));
     let policy = aiup_core::policy::PolicySet::load(&aiup_core::defaults::policy_sources()).expect("policy");
@@ -495,7 +668,15 @@ fn startup_grant_golden_cases() {
         let met: BTreeMap<String, bool> = answer.reasons.iter().map(|r| (r.code.clone(), r.met)).collect();
         assert_eq!(met, case.expect.met, "{}", case.name);
         assert_eq!(answer.eligible, case.expect.eligible, "{}", case.name);
-        assert_eq!(answer.hires.iter().filter(|h| h.counted).count(), case.expect.counted, "{}", case.name);
-        assert!(answer.reasons.iter().all(|r| !r.ko.is_empty() && !r.en.is_empty() && !r.cite.is_empty()));
+        assert_eq!(
+            answer.hires.iter().filter(|h| h.counted).count(),
+            case.expect.counted,
+            "{}",
+            case.name
+        );
+        assert!(answer
+            .reasons
+            .iter()
+            .all(|r| !r.ko.is_empty() && !r.en.is_empty() && !r.cite.is_empty()));
     }
 }

@@ -34,7 +34,11 @@ const GRANT: &str = "/admin/dashboard/outcomes/grant";
 /// This page group's routes and who may use each (part of `access::ROUTES`).
 pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, PATH, Access::Allowed(Permission::ReadDashboards)),
-    (Method::POST, IMPORT, Access::Allowed(Permission::ManageProgrammeRecords)),
+    (
+        Method::POST,
+        IMPORT,
+        Access::Allowed(Permission::ManageProgrammeRecords),
+    ),
     (Method::GET, GRANT, Access::Allowed(Permission::ReadDashboards)),
 ];
 
@@ -367,9 +371,22 @@ async fn import(
             problems.push(refuse("kind", "자료 종류를 고르세요.", "Choose the kind of records."));
         }
         if as_of.is_none() {
-            problems.push(refuse("as_of", "기준일을 YYYY-MM-DD로 입력하세요.", "Enter the as-of date as YYYY-MM-DD."));
+            problems.push(refuse(
+                "as_of",
+                "기준일을 YYYY-MM-DD로 입력하세요.",
+                "Enter the as-of date as YYYY-MM-DD.",
+            ));
         }
-        return render(&state, &actor, lang, &q, &form, problems, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(
+            &state,
+            &actor,
+            lang,
+            &q,
+            &form,
+            problems,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let request = OutcomeImportRequest {
         kind,
@@ -543,7 +560,10 @@ async fn grant_page(
             Err(_) => problems.push(Problem {
                 field: "applied_on",
                 message: lang
-                    .pick("신청일을 YYYY-MM-DD로 입력하세요.", "Enter the application date as YYYY-MM-DD.")
+                    .pick(
+                        "신청일을 YYYY-MM-DD로 입력하세요.",
+                        "Enter the application date as YYYY-MM-DD.",
+                    )
                     .to_owned(),
             }),
             Ok(applied_on) => match grant::check_applicant(&state.app, &actor, &number, applied_on).await {
@@ -564,9 +584,11 @@ async fn grant_page(
         crate::pages::encode_component(applied_text.trim())
     );
     if let Some(format) = Format::parse(q.format.as_deref()) {
-        let table = result
-            .as_ref()
-            .and_then(|check| grant_tables(check).into_iter().find(|t| Some(t.id.as_str()) == q.table.as_deref()));
+        let table = result.as_ref().and_then(|check| {
+            grant_tables(check)
+                .into_iter()
+                .find(|t| Some(t.id.as_str()) == q.table.as_deref())
+        });
         return match table {
             Some(table) => export_response(&table, format, lang, as_of.date),
             None => crate::pages::not_found_in(lang),
