@@ -680,3 +680,150 @@ fn startup_grant_golden_cases() {
             .all(|r| !r.ko.is_empty() && !r.en.is_empty() && !r.cite.is_empty()));
     }
 }
+
+/// axe-core over the outcome pages (both languages, narrow and wide) with figures on them, the
+/// grant check with a result and with a refused number, and the import form showing its errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outcome_pages_have_no_accessibility_violations() {
+    use crate::accessibility::{assert_clean, check_both, check_current, start};
+    use fantoccini::Locator;
+    let Some((b, axe)) = start().await else { return };
+    create_account(&b.app, Role::ProgrammeAdmin, None).await;
+    let services = &b.app.state.app;
+    let admin = crate::enrolment::actor(services, &login_of(Role::ProgrammeAdmin)).await;
+    let key = ExternalIdKey::from_hex(KEY).expect("key");
+    services.set_identifier_key(key.clone()).expect("set key");
+    load_graduates(&b.app, &key).await;
+    let (employment, startups) = (employment_csv(), startups_csv());
+    for (kind, text) in [
+        (OutcomeKind::Employment, &employment),
+        (OutcomeKind::Startups, &startups),
+    ] {
+        outcomes::import(services, &admin, import_request(kind, text, "2026-12-31"))
+            .await
+            .expect("import");
+    }
+    let mut report = Vec::new();
+    crate::accessibility::sign_in(&b, Role::ProgrammeAdmin).await;
+    check_both(&b, &axe, "/admin/dashboard/outcomes", "outcomes", &mut report).await;
+    check_both(
+        &b,
+        &axe,
+        &format!("/admin/dashboard/outcomes/grant?business_number={FIRM_A}&applied_on=2026-09-01"),
+        "outcomes-grant",
+        &mut report,
+    )
+    .await;
+    check_both(
+        &b,
+        &axe,
+        "/admin/dashboard/outcomes/grant?business_number=123&applied_on=2026-09-01",
+        "outcomes-grant-refused",
+        &mut report,
+    )
+    .await;
+    b.goto("/admin/dashboard/outcomes").await;
+    for (id, text) in [("source", "시험"), ("text", "person_id,business_number\nW-0,1\n")] {
+        b.client
+            .find(Locator::Id(id))
+            .await
+            .expect(id)
+            .send_keys(text)
+            .await
+            .expect("type");
+    }
+    b.click_and_wait("import").await;
+    assert!(
+        b.client.find(Locator::Id("text-error")).await.is_ok(),
+        "the form was checked with its errors"
+    );
+    check_current(&b, &axe, "outcomes-import-error", &mut report).await;
+    assert_clean(&report);
+}
+
+/// `aiup outcomes import|grant-check` as a user runs them.
+#[test]
+fn the_cli_imports_once_and_checks_a_firm() {
+    use crate::cli::{aiup, stderr, stdout};
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    let out = aiup(
+        data,
+        &[
+            "users",
+            "add",
+            "--login",
+            "outcomes-admin",
+            "--role",
+            "programme_admin",
+            "--generate-password",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = data.join("employment.csv");
+    std::fs::write(&file, employment_csv()).expect("write");
+    let file = file.to_str().expect("path");
+    let import = [
+        "outcomes",
+        "import",
+        "--kind",
+        "employment",
+        "--source",
+        "시험 자료",
+        "--as-of",
+        "2026-12-31",
+        file,
+        "--actor",
+        "outcomes-admin",
+    ];
+    // Without the identifier key the file is refused with its code, and nothing is stored.
+    let out = aiup(data, &import, None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stdout(&out).contains("no_identifier_key"), "{}", stdout(&out));
+    let with_key: Vec<&str> = import.iter().copied().chain(["--identifier-key", KEY]).collect();
+    let out = aiup(data, &with_key, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("JSON");
+    assert_eq!(
+        (summary["created"].as_bool(), summary["import"]["rows"].as_i64()),
+        (Some(true), Some(6))
+    );
+    let out = aiup(data, &with_key, None);
+    let again: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("JSON");
+    assert_eq!(again["created"].as_bool(), Some(false));
+    let out = aiup(
+        data,
+        &[
+            "outcomes",
+            "grant-check",
+            FIRM_A,
+            "--on",
+            "2026-09-01",
+            "--actor",
+            "outcomes-admin",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let check: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("JSON");
+    // No registration was imported: not shown to be a startup; three hires, none a graduate's.
+    assert_eq!(check["eligibility"]["eligible"].as_bool(), Some(false));
+    assert_eq!(check["eligibility"]["reasons"][0]["code"].as_str(), Some("startup_age"));
+    assert_eq!(check["eligibility"]["hires"].as_array().map(Vec::len), Some(3));
+    let out = aiup(
+        data,
+        &[
+            "outcomes",
+            "grant-check",
+            "1234567890",
+            "--on",
+            "2026-09-01",
+            "--actor",
+            "outcomes-admin",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("invalid_business_number"), "{}", stdout(&out));
+}
