@@ -98,7 +98,9 @@ pub use payroll::{
     TotalsBy, ACTION_PAYROLL_APPROVE, ACTION_PAYROLL_CANCEL, ACTION_PAYROLL_EXPORT, ACTION_PAYROLL_PREFIX,
     ACTION_PAYROLL_RUN, RUN_STATUSES,
 };
-pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
+pub use people::{
+    PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_IDENTIFIERS_LINK, ACTION_PERSON_UPDATE,
+};
 pub use policy::{
     NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
 };

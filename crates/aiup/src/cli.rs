@@ -295,6 +295,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Generate {
             what: GenerateWhat::Population(args),
         } => crate::population::generate_population(args).await,
+        Command::Generate {
+            what: GenerateWhat::Outcomes(args),
+        } => crate::outcomes::generate_outcomes(args).await,
         Command::Generate { what } => courses::generate_catalogue(what),
         Command::Migrate { db } => {
             let store = db.connect().await?;

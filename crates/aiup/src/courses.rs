@@ -91,6 +91,10 @@ pub enum GenerateWhat {
     /// loaded in one transaction; generates and stores a catalogue first when the store has
     /// none. Each run adds people; it never changes those already stored.
     Population(crate::population::PopulationArgs),
+    /// Synthetic employment-insurance and startup records for the stored population's
+    /// graduates (docs/outcomes-import.md), written as two CSV files to import with
+    /// `aiup outcomes import`; each graduate without an outside identifier is given `SYN-<id>`.
+    Outcomes(crate::outcomes::GenerateOutcomesArgs),
 }
 
 #[derive(Debug, Args, Clone)]

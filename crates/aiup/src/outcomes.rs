@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use aiup_app::outcomes::{self, grant, OutcomeImportRequest};
 use aiup_people::outcome_records::OutcomeKind;
 use chrono::NaiveDate;
-use clap::{Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 
 use crate::cli::{Db, Failure};
 use crate::payroll::{app_failure, open_app};
@@ -122,4 +122,48 @@ pub async fn outcomes(action: OutcomesAction, db: &Db) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateOutcomesArgs {
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// How many employers the graduates are hired by.
+    #[arg(long, default_value_t = 500)]
+    employers: usize,
+    /// The folder the two files are written to (employment.csv, startups.csv).
+    #[arg(long)]
+    out_dir: PathBuf,
+    /// The key outside identifiers are hashed with (64 or more hex digits). Best given by
+    /// environment.
+    #[arg(long, env = "AIUP_IDENTIFIER_KEY", hide_env_values = true)]
+    identifier_key: String,
+    #[command(flatten)]
+    db: Db,
+}
+
+pub async fn generate_outcomes(args: GenerateOutcomesArgs) -> Result<(), Failure> {
+    let app = open_app(&args.db).await?;
+    let key = aiup_people::ExternalIdKey::from_hex(&args.identifier_key)
+        .map_err(|e| Failure::BadInput(format!("AIUP_IDENTIFIER_KEY: {e}")))?;
+    app.set_identifier_key(key)
+        .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    let made = outcomes::generate::generate_for_graduates(&app, args.seed, args.employers, "generator")
+        .await
+        .map_err(app_failure)?;
+    std::fs::create_dir_all(&args.out_dir).map_err(|e| Failure::Other(e.into()))?;
+    let employment = args.out_dir.join("employment.csv");
+    let startups = args.out_dir.join("startups.csv");
+    std::fs::write(&employment, &made.files.employment_csv).map_err(|e| Failure::Other(e.into()))?;
+    std::fs::write(&startups, &made.files.startups_csv).map_err(|e| Failure::Other(e.into()))?;
+    println!(
+        "graduates: {} ({} given a synthetic identifier); wrote {} acquisitions to {} and {} registrations to {}",
+        made.graduates,
+        made.linked,
+        made.files.hires,
+        employment.display(),
+        made.files.startups,
+        startups.display()
+    );
+    Ok(())
 }

@@ -827,3 +827,112 @@ fn the_cli_imports_once_and_checks_a_firm() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stdout(&out).contains("invalid_business_number"), "{}", stdout(&out));
 }
+
+/// `aiup generate outcomes` over a generated population: the files import, and their people
+/// are the population's graduates (matched, none unmatched).
+#[test]
+fn generated_outcomes_match_the_generated_graduates() {
+    use crate::cli::{aiup, stderr, stdout};
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    let out = aiup(
+        data,
+        &[
+            "generate",
+            "population",
+            "--trainees",
+            "300",
+            "--today",
+            "2026-12-01",
+            "--no-attendance",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files = data.join("outcomes");
+    let files_arg = files.to_str().expect("path");
+    let generate = [
+        "generate",
+        "outcomes",
+        "--seed",
+        "7",
+        "--out-dir",
+        files_arg,
+        "--identifier-key",
+        KEY,
+    ];
+    let out = aiup(data, &generate, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("given a synthetic identifier"),
+        "{}",
+        stdout(&out)
+    );
+    let employment = std::fs::read_to_string(files.join("employment.csv")).expect("employment");
+    assert!(employment.lines().count() > 1, "some graduates were hired");
+    assert!(employment.lines().skip(1).all(|l| l.starts_with("SYN-")));
+    // The same seed gives the same files; nobody is linked twice.
+    let out = aiup(data, &generate, None);
+    assert!(
+        stdout(&out).contains("(0 given a synthetic identifier)"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(files.join("employment.csv")).expect("again"),
+        employment
+    );
+    let out = aiup(
+        data,
+        &[
+            "users",
+            "add",
+            "--login",
+            "gen-admin",
+            "--role",
+            "programme_admin",
+            "--generate-password",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    for kind in ["employment", "startups"] {
+        let file = files.join(format!("{kind}.csv"));
+        let out = aiup(
+            data,
+            &[
+                "outcomes",
+                "import",
+                "--kind",
+                kind,
+                "--source",
+                "generated: seed 7",
+                "--as-of",
+                "2026-12-01",
+                file.to_str().expect("path"),
+                "--identifier-key",
+                KEY,
+                "--actor",
+                "gen-admin",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{kind}: {}", stderr(&out));
+    }
+    let url = format!("sqlite://{}", data.join("aiup.sqlite3").display());
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (stored, graduates) = runtime.block_on(async {
+        let db = aiup_store::connect(&url).await.expect("open");
+        let stored = db.outcomes().employment(None).await.expect("employment");
+        let graduates = db.outcomes().graduates(None).await.expect("graduates");
+        (stored, graduates)
+    });
+    assert_eq!(stored.len(), employment.lines().count() - 1);
+    assert!(
+        stored.iter().all(|e| e.person_id.is_some()),
+        "every generated record matches its graduate"
+    );
+    assert!(stored
+        .iter()
+        .all(|e| graduates.iter().any(|g| Some(g.person_id) == e.person_id)));
+}
