@@ -38,6 +38,7 @@ mod languages;
 mod live;
 mod newcomer;
 mod outcomes;
+mod outcomes_cli;
 mod payroll;
 mod payroll_crash;
 mod population;
