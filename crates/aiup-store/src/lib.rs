@@ -89,9 +89,9 @@ pub use enrolments::{
     StatusChange, ACTION_ENROLMENT_APPLY, ACTION_ENROLMENT_PREFIX, LIVE_STATUSES,
 };
 pub use outcomes::{
-    EmploymentRow, FactSource, FigureRow, GraduateRow, NewOutcomeImport, OutcomeImportRecord, OutcomeImportResult,
-    OutcomeRows, OutcomeStore, StartupRow, StoredEmployment, StoredFigure, StoredStartup, ACTION_OUTCOMES_IMPORT,
-    OUTCOME_IMPORT_KINDS,
+    EmploymentRow, FactSource, FigureRow, GraduateRow, GrantDecisionRecord, NewGrantDecision, NewOutcomeImport,
+    OutcomeImportRecord, OutcomeImportResult, OutcomeRows, OutcomeStore, StartupRow, StoredEmployment, StoredFigure,
+    StoredStartup, ACTION_OUTCOMES_GRANT, ACTION_OUTCOMES_IMPORT, OUTCOME_IMPORT_KINDS,
 };
 pub use payroll::{
     NewPayrollLine, PaidPeriod, PayrollError, PayrollLineRecord, PayrollRunRecord, PayrollStore, PayrollTotal,

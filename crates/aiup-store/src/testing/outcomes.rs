@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 
 use super::{assert_event, audit_mark, events_after, fake_sha, raw_execute, raw_i64};
 use crate::{
-    Database, EmploymentRow, FigureRow, NewOutcomeImport, OutcomeRows, StartupRow, ACTION_OUTCOMES_IMPORT,
-    ACTION_PERSON_IDENTIFIERS_LINK,
+    Database, EmploymentRow, FigureRow, NewGrantDecision, NewOutcomeImport, OutcomeRows, StartupRow,
+    ACTION_OUTCOMES_GRANT, ACTION_OUTCOMES_IMPORT, ACTION_PERSON_IDENTIFIERS_LINK,
 };
 
 /// The checks, in the order [`run`] runs them.
@@ -14,6 +14,7 @@ pub const CHECKS: &[&str] = &[
     "outcomes_the_same_file_again_changes_nothing",
     "outcomes_a_bad_row_stores_nothing",
     "outcomes_figures_come_newest_first_with_their_source",
+    "outcomes_a_grant_is_given_once_per_firm_and_year_within_the_cap",
     "outcomes_records_are_append_only",
     "outcomes_generated_people_get_identifiers_once",
 ];
@@ -23,6 +24,7 @@ pub async fn run(db: &Database) {
     check!(db, outcomes_the_same_file_again_changes_nothing);
     check!(db, outcomes_a_bad_row_stores_nothing);
     check!(db, outcomes_figures_come_newest_first_with_their_source);
+    check!(db, outcomes_a_grant_is_given_once_per_firm_and_year_within_the_cap);
     check!(db, outcomes_records_are_append_only);
     check!(db, outcomes_generated_people_get_identifiers_once);
 }
@@ -239,6 +241,8 @@ async fn outcomes_records_are_append_only(db: &Database) {
         assert!(before > 0, "{table} should hold rows by now");
         let update = if table == "outcome_imports" {
             "UPDATE outcome_imports SET source = 'changed'".to_owned()
+        } else if table == "grant_decisions" {
+            "UPDATE grant_decisions SET amount_won = amount_won + 1".to_owned()
         } else {
             format!("UPDATE {table} SET line = line")
         };
@@ -333,4 +337,50 @@ async fn outcomes_generated_people_get_identifiers_once(db: &Database) {
     assert_event(&events[0], ACTION_PERSON_IDENTIFIERS_LINK, "generator", "people");
     assert_eq!(events[0].detail["set"], 2);
     assert!(!events[0].detail.to_string().contains(&fake_sha("link first")));
+}
+
+async fn outcomes_a_grant_is_given_once_per_firm_and_year_within_the_cap(db: &Database) {
+    let decision = |number: &str| NewGrantDecision {
+        business_number: number.to_owned(),
+        year: 2026,
+        applied_on: day(2026, 9, 1),
+        amount_won: 150_000_000,
+    };
+    let mark = audit_mark(db).await;
+    let first = db
+        .outcomes()
+        .record_grant(&decision("1208147521"), 2, "programme-admin")
+        .await
+        .expect("first");
+    assert_eq!(first.decision, decision("1208147521"));
+    let again = db
+        .outcomes()
+        .record_grant(&decision("1208147521"), 2, "programme-admin")
+        .await;
+    assert!(matches!(again, Err(crate::StoreError::Conflict { .. })), "{again:?}");
+    db.outcomes()
+        .record_grant(&decision("1234567891"), 2, "programme-admin")
+        .await
+        .expect("second");
+    let past_cap = db
+        .outcomes()
+        .record_grant(&decision("2208162346"), 2, "programme-admin")
+        .await;
+    assert!(
+        matches!(past_cap, Err(crate::StoreError::Conflict { .. })),
+        "{past_cap:?}"
+    );
+    let grants = db.outcomes().grants(2026).await.expect("grants");
+    assert_eq!(grants.len(), 2);
+    assert_eq!(grants[0], first);
+    assert!(db.outcomes().grants(2027).await.expect("none").is_empty());
+    let events = events_after(db, mark).await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_event(
+        &events[0],
+        ACTION_OUTCOMES_GRANT,
+        "programme-admin",
+        &format!("grant_decision:{}", first.id),
+    );
+    assert_eq!(events[0].detail["amount_won"], 150_000_000);
 }

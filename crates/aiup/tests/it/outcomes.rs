@@ -439,6 +439,18 @@ async fn outcomes_flow(app: TestApp) {
         (bad.code, bad.field.as_deref()),
         (Code::InvalidBusinessNumber, Some("business_number"))
     );
+    // Recording a grant: programme administrators only, eligible firms only.
+    let on = day("2026-09-01");
+    let refused = grant::decide(services, &auditor, FIRM_A, on, 150_000_000)
+        .await
+        .expect_err("auditor");
+    assert_eq!(refused.code, Code::Forbidden);
+    let refused = grant::decide(services, &admin, FIRM_B, on, 150_000_000)
+        .await
+        .expect_err("not eligible");
+    assert_eq!(refused.code, Code::GrantNotEligible);
+    assert!(refused.message.contains("startup"), "{}", refused.message);
+    assert!(services.db().outcomes().grants(2026).await.expect("grants").is_empty());
 
     pages(&app, &view).await;
 }
@@ -586,6 +598,62 @@ async fn pages(app: &TestApp, view: &outcomes::OutcomesView) {
     .await;
     assert_eq!(hires.status, 200);
     assert_eq!(hires.body.lines().count(), 1 + 3, "three acquisitions under firm A");
+
+    // The grant recorded from the page: the form for administrators only, the amount checked.
+    let grant_page = format!("/admin/dashboard/outcomes/grant?business_number={FIRM_A}&applied_on=2026-09-01");
+    assert!(
+        !page.body.contains("id=\"decide-form\""),
+        "auditors see no decision form"
+    );
+    let before = get(app, Role::ProgrammeAdmin, &grant_page).await;
+    assert!(before.body.contains("id=\"decide-form\""));
+    let decide = |role: Role, amount: &'static str| async move {
+        let browser = sign_in(app, role).await;
+        request(
+            "POST",
+            format!("{}/admin/dashboard/outcomes/grant", app.base_url),
+            Some(format!("aiup_session={}", browser.cookie)),
+            None,
+            Some(vec![
+                ("csrf".to_owned(), browser.csrf.clone()),
+                ("business_number".to_owned(), FIRM_A.to_owned()),
+                ("applied_on".to_owned(), "2026-09-01".to_owned()),
+                ("amount_won".to_owned(), amount.to_owned()),
+            ]),
+        )
+        .await
+    };
+    assert_eq!(decide(Role::Auditor, "150000000").await.status, 403);
+    let low = decide(Role::ProgrammeAdmin, "1000").await;
+    assert_eq!(low.status, 422);
+    assert!(low.body.contains("amount_won-error"), "{}", low.body);
+    assert!(app
+        .state
+        .app
+        .db()
+        .outcomes()
+        .grants(2026)
+        .await
+        .expect("grants")
+        .is_empty());
+    assert_eq!(decide(Role::ProgrammeAdmin, "180,000,000").await.status, 303);
+    let after = get(app, Role::ProgrammeAdmin, &grant_page).await;
+    assert!(after.body.contains("id=\"grant-granted\"") && !after.body.contains("id=\"decide-form\""));
+    let grants = app.state.app.db().outcomes().grants(2026).await.expect("grants");
+    assert_eq!(grants.len(), 1);
+    assert_eq!(
+        (grants[0].decision.amount_won, grants[0].decided_by.as_str()),
+        (180_000_000, login_of(Role::ProgrammeAdmin).as_str())
+    );
+    assert_eq!(
+        decide(Role::ProgrammeAdmin, "150000000").await.status,
+        422,
+        "a second grant is refused"
+    );
+    assert_eq!(
+        app.state.app.db().outcomes().grants(2026).await.expect("grants").len(),
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -40,13 +40,14 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
         Access::Allowed(Permission::ManageProgrammeRecords),
     ),
     (Method::GET, GRANT, Access::Allowed(Permission::ReadDashboards)),
+    (Method::POST, GRANT, Access::Allowed(Permission::ManageProgrammeRecords)),
 ];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/dashboard/outcomes", get(outcomes_page))
         .route("/admin/dashboard/outcomes/import", post(import))
-        .route("/admin/dashboard/outcomes/grant", get(grant_page))
+        .route("/admin/dashboard/outcomes/grant", get(grant_page).post(decide_grant))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -425,6 +426,7 @@ async fn import(
 #[derive(Debug, Default, Deserialize)]
 struct GrantQuery {
     lang: Option<String>,
+    done: Option<String>,
     business_number: Option<String>,
     applied_on: Option<String>,
     format: Option<String>,
@@ -495,7 +497,7 @@ fn yes_no(lang: Lang, yes: bool) -> &'static str {
     }
 }
 
-fn grant_result(lang: Lang, check: &GrantCheck, here: &str) -> Markup {
+fn grant_result(lang: Lang, check: &GrantCheck, here: &str, decide: Option<Markup>) -> Markup {
     let e = &check.eligibility;
     let mut tables = grant_tables(check);
     // On the page, the yes/no cells and explanations are in the reader's language.
@@ -538,7 +540,33 @@ fn grant_result(lang: Lang, check: &GrantCheck, here: &str) -> Markup {
                     Lang::En => format!("Hires from: {} (as of {}).", source.source, source.as_of),
                 }) }
             }
+            @if let Some(g) = &check.granted {
+                p.notice #grant-granted { (match lang {
+                    Lang::Ko => format!("{}년 지원이 결정되었습니다: {} ({}, {}).", g.decision.year, Won(g.decision.amount_won), g.decided_by, crate::pages::widgets::seoul_time(g.decided_at)),
+                    Lang::En => format!("Granted for {}: {} ({}, {}).", g.decision.year, Won(g.decision.amount_won), g.decided_by, crate::pages::widgets::seoul_time(g.decided_at)),
+                }) }
+            }
             @for table in &tables { (table_with_downloads(table, lang, here)) }
+            @if let Some(form) = decide { (form) }
+        }
+    }
+}
+
+/// The form that records the grant (programme administrators, eligible firms not yet granted).
+fn decide_form(lang: Lang, actor: &Actor, check: &GrantCheck, amount: &str, problems: &[Problem]) -> Markup {
+    let e = &check.eligibility;
+    html! {
+        form.panel #decide-form method="post" action=(GRANT) {
+            (hidden(actor.csrf_token().unwrap_or_default(), lang))
+            input type="hidden" name="business_number" value=(check.business_number);
+            input type="hidden" name="applied_on" value=(check.applied_on.to_string());
+            h3 { (lang.pick("지원 결정 기록", "Record the grant")) }
+            (input("amount_won", "number", lang.pick("지원 금액(원)", "Amount (won)"), amount, "off",
+                Some(&match lang {
+                    Lang::Ko => format!("{}원 ~ {}원", e.grant_min_won, e.grant_max_won),
+                    Lang::En => format!("{} to {} won", e.grant_min_won, e.grant_max_won),
+                }), problems, true))
+            div.actions { button #decide type="submit" { (lang.pick("지원 결정", "Grant")) } }
         }
     }
 }
@@ -549,6 +577,84 @@ async fn grant_page(
     Query(q): Query<GrantQuery>,
 ) -> Response {
     let lang = Lang::parse(q.lang.as_deref());
+    grant_view(&state, &actor, lang, &q, None, Vec::new()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DecideForm {
+    #[serde(default)]
+    business_number: String,
+    #[serde(default)]
+    applied_on: String,
+    #[serde(default)]
+    amount_won: String,
+    lang: Option<String>,
+}
+
+async fn decide_grant(
+    Allowed(actor, ..): Allowed<perm::ManageProgrammeRecords>,
+    State(state): State<AppState>,
+    CsrfForm(form): CsrfForm<DecideForm>,
+) -> Response {
+    let lang = Lang::parse(form.lang.as_deref());
+    let q = GrantQuery {
+        business_number: Some(form.business_number.clone()),
+        applied_on: Some(form.applied_on.clone()),
+        ..GrantQuery::default()
+    };
+    let refuse = |message: String| {
+        vec![Problem {
+            field: "amount_won",
+            message,
+        }]
+    };
+    let amount = form.amount_won.trim().replace(',', "").parse::<i64>().ok();
+    let applied_on = NaiveDate::parse_from_str(form.applied_on.trim(), "%Y-%m-%d").ok();
+    let (Some(amount), Some(applied_on)) = (amount, applied_on) else {
+        let message = lang.pick(
+            "지원 금액을 원 단위 정수로 입력하세요.",
+            "Enter the amount in whole won.",
+        );
+        return grant_view(
+            &state,
+            &actor,
+            lang,
+            &q,
+            Some(&form.amount_won),
+            refuse(message.to_owned()),
+        )
+        .await;
+    };
+    match grant::decide(&state.app, &actor, &form.business_number, applied_on, amount).await {
+        Ok(_) => {
+            let done = lang.pick("지원 결정을 기록했습니다.", "The grant was recorded.");
+            see_other(&href(
+                &format!(
+                    "{GRANT}?business_number={}&applied_on={applied_on}&done={}",
+                    crate::pages::encode_component(form.business_number.trim()),
+                    crate::pages::encode_component(done)
+                ),
+                lang,
+            ))
+        }
+        Err(e) if e.http_status() < 500 => {
+            let message = e.message_in(lang == Lang::Ko).to_owned();
+            grant_view(&state, &actor, lang, &q, Some(&form.amount_won), refuse(message)).await
+        }
+        Err(e) => crate::error::ApiError(e).into_response(),
+    }
+}
+
+/// The grant page: the check of `q`'s firm, with `decide_problems` (a refused decision, shown
+/// beside the amount) answered 422.
+async fn grant_view(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    q: &GrantQuery,
+    amount: Option<&str>,
+    decide_problems: Vec<Problem>,
+) -> Response {
     let as_of = AsOf::now(&state.app);
     let number = q.business_number.clone().unwrap_or_default();
     let applied_text = q.applied_on.clone().unwrap_or_else(|| as_of.date.to_string());
@@ -566,7 +672,7 @@ async fn grant_page(
                     )
                     .to_owned(),
             }),
-            Ok(applied_on) => match grant::check_applicant(&state.app, &actor, &number, applied_on).await {
+            Ok(applied_on) => match grant::check_applicant(&state.app, actor, &number, applied_on).await {
                 Ok(check) => result = Some(check),
                 Err(e) if e.field.as_deref() == Some("business_number") => {
                     problems.push(problem(lang, "business_number", &e));
@@ -574,9 +680,10 @@ async fn grant_page(
                 Err(e) => return crate::error::ApiError(e).into_response(),
             },
         }
-        if !problems.is_empty() {
-            status = StatusCode::UNPROCESSABLE_ENTITY;
-        }
+    }
+    problems.extend(decide_problems);
+    if !problems.is_empty() {
+        status = StatusCode::UNPROCESSABLE_ENTITY;
     }
     let here = format!(
         "{GRANT}?business_number={}&applied_on={}",
@@ -599,6 +706,7 @@ async fn grant_page(
         h1 #page-title { (title) }
         (as_of_stamp(lang, &as_of))
         (error_summary(lang, &problems))
+        @if let Some(done) = &q.done { p.notice role="status" #grant-done { (done) } }
         p.lede { (lang.pick(
             "정부 지원 AI 훈련 수료자를 채용한 스타트업에 사업화 자금을 지원합니다. 사업자등록번호와 신청일을 넣으면 가져온 창업·고용보험 기록과 수료 기록으로 요건마다 충족 여부와 이유를 보여 줍니다.",
             "The grant funds startups that hire graduates of government-supported AI training. Enter a business number and the application date to see each condition, met or not and why, from the imported startup and employment-insurance records and aiup's completions.")) }
@@ -611,8 +719,14 @@ async fn grant_page(
             }
             div.actions { button #check type="submit" { (lang.pick("확인", "Check")) } }
         }
-        @if let Some(check) = &result { (grant_result(lang, check, &href(&here, lang))) }
+        @if let Some(check) = &result {
+            @let decide = (actor.allows(Permission::ManageProgrammeRecords)
+                && check.eligibility.eligible
+                && check.granted.is_none())
+                .then(|| decide_form(lang, actor, check, amount.unwrap_or(&check.eligibility.grant_min_won.to_string()), &problems));
+            (grant_result(lang, check, &href(&here, lang), decide))
+        }
         p { a href=(href(PATH, lang)) { (lang.pick("← 수료생 성과", "← Graduates' outcomes")) } }
     };
-    frame(&actor, lang, Board::Outcomes, title, &here, body, status)
+    frame(actor, lang, Board::Outcomes, title, &here, body, status)
 }
