@@ -638,8 +638,18 @@ async fn decide_grant(
             ))
         }
         Err(e) if e.http_status() < 500 => {
-            let message = e.message_in(lang == Lang::Ko).to_owned();
-            grant_view(&state, &actor, lang, &q, Some(&form.amount_won), refuse(message)).await
+            // Only a bad amount is the amount's; anything else (not eligible, already granted)
+            // is about the firm, whose field is always on the page.
+            let field = if e.field.as_deref() == Some("amount_won") {
+                "amount_won"
+            } else {
+                "business_number"
+            };
+            let problems = vec![Problem {
+                field,
+                message: e.message_in(lang == Lang::Ko).to_owned(),
+            }];
+            grant_view(&state, &actor, lang, &q, Some(&form.amount_won), problems).await
         }
         Err(e) => crate::error::ApiError(e).into_response(),
     }
