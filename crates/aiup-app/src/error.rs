@@ -137,6 +137,8 @@ codes! {
     /// Records that name people by an outside identifier need the server's identifier key
     /// (`AIUP_IDENTIFIER_KEY`), and none is configured.
     NoIdentifierKey = ("no_identifier_key", 409),
+    /// The startup-hiring grant was asked for a firm that does not meet its conditions.
+    GrantNotEligible = ("grant_not_eligible", 409),
     /// The request body is larger than the limit.
     PayloadTooLarge = ("payload_too_large", 413),
     UnsupportedMediaType = ("unsupported_media_type", 415),

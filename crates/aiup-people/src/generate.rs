@@ -30,6 +30,7 @@
 pub mod attendance;
 mod data;
 mod enrol;
+pub mod outcomes;
 
 use std::collections::BTreeSet;
 

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use aiup_core::region::{RegionCode, RegionTable};
-use aiup_sme::firm::Lines;
+use aiup_sme::firm::{header_problem, header_problems, Lines};
 use aiup_sme::ksic::IndustryCode;
 use aiup_sme::{BusinessNumber, FieldProblem, RowProblem, SizeBand};
 use chrono::NaiveDate;
@@ -118,13 +118,6 @@ pub struct FigureRecord {
     pub as_of: NaiveDate,
 }
 
-fn header_problem(reason: String, reason_ko: String) -> RowProblem {
-    RowProblem {
-        line: 1,
-        problems: vec![FieldProblem::new("header", reason, reason_ko)],
-    }
-}
-
 /// The cells of one good-shaped row, by column name.
 struct Row<'a> {
     line: usize,
@@ -223,31 +216,7 @@ fn read<T>(
         }
     };
     let all: Vec<&str> = required.iter().chain(optional).copied().collect();
-    let mut problems = Vec::new();
-    for (i, h) in headers.iter().enumerate() {
-        if !all.contains(&h.as_str()) {
-            problems.push(FieldProblem::new(
-                "header",
-                format!("unknown column `{h}` (columns: {})", all.join(", ")),
-                format!("알 수 없는 열 `{h}` (열: {})", all.join(", ")),
-            ));
-        } else if headers[..i].contains(h) {
-            problems.push(FieldProblem::new(
-                "header",
-                format!("column `{h}` appears twice"),
-                format!("`{h}` 열이 두 번 있습니다"),
-            ));
-        }
-    }
-    for c in required {
-        if !headers.iter().any(|h| h == c) {
-            problems.push(FieldProblem::new(
-                "header",
-                format!("the column `{c}` is missing"),
-                format!("`{c}` 열이 없습니다"),
-            ));
-        }
-    }
+    let problems = header_problems(&headers, &all, optional);
     if !problems.is_empty() {
         return Err(vec![RowProblem { line: 1, problems }]);
     }

@@ -14,7 +14,8 @@ mod file;
 
 pub(crate) use self::file::yes_no;
 pub use self::file::{
-    parse_firms_csv, write_firms_csv, FirmCsvError, FirmCsvKind, Lines, FIRM_CSV_COLUMNS, MAX_FIRM_ROWS,
+    header_problem, header_problems, parse_firms_csv, write_firms_csv, FirmCsvError, FirmCsvKind, Lines,
+    FIRM_CSV_COLUMNS, MAX_FIRM_ROWS,
 };
 
 /// A firm's training history, as the registry records it (from 고용보험 training records).

@@ -103,16 +103,18 @@ pub use enrolments::{
     StatusChange, ACTION_ENROLMENT_APPLY, ACTION_ENROLMENT_PREFIX, LIVE_STATUSES,
 };
 pub use outcomes::{
-    EmploymentRow, FactSource, FigureRow, GraduateRow, NewOutcomeImport, OutcomeImportRecord, OutcomeImportResult,
-    OutcomeRows, OutcomeStore, StartupRow, StoredEmployment, StoredFigure, StoredStartup, ACTION_OUTCOMES_IMPORT,
-    OUTCOME_IMPORT_KINDS,
+    EmploymentRow, FactSource, FigureRow, GraduateRow, GrantDecisionRecord, NewGrantDecision, NewOutcomeImport,
+    OutcomeImportRecord, OutcomeImportResult, OutcomeRows, OutcomeStore, StartupRow, StoredEmployment, StoredFigure,
+    StoredStartup, ACTION_OUTCOMES_GRANT, ACTION_OUTCOMES_IMPORT, OUTCOME_IMPORT_KINDS,
 };
 pub use payroll::{
     NewPayrollLine, PaidPeriod, PayrollError, PayrollLineRecord, PayrollRunRecord, PayrollStore, PayrollTotal,
     TotalsBy, ACTION_PAYROLL_APPROVE, ACTION_PAYROLL_CANCEL, ACTION_PAYROLL_EXPORT, ACTION_PAYROLL_PREFIX,
     ACTION_PAYROLL_RUN, RUN_STATUSES,
 };
-pub use people::{PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
+pub use people::{
+    PersonFields, PersonRecord, PersonStore, ACTION_PERSON_CREATE, ACTION_PERSON_IDENTIFIERS_LINK, ACTION_PERSON_UPDATE,
+};
 pub use policy::{
     NewPolicyVersion, PolicyFileRecord, PolicyStore, PolicyVersionSummary, ACTION_POLICY_ACTIVATE, ACTION_POLICY_IMPORT,
 };

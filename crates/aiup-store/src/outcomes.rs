@@ -18,6 +18,9 @@ use crate::StoreError;
 /// Audit action: an outside file of outcomes was imported.
 pub const ACTION_OUTCOMES_IMPORT: &str = "outcomes.import";
 
+/// Audit action: a firm was granted the startup-hiring grant.
+pub const ACTION_OUTCOMES_GRANT: &str = "outcomes.grant.decide";
+
 /// The kinds of import (`aiup_people::outcome_records::OutcomeKind` spellings).
 pub const OUTCOME_IMPORT_KINDS: [&str; 3] = ["employment", "startups", "figures"];
 
@@ -164,6 +167,25 @@ pub struct GraduateRow {
     pub completed_on: NaiveDate,
 }
 
+/// A startup-hiring grant to record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewGrantDecision {
+    /// Ten digits.
+    pub business_number: String,
+    pub year: i64,
+    pub applied_on: NaiveDate,
+    pub amount_won: i64,
+}
+
+/// A recorded grant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantDecisionRecord {
+    pub id: i64,
+    pub decision: NewGrantDecision,
+    pub decided_by: String,
+    pub decided_at: DateTime<Utc>,
+}
+
 /// Outcomes (`Database::outcomes`).
 #[async_trait]
 pub trait OutcomeStore: Send + Sync + fmt::Debug {
@@ -188,6 +210,19 @@ pub trait OutcomeStore: Send + Sync + fmt::Debug {
 
     /// Every outside figure, by metric, then newest as-of date first, then newest import first.
     async fn figures(&self) -> Result<Vec<StoredFigure>, StoreError>;
+
+    /// Records a grant in one transaction with its audit event ([`ACTION_OUTCOMES_GRANT`]). A
+    /// second grant to the firm in the year, or one past `cap` grants in the year, is a
+    /// `Conflict`, and nothing is written.
+    async fn record_grant(
+        &self,
+        decision: &NewGrantDecision,
+        cap: i64,
+        actor: &str,
+    ) -> Result<GrantDecisionRecord, StoreError>;
+
+    /// The grants of `year`, oldest first.
+    async fn grants(&self, year: i64) -> Result<Vec<GrantDecisionRecord>, StoreError>;
 
     /// Completed enrolments, all or those of `person_ids`, by enrolment id.
     async fn graduates(&self, person_ids: Option<&[i64]>) -> Result<Vec<GraduateRow>, StoreError>;

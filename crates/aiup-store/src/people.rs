@@ -17,6 +17,8 @@ use crate::StoreError;
 pub const ACTION_PERSON_CREATE: &str = "person.create";
 /// Audit action: a person's profile was changed.
 pub const ACTION_PERSON_UPDATE: &str = "person.update";
+/// Audit action: outside identifier hashes were given to people who had none (generated people).
+pub const ACTION_PERSON_IDENTIFIERS_LINK: &str = "person.identifiers.link";
 
 /// The profile fields as stored (vocabulary spellings; groups sorted and comma-separated).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +67,12 @@ pub trait PersonStore: Send + Sync + fmt::Debug {
     /// for a whole range (the payroll reads the country this way).
     async fn of_enrolments_in_range(&self, enrolment_ids: RangeInclusive<i64>)
         -> Result<Vec<PersonRecord>, StoreError>;
+
+    /// Gives each `(person id, identifier hash)` whose person has no hash yet that hash, in one
+    /// transaction with one audit event ([`ACTION_PERSON_IDENTIFIERS_LINK`], with the count,
+    /// never a hash); a person who has one keeps it. Returns how many were set. A hash another
+    /// person has is a [`StoreError::Conflict`], and nothing is set.
+    async fn link_identifiers(&self, links: &[(i64, String)], actor: &str) -> Result<u64, StoreError>;
 
     /// The person an account signs in as.
     async fn person_of_account(&self, account_id: i64) -> Result<Option<PersonRecord>, StoreError>;

@@ -172,6 +172,13 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// Graduates' outcomes: import outside records, check a firm for the startup-hiring grant.
+    Outcomes {
+        #[command(subcommand)]
+        action: crate::outcomes::OutcomesAction,
+        #[command(flatten)]
+        db: Db,
+    },
     /// Generate synthetic data.
     Generate {
         #[command(subcommand)]
@@ -305,6 +312,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Payroll { action, db } => crate::payroll::payroll(action, &db).await,
         Command::Reform { action, db } => crate::reform::reform(action, &db).await,
         Command::Sme { action, db } => crate::sme::sme(action, &db).await,
+        Command::Outcomes { action, db } => crate::outcomes::outcomes(action, &db).await,
         Command::Courses { action, db, index } => courses::courses(action, &db, &index).await,
         Command::Generate {
             what: GenerateWhat::Population(args),
@@ -314,6 +322,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         } => crate::academy::generate(args).await,
         Command::Academy { action, db } => crate::academy::academy(action, &db).await,
         Command::Sites { action, db } => crate::academy::sites(action, &db).await,
+        Command::Generate {
+            what: GenerateWhat::Outcomes(args),
+        } => crate::outcomes::generate_outcomes(args).await,
         Command::Generate { what } => courses::generate_catalogue(what),
         Command::Migrate { db } => {
             let store = db.connect().await?;

@@ -94,6 +94,10 @@ pub enum GenerateWhat {
     /// The instructor academy's instructors and completions and the plan's labs and joint
     /// centres (seeded), over the stored catalogue, stored as the importers would.
     Academy(crate::academy::AcademyArgs),
+    /// Synthetic employment-insurance and startup records for the stored population's
+    /// graduates (docs/outcomes-import.md), written as two CSV files to import with
+    /// `aiup outcomes import`; each graduate without an outside identifier is given `SYN-<id>`.
+    Outcomes(crate::outcomes::GenerateOutcomesArgs),
 }
 
 #[derive(Debug, Args, Clone)]

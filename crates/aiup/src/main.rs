@@ -6,6 +6,7 @@ mod academy;
 mod cli;
 mod courses;
 mod files;
+mod outcomes;
 mod payroll;
 mod population;
 mod reform;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use aiup_core::policy::{IndicatorValue, PolicySet, Text};
 use aiup_people::startup_grant::{self, Applicant, GrantEligibility, GrantParams, Hire};
 use aiup_sme::BusinessNumber;
-use aiup_store::FactSource;
+use aiup_store::{FactSource, GrantDecisionRecord, NewGrantDecision};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -35,6 +35,8 @@ pub struct GrantCheck {
     /// The imports the hires come from.
     pub hire_sources: Vec<FactSource>,
     pub eligibility: GrantEligibility,
+    /// The grant this firm was given in the application's year, if any.
+    pub granted: Option<GrantDecisionRecord>,
 }
 
 /// The rule's values on `date`.
@@ -121,11 +123,13 @@ pub async fn check_applicant(
                 .unwrap_or_default(),
         })
         .collect();
+    let grants = store.grants(i64::from(applied_on.year())).await?;
+    let granted = grants.iter().find(|g| g.decision.business_number == digits).cloned();
     let applicant = Applicant {
         applied_on,
         opened_on: registration.map(|r| r.row.opened_on),
-        // No grant decisions are recorded yet: every firm is checked against the full cap.
-        firms_granted: 0,
+        // The cap is for other firms: a firm already granted is not refused by its own grant.
+        firms_granted: u32::try_from(grants.len() - usize::from(granted.is_some())).unwrap_or(u32::MAX),
     };
     let mut hire_sources: Vec<FactSource> = employment.iter().map(|e| e.from.clone()).collect();
     hire_sources.dedup_by_key(|s| s.import_id);
@@ -136,5 +140,57 @@ pub async fn check_applicant(
         registration_source: registration.map(|r| r.from.clone()),
         hire_sources,
         eligibility: startup_grant::check(&applicant, &hires, &params),
+        granted,
     })
+}
+
+/// Records the grant to an eligible firm (`ManageProgrammeRecords`), for `amount_won` within the
+/// plan's range: the check is made again first, and an unmet condition refuses it
+/// (`grant_not_eligible`, naming each); a second grant in the year, or one past the year's
+/// number of firms, is a conflict.
+pub async fn decide(
+    app: &App,
+    actor: &Actor,
+    business_number: &str,
+    applied_on: NaiveDate,
+    amount_won: i64,
+) -> Result<GrantDecisionRecord, AppError> {
+    actor.require(Permission::ManageProgrammeRecords)?;
+    let check = check_applicant(app, actor, business_number, applied_on).await?;
+    let e = &check.eligibility;
+    if !e.eligible {
+        let unmet: Vec<&startup_grant::Reason> = e.reasons.iter().filter(|r| !r.met).collect();
+        return Err(AppError::bilingual(
+            Code::GrantNotEligible,
+            None,
+            Text {
+                ko: unmet.iter().map(|r| r.ko.as_str()).collect::<Vec<_>>().join(" "),
+                en: unmet.iter().map(|r| r.en.as_str()).collect::<Vec<_>>().join(" "),
+            },
+        ));
+    }
+    if amount_won < e.grant_min_won || amount_won > e.grant_max_won {
+        return Err(AppError::bilingual(
+            Code::InvalidField,
+            Some("amount_won"),
+            Text {
+                ko: format!(
+                    "지원 금액은 {}원에서 {}원 사이여야 합니다.",
+                    e.grant_min_won, e.grant_max_won
+                ),
+                en: format!("the amount must be from {} to {} won", e.grant_min_won, e.grant_max_won),
+            },
+        ));
+    }
+    let decision = NewGrantDecision {
+        business_number: check.business_number,
+        year: i64::from(applied_on.year()),
+        applied_on,
+        amount_won,
+    };
+    Ok(app
+        .db()
+        .outcomes()
+        .record_grant(&decision, i64::from(e.firms_cap), &actor.login)
+        .await?)
 }

@@ -9,6 +9,7 @@
 //! event; the same file again changes nothing. Reading is for `ReadDashboards`.
 
 pub mod figures;
+pub mod generate;
 pub mod grant;
 
 use aiup_core::policy::{PolicySet, Text};

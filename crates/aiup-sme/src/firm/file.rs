@@ -111,7 +111,39 @@ impl<'a> Lines<'a> {
     }
 }
 
-fn header_problem(reason: String, reason_ko: String) -> RowProblem {
+/// What is wrong with a CSV header (lower-cased names) that must name each of `columns` once,
+/// those of `optional` perhaps not at all, and nothing else.
+pub fn header_problems(headers: &[String], columns: &[&str], optional: &[&str]) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        if !columns.contains(&h.as_str()) {
+            problems.push(FieldProblem::new(
+                "header",
+                format!("unknown column `{h}` (columns: {})", columns.join(", ")),
+                format!("알 수 없는 열 `{h}` (열: {})", columns.join(", ")),
+            ));
+        } else if headers[..i].contains(h) {
+            problems.push(FieldProblem::new(
+                "header",
+                format!("column `{h}` appears twice"),
+                format!("`{h}` 열이 두 번 있습니다"),
+            ));
+        }
+    }
+    for c in columns {
+        if !optional.contains(c) && !headers.iter().any(|h| h == c) {
+            problems.push(FieldProblem::new(
+                "header",
+                format!("the column `{c}` is missing"),
+                format!("`{c}` 열이 없습니다"),
+            ));
+        }
+    }
+    problems
+}
+
+/// A problem of the whole file, reported on its header line.
+pub fn header_problem(reason: String, reason_ko: String) -> RowProblem {
     RowProblem {
         line: 1,
         problems: vec![FieldProblem::new("header", reason, reason_ko)],
@@ -139,31 +171,7 @@ pub fn parse_firms_csv(text: &str, regions: &RegionTable) -> Result<Vec<Firm>, F
             )]))
         }
     };
-    let mut header_problems = Vec::new();
-    for (i, h) in headers.iter().enumerate() {
-        if !FIRM_CSV_COLUMNS.contains(&h.as_str()) {
-            header_problems.push(FieldProblem::new(
-                "header",
-                format!("unknown column `{h}` (columns: {})", FIRM_CSV_COLUMNS.join(", ")),
-                format!("알 수 없는 열 `{h}` (열: {})", FIRM_CSV_COLUMNS.join(", ")),
-            ));
-        } else if headers[..i].contains(h) {
-            header_problems.push(FieldProblem::new(
-                "header",
-                format!("column `{h}` appears twice"),
-                format!("`{h}` 열이 두 번 있습니다"),
-            ));
-        }
-    }
-    for c in FIRM_CSV_COLUMNS {
-        if !OPTIONAL.contains(&c) && !headers.iter().any(|h| h == c) {
-            header_problems.push(FieldProblem::new(
-                "header",
-                format!("the column `{c}` is missing"),
-                format!("`{c}` 열이 없습니다"),
-            ));
-        }
-    }
+    let header_problems = header_problems(&headers, &FIRM_CSV_COLUMNS, &OPTIONAL);
     if !header_problems.is_empty() {
         return Err(refuse(vec![RowProblem {
             line: 1,

@@ -80,3 +80,20 @@ CREATE TRIGGER startup_records_append_only
 CREATE TRIGGER external_figures_append_only
     BEFORE UPDATE OR DELETE OR TRUNCATE ON external_figures
     FOR EACH STATEMENT EXECUTE FUNCTION outcome_records_append_only();
+
+-- The startup-hiring grant's decisions: one per firm and year, never changed. The store refuses
+-- a decision past the year's number of firms.
+CREATE TABLE grant_decisions (
+    id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    business_number  TEXT    NOT NULL CHECK (length(business_number) = 10),
+    year             BIGINT  NOT NULL,
+    applied_on       DATE    NOT NULL,
+    amount_won       BIGINT  NOT NULL CHECK (amount_won > 0),
+    decided_by       TEXT    NOT NULL,
+    decided_at       TIMESTAMPTZ NOT NULL,
+    UNIQUE (business_number, year)
+);
+
+CREATE TRIGGER grant_decisions_append_only
+    BEFORE UPDATE OR DELETE OR TRUNCATE ON grant_decisions
+    FOR EACH STATEMENT EXECUTE FUNCTION outcome_records_append_only();

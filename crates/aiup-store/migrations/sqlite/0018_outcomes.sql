@@ -98,3 +98,26 @@ CREATE TRIGGER external_figures_no_delete BEFORE DELETE ON external_figures
 BEGIN
     SELECT RAISE(ABORT, 'external_figures is append-only: DELETE refused');
 END;
+
+-- The startup-hiring grant's decisions: one per firm and year, never changed. The store refuses
+-- a decision past the year's number of firms.
+CREATE TABLE grant_decisions (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    business_number  TEXT    NOT NULL CHECK (length(business_number) = 10),
+    year             INTEGER NOT NULL,
+    applied_on       TEXT    NOT NULL,
+    amount_won       INTEGER NOT NULL CHECK (amount_won > 0),
+    decided_by       TEXT    NOT NULL,
+    decided_at       TEXT    NOT NULL,
+    UNIQUE (business_number, year)
+);
+
+CREATE TRIGGER grant_decisions_no_update BEFORE UPDATE ON grant_decisions
+BEGIN
+    SELECT RAISE(ABORT, 'grant_decisions is append-only: UPDATE refused');
+END;
+
+CREATE TRIGGER grant_decisions_no_delete BEFORE DELETE ON grant_decisions
+BEGIN
+    SELECT RAISE(ABORT, 'grant_decisions is append-only: DELETE refused');
+END;

@@ -7,14 +7,15 @@ use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
 use super::audit::record;
 use super::{detached, now, placeholders, Col, Dialect, Lock, SqlStore, INSERT_CHUNK};
 use crate::{
-    EmploymentRow, FactSource, FigureRow, GraduateRow, NewOutcomeImport, OutcomeImportRecord, OutcomeImportResult,
-    OutcomeRows, OutcomeStore, StartupRow, StoreError, StoredEmployment, StoredFigure, StoredStartup,
-    ACTION_OUTCOMES_IMPORT,
+    EmploymentRow, FactSource, FigureRow, GraduateRow, GrantDecisionRecord, NewGrantDecision, NewOutcomeImport,
+    OutcomeImportRecord, OutcomeImportResult, OutcomeRows, OutcomeStore, StartupRow, StoreError, StoredEmployment,
+    StoredFigure, StoredStartup, ACTION_OUTCOMES_GRANT, ACTION_OUTCOMES_IMPORT,
 };
 
 const IMPORT_COLUMNS: &str = "id, kind, source, as_of, content_sha256, row_count, imported_by, imported_at";
 /// The import columns every fact is read with (`i.` is `outcome_imports`).
 const SOURCE_COLUMNS: &str = "i.id AS import_id, i.source AS import_source, i.as_of AS import_as_of";
+const GRANT_COLUMNS: &str = "id, business_number, year, applied_on, amount_won, decided_by, decided_at";
 /// Person ids per `IN (…)` list, well under both backends' parameter limits.
 const IDS_CHUNK: usize = 1_000;
 
@@ -39,6 +40,29 @@ where
         rows: row.try_get("row_count")?,
         imported_by: row.try_get("imported_by")?,
         imported_at: row.try_get("imported_at")?,
+    })
+}
+
+fn grant_of<DB, R>(row: &R) -> Result<GrantDecisionRecord, StoreError>
+where
+    DB: Dialect,
+    R: Row<Database = DB>,
+    for<'r> &'r str: ColumnIndex<R>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    DateTime<Utc>: Col<DB>,
+    NaiveDate: Col<DB>,
+{
+    Ok(GrantDecisionRecord {
+        id: row.try_get("id")?,
+        decision: NewGrantDecision {
+            business_number: row.try_get("business_number")?,
+            year: row.try_get("year")?,
+            applied_on: row.try_get("applied_on")?,
+            amount_won: row.try_get("amount_won")?,
+        },
+        decided_by: row.try_get("decided_by")?,
+        decided_at: row.try_get("decided_at")?,
     })
 }
 
@@ -211,6 +235,88 @@ where
     }
 }
 
+impl<DB> SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> &'r str: ColumnIndex<DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+    String: Col<DB>,
+    i64: Col<DB>,
+    DateTime<Utc>: Col<DB>,
+    NaiveDate: Col<DB>,
+{
+    async fn record_grant_decision(
+        pool: Pool<DB>,
+        decision: NewGrantDecision,
+        cap: i64,
+        actor: String,
+    ) -> Result<GrantDecisionRecord, StoreError> {
+        let mut tx = DB::begin_write(&pool, Lock::Outcomes).await?;
+        let granted: i64 = sqlx::query("SELECT COUNT(*) FROM grant_decisions WHERE year = $1")
+            .bind(decision.year)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0usize)?;
+        let same: i64 = sqlx::query("SELECT COUNT(*) FROM grant_decisions WHERE year = $1 AND business_number = $2")
+            .bind(decision.year)
+            .bind(&decision.business_number)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0usize)?;
+        if same > 0 {
+            return Err(StoreError::conflict(
+                "grant",
+                &decision.business_number,
+                format!("the firm was already granted in {}", decision.year),
+            ));
+        }
+        if granted >= cap {
+            return Err(StoreError::conflict(
+                "grant",
+                &decision.business_number,
+                format!("the {cap} grants of {} are all given", decision.year),
+            ));
+        }
+        let decided_at = now();
+        let id: i64 = sqlx::query(
+            "INSERT INTO grant_decisions (business_number, year, applied_on, amount_won, decided_by, decided_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(&decision.business_number)
+        .bind(decision.year)
+        .bind(decision.applied_on)
+        .bind(decision.amount_won)
+        .bind(&actor)
+        .bind(decided_at)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0usize)?;
+        let detail = serde_json::json!({
+            "business_number": decision.business_number,
+            "year": decision.year,
+            "applied_on": decision.applied_on,
+            "amount_won": decision.amount_won,
+        });
+        record::<DB>(
+            &mut tx,
+            &actor,
+            ACTION_OUTCOMES_GRANT,
+            &format!("grant_decision:{id}"),
+            detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(GrantDecisionRecord {
+            id,
+            decision,
+            decided_by: actor,
+            decided_at,
+        })
+    }
+}
+
 #[async_trait]
 impl<DB> OutcomeStore for SqlStore<DB>
 where
@@ -333,6 +439,31 @@ where
                 })
             })
             .collect()
+    }
+
+    async fn record_grant(
+        &self,
+        decision: &NewGrantDecision,
+        cap: i64,
+        actor: &str,
+    ) -> Result<GrantDecisionRecord, StoreError> {
+        detached(Self::record_grant_decision(
+            self.pool.clone(),
+            decision.clone(),
+            cap,
+            actor.to_owned(),
+        ))
+        .await
+    }
+
+    async fn grants(&self, year: i64) -> Result<Vec<GrantDecisionRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {GRANT_COLUMNS} FROM grant_decisions WHERE year = $1 ORDER BY id"
+        ))
+        .bind(year)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(grant_of::<DB, _>).collect()
     }
 
     async fn graduates(&self, person_ids: Option<&[i64]>) -> Result<Vec<GraduateRow>, StoreError> {

@@ -8,7 +8,10 @@ use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
 
 use super::audit::record;
 use super::{detached, is_unique_violation, now, Col, Dialect, Lock, SqlStore};
-use crate::{PersonFields, PersonRecord, PersonStore, StoreError, ACTION_PERSON_CREATE, ACTION_PERSON_UPDATE};
+use crate::{
+    PersonFields, PersonRecord, PersonStore, StoreError, ACTION_PERSON_CREATE, ACTION_PERSON_IDENTIFIERS_LINK,
+    ACTION_PERSON_UPDATE,
+};
 
 pub(crate) const PERSON_COLUMNS: &str = "id, account_id, stage, status, employer_size, region_code, age_band, \
      target_groups, kukchi, external_id_hash, created_at, updated_at";
@@ -161,6 +164,41 @@ where
         tx.commit().await?;
         Ok(person)
     }
+
+    async fn link_person_identifiers(
+        pool: Pool<DB>,
+        links: Vec<(i64, String)>,
+        actor: String,
+    ) -> Result<u64, StoreError> {
+        let mut tx = DB::begin_write(&pool, Lock::People).await?;
+        let at = now();
+        let mut set = 0;
+        for (id, hash) in &links {
+            let done = sqlx::query(
+                "UPDATE people SET external_id_hash = $2, updated_at = $3 WHERE id = $1 AND external_id_hash IS NULL",
+            )
+            .bind(*id)
+            .bind(hash)
+            .bind(at)
+            .execute(&mut *tx)
+            .await;
+            match done {
+                Ok(result) => set += DB::rows_affected(&result),
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(StoreError::conflict(
+                        "person",
+                        id,
+                        "another person has this outside identifier",
+                    ))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let detail = serde_json::json!({ "asked": links.len(), "set": set });
+        record::<DB>(&mut tx, &actor, ACTION_PERSON_IDENTIFIERS_LINK, "people", detail).await?;
+        tx.commit().await?;
+        Ok(set)
+    }
 }
 
 #[async_trait]
@@ -187,6 +225,15 @@ where
     ) -> Result<PersonRecord, StoreError> {
         let (pool, actor) = (self.pool.clone(), actor.to_owned());
         detached(Self::save_person(pool, account_id, fields, actor)).await
+    }
+
+    async fn link_identifiers(&self, links: &[(i64, String)], actor: &str) -> Result<u64, StoreError> {
+        detached(Self::link_person_identifiers(
+            self.pool.clone(),
+            links.to_vec(),
+            actor.to_owned(),
+        ))
+        .await
     }
 
     async fn person(&self, id: i64) -> Result<Option<PersonRecord>, StoreError> {

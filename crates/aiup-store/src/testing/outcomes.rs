@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 
 use super::{assert_event, audit_mark, events_after, fake_sha, raw_execute, raw_i64};
-use crate::{Database, EmploymentRow, FigureRow, NewOutcomeImport, OutcomeRows, StartupRow, ACTION_OUTCOMES_IMPORT};
+use crate::{
+    Database, EmploymentRow, FigureRow, NewGrantDecision, NewOutcomeImport, OutcomeRows, StartupRow,
+    ACTION_OUTCOMES_GRANT, ACTION_OUTCOMES_IMPORT, ACTION_PERSON_IDENTIFIERS_LINK,
+};
 
 /// The checks, in the order [`run`] runs them.
 pub const CHECKS: &[&str] = &[
@@ -11,7 +14,9 @@ pub const CHECKS: &[&str] = &[
     "outcomes_the_same_file_again_changes_nothing",
     "outcomes_a_bad_row_stores_nothing",
     "outcomes_figures_come_newest_first_with_their_source",
+    "outcomes_a_grant_is_given_once_per_firm_and_year_within_the_cap",
     "outcomes_records_are_append_only",
+    "outcomes_generated_people_get_identifiers_once",
 ];
 
 pub async fn run(db: &Database) {
@@ -19,7 +24,9 @@ pub async fn run(db: &Database) {
     check!(db, outcomes_the_same_file_again_changes_nothing);
     check!(db, outcomes_a_bad_row_stores_nothing);
     check!(db, outcomes_figures_come_newest_first_with_their_source);
+    check!(db, outcomes_a_grant_is_given_once_per_firm_and_year_within_the_cap);
     check!(db, outcomes_records_are_append_only);
+    check!(db, outcomes_generated_people_get_identifiers_once);
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -234,6 +241,8 @@ async fn outcomes_records_are_append_only(db: &Database) {
         assert!(before > 0, "{table} should hold rows by now");
         let update = if table == "outcome_imports" {
             "UPDATE outcome_imports SET source = 'changed'".to_owned()
+        } else if table == "grant_decisions" {
+            "UPDATE grant_decisions SET amount_won = amount_won + 1".to_owned()
         } else {
             format!("UPDATE {table} SET line = line")
         };
@@ -248,4 +257,130 @@ async fn outcomes_records_are_append_only(db: &Database) {
             .expect("count");
         assert_eq!(after, before);
     }
+}
+
+async fn person_without_identifier(db: &Database, region: &str) -> i64 {
+    raw_execute(
+        db,
+        &format!(
+            "INSERT INTO people (stage, status, region_code, age_band, target_groups, kukchi, created_at, updated_at) \
+             VALUES ('entry', 'job_seeker', '{region}', '20_29', '', 'none', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
+        ),
+    )
+    .await
+    .expect("person");
+    raw_i64(db, "SELECT MAX(id) FROM people").await.expect("id")
+}
+
+async fn outcomes_generated_people_get_identifiers_once(db: &Database) {
+    let first = person_without_identifier(db, "11110").await;
+    let second = person_without_identifier(db, "26110").await;
+    let known: i64 = raw_i64(
+        db,
+        &format!(
+            "SELECT id FROM people WHERE external_id_hash = '{}'",
+            fake_sha("outcomes person known")
+        ),
+    )
+    .await
+    .expect("known");
+    let hash_of = |id: i64| async move {
+        raw_i64(
+            db,
+            &format!("SELECT COUNT(*) FROM people WHERE id = {id} AND external_id_hash IS NOT NULL"),
+        )
+        .await
+        .expect("count")
+    };
+    // A hash another person has: refused, and nothing set.
+    let mark = audit_mark(db).await;
+    let taken = db
+        .people()
+        .link_identifiers(
+            &[
+                (first, fake_sha("link first")),
+                (second, fake_sha("outcomes person known")),
+            ],
+            "generator",
+        )
+        .await;
+    assert!(matches!(taken, Err(crate::StoreError::Conflict { .. })), "{taken:?}");
+    assert_eq!(hash_of(first).await, 0);
+    assert!(events_after(db, mark).await.is_empty());
+    // Set where none was; a person who has one keeps it.
+    let set = db
+        .people()
+        .link_identifiers(
+            &[
+                (first, fake_sha("link first")),
+                (second, fake_sha("link second")),
+                (known, fake_sha("link known")),
+            ],
+            "generator",
+        )
+        .await
+        .expect("link");
+    assert_eq!(set, 2);
+    assert_eq!((hash_of(first).await, hash_of(second).await), (1, 1));
+    let kept = raw_i64(
+        db,
+        &format!(
+            "SELECT COUNT(*) FROM people WHERE id = {known} AND external_id_hash = '{}'",
+            fake_sha("outcomes person known")
+        ),
+    )
+    .await
+    .expect("kept");
+    assert_eq!(kept, 1);
+    let events = events_after(db, mark).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_event(&events[0], ACTION_PERSON_IDENTIFIERS_LINK, "generator", "people");
+    assert_eq!(events[0].detail["set"], 2);
+    assert!(!events[0].detail.to_string().contains(&fake_sha("link first")));
+}
+
+async fn outcomes_a_grant_is_given_once_per_firm_and_year_within_the_cap(db: &Database) {
+    let decision = |number: &str| NewGrantDecision {
+        business_number: number.to_owned(),
+        year: 2026,
+        applied_on: day(2026, 9, 1),
+        amount_won: 150_000_000,
+    };
+    let mark = audit_mark(db).await;
+    let first = db
+        .outcomes()
+        .record_grant(&decision("1208147521"), 2, "programme-admin")
+        .await
+        .expect("first");
+    assert_eq!(first.decision, decision("1208147521"));
+    let again = db
+        .outcomes()
+        .record_grant(&decision("1208147521"), 2, "programme-admin")
+        .await;
+    assert!(matches!(again, Err(crate::StoreError::Conflict { .. })), "{again:?}");
+    db.outcomes()
+        .record_grant(&decision("1234567891"), 2, "programme-admin")
+        .await
+        .expect("second");
+    let past_cap = db
+        .outcomes()
+        .record_grant(&decision("2208162346"), 2, "programme-admin")
+        .await;
+    assert!(
+        matches!(past_cap, Err(crate::StoreError::Conflict { .. })),
+        "{past_cap:?}"
+    );
+    let grants = db.outcomes().grants(2026).await.expect("grants");
+    assert_eq!(grants.len(), 2);
+    assert_eq!(grants[0], first);
+    assert!(db.outcomes().grants(2027).await.expect("none").is_empty());
+    let events = events_after(db, mark).await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_event(
+        &events[0],
+        ACTION_OUTCOMES_GRANT,
+        "programme-admin",
+        &format!("grant_decision:{}", first.id),
+    );
+    assert_eq!(events[0].detail["amount_won"], 150_000_000);
 }

@@ -247,6 +247,7 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/dashboard/targets.rs"),
         include_str!("../../../aiup-server/src/pages/dashboard/budget.rs"),
         include_str!("../../../aiup-server/src/pages/dashboard/reforms.rs"),
+        include_str!("../../../aiup-server/src/pages/dashboard/outcomes.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES.iter() {

@@ -43,6 +43,8 @@ mod journey_payroll;
 mod languages;
 mod live;
 mod newcomer;
+mod outcomes;
+mod outcomes_cli;
 mod payroll;
 mod payroll_crash;
 mod population;
