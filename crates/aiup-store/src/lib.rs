@@ -12,6 +12,7 @@
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
 //! | [`Database::enrolment_reports`] | [`EnrolmentReports`] | counts of people and enrolments (reads only) |
+//! | [`Database::region_reports`] | [`RegionReports`] | people, money, months and SME firms for the regional dashboards (reads only) |
 //! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
 //! | [`Database::enrolments`] | [`EnrolmentStore`] | applications, cohort seats, the enrolment history |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
@@ -47,6 +48,7 @@ mod people;
 mod policy;
 mod population;
 mod postgres;
+mod region_reports;
 mod regions;
 mod shared;
 mod sme_diagnosis;
@@ -100,6 +102,7 @@ pub use population::{
     PopulationBatch, PopulationCard, PopulationCardEntry, PopulationCounts, PopulationDiagnosis, PopulationEnrolment,
     PopulationEvent, PopulationPerson, PopulationSeats, PopulationStore, ACTION_POPULATION_LOAD,
 };
+pub use region_reports::{FirmGroup, MonthFigures, RegionFigures, RegionMoney, RegionPeople, RegionReports};
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
 pub use sme_diagnosis::{
     NewPrescription, NewSmeDiagnosis, NewStaffEnrolment, PlanAcceptance, PlanEnrolment, PrescriptionLine,
@@ -338,6 +341,11 @@ impl Database {
     /// Counts of people and enrolments, for the programme overview. Reads only.
     pub fn enrolment_reports(&self) -> &dyn EnrolmentReports {
         aggregate!(self, EnrolmentReports)
+    }
+
+    /// People, money, months and SME firms for the regional dashboards (reads only).
+    pub fn region_reports(&self) -> &dyn RegionReports {
+        aggregate!(self, RegionReports)
     }
 
     /// Enrolments, cohort seats and the enrolment history.

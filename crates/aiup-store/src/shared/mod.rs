@@ -40,6 +40,7 @@ pub(crate) mod payroll;
 pub(crate) mod people;
 pub(crate) mod policy;
 pub(crate) mod population;
+pub(crate) mod region_reports;
 pub(crate) mod regions;
 pub(crate) mod sme_diagnosis;
 pub(crate) mod sme_firms;

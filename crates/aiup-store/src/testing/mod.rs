@@ -40,6 +40,7 @@ mod payroll;
 mod people;
 mod policy;
 mod population;
+mod region_reports;
 mod regions;
 mod sme_diagnosis;
 mod sme_firms;
@@ -68,6 +69,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("sme_survey", sme_survey::CHECKS),
     ("sme_visits", sme_visits::CHECKS),
     ("sme_diagnosis", sme_diagnosis::CHECKS),
+    ("region_reports", region_reports::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -93,6 +95,7 @@ pub async fn run_conformance(db: Database) {
     sme_survey::run(db).await;
     sme_visits::run(db).await;
     sme_diagnosis::run(db).await;
+    region_reports::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }
