@@ -7,6 +7,9 @@
 //! [`DashboardCache`] (ARCHITECTURE.md, "Dashboards": why, and how fresh a page is).
 
 pub mod cache;
+pub mod overview;
+pub mod regions;
+pub mod smes;
 
 pub use cache::DashboardCache;
 
