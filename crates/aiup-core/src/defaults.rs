@@ -16,6 +16,7 @@ pub const POLICY_FILES: &[(&str, &str)] = embed!(
     "allowance.toml",
     "attendance.toml",
     "completion.toml",
+    "dashboard.toml",
     "enrolment.toml",
     "general.toml",
     "plan.toml",

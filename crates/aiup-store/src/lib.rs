@@ -13,6 +13,7 @@
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
 //! | [`Database::enrolment_reports`] | [`EnrolmentReports`] | counts of people and enrolments (reads only) |
 //! | [`Database::region_reports`] | [`RegionReports`] | people, money, months and SME firms for the regional dashboards (reads only) |
+//! | [`Database::dashboard_reports`] | [`DashboardReports`] | the dashboards' counts and sums (reads only) |
 //! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
 //! | [`Database::enrolments`] | [`EnrolmentStore`] | applications, cohort seats, the enrolment history |
 //! | [`Database::cards`] | [`CardStore`] | learning-card accounts and their append-only ledgers |
@@ -40,6 +41,7 @@ mod attendance;
 mod audit;
 mod cards;
 mod catalogue;
+mod dashboard_reports;
 mod diagnosis;
 mod enrolment_reports;
 mod enrolments;
@@ -78,6 +80,10 @@ pub use cards::{
     ACTION_CARD_ENTRY_PREFIX, ACTION_CARD_OPEN,
 };
 pub use catalogue::{CatalogueImportSummary, CatalogueStore, ACTION_CATALOGUE_IMPORT};
+pub use dashboard_reports::{
+    DashboardFigures, DashboardQuery, DashboardReports, EnrolmentTally, GroupFirms, GroupPeople, InTrainingEnrolment,
+    ProgrammeMoney,
+};
 pub use diagnosis::{
     DiagnosisAnswer, DiagnosisResult, DiagnosisRun, DiagnosisStore, NewDiagnosisRun, ACTION_DIAGNOSIS_RECORD,
 };
@@ -346,6 +352,11 @@ impl Database {
     /// People, money, months and SME firms for the regional dashboards (reads only).
     pub fn region_reports(&self) -> &dyn RegionReports {
         aggregate!(self, RegionReports)
+    }
+
+    /// The dashboards' counts and sums (targets and budget execution). Reads only.
+    pub fn dashboard_reports(&self) -> &dyn DashboardReports {
+        aggregate!(self, DashboardReports)
     }
 
     /// Enrolments, cohort seats and the enrolment history.

@@ -6,10 +6,12 @@
 //! Figures are computed from the stores' aggregate reads and kept for a short time in the
 //! [`DashboardCache`] (ARCHITECTURE.md, "Dashboards": why, and how fresh a page is).
 
+pub mod budget;
 pub mod cache;
 pub mod overview;
 pub mod regions;
 pub mod smes;
+pub mod targets;
 
 pub use cache::DashboardCache;
 

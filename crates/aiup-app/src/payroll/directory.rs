@@ -244,12 +244,15 @@ fn compile_case(
     institution: &Institution,
     profile: &Profile,
 ) -> Option<CompiledCase> {
-    let programme = engine.policy().programme(&record.programme)?;
-    let situation = crate::catalogue::Profile::of(profile.status, profile.employer_size);
-    let mut raw = crate::catalogue::case_for(course, programme, &situation, record.cohort_start)?;
-    raw.course.start_date = record.cohort_start.to_string();
-    raw.course.end_date = record.cohort_end.to_string();
-    raw.course.region = institution.region.to_string();
+    let raw = enrolment_case_json(
+        engine,
+        &record.programme,
+        (record.cohort_start, record.cohort_end),
+        course,
+        institution,
+        profile.status,
+        profile.employer_size,
+    )?;
     let case = engine.parse_case(&raw).ok()?;
     let facts = engine.enrolment(&case);
     let region = engine.regions().get(institution.region)?;
@@ -260,6 +263,27 @@ fn compile_case(
         region_tier: tier.as_str().to_owned(),
         province: region.sido_code.clone(),
     })
+}
+
+/// The engine's input for an enrolment in `programme` on the cohort dates `(start, end)`, at
+/// the institution's region (where the allowance tier is decided), for a trainee of `status` and
+/// `employer_size`: what the payroll compiles and the budget forecast prices period by period.
+pub(crate) fn enrolment_case_json(
+    engine: &Engine,
+    programme: &str,
+    (start, end): (NaiveDate, NaiveDate),
+    course: &Course,
+    institution: &Institution,
+    status: TraineeStatus,
+    employer_size: Option<EmployerSize>,
+) -> Option<aiup_rules::case::CaseJson> {
+    let programme = engine.policy().programme(programme)?;
+    let situation = crate::catalogue::Profile::of(status, employer_size);
+    let mut raw = crate::catalogue::case_for(course, programme, &situation, start)?;
+    raw.course.start_date = start.to_string();
+    raw.course.end_date = end.to_string();
+    raw.course.region = institution.region.to_string();
+    Some(raw)
 }
 
 /// The enrolment's own part (ids, the day it left, its lines' columns) around a compiled case.

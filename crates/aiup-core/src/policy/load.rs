@@ -972,6 +972,7 @@ fn collect_file(file: FileDef, sink: &mut Sink<'_>, all: &mut Collected) {
             label: def.label,
             value,
             max,
+            unit: def.unit,
             cite: def.cite,
             confidence: def.confidence,
             at: sink.location(&span),

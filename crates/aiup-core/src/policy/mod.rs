@@ -487,6 +487,8 @@ pub struct Indicator {
     pub value: IndicatorValue,
     /// The top of a range, where the source gives one (e.g. ₩150–200 m).
     pub max: Option<IndicatorValue>,
+    /// What the value counts, as the file names it (`people`, `courses`, `won`, `percent`, …).
+    pub unit: String,
     pub cite: String,
     pub confidence: Confidence,
     pub at: Location,

@@ -240,6 +240,8 @@ params! {
     "sme.discovery.weight.size_30_to_299": Count,
     "sme.discovery.weight.non_capital": Count,
     "sme.discovery.weight.industry_need": Count,
+    // The dashboards: when a budget line's forecast is flagged under.
+    "dashboard.budget.under_flag_share": Rate,
 }
 
 pub fn spec(id: &str) -> Option<&'static ParamSpec> {

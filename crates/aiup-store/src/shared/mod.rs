@@ -33,6 +33,7 @@ pub(crate) mod attendance;
 pub(crate) mod audit;
 pub(crate) mod cards;
 pub(crate) mod catalogue;
+pub(crate) mod dashboard_reports;
 pub(crate) mod diagnosis;
 pub(crate) mod enrolment_reports;
 pub(crate) mod enrolments;

@@ -32,6 +32,7 @@ pub(crate) mod attendance;
 mod audit;
 mod cards;
 mod catalogue;
+mod dashboard_reports;
 mod diagnosis;
 pub mod enrolment_reports;
 mod enrolments;
@@ -70,6 +71,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("sme_visits", sme_visits::CHECKS),
     ("sme_diagnosis", sme_diagnosis::CHECKS),
     ("region_reports", region_reports::CHECKS),
+    ("dashboard_reports", dashboard_reports::CHECKS),
 ];
 
 /// Runs every conformance check, aggregate by aggregate, against `db`, which must be FRESH
@@ -96,6 +98,7 @@ pub async fn run_conformance(db: Database) {
     sme_visits::run(db).await;
     sme_diagnosis::run(db).await;
     region_reports::run(db).await;
+    dashboard_reports::run(db).await;
     let count: usize = CHECKS.iter().map(|(_, checks)| checks.len()).sum();
     tracing::info!(backend = %db.backend(), checks = count, "store conformance passed");
 }
