@@ -1,17 +1,22 @@
 //! The overview board: the headline numbers against the plan (people this year against the
-//! plan's people, money against its budget, SMEs diagnosed and prescribed against their
-//! target, unique people against the five-year goal), the months of the year, and the provinces
-//! for the map. The plan's figures come from the policy (`[plan]` of `policy/plan.toml`), the
-//! SME target from `sme::outcomes::targets`.
+//! plan's people, the budget paid and forecast against the plan's total, SMEs diagnosed and
+//! prescribed against their target, unique people trained against the five-year goal), the
+//! months of the year, and the provinces for the map. The people and five-year figures come
+//! from the targets board (`dashboard::targets`), the money from budget execution
+//! (`dashboard::budget`), the SME target from `sme::outcomes::targets`; all read the plan's
+//! figures from the policy.
 
 use std::sync::Arc;
 
 use aiup_store::MonthFigures;
 use serde::Serialize;
 
+use super::budget::compute_budget;
 use super::regions::{read_tallies, regions_view, AreaRow, Counts};
+use super::targets::compute_targets;
 use super::AsOf;
 use crate::accounts::{Actor, Permission};
+use crate::programme::programme_scope;
 use crate::sme::outcomes::targets;
 use crate::{App, AppError};
 
@@ -37,12 +42,13 @@ pub struct OverviewView {
     pub year: i32,
     /// Distinct people enrolled (accepted or further) against the plan's people for the year.
     pub people: Headline,
-    /// Won paid: allowances (payroll runs not cancelled) and tuition charged to learning cards,
-    /// against the plan's budget.
+    /// Won paid (budget execution's `paid`) against the plan's total budget.
     pub paid_won: Headline,
+    /// Won forecast to the year's end (budget execution's `forecast`) against the same.
+    pub forecast_won: Headline,
     /// Firms diagnosed and prescribed against the `sme-diagnosis` target of the year.
     pub smes: Headline,
-    /// Distinct people ever enrolled against the five-year goal.
+    /// Unique people trained, any year, against the five-year goal (the targets board's).
     pub five_year_people: Headline,
     /// The country's counts.
     pub totals: Counts,
@@ -62,26 +68,32 @@ pub async fn compute_overview(app: &App, actor: &Actor) -> Result<OverviewView, 
         .await?
         .into_iter()
         .find(|t| t.programme_id == "sme-diagnosis");
-    let engine = app.engine();
-    let plan = &engine.policy().plan;
+    let scope = programme_scope(actor);
+    let targets = compute_targets(app, scope.as_deref()).await?;
+    let budget = compute_budget(app, scope.as_deref()).await?;
     let totals = regions.total.counts.clone();
+    let plan_budget = Some(budget.totals.plan_total_won);
     Ok(OverviewView {
         year,
         people: Headline {
             value: totals.people_enrolled,
-            target: (plan.year == year).then_some(plan.people),
+            target: (targets.year == year).then_some(targets.people_target),
         },
         paid_won: Headline {
-            value: totals.paid_won + totals.card_charged_won,
-            target: (plan.year == year).then_some(plan.budget_won.0),
+            value: budget.totals.execution.paid_won,
+            target: plan_budget,
+        },
+        forecast_won: Headline {
+            value: budget.totals.execution.forecast_won,
+            target: plan_budget,
         },
         smes: Headline {
             value: sme.as_ref().map_or(0, |t| i64::try_from(t.achieved).unwrap_or(i64::MAX)),
             target: sme.as_ref().map(|t| t.target.value),
         },
         five_year_people: Headline {
-            value: totals.people_enrolled,
-            target: Some(plan.five_year_people),
+            value: targets.five_year.people_trained,
+            target: Some(targets.five_year.goal),
         },
         totals,
         months,
@@ -93,7 +105,9 @@ pub async fn compute_overview(app: &App, actor: &Actor) -> Result<OverviewView, 
 /// The overview board (`ReadDashboards`), from figures at most the cache's TTL old.
 pub async fn overview(app: &App, actor: &Actor) -> Result<Arc<OverviewView>, AppError> {
     actor.require(Permission::ReadDashboards)?;
+    // The people, money and five-year figures follow a scoped administrator's programmes.
+    let scope = programme_scope(actor).map(|s| s.join(",")).unwrap_or_default();
     app.dashboards()
-        .get_or_compute("overview", compute_overview(app, actor))
+        .get_or_compute(&format!("overview:{scope}"), compute_overview(app, actor))
         .await
 }

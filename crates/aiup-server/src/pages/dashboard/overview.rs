@@ -75,12 +75,8 @@ async fn overview_page(
         ],
         rows: vec![
             headline_row("참여 인원 (명)", "People enrolled", lang, &view.people),
-            headline_row(
-                "지급액: 훈련장려금 + 카드 훈련비 (원, 대비: 사업 예산)",
-                "Won paid: allowances + card tuition (against the budget)",
-                lang,
-                &view.paid_won,
-            ),
+            headline_row("예산 집행액 (원)", "Budget paid (won)", lang, &view.paid_won),
+            headline_row("연말 집행 전망 (원)", "Forecast to the year's end (won)", lang, &view.forecast_won),
             headline_row(
                 "진단·처방 중소기업 (개사)",
                 "SMEs diagnosed and prescribed",
@@ -88,8 +84,8 @@ async fn overview_page(
                 &view.smes,
             ),
             headline_row(
-                "5년 누적 참여 인원 (중복 제외, 명)",
-                "Unique people over five years",
+                "5년 누적 훈련 인원 (중복 제외, 명)",
+                "Unique people trained over five years",
                 lang,
                 &view.five_year_people,
             ),
@@ -104,7 +100,7 @@ async fn overview_page(
             Column::new("월", "Month", Kind::Text),
             Column::new("훈련 시작", "Started", Kind::Count),
             Column::new("수료", "Completed", Kind::Count),
-            Column::new("훈련장려금 지급액", "Allowances paid", Kind::Won),
+            Column::new("훈련장려금 (취소 외 지급 회차)", "Allowances (runs not cancelled)", Kind::Won),
         ],
         rows: view
             .months
@@ -166,7 +162,7 @@ async fn overview_page(
                 .collect(),
             series: vec![Series {
                 name: lang.pick("달성률", "Of target").to_owned(),
-                values: [&view.people, &view.paid_won, &view.smes, &view.five_year_people]
+                values: [&view.people, &view.paid_won, &view.forecast_won, &view.smes, &view.five_year_people]
                     .iter()
                     .map(|h| h.progress_bp().and_then(|bp| u32::try_from(bp / 10).ok()))
                     .collect(),
