@@ -104,6 +104,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{cohort}", "0")
         .replace("/sme/firms/{id}", "/sme/firms/1")
         .replace("/sme/visits/{id}", "/sme/visits/1")
+        .replace("/dashboard/regions/{province}", "/dashboard/regions/46")
 }
 
 /// What a caller sends: a session on pages, a token on the API.

@@ -21,6 +21,7 @@ mod cli;
 mod conformance;
 mod course_page;
 mod courses;
+mod dashboard_regions;
 mod diagnosis;
 mod docs;
 mod enrolment;
