@@ -122,8 +122,12 @@ pub fn province_map(map: &ProvinceMap) -> Markup {
                         @let shown = tile.value.map_or_else(|| "–".to_owned(), hundredths);
                         a href=(tile.href) aria-label=(format!("{} {} {}, {}", tile.label, shown, map.unit, map.link_hint)) {
                             rect class=(format!("chart-map chart-map--{class}")) x=(x) y=(y) width=(TILE_W) height=(TILE_H) rx="4" {}
-                            text class=(format!("chart-map-label chart-map-label--{class}")) x=(x + TILE_W / 2) y=(y + 26) text-anchor="middle" { (tile.label) }
-                            text class=(format!("chart-map-value chart-map-label--{class}")) x=(x + TILE_W / 2) y=(y + 48) text-anchor="middle" { (shown) }
+                            // One text, so the tile's visible words ("서울 12.34") begin its
+                            // accessible name as they read.
+                            text class=(format!("chart-map-label chart-map-label--{class}")) text-anchor="middle" {
+                                tspan x=(x + TILE_W / 2) y=(y + 26) { (tile.label) }
+                                tspan.chart-map-value x=(x + TILE_W / 2) y=(y + 48) { " " (shown) }
+                            }
                         }
                     }
                 }
@@ -175,7 +179,7 @@ mod tests {
         };
         let svg = province_map(&map).into_string();
         assert!(svg.contains(r#"<a href="/admin/dashboard/regions/11" aria-label="서울 10.00 명/만 명, 시도 보기">"#));
-        assert!(svg.contains("chart-map chart-map--4") && svg.contains(">10.00</text>") && svg.contains(">–</text>"));
+        assert!(svg.contains("chart-map chart-map--4") && svg.contains("> 10.00</tspan>") && svg.contains("> –</tspan>"));
         assert!(!svg.contains("style="));
     }
 }

@@ -224,6 +224,9 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/sme_firm.rs"),
         include_str!("../../../aiup-server/src/pages/sme_hr.rs"),
         include_str!("../../../aiup-server/src/pages/sme_survey.rs"),
+        include_str!("../../../aiup-server/src/pages/dashboard/overview.rs"),
+        include_str!("../../../aiup-server/src/pages/dashboard/regions.rs"),
+        include_str!("../../../aiup-server/src/pages/dashboard/smes.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES.iter() {

@@ -37,6 +37,16 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 /// runs, and 60 generated firms: every third diagnosed (levels in turn), every sixth also
 /// prescribed and its plan accepted, every firm of Gyeonggi assigned to its centre.
 pub async fn world_on(app: TestApp, postgres: Option<aiup_store::testing::PostgresTestDb>, trainees: usize) -> World {
+    let admin = populate(&app, trainees).await;
+    World {
+        app,
+        _postgres: postgres,
+        admin,
+    }
+}
+
+/// Stocks `app` as [`world_on`] says; returns the programme administrator who ran the payroll.
+pub async fn populate(app: &TestApp, trainees: usize) -> Actor {
     let services = app.state.app.clone();
     let engine = services.engine();
     generate_and_store(
@@ -107,11 +117,7 @@ pub async fn world_on(app: TestApp, postgres: Option<aiup_store::testing::Postgr
             .expect("acceptance");
         }
     }
-    World {
-        app,
-        _postgres: postgres,
-        admin,
-    }
+    admin
 }
 
 async fn raw_ids(db: &Database, sql: &str) -> Vec<i64> {

@@ -3,6 +3,7 @@
 mod access;
 mod accessibility;
 mod accessibility_attendance;
+mod accessibility_dashboard;
 mod accessibility_sme;
 mod accessibility_sme_centre;
 mod api_consistency;
@@ -10,6 +11,7 @@ mod attendance;
 mod browser;
 mod browser_accounts;
 mod browser_attendance;
+mod browser_dashboard;
 mod browser_enrolment;
 mod browser_focus;
 mod browser_journey;

@@ -26,7 +26,7 @@ pub const PATH: &str = "/admin/dashboard";
 pub const ROUTES: &[(Method, &str, Access)] = &[(Method::GET, PATH, Access::Allowed(Permission::ReadDashboards))];
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, get(overview_page))
+    Router::new().route("/admin/dashboard", get(overview_page))
 }
 
 fn headline_row(ko: &str, en: &str, lang: Lang, h: &Headline) -> Vec<Cell> {

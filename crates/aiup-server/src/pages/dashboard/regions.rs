@@ -34,8 +34,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(PATH, get(regions_page))
-        .route(PROVINCE, get(province_page))
+        .route("/admin/dashboard/regions", get(regions_page))
+        .route("/admin/dashboard/regions/{province}", get(province_page))
 }
 
 /// The query of a board: the language, and a table to download instead of the page.

@@ -27,7 +27,7 @@ pub const PATH: &str = "/admin/dashboard/smes";
 pub const ROUTES: &[(Method, &str, Access)] = &[(Method::GET, PATH, Access::Allowed(Permission::ReadDashboards))];
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, get(smes_page))
+    Router::new().route("/admin/dashboard/smes", get(smes_page))
 }
 
 /// The package's steps, in order: (Korean, English, the funnel's count).
