@@ -200,8 +200,10 @@ pub fn line_chart(chart: &LineChart) -> Markup {
                                 @let y = y_of(*v);
                                 circle class=(format!("chart-point {class}")) cx=(x) cy=(y) r="4" {}
                                 // Series alternate above and below their points so labels of
-                                // two lines at one month do not sit on each other.
-                                text.chart-value x=(x) y=(if s % 2 == 0 { y.saturating_sub(8) } else { y + 16 }) text-anchor="middle" {
+                                // two lines at one month do not sit on each other; never below
+                                // the axis, where the month names are.
+                                @let below = s % 2 == 1 && y + 16 < LINE_TOP + LINE_PLOT_H;
+                                text.chart-value x=(x) y=(if below { y + 16 } else { y.saturating_sub(8) }) text-anchor="middle" {
                                     (tenths(*v)) (chart.unit)
                                 }
                             }
