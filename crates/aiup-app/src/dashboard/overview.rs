@@ -88,7 +88,9 @@ pub async fn compute_overview(app: &App, actor: &Actor) -> Result<OverviewView, 
             target: plan_budget,
         },
         smes: Headline {
-            value: sme.as_ref().map_or(0, |t| i64::try_from(t.achieved).unwrap_or(i64::MAX)),
+            value: sme
+                .as_ref()
+                .map_or(0, |t| i64::try_from(t.achieved).unwrap_or(i64::MAX)),
             target: sme.as_ref().map(|t| t.target.value),
         },
         five_year_people: Headline {

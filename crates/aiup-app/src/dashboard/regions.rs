@@ -97,9 +97,7 @@ pub struct AreaRow {
 impl AreaRow {
     /// `n` per 10,000 residents, in hundredths (1234 is 12.34), rounded down.
     pub fn per_10k_hundredths(&self, n: i64) -> Option<i64> {
-        self.population
-            .filter(|p| *p > 0)
-            .map(|p| n * 10_000 * 100 / p)
+        self.population.filter(|p| *p > 0).map(|p| n * 10_000 * 100 / p)
     }
 
     pub fn enrolled_per_10k(&self) -> Option<i64> {
@@ -162,7 +160,10 @@ pub async fn read_tallies(app: &App) -> Result<Tallies, AppError> {
         if status == EnrolmentStatus::InTraining {
             counts.in_training = c.enrolments;
         }
-        if matches!(status, EnrolmentStatus::Completed | EnrolmentStatus::EarlyCompletionEmployment) {
+        if matches!(
+            status,
+            EnrolmentStatus::Completed | EnrolmentStatus::EarlyCompletionEmployment
+        ) {
             counts.completed = c.enrolments;
         }
         if ENDED.contains(&status) {
@@ -184,7 +185,13 @@ pub async fn read_tallies(app: &App) -> Result<Tallies, AppError> {
                     .or_default()
                     .people_enrolled += p.people;
             }
-            None => tallies.by_region.entry(p.region_code.clone()).or_default().people_enrolled += p.people,
+            None => {
+                tallies
+                    .by_region
+                    .entry(p.region_code.clone())
+                    .or_default()
+                    .people_enrolled += p.people
+            }
         }
     }
     for m in &figures.money {
@@ -201,14 +208,20 @@ pub async fn read_tallies(app: &App) -> Result<Tallies, AppError> {
         tallies.by_region.entry(m.region_code.clone()).or_default().add(&money);
     }
     for f in &firms {
-        tallies.by_region.entry(f.region_code.clone()).or_default().smes_diagnosed += f.diagnosed;
+        tallies
+            .by_region
+            .entry(f.region_code.clone())
+            .or_default()
+            .smes_diagnosed += f.diagnosed;
     }
     Ok(tallies)
 }
 
 /// The tallies, from the dashboard cache (read again once they are older than its TTL).
 pub async fn tallies(app: &App) -> Result<Arc<Tallies>, AppError> {
-    app.dashboards().get_or_compute("regions.tallies", read_tallies(app)).await
+    app.dashboards()
+        .get_or_compute("regions.tallies", read_tallies(app))
+        .await
 }
 
 /// Residents by province code (`data/population/sido.csv`, thousands × 1,000).
@@ -281,10 +294,7 @@ pub fn province_view(app: &App, tallies: &Tallies, code: &str) -> Result<Provinc
     let mut regions: BTreeMap<String, AreaRow> = BTreeMap::new();
     for region in table.regions().iter().filter(|r| r.sido_code == code) {
         let region_code = region.code.to_string();
-        let has_children = table
-            .regions()
-            .iter()
-            .any(|r| r.parent_code == Some(region.code));
+        let has_children = table.regions().iter().any(|r| r.parent_code == Some(region.code));
         if has_children && !tallies.by_region.contains_key(&region_code) {
             continue;
         }

@@ -126,12 +126,17 @@ async fn stock(app: &App, url: &str, args: &Args) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         print!(" {}", done.run.lines);
     }
-    println!(" payroll lines, January to June, in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        " payroll lines, January to June, in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let firms = aiup_sme::generate::firms(SEED, args.firms, &bundle.regions);
     aiup_app::sme::firms::import_firms_csv(app, &runner, &aiup_sme::firm::write_firms_csv(&firms))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    aiup_app::sme::firms::ensure_centres(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    aiup_app::sme::firms::ensure_centres(app)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     // Diagnoses and plans straight into their tables (their services need a doctor's visit for
     // each; the figures only need the rows).
     let statements = [
@@ -219,7 +224,10 @@ async fn serve(url: &str, args: &Args) -> anyhow::Result<(App, String, String)> 
 async fn timed_get(url: String, cookie: String) -> anyhow::Result<Duration> {
     tokio::task::spawn_blocking(move || {
         let started = Instant::now();
-        let response = ureq::get(&url).set("Cookie", &cookie).call().with_context(|| url.clone())?;
+        let response = ureq::get(&url)
+            .set("Cookie", &cookie)
+            .call()
+            .with_context(|| url.clone())?;
         let mut body = Vec::new();
         response.into_reader().read_to_end(&mut body)?;
         let took = started.elapsed();
@@ -280,10 +288,18 @@ async fn main() -> anyhow::Result<()> {
         measure("SQLite", &url, &args).await?;
     }
     if matches!(args.backend.as_str(), "postgres" | "both") {
-        pg_exec(&args.postgres, &format!("DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")).await?;
+        pg_exec(
+            &args.postgres,
+            &format!("DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"),
+        )
+        .await?;
         pg_exec(&args.postgres, &format!("CREATE DATABASE {BENCH_DB}")).await?;
         let result = measure("PostgreSQL", &pg_url(&args.postgres, BENCH_DB)?, &args).await;
-        pg_exec(&args.postgres, &format!("DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")).await?;
+        pg_exec(
+            &args.postgres,
+            &format!("DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"),
+        )
+        .await?;
         result?;
     }
     Ok(())

@@ -153,7 +153,9 @@ pub fn line_chart(chart: &LineChart) -> Markup {
         .unwrap_or(0);
     let scale = round_scale(max);
     let x_of = |i: u32| LINE_LEFT + step_x * i + step_x / 2;
-    let y_of = |v: u32| LINE_TOP + LINE_PLOT_H - u32::try_from(u64::from(v) * u64::from(LINE_PLOT_H) / u64::from(scale)).unwrap_or(0);
+    let y_of = |v: u32| {
+        LINE_TOP + LINE_PLOT_H - u32::try_from(u64::from(v) * u64::from(LINE_PLOT_H) / u64::from(scale)).unwrap_or(0)
+    };
     let title_id = format!("{}-title", chart.id);
     let desc_id = format!("{}-desc", chart.id);
     html! {
@@ -277,7 +279,11 @@ mod tests {
         let svg = line_chart(&chart).into_string();
         assert!(svg.contains(r#"role="img""#) && svg.contains("<desc id=\"m-desc\">"));
         assert!(!svg.contains("style="));
-        assert_eq!(svg.matches("<circle class=\"chart-point chart-line--0\"").count(), 12 + 1, "12 points and a legend key");
+        assert_eq!(
+            svg.matches("<circle class=\"chart-point chart-line--0\"").count(),
+            12 + 1,
+            "12 points and a legend key"
+        );
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(svg.contains(">12.0</text>") && svg.contains(">1.0</text>"));
         assert!(svg.contains("시작") && svg.contains("수료") && svg.contains("12월"));

@@ -179,7 +179,9 @@ mod tests {
         };
         let svg = province_map(&map).into_string();
         assert!(svg.contains(r#"<a href="/admin/dashboard/regions/11" aria-label="서울 10.00 명/만 명, 시도 보기">"#));
-        assert!(svg.contains("chart-map chart-map--4") && svg.contains("> 10.00</tspan>") && svg.contains("> –</tspan>"));
+        assert!(
+            svg.contains("chart-map chart-map--4") && svg.contains("> 10.00</tspan>") && svg.contains("> –</tspan>")
+        );
         assert!(!svg.contains("style="));
     }
 }

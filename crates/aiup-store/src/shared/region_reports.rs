@@ -14,7 +14,10 @@ fn placeholders(first: usize, n: usize) -> String {
     if n == 0 {
         return "NULL".to_owned();
     }
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The month of a `YYYY-MM…` text ("2026-04-01" → 4).
@@ -103,8 +106,10 @@ where
     }
 
     async fn read_region_months(pool: sqlx::Pool<DB>, year: i32) -> Result<Vec<MonthFigures>, StoreError> {
-        let (Some(from), Some(to)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year + 1, 1, 1))
-        else {
+        let (Some(from), Some(to)) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year + 1, 1, 1),
+        ) else {
             return Ok(Vec::new());
         };
         let mut months: Vec<MonthFigures> = (1..=12)

@@ -18,7 +18,9 @@ pub(super) async fn run(db: &Database) {
 const ENROLLED: [&str; 3] = ["in_training", "completed", "dropped_out"];
 
 async fn last_enrolment(db: &Database) -> i64 {
-    raw_i64(db, "SELECT MAX(id) FROM enrolments").await.expect("last enrolment")
+    raw_i64(db, "SELECT MAX(id) FROM enrolments")
+        .await
+        .expect("last enrolment")
 }
 
 async fn event(db: &Database, enrolment: i64, seq: i64, to: &str, on: &str) {
@@ -110,7 +112,11 @@ async fn region_reports_count_people_money_and_months(db: &Database) {
             .find(|p| p.region_code == region && p.programme.as_deref() == programme)
             .map_or(0, |p| p.people)
     };
-    assert_eq!(people("99901", None), 1, "a counts once over programmes; b only applied");
+    assert_eq!(
+        people("99901", None),
+        1,
+        "a counts once over programmes; b only applied"
+    );
     assert_eq!(people("99901", Some("kdt")), 1);
     assert_eq!(people("99901", Some("naeil")), 1);
     assert_eq!(people("99902", None), 1);
@@ -177,8 +183,15 @@ async fn region_reports_group_firms_by_how_far_they_got(db: &Database) {
     assert_eq!(groups.iter().map(|g| g.firms).sum::<i64>(), 3);
     let diagnosed: Vec<&FirmGroup> = groups.iter().filter(|g| g.diagnosed > 0).collect();
     assert_eq!(diagnosed.len(), 1);
-    assert_eq!(diagnosed[0].level.as_deref(), Some("intermediate"), "the latest diagnosis's level");
-    assert_eq!((diagnosed[0].firms, diagnosed[0].prescribed, diagnosed[0].staff_enrolled), (1, 0, 0));
+    assert_eq!(
+        diagnosed[0].level.as_deref(),
+        Some("intermediate"),
+        "the latest diagnosis's level"
+    );
+    assert_eq!(
+        (diagnosed[0].firms, diagnosed[0].prescribed, diagnosed[0].staff_enrolled),
+        (1, 0, 0)
+    );
     let small_undiagnosed = groups
         .iter()
         .find(|g| g.size_band == "10_29" && g.level.is_none())

@@ -18,7 +18,13 @@ async fn row_cells(b: &Browser, table: &str, row_header: &str) -> Vec<String> {
         .await
         .expect("rows");
     for row in rows {
-        let header = row.find(Locator::Css("th")).await.expect("row header").text().await.expect("text");
+        let header = row
+            .find(Locator::Css("th"))
+            .await
+            .expect("row header")
+            .text()
+            .await
+            .expect("text");
         if header.trim() == row_header {
             let mut out = Vec::new();
             for cell in row.find_all(Locator::Css("td")).await.expect("cells") {
@@ -54,12 +60,18 @@ async fn the_overview_leads_to_a_province_whose_districts_add_up() {
     crate::testkit::create_account(&b.app, Role::ProgrammeAdmin, None).await;
     sign_in(&b, Role::ProgrammeAdmin).await;
     let today = b.app.state.app.today().to_string();
-    for (lang, suffix, seoul, gyeonggi) in [("ko", "", "서울특별시", "경기도"), ("en", "?lang=en", "Seoul", "Gyeonggi-do")] {
+    for (lang, suffix, seoul, gyeonggi) in [
+        ("ko", "", "서울특별시", "경기도"),
+        ("en", "?lang=en", "Seoul", "Gyeonggi-do"),
+    ] {
         for width in [390, 1280] {
             b.client.set_window_size(width, 1000).await.expect("resize");
             b.goto(&format!("/admin/dashboard{suffix}")).await;
             let stamp = b.text("p.as-of").await;
-            assert!(stamp.contains(&today) && stamp.contains("2026"), "the date and policy version: {stamp}");
+            assert!(
+                stamp.contains(&today) && stamp.contains("2026"),
+                "the date and policy version: {stamp}"
+            );
             for css in [
                 "#overview-map svg[role='group'] title",
                 "#provinces-per-10k",
@@ -82,12 +94,25 @@ async fn the_overview_leads_to_a_province_whose_districts_add_up() {
                 .await
                 .expect("Seoul's tile");
             let label = tile.attr("aria-label").await.expect("attr").unwrap_or_default();
-            assert!(label.contains(&overview_row[1]), "the tile names its value: {label} / {overview_row:?}");
+            assert!(
+                label.contains(&overview_row[1]),
+                "the tile names its value: {label} / {overview_row:?}"
+            );
             b.click_element_and_wait(tile).await;
-            b.screenshot(&format!("dashboard-province-{lang}-{width}.png"), width).await;
-            assert!(b.client.current_url().await.expect("url").path().ends_with("/admin/dashboard/regions/11"));
+            b.screenshot(&format!("dashboard-province-{lang}-{width}.png"), width)
+                .await;
+            assert!(b
+                .client
+                .current_url()
+                .await
+                .expect("url")
+                .path()
+                .ends_with("/admin/dashboard/regions/11"));
             let total = total_cells(&b, "province-regions").await;
-            assert_eq!(total[0], overview_row[0], "people enrolled in Seoul ({lang}, {width} px)");
+            assert_eq!(
+                total[0], overview_row[0],
+                "people enrolled in Seoul ({lang}, {width} px)"
+            );
             let mut sum = 0_i64;
             for cell in b
                 .client
@@ -95,7 +120,14 @@ async fn the_overview_leads_to_a_province_whose_districts_add_up() {
                 .await
                 .expect("people cells")
             {
-                sum += cell.text().await.expect("text").replace(',', "").trim().parse::<i64>().expect("count");
+                sum += cell
+                    .text()
+                    .await
+                    .expect("text")
+                    .replace(',', "")
+                    .trim()
+                    .parse::<i64>()
+                    .expect("count");
             }
             assert_eq!(sum.to_string(), overview_row[0].replace(',', ""), "the 시군구 add up");
             assert!(present(&b, "a[href*='format=csv&table=province-regions']").await);
@@ -110,7 +142,11 @@ async fn the_overview_leads_to_a_province_whose_districts_add_up() {
                 .expect("Gyeonggi's link");
             b.click_element_and_wait(link).await;
             let total = total_cells(&b, "province-regions").await;
-            assert_eq!((&total[0], &total[1], &total[2]), (&row[0], &row[1], &row[2]), "people, in training, completed");
+            assert_eq!(
+                (&total[0], &total[1], &total[2]),
+                (&row[0], &row[1], &row[2]),
+                "people, in training, completed"
+            );
         }
     }
 }

@@ -68,7 +68,10 @@ pub async fn populate(app: &TestApp, trainees: usize) -> Actor {
     .expect("population");
     let admin = actor(&services, "dash-admin", Role::ProgrammeAdmin, None).await;
     for month in ["2026-04", "2026-05"] {
-        services.run_payroll(&admin, month, &|_, _| {}).await.expect("payroll run");
+        services
+            .run_payroll(&admin, month, &|_, _| {})
+            .await
+            .expect("payroll run");
     }
     let firms = aiup_sme::generate::firms(5, 60, engine.regions());
     let csv = aiup_sme::firm::write_firms_csv(&firms);
@@ -77,9 +80,12 @@ pub async fn populate(app: &TestApp, trainees: usize) -> Actor {
         .expect("import firms");
     aiup_app::sme::firms::ensure_centres(&services).await.expect("centres");
     let db = services.db();
-    raw_execute(db, "UPDATE sme_firms SET centre_id = 'centre-gyeonggi' WHERE province_code = '41'")
-        .await
-        .expect("assign");
+    raw_execute(
+        db,
+        "UPDATE sme_firms SET centre_id = 'centre-gyeonggi' WHERE province_code = '41'",
+    )
+    .await
+    .expect("assign");
     let ids = raw_ids(db, "SELECT id FROM sme_firms ORDER BY id").await;
     let levels = ["beginner", "intermediate", "advanced"];
     for (n, id) in ids.iter().enumerate().filter(|(n, _)| n % 3 == 0) {
@@ -121,10 +127,16 @@ pub async fn populate(app: &TestApp, trainees: usize) -> Actor {
 }
 
 async fn raw_ids(db: &Database, sql: &str) -> Vec<i64> {
-    let n = raw_i64(db, &format!("SELECT COUNT(*) FROM ({sql}) x")).await.expect("count");
+    let n = raw_i64(db, &format!("SELECT COUNT(*) FROM ({sql}) x"))
+        .await
+        .expect("count");
     let mut out = Vec::new();
     for offset in 0..n {
-        out.push(raw_i64(db, &format!("{sql} LIMIT 1 OFFSET {offset}")).await.expect("id"));
+        out.push(
+            raw_i64(db, &format!("{sql} LIMIT 1 OFFSET {offset}"))
+                .await
+                .expect("id"),
+        );
     }
     out
 }
@@ -230,7 +242,9 @@ async fn regions_agree(world: &World) -> String {
         .iter()
         .max_by_key(|p| p.counts.people_enrolled)
         .expect("a province");
-    let province = regions::compute_province(app, &world.admin, &busiest.code).await.expect("province");
+    let province = regions::compute_province(app, &world.admin, &busiest.code)
+        .await
+        .expect("province");
     assert_eq!(province.province.counts, busiest.counts);
     let mut regions_sum = regions::Counts::default();
     for r in &province.regions {
@@ -243,7 +257,13 @@ async fn regions_agree(world: &World) -> String {
         regions_sum.smes_diagnosed += r.counts.smes_diagnosed;
     }
     assert_eq!(
-        (regions_sum.people_enrolled, regions_sum.in_training, regions_sum.completed, regions_sum.paid_won, regions_sum.smes_diagnosed),
+        (
+            regions_sum.people_enrolled,
+            regions_sum.in_training,
+            regions_sum.completed,
+            regions_sum.paid_won,
+            regions_sum.smes_diagnosed
+        ),
         (
             busiest.counts.people_enrolled,
             busiest.counts.in_training,
@@ -268,7 +288,13 @@ async fn regions_agree(world: &World) -> String {
         );
         assert_eq!(
             programme.counts.people_enrolled,
-            count(db, &enrolments(&format!("DISTINCT CASE WHEN e.status IN {ENROLLED} THEN e.person_id END"))).await,
+            count(
+                db,
+                &enrolments(&format!(
+                    "DISTINCT CASE WHEN e.status IN {ENROLLED} THEN e.person_id END"
+                ))
+            )
+            .await,
             "{}",
             programme.code
         );
@@ -277,7 +303,9 @@ async fn regions_agree(world: &World) -> String {
         province.programmes.iter().map(|p| p.counts.in_training).sum::<i64>(),
         busiest.counts.in_training
     );
-    let unknown = regions::compute_province(app, &world.admin, "99").await.expect_err("no province 99");
+    let unknown = regions::compute_province(app, &world.admin, "99")
+        .await
+        .expect_err("no province 99");
     assert_eq!(unknown.http_status(), 404);
     busiest.code.clone()
 }
@@ -301,7 +329,11 @@ async fn months_agree(world: &World) {
                  AND seoul_date >= '{from}' AND seoul_date < '{to}'"
             )
         };
-        assert_eq!(m.started, count(db, &events("'in_training'")).await, "started in {month}");
+        assert_eq!(
+            m.started,
+            count(db, &events("'in_training'")).await,
+            "started in {month}"
+        );
         assert_eq!(
             m.completed,
             count(db, &events("'completed', 'early_completion_employment'")).await,
@@ -357,8 +389,14 @@ async fn smes_agree(world: &World) {
     let t = &view.total;
     assert_eq!(t.registered, count(db, "SELECT COUNT(*) FROM sme_firms").await);
     assert_eq!(t.registered, 60);
-    assert_eq!(t.assigned, count(db, "SELECT COUNT(*) FROM sme_firms WHERE centre_id IS NOT NULL").await);
-    assert_eq!(t.diagnosed, count(db, "SELECT COUNT(DISTINCT firm_id) FROM sme_diagnoses").await);
+    assert_eq!(
+        t.assigned,
+        count(db, "SELECT COUNT(*) FROM sme_firms WHERE centre_id IS NOT NULL").await
+    );
+    assert_eq!(
+        t.diagnosed,
+        count(db, "SELECT COUNT(DISTINCT firm_id) FROM sme_diagnoses").await
+    );
     assert_eq!(t.diagnosed, 20);
     assert_eq!(t.prescribed, 10);
     assert_eq!(
@@ -379,16 +417,28 @@ async fn smes_agree(world: &World) {
         let row = view.by_level.iter().find(|r| r.key == level).expect("level row");
         assert_eq!(
             row.funnel.registered,
-            count(db, &format!("SELECT COUNT(DISTINCT firm_id) FROM sme_diagnoses WHERE level = '{level}'")).await
+            count(
+                db,
+                &format!("SELECT COUNT(DISTINCT firm_id) FROM sme_diagnoses WHERE level = '{level}'")
+            )
+            .await
         );
     }
     for p in &view.by_province {
         assert_eq!(
             p.funnel.registered,
-            count(db, &format!("SELECT COUNT(*) FROM sme_firms WHERE province_code = '{}'", p.key)).await
+            count(
+                db,
+                &format!("SELECT COUNT(*) FROM sme_firms WHERE province_code = '{}'", p.key)
+            )
+            .await
         );
     }
-    let target = view.targets.iter().find(|t| t.programme_id == "sme-diagnosis").expect("target");
+    let target = view
+        .targets
+        .iter()
+        .find(|t| t.programme_id == "sme-diagnosis")
+        .expect("target");
     assert_eq!((target.target.value, target.achieved), (2_000, 10));
 }
 
@@ -436,16 +486,29 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 }
 
 /// Every table of `page` downloaded as CSV and XLSX: the same cells, numbers equal.
-async fn downloads_agree(app: &TestApp, cookie: &str, page: &str, tables: &[&str]) -> BTreeMap<String, Vec<Vec<String>>> {
+async fn downloads_agree(
+    app: &TestApp,
+    cookie: &str,
+    page: &str,
+    tables: &[&str],
+) -> BTreeMap<String, Vec<Vec<String>>> {
     use calamine::{Data, Reader, Xlsx};
     let mut out = BTreeMap::new();
     for table in tables {
         let sep = if page.contains('?') { '&' } else { '?' };
-        let (status, kind, csv) = fetch(format!("{}{page}{sep}format=csv&table={table}", app.base_url), cookie.to_owned()).await;
+        let (status, kind, csv) = fetch(
+            format!("{}{page}{sep}format=csv&table={table}", app.base_url),
+            cookie.to_owned(),
+        )
+        .await;
         assert_eq!(status, 200, "{page} {table} csv");
         assert!(kind.starts_with("text/csv"), "{kind}");
         let csv = csv_rows(&String::from_utf8(csv).expect("utf-8"));
-        let (status, _, xlsx) = fetch(format!("{}{page}{sep}format=xlsx&table={table}", app.base_url), cookie.to_owned()).await;
+        let (status, _, xlsx) = fetch(
+            format!("{}{page}{sep}format=xlsx&table={table}", app.base_url),
+            cookie.to_owned(),
+        )
+        .await;
         assert_eq!(status, 200, "{page} {table} xlsx");
         let mut book = Xlsx::new(std::io::Cursor::new(xlsx)).expect("xlsx");
         let sheet = book.worksheet_range_at(0).expect("a sheet").expect("range");
@@ -457,7 +520,9 @@ async fn downloads_agree(app: &TestApp, cookie: &str, page: &str, tables: &[&str
                 match cell {
                     Data::Float(f) if text.is_empty() => panic!("{table}: {f} against an empty CSV cell"),
                     #[allow(clippy::cast_possible_truncation)]
-                    Data::Float(f) if !text.contains('.') => assert_eq!(*f as i64, text.parse::<i64>().expect("integer"), "{table}"),
+                    Data::Float(f) if !text.contains('.') => {
+                        assert_eq!(*f as i64, text.parse::<i64>().expect("integer"), "{table}")
+                    }
                     // A share: the CSV's percentage with one decimal, the sheet's fraction.
                     Data::Float(f) => {
                         let shown: f64 = text.parse().expect("a percentage");
@@ -470,7 +535,11 @@ async fn downloads_agree(app: &TestApp, cookie: &str, page: &str, tables: &[&str
                 }
             }
         }
-        let (status, _, _) = fetch(format!("{}{page}{sep}format=csv&table=nope", app.base_url), cookie.to_owned()).await;
+        let (status, _, _) = fetch(
+            format!("{}{page}{sep}format=csv&table=nope", app.base_url),
+            cookie.to_owned(),
+        )
+        .await;
         assert_eq!(status, 404, "an unknown table");
         out.insert((*table).to_owned(), csv);
     }
@@ -488,7 +557,11 @@ async fn pages_agree(world: &World, busiest: &str) {
     let (status, _, page) = fetch(format!("{}/admin/dashboard/regions", app.base_url), cookie.clone()).await;
     assert_eq!(status, 200);
     let page = String::from_utf8(page).expect("utf-8");
-    assert!(page.contains("class=\"as-of\"") && page.contains("regions-map") && page.contains(&format!("/admin/dashboard/regions/{busiest}")));
+    assert!(
+        page.contains("class=\"as-of\"")
+            && page.contains("regions-map")
+            && page.contains(&format!("/admin/dashboard/regions/{busiest}"))
+    );
     let csv = downloads_agree(app, &cookie, "/admin/dashboard/regions", &["provinces"]).await;
     let rows = &csv["provinces"];
     assert_eq!(rows.len(), 1 + 17 + 1, "headers, provinces, total");
@@ -496,7 +569,11 @@ async fn pages_agree(world: &World, busiest: &str) {
         assert_eq!(row[0], p.name.ko);
         assert_eq!(row[1], p.counts.people_enrolled.to_string());
         assert_eq!(row[7], p.counts.paid_won.to_string());
-        assert!(page.contains(&aiup_core::money::Won(p.counts.paid_won).to_string()), "the page shows {}", p.counts.paid_won);
+        assert!(
+            page.contains(&aiup_core::money::Won(p.counts.paid_won).to_string()),
+            "the page shows {}",
+            p.counts.paid_won
+        );
     }
     assert_eq!(rows[18][1], view.total.counts.people_enrolled.to_string());
 
@@ -504,7 +581,13 @@ async fn pages_agree(world: &World, busiest: &str) {
     let (status, _, page) = fetch(format!("{}{province_page}?lang=en", app.base_url), cookie.clone()).await;
     assert_eq!(status, 200);
     assert!(String::from_utf8(page).expect("utf-8").contains("lang=\"en\""));
-    let csv = downloads_agree(app, &cookie, &province_page, &["province-regions", "province-programmes"]).await;
+    let csv = downloads_agree(
+        app,
+        &cookie,
+        &province_page,
+        &["province-regions", "province-programmes"],
+    )
+    .await;
     let regions_rows = &csv["province-regions"];
     let busiest_row = view.provinces.iter().find(|p| p.code == busiest).expect("row");
     let total_row = regions_rows.last().expect("total row");
@@ -513,7 +596,10 @@ async fn pages_agree(world: &World, busiest: &str) {
         .iter()
         .map(|r| r[1].parse::<i64>().expect("count"))
         .sum();
-    assert_eq!(people, busiest_row.counts.people_enrolled, "the 시군구 add up to the province");
+    assert_eq!(
+        people, busiest_row.counts.people_enrolled,
+        "the 시군구 add up to the province"
+    );
     let (status, _, _) = fetch(format!("{}/admin/dashboard/regions/99", app.base_url), cookie.clone()).await;
     assert_eq!(status, 404);
 
@@ -521,7 +607,13 @@ async fn pages_agree(world: &World, busiest: &str) {
     assert_eq!(status, 200);
     let page = String::from_utf8(page).expect("utf-8");
     assert!(page.contains("months-chart") && page.contains("overview-map") && page.contains("headlines-chart"));
-    let csv = downloads_agree(app, &cookie, "/admin/dashboard", &["headlines", "months", "provinces-per-10k"]).await;
+    let csv = downloads_agree(
+        app,
+        &cookie,
+        "/admin/dashboard",
+        &["headlines", "months", "provinces-per-10k"],
+    )
+    .await;
     assert_eq!(csv["headlines"][1][2], "240000");
     assert_eq!(csv["months"].len(), 1 + 12 + 1);
 
@@ -531,7 +623,14 @@ async fn pages_agree(world: &World, busiest: &str) {
         app,
         &cookie,
         "/admin/dashboard/smes",
-        &["sme-targets", "sme-funnel", "sme-by-level", "sme-by-centre", "sme-by-province", "sme-by-size"],
+        &[
+            "sme-targets",
+            "sme-funnel",
+            "sme-by-level",
+            "sme-by-centre",
+            "sme-by-province",
+            "sme-by-size",
+        ],
     )
     .await;
     assert_eq!(csv["sme-funnel"].last().expect("total")[4], "20", "diagnosed");

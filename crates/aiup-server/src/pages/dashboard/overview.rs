@@ -40,7 +40,9 @@ fn headline_row(ko: &str, en: &str, lang: Lang, h: &Headline) -> Vec<Cell> {
 
 /// Month labels of a year: "1월"…, "Jan"….
 fn month_labels(lang: Lang) -> Vec<String> {
-    const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     (1..=12)
         .map(|m: usize| match lang {
             Lang::Ko => format!("{m}월"),
@@ -76,7 +78,12 @@ async fn overview_page(
         rows: vec![
             headline_row("참여 인원 (명)", "People enrolled", lang, &view.people),
             headline_row("예산 집행액 (원)", "Budget paid (won)", lang, &view.paid_won),
-            headline_row("연말 집행 전망 (원)", "Forecast to the year's end (won)", lang, &view.forecast_won),
+            headline_row(
+                "연말 집행 전망 (원)",
+                "Forecast to the year's end (won)",
+                lang,
+                &view.forecast_won,
+            ),
             headline_row(
                 "진단·처방 중소기업 (개사)",
                 "SMEs diagnosed and prescribed",
@@ -100,13 +107,24 @@ async fn overview_page(
             Column::new("월", "Month", Kind::Text),
             Column::new("훈련 시작", "Started", Kind::Count),
             Column::new("수료", "Completed", Kind::Count),
-            Column::new("훈련장려금 (취소 외 지급 회차)", "Allowances (runs not cancelled)", Kind::Won),
+            Column::new(
+                "훈련장려금 (취소 외 지급 회차)",
+                "Allowances (runs not cancelled)",
+                Kind::Won,
+            ),
         ],
         rows: view
             .months
             .iter()
             .zip(month_labels(lang))
-            .map(|(m, label)| vec![Cell::Text(label), Cell::Int(m.started), Cell::Int(m.completed), Cell::Int(m.paid_won)])
+            .map(|(m, label)| {
+                vec![
+                    Cell::Text(label),
+                    Cell::Int(m.started),
+                    Cell::Int(m.completed),
+                    Cell::Int(m.paid_won),
+                ]
+            })
             .collect(),
         footer: Some(vec![
             Cell::Text(lang.pick("합계", "Total").to_owned()),
@@ -149,7 +167,9 @@ async fn overview_page(
         );
         let progress = BarChart {
             id: "headlines-chart".into(),
-            title: lang.pick("계획 목표 대비 달성률", "Progress against the plan").to_owned(),
+            title: lang
+                .pick("계획 목표 대비 달성률", "Progress against the plan")
+                .to_owned(),
             description: same_numbers.to_owned(),
             unit: "%".into(),
             categories: headlines
@@ -162,15 +182,25 @@ async fn overview_page(
                 .collect(),
             series: vec![Series {
                 name: lang.pick("달성률", "Of target").to_owned(),
-                values: [&view.people, &view.paid_won, &view.forecast_won, &view.smes, &view.five_year_people]
-                    .iter()
-                    .map(|h| h.progress_bp().and_then(|bp| u32::try_from(bp / 10).ok()))
-                    .collect(),
+                values: [
+                    &view.people,
+                    &view.paid_won,
+                    &view.forecast_won,
+                    &view.smes,
+                    &view.five_year_people,
+                ]
+                .iter()
+                .map(|h| h.progress_bp().and_then(|bp| u32::try_from(bp / 10).ok()))
+                .collect(),
             }],
         };
         let counts_line = LineChart {
             id: "months-chart".into(),
-            title: format!("{} {}", view.year, lang.pick("월별 훈련 시작과 수료", "training started and completed by month")),
+            title: format!(
+                "{} {}",
+                view.year,
+                lang.pick("월별 훈련 시작과 수료", "training started and completed by month")
+            ),
             description: same_numbers.to_owned(),
             unit: String::new(),
             categories: month_labels(lang),
@@ -187,14 +217,25 @@ async fn overview_page(
         };
         let paid_line = LineChart {
             id: "months-paid-chart".into(),
-            title: format!("{} {}", view.year, lang.pick("월별 훈련장려금 지급액 (백만 원)", "allowances paid by month (million won)")),
+            title: format!(
+                "{} {}",
+                view.year,
+                lang.pick(
+                    "월별 훈련장려금 지급액 (백만 원)",
+                    "allowances paid by month (million won)"
+                )
+            ),
             description: same_numbers.to_owned(),
             unit: String::new(),
             categories: month_labels(lang),
             series: vec![Series {
                 name: lang.pick("지급액 (백만 원)", "Paid (million won)").to_owned(),
                 // Tenths of a million won.
-                values: view.months.iter().map(|m| u32::try_from(m.paid_won / 100_000).ok()).collect(),
+                values: view
+                    .months
+                    .iter()
+                    .map(|m| u32::try_from(m.paid_won / 100_000).ok())
+                    .collect(),
             }],
         };
         let map = ProvinceMap {

@@ -137,8 +137,16 @@ fn area_columns(first_ko: &str, first_en: &str, with_rates: bool) -> Vec<Column>
         Column::new("수료율", "Completion rate", Kind::Percent),
     ];
     if with_rates {
-        columns.push(Column::new("인구 1만 명당 참여", "Enrolled per 10,000 residents", Kind::Text));
-        columns.push(Column::new("인구 1만 명당 수료", "Completed per 10,000 residents", Kind::Text));
+        columns.push(Column::new(
+            "인구 1만 명당 참여",
+            "Enrolled per 10,000 residents",
+            Kind::Text,
+        ));
+        columns.push(Column::new(
+            "인구 1만 명당 수료",
+            "Completed per 10,000 residents",
+            Kind::Text,
+        ));
     }
     columns.extend([
         Column::new("훈련장려금 지급액", "Allowances paid", Kind::Won),
@@ -258,7 +266,10 @@ async fn province_page(
     let regions_table = DataTable {
         id: "province-regions".into(),
         caption_ko: format!("{} 시군구별 현황 (거주지 기준)", view.province.name.ko),
-        caption_en: format!("{} by city, county or district (where people live)", view.province.name.en),
+        caption_en: format!(
+            "{} by city, county or district (where people live)",
+            view.province.name.en
+        ),
         columns,
         rows: view.regions.iter().map(|r| area_cells(lang, r, false, true)).collect(),
         footer: Some(area_cells(lang, &view.province, false, true)),
@@ -268,19 +279,33 @@ async fn province_page(
         caption_ko: format!("{} 사업별 현황", view.province.name.ko),
         caption_en: format!("{} by programme", view.province.name.en),
         columns: area_columns("사업", "Programme", false),
-        rows: view.programmes.iter().map(|r| area_cells(lang, r, false, false)).collect(),
+        rows: view
+            .programmes
+            .iter()
+            .map(|r| area_cells(lang, r, false, false))
+            .collect(),
         footer: None,
     };
     answer(&q, lang, view.as_of.date, &[&regions_table, &programmes_table], || {
         let name = lang.pick(&view.province.name.ko, &view.province.name.en);
         let chart = BarChart {
             id: "province-regions-chart".into(),
-            title: format!("{name} {}", lang.pick("시군구별 참여 인원", "people enrolled by city, county or district")),
+            title: format!(
+                "{name} {}",
+                lang.pick("시군구별 참여 인원", "people enrolled by city, county or district")
+            ),
             description: lang
-                .pick("막대마다 값이 적혀 있고, 같은 수가 아래 표에 있습니다.", "Each bar shows its value; the same numbers are in the table below.")
+                .pick(
+                    "막대마다 값이 적혀 있고, 같은 수가 아래 표에 있습니다.",
+                    "Each bar shows its value; the same numbers are in the table below.",
+                )
                 .to_owned(),
             unit: String::new(),
-            categories: view.regions.iter().map(|r| lang.pick(&r.name.ko, &r.name.en).to_owned()).collect(),
+            categories: view
+                .regions
+                .iter()
+                .map(|r| lang.pick(&r.name.ko, &r.name.en).to_owned())
+                .collect(),
             series: vec![Series {
                 name: lang.pick("참여 인원", "People enrolled").to_owned(),
                 values: view

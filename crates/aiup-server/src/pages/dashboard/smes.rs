@@ -12,8 +12,8 @@ use crate::pages::chart_map::{province_map, MapTile, ProvinceMap};
 use crate::pages::widgets::href;
 use crate::AppState;
 use aiup_app::accounts::Permission;
-use aiup_core::policy::TargetUnit;
 use aiup_app::dashboard::smes::{smes, Funnel, FunnelRow};
+use aiup_core::policy::TargetUnit;
 use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -43,7 +43,14 @@ fn steps(f: &Funnel) -> [(&'static str, &'static str, i64); 7] {
     ]
 }
 
-fn funnel_table(id: &str, caption: (&str, &str), first: (&str, &str), lang: Lang, rows: &[FunnelRow], total: &Funnel) -> DataTable {
+fn funnel_table(
+    id: &str,
+    caption: (&str, &str),
+    first: (&str, &str),
+    lang: Lang,
+    rows: &[FunnelRow],
+    total: &Funnel,
+) -> DataTable {
     let mut columns = vec![Column::new(first.0, first.1, Kind::Text)];
     columns.extend(steps(total).iter().map(|(ko, en, _)| Column::new(ko, en, Kind::Count)));
     let cells = |name: String, f: &Funnel| {
@@ -163,7 +170,11 @@ async fn smes_page(
             title: lang.pick("목표 대비 달성률", "Progress against the targets").to_owned(),
             description: same_numbers.to_owned(),
             unit: "%".into(),
-            categories: view.targets.iter().map(|t| lang.pick(&t.name.ko, &t.name.en).to_owned()).collect(),
+            categories: view
+                .targets
+                .iter()
+                .map(|t| lang.pick(&t.name.ko, &t.name.en).to_owned())
+                .collect(),
             series: vec![Series {
                 name: lang.pick("달성률", "Of target").to_owned(),
                 values: view.targets.iter().map(|t| Some(t.progress_bp / 10)).collect(),
@@ -174,7 +185,10 @@ async fn smes_page(
             title: lang.pick("단계별 중소기업 수", "Firms at each step").to_owned(),
             description: same_numbers.to_owned(),
             unit: String::new(),
-            categories: steps(&view.total).iter().map(|(ko, en, _)| lang.pick(ko, en).to_owned()).collect(),
+            categories: steps(&view.total)
+                .iter()
+                .map(|(ko, en, _)| lang.pick(ko, en).to_owned())
+                .collect(),
             series: vec![Series {
                 name: lang.pick("기업 수", "Firms").to_owned(),
                 values: steps(&view.total)
