@@ -1,18 +1,17 @@
 //! Dashboard page group `overview` (issue 12): `/admin/dashboard`, the headline numbers against
 //! the plan, the months of the year as lines, the province map, and links to every board.
 
-use super::regions::{answer, failed, province_links, province_tiles, short_names, BoardQuery};
+use super::regions::{answer, enrolment_map, failed, province_links, BoardQuery};
 use super::table::{table_with_downloads, Cell, Column, DataTable, Kind};
 use super::{as_of_stamp, frame, Board};
 use crate::access::{perm, Access, Allowed};
 use crate::i18n::Lang;
 use crate::pages::chart::{bar_chart, line_chart, BarChart, LineChart, Series};
-use crate::pages::chart_map::{hundredths, province_map, ProvinceMap};
+use crate::pages::chart_map::{hundredths, province_map};
 use crate::pages::widgets::href;
 use crate::AppState;
 use aiup_app::accounts::Permission;
 use aiup_app::dashboard::overview::{overview, Headline};
-use aiup_app::dashboard::regions::AreaRow;
 use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -238,21 +237,7 @@ async fn overview_page(
                     .collect(),
             }],
         };
-        let map = ProvinceMap {
-            id: "overview-map".into(),
-            title: lang
-                .pick("시도별 인구 1만 명당 참여 인원", "People enrolled per 10,000 residents, by province")
-                .to_owned(),
-            description: lang
-                .pick(
-                    "시도 하나가 같은 크기의 칸 하나인 카토그램입니다(경계 지도가 아님). 색이 진할수록 값이 크고, 칸마다 값이 적혀 있습니다. 같은 수가 아래 표에 있습니다.",
-                    "A cartogram with one equal tile per province (not a boundary map). Darker tiles have larger values; each tile shows its value. The same numbers are in the table below.",
-                )
-                .to_owned(),
-            unit: lang.pick("명(인구 1만 명당)", "per 10,000 residents").to_owned(),
-            link_hint: lang.pick("시도 상세 보기", "open the province").to_owned(),
-            tiles: province_tiles(lang, &view.provinces, &short_names(&state, lang), AreaRow::enrolled_per_10k),
-        };
+        let map = enrolment_map(&state, lang, "overview-map", &view.provinces);
         let title = Board::Overview.label(lang);
         let body = html! {
             h1 #page-title { (lang.pick("사업 현황 개요", "Programme overview")) }

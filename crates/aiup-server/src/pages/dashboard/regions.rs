@@ -2,7 +2,7 @@
 //! the tile map and the provinces' table) and a province's drill-down to its 시군구 and
 //! programmes (`/admin/dashboard/regions/{province}`). Also what the overview and SME boards
 //! share with it: the query every board takes ([`BoardQuery`]), the answer to a download or an
-//! error ([`answer`], [`failed`]), and the province tiles of the map ([`province_tiles`]).
+//! error ([`answer`], [`failed`]), and the province map ([`enrolment_map`], [`province_tiles`]).
 
 use super::table::{export_response, table_with_downloads, Cell, Column, DataTable, Format, Kind};
 use super::{as_of_stamp, frame, Board};
@@ -123,6 +123,40 @@ pub(crate) fn short_names(state: &AppState, lang: Lang) -> Vec<(String, String)>
         .collect()
 }
 
+/// The provinces' map of people enrolled per 10,000 residents, each tile a link to its page.
+pub(crate) fn enrolment_map(state: &AppState, lang: Lang, id: &str, provinces: &[AreaRow]) -> ProvinceMap {
+    ProvinceMap {
+        id: id.to_owned(),
+        title: lang
+            .pick(
+                "시도별 인구 1만 명당 참여 인원",
+                "People enrolled per 10,000 residents, by province",
+            )
+            .to_owned(),
+        description: cartogram_description(lang, "아래 표", "the table below"),
+        unit: lang.pick("명(인구 1만 명당)", "per 10,000 residents").to_owned(),
+        link_hint: map_link_hint(lang),
+        tiles: province_tiles(lang, provinces, &short_names(state, lang), AreaRow::enrolled_per_10k),
+    }
+}
+
+/// What a province map shows, for screen readers; `table` says where the same numbers are.
+pub(crate) fn cartogram_description(lang: Lang, table_ko: &str, table_en: &str) -> String {
+    match lang {
+        Lang::Ko => format!(
+            "시도 하나가 같은 크기의 칸 하나인 카토그램입니다(경계 지도가 아님). 색이 진할수록 값이 크고, 칸마다 값이 적혀 있습니다. 같은 수가 {table_ko}에 있습니다."
+        ),
+        Lang::En => format!(
+            "A cartogram with one equal tile per province (not a boundary map). Darker tiles have larger values; each tile shows its value. The same numbers are in {table_en}."
+        ),
+    }
+}
+
+/// What following a map tile does, said after its value.
+pub(crate) fn map_link_hint(lang: Lang) -> String {
+    lang.pick("시도 상세 보기", "open the province").to_owned()
+}
+
 fn per_10k(value: Option<i64>) -> Cell {
     value.map_or(Cell::Missing, |v| Cell::Text(hundredths(v)))
 }
@@ -202,21 +236,7 @@ async fn regions_page(
     };
     let table = provinces_table(lang, &view.provinces, &view.total);
     answer(&q, lang, view.as_of.date, &[&table], || {
-        let map = ProvinceMap {
-            id: "regions-map".into(),
-            title: lang
-                .pick("시도별 인구 1만 명당 참여 인원", "People enrolled per 10,000 residents, by province")
-                .to_owned(),
-            description: lang
-                .pick(
-                    "시도 하나가 같은 크기의 칸 하나인 카토그램입니다(경계 지도가 아님). 색이 진할수록 값이 크고, 칸마다 값이 적혀 있습니다. 같은 수가 아래 표에 있습니다.",
-                    "A cartogram with one equal tile per province (not a boundary map). Darker tiles have larger values; each tile shows its value. The same numbers are in the table below.",
-                )
-                .to_owned(),
-            unit: lang.pick("명(인구 1만 명당)", "per 10,000 residents").to_owned(),
-            link_hint: lang.pick("시도 상세 보기", "open the province").to_owned(),
-            tiles: province_tiles(lang, &view.provinces, &short_names(&state, lang), AreaRow::enrolled_per_10k),
-        };
+        let map = enrolment_map(&state, lang, "regions-map", &view.provinces);
         let title = Board::Regions.label(lang);
         let body = html! {
             h1 #page-title { (lang.pick("지역별 현황", "Regions")) }

@@ -2,7 +2,7 @@
 //! targets, how far the registry's firms got (registered → staff enrolled), and the same by AX
 //! level, centre, province (with the map) and size band.
 
-use super::regions::{answer, failed, province_path, short_names, BoardQuery};
+use super::regions::{answer, cartogram_description, failed, map_link_hint, province_path, short_names, BoardQuery};
 use super::table::{table_with_downloads, Cell, Column, DataTable, Kind};
 use super::{as_of_stamp, frame, Board};
 use crate::access::{perm, Access, Allowed};
@@ -200,15 +200,12 @@ async fn smes_page(
         let names = short_names(&state, lang);
         let map = ProvinceMap {
             id: "sme-map".into(),
-            title: lang.pick("시도별 진단 중소기업 수", "SMEs diagnosed, by province").to_owned(),
-            description: lang
-                .pick(
-                    "시도 하나가 같은 크기의 칸 하나인 카토그램입니다(경계 지도가 아님). 색이 진할수록 값이 크고, 칸마다 값이 적혀 있습니다. 같은 수가 아래 시도별 표에 있습니다.",
-                    "A cartogram with one equal tile per province (not a boundary map). Darker tiles have larger values; each tile shows its value. The same numbers are in the province table below.",
-                )
+            title: lang
+                .pick("시도별 진단 중소기업 수", "SMEs diagnosed, by province")
                 .to_owned(),
+            description: cartogram_description(lang, "아래 시도별 표", "the province table below"),
             unit: lang.pick("개사", "firms").to_owned(),
-            link_hint: lang.pick("시도 상세 보기", "open the province").to_owned(),
+            link_hint: map_link_hint(lang),
             tiles: view
                 .by_province
                 .iter()
