@@ -11,13 +11,13 @@ use std::sync::Arc;
 use aiup_store::MonthFigures;
 use serde::Serialize;
 
-use super::budget::compute_budget;
-use super::regions::{read_tallies, regions_view, AreaRow, Counts};
-use super::targets::compute_targets;
+use super::budget::{budget, compute_budget, BudgetView};
+use super::regions::{read_tallies, regions_view, tallies, AreaRow, Counts, Tallies};
+use super::targets::{compute_targets, targets, TargetsView};
 use super::AsOf;
 use crate::accounts::{Actor, Permission};
 use crate::programme::programme_scope;
-use crate::sme::outcomes::targets;
+use crate::sme::outcomes::targets as sme_targets;
 use crate::{App, AppError};
 
 /// One headline number and what it is measured against.
@@ -58,19 +58,34 @@ pub struct OverviewView {
     pub provinces: Vec<AreaRow>,
 }
 
-/// Computes the board now from the stores.
+/// Computes the board now from the stores (nothing from the cache).
 pub async fn compute_overview(app: &App, actor: &Actor) -> Result<OverviewView, AppError> {
     actor.require(Permission::ReadDashboards)?;
-    let regions = regions_view(app, &read_tallies(app).await?)?;
-    let year = chrono::Datelike::year(&regions.as_of.date);
-    let months = app.db().region_reports().months(year).await?;
-    let sme = targets(app, actor, year)
-        .await?
-        .into_iter()
-        .find(|t| t.programme_id == "sme-diagnosis");
     let scope = programme_scope(actor);
-    let targets = compute_targets(app, scope.as_deref()).await?;
-    let budget = compute_budget(app, scope.as_deref()).await?;
+    let (tallies, targets, budget) = tokio::try_join!(
+        read_tallies(app),
+        compute_targets(app, scope.as_deref()),
+        compute_budget(app, scope.as_deref()),
+    )?;
+    assemble(app, actor, &tallies, &targets, &budget).await
+}
+
+/// The board from the regional tallies, the targets and the budget execution; the months and
+/// the SME target are read here.
+async fn assemble(
+    app: &App,
+    actor: &Actor,
+    tallies: &Tallies,
+    targets: &TargetsView,
+    budget: &BudgetView,
+) -> Result<OverviewView, AppError> {
+    let regions = regions_view(app, tallies)?;
+    let year = chrono::Datelike::year(&regions.as_of.date);
+    let (months, sme_targets) = tokio::try_join!(
+        async { Ok::<_, AppError>(app.db().region_reports().months(year).await?) },
+        sme_targets(app, actor, year),
+    )?;
+    let sme = sme_targets.into_iter().find(|t| t.programme_id == "sme-diagnosis");
     let totals = regions.total.counts.clone();
     let plan_budget = Some(budget.totals.plan_total_won);
     Ok(OverviewView {
@@ -110,6 +125,10 @@ pub async fn overview(app: &App, actor: &Actor) -> Result<Arc<OverviewView>, App
     // The people, money and five-year figures follow a scoped administrator's programmes.
     let scope = programme_scope(actor).map(|s| s.join(",")).unwrap_or_default();
     app.dashboards()
-        .get_or_compute(&format!("overview:{scope}"), compute_overview(app, actor))
+        .get_or_compute(&format!("overview:{scope}"), async {
+            // The regional, targets and budget figures are the other boards' cached ones.
+            let (tallies, targets, budget) = tokio::try_join!(tallies(app), targets(app, actor), budget(app, actor))?;
+            assemble(app, actor, &tallies, &targets, &budget).await
+        })
         .await
 }

@@ -145,9 +145,13 @@ pub struct Tallies {
 pub async fn read_tallies(app: &App) -> Result<Tallies, AppError> {
     let db = app.db();
     let statuses = enrolled_statuses();
-    let report = db.enrolment_reports().report(&EnrolmentReportFilter::default()).await?;
-    let figures = db.region_reports().regions(&statuses).await?;
-    let firms = db.region_reports().firms(&statuses).await?;
+    // Three independent reads, each one snapshot, at once.
+    let everyone = EnrolmentReportFilter::default();
+    let (report, figures, firms) = tokio::try_join!(
+        db.enrolment_reports().report(&everyone),
+        db.region_reports().regions(&statuses),
+        db.region_reports().firms(&statuses),
+    )?;
     let mut tallies = Tallies {
         as_of: Some(AsOf::now(app)),
         ..Tallies::default()
