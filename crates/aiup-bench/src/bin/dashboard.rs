@@ -244,9 +244,39 @@ fn percentile(times: &mut [Duration], p: usize) -> f64 {
     times[rank - 1].as_secs_f64() * 1_000.0
 }
 
+/// Each store read behind the regional boards, timed alone once: where a cold page's time goes.
+async fn store_reads(app: &App) -> anyhow::Result<()> {
+    let db = app.db();
+    let statuses = aiup_app::dashboard::regions::enrolled_statuses();
+    let started = Instant::now();
+    db.enrolment_reports()
+        .report(&aiup_store::EnrolmentReportFilter::default())
+        .await?;
+    let report = started.elapsed();
+    let started = Instant::now();
+    db.region_reports().regions(&statuses).await?;
+    let regions = started.elapsed();
+    let started = Instant::now();
+    db.region_reports().months(2026).await?;
+    let months = started.elapsed();
+    let started = Instant::now();
+    db.region_reports().firms(&statuses).await?;
+    let firms = started.elapsed();
+    let ms = |d: Duration| d.as_secs_f64() * 1_000.0;
+    println!(
+        "  store reads alone: EnrolmentReports::report {:.0} ms, RegionReports::regions {:.0} ms, months {:.0} ms, firms {:.0} ms",
+        ms(report),
+        ms(regions),
+        ms(months),
+        ms(firms)
+    );
+    Ok(())
+}
+
 async fn measure(label: &str, url: &str, args: &Args) -> anyhow::Result<()> {
     println!("{label}:");
     let (app, base, cookie) = serve(url, args).await?;
+    store_reads(&app).await?;
     println!("  | page | cold p50 ms | cold p99 ms | warm p50 ms | warm p99 ms | cold/warm (p50) |");
     println!("  | --- | ---: | ---: | ---: | ---: | ---: |");
     for page in PAGES {
