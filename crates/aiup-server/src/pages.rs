@@ -11,6 +11,7 @@ mod attendance;
 mod attendance_view;
 mod card;
 pub(crate) mod chart;
+pub(crate) mod chart_map;
 mod checkin;
 pub mod course;
 pub mod courses;

@@ -12,6 +12,7 @@
 //! | [`Database::accounts`] | [`AccountStore`] | accounts, sessions, API tokens, sign-in failures |
 //! | [`Database::people`] | [`PersonStore`] | person profiles (no names, no resident numbers) |
 //! | [`Database::enrolment_reports`] | [`EnrolmentReports`] | counts of people and enrolments (reads only) |
+//! | [`Database::region_reports`] | [`RegionReports`] | people, money, months and SME firms for the regional dashboards (reads only) |
 //! | [`Database::dashboard_reports`] | [`DashboardReports`] | the dashboards' counts and sums (reads only) |
 //! | [`Database::diagnoses`] | [`DiagnosisStore`] | AI-competency diagnosis runs, append-only |
 //! | [`Database::enrolments`] | [`EnrolmentStore`] | applications, cohort seats, the enrolment history |
@@ -52,6 +53,7 @@ mod policy;
 mod population;
 mod postgres;
 mod reforms;
+mod region_reports;
 mod regions;
 mod shared;
 mod sites;
@@ -126,6 +128,7 @@ pub use reforms::{
     BasisMeta, BasisRow, NewReformDraft, ReformDraftRecord, ReformStore, ACTION_REFORM_BASIS, ACTION_REFORM_DRAFT,
     REFORM_DESCRIPTION_MAX,
 };
+pub use region_reports::{FirmGroup, MonthFigures, RegionFigures, RegionMoney, RegionPeople, RegionReports};
 pub use regions::{RegionAliasRecord, RegionRecord, RegionSet, RegionStore, ACTION_REGIONS_IMPORT};
 pub use sites::{NewSite, SiteCohortUse, SiteImportSummary, SiteRecord, SiteStore, ACTION_SITES_IMPORT, SITE_KINDS};
 pub use sme_diagnosis::{
@@ -365,6 +368,11 @@ impl Database {
     /// Counts of people and enrolments, for the programme overview. Reads only.
     pub fn enrolment_reports(&self) -> &dyn EnrolmentReports {
         aggregate!(self, EnrolmentReports)
+    }
+
+    /// People, money, months and SME firms for the regional dashboards (reads only).
+    pub fn region_reports(&self) -> &dyn RegionReports {
+        aggregate!(self, RegionReports)
     }
 
     /// The dashboards' counts and sums (targets and budget execution). Reads only.

@@ -8,6 +8,9 @@
 
 pub mod budget;
 pub mod cache;
+pub mod overview;
+pub mod regions;
+pub mod smes;
 pub mod targets;
 
 pub use cache::DashboardCache;

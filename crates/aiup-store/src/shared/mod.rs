@@ -44,6 +44,7 @@ pub(crate) mod people;
 pub(crate) mod policy;
 pub(crate) mod population;
 pub(crate) mod reforms;
+pub(crate) mod region_reports;
 pub(crate) mod regions;
 pub(crate) mod sites;
 pub(crate) mod sme_diagnosis;

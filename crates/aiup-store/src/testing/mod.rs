@@ -44,6 +44,7 @@ mod people;
 mod policy;
 mod population;
 mod reforms;
+mod region_reports;
 mod regions;
 mod sites;
 mod sme_diagnosis;
@@ -73,6 +74,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("sme_survey", sme_survey::CHECKS),
     ("sme_visits", sme_visits::CHECKS),
     ("sme_diagnosis", sme_diagnosis::CHECKS),
+    ("region_reports", region_reports::CHECKS),
     ("dashboard_reports", dashboard_reports::CHECKS),
     ("academy", academy::CHECKS),
     ("sites", sites::CHECKS),
@@ -103,6 +105,7 @@ pub async fn run_conformance(db: Database) {
     sme_survey::run(db).await;
     sme_visits::run(db).await;
     sme_diagnosis::run(db).await;
+    region_reports::run(db).await;
     dashboard_reports::run(db).await;
     academy::run(db).await;
     sites::run(db).await;

@@ -124,6 +124,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("/academy/sites/{id}", "/academy/sites/lab-01")
         .replace("/budget/{line}", "/budget/kdt-ai-campus")
         .replace("/admin/reforms/{id}", "/admin/reforms/1")
+        .replace("/dashboard/regions/{province}", "/dashboard/regions/46")
 }
 
 /// What a caller sends: a session on pages, a token on the API.
@@ -248,6 +249,9 @@ fn every_served_route_is_in_the_table_and_every_table_row_is_served() {
         include_str!("../../../aiup-server/src/pages/dashboard/budget.rs"),
         include_str!("../../../aiup-server/src/pages/dashboard/reforms.rs"),
         include_str!("../../../aiup-server/src/pages/dashboard/outcomes.rs"),
+        include_str!("../../../aiup-server/src/pages/dashboard/overview.rs"),
+        include_str!("../../../aiup-server/src/pages/dashboard/regions.rs"),
+        include_str!("../../../aiup-server/src/pages/dashboard/smes.rs"),
     ]
     .join("\n");
     for (_, path, _) in ROUTES.iter() {
