@@ -4,8 +4,6 @@
 //! share: the frame with the dashboards' menu, the stamp that dates every figure
 //! ([`as_of_stamp`]) and the tables that export to CSV and XLSX ([`table`]).
 
-#![allow(dead_code)] // REMOVE AT MERGE: the page groups being built use these
-
 pub(crate) mod academy;
 pub(crate) mod budget;
 pub(crate) mod outcomes;
