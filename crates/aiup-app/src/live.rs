@@ -47,7 +47,8 @@ impl App {
         Ok(refreshed)
     }
 
-    /// Runs [`App::refresh`] every `interval` for as long as the process runs.
+    /// Runs [`App::refresh`] every `interval` for as long as the process runs, and keeps the
+    /// dashboards' figures warm (`dashboard::prewarm`).
     pub fn spawn_sync(&self, interval: Duration) -> tokio::task::JoinHandle<()> {
         let app = self.clone();
         tokio::spawn(async move {
@@ -68,6 +69,9 @@ impl App {
                         }
                     }
                     Err(error) => tracing::warn!(%error, "could not bring the application up to date"),
+                }
+                if let Err(error) = crate::dashboard::prewarm(&app).await {
+                    tracing::warn!(%error, "could not compute the dashboards' figures ahead of time");
                 }
             }
         })

@@ -3,6 +3,11 @@
 //! longer than a page may; so each kind of figures is computed once per `ttl` and shared by
 //! every request until then. Computation is single-flight: requests arriving while figures
 //! are being computed wait for them rather than computing again.
+//!
+//! A running server also refreshes them ahead of time ([`prewarming`], called by
+//! `dashboard::prewarm` from the server's sync loop): inside it, figures older than half the
+//! `ttl` are computed again while readers go on being served the ones they replace, so a reader
+//! meets a cold computation only when the server has just started.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -13,6 +18,17 @@ use std::time::{Duration, Instant};
 use crate::AppError;
 
 type Entry = (Instant, Arc<dyn Any + Send + Sync>);
+
+tokio::task_local! {
+    /// Set inside [`prewarming`]: figures older than half the ttl are computed again.
+    static PREWARMING: bool;
+}
+
+/// Runs `work` so that every [`DashboardCache::get_or_compute`] inside it recomputes figures
+/// older than half the ttl (readers meanwhile keep the figures being replaced).
+pub async fn prewarming<F: Future>(work: F) -> F::Output {
+    PREWARMING.scope(true, work).await
+}
 
 /// Figures by key, each kept until `ttl` has passed since it was computed.
 pub struct DashboardCache {
@@ -37,7 +53,7 @@ impl Default for DashboardCache {
 }
 
 impl DashboardCache {
-    /// How long figures are kept unless configured otherwise (`AIUP_DASHBOARD_TTL_SECONDS`).
+    /// How long figures are kept.
     pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
 
     pub fn new(ttl: Duration) -> DashboardCache {
@@ -52,10 +68,20 @@ impl DashboardCache {
         self.ttl
     }
 
+    /// How old figures may be for this caller: the ttl, or half of it when prewarming.
+    fn max_age(&self) -> Duration {
+        if PREWARMING.try_with(|p| *p).unwrap_or(false) {
+            self.ttl / 2
+        } else {
+            self.ttl
+        }
+    }
+
     fn fresh<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
+        let max_age = self.max_age();
         let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let (at, value) = entries.get(key)?;
-        if at.elapsed() >= self.ttl {
+        if at.elapsed() >= max_age {
             return None;
         }
         Arc::clone(value).downcast::<T>().ok()
@@ -116,6 +142,21 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         cache.clear();
         assert_eq!(*cache.get_or_compute("a", compute()).await.unwrap(), 42);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn prewarming_recomputes_what_readers_would_still_take() {
+        let cache = DashboardCache::new(Duration::from_millis(400));
+        let calls = AtomicU32::new(0);
+        let compute = || async { Ok::<u32, AppError>(calls.fetch_add(1, Ordering::SeqCst) + 1) };
+        assert_eq!(*cache.get_or_compute("k", compute()).await.unwrap(), 1);
+        std::thread::sleep(Duration::from_millis(250));
+        // Past half the ttl: a reader still takes the kept figures …
+        assert_eq!(*cache.get_or_compute("k", compute()).await.unwrap(), 1);
+        // … while the prewarmer computes them again, and readers then take the new ones.
+        assert_eq!(*prewarming(cache.get_or_compute("k", compute())).await.unwrap(), 2);
+        assert_eq!(*cache.get_or_compute("k", compute()).await.unwrap(), 2);
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 

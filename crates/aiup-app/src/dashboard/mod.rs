@@ -9,11 +9,13 @@
 pub mod budget;
 pub mod cache;
 pub mod overview;
+mod prewarm;
 pub mod regions;
 pub mod smes;
 pub mod targets;
 
 pub use cache::DashboardCache;
+pub use prewarm::prewarm;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
