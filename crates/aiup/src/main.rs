@@ -35,7 +35,9 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("AIUP_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                // sqlx warns of a slow statement with the whole statement's text (a bulk write's
+                // is hundreds of kilobytes); the timings aiup prints say what was slow instead.
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx::query=error")),
         )
         .with_writer(std::io::stderr)
         .init();
