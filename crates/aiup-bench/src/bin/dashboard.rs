@@ -1,7 +1,8 @@
 //! The dashboards' speed at the plan's scale, on SQLite and PostgreSQL.
 //!
 //!     cargo run -p aiup-bench --release --bin dashboard -- [--trainees 240000] [--courses 8000]
-//!         [--firms 20000] [--requests 20] [--backend sqlite|postgres|both] [--postgres URL]
+//!         [--firms 20000] [--requests 20] [--warm-requests N] [--backend sqlite|postgres|both]
+//!         [--postgres URL]
 //!
 //! Setup, per backend, on a fresh database: the default policy, a generated catalogue (seed
 //! 2026, cohorts from 2026-01-05) and a population of `--trainees` seen on 2026-07-01 with its
@@ -28,12 +29,18 @@ use anyhow::Context as _;
 use chrono::{NaiveDate, TimeZone, Utc};
 use clap::Parser;
 
-/// The pages measured (the lead adds the other boards' pages here at merge).
+/// The pages measured: every board's page (the budget line and the province as samples).
 const PAGES: &[&str] = &[
     "/admin/dashboard",
+    "/admin/dashboard/targets",
+    "/admin/dashboard/budget",
+    "/admin/dashboard/budget/card-general-occupations",
     "/admin/dashboard/regions",
     "/admin/dashboard/regions/41",
     "/admin/dashboard/smes",
+    "/admin/dashboard/outcomes",
+    "/admin/dashboard/academy",
+    "/admin/reforms",
 ];
 
 #[derive(Debug, Parser)]
@@ -47,6 +54,9 @@ struct Args {
     /// Requests per page, cold and warm each.
     #[arg(long, default_value_t = 20)]
     requests: usize,
+    /// Warm requests per page, when different from `--requests` (warm ones are cheap).
+    #[arg(long)]
+    warm_requests: Option<usize>,
     /// sqlite, postgres or both.
     #[arg(long, default_value = "both")]
     backend: String,
@@ -287,7 +297,7 @@ async fn measure(label: &str, url: &str, args: &Args) -> anyhow::Result<()> {
         }
         timed_get(format!("{base}{page}"), cookie.clone()).await?;
         let mut warm = Vec::new();
-        for _ in 0..args.requests {
+        for _ in 0..args.warm_requests.unwrap_or(args.requests) {
             warm.push(timed_get(format!("{base}{page}"), cookie.clone()).await?);
         }
         let (c50, c99) = (percentile(&mut cold, 50), percentile(&mut cold, 99));
@@ -305,11 +315,12 @@ async fn measure(label: &str, url: &str, args: &Args) -> anyhow::Result<()> {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     println!(
-        "dashboard bench: {} trainees, {} courses, {} firms, {} requests per page (cold and warm); commit {}",
+        "dashboard bench: {} trainees, {} courses, {} firms, {} cold and {} warm requests per page; commit {}",
         args.trainees,
         args.courses,
         args.firms,
         args.requests,
+        args.warm_requests.unwrap_or(args.requests),
         aiup_bench::git_commit()
     );
     if matches!(args.backend.as_str(), "sqlite" | "both") {

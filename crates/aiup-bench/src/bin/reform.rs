@@ -2,6 +2,7 @@
 //!
 //!     cargo run -p aiup-bench --release --bin reform -- [--trainees 240000] [--courses 8000]
 //!         [--backend sqlite|postgres|both] [--postgres URL] [--runs 5] [--check 20000|all]
+//!         [--synthetic-basis 240000]
 //!
 //! Setup, per backend: a fresh database with the default policy, a generated catalogue (seed
 //! 2026, cohorts from 2026-01-05) and `--trainees` people seen on 2026-07-01 with their
@@ -19,6 +20,15 @@
 //! 4. the figures checked against the one-by-one engine run (`compare_one_by_one`: each
 //!    enrolment's case parsed alone, `evaluate`d, each period priced by `period_pay`) on every
 //!    `n`-th enrolment so that about `--check` enrolments are checked (`all`: every one).
+//!
+//! The generated population gives six months of attendance only to its earliest cohorts. With
+//! `--synthetic-basis N`, after step 1 the basis is REPLACED (through the store's own writer,
+//! `ReformStore::replace_basis`) by N synthetic enrolments of six closed monthly periods each:
+//! case inputs drawn from the real basis rows (programmes, regions, employer sizes, fees spread
+//! as the generator spreads them; courses moved to start in January and last ≥ 6 months),
+//! periods generated (19–23 scheduled days, full attendance for most, some absences, about one
+//! period in ten under the 80% threshold, excused days, meal days lost to short days and
+//! tardies). Steps 2–4 then run on that basis.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::time::{Duration, Instant};
@@ -51,6 +61,10 @@ struct Args {
     /// How many enrolments the one-by-one check covers (a regular sample), or `all`.
     #[arg(long, default_value = "20000")]
     check: String,
+    /// After the real refresh, replace the basis with this many SYNTHETIC enrolments, each
+    /// with six closed monthly periods (0: off; compare the real basis as generated).
+    #[arg(long, default_value_t = 0)]
+    synthetic_basis: usize,
 }
 
 fn today() -> NaiveDate {
@@ -133,6 +147,114 @@ fn raise() -> DraftInput {
     }
 }
 
+/// A small deterministic generator (SplitMix64) for the synthetic periods.
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n`.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Six closed monthly periods, January to June 2026, counted as `count_periods` counts them:
+/// 19–23 scheduled days; most trainees attend fully, some miss a few days, about one trainee in
+/// ten is often under the 80% threshold; tardies make a tardy absence now and then (taken from
+/// the recognised and the special days); short days (under the special allowance's 5 hours)
+/// lose special days; courses under 5 hours a day have none; about half the trainees take the
+/// institution's meal on most days they attend.
+fn synthetic_periods(mix: &mut Mix, hours_per_day_tenths: i64) -> Vec<aiup_rules::reform::CountedPeriod> {
+    let profile = mix.below(100); // the trainee's habit, kept over the six months
+    let eats = mix.below(2) == 0;
+    (0..6)
+        .map(|_| {
+            let scheduled = 19 + mix.below(5) as u16;
+            let missed: u16 = match profile {
+                0..=54 => 0,
+                55..=79 => mix.below(3) as u16,
+                80..=89 => 1 + mix.below(4) as u16,
+                _ => 3 + mix.below(u64::from(scheduled) / 2) as u16, // often under 80%
+            };
+            let attended = scheduled.saturating_sub(missed);
+            let tardy_absences = u16::from(mix.below(8) == 0);
+            let recognised = attended.saturating_sub(tardy_absences);
+            let short_days = if mix.below(4) == 0 { 1 + mix.below(3) as u16 } else { 0 };
+            let special = if hours_per_day_tenths >= 50 {
+                attended
+                    .saturating_sub(short_days)
+                    .saturating_sub(tardy_absences)
+                    .min(recognised)
+            } else {
+                0
+            };
+            let meal = if eats {
+                attended.saturating_sub(mix.below(4) as u16)
+            } else {
+                0
+            };
+            aiup_rules::reform::CountedPeriod {
+                scheduled_days: scheduled,
+                recognised_days: recognised,
+                special_days: special,
+                meal_days: meal,
+            }
+        })
+        .collect()
+}
+
+/// Replaces the basis with `n` synthetic enrolments through the store's own basis writer:
+/// each takes the case inputs of a real basis row (so programmes, regions, provinces, employer
+/// sizes, fees and delivery are spread as the generator spreads them), its course moved to
+/// start in January 2026 and last at least six months, and six generated closed periods.
+async fn synthesise_basis(app: &App, n: usize) -> anyhow::Result<()> {
+    let (_, templates) = app
+        .db()
+        .reforms()
+        .basis()
+        .await?
+        .context("the real basis, to take case inputs from")?;
+    anyhow::ensure!(!templates.is_empty(), "the real basis is empty");
+    let january = NaiveDate::from_ymd_opt(2026, 1, 5).context("date")?;
+    let mut mix = Mix(SEED);
+    let started = Instant::now();
+    let mut rows = Vec::with_capacity(n);
+    for i in 0..n {
+        let t = &templates[mix.below(templates.len() as u64) as usize];
+        let mut row = t.clone();
+        row.enrolment_id = i64::try_from(i + 1)?;
+        let length = (t.end_date - t.start_date).num_days().max(0);
+        row.start_date = january + chrono::Duration::days(mix.below(5) as i64);
+        row.end_date = row.start_date + chrono::Duration::days(length.max(183));
+        row.periods = aiup_rules::reform::pack_periods(&synthetic_periods(&mut mix, t.hours_per_day_tenths));
+        rows.push(row);
+    }
+    let built = started.elapsed();
+    let started = Instant::now();
+    let version = app.engine().policy().version.clone();
+    let meta = app
+        .db()
+        .reforms()
+        .replace_basis(rows, today(), &version, "bench")
+        .await?;
+    println!(
+        "  SYNTHETIC basis (from {} real rows' case inputs): {} enrolments, {} periods; built {:.2} s, written by replace_basis {:.2} s",
+        templates.len(),
+        meta.enrolments,
+        meta.periods,
+        secs(built),
+        secs(started.elapsed())
+    );
+    Ok(())
+}
+
 /// Every `step`-th enrolment of `pop`.
 fn sample(pop: &ReformPopulation, step: usize) -> ReformPopulation {
     let mut out = ReformPopulation::new();
@@ -159,6 +281,10 @@ async fn one_backend(name: &str, url: &str, args: &Args) -> anyhow::Result<()> {
         secs(refreshed.write_time),
         refreshed.skipped
     );
+
+    if args.synthetic_basis > 0 {
+        synthesise_basis(&app, args.synthetic_basis).await?;
+    }
 
     let draft = app
         .draft_reform(&actor, &raise())
