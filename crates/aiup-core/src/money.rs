@@ -44,19 +44,30 @@ impl std::ops::Sub for Won {
     }
 }
 
-impl fmt::Display for Won {
-    /// Renders as `₩1,234,000`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.0.unsigned_abs().to_string();
-        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push(',');
-            }
-            grouped.push(ch);
+/// A whole number with thousands separators: 1234567 → "1,234,567", -1234 → "-1,234".
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
-        let sign = if self.0 < 0 { "-" } else { "" };
-        write!(f, "{sign}₩{grouped}")
+        out.push(ch);
+    }
+    out
+}
+
+impl fmt::Display for Won {
+    /// Renders as `₩1,234,000` (`-₩1,234` below zero).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = grouped(self.0);
+        match text.strip_prefix('-') {
+            Some(magnitude) => write!(f, "-₩{magnitude}"),
+            None => write!(f, "₩{text}"),
+        }
     }
 }
 

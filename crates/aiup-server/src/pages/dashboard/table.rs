@@ -69,21 +69,8 @@ pub struct DataTable {
     pub footer: Option<Vec<Cell>>,
 }
 
-/// A count with thousands separators: 1234567 → "1,234,567" (won: `Won`'s own display, "₩1,234,567").
-pub fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// A count with thousands separators (won: `Won`'s own display, "₩1,234,567").
+pub use aiup_core::money::grouped;
 
 /// Basis points as a percentage with one decimal: 6780 → "67.8%" (rounded half away from zero).
 pub fn percent(bp: i64) -> String {
