@@ -1,5 +1,5 @@
-//! Reform drafts and the population basis reforms are compared on (issue 12, item 5; migration
-//! 0019). Storage models only. Drafts are append-only (a new version is a new row); the basis is
+//! Reform drafts and the population basis reforms are compared on (issue 12, item 5; migrations
+//! 0019 and 0020). Storage models only. Drafts are append-only (a new version is a new row); the basis is
 //! derived data, replaced as a whole by a refresh. Every write is one transaction with its audit
 //! event.
 

@@ -12,6 +12,7 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -36,6 +37,8 @@ pub struct DashboardCache {
     entries: Mutex<HashMap<String, Entry>>,
     /// One lock per key, held while that key's figures are computed.
     computing: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Figures computed since the start (a count for benchmarks and operators).
+    computations: AtomicU64,
 }
 
 impl std::fmt::Debug for DashboardCache {
@@ -61,6 +64,7 @@ impl DashboardCache {
             ttl,
             entries: Mutex::new(HashMap::new()),
             computing: Mutex::new(HashMap::new()),
+            computations: AtomicU64::new(0),
         }
     }
 
@@ -69,6 +73,12 @@ impl DashboardCache {
     }
 
     /// How old figures may be for this caller: the ttl, or half of it when prewarming.
+    /// How many times figures have been computed since the start, by readers and the
+    /// prewarmer alike.
+    pub fn computations(&self) -> u64 {
+        self.computations.load(Ordering::Relaxed)
+    }
+
     fn max_age(&self) -> Duration {
         if PREWARMING.try_with(|p| *p).unwrap_or(false) {
             self.ttl / 2
@@ -105,6 +115,7 @@ impl DashboardCache {
             return Ok(hit);
         }
         let value = Arc::new(compute.await?);
+        self.computations.fetch_add(1, Ordering::Relaxed);
         self.entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -127,7 +138,7 @@ impl DashboardCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::atomic::AtomicU32;
 
     #[tokio::test]
     async fn figures_are_computed_once_until_cleared() {
@@ -140,6 +151,7 @@ mod tests {
         assert_eq!(*cache.get_or_compute("a", compute()).await.unwrap(), 42);
         assert_eq!(*cache.get_or_compute("a", compute()).await.unwrap(), 42);
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(cache.computations(), 1);
         cache.clear();
         assert_eq!(*cache.get_or_compute("a", compute()).await.unwrap(), 42);
         assert_eq!(calls.load(Ordering::SeqCst), 2);

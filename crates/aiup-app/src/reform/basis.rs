@@ -1,5 +1,5 @@
 //! The reform basis: every paid enrolment's case inputs and its closed unit periods as counted,
-//! stored apart (`reform_basis`) so a comparison reads the whole population in one statement
+//! stored apart (`reform_basis_chunks`) so a comparison reads the whole population in one statement
 //! instead of decoding the country's attendance months.
 //!
 //! A refresh reads the country as the payroll does (`payroll::directory`: the catalogue once,

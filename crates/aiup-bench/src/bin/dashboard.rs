@@ -1,21 +1,29 @@
 //! The dashboards' speed at the plan's scale, on SQLite and PostgreSQL.
 //!
 //!     cargo run -p aiup-bench --release --bin dashboard -- [--trainees 240000] [--courses 8000]
-//!         [--firms 20000] [--requests 20] [--warm-requests N] [--backend sqlite|postgres|both]
-//!         [--postgres URL]
+//!         [--firms 20000] [--requests 20] [--warm-requests N] [--seen-on 2026-12-31]
+//!         [--live-seconds 150] [--readers 4] [--backend sqlite|postgres|both] [--postgres URL]
 //!
 //! Setup, per backend, on a fresh database: the default policy, a generated catalogue (seed
-//! 2026, cohorts from 2026-01-05) and a population of `--trainees` seen on 2026-07-01 with its
-//! attendance (`generate_and_store`, as the payroll bench), the payroll of January to June
-//! (`App::run_payroll`), and `--firms` generated SME firms (`aiup_sme::generate::firms`) of
-//! which every tenth is diagnosed and every twentieth prescribed with an accepted plan.
+//! 2026, cohorts from 2026-01-05) and a population of `--trainees` seen on `--seen-on` with its
+//! attendance (`generate_and_store`, as the payroll bench), the payroll of every month closed
+//! by then (`App::run_payroll`; January to November for the default, a year of data), and
+//! `--firms` generated SME firms (`aiup_sme::generate::firms`) of which every tenth is diagnosed
+//! and every twentieth prescribed with an accepted plan.
 //!
 //! Then the application is served in this process (the real router and listener on loopback)
-//! with its clock at 2026-07-01 09:00 in Seoul, a programme administrator signs in, and every
+//! with its clock at 09:00 in Seoul on `--seen-on`, a programme administrator signs in, and every
 //! page of [`PAGES`] is fetched over HTTP: `--requests` times COLD (the dashboard cache cleared
 //! before each request, so each computes its figures from the stores) and `--requests` times
 //! WARM (figures from the cache, after one request that filled it). p50 and p99 per page and
-//! both, and the cold/warm ratio. The goal: p99 < 200 ms per page.
+//! both, and the cold/warm ratio.
+//!
+//! Last, LIVE, as a reader meets a running server: the server's sync loop runs
+//! (`App::spawn_sync`: refresh, then `dashboard::prewarm`, every `SYNC_INTERVAL`), and
+//! `--readers` clients fetch every page in turn, one request after another each, for
+//! `--live-seconds` (more than two cache periods, so the prewarmer recomputes every board's
+//! figures while they read). p50, p99 and max per page, and how many times figures were
+//! computed during the window. The goal: p99 < 200 ms per page.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::Read as _;
@@ -26,7 +34,7 @@ use aiup_app::population::{generate_and_store, PopulationOptions};
 use aiup_app::{App, Clock};
 use aiup_bench::{generate_catalogue, generate_start, load_bundle, SEED};
 use anyhow::Context as _;
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{Datelike as _, NaiveDate, TimeZone, Utc};
 use clap::Parser;
 
 /// The pages measured: every board's page (the budget line and the province as samples).
@@ -57,17 +65,22 @@ struct Args {
     /// Warm requests per page, when different from `--requests` (warm ones are cheap).
     #[arg(long)]
     warm_requests: Option<usize>,
+    /// The day the population is seen on (its attendance runs to the day before; the payroll
+    /// of every month closed by then is run).
+    #[arg(long, default_value = "2026-12-31")]
+    seen_on: NaiveDate,
+    /// How long the live phase reads, in seconds (0: no live phase).
+    #[arg(long, default_value_t = 150)]
+    live_seconds: u64,
+    /// Clients reading at once in the live phase.
+    #[arg(long, default_value_t = 4)]
+    readers: usize,
     /// sqlite, postgres or both.
     #[arg(long, default_value = "both")]
     backend: String,
     /// The PostgreSQL server (a database is created on it and dropped after).
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
     postgres: String,
-}
-
-/// The day the population is seen on.
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 7, 1).unwrap_or_default()
 }
 
 const BENCH_DB: &str = "aiup_dashboard_bench";
@@ -104,7 +117,7 @@ async fn stock(app: &App, url: &str, args: &Args) -> anyhow::Result<()> {
         &PopulationOptions {
             trainees: args.trainees,
             seed: SEED,
-            today: today(),
+            today: args.seen_on,
         },
         args.courses,
         generate_start(),
@@ -129,7 +142,12 @@ async fn stock(app: &App, url: &str, args: &Args) -> anyhow::Result<()> {
         via: Via::Token { id: 0 },
     };
     let started = Instant::now();
-    for month in 1..=6 {
+    let closed_months = (1..=12).filter(|&m| {
+        NaiveDate::from_ymd_opt(args.seen_on.year(), m, 1)
+            .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+            .is_some_and(|next| next <= args.seen_on)
+    });
+    for month in closed_months {
         let done = app
             .run_payroll(&runner, &format!("2026-{month:02}"), &|_, _| {})
             .await
@@ -137,7 +155,8 @@ async fn stock(app: &App, url: &str, args: &Args) -> anyhow::Result<()> {
         print!(" {}", done.run.lines);
     }
     println!(
-        " payroll lines, January to June, in {:.1} s",
+        " payroll lines, every month closed by {}, in {:.1} s",
+        args.seen_on,
         started.elapsed().as_secs_f64()
     );
     let firms = aiup_sme::generate::firms(SEED, args.firms, &bundle.regions);
@@ -191,9 +210,9 @@ async fn serve(url: &str, args: &Args) -> anyhow::Result<(App, String, String)> 
     let db = aiup_store::connect(url).await?;
     let loaded = aiup_app::policy::active_bundle(&db).await?;
     let engine = aiup_app::policy::engine_for(loaded)?;
-    let index = aiup_search::CourseIndex::create_in_ram(aiup_app::catalogue::search_context(&engine, today()))?;
+    let index = aiup_search::CourseIndex::create_in_ram(aiup_app::catalogue::search_context(&engine, args.seen_on))?;
     // 09:00 in Seoul.
-    let at = Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).single().context("instant")?;
+    let at = Utc.from_utc_datetime(&args.seen_on.and_hms_opt(0, 0, 0).context("midnight")?);
     let app = App::new(db, engine, index, Clock::fixed(at));
     stock(&app, url, args).await?;
     app.accounts()
@@ -307,7 +326,64 @@ async fn measure(label: &str, url: &str, args: &Args) -> anyhow::Result<()> {
             c50 / w50.max(0.001)
         );
     }
+    if args.live_seconds > 0 {
+        live(&app, &base, &cookie, args).await?;
+    }
     app.db().close().await;
+    Ok(())
+}
+
+/// The live phase: readers against a server whose sync loop keeps the figures warm.
+async fn live(app: &App, base: &str, cookie: &str, args: &Args) -> anyhow::Result<()> {
+    // As a server's first sync tick: every board's figures computed before readers come.
+    app.dashboards().clear();
+    let started = Instant::now();
+    aiup_app::dashboard::prewarm(app)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "  live: first prewarm (every board's figures) {:.1} s; then {} readers for {} s with the sync loop every {} s",
+        started.elapsed().as_secs_f64(),
+        args.readers,
+        args.live_seconds,
+        aiup_app::live::SYNC_INTERVAL.as_secs()
+    );
+    let computed_before = app.dashboards().computations();
+    let sync = app.spawn_sync(aiup_app::live::SYNC_INTERVAL);
+    let deadline = Instant::now() + Duration::from_secs(args.live_seconds);
+    let mut readers = Vec::new();
+    for reader in 0..args.readers {
+        let (base, cookie) = (base.to_owned(), cookie.to_owned());
+        readers.push(tokio::spawn(async move {
+            let mut times: Vec<Vec<Duration>> = vec![Vec::new(); PAGES.len()];
+            let mut turn = reader;
+            while Instant::now() < deadline {
+                let page = turn % PAGES.len();
+                times[page].push(timed_get(format!("{base}{}", PAGES[page]), cookie.clone()).await?);
+                turn += 1;
+            }
+            anyhow::Ok(times)
+        }));
+    }
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); PAGES.len()];
+    for reader in readers {
+        for (page, more) in reader.await??.into_iter().enumerate() {
+            times[page].extend(more);
+        }
+    }
+    sync.abort();
+    println!(
+        "  live: figures computed during the window: {} (the prewarmer's; a reader's would be a cold page)",
+        app.dashboards().computations() - computed_before
+    );
+    println!("  | page | requests | live p50 ms | live p99 ms | live max ms |");
+    println!("  | --- | ---: | ---: | ---: | ---: |");
+    for (page, mut t) in PAGES.iter().zip(times) {
+        let n = t.len();
+        let (p50, p99) = (percentile(&mut t, 50), percentile(&mut t, 99));
+        let max = t.last().map_or(0.0, |d| d.as_secs_f64() * 1_000.0);
+        println!("  | `{page}` | {n} | {p50:.1} | {p99:.1} | {max:.1} |");
+    }
     Ok(())
 }
 
@@ -315,8 +391,9 @@ async fn measure(label: &str, url: &str, args: &Args) -> anyhow::Result<()> {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     println!(
-        "dashboard bench: {} trainees, {} courses, {} firms, {} cold and {} warm requests per page; commit {}",
+        "dashboard bench: {} trainees seen on {}, {} courses, {} firms, {} cold and {} warm requests per page; commit {}",
         args.trainees,
+        args.seen_on,
         args.courses,
         args.firms,
         args.requests,

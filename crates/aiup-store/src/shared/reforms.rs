@@ -2,7 +2,9 @@
 //!
 //! A draft's version is the next for its name, read and written under [`Lock::Reforms`], so two
 //! saves of one name cannot take the same version (the `UNIQUE (name, version)` holds anyway).
-//! The basis is replaced in one transaction: delete all, insert in multi-row statements, stamp.
+//! The basis is replaced in one transaction: delete all, insert its chunks (each up to
+//! [`BASIS_CHUNK_ENROLMENTS`] enrolments packed with postcard, migration 0020), stamp. It is read
+//! back whole, chunk by chunk: the population, never one enrolment, is what a comparison needs.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,12 +17,13 @@ use crate::{BasisMeta, BasisRow, NewReformDraft, ReformDraftRecord, ReformStore,
 
 const DRAFT_COLUMNS: &str = "id, name, version, description, overrides, based_on_policy, author, created_at";
 
-const BASIS_COLUMNS: &str = "enrolment_id, programme, region, province, start_date, end_date, total_hours_tenths, \
-     hours_per_day_tenths, delivery, fee_won, unit_price_won, ai_course, self_payment_rate_bp, provision, status, \
-     employer_size, exempt_group, vulnerable_group, sandaetuk_repeat, periods";
-const BASIS_WIDTH: usize = 20;
-/// Rows per INSERT: 20 columns × 1,000 stays under SQLite's 32,766 parameters.
-const BASIS_ROWS_PER_INSERT: usize = 1_000;
+/// Enrolments a chunk holds: 240 chunks of about 150 kB at the plan's 240,000 trainees.
+const BASIS_CHUNK_ENROLMENTS: usize = 1_000;
+/// Chunks per INSERT (6 columns each).
+const BASIS_CHUNKS_PER_INSERT: usize = 50;
+/// The chunks' layout: a postcard `Vec<BasisRow>`. A change of `BasisRow` takes a new number, and
+/// a reader refuses chunks of another (the basis is derived: a refresh rewrites it).
+const BASIS_FORMAT: i64 = 1;
 /// Bytes a packed period takes (`aiup_rules::reform::PACKED_PERIOD_BYTES`).
 const PERIOD_BYTES: usize = 8;
 
@@ -44,40 +47,53 @@ where
     })
 }
 
-fn basis_from_row<DB>(row: &DB::Row) -> Result<BasisRow, sqlx::Error>
-where
-    DB: sqlx::Database,
-    usize: ColumnIndex<DB::Row>,
-    String: Col<DB>,
-    i64: Col<DB>,
-    bool: Col<DB>,
-    NaiveDate: Col<DB>,
-    Option<String>: Col<DB>,
-    Option<i64>: Col<DB>,
-    Vec<u8>: Col<DB>,
-{
-    Ok(BasisRow {
-        enrolment_id: row.try_get(0)?,
-        programme: row.try_get(1)?,
-        region: row.try_get(2)?,
-        province: row.try_get(3)?,
-        start_date: row.try_get(4)?,
-        end_date: row.try_get(5)?,
-        total_hours_tenths: row.try_get(6)?,
-        hours_per_day_tenths: row.try_get(7)?,
-        delivery: row.try_get(8)?,
-        fee_won: row.try_get(9)?,
-        unit_price_won: row.try_get(10)?,
-        ai_course: row.try_get(11)?,
-        self_payment_rate_bp: row.try_get(12)?,
-        provision: row.try_get(13)?,
-        status: row.try_get(14)?,
-        employer_size: row.try_get(15)?,
-        exempt_group: row.try_get(16)?,
-        vulnerable_group: row.try_get(17)?,
-        sandaetuk_repeat: row.try_get(18)?,
-        periods: row.try_get(19)?,
+/// One chunk of the basis, ready to insert: its rows in enrolment order, packed.
+struct PackedChunk {
+    first: i64,
+    last: i64,
+    enrolments: i64,
+    packed: Vec<u8>,
+}
+
+fn pack_chunk(rows: &[BasisRow]) -> Result<PackedChunk, StoreError> {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Err(StoreError::conflict(
+            "reform basis",
+            "chunk",
+            "a chunk holds no enrolment",
+        ));
+    };
+    let packed = postcard::to_stdvec(rows).map_err(|e| StoreError::Corrupt {
+        what: "reform basis chunk".to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(PackedChunk {
+        first: first.enrolment_id,
+        last: last.enrolment_id,
+        enrolments: i64::try_from(rows.len()).unwrap_or(i64::MAX),
+        packed,
     })
+}
+
+/// A stored chunk's rows, checked against what its row says of them.
+fn unpack_chunk(chunk: i64, format: i64, enrolments: i64, packed: &[u8]) -> Result<Vec<BasisRow>, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        what: format!("reform basis chunk {chunk}"),
+        reason,
+    };
+    if format != BASIS_FORMAT {
+        return Err(corrupt(format!(
+            "layout {format} is not this version's ({BASIS_FORMAT}); refresh the basis (`aiup reform basis`)"
+        )));
+    }
+    let rows: Vec<BasisRow> = postcard::from_bytes(packed).map_err(|e| corrupt(e.to_string()))?;
+    if i64::try_from(rows.len()).ok() != Some(enrolments) {
+        return Err(corrupt(format!(
+            "holds {} enrolments, its row says {enrolments}",
+            rows.len()
+        )));
+    }
+    Ok(rows)
 }
 
 fn meta_from_row<DB>(row: &DB::Row) -> Result<BasisMeta, sqlx::Error>
@@ -177,7 +193,7 @@ where
 
     async fn replace_reform_basis(
         pool: Pool<DB>,
-        rows: Vec<BasisRow>,
+        mut rows: Vec<BasisRow>,
         counted_until: NaiveDate,
         policy_version: String,
         actor: String,
@@ -189,6 +205,14 @@ where
                 format!("packed periods of {} bytes are not whole periods", bad.periods.len()),
             ));
         }
+        rows.sort_by_key(|r| r.enrolment_id);
+        if let Some(twice) = rows.windows(2).find(|w| w[0].enrolment_id == w[1].enrolment_id) {
+            return Err(StoreError::conflict(
+                "reform basis",
+                twice[0].enrolment_id,
+                "the enrolment is in the basis twice",
+            ));
+        }
         let periods: usize = rows.iter().map(|r| r.periods.len() / PERIOD_BYTES).sum();
         let meta = BasisMeta {
             refreshed_at: now(),
@@ -197,36 +221,29 @@ where
             enrolments: i64::try_from(rows.len()).unwrap_or(i64::MAX),
             periods: i64::try_from(periods).unwrap_or(i64::MAX),
         };
+        let chunks = rows
+            .chunks(BASIS_CHUNK_ENROLMENTS)
+            .map(pack_chunk)
+            .collect::<Result<Vec<_>, _>>()?;
+        drop(rows);
         let mut tx = DB::begin_write(&pool, Lock::Reforms).await?;
-        sqlx::query("DELETE FROM reform_basis").execute(&mut *tx).await?;
-        for chunk in rows.chunks(BASIS_ROWS_PER_INSERT) {
+        sqlx::query("DELETE FROM reform_basis_chunks").execute(&mut *tx).await?;
+        for (batch_index, batch) in chunks.chunks(BASIS_CHUNKS_PER_INSERT).enumerate() {
             let sql = format!(
-                "INSERT INTO reform_basis ({BASIS_COLUMNS}) VALUES {}",
-                placeholders(chunk.len(), BASIS_WIDTH)
+                "INSERT INTO reform_basis_chunks (chunk, first_enrolment_id, last_enrolment_id, enrolments, format, \
+                 packed) VALUES {}",
+                placeholders(batch.len(), 6)
             );
             let mut q = sqlx::query(&sql);
-            for r in chunk {
+            for (i, c) in batch.iter().enumerate() {
+                let number = i64::try_from(batch_index * BASIS_CHUNKS_PER_INSERT + i).unwrap_or(i64::MAX);
                 q = q
-                    .bind(r.enrolment_id)
-                    .bind(r.programme.clone())
-                    .bind(r.region.clone())
-                    .bind(r.province.clone())
-                    .bind(r.start_date)
-                    .bind(r.end_date)
-                    .bind(r.total_hours_tenths)
-                    .bind(r.hours_per_day_tenths)
-                    .bind(r.delivery.clone())
-                    .bind(r.fee_won)
-                    .bind(r.unit_price_won)
-                    .bind(r.ai_course)
-                    .bind(r.self_payment_rate_bp)
-                    .bind(r.provision.clone())
-                    .bind(r.status.clone())
-                    .bind(r.employer_size.clone())
-                    .bind(r.exempt_group)
-                    .bind(r.vulnerable_group)
-                    .bind(r.sandaetuk_repeat)
-                    .bind(r.periods.clone());
+                    .bind(number)
+                    .bind(c.first)
+                    .bind(c.last)
+                    .bind(c.enrolments)
+                    .bind(BASIS_FORMAT)
+                    .bind(c.packed.clone());
             }
             q.execute(&mut *tx).await?;
         }
@@ -265,17 +282,29 @@ where
             return Ok(None);
         };
         let meta = meta_from_row::<DB>(&meta)?;
-        let rows = sqlx::query(&format!(
-            "SELECT {BASIS_COLUMNS} FROM reform_basis ORDER BY enrolment_id"
-        ))
-        .fetch_all(&mut *tx)
-        .await?;
-        let rows = rows.iter().map(basis_from_row::<DB>).collect::<Result<Vec<_>, _>>()?;
+        let chunks = sqlx::query("SELECT chunk, format, enrolments, packed FROM reform_basis_chunks ORDER BY chunk")
+            .fetch_all(&mut *tx)
+            .await?;
         tx.commit().await?;
+        let mut rows = Vec::with_capacity(usize::try_from(meta.enrolments).unwrap_or(0));
+        for chunk in &chunks {
+            let packed: Vec<u8> = chunk.try_get(3)?;
+            rows.extend(unpack_chunk(
+                chunk.try_get(0)?,
+                chunk.try_get(1)?,
+                chunk.try_get(2)?,
+                &packed,
+            )?);
+        }
+        if i64::try_from(rows.len()).ok() != Some(meta.enrolments) {
+            return Err(StoreError::Corrupt {
+                what: "reform basis".to_owned(),
+                reason: format!("holds {} enrolments, its stamp says {}", rows.len(), meta.enrolments),
+            });
+        }
         Ok(Some((meta, rows)))
     }
 }
-
 #[async_trait]
 impl<DB> ReformStore for SqlStore<DB>
 where

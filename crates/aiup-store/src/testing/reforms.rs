@@ -11,6 +11,8 @@ pub const CHECKS: &[&str] = &[
     "reform_drafts_refuse_bad_values_and_write_nothing",
     "reform_basis_is_replaced_whole_and_read_back",
     "reform_basis_refuses_broken_periods_and_keeps_the_old_basis",
+    "reform_basis_refuses_an_enrolment_twice",
+    "reform_basis_of_many_chunks_reads_back_in_order",
 ];
 
 pub async fn run(db: &Database) {
@@ -18,6 +20,8 @@ pub async fn run(db: &Database) {
     check!(db, reform_drafts_refuse_bad_values_and_write_nothing);
     check!(db, reform_basis_is_replaced_whole_and_read_back);
     check!(db, reform_basis_refuses_broken_periods_and_keeps_the_old_basis);
+    check!(db, reform_basis_refuses_an_enrolment_twice);
+    check!(db, reform_basis_of_many_chunks_reads_back_in_order);
 }
 
 fn draft(name: &str, overrides: &str) -> NewReformDraft {
@@ -177,4 +181,57 @@ async fn reform_basis_refuses_broken_periods_and_keeps_the_old_basis(db: &Databa
     assert!(matches!(refused, Err(StoreError::Conflict { .. })), "{refused:?}");
     assert_eq!(store.basis().await.expect("read"), before);
     assert!(events_after(db, mark).await.is_empty());
+}
+
+async fn reform_basis_refuses_an_enrolment_twice(db: &Database) {
+    let store = db.reforms();
+    let before = store.basis().await.expect("read");
+    let mark = audit_mark(db).await;
+    let refused = store
+        .replace_basis(
+            vec![row(7, vec![0; 8]), row(3, vec![]), row(7, vec![1; 8])],
+            day(2026, 7, 31),
+            "2026.2",
+            "pa",
+        )
+        .await;
+    match refused {
+        Err(StoreError::Conflict { key, .. }) => assert_eq!(key, "7"),
+        other => panic!("expected a conflict naming enrolment 7, got {other:?}"),
+    }
+    assert_eq!(store.basis().await.expect("read"), before);
+    assert!(events_after(db, mark).await.is_empty());
+}
+
+/// More enrolments than one chunk holds (1,000), given in reverse: read back whole and in order,
+/// and the stamp counts them all.
+async fn reform_basis_of_many_chunks_reads_back_in_order(db: &Database) {
+    let store = db.reforms();
+    let rows: Vec<BasisRow> = (1..=2_345_i64)
+        .rev()
+        .map(|id| {
+            row(
+                id,
+                vec![u8::try_from(id % 251).unwrap_or(0); 8 * usize::try_from(id % 7).unwrap_or(0)],
+            )
+        })
+        .collect();
+    let periods: i64 = (1..=2_345_i64).map(|id| id % 7).sum();
+    let meta = store
+        .replace_basis(rows.clone(), day(2026, 6, 30), "2026.1", "pa")
+        .await
+        .expect("refresh");
+    assert_eq!((meta.enrolments, meta.periods), (2_345, periods));
+    let (_, read) = store.basis().await.expect("read").expect("a basis");
+    let mut sorted = rows;
+    sorted.sort_by_key(|r| r.enrolment_id);
+    assert_eq!(read.len(), 2_345);
+    assert_eq!(read, sorted);
+    assert_eq!(
+        raw_i64(db, "SELECT count(*) FROM reform_basis_chunks")
+            .await
+            .expect("count"),
+        3,
+        "1,000 enrolments a chunk"
+    );
 }

@@ -551,6 +551,39 @@ async fn scoped_administrators_see_only_their_programmes(app: &TestApp) {
     assert_eq!(refused.code, aiup_app::Code::Forbidden);
 }
 
+/// The prewarmer computes a scoped administrator's figures too: after it, their boards are
+/// cache hits, and a second prewarm at once computes nothing (every figure is fresh).
+async fn prewarm_covers_scoped_administrators(app: &TestApp) {
+    let services = &app.state.app;
+    let scoped = account(
+        services,
+        "dash-prewarmed",
+        Role::ProgrammeAdmin,
+        Some("kdt-ai-campus,kdt-general"),
+    )
+    .await;
+    services.dashboards().clear();
+    aiup_app::dashboard::prewarm(services).await.expect("prewarm");
+    let computed = services.dashboards().computations();
+    assert!(computed > 0, "the prewarm computed figures");
+    aiup_app::dashboard::overview::overview(services, &scoped)
+        .await
+        .expect("overview");
+    aiup_app::dashboard::targets::targets(services, &scoped)
+        .await
+        .expect("targets");
+    aiup_app::dashboard::budget::budget(services, &scoped)
+        .await
+        .expect("budget");
+    assert_eq!(
+        services.dashboards().computations(),
+        computed,
+        "a scoped administrator's boards come from the prewarmed figures"
+    );
+    aiup_app::dashboard::prewarm(services).await.expect("prewarm again");
+    assert_eq!(services.dashboards().computations(), computed, "nothing was due");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn targets_and_budget_figures_equal_independent_counts_on_sqlite() {
     let app = spawn_app().await;
@@ -558,6 +591,7 @@ async fn targets_and_budget_figures_equal_independent_counts_on_sqlite() {
     targets_figures_hold(&app).await;
     budget_figures_hold(&app).await;
     scoped_administrators_see_only_their_programmes(&app).await;
+    prewarm_covers_scoped_administrators(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -571,4 +605,5 @@ async fn targets_and_budget_figures_equal_independent_counts_on_postgres() {
     targets_figures_hold(&app).await;
     budget_figures_hold(&app).await;
     scoped_administrators_see_only_their_programmes(&app).await;
+    prewarm_covers_scoped_administrators(&app).await;
 }
