@@ -31,14 +31,29 @@ pub async fn prewarming<F: Future>(work: F) -> F::Output {
     PREWARMING.scope(true, work).await
 }
 
+fn prewarming_now() -> bool {
+    PREWARMING.try_with(|p| *p).unwrap_or(false)
+}
+
 /// Figures by key, each kept until `ttl` has passed since it was computed.
 pub struct DashboardCache {
     ttl: Duration,
     entries: Mutex<HashMap<String, Entry>>,
     /// One lock per key, held while that key's figures are computed.
     computing: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// Figures computed since the start (a count for benchmarks and operators).
-    computations: AtomicU64,
+    /// Figures computed since the start by the prewarmer, and on a reader's request (a cold
+    /// page): counts for benchmarks and operators.
+    computed_ahead: AtomicU64,
+    computed_on_request: AtomicU64,
+}
+
+/// How many times figures were computed since the start, and by whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Computations {
+    /// By the prewarmer (inside [`prewarming`]).
+    pub ahead: u64,
+    /// On a reader's request: that reader waited for them.
+    pub on_request: u64,
 }
 
 impl std::fmt::Debug for DashboardCache {
@@ -64,7 +79,8 @@ impl DashboardCache {
             ttl,
             entries: Mutex::new(HashMap::new()),
             computing: Mutex::new(HashMap::new()),
-            computations: AtomicU64::new(0),
+            computed_ahead: AtomicU64::new(0),
+            computed_on_request: AtomicU64::new(0),
         }
     }
 
@@ -73,14 +89,16 @@ impl DashboardCache {
     }
 
     /// How old figures may be for this caller: the ttl, or half of it when prewarming.
-    /// How many times figures have been computed since the start, by readers and the
-    /// prewarmer alike.
-    pub fn computations(&self) -> u64 {
-        self.computations.load(Ordering::Relaxed)
+    /// How many times figures have been computed since the start, ahead and on request.
+    pub fn computations(&self) -> Computations {
+        Computations {
+            ahead: self.computed_ahead.load(Ordering::Relaxed),
+            on_request: self.computed_on_request.load(Ordering::Relaxed),
+        }
     }
 
     fn max_age(&self) -> Duration {
-        if PREWARMING.try_with(|p| *p).unwrap_or(false) {
+        if prewarming_now() {
             self.ttl / 2
         } else {
             self.ttl
@@ -115,7 +133,11 @@ impl DashboardCache {
             return Ok(hit);
         }
         let value = Arc::new(compute.await?);
-        self.computations.fetch_add(1, Ordering::Relaxed);
+        if prewarming_now() {
+            self.computed_ahead.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.computed_on_request.fetch_add(1, Ordering::Relaxed);
+        }
         self.entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -151,10 +173,23 @@ mod tests {
         assert_eq!(*cache.get_or_compute("a", compute()).await.unwrap(), 42);
         assert_eq!(*cache.get_or_compute("a", compute()).await.unwrap(), 42);
         assert_eq!(calls.load(Ordering::SeqCst), 1);
-        assert_eq!(cache.computations(), 1);
+        assert_eq!(
+            cache.computations(),
+            Computations {
+                ahead: 0,
+                on_request: 1
+            }
+        );
         cache.clear();
         assert_eq!(*cache.get_or_compute("a", compute()).await.unwrap(), 42);
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(
+            cache.computations(),
+            Computations {
+                ahead: 1,
+                on_request: 1
+            }
+        );
     }
 
     #[tokio::test]

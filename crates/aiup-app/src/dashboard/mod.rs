@@ -14,7 +14,7 @@ pub mod regions;
 pub mod smes;
 pub mod targets;
 
-pub use cache::DashboardCache;
+pub use cache::{Computations, DashboardCache};
 pub use prewarm::prewarm;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -48,7 +48,7 @@ async fn programme_scopes(app: &App) -> Result<Vec<String>, AppError> {
 
 /// Computes again every board's figures that are past half their time, national first, then
 /// for each programme scope (the overview reuses the targets, budget and regional figures it
-/// finds; the outcomes, academy and sites are national only).
+/// finds; the budget lines' months, outcomes, academy and sites are national only).
 pub async fn prewarm(app: &App) -> Result<(), AppError> {
     let national = prewarmer(None);
     let scoped: Vec<Actor> = programme_scopes(app)
@@ -59,6 +59,7 @@ pub async fn prewarm(app: &App) -> Result<(), AppError> {
     prewarming(async {
         super::targets::targets(app, &national).await?;
         super::budget::budget(app, &national).await?;
+        super::budget::budget_months(app).await?;
         super::regions::regions(app, &national).await?;
         super::smes::smes(app, &national).await?;
         super::overview::overview(app, &national).await?;

@@ -372,9 +372,11 @@ async fn live(app: &App, base: &str, cookie: &str, args: &Args) -> anyhow::Resul
         }
     }
     sync.abort();
+    let computed = app.dashboards().computations();
     println!(
-        "  live: figures computed during the window: {} (the prewarmer's; a reader's would be a cold page)",
-        app.dashboards().computations() - computed_before
+        "  live: figures computed during the window: {} ahead by the prewarmer, {} on a reader's request (a cold page)",
+        computed.ahead - computed_before.ahead,
+        computed.on_request - computed_before.on_request
     );
     println!("  | page | requests | live p50 ms | live p99 ms | live max ms |");
     println!("  | --- | ---: | ---: | ---: | ---: |");

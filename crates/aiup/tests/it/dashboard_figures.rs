@@ -565,7 +565,7 @@ async fn prewarm_covers_scoped_administrators(app: &TestApp) {
     services.dashboards().clear();
     aiup_app::dashboard::prewarm(services).await.expect("prewarm");
     let computed = services.dashboards().computations();
-    assert!(computed > 0, "the prewarm computed figures");
+    assert!(computed.ahead > 0, "the prewarm computed figures");
     aiup_app::dashboard::overview::overview(services, &scoped)
         .await
         .expect("overview");
@@ -575,11 +575,23 @@ async fn prewarm_covers_scoped_administrators(app: &TestApp) {
     aiup_app::dashboard::budget::budget(services, &scoped)
         .await
         .expect("budget");
+    let detail = aiup_app::dashboard::budget::budget_line(services, &scoped, "kdt-ai-campus")
+        .await
+        .expect("a budget line's detail");
     assert_eq!(
         services.dashboards().computations(),
         computed,
         "a scoped administrator's boards come from the prewarmed figures"
     );
+    // The line's months are its programme's alone, and add up to what the line has paid.
+    assert!(!detail.months.is_empty());
+    assert!(detail.months.iter().all(|m| m.programme == "kdt-ai-campus"));
+    let paid_by_month: i64 = detail
+        .months
+        .iter()
+        .map(|m| m.card_charged_won + m.payroll_exported_won)
+        .sum();
+    assert_eq!(paid_by_month, detail.line.execution.paid_won);
     aiup_app::dashboard::prewarm(services).await.expect("prewarm again");
     assert_eq!(services.dashboards().computations(), computed, "nothing was due");
 }
