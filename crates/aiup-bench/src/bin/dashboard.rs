@@ -159,6 +159,59 @@ async fn stock(app: &App, url: &str, args: &Args) -> anyhow::Result<()> {
         args.seen_on,
         started.elapsed().as_secs_f64()
     );
+    // The academy at its 2026 targets with its labs and centres, and the graduates' outcomes
+    // (synthetic employment-insurance and business-registration files, imported).
+    let started = Instant::now();
+    let academy = aiup_app::academy::generate_and_store(app, &runner, SEED, 1_000, args.seen_on)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    app.set_identifier_key(aiup_people::ExternalIdKey::from_hex(&"5a".repeat(32))?)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let outcomes = aiup_app::outcomes::generate::generate_for_graduates(app, SEED, 2_000, "bench")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (kind, text) in [
+        (
+            aiup_people::outcome_records::OutcomeKind::Employment,
+            &outcomes.files.employment_csv,
+        ),
+        (
+            aiup_people::outcome_records::OutcomeKind::Startups,
+            &outcomes.files.startups_csv,
+        ),
+    ] {
+        aiup_app::outcomes::import(
+            app,
+            &runner,
+            aiup_app::outcomes::OutcomeImportRequest {
+                kind,
+                source: "bench (synthetic)",
+                as_of: args.seen_on,
+                text,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    println!(
+        "  academy: {} completions, {} sites; outcomes: {} graduates, {} hires, {} startups; in {:.1} s",
+        academy.completions.completed,
+        academy.sites.created,
+        outcomes.graduates,
+        outcomes.files.hires,
+        outcomes.files.startups,
+        started.elapsed().as_secs_f64()
+    );
+    // The reform basis of the whole population (the reforms page states it).
+    let started = Instant::now();
+    let basis = app.refresh_basis(&runner).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "  reform basis: {} in {:.1} s (reading and counting {:.1} s, writing {:.2} s)",
+        basis.meta,
+        started.elapsed().as_secs_f64(),
+        basis.compute_time.as_secs_f64(),
+        basis.write_time.as_secs_f64()
+    );
     let firms = aiup_sme::generate::firms(SEED, args.firms, &bundle.regions);
     aiup_app::sme::firms::import_firms_csv(app, &runner, &aiup_sme::firm::write_firms_csv(&firms))
         .await
