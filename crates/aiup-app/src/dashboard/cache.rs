@@ -186,8 +186,8 @@ mod tests {
         assert_eq!(
             cache.computations(),
             Computations {
-                ahead: 1,
-                on_request: 1
+                ahead: 0,
+                on_request: 2
             }
         );
     }
@@ -205,6 +205,13 @@ mod tests {
         assert_eq!(*prewarming(cache.get_or_compute("k", compute())).await.unwrap(), 2);
         assert_eq!(*cache.get_or_compute("k", compute()).await.unwrap(), 2);
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(
+            cache.computations(),
+            Computations {
+                ahead: 1,
+                on_request: 1
+            }
+        );
     }
 
     #[tokio::test]
