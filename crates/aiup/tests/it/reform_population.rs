@@ -379,6 +379,15 @@ fn the_reform_cli_refreshes_the_basis_and_compares_files_and_versions() {
     assert_eq!(json["population"]["enrolments"], 0);
     assert_eq!(json["totals"]["difference"]["allowance_won"], 0);
 
+    // The example the docs point to is a valid reform file.
+    let example = compare(
+        "audit1",
+        &crate::cli::repo("examples/reform-raise-daily-allowance.json"),
+    );
+    assert!(example.status.success(), "{}", stdout(&example));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&example)).expect("JSON");
+    assert_eq!(json["reform"], "raise-daily-allowance");
+
     let bad = data.join("bad.json");
     std::fs::write(
         &bad,
