@@ -42,12 +42,7 @@ pub struct InstructorRecord {
 }
 
 /// What an instructor import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InstructorImportSummary {
-    pub created: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-}
+pub type InstructorImportSummary = crate::UpsertSummary;
 
 /// A completion (`completed`) or the withdrawal of one (`revoked`) to append.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -179,6 +179,15 @@ impl fmt::Display for Backend {
     }
 }
 
+/// What an import of keyed records did: records new to the store, records whose stored copy
+/// differed and was replaced, and records equal to the stored copy (left as they were).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UpsertSummary {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
 /// Errors from the store. Messages never contain credentials from a database URL.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -43,12 +43,7 @@ pub struct SiteRecord {
 }
 
 /// What a site import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SiteImportSummary {
-    pub created: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-}
+pub type SiteImportSummary = crate::UpsertSummary;
 
 /// The enrolments of one cohort of a site's institution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

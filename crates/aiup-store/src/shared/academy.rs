@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
 
 use super::audit::record;
-use super::{detached, now, placeholders, Col, Dialect, Lock, SqlStore, INSERT_CHUNK};
+use super::{detached, now, placeholders, upserts, Col, Dialect, Lock, SqlStore, INSERT_CHUNK};
 use crate::academy::{ACADEMY_PROVIDERS, ACTION_ACADEMY_COMPLETIONS_IMPORT, ACTION_ACADEMY_INSTRUCTORS_IMPORT};
 use crate::{
     AcademyCounts, AcademyStore, CompletionImportSummary, CompletionRecord, InstructorImportSummary, InstructorRecord,
@@ -113,21 +113,7 @@ where
                 .iter()
                 .map(|row| instructor_from_row::<DB>(row).map(|r| (r.instructor.instructor_ref.clone(), r.instructor)))
                 .collect::<Result<_, _>>()?;
-        let mut summary = InstructorImportSummary::default();
-        let mut writes = Vec::new();
-        for r in &rows {
-            match stored.get(&r.instructor_ref) {
-                Some(old) if old == r => summary.unchanged += 1,
-                Some(_) => {
-                    summary.updated += 1;
-                    writes.push(r);
-                }
-                None => {
-                    summary.created += 1;
-                    writes.push(r);
-                }
-            }
-        }
+        let (summary, writes) = upserts(&rows, &stored, |r| r.instructor_ref.as_str());
         let at = now();
         for chunk in writes.chunks(INSERT_CHUNK) {
             let sql = format!(

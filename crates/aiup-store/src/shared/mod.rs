@@ -195,6 +195,31 @@ pub(crate) fn clamp_limit(limit: i64) -> i64 {
     limit.max(0)
 }
 
+/// Sorts `rows` against the `stored` records with the same key: counts each as created, updated
+/// or unchanged, and returns the rows to write (the created and updated ones, in order).
+pub(crate) fn upserts<'r, R: PartialEq>(
+    rows: &'r [R],
+    stored: &std::collections::HashMap<String, R>,
+    key: impl Fn(&R) -> &str,
+) -> (crate::UpsertSummary, Vec<&'r R>) {
+    let mut summary = crate::UpsertSummary::default();
+    let mut writes = Vec::new();
+    for r in rows {
+        match stored.get(key(r)) {
+            Some(old) if old == r => summary.unchanged += 1,
+            Some(_) => {
+                summary.updated += 1;
+                writes.push(r);
+            }
+            None => {
+                summary.created += 1;
+                writes.push(r);
+            }
+        }
+    }
+    (summary, writes)
+}
+
 /// The placeholders of a multi-row `VALUES` list: `rows` rows of `columns` values each,
 /// numbered from `$1` (`($1, $2), ($3, $4)`).
 pub(crate) fn placeholders(rows: usize, columns: usize) -> String {

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Executor, IntoArguments, Pool, Row};
 
 use super::audit::record;
-use super::{detached, now, placeholders, Col, Dialect, Lock, SqlStore, INSERT_CHUNK};
+use super::{detached, now, placeholders, upserts, Col, Dialect, Lock, SqlStore, INSERT_CHUNK};
 use crate::sites::{ACTION_SITES_IMPORT, SITE_KINDS};
 use crate::{NewSite, SiteCohortUse, SiteImportSummary, SiteRecord, SiteStore, StoreError};
 
@@ -93,24 +93,8 @@ where
             .iter()
             .map(|row| site_from_row::<DB>(row).map(|r| (r.site.id.clone(), r.site)))
             .collect::<Result<_, _>>()?;
-        let mut summary = SiteImportSummary::default();
-        let mut writes = Vec::new();
-        let mut changes = Vec::new();
-        for r in &rows {
-            match stored.get(&r.id) {
-                Some(old) if old == r => summary.unchanged += 1,
-                Some(_) => {
-                    summary.updated += 1;
-                    changes.push(r.id.clone());
-                    writes.push(r);
-                }
-                None => {
-                    summary.created += 1;
-                    changes.push(r.id.clone());
-                    writes.push(r);
-                }
-            }
-        }
+        let (summary, writes) = upserts(&rows, &stored, |r| r.id.as_str());
+        let changes: Vec<String> = writes.iter().map(|r| r.id.clone()).collect();
         let at = now();
         for chunk in writes.chunks(INSERT_CHUNK) {
             let sql = format!(
