@@ -55,21 +55,16 @@ struct PackedChunk {
     packed: Vec<u8>,
 }
 
+/// `rows` is one of `chunks(BASIS_CHUNK_ENROLMENTS)`, so never empty.
 fn pack_chunk(rows: &[BasisRow]) -> Result<PackedChunk, StoreError> {
-    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
-        return Err(StoreError::conflict(
-            "reform basis",
-            "chunk",
-            "a chunk holds no enrolment",
-        ));
-    };
+    let id_at = |r: Option<&BasisRow>| r.map_or(0, |r| r.enrolment_id);
     let packed = postcard::to_stdvec(rows).map_err(|e| StoreError::Corrupt {
         what: "reform basis chunk".to_owned(),
         reason: e.to_string(),
     })?;
     Ok(PackedChunk {
-        first: first.enrolment_id,
-        last: last.enrolment_id,
+        first: id_at(rows.first()),
+        last: id_at(rows.last()),
         enrolments: i64::try_from(rows.len()).unwrap_or(i64::MAX),
         packed,
     })
@@ -228,22 +223,23 @@ where
         drop(rows);
         let mut tx = DB::begin_write(&pool, Lock::Reforms).await?;
         sqlx::query("DELETE FROM reform_basis_chunks").execute(&mut *tx).await?;
-        for (batch_index, batch) in chunks.chunks(BASIS_CHUNKS_PER_INSERT).enumerate() {
+        let mut numbered = (0_i64..).zip(chunks).peekable();
+        while numbered.peek().is_some() {
+            let batch: Vec<(i64, PackedChunk)> = numbered.by_ref().take(BASIS_CHUNKS_PER_INSERT).collect();
             let sql = format!(
                 "INSERT INTO reform_basis_chunks (chunk, first_enrolment_id, last_enrolment_id, enrolments, format, \
                  packed) VALUES {}",
                 placeholders(batch.len(), 6)
             );
             let mut q = sqlx::query(&sql);
-            for (i, c) in batch.iter().enumerate() {
-                let number = i64::try_from(batch_index * BASIS_CHUNKS_PER_INSERT + i).unwrap_or(i64::MAX);
+            for (number, c) in batch {
                 q = q
                     .bind(number)
                     .bind(c.first)
                     .bind(c.last)
                     .bind(c.enrolments)
                     .bind(BASIS_FORMAT)
-                    .bind(c.packed.clone());
+                    .bind(c.packed);
             }
             q.execute(&mut *tx).await?;
         }
