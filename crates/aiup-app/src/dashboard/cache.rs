@@ -88,7 +88,6 @@ impl DashboardCache {
         self.ttl
     }
 
-    /// How old figures may be for this caller: the ttl, or half of it when prewarming.
     /// How many times figures have been computed since the start, ahead and on request.
     pub fn computations(&self) -> Computations {
         Computations {
@@ -97,6 +96,7 @@ impl DashboardCache {
         }
     }
 
+    /// How old figures may be for this caller: the ttl, or half of it when prewarming.
     fn max_age(&self) -> Duration {
         if prewarming_now() {
             self.ttl / 2

@@ -4,7 +4,7 @@
 //! auditor's: every programme) and for every programme scope an active programme administrator
 //! holds, so a scoped administrator's first page is not a cold computation either.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use super::cache::prewarming;
 use crate::accounts::{Actor, Role, Via};
@@ -29,21 +29,21 @@ fn prewarmer(scope: Option<String>) -> Actor {
     }
 }
 
-/// The distinct programme scopes of active programme administrators, each as its readers'
-/// figures are keyed (the programmes in their list's order, as `programme_scope` gives them).
-async fn programme_scopes(app: &App) -> Result<Vec<String>, AppError> {
+/// One reader for each distinct programme scope of an active programme administrator (two
+/// accounts whose lists give the same programmes share the figures, as their readers do).
+async fn scoped_readers(app: &App) -> Result<Vec<Actor>, AppError> {
     let accounts = app.db().accounts().list().await?;
-    let mut scopes = BTreeSet::new();
+    let mut readers = BTreeMap::new();
     for account in accounts
         .iter()
         .filter(|a| !a.disabled && a.role == Role::ProgrammeAdmin.as_str())
     {
         let reader = prewarmer(account.scope.clone());
         if let Some(programmes) = programme_scope(&reader) {
-            scopes.insert(programmes.join(","));
+            readers.entry(programmes.join(",")).or_insert(reader);
         }
     }
-    Ok(scopes.into_iter().collect())
+    Ok(readers.into_values().collect())
 }
 
 /// Computes again every board's figures that are past half their time, national first, then
@@ -51,11 +51,7 @@ async fn programme_scopes(app: &App) -> Result<Vec<String>, AppError> {
 /// finds; the budget lines' months, outcomes, academy and sites are national only).
 pub async fn prewarm(app: &App) -> Result<(), AppError> {
     let national = prewarmer(None);
-    let scoped: Vec<Actor> = programme_scopes(app)
-        .await?
-        .into_iter()
-        .map(|s| prewarmer(Some(s)))
-        .collect();
+    let scoped = scoped_readers(app).await?;
     prewarming(async {
         super::targets::targets(app, &national).await?;
         super::budget::budget(app, &national).await?;
